@@ -1,0 +1,50 @@
+# Liudong — `make run` serves the demo, `make test` runs every test.
+SWIFT        ?= swift
+HOST         ?= 127.0.0.1
+PORT         ?= 8080
+CONFIG       ?= debug
+BIN          := .build/$(CONFIG)/liudong
+# What building, running and testing need from Debian (Swift itself lives in /opt/swift).
+SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config
+
+.PHONY: run test build deps serve demo migrate clean help
+
+help:
+	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
+	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
+	@echo "make build  build only (CONFIG=release for an optimized build)"
+
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing system packages. Run as root:"; echo "  apt-get install -y$$missing"; exit 1; fi; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "Swift is not on PATH (expected /opt/swift/usr/bin)"; exit 1; }
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+migrate: build
+	$(BIN) migrate --yes
+
+demo: build
+	$(BIN) demo --if-empty
+
+run: build
+	@$(BIN) migrate --yes >/dev/null
+	@$(BIN) demo --if-empty
+	@echo ""
+	@echo "Liudong 流动党员之家 is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Database: $${DATABASE_URL:+PostgreSQL (DATABASE_URL)}$${DATABASE_URL:-SQLite $${LIUDONG_SQLITE_PATH:-var/liudong.sqlite}}"
+	@echo ""
+	$(BIN) serve --hostname $(HOST) --port $(PORT)
+
+test: deps
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== Tests run on SQLite and on PostgreSQL (TEST_DATABASE_URL is set)"; \
+	 else echo "== Tests run on SQLite (set TEST_DATABASE_URL to run them on PostgreSQL too)"; fi
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "liudong",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "liudong", targets: ["liudong"]),
+        .library(name: "LiudongCore", targets: ["LiudongCore"]),
+        .library(name: "LiudongApp", targets: ["LiudongApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+    ],
+    targets: [
+        // Pure domain logic: no Vapor, no Fluent.
+        .target(
+            name: "LiudongCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "LiudongApp",
+            dependencies: [
+                "LiudongCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ]
+        ),
+        .executableTarget(
+            name: "liudong",
+            dependencies: ["LiudongApp"]
+        ),
+        .testTarget(
+            name: "LiudongCoreTests",
+            dependencies: ["LiudongCore"]
+        ),
+        .testTarget(
+            name: "LiudongAppTests",
+            dependencies: [
+                "LiudongApp",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

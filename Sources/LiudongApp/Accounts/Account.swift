@@ -1,0 +1,78 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// A person who signs in; scoped to one organization's subtree.
+final class Account: Model, @unchecked Sendable {
+    static let schema = "accounts"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Enum(key: "role") var role: Role
+    @Field(key: "organization_id") var organizationID: Int
+    @Field(key: "failed_count") var failedCount: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(username: String, displayName: String, passwordHash: String, role: Role, organizationID: Int) {
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.role = role
+        self.organizationID = organizationID
+        self.failedCount = 0
+    }
+}
+
+/// A bearer token for API clients; only its SHA-256 is stored.
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "account_id") var accountID: UUID
+    @Field(key: "expires_at") var expiresAt: Date
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+struct CreateAccounts: AsyncMigration {
+    func prepare(on database: Database) async throws {
+        try await database.schema("accounts")
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("role", .string, .required)
+            .field("organization_id", .int, .required, .references("organizations", "id"))
+            .field("failed_count", .int, .required)
+            .field("locked_until", .datetime)
+            .field("last_sign_in_at", .datetime)
+            .field("disabled_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "username")
+            .create()
+        try await database.schema("api_tokens")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("account_id", .uuid, .required, .references("accounts", "id", onDelete: .cascade))
+            .field("expires_at", .datetime, .required)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+
+    func revert(on database: Database) async throws {
+        try await database.schema("api_tokens").delete()
+        try await database.schema("accounts").delete()
+    }
+}

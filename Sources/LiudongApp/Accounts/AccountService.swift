@@ -1,0 +1,49 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Creating and changing accounts: shared by the admin pages and `liudong admin create`.
+enum AccountService {
+    struct Input {
+        var username: String
+        var displayName: String
+        var password: String
+        var role: Role
+        var orgCode: String
+    }
+
+    /// Checks the input; `creator` nil means the server operator on the command line (no scope limit).
+    static func create(_ input: Input, creator: CurrentUser?, bcryptCost: Int = 12, on db: Database) async throws -> Account {
+        var errors: [FieldError] = []
+        let username = input.username.trimmingCharacters(in: .whitespaces).lowercased()
+        if username.count < 3 || username.count > 32 || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+            errors.append(FieldError("username", "用户名为3–32位字母、数字或 . _ -"))
+        } else if try await Account.query(on: db).filter(\.$username == username).count() > 0 {
+            errors.append(FieldError("username", "用户名“\(username)”已被使用"))
+        }
+        if let e = AuthService.checkPassword(input.password) { errors.append(e) }
+        let org = try await Organization.query(on: db).filter(\.$code == input.orgCode.trimmingCharacters(in: .whitespaces)).first()
+        if org == nil || (creator.map { !$0.covers(org!) } ?? false) {
+            errors.append(FieldError("orgCode", "所属组织不存在或不在您的管理范围内"))
+        } else if let org, let problem = fit(role: input.role, org: org) {
+            errors.append(FieldError("role", problem))
+        }
+        guard errors.isEmpty, let org else { throw AppError.invalid(errors) }
+        let name = Normalize.text(input.displayName) ?? username
+        let account = Account(username: username, displayName: name, passwordHash: try AuthService.hash(input.password, cost: bcryptCost),
+                              role: input.role, organizationID: org.id!)
+        try await account.create(on: db)
+        return account
+    }
+
+    /// Whether a role fits the kind and level of its scope organization; nil when it does.
+    static func fit(role: Role, org: Organization) -> String? {
+        switch role {
+        case .admin: return org.level == .city || org.level == .county ? nil : "系统管理员应属于市或旗县区"
+        case .orgDept: return org.level == .city || org.level == .county ? nil : "组织部账号应属于市或旗县区"
+        case .committee: return org.level == .committee || org.level == .generalBranch ? nil : "基层党委账号应属于基层党委或党总支"
+        case .secretary: return org.kind == .regular && org.level == .branch ? nil : "支部书记账号应属于党支部"
+        case .inflow: return org.kind == .external || org.kind == .mobile ? nil : "流入地账号应属于流入地党组织或流动党员党组织"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Sign-in and sign-out: the page (session cookie) and the API (bearer token).
+struct AuthController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("login", use: loginPage)
+        routes.post("login", use: login)
+        routes.post("logout", use: logout)
+        routes.post("api", "v1", "session", use: apiSession)
+    }
+
+    struct LoginView: Encodable {
+        var username: String
+        var next: String
+        var error: String?
+    }
+
+    struct LoginForm: Content {
+        var username: String?
+        var password: String?
+        var next: String?
+    }
+
+    func loginPage(req: Request) async throws -> Response {
+        if req.auth.has(CurrentUser.self) { return req.redirect(to: "/") }
+        let next = safeNext(try? req.query.get(String.self, at: "next"))
+        return try await req.page("login", title: "登录", LoginView(username: "", next: next, error: nil))
+    }
+
+    func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let next = safeNext(form.next)
+        do {
+            let account = try await AuthService.signIn(username: form.username ?? "", password: form.password ?? "",
+                                                       settings: req.settings, client: req.clientAddress, on: req.db)
+            // A fresh session id on sign-in prevents session fixation: drop the old record, start anew.
+            if let old = req.session.id {
+                try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
+            }
+            req.session.id = nil
+            req.session.data = SessionData()
+            req.session.data["account"] = account.id!.uuidString
+            _ = req.csrfToken
+            if let user = try await UserAuthenticator.load(accountID: account.id!, on: req.db, viaToken: false) {
+                req.auth.login(user)
+            }
+            try await req.audit(.signIn, "account", ref: account.username, summary: "登录成功（网页）")
+            return req.redirect(to: next)
+        } catch let e as AppError {
+            let message = e.fields.first?.message ?? e.reason
+            return try await req.page("login", title: "登录", LoginView(username: form.username ?? "", next: next, error: message),
+                                      status: e.status == .tooManyRequests ? .tooManyRequests : .ok)
+        }
+    }
+
+    func logout(req: Request) async throws -> Response {
+        if req.auth.has(CurrentUser.self) {
+            try await req.audit(.signOut, "account", ref: try req.user.username, summary: "退出登录")
+        }
+        req.auth.logout(CurrentUser.self)
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    struct SessionRequest: Content { var username: String?; var password: String? }
+    struct SessionResponse: Content { var token: String; var expiresAt: Date }
+
+    func apiSession(req: Request) async throws -> Response {
+        let body = try req.content.decode(SessionRequest.self)
+        let account = try await AuthService.signIn(username: body.username ?? "", password: body.password ?? "",
+                                                   settings: req.settings, client: req.clientAddress, on: req.db)
+        let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "=", with: "")
+        let token = APIToken()
+        token.tokenHash = SHA256.hash(data: Data(raw.utf8)).hex
+        token.accountID = account.id!
+        token.expiresAt = Date().addingTimeInterval(TimeInterval(req.settings.apiTokenHours * 3600))
+        try await token.create(on: req.db)
+        try await Audit.record(.signIn, "account", ref: account.username, summary: "登录成功（API令牌）", user: nil,
+                               username: account.username, client: req.clientAddress, on: req.db)
+        let res = Response(status: .ok)
+        try res.content.encode(SessionResponse(token: raw, expiresAt: token.expiresAt), as: .json)
+        return res
+    }
+
+    /// Only local paths, so the sign-in page cannot be used to bounce users elsewhere.
+    private func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/" }
+        return next
+    }
+}

@@ -1,0 +1,38 @@
+import Vapor
+
+/// Every state-changing request made with the session cookie must carry the session's CSRF token,
+/// as the `_csrf` form field or the `X-CSRF-Token` header. Bearer-token API calls carry no cookie and are exempt.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let exempt: Set<String> = ["/api/v1/session"]
+
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard ![.GET, .HEAD, .OPTIONS].contains(req.method),
+              req.headers.bearerAuthorization == nil,
+              !Self.exempt.contains(req.url.path) else {
+            return try await next.respond(to: req)
+        }
+        let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: "_csrf"))
+        guard req.hasSession, let expected = req.session.data["csrf"], let sent,
+              constantTimeEqual(sent, expected) else {
+            req.logger.notice("CSRF token missing or wrong", metadata: ["path": .string(req.url.path)])
+            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF校验失败），请刷新页面后重试")
+        }
+        return try await next.respond(to: req)
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, created on first use.
+    var csrfToken: String {
+        if let t = session.data["csrf"] { return t }
+        let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        session.data["csrf"] = t
+        return t
+    }
+}

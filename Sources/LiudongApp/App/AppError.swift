@@ -1,0 +1,70 @@
+import Vapor
+
+/// One bad field of a form or JSON body, with its Chinese message.
+public struct FieldError: Content, Equatable, Sendable {
+    public var field: String
+    public var message: String
+    public init(_ field: String, _ message: String) { self.field = field; self.message = message }
+}
+
+/// Errors a user may see; the database's own text never reaches them.
+public enum AppError: AbortError, Sendable {
+    case notFound
+    case forbidden
+    case unauthorized
+    case invalid([FieldError])
+    case conflict(String)
+    case locked(until: String)
+    case badRequest(String)
+
+    public var status: HTTPResponseStatus {
+        switch self {
+        case .notFound: return .notFound
+        case .forbidden: return .forbidden
+        case .unauthorized: return .unauthorized
+        case .invalid: return .unprocessableEntity
+        case .conflict: return .conflict
+        case .locked: return .tooManyRequests
+        case .badRequest: return .badRequest
+        }
+    }
+
+    public var code: String {
+        switch self {
+        case .notFound: return "not_found"
+        case .forbidden: return "forbidden"
+        case .unauthorized: return "unauthorized"
+        case .invalid: return "invalid"
+        case .conflict: return "conflict"
+        case .locked: return "locked"
+        case .badRequest: return "bad_request"
+        }
+    }
+
+    public var reason: String {
+        switch self {
+        case .notFound: return "您要找的内容不存在，或不在您的管理范围内"
+        case .forbidden: return "您没有权限进行此操作"
+        case .unauthorized: return "请先登录"
+        case .invalid(let f): return f.count == 1 ? f[0].message : "有\(f.count)处填写有误，请按提示修改"
+        case .conflict(let m): return m
+        case .locked(let until): return "登录失败次数过多，账号已暂时锁定，请于\(until)后再试"
+        case .badRequest(let m): return m
+        }
+    }
+
+    public var fields: [FieldError] {
+        if case .invalid(let f) = self { return f }
+        return []
+    }
+}
+
+/// The API error body of DESIGN §3.
+struct ErrorBody: Content {
+    struct Inner: Content {
+        var code: String
+        var message: String
+        var fields: [FieldError]
+    }
+    var error: Inner
+}

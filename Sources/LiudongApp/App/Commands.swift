@@ -1,0 +1,13 @@
+import Vapor
+
+enum Commands {
+    static func register(on app: Application) {
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(AdminCommand(), as: "admin")
+    }
+}
+
+/// A command that already told the operator what went wrong; exits non-zero.
+struct CommandFailed: Error, CustomStringConvertible {
+    var description: String { "命令未完成" }
+}

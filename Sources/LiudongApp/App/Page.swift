@@ -1,0 +1,73 @@
+import LiudongCore
+import Vapor
+
+/// What every page's layout needs: title, navigation for the role, CSRF token, flash message.
+struct Layout: Encodable {
+    struct NavItem: Encodable { var href: String; var label: String; var active: Bool }
+    var title: String
+    var csrf: String
+    var user: UserBadge?
+    var nav: [NavItem]
+    var flash: String?
+}
+
+struct UserBadge: Encodable {
+    var displayName: String
+    var username: String
+    var roleLabel: String
+    var scopeName: String
+}
+
+/// A page: the layout plus the page's own view model.
+struct Page<Body: Encodable>: Encodable {
+    var layout: Layout
+    var body: Body
+}
+
+extension Request {
+    /// Renders a Leaf view inside the common layout.
+    func page<Body: Encodable>(_ view: String, title: String, _ body: Body, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = auth.get(CurrentUser.self)
+        let flash = session.data["flash"]
+        if flash != nil { session.data["flash"] = nil }
+        let layout = Layout(title: title, csrf: csrfToken, user: user.map {
+            UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
+        }, nav: user.map { Self.nav(for: $0, path: url.path) } ?? [], flash: flash)
+        let view = try await self.view.render(view, Page(layout: layout, body: body))
+        let res = try await view.encodeResponse(for: self)
+        res.status = status
+        return res
+    }
+
+    /// Redirects with a one-time message shown on the next page.
+    func redirect(to path: String, flash: String) -> Response {
+        session.data["flash"] = flash
+        return redirect(to: path)
+    }
+
+    static func nav(for user: CurrentUser, path: String) -> [Layout.NavItem] {
+        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册")]
+        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员")] }
+        if user.role.canManageAccounts { items.append(("/accounts", "账号管理")) }
+        if user.role.canReadAudit { items.append(("/audit", "审计日志")) }
+        return items.map { href, label in
+            Layout.NavItem(href: href, label: label, active: href == "/" ? path == "/" : path.hasPrefix(href))
+        }
+    }
+
+    /// An integer query parameter, clamped to at least 1.
+    func pageNumber() -> Int { max(1, (try? query.get(Int.self, at: "page")) ?? 1) }
+}
+
+/// A labelled option of a `<select>`.
+struct SelectOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+extension Labelled {
+    static func options(selected: String?) -> [SelectOption] {
+        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected || $0.label == selected) }
+    }
+}

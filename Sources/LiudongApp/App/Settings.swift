@@ -1,0 +1,94 @@
+import Foundation
+import LiudongCore
+
+/// Everything the service reads from its environment, parsed once; `configure` fails fast on bad values.
+public struct Settings: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+        public var name: String {
+            if case .postgres = self { return "postgres" }
+            return "sqlite"
+        }
+    }
+
+    public var database: Database
+    /// Where runtime data lives (SQLite file, generated data key).
+    public var varDirectory: String
+    /// The 32-byte master key for field encryption.
+    public var dataKey: Data
+    /// Public address used in links and QR codes.
+    public var baseURL: String
+    public var lockoutAttempts: Int
+    public var lockoutMinutes: Int
+    public var apiTokenHours: Int
+
+    public init(database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
+                lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12) {
+        self.database = database
+        self.varDirectory = varDirectory
+        self.dataKey = dataKey
+        self.baseURL = baseURL
+        self.lockoutAttempts = lockoutAttempts
+        self.lockoutMinutes = lockoutMinutes
+        self.apiTokenHours = apiTokenHours
+    }
+
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the process environment; names every bad setting at once.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var problems: [String] = []
+        let varDir = env["LIUDONG_VAR_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "var"
+        let database: Database
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Problem(description: "DATABASE_URL must be a postgres:// URL (got \(url.prefix(12))…)")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: env["LIUDONG_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(varDir)/liudong.sqlite")
+        }
+        func int(_ name: String, _ fallback: Int) -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let v = Int(raw), v > 0 else { problems.append("\(name) must be a positive integer"); return fallback }
+            return v
+        }
+        let attempts = int("LIUDONG_LOCKOUT_ATTEMPTS", 5)
+        let minutes = int("LIUDONG_LOCKOUT_MINUTES", 15)
+        let tokenHours = int("LIUDONG_API_TOKEN_HOURS", 12)
+        var key = Data()
+        do {
+            key = try DataKey.load(env: env["LIUDONG_DATA_KEY"], varDirectory: varDir)
+        } catch {
+            problems.append("\(error)")
+        }
+        var base = env["LIUDONG_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
+        while base.hasSuffix("/") { base.removeLast() }
+        if !(base.hasPrefix("http://") || base.hasPrefix("https://")) { problems.append("LIUDONG_BASE_URL must start with http:// or https://") }
+        if !problems.isEmpty { throw Problem(description: "configuration problems: " + problems.joined(separator: "; ")) }
+        return Settings(database: database, varDirectory: varDir, dataKey: key, baseURL: base,
+                        lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
+    }
+}
+
+/// The master data key: `LIUDONG_DATA_KEY`, else `var/data.key` (created once, mode 0600).
+enum DataKey {
+    static func load(env: String?, varDirectory: String) throws -> Data {
+        if let env, !env.isEmpty { return try FieldCipher.parseKey(env) }
+        let fm = FileManager.default
+        let path = varDirectory + "/data.key"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            return try FieldCipher.parseKey(text)
+        }
+        try fm.createDirectory(atPath: varDirectory, withIntermediateDirectories: true)
+        let key = FieldCipher.newKey()
+        let hex = key.map { String(format: "%02x", $0) }.joined()
+        guard fm.createFile(atPath: path, contents: Data((hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Settings.Problem(description: "cannot create the data key file \(path)")
+        }
+        return key
+    }
+}

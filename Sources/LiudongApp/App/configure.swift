@@ -1,0 +1,72 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import LiudongCore
+import Vapor
+
+/// Builds the application from its settings: databases, migrations, sessions, views, routes, commands.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+    app.cipher = try FieldCipher(masterKey: settings.dataKey)
+
+    switch settings.database {
+    case .sqlite(let path):
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+    }
+    Migrations.register(on: app)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "liudong_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
+                          isSecure: settings.baseURL.hasPrefix("https://"), isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(PageErrorMiddleware(environment: app.environment))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(UserAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+    Commands.register(on: app)
+}
+
+/// Every migration, in order. Landed migrations are never edited; add a new one.
+enum Migrations {
+    static func register(on app: Application) {
+        app.migrations.add(CreateOrganizations())
+        app.migrations.add(CreateMembers())
+        app.migrations.add(CreateAccounts())
+        app.migrations.add(CreateAuditEntries())
+        app.migrations.add(SessionRecord.migration)
+    }
+}
+
+/// Conservative headers on every response; pages load nothing from outside.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let res = try await next.respond(to: req)
+        res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if res.headers.contentType == .html {
+            res.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                     value: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'")
+            res.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        }
+        return res
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The home page: the scope's counts at a glance.
+struct DashboardController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get(use: index)
+    }
+
+    struct Tile: Encodable { var label: String; var value: Int; var href: String? }
+    struct ChildRow: Encodable { var code: String; var name: String; var type: String; var members: Int; var mobile: Int }
+    struct DashboardView: Encodable {
+        var scopeName: String
+        var scopeType: String
+        var tiles: [Tile]
+        var children: [ChildRow]
+        var quarter: String
+        var today: String
+    }
+
+    /// The counts behind the dashboard, apart from HTTP.
+    static func view(for user: CurrentUser, on db: Database) async throws -> DashboardView {
+        guard let scope = try await Organization.find(user.scopeID, on: db) else { throw AppError.notFound }
+        let counts = try await OrganizationService.counts(under: scope, on: db)
+        let orgs = try await Organization.query(on: db).filter(\.$path =~ scope.path).filter(\.$closedAt == nil).all()
+        let branches = orgs.filter { $0.kind == .regular && $0.level == .branch }.count
+        let mobileOrgs = orgs.filter { $0.kind == .mobile }.count
+        let visible = user.visibleMembers(Member.query(on: db))
+        let members = try await visible.count()
+        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary).count()
+        let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$isMigrantWorker == true).count()
+        let mobile = user.role == .inflow ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
+        var tiles = [Tile(label: "党员总数", value: members, href: "/members"),
+                     Tile(label: "流动党员", value: mobile, href: nil),
+                     Tile(label: "预备党员", value: probationary, href: nil),
+                     Tile(label: "农民工党员", value: migrant, href: nil)]
+        if user.role != .inflow {
+            tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
+            tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/orgs"))
+        }
+        let children = orgs.filter { $0.parentID == scope.id }.sorted { ($0.sortOrder, $0.code) < ($1.sortOrder, $1.code) }.map {
+            ChildRow(code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
+                     mobile: counts[$0.id!]?.mobileMembers ?? 0)
+        }
+        return DashboardView(scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
+                             quarter: Quarter.current().chinese, today: CalendarDate.today().chinese)
+    }
+
+    func index(req: Request) async throws -> Response {
+        let user = try req.user
+        return try await req.page("dashboard", title: "首页", try await Self.view(for: user, on: req.db))
+    }
+}

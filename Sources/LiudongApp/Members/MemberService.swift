@@ -1,0 +1,170 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Roster operations, apart from HTTP so commands and tests can use them.
+enum MemberService {
+    static let pageSize = 20
+
+    /// Creates a member after validation; one member per ID number across the whole database.
+    static func create(_ form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database) async throws -> Member {
+        guard user.role.canEditMembers else { throw AppError.forbidden }
+        let v = try form.validate().get()
+        let org = try await branch(v.orgCode, for: user, on: db)
+        let hash = cipher.hash(v.idNumber.value)
+        if try await Member.query(on: db).filter(\.$idNumberHash == hash).count() > 0 {
+            throw AppError.invalid([FieldError("idNumber", "该公民身份号码已在花名册中，同一人只能登记一次")])
+        }
+        let m = Member()
+        try apply(v, org: org, to: m, cipher: cipher)
+        try await db.transaction { tx in
+            try await m.create(on: tx)
+            try await MemberEvent(memberID: m.id!, kind: "created", summary: "登记入花名册，所在党支部：\(org.shortName)", by: user.username).create(on: tx)
+        }
+        return m
+    }
+
+    /// Edits a member in scope; records what changed in the timeline.
+    static func update(_ member: Member, with form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database) async throws -> [String] {
+        guard user.role.canEditMembers else { throw AppError.forbidden }
+        let v = try form.validate().get()
+        let org = try await branch(v.orgCode, for: user, on: db)
+        let hash = cipher.hash(v.idNumber.value)
+        if hash != member.idNumberHash,
+           try await Member.query(on: db).filter(\.$idNumberHash == hash).filter(\.$id != member.id!).count() > 0 {
+            throw AppError.invalid([FieldError("idNumber", "该公民身份号码已属于花名册中的另一名党员")])
+        }
+        let before = snapshot(member)
+        let oldOrg = member.organizationID
+        let oldHash = member.idNumberHash
+        try apply(v, org: org, to: member, cipher: cipher)
+        let after = snapshot(member)
+        var changed = before.keys.sorted().filter { before[$0] != after[$0] }.map { "\($0)：\(before[$0] ?? "") → \(after[$0] ?? "")" }
+        if hash != oldHash { changed.append("公民身份号码已更正") }
+        if oldOrg != org.id { changed.append("所在党支部改为\(org.shortName)") }
+        guard member.hasChanges else { return [] }
+        try await db.transaction { tx in
+            try await member.update(on: tx)
+            try await MemberEvent(memberID: member.id!, kind: "updated",
+                                  summary: "信息修改：" + (changed.isEmpty ? "号码信息更新" : changed.joined(separator: "；")), by: user.username).create(on: tx)
+        }
+        return changed
+    }
+
+    /// Plain fields worth naming in a timeline entry (never the ID number or phone themselves).
+    private static func snapshot(_ m: Member) -> [String: String] {
+        ["姓名": m.name, "民族": m.ethnicity, "学历": m.education.label, "人员类别": m.category.label,
+         "入党日期": m.joinedOn, "转正日期": m.fullOn ?? "", "户籍所在地": m.household ?? "",
+         "现居住地": m.residence ?? "", "工作单位及职务": m.employer ?? "", "是否农民工": m.isMigrantWorker ? "是" : "否",
+         "手机号码": m.phoneMasked ?? ""]
+    }
+
+    static func apply(_ v: MemberForm.Valid, org: Organization, to m: Member, cipher: FieldCipher) throws {
+        m.name = v.name
+        m.sex = v.sex
+        m.ethnicity = v.ethnicity
+        m.birthDate = v.birthDate.description
+        let id = v.idNumber.value
+        if m.$idNumberHash.value != cipher.hash(id) {
+            m.idNumberEnc = try cipher.seal(id)
+            m.idNumberHash = cipher.hash(id)
+        }
+        m.idPrefix = String(id.prefix(6))
+        m.idTail = String(id.suffix(4))
+        if let p = v.phone {
+            if m.phoneHash != cipher.hash(p) {
+                m.phoneEnc = try cipher.seal(p)
+                m.phoneHash = cipher.hash(p)
+            }
+            m.phonePrefix = String(p.prefix(3))
+            m.phoneTail = String(p.suffix(4))
+        } else {
+            m.phoneEnc = nil; m.phoneHash = nil; m.phonePrefix = nil; m.phoneTail = nil
+        }
+        m.education = v.education
+        m.category = v.category
+        m.joinedOn = v.joinedOn.description
+        m.fullOn = v.fullOn?.description
+        m.organizationID = org.id!
+        m.household = v.household
+        m.residence = v.residence
+        m.employer = v.employer
+        m.isMigrantWorker = v.isMigrantWorker
+        if m.$flowStatus.value == nil { m.flowStatus = nil }
+    }
+
+    /// The branch a member belongs to: must exist, be open, be a branch (or general branch) and lie in scope.
+    static func branch(_ code: String, for user: CurrentUser, on db: Database) async throws -> Organization {
+        guard let org = try await Organization.query(on: db).filter(\.$code == code).first(), user.covers(org) else {
+            throw AppError.invalid([FieldError("orgCode", "所在党支部不存在或不在您的管理范围内")])
+        }
+        guard org.kind == .regular, org.level == .branch || org.level == .generalBranch else {
+            throw AppError.invalid([FieldError("orgCode", "党员应隶属于党支部或党总支，“\(org.shortName)”不是")])
+        }
+        guard !org.isClosed else { throw AppError.invalid([FieldError("orgCode", "“\(org.shortName)”已撤销，不能再登记党员")]) }
+        return org
+    }
+
+    /// A member by id, or 404 when missing or out of scope.
+    static func find(_ id: UUID, for user: CurrentUser, on db: Database) async throws -> Member {
+        guard let m = try await user.visibleMembers(Member.query(on: db)).filter(\.$id == id).first() else {
+            throw AppError.notFound
+        }
+        return m
+    }
+
+    struct SearchResult {
+        var members: [Member]
+        var total: Int
+        var page: Int
+        var pages: Int
+    }
+
+    /// Members in the subtree of `orgCode` (default: the user's scope) matching `q`:
+    /// a name fragment, the last digits (1–4) of an ID number or phone, a full ID number or a full phone number.
+    static func search(org orgCode: String?, q: String?, page: Int, for user: CurrentUser, cipher: FieldCipher,
+                       on db: Database) async throws -> SearchResult {
+        var path = user.scopePath
+        if let orgCode, !orgCode.isEmpty {
+            let org = try user.require(try await Organization.query(on: db).filter(\.$code == orgCode).first())
+            path = org.path
+        }
+        var query = user.visibleMembers(Member.query(on: db), within: path)
+        if let raw = Normalize.text(q) {
+            let text = Normalize.key(raw).uppercased()
+            let digits = text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X") }
+            if digits, text.count == 18 {
+                query = query.filter(\.$idNumberHash == cipher.hash(text))
+            } else if digits, text.count == 11, !text.contains("X") {
+                query = query.filter(\.$phoneHash == cipher.hash(text))
+            } else if digits, text.count == 4 {
+                query = query.group(.or) { $0.filter(\.$idTail == text).filter(\.$phoneTail == text) }
+            } else if digits, text.count < 4 {
+                query = query.group(.or) { $0.filter(\.$idTail, .contains(inverse: false, .suffix), text).filter(\.$phoneTail, .contains(inverse: false, .suffix), text) }
+            } else {
+                query = query.filter(\.$name, .contains(inverse: false, .anywhere), Normalize.key(raw))
+            }
+        }
+        let total = try await query.count()
+        let pages = max(1, (total + pageSize - 1) / pageSize)
+        let p = min(max(1, page), pages)
+        let members = try await query.sort(\.$name).sort(\.$id).range(((p - 1) * pageSize)..<(p * pageSize)).all()
+        return SearchResult(members: members, total: total, page: p, pages: pages)
+    }
+
+    static func timeline(_ member: Member, on db: Database) async throws -> [MemberEvent] {
+        try await MemberEvent.query(on: db).filter(\.$memberID == member.id!).sort(\.$at, .descending).sort(\.$id, .descending).all()
+    }
+
+    /// Decrypts one field for display; the caller audits it.
+    static func reveal(_ member: Member, field: String, cipher: FieldCipher) throws -> String {
+        switch field {
+        case "idNumber": return try cipher.open(member.idNumberEnc)
+        case "phone":
+            guard let enc = member.phoneEnc else { return "" }
+            return try cipher.open(enc)
+        default: throw AppError.badRequest("只能查看公民身份号码或手机号码")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+
+/// Encrypts sensitive fields at rest (AES-GCM) and computes keyed hashes (HMAC-SHA256) for exact lookup.
+/// Both keys derive from one 32-byte master key, so rotating the master key rotates both.
+public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
+    private let encryptionKey: SymmetricKey
+    private let hashKey: SymmetricKey
+
+    public enum Problem: Error, CustomStringConvertible {
+        case badKey, badCiphertext
+        public var description: String {
+            switch self {
+            case .badKey: return "LIUDONG_DATA_KEY must be 32 bytes, written as 64 hex digits or base64"
+            case .badCiphertext: return "an encrypted field could not be decrypted with the configured data key"
+            }
+        }
+    }
+
+    public init(masterKey: Data) throws {
+        guard masterKey.count == 32 else { throw Problem.badKey }
+        let master = SymmetricKey(data: masterKey)
+        encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("liudong field encryption v1".utf8), outputByteCount: 32)
+        hashKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("liudong field hash v1".utf8), outputByteCount: 32)
+    }
+
+    /// Parses a key written as 64 hex digits or base64 of 32 bytes.
+    public static func parseKey(_ text: String) throws -> Data {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.count == 64, let d = Data(hex: t) { return d }
+        if let d = Data(base64Encoded: t), d.count == 32 { return d }
+        throw Problem.badKey
+    }
+
+    public static func newKey() -> Data {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+    }
+
+    /// nonce ‖ ciphertext ‖ tag, base64.
+    public func seal(_ plaintext: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: encryptionKey)
+        return box.combined!.base64EncodedString()
+    }
+
+    public func open(_ sealed: String) throws -> String {
+        guard let data = Data(base64Encoded: sealed),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plain = try? AES.GCM.open(box, using: encryptionKey),
+              let s = String(data: plain, encoding: .utf8) else { throw Problem.badCiphertext }
+        return s
+    }
+
+    /// Keyed hash (hex) of a normalized value, for unique indexes and exact search.
+    public func hash(_ value: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey)
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Data {
+    init?(hex: String) {
+        var bytes: [UInt8] = []
+        var it = hex.makeIterator()
+        while let a = it.next() {
+            guard let b = it.next(), let v = UInt8(String([a, b]), radix: 16) else { return nil }
+            bytes.append(v)
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,82 @@
+import Fluent
+import Foundation
+@testable import LiudongApp
+import LiudongCore
+import Testing
+import VaporTesting
+
+@Suite("Demo, health, OpenAPI, error pages")
+struct DemoAndSystemTests {
+    @Test(arguments: TestDatabase.all)
+    func theDemoLoadsAndEveryDemoAccountSignsInToItsDashboard(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // MUT
+            let summary = try await DemoLoader.load(seed: 7, memberCount: 600, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            // validate: the real Chifeng counties, with their codes
+            #expect(summary.organizations > 12 + 12 * 3 * 5)
+            for code in DemoPlan.countyCodes { #expect(try await Organization.query(on: app.db).filter(\.$code == code).count() == 1) }
+            #expect(try await Organization.query(on: app.db).filter(\.$name == "赤峰驻北京流动党员党支部").first()?.basis == .chamber)
+            #expect(try await Organization.query(on: app.db).filter(\.$kind == .external).count() == 5)
+            let members = try await Member.query(on: app.db).count()
+            #expect(members > 550 && members < 700)
+            let expectations = ["admin": "中共赤峰市委员会", "city": "中共赤峰市委员会", "county": "中共巴林左旗委员会",
+                                "committee": "巴林左旗", "secretary": "支部", "inflow": "望京街道党工委"]
+            for (username, heading) in expectations {
+                var b = Browser(app)
+                let signIn = try await b.signIn(username)
+                #expect(signIn.status == .seeOther, "\(username) could not sign in")
+                let home = try await b.get("/")
+                #expect(home.status == .ok)
+                #expect(home.body.string.contains(heading), "\(username)'s dashboard lacks \(heading)")
+                let api = try await APIClient.signIn(app, username)
+                #expect(try await api.get("/api/v1/me").status == .ok)
+            }
+            // A second load into the same database is refused.
+            await #expect(throws: AppError.self) {
+                _ = try await DemoLoader.load(seed: 7, memberCount: 10, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func healthReportsTheDatabase(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let res = try await app.testing().sendRequest(.GET, "/healthz")
+            #expect(res.status == .ok)
+            struct H: Decodable { var status: String; var database: String }
+            let h = try res.content.decode(H.self)
+            #expect(h.status == "ok")
+            #expect(h.database == db.testDescription)
+        }
+    }
+
+    @Test func openAPIIsValidJSONAndListsEveryEndpoint() async throws {
+        let doc = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
+        let paths = try #require(doc?["paths"] as? [String: Any])
+        for p in ["/healthz", "/api/v1/session", "/api/v1/orgs/{code}", "/api/v1/members", "/api/v1/members/{id}", "/api/v1/divisions", "/api/v1/me"] {
+            #expect(paths[p] != nil, "\(p) missing from openapi.json")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func errorPagesAreInChineseAndAPIErrorsUseTheSharedShape(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            var b = Browser(app)
+            try await b.signIn("county", Fixture.password)
+            let page = try await b.get("/no-such-page")
+            #expect(page.status == .notFound)
+            #expect(page.body.string.contains("页面不存在"))
+            let api = try await APIClient.signIn(app, "county", Fixture.password)
+            let res = try await api.get("/api/v1/members/\(UUID().uuidString)")
+            #expect(res.status == .notFound)
+            let body = try res.content.decode(APIErrorBody.self)
+            #expect(body.error.code == "not_found")
+            #expect(body.error.message.contains("不存在"))
+            let signedOut = try await app.testing().sendRequest(.GET, "/members")
+            #expect(signedOut.status == .seeOther)
+            let divisions = try await app.testing().sendRequest(.GET, "/api/v1/divisions?parent=150400")
+            #expect(divisions.body.string.contains("巴林左旗"))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+@testable import LiudongApp
+import LiudongCore
+import Testing
+import VaporTesting
+
+/// A database every database test runs on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+enum TestDatabase: CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres(String)
+
+    static var all: [TestDatabase] {
+        var list: [TestDatabase] = [.sqlite]
+        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty { list.append(.postgres(url)) }
+        return list
+    }
+
+    var testDescription: String {
+        switch self {
+        case .sqlite: return "sqlite"
+        case .postgres: return "postgres"
+        }
+    }
+}
+
+/// A fixed key so tests are repeatable; never used outside tests.
+let testDataKey = Data((0..<32).map { UInt8($0 &* 7 &+ 3) })
+
+/// Runs `body` against a freshly migrated, empty database of the given kind, then throws it away.
+func withTestApp(_ db: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var dropName: String?
+    let database: Settings.Database
+    switch db {
+    case .sqlite:
+        database = .sqlite(path: dir + "/test.sqlite")
+    case .postgres(let url):
+        let name = "liudong_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await adminSQL(url, "CREATE DATABASE \(name)")
+        dropName = name
+        database = .postgres(url: replaceDatabase(in: url, with: name))
+    }
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, settings: Settings(database: database, varDirectory: dir, dataKey: testDataKey))
+        try await app.autoMigrate()
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        if let dropName, case .postgres(let url) = db { try? await adminSQL(url, "DROP DATABASE IF EXISTS \(dropName)") }
+        throw error
+    }
+    try await app.asyncShutdown()
+    if let dropName, case .postgres(let url) = db { try await adminSQL(url, "DROP DATABASE IF EXISTS \(dropName)") }
+}
+
+/// Runs one statement on the server named by `url` (used to create and drop per-test databases).
+private func adminSQL(_ url: String, _ statement: String) async throws {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    app.databases.use(try .postgres(url: url), as: .psql)
+    do {
+        try await (app.db as! SQLDatabase).raw(SQLQueryString(statement)).run()
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+private func replaceDatabase(in url: String, with name: String) -> String {
+    var comps = URLComponents(string: url)!
+    comps.path = "/" + name
+    return comps.string!
+}
