@@ -3,7 +3,16 @@ import Logging
 import Vapor
 
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+if Environment.get("LIUDONG_LOG_FORMAT") == "json" {
+    let level = Logger.Level(rawValue: Environment.get("LOG_LEVEL") ?? "info") ?? .info
+    LoggingSystem.bootstrap { label in
+        var h = JSONLogHandler(label: label)
+        h.logLevel = level
+        return h
+    }
+} else {
+    try LoggingSystem.bootstrap(from: &env)
+}
 let app = try await Application.make(env)
 do {
     try await configure(app, settings: try Settings.fromEnvironment())

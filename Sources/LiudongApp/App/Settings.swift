@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var lockoutAttempts: Int
     public var lockoutMinutes: Int
     public var apiTokenHours: Int
+    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it, such as nginx).
+    public var trustProxy: Bool = false
 
     public init(database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
                 lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12) {
@@ -69,8 +71,10 @@ public struct Settings: Sendable {
         while base.hasSuffix("/") { base.removeLast() }
         if !(base.hasPrefix("http://") || base.hasPrefix("https://")) { problems.append("LIUDONG_BASE_URL must start with http:// or https://") }
         if !problems.isEmpty { throw Problem(description: "configuration problems: " + problems.joined(separator: "; ")) }
-        return Settings(database: database, varDirectory: varDir, dataKey: key, baseURL: base,
-                        lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
+        var settings = Settings(database: database, varDirectory: varDir, dataKey: key, baseURL: base,
+                                lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
+        settings.trustProxy = ["1", "true", "yes"].contains((env["LIUDONG_TRUST_PROXY"] ?? "").lowercased())
+        return settings
     }
 }
 

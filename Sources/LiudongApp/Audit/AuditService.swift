@@ -20,9 +20,9 @@ enum Audit {
 }
 
 extension Request {
-    /// The client address: the first X-Forwarded-For hop when behind nginx, else the peer.
+    /// The client address: the first X-Forwarded-For hop when behind a trusted proxy (LIUDONG_TRUST_PROXY), else the peer.
     var clientAddress: String {
-        if let fwd = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+        if application.settings.trustProxy, let fwd = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
             return fwd.trimmingCharacters(in: .whitespaces)
         }
         return remoteAddress?.ipAddress ?? "-"

@@ -18,6 +18,7 @@ struct DashboardController: RouteCollection {
         var children: [ChildRow]
         var quarter: String
         var today: String
+        var note: String?
     }
 
     /// The counts behind the dashboard, apart from HTTP.
@@ -45,7 +46,8 @@ struct DashboardController: RouteCollection {
                      mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
         return DashboardView(scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
-                             quarter: Quarter.current().chinese, today: CalendarDate.today().chinese)
+                             quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
+                             note: user.role == .inflow ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil)
     }
 
     func index(req: Request) async throws -> Response {
