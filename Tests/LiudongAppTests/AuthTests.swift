@@ -116,4 +116,25 @@ struct AuthTests {
             #expect(res.headers.first(name: .location) == "/")
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func usersChangeTheirOwnPassword(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            var b = Browser(app)
+            try await b.signIn("secretary", Fixture.password)
+            try await b.get("/password")
+            let wrong = try await b.post("/password", form: ["current": "not-it", "password": "new-secret-42", "confirm": "new-secret-42"])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.body.string.contains("当前密码不正确"))
+            let weak = try await b.post("/password", form: ["current": Fixture.password, "password": "short", "confirm": "short"])
+            #expect(weak.body.string.contains("密码至少10位"))
+            let ok = try await b.post("/password", form: ["current": Fixture.password, "password": "new-secret-42", "confirm": "new-secret-42"])
+            #expect(ok.status == .seeOther)
+            var old = Browser(app)
+            #expect(try await old.signIn("secretary", Fixture.password).status == .ok)   // the page again, with an error
+            var fresh = Browser(app)
+            #expect(try await fresh.signIn("secretary", "new-secret-42").status == .seeOther)
+        }
+    }
 }

@@ -9,6 +9,40 @@ struct AuthController: RouteCollection {
         routes.post("login", use: login)
         routes.post("logout", use: logout)
         routes.post("api", "v1", "session", use: apiSession)
+        let own = routes.grouped(RequireUser())
+        own.get("password", use: passwordPage)
+        own.post("password", use: changePassword)
+    }
+
+    struct PasswordView: Encodable { var errors: [String: String] }
+    struct PasswordForm: Content { var current: String?; var password: String?; var confirm: String? }
+
+    func passwordPage(req: Request) async throws -> Response {
+        try await req.page("password", title: "修改密码", PasswordView(errors: [:]))
+    }
+
+    /// Any signed-in user changes their own password; other API tokens of the account are revoked.
+    func changePassword(req: Request) async throws -> Response {
+        let user = try req.user
+        let f = try req.content.decode(PasswordForm.self)
+        guard let account = try await Account.find(user.accountID, on: req.db) else { throw AppError.unauthorized }
+        var errors: [FieldError] = []
+        if (try? Bcrypt.verify(f.current ?? "", created: account.passwordHash)) != true {
+            errors.append(FieldError("current", "当前密码不正确"))
+        }
+        if let e = AuthService.checkPassword(f.password ?? "") { errors.append(e) }
+        else if f.password == f.current { errors.append(FieldError("password", "新密码不能与当前密码相同")) }
+        if f.confirm != f.password { errors.append(FieldError("confirm", "两次输入的新密码不一致")) }
+        guard errors.isEmpty else {
+            return try await req.page("password", title: "修改密码",
+                                      PasswordView(errors: Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })),
+                                      status: .unprocessableEntity)
+        }
+        account.passwordHash = try AuthService.hash(f.password ?? "")
+        try await account.update(on: req.db)
+        try await APIToken.query(on: req.db).filter(\.$accountID == account.id!).delete()
+        try await req.audit(.update, "account", ref: account.username, summary: "本人修改密码")
+        return req.redirect(to: "/", flash: "密码已修改")
     }
 
     struct LoginView: Encodable {
@@ -42,6 +76,7 @@ struct AuthController: RouteCollection {
             req.session.id = nil
             req.session.data = SessionData()
             req.session.data["account"] = account.id!.uuidString
+            req.session.data["since"] = String(Date().timeIntervalSince1970)
             _ = req.csrfToken
             if let user = try await UserAuthenticator.load(accountID: account.id!, on: req.db, viaToken: false) {
                 req.auth.login(user)

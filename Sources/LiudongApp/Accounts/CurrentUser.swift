@@ -79,6 +79,8 @@ extension Request {
 
 /// Loads the user from a bearer token or the session cookie.
 struct UserAuthenticator: AsyncMiddleware {
+    static let sessionHours: Double = 8
+
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
             let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
@@ -88,7 +90,11 @@ struct UserAuthenticator: AsyncMiddleware {
                 req.auth.login(user)
             }
         } else if req.hasSession, let raw = req.session.data["account"], let id = UUID(uuidString: raw) {
-            if let user = try await Self.load(accountID: id, on: req.db, viaToken: false) {
+            // Sessions end on the server after `sessionHours`, whatever the browser keeps.
+            let started = req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
+            if Date().timeIntervalSince(started) > Self.sessionHours * 3600 {
+                req.session.data["account"] = nil
+            } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false) {
                 req.auth.login(user)
             } else {
                 req.session.data["account"] = nil
