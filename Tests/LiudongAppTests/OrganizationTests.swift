@@ -49,7 +49,7 @@ struct OrganizationTests {
             #expect(try await Organization.find(f.branchA.id, on: app.db)!.closedAt == nil)
             let empty = try await OrganizationService.create(
                 OrganizationForm(name: "临时支部", shortName: "临时支部", level: "branch", kind: "regular", divisionCode: "150422"),
-                parent: committee2, by: try await UserAuthenticator.load(accountID: try await Account.query(on: app.db).filter(\.$username == "county").first()!.id!, on: app.db, viaToken: false)!,
+                parent: committee2, by: try await Fixture.user(app, "county"),
                 on: app.db)
             try await b.post("/orgs/\(empty.code)/close", form: ["reason": "任务完成"])
             let closed = try await Organization.find(empty.id, on: app.db)!
@@ -66,7 +66,7 @@ struct OrganizationTests {
     func aSubtreeCannotMoveUnderItself(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let user = try await UserAuthenticator.load(accountID: try await Account.query(on: app.db).filter(\.$username == "city").first()!.id!, on: app.db, viaToken: false)!
+            let user = try await Fixture.user(app, "city")
             await #expect(throws: AppError.self) {
                 try await OrganizationService.move(f.countyA, under: f.branchA, by: user, on: app.db)
             }

@@ -50,7 +50,7 @@ struct AccountController: RouteCollection {
 
     private func formView(_ req: Request, _ user: CurrentUser, form: Form, errors: [FieldError]) async throws -> FormView {
         let orgs = try await user.visibleOrganizations(Organization.query(on: req.db)).filter(\.$closedAt == nil).sort(\.$code).all()
-        return FormView(form: form, errors: Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }),
+        return FormView(form: form, errors: errors.byField,
                         roles: Role.options(selected: form.role),
                         orgs: orgs.map { SelectOption(value: $0.code, label: "\($0.code) \($0.shortName)（\($0.typeLabel)）", selected: $0.code == form.orgCode) })
     }

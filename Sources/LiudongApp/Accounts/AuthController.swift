@@ -35,7 +35,7 @@ struct AuthController: RouteCollection {
         if f.confirm != f.password { errors.append(FieldError("confirm", "两次输入的新密码不一致")) }
         guard errors.isEmpty else {
             return try await req.page("password", title: "修改密码",
-                                      PasswordView(errors: Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a })),
+                                      PasswordView(errors: errors.byField),
                                       status: .unprocessableEntity)
         }
         account.passwordHash = try AuthService.hash(f.password ?? "")

@@ -7,6 +7,13 @@ public struct FieldError: Content, Equatable, Sendable {
     public init(_ field: String, _ message: String) { self.field = field; self.message = message }
 }
 
+extension Array where Element == FieldError {
+    /// Messages keyed by field, the first message per field, for showing beside each input.
+    var byField: [String: String] {
+        Dictionary(map { ($0.field, $0.message) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// Errors a user may see; the database's own text never reaches them.
 public enum AppError: AbortError, Sendable {
     case notFound

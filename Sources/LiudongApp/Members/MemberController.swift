@@ -63,7 +63,7 @@ struct MemberController: RouteCollection {
             .sort(\.$code).all()
         return FormView(
             action: action, heading: heading, form: form,
-            errors: Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }),
+            errors: errors.byField,
             sexes: Sex.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.sex || $0.label == form.sex) },
             ethnicities: EthnicGroups.all.map { SelectOption(value: $0, label: $0, selected: $0 == (form.ethnicity ?? "汉族")) },
             educations: Education.options(selected: form.education), categories: MemberCategory.options(selected: form.category),

@@ -118,7 +118,7 @@ struct OrganizationController: RouteCollection {
             }
         }
         return FormView(action: action, heading: heading, parentName: parent?.shortName, form: form,
-                        errors: Dictionary(errors.map { ($0.field, $0.message) }, uniquingKeysWith: { a, _ in a }),
+                        errors: errors.byField,
                         levels: levels, kinds: kinds, bases: MobileBasis.options(selected: form.basis), isNew: isNew,
                         isExternal: form.kind == "external", isMobile: form.kind == "mobile")
     }

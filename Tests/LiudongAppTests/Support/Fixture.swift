@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 @testable import LiudongApp
 import LiudongCore
+import Testing
 import Vapor
 
 /// A small known world: the city, two counties, a committee and branch in each, an external organization,
@@ -55,8 +56,7 @@ struct Fixture {
             _ = try await AccountService.create(.init(username: u, displayName: u, password: password, role: r, orgCode: o.code),
                                                 creator: nil, bcryptCost: 4, on: db)
         }
-        let admin = try await UserAuthenticator.load(accountID: try await Account.query(on: db).filter(\.$username == "admin").first()!.id!,
-                                                     on: db, viaToken: false)!
+        let admin = try await user(app, "admin")
         func member(_ name: String, _ id: String, _ sex: Sex, _ branch: Organization, phone: String) async throws -> Member {
             let birth = IDNumber.parse(id).map(\.birthDate)
             return try await MemberService.create(
@@ -70,5 +70,12 @@ struct Fixture {
         let memberB = try await member("王海涛", idB, .male, branchB, phone: "15004769999")
         return Fixture(city: city, countyA: countyA, countyB: countyB, committeeA: committeeA, branchA: branchA, branchA2: branchA2,
                        committeeB: committeeB, branchB: branchB, external: external, memberA: memberA, memberB: memberB)
+    }
+
+    /// The signed-in view of an account, for calling services directly.
+    static func user(_ app: Application, _ username: String) async throws -> CurrentUser {
+        let account = try await Account.query(on: app.db).filter(\.$username == username).first()
+        let id = try #require(account?.id)
+        return try #require(try await UserAuthenticator.load(accountID: id, on: app.db, viaToken: false))
     }
 }
