@@ -16,10 +16,16 @@ if Environment.get("LIUDONG_LOG_FORMAT") == "json" {
 let app = try await Application.make(env)
 do {
     try await configure(app, settings: try Settings.fromEnvironment())
+} catch {
+    app.logger.critical("\(error)")
+    try? await app.asyncShutdown()
+    exit(1)
+}
+do {
     try await app.execute()
 } catch {
-    app.logger.report(error: error)
+    // Vapor has already reported it; exit non-zero without a crash backtrace.
     try? await app.asyncShutdown()
-    throw error
+    exit(1)
 }
 try await app.asyncShutdown()

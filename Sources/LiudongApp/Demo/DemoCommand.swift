@@ -26,8 +26,10 @@ struct DemoCommand: AsyncCommand {
         try await app.autoMigrate()
         if !(try await DemoLoader.isEmpty(app.db)) {
             if signature.ifEmpty {
-                context.console.info("数据库已有数据，跳过演示数据。")
-                DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
+                context.console.info("数据库已有数据，未装入演示数据。")
+                if try await AuditEntry.query(on: app.db).filter(\.$objectType == "demo").count() > 0 {
+                    DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
+                }
                 return
             }
             context.console.error("数据库中已有数据，拒绝重复装入演示数据。如需清空重装，请加 --force（会删除全部数据）。")

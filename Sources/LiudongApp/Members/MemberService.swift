@@ -91,7 +91,6 @@ enum MemberService {
         m.residence = v.residence
         m.employer = v.employer
         m.isMigrantWorker = v.isMigrantWorker
-        if m.$flowStatus.value == nil { m.flowStatus = nil }
     }
 
     /// The branch a member belongs to: must exist, be open, be a branch (or general branch) and lie in scope.
