@@ -5,6 +5,7 @@ import Vapor
 /// The audit log page: filter by action, user, text and date; orgDept and admin only, within scope.
 struct AuditController: RouteCollection {
     static let pageSize = 50
+    static let objectLabels = ["account": "账号", "member": "党员", "organization": "组织", "demo": "演示数据"]
 
     func boot(routes: RoutesBuilder) throws {
         routes.get("audit", use: index)
@@ -53,7 +54,7 @@ struct AuditController: RouteCollection {
         }
         let rows = entries.map {
             Row(at: Format.dateTime($0.at), username: $0.username, action: AuditAction(rawValue: $0.action)?.label ?? $0.action,
-                object: [$0.objectType, $0.objectRef].compactMap { $0 }.joined(separator: " "), summary: $0.summary, client: $0.clientAddress)
+                object: [Self.objectLabels[$0.objectType] ?? $0.objectType, $0.objectRef].compactMap { $0 }.joined(separator: " "), summary: $0.summary, client: $0.clientAddress)
         }
         let actions = AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == f.action) }
         return try await req.page("audit/index", title: "审计日志",
