@@ -21,14 +21,15 @@ enum DemoLoader {
     static func load(seed: UInt64, memberCount: Int, cipher: FieldCipher, bcryptCost: Int = 12, on db: Database,
                      today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
         guard try await isEmpty(db) else { throw AppError.conflict("数据库中已有数据，演示数据只能装入空数据库（可用 --force 清空后重装）") }
-        var plan = DemoPlan(seed: seed, today: today)
-        var rng = SeededRandom(seed: seed ^ 0x5EED)
-        let members = plan.members(count: memberCount)
-        var idsByCode: [String: Int] = [:]
-        var pathByCode: [String: String] = [:]
-        var accounts: [(String, Role, String)] = []
-        try await db.transaction { tx in
+        var planned = DemoPlan(seed: seed, today: today)
+        let members = planned.members(count: memberCount)
+        let plan = planned
+        let accounts = try await db.transaction { tx -> [(username: String, role: Role, org: String)] in
             guard let sql = tx as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+            var rng = SeededRandom(seed: seed ^ 0x5EED)
+            var idsByCode: [String: Int] = [:]
+            var pathByCode: [String: String] = [:]
+            var accounts: [(username: String, role: Role, org: String)] = []
             progress("组织 \(plan.organizations.count) 个…")
             let now = Date()
             for (i, o) in plan.organizations.enumerated() {
@@ -102,6 +103,7 @@ enum DemoLoader {
             }
             try await Audit.record(.import, "demo", ref: "seed \(seed)", summary: "装入演示数据：\(plan.organizations.count)个组织，\(written)名党员",
                                    user: nil, username: "cli", client: "command-line", on: tx)
+            return accounts
         }
         return Summary(organizations: plan.organizations.count, members: members.count, accounts: accounts)
     }

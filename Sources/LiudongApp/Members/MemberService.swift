@@ -44,10 +44,10 @@ enum MemberService {
         if hash != oldHash { changed.append("公民身份号码已更正") }
         if oldOrg != org.id { changed.append("所在党支部改为\(org.shortName)") }
         guard member.hasChanges else { return [] }
+        let summary = "信息修改：" + (changed.isEmpty ? "号码信息更新" : changed.joined(separator: "；"))
         try await db.transaction { tx in
             try await member.update(on: tx)
-            try await MemberEvent(memberID: member.id!, kind: "updated",
-                                  summary: "信息修改：" + (changed.isEmpty ? "号码信息更新" : changed.joined(separator: "；")), by: user.username).create(on: tx)
+            try await MemberEvent(memberID: member.id!, kind: "updated", summary: summary, by: user.username).create(on: tx)
         }
         return changed
     }
