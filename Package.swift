@@ -18,10 +18,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
+        // libqrencode from Debian (libqrencode-dev).
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         // Pure domain logic: no Vapor, no Fluent.
         .target(
             name: "LiudongCore",
             dependencies: [
+                "CQRencode",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]

@@ -16,6 +16,8 @@ final class Account: Model, @unchecked Sendable {
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     @OptionalField(key: "disabled_at") var disabledAt: Date?
+    /// Notices up to this id have been read (added by CreateNotices).
+    @Field(key: "notices_read_through") var noticesReadThrough: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -28,6 +30,7 @@ final class Account: Model, @unchecked Sendable {
         self.role = role
         self.organizationID = organizationID
         self.failedCount = 0
+        self.noticesReadThrough = 0
     }
 }
 

@@ -3,12 +3,14 @@ import Vapor
 /// Every state-changing request made with the session cookie must carry the session's CSRF token,
 /// as the `_csrf` form field or the `X-CSRF-Token` header. Bearer-token API calls carry no cookie and are exempt.
 struct CSRFMiddleware: AsyncMiddleware {
-    static let exempt: Set<String> = ["/api/v1/session"]
+    /// Public endpoints that act for no signed-in account: nothing for a forged request to borrow.
+    static let exempt: Set<String> = ["/api/v1/session", "/api/v1/self-reports"]
+    static let exemptPrefixes = ["/r/"]
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         guard ![.GET, .HEAD, .OPTIONS].contains(req.method),
               req.headers.bearerAuthorization == nil,
-              !Self.exempt.contains(req.url.path) else {
+              !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) }) else {
             return try await next.respond(to: req)
         }
         let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: "_csrf"))

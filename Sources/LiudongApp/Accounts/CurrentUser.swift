@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import LiudongCore
 import Vapor
 
@@ -50,12 +51,12 @@ struct CurrentUser: Authenticatable, Sendable {
     }
 
     /// Members this account may see. Tree roles: members of organizations in the subtree.
-    /// Inflow roles: only members who reported to the organization; reports arrive with the
-    /// self-report feature, whose flows table this filter joins once it exists.
+    /// Inflow roles: only members whose open flow has them reported to this organization.
     func visibleMembers(_ query: QueryBuilder<Member>, within path: String? = nil) -> QueryBuilder<Member> {
         let subtree = path ?? scopePath
         if role == .inflow || scopeKind == .external {
-            return query.filter(.sql(unsafeRaw: "1 = 0"))
+            let open = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
+            return query.filter(.sql(embed: "\(ident: "id") IN (SELECT \(ident: "member_id") FROM \(ident: "flows") WHERE \(ident: "inflow_org_id") = \(bind: scopeID) AND \(ident: "status") IN \(open))"))
         }
         return query.filter(.sql(embed: "\(ident: "organization_id") IN (SELECT \(ident: "id") FROM \(ident: "organizations") WHERE \(ident: "path") LIKE \(bind: subtree + "%"))"))
     }

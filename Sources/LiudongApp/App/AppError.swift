@@ -23,6 +23,7 @@ public enum AppError: AbortError, Sendable {
     case conflict(String)
     case locked(until: String)
     case badRequest(String)
+    case rateLimited(retryAfter: Int)
 
     public var status: HTTPResponseStatus {
         switch self {
@@ -33,7 +34,14 @@ public enum AppError: AbortError, Sendable {
         case .conflict: return .conflict
         case .locked: return .tooManyRequests
         case .badRequest: return .badRequest
+        case .rateLimited: return .tooManyRequests
         }
+    }
+
+    public var headers: HTTPHeaders {
+        if case .rateLimited(let s) = self { return ["Retry-After": "\(s)"] }
+        if case .locked = self { return ["Retry-After": "60"] }
+        return [:]
     }
 
     public var code: String {
@@ -45,6 +53,7 @@ public enum AppError: AbortError, Sendable {
         case .conflict: return "conflict"
         case .locked: return "locked"
         case .badRequest: return "bad_request"
+        case .rateLimited: return "rate_limited"
         }
     }
 
@@ -57,6 +66,7 @@ public enum AppError: AbortError, Sendable {
         case .conflict(let m): return m
         case .locked(let until): return "登录失败次数过多，账号已暂时锁定，请于\(until)后再试"
         case .badRequest(let m): return m
+        case .rateLimited(let s): return "提交过于频繁，请\(s)秒后再试"
         }
     }
 

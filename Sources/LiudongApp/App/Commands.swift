@@ -4,6 +4,7 @@ enum Commands {
     static func register(on app: Application) {
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(AdminCommand(), as: "admin")
+        app.asyncCommands.use(SweepCommand(), as: "sweep")
     }
 }
 

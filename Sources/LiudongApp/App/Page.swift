@@ -3,7 +3,7 @@ import Vapor
 
 /// What every page's layout needs: title, navigation for the role, CSRF token, flash message.
 struct Layout: Encodable {
-    struct NavItem: Encodable { var href: String; var label: String; var active: Bool }
+    struct NavItem: Encodable { var href: String; var label: String; var active: Bool; var badge: Int? = nil }
     var title: String
     var csrf: String
     var user: UserBadge?
@@ -32,7 +32,12 @@ extension Request {
         if flash != nil { session.data["flash"] = nil }
         let layout = Layout(title: title, csrf: csrfToken, user: user.map {
             UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
-        }, nav: user.map { Self.nav(for: $0, path: url.path) } ?? [], flash: flash)
+        }, nav: try await user.asyncMap { u in
+            var items = Self.nav(for: u, path: url.path)
+            let unread = try await NoticeController.unreadCount(for: u, on: db)
+            items.append(.init(href: "/inbox", label: "消息", active: url.path == "/inbox", badge: unread > 0 ? unread : nil))
+            return items
+        } ?? [], flash: flash)
         let view = try await self.view.render(view, Page(layout: layout, body: body))
         let res = try await view.encodeResponse(for: self)
         res.status = status
@@ -46,8 +51,8 @@ extension Request {
     }
 
     static func nav(for user: CurrentUser, path: String) -> [Layout.NavItem] {
-        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册")]
-        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员")] }
+        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册"), ("/reviews", "报到审核")]
+        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员"), ("/reviews", "报到确认")] }
         if user.role.canManageAccounts { items.append(("/accounts", "账号管理")) }
         if user.role.canReadAudit { items.append(("/audit", "审计日志")) }
         return items.map { href, label in

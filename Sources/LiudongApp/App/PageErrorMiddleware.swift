@@ -16,7 +16,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 let body = ErrorBody(error: .init(code: code, message: message, fields: fields))
                 let res = Response(status: status)
                 try res.content.encode(body, as: .json)
-                if status == .tooManyRequests { res.headers.replaceOrAdd(name: .retryAfter, value: "60") }
+                if let e = error as? AppError { for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) } }
                 return res
             }
             struct ErrorView: Encodable { var status: UInt; var heading: String; var message: String }
@@ -30,7 +30,9 @@ struct PageErrorMiddleware: AsyncMiddleware {
             default: heading = "系统出错了"
             }
             do {
-                return try await req.page("error", title: heading, ErrorView(status: status.code, heading: heading, message: message), status: status)
+                let res = try await req.page("error", title: heading, ErrorView(status: status.code, heading: heading, message: message), status: status)
+                if let e = error as? AppError { for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) } }
+                return res
             } catch {
                 let res = Response(status: status, body: .init(string: "\(status.code) \(message)"))
                 res.headers.contentType = .plainText

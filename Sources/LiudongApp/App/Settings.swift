@@ -24,6 +24,14 @@ public struct Settings: Sendable {
     public var apiTokenHours: Int
     /// Take the client address from X-Forwarded-For (only behind a proxy that sets it, such as nginx).
     public var trustProxy: Bool = false
+    /// Self-reports accepted per client address per minute (many phones share one carrier NAT address).
+    public var reportsPerClientPerMinute: Int = 600
+    /// Self-reports accepted per ID number per hour.
+    public var reportsPerIDPerHour: Int = 20
+    /// Days after leaving without an arrival report before a flow is flagged overdue.
+    public var arrivalDueDays: Int = 30
+    /// Days without any contact before a member becomes a lost-contact candidate (six months).
+    public var lostContactDays: Int = 183
 
     public init(database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
                 lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12) {
@@ -61,6 +69,10 @@ public struct Settings: Sendable {
         let attempts = int("LIUDONG_LOCKOUT_ATTEMPTS", 5)
         let minutes = int("LIUDONG_LOCKOUT_MINUTES", 15)
         let tokenHours = int("LIUDONG_API_TOKEN_HOURS", 12)
+        let perClient = int("LIUDONG_REPORTS_PER_CLIENT_PER_MINUTE", 600)
+        let perID = int("LIUDONG_REPORTS_PER_ID_PER_HOUR", 20)
+        let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
+        let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
         var key = Data()
         do {
             key = try DataKey.load(env: env["LIUDONG_DATA_KEY"], varDirectory: varDir)
@@ -74,6 +86,10 @@ public struct Settings: Sendable {
         var settings = Settings(database: database, varDirectory: varDir, dataKey: key, baseURL: base,
                                 lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
         settings.trustProxy = ["1", "true", "yes"].contains((env["LIUDONG_TRUST_PROXY"] ?? "").lowercased())
+        settings.reportsPerClientPerMinute = perClient
+        settings.reportsPerIDPerHour = perID
+        settings.arrivalDueDays = dueDays
+        settings.lostContactDays = lostDays
         return settings
     }
 }

@@ -52,6 +52,9 @@ enum Migrations {
         app.migrations.add(CreateAccounts())
         app.migrations.add(CreateAuditEntries())
         app.migrations.add(SessionRecord.migration)
+        app.migrations.add(CreateFlows())
+        app.migrations.add(CreateSelfReports())
+        app.migrations.add(CreateNotices())
     }
 }
 

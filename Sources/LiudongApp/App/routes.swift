@@ -4,6 +4,8 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: SystemController())
     try app.register(collection: AuthController())
+    try app.register(collection: SelfReportController())
+    try app.register(collection: QRController())
     let signedIn = app.grouped(RequireUser())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: OrganizationController())
@@ -11,4 +13,8 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AccountController())
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: APIController())
+    try signedIn.register(collection: ReviewController())
+    try signedIn.register(collection: NoticeController())
+    try signedIn.register(collection: QRController.Posters())
+    try signedIn.register(collection: FlowController())
 }

@@ -63,8 +63,3 @@ final class MemberEvent: Model, @unchecked Sendable {
         self.at = at
     }
 }
-
-/// Flow states that count a member as mobile (流动党员).
-enum FlowStatus {
-    static let mobile = ["away", "arrived", "lost"]
-}

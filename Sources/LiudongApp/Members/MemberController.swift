@@ -107,6 +107,13 @@ struct MemberController: RouteCollection {
         var canEdit: Bool
         var canReveal: Bool
         var revealed: [String: String]
+        var flow: FlowView?
+    }
+
+    struct FlowView: Encodable {
+        var status: String; var leftOn: String; var destination: String; var address: String?; var employer: String?
+        var reason: String; var inflowOrg: String?; var arrivedOn: String?; var returnedOn: String?; var lastContactOn: String
+        var expectedReturnOn: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -117,10 +124,17 @@ struct MemberController: RouteCollection {
         let user = try req.user
         let org = try await Organization.find(m.organizationID, on: req.db)
         let events = try await MemberService.timeline(m, on: req.db)
+        let flow = try await Flow.query(on: req.db).filter(\.$memberID == m.id!).sort(\.$createdAt, .descending).first()
+        let inflow = try await flow?.inflowOrgID.asyncMap { try await Organization.find($0, on: req.db)?.shortName } ?? nil
         let view = ShowView(member: MemberDetail(m, org: org), division: Divisions.shared.fullName(m.idPrefix),
                             age: CalendarDate(m.birthDate)?.years(until: .today()) ?? 0,
                             timeline: events.map { .init(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-") },
-                            canEdit: user.role.canEditMembers, canReveal: user.role.canReveal, revealed: revealed)
+                            canEdit: user.role.canEditMembers, canReveal: user.role.canReveal, revealed: revealed,
+                            flow: flow.map { f in
+                                FlowView(status: f.status.label, leftOn: f.leftOn, destination: f.destinationName, address: f.address,
+                                         employer: f.employer, reason: f.reasonLabel, inflowOrg: inflow ?? nil, arrivedOn: f.arrivedOn,
+                                         returnedOn: f.returnedOn, lastContactOn: f.lastContactOn, expectedReturnOn: f.expectedReturnOn)
+                            })
         return try await req.page("members/show", title: m.name, view)
     }
 

@@ -67,6 +67,10 @@ struct OrganizationController: RouteCollection {
         var events: [EventRow]
         var canEdit: Bool; var canAddChild: Bool; var canMove: Bool; var isExternal: Bool; var canHaveMembers: Bool
         var moveTargets: [SelectOption]
+        var mobileList: [FlowService.Item]; var mobileTotal: Int
+        var overdue: [FlowService.Item]; var overdueTotal: Int
+        var lost: [FlowService.Item]; var lostTotal: Int
+        var canDecide: Bool; var isBranch: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -85,6 +89,9 @@ struct OrganizationController: RouteCollection {
                 .filter(\.$level == parentLevel).filter(\.$kind == .regular).filter(\.$closedAt == nil).sort(\.$code).all()
                 .map { SelectOption(value: $0.code, label: "\($0.code) \($0.shortName)", selected: $0.id == org.parentID) }
         }
+        let mobileList = try await FlowService.items(.mobile, under: org, limit: 50, on: req.db)
+        let overdue = try await FlowService.items(.overdue, under: org, on: req.db)
+        let lost = try await FlowService.items(.lostCandidates, under: org, on: req.db)
         let view = ShowView(
             code: org.code, name: org.name, shortName: org.shortName, type: org.typeLabel,
             division: Divisions.shared.fullName(org.divisionCode), divisionCode: org.divisionCode, secretary: org.secretary,
@@ -95,7 +102,10 @@ struct OrganizationController: RouteCollection {
             events: events.map { EventRow(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-") },
             canEdit: canEdit, canAddChild: canEdit && org.kind == .regular && !(org.level?.allowedChildren.isEmpty ?? true),
             canMove: !targets.isEmpty, isExternal: org.kind == .external,
-            canHaveMembers: org.kind == .regular, moveTargets: targets)
+            canHaveMembers: org.kind == .regular, moveTargets: targets,
+            mobileList: mobileList.items, mobileTotal: mobileList.total, overdue: overdue.items, overdueTotal: overdue.total,
+            lost: lost.items, lostTotal: lost.total, canDecide: user.role != .inflow,
+            isBranch: org.kind == .regular && org.level == .branch)
         return try await req.page("orgs/show", title: org.shortName, view)
     }
 

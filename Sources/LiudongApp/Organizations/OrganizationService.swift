@@ -27,7 +27,7 @@ enum OrganizationService {
     static func counts(under root: Organization, on db: Database) async throws -> [Int: Counts] {
         guard let sql = db as? SQLDatabase else { return [:] }
         struct Row: Decodable { var organization_id: Int; var members: Int; var mobile: Int }
-        let mobileList = SQLGroupExpression(FlowStatus.mobile.map { SQLBind($0) as any SQLExpression })
+        let mobileList = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
         let rows = try await sql.raw("""
             SELECT m.organization_id, COUNT(*) AS members,
                    SUM(CASE WHEN m.flow_status IN \(mobileList) THEN 1 ELSE 0 END) AS mobile

@@ -1,0 +1,69 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// A member's time away from home (流动): opened by a confirmed leaving report, closed by return or transfer.
+final class Flow: Model, @unchecked Sendable {
+    static let schema = "flows"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Enum(key: "status") var status: FlowState
+    @Field(key: "left_on") var leftOn: String
+    @OptionalField(key: "expected_return_on") var expectedReturnOn: String?
+    @OptionalField(key: "destination_code") var destinationCode: String?
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "employer") var employer: String?
+    @OptionalField(key: "occupation") var occupation: String?
+    @OptionalField(key: "reason") var reason: Int?
+    @OptionalField(key: "inflow_org_id") var inflowOrgID: Int?
+    @OptionalField(key: "arrived_on") var arrivedOn: String?
+    @Field(key: "arrival_confirmed") var arrivalConfirmed: Bool
+    @OptionalField(key: "returned_on") var returnedOn: String?
+    /// The last day anyone heard from the member (report, confirmation, contact).
+    @Field(key: "last_contact_on") var lastContactOn: String
+    @OptionalField(key: "overdue_since") var overdueSince: String?
+    @OptionalField(key: "lost_candidate_since") var lostCandidateSince: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    var reasonLabel: String { reason.flatMap(OutflowReason.init(rawValue:))?.label ?? "" }
+    var destinationName: String { destinationCode.map { Divisions.shared.fullName($0) } ?? "" }
+}
+
+struct CreateFlows: AsyncMigration {
+    func prepare(on database: Database) async throws {
+        try await database.schema("flows")
+            .id()
+            .field("member_id", .uuid, .required, .references("members", "id"))
+            .field("status", .string, .required)
+            .field("left_on", .string, .required)
+            .field("expected_return_on", .string)
+            .field("destination_code", .string)
+            .field("address", .string)
+            .field("employer", .string)
+            .field("occupation", .string)
+            .field("reason", .int)
+            .field("inflow_org_id", .int, .references("organizations", "id"))
+            .field("arrived_on", .string)
+            .field("arrival_confirmed", .bool, .required)
+            .field("returned_on", .string)
+            .field("last_contact_on", .string, .required)
+            .field("overdue_since", .string)
+            .field("lost_candidate_since", .string)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+        guard let sql = database as? SQLDatabase else { return }
+        try await sql.create(index: "flows_member").on("flows").column("member_id").column("status").run()
+        try await sql.create(index: "flows_inflow").on("flows").column("inflow_org_id").column("status").run()
+        try await sql.create(index: "flows_status_left").on("flows").column("status").column("left_on").run()
+    }
+
+    func revert(on database: Database) async throws {
+        try await database.schema("flows").delete()
+    }
+}

@@ -1,0 +1,30 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// `liudong sweep [--today YYYY-MM-DD]`: the daily job (cron: `15 2 * * * cd /srv/liudong && .build/release/liudong sweep`).
+struct SweepCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "today", help: "the day to sweep as (default: today in Asia/Shanghai)")
+        var today: String?
+    }
+
+    var help: String { "Daily job: flag overdue arrivals and lost-contact candidates, and notify their branches" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        var today = CalendarDate.today()
+        if let raw = signature.today {
+            guard let d = CalendarDate(raw) else {
+                context.console.error("--today 的格式应为 YYYY-MM-DD")
+                throw CommandFailed()
+            }
+            today = d
+        }
+        let result = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)
+        try await Audit.record(.update, "sweep", ref: today.description,
+                               summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
+                               user: nil, username: "cli", client: "command-line", on: app.db)
+        context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+    }
+}

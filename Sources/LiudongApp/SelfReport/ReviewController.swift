@@ -1,0 +1,73 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The review queue: pending reports routed to organizations in scope; confirm or return with a reason.
+struct ReviewController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("reviews", use: index)
+        routes.post("reviews", ":id", "confirm", use: confirm)
+        routes.post("reviews", ":id", "return", use: returnReport)
+    }
+
+    struct Row: Encodable {
+        var id: String; var receipt: String; var kind: String; var name: String; var idMasked: String; var phoneMasked: String?
+        var inRoster: Bool; var memberID: String?; var destination: String?; var address: String?; var employer: String?
+        var reason: String?; var leftOn: String?; var expectedReturnOn: String?; var inflowOrg: String?; var note: String?
+        var submittedAt: String; var reviewOrg: String; var reviewReason: String?; var reviewedBy: String?
+    }
+    struct IndexView: Encodable { var rows: [Row]; var status: String; var statuses: [SelectOption]; var total: Int; var pending: Bool }
+
+    func index(req: Request) async throws -> Response {
+        let user = try req.user
+        let status = (try? req.query.get(String.self, at: "status")).flatMap(ReportStatus.init(rawValue:)) ?? .pending
+        let q = ReviewService.queue(for: user, status: status, on: req.db)
+        let total = try await q.count()
+        let reports = try await q.sort(\.$createdAt, status == .pending ? .ascending : .descending).limit(200).all()
+        let orgIDs = Set(reports.flatMap { [$0.reviewOrgID] + ($0.inflowOrgID.map { [$0] } ?? []) })
+        let orgs = Dictionary(uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(orgIDs)).all().map { ($0.id!, $0) })
+        let rows = reports.map { r in
+            Row(id: r.id!.uuidString, receipt: r.receipt, kind: r.kind.label, name: r.name, idMasked: r.idMasked, phoneMasked: r.phoneMasked,
+                inRoster: r.memberID != nil, memberID: r.memberID?.uuidString,
+                destination: r.destinationCode.map { Divisions.shared.fullName($0) }, address: r.address, employer: r.employer,
+                reason: r.reason.flatMap(OutflowReason.init(rawValue:))?.label, leftOn: r.leftOn, expectedReturnOn: r.expectedReturnOn,
+                inflowOrg: r.inflowOrgID.flatMap { orgs[$0]?.shortName }, note: r.note, submittedAt: Format.dateTime(r.createdAt),
+                reviewOrg: orgs[r.reviewOrgID]?.shortName ?? "", reviewReason: r.reviewReason, reviewedBy: r.reviewedBy)
+        }
+        let statuses = ReportStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == status) }
+        return try await req.page("reviews/index", title: "报到审核",
+                                  IndexView(rows: rows, status: status.rawValue, statuses: statuses, total: total, pending: status == .pending))
+    }
+
+    private func report(_ req: Request) async throws -> SelfReport {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound }
+        return try await ReviewService.find(id, for: try req.user, on: req.db)
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        let user = try req.user
+        let r = try await report(req)
+        do {
+            try await ReviewService.confirm(r, by: user, gate: req.application.writeGate, cipher: req.cipher, on: req.db)
+        } catch let e as AppError {
+            return req.redirect(to: "/reviews", flash: e.reason)
+        }
+        try await req.audit(.update, "self-report", ref: r.receipt, summary: "确认\(r.name)的\(r.kind.label)")
+        return req.redirect(to: "/reviews", flash: "已确认\(r.name)的\(r.kind.label)")
+    }
+
+    struct ReturnForm: Content { var reason: String? }
+
+    func returnReport(req: Request) async throws -> Response {
+        let user = try req.user
+        let r = try await report(req)
+        let reason = try req.content.decode(ReturnForm.self).reason
+        do {
+            try await ReviewService.returnReport(r, reason: reason, by: user, gate: req.application.writeGate, on: req.db)
+        } catch let e as AppError {
+            return req.redirect(to: "/reviews", flash: e.fields.first?.message ?? e.reason)
+        }
+        try await req.audit(.update, "self-report", ref: r.receipt, summary: "退回\(r.name)的\(r.kind.label)：\(reason ?? "")")
+        return req.redirect(to: "/reviews", flash: "已退回\(r.name)的\(r.kind.label)")
+    }
+}

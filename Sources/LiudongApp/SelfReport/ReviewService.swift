@@ -1,0 +1,149 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Review of self-reports: confirming opens, updates or closes the member's flow; returning sends it back with a reason.
+enum ReviewService {
+    /// Pending (or other) reports this user reviews: those routed to an organization in scope.
+    static func queue(for user: CurrentUser, status: ReportStatus, on db: Database) -> QueryBuilder<SelfReport> {
+        SelfReport.query(on: db).filter(\.$reviewPath =~ user.scopePath).filter(\.$status == status)
+    }
+
+    static func find(_ id: UUID, for user: CurrentUser, on db: Database) async throws -> SelfReport {
+        guard let r = try await SelfReport.query(on: db).filter(\.$id == id).filter(\.$reviewPath =~ user.scopePath).first() else {
+            throw AppError.notFound
+        }
+        return r
+    }
+
+    static func confirm(_ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
+                        today: CalendarDate = .today()) async throws {
+        guard user.role != .inflow || report.kind == .arrival else { throw AppError.forbidden }
+        guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
+        let phone = try report.phoneEnc.map(cipher.open)
+        try await db.writeTransaction(gate: gate) { tx in
+            report.status = .confirmed
+            report.reviewedBy = user.username
+            report.reviewedAt = Date()
+            try await report.update(on: tx)
+            guard let memberID = report.memberID, let member = try await Member.find(memberID, on: tx) else {
+                // An inflow registration from elsewhere: confirmed and listed at the organization; no roster member to update.
+                return
+            }
+            let summary = try await apply(report, to: member, phone: phone, today: today, cipher: cipher, on: tx)
+            try await MemberEvent(memberID: memberID, kind: "flow", summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
+                                  by: user.username).create(on: tx)
+            try await notify(report, member: member, summary: summary, on: tx)
+        }
+    }
+
+    /// The flow change a confirmed report makes; returns a one-line summary for the timeline.
+    private static func apply(_ r: SelfReport, to member: Member, phone: String?, today: CalendarDate, cipher: FieldCipher,
+                              on db: Database) async throws -> String {
+        let open = try await Flow.query(on: db).filter(\.$memberID == member.id!).filter(\.$status ~~ [.away, .arrived, .lost]).first()
+        let inflowName = try await r.inflowOrgID.asyncMap { try await Organization.find($0, on: db)?.shortName } ?? nil
+        var summary: String
+        let flow: Flow
+        switch r.kind {
+        case .outflow:
+            flow = open ?? Flow()
+            flow.memberID = member.id!
+            flow.leftOn = r.leftOn ?? today.description
+            flow.expectedReturnOn = r.expectedReturnOn
+            flow.destinationCode = r.destinationCode
+            flow.address = r.address
+            flow.employer = r.employer
+            flow.occupation = r.occupation
+            flow.reason = r.reason
+            flow.inflowOrgID = r.inflowOrgID
+            flow.status = r.inflowOrgID == nil ? .away : .arrived
+            flow.arrivedOn = r.inflowOrgID == nil ? nil : today.description
+            flow.arrivalConfirmed = false
+            flow.returnedOn = nil
+            summary = "流出至\(flow.destinationName)" + (inflowName.map { "，已在\($0)参加组织生活" } ?? "，尚未报到")
+        case .arrival:
+            flow = open ?? Flow()
+            if open == nil {
+                flow.memberID = member.id!
+                flow.leftOn = r.leftOn ?? today.description
+                flow.reason = r.reason
+                flow.arrivalConfirmed = false
+            }
+            if let d = r.destinationCode { flow.destinationCode = d }
+            else if flow.destinationCode == nil, let orgID = r.inflowOrgID { flow.destinationCode = try await Organization.find(orgID, on: db)?.divisionCode }
+            if let a = r.address { flow.address = a }
+            if let e = r.employer { flow.employer = e }
+            flow.inflowOrgID = r.inflowOrgID
+            flow.status = .arrived
+            flow.arrivedOn = today.description
+            flow.arrivalConfirmed = true
+            flow.overdueSince = nil
+            summary = "已到\(inflowName ?? "流入地党组织")报到"
+        case .change:
+            guard let open else { throw AppError.conflict("该党员没有进行中的流动记录，无法变更；请先做流出登记") }
+            flow = open
+            var parts: [String] = []
+            if let d = r.destinationCode { flow.destinationCode = d; parts.append("流向地改为\(flow.destinationName)") }
+            if let a = r.address { flow.address = a; parts.append("地址改为\(a)") }
+            if let e = r.employer { flow.employer = e; parts.append("工作单位改为\(e)") }
+            if let o = r.occupation { flow.occupation = o }
+            summary = parts.isEmpty ? "信息更新" : parts.joined(separator: "，")
+        case .return:
+            guard let open else { throw AppError.conflict("该党员没有进行中的流动记录，无需返回登记") }
+            flow = open
+            flow.status = .returned
+            flow.returnedOn = today.description
+            summary = "已返回"
+        }
+        if let phone, member.phoneHash != cipher.hash(phone) {
+            member.phoneEnc = try cipher.seal(phone)
+            member.phoneHash = cipher.hash(phone)
+            member.phonePrefix = String(phone.prefix(3))
+            member.phoneTail = String(phone.suffix(4))
+            summary += "，手机号码已更新"
+        }
+        flow.lastContactOn = today.description
+        flow.lostCandidateSince = nil
+        if flow.id == nil { try await flow.create(on: db) } else { try await flow.update(on: db) }
+        member.flowStatus = flow.status.rawValue
+        try await member.update(on: db)
+        return summary
+    }
+
+    /// Tells the other side: the inflow organization of a leaving member, the home branch of an arrival.
+    private static func notify(_ r: SelfReport, member: Member, summary: String, on db: Database) async throws {
+        switch r.kind {
+        case .outflow:
+            if let id = r.inflowOrgID, let org = try await Organization.find(id, on: db) {
+                try await Notice(org: org, kind: "arrival", title: "\(member.name)登记流出，已在贵组织参加组织生活，请确认报到", link: "/reviews").create(on: db)
+            }
+        case .arrival:
+            if let home = try await Organization.find(member.organizationID, on: db) {
+                try await Notice(org: home, kind: "arrival", title: "\(member.name)\(summary)", link: "/members/\(member.id!.uuidString)").create(on: db)
+            }
+        case .change, .return:
+            break
+        }
+    }
+
+    static func returnReport(_ report: SelfReport, reason: String?, by user: CurrentUser, gate: WriteGate, on db: Database) async throws {
+        guard let reason = Normalize.text(reason) else { throw AppError.invalid([FieldError("reason", "请填写退回原因")]) }
+        guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
+        let reviewOrg = try await Organization.find(report.reviewOrgID, on: db)
+        try await db.writeTransaction(gate: gate) { tx in
+            report.status = .returned
+            report.reviewReason = reason
+            report.reviewedBy = user.username
+            report.reviewedAt = Date()
+            try await report.update(on: tx)
+            if let memberID = report.memberID {
+                try await MemberEvent(memberID: memberID, kind: "report", summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
+                                      by: user.username).create(on: tx)
+            }
+            if let reviewOrg {
+                try await Notice(org: reviewOrg, kind: "returned", title: "已退回\(report.name)的\(report.kind.label)：\(reason)", link: "/reviews?status=returned").create(on: tx)
+            }
+        }
+    }
+}
