@@ -19,6 +19,12 @@ struct DemoAndSystemTests {
             #expect(try await Organization.query(on: app.db).filter(\.$kind == .external).count() == 5)
             let members = try await Member.query(on: app.db).count()
             #expect(members > 550 && members < 700)
+            // Flows for about 13/60 of the members, mirrored on the members; a few pending reports in every branch's queue.
+            let flows = try await Flow.query(on: app.db).count()
+            #expect(flows == 600 * 13 / 60)
+            #expect(try await Member.query(on: app.db).filter(\.$flowStatus != nil).count() == flows)
+            let branches = try await Organization.query(on: app.db).filter(\.$level == .branch).filter(\.$kind == .regular).count()
+            #expect(try await SelfReport.query(on: app.db).filter(\.$status == .pending).count() > branches / 2)   // ~1 member per branch at this size
             let expectations = ["admin": "中共赤峰市委员会", "city": "中共赤峰市委员会", "county": "中共巴林左旗委员会",
                                 "committee": "巴林左旗", "secretary": "支部", "inflow": "望京街道党工委"]
             for (username, heading) in expectations {
@@ -30,6 +36,7 @@ struct DemoAndSystemTests {
                 #expect(home.body.string.contains(heading), "\(username)'s dashboard lacks \(heading)")
                 let api = try await APIClient.signIn(app, username)
                 #expect(try await api.get("/api/v1/me").status == .ok)
+                #expect(try await b.get("/reviews").status == .ok)
             }
             // A second load into the same database is refused.
             await #expect(throws: AppError.self) {

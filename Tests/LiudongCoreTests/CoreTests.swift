@@ -166,4 +166,27 @@ struct DemoPlanTests {
         #expect(plan.organizations.contains { $0.name == "赤峰驻北京流动党员党支部" && $0.basis == .chamber })
         #expect(Set(plan.organizations.filter { $0.kind == .external }.map { String($0.divisionCode.prefix(2)) }) == ["11", "15", "21", "12"])
     }
+
+    @Test func flowsCoverEveryStateReasonAndHub() {
+        var plan = DemoPlan(seed: 5, today: today)
+        let members = plan.members(count: 20_000)
+        let (flows, reports) = DemoPlan.flows(for: members, count: 4_000, seed: 5, today: today)
+        #expect(flows.count == 4_000)
+        #expect(Set(flows.map(\.status)) == Set(FlowState.allCases))
+        #expect(Set(flows.map(\.reason)) == Set(OutflowReason.allCases))
+        #expect(flows.contains { $0.overdueSince != nil })
+        #expect(flows.contains { $0.lostCandidateSince != nil })
+        #expect(flows.contains { $0.inflowOrgCode == "X110105" })
+        #expect(flows.contains { $0.inflowOrgCode == "150400M01" })
+        let beijing = flows.filter { $0.destinationCode.hasPrefix("11") }.count
+        #expect(beijing > flows.count / 6)   // Beijing leads the destinations
+        for f in flows {
+            #expect(f.leftOn <= today)
+            #expect(f.lastContactOn >= f.leftOn)
+            if let a = f.arrivedOn { #expect(a >= f.leftOn && a <= today) }
+        }
+        let branches = Set(members.map(\.branchCode))
+        #expect(Set(reports.map { members[$0.memberIndex].branchCode }) == branches)
+        #expect(Set(reports.map(\.memberIndex)).isDisjoint(with: Set(flows.map(\.memberIndex))))
+    }
 }

@@ -18,12 +18,15 @@ enum DemoLoader {
         try await Organization.query(on: db).count() == 0
     }
 
-    static func load(seed: UInt64, memberCount: Int, cipher: FieldCipher, bcryptCost: Int = 12, on db: Database,
+    static func load(seed: UInt64, memberCount: Int, flowCount: Int? = nil, cipher: FieldCipher, bcryptCost: Int = 12, on db: Database,
                      today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
         guard try await isEmpty(db) else { throw AppError.conflict("数据库中已有数据，演示数据只能装入空数据库（可用 --force 清空后重装）") }
         var planned = DemoPlan(seed: seed, today: today)
         let members = planned.members(count: memberCount)
         let plan = planned
+        // Chifeng's Q2 ledger held about 13,000 mobile members among some 60,000: the same share here.
+        let (flows, reports) = DemoPlan.flows(for: members, count: flowCount ?? memberCount * 13 / 60, seed: seed, today: today)
+        let flowStatus = Dictionary(flows.map { ($0.memberIndex, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         let accounts = try await db.transaction { tx -> [(username: String, role: Role, org: String)] in
             guard let sql = tx as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
             var rng = SeededRandom(seed: seed ^ 0x5EED)
@@ -56,23 +59,25 @@ enum DemoLoader {
             }
             let columns = ["id", "name", "sex", "ethnicity", "birth_date", "id_number_enc", "id_number_hash", "id_tail", "id_prefix",
                            "phone_enc", "phone_hash", "phone_tail", "phone_prefix", "education", "category", "joined_on", "full_on",
-                           "organization_id", "household", "residence", "employer", "is_migrant_worker", "created_at", "updated_at"]
+                           "organization_id", "household", "residence", "employer", "is_migrant_worker", "flow_status", "created_at", "updated_at"]
             var seen = Set<String>()
             var written = 0
-            for chunk in members.chunked(500) {
+            var memberIDs: [Int: UUID] = [:]
+            for chunk in Array(members.enumerated()).chunked(500) {
                 var insert = sql.insert(into: "members").columns(columns)
                 var events = sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
                 var rows = 0
-                for m in chunk {
+                for (index, m) in chunk {
                     let hash = cipher.hash(m.idNumber)
                     guard seen.insert(hash).inserted else { continue }
                     let id = UUID(random: &rng)
+                    memberIDs[index] = id
                     let values: [any Encodable & Sendable] = [
                         id, m.name, m.sex.rawValue, m.ethnicity, m.birthDate.description, try cipher.seal(m.idNumber), hash,
                         String(m.idNumber.suffix(4)), String(m.idNumber.prefix(6)), try cipher.seal(m.phone), cipher.hash(m.phone),
                         String(m.phone.suffix(4)), String(m.phone.prefix(3)), m.education.rawValue, m.category.rawValue,
                         m.joinedOn.description, m.fullOn?.description, idsByCode[m.branchCode]!, m.household, m.residence,
-                        m.employer, m.isMigrantWorker, now, now,
+                        m.employer, m.isMigrantWorker, flowStatus[index], now, now,
                     ]
                     insert = insert.values(values)
                     events = events.values([id, now, "created", "登记入花名册（演示数据）", "demo"] as [any Encodable & Sendable])
@@ -84,6 +89,9 @@ enum DemoLoader {
                 written += rows
                 if written % 10_000 < 500 { progress("党员 \(written)/\(members.count)…") }
             }
+            progress("流动记录 \(flows.count) 条、待审核报告 \(reports.count) 份…")
+            try await insertFlows(flows, reports: reports, members: members, memberIDs: memberIDs, idsByCode: idsByCode,
+                                  pathByCode: pathByCode, cipher: cipher, rng: &rng, now: now, sql: sql)
             progress("账号…")
             let branch150422 = plan.organizations.first { $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix("150422") }!
             let committee = branch150422.parentCode!
@@ -106,6 +114,63 @@ enum DemoLoader {
             return accounts
         }
         return Summary(organizations: plan.organizations.count, members: members.count, accounts: accounts)
+    }
+}
+
+extension DemoLoader {
+    static func insertFlows(_ flows: [DemoFlow], reports: [DemoReport], members: [DemoMember], memberIDs: [Int: UUID],
+                            idsByCode: [String: Int], pathByCode: [String: String], cipher: FieldCipher,
+                            rng: inout SeededRandom, now: Date, sql: SQLDatabase) async throws {
+        let flowColumns = ["id", "member_id", "status", "left_on", "expected_return_on", "destination_code", "address", "employer",
+                           "occupation", "reason", "inflow_org_id", "arrived_on", "arrival_confirmed", "returned_on", "last_contact_on",
+                           "overdue_since", "lost_candidate_since", "created_at", "updated_at"]
+        for chunk in flows.chunked(500) {
+            var insert = sql.insert(into: "flows").columns(flowColumns)
+            var events = sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
+            var rows = 0
+            for f in chunk {
+                guard let memberID = memberIDs[f.memberIndex] else { continue }
+                let values: [any Encodable & Sendable] = [
+                    UUID(random: &rng), memberID, f.status.rawValue, f.leftOn.description, f.expectedReturnOn?.description,
+                    f.destinationCode, f.address, f.employer, f.occupation, f.reason.rawValue,
+                    f.inflowOrgCode.flatMap { idsByCode[$0] }, f.arrivedOn?.description, f.arrivedOn != nil, f.returnedOn?.description,
+                    f.lastContactOn.description, f.overdueSince?.description, f.lostCandidateSince?.description, now, now,
+                ]
+                insert = insert.values(values)
+                let place = Divisions.shared.fullName(f.destinationCode)
+                events = events.values([memberID, now, "flow", "流出至\(place)（\(f.reason.label)），现状：\(f.status.label)（演示数据）", "demo"]
+                                       as [any Encodable & Sendable])
+                rows += 1
+            }
+            guard rows > 0 else { continue }
+            try await insert.run()
+            try await events.run()
+        }
+        let reportColumns = ["id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "member_id", "name",
+                             "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked", "destination_code", "address",
+                             "employer", "reason", "left_on", "status", "dedupe_key", "client_address", "created_at"]
+        for chunk in reports.chunked(300) {
+            var insert = sql.insert(into: "self_reports").columns(reportColumns)
+            var notices = sql.insert(into: "notices").columns("org_id", "org_path", "kind", "title", "link", "created_at")
+            var rows = 0
+            for r in chunk {
+                guard let memberID = memberIDs[r.memberIndex] else { continue }
+                let m = members[r.memberIndex]
+                let orgID = idsByCode[m.branchCode]!, path = pathByCode[m.branchCode]!
+                let values: [any Encodable & Sendable] = [
+                    UUID(random: &rng), r.receipt, ReportKind.outflow.rawValue, m.branchCode, orgID, path, orgID, memberID, m.name,
+                    try cipher.seal(m.idNumber), cipher.hash(m.idNumber), Masking.idNumber(m.idNumber), try cipher.seal(m.phone),
+                    Masking.phone(m.phone), r.destinationCode, r.address, r.employer, r.reason.rawValue, r.leftOn.description,
+                    "pending", "demo-" + r.receipt, "demo", now,
+                ]
+                insert = insert.values(values)
+                notices = notices.values([orgID, path, "report", "新的流出登记：\(m.name)，待审核", "/reviews", now] as [any Encodable & Sendable])
+                rows += 1
+            }
+            guard rows > 0 else { continue }
+            try await insert.run()
+            try await notices.run()
+        }
     }
 }
 
