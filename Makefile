@@ -5,9 +5,11 @@ PORT         ?= 8080
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)/liudong
 # What building, running and testing need from Debian (Swift itself lives in /opt/swift).
-SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config
+SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev
+# A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
+PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test build deps serve demo migrate clean help
+.PHONY: run test e2e bench build deps serve demo migrate clean help
 
 help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
@@ -45,6 +47,15 @@ test: deps
 	 else echo "== Tests run on SQLite (set TEST_DATABASE_URL to run them on PostgreSQL too)"; fi
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory e2e
+
+# The browser test: runs when Chromium, chromedriver and selenium are present; required when LIUDONG_CI=1.
+e2e:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && [ -n "$(PYTHON_SELENIUM)" ]; then \
+	  echo "== Browser test (Chromium 375x812): phone report -> secretary confirms"; \
+	  $(PYTHON_SELENIUM) Tests/e2e/selfreport_e2e.py .build/debug/liudong test-artifacts; \
+	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \
+	else echo "== Browser test skipped (install chromium chromium-driver python3-selenium to run it)"; fi
 
 clean:
 	rm -rf .build

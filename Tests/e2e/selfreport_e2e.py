@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""End-to-end: a member reports leaving from a phone (375x812) in real Chromium, the branch secretary confirms it.
+
+Usage: selfreport_e2e.py BINARY ARTIFACT_DIR
+Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
+"""
+import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
+os.makedirs(ARTIFACTS, exist_ok=True)
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def make_id(body17):
+    return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, WEIGHTS)) % 11]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def call(base, path, body=None, token=None):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def chrome():
+    o = Options()
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812"]:
+        o.add_argument(a)
+    for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]:
+        if os.path.exists(path):
+            o.binary_location = path
+            break
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    d = webdriver.Chrome(service=Service(driver), options=o)
+    d.set_window_size(375, 812)
+    return d
+
+
+def shot(d, name):
+    h = d.execute_script("return document.body.scrollHeight")
+    d.set_window_size(375, max(812, min(h, 3000)))
+    d.save_screenshot(os.path.join(ARTIFACTS, name))
+    d.set_window_size(375, 812)
+
+
+def main():
+    var = tempfile.mkdtemp(prefix="liudong-e2e-")
+    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    subprocess.run([BINARY, "demo", "--members", "1500", "--seed", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["LIUDONG_BASE_URL"] = base
+    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = None
+    try:
+        for _ in range(100):
+            try:
+                if call(base, "/healthz")["status"] == "ok":
+                    break
+            except Exception:
+                time.sleep(0.2)
+        # setup: the secretary registers a member whose number we know
+        token = call(base, "/api/v1/session", {"username": "secretary", "password": "liudong-demo"})["token"]
+        branch = call(base, "/api/v1/me", token=token)["scopeCode"]
+        good = make_id("15042219880808123")
+        name = "端到端测试"
+        call(base, "/api/v1/members", {"name": name, "sex": "female" if int(good[16]) % 2 == 0 else "male", "ethnicity": "汉族",
+                                       "idNumber": good, "education": "college", "category": "full", "joinedOn": "2010-07-01",
+                                       "fullOn": "2011-07-01", "orgCode": branch, "phone": "13904760001"}, token)
+        bad = good[:17] + ("0" if good[17] != "0" else "1")
+
+        # the member, on a phone, reports leaving with a mistyped number
+        d = chrome()
+        d.get(f"{base}/r/{branch}")
+        d.find_element(By.NAME, "name").send_keys(name)
+        d.find_element(By.NAME, "idNumber").send_keys(bad)
+        d.find_element(By.NAME, "phone").send_keys("13904760001")
+        wait = WebDriverWait(d, 10)
+        wait.until(lambda x: len(Select(x.find_elements(By.CSS_SELECTOR, ".cascade select")[0]).options) > 30)
+        Select(d.find_elements(By.CSS_SELECTOR, ".cascade select")[0]).select_by_visible_text("北京市")
+        wait.until(lambda x: len(Select(x.find_elements(By.CSS_SELECTOR, ".cascade select")[1]).options) > 1)
+        Select(d.find_elements(By.CSS_SELECTOR, ".cascade select")[1]).select_by_visible_text("北京市")
+        wait.until(lambda x: len(Select(x.find_elements(By.CSS_SELECTOR, ".cascade select")[2]).options) > 5)
+        Select(d.find_elements(By.CSS_SELECTOR, ".cascade select")[2]).select_by_visible_text("朝阳区")
+        d.find_element(By.NAME, "address").send_keys("望京街道望京西园一区")
+        d.find_element(By.NAME, "employer").send_keys("北京某物流公司")
+        Select(d.find_element(By.NAME, "reason")).select_by_value("1")
+        d.execute_script("document.querySelector('input[name=leftOn]').value = arguments[0]", time.strftime("%Y-%m-%d"))
+        shot(d, "01-phone-form.png")
+        d.find_element(By.CSS_SELECTOR, "form#report button.primary").click()
+        err = wait.until(lambda x: x.find_element(By.CSS_SELECTOR, "input[name=idNumber] + .err"))
+        assert "校验位" in err.text, err.text
+        assert d.find_element(By.NAME, "name").get_attribute("value") == name, "the form lost what was typed"
+        assert d.find_element(By.NAME, "destinationCode").get_attribute("value") == "110105"
+        shot(d, "02-phone-error.png")
+        field = d.find_element(By.NAME, "idNumber")
+        field.clear()
+        field.send_keys(good)
+        d.find_element(By.CSS_SELECTOR, "form#report button.primary").click()
+        receipt = wait.until(lambda x: x.find_element(By.ID, "receipt")).text.strip()
+        assert len(receipt) >= 12, receipt
+        shot(d, "03-phone-receipt.png")
+
+        # the branch secretary confirms it
+        d.get(f"{base}/login")
+        d.find_element(By.NAME, "username").send_keys("secretary")
+        d.find_element(By.NAME, "password").send_keys("liudong-demo")
+        d.find_element(By.CSS_SELECTOR, "button.primary").click()
+        d.get(f"{base}/reviews")
+        card = [c for c in d.find_elements(By.CSS_SELECTOR, "section.report") if name in c.text and receipt in c.text]
+        assert card, "the report is not in the secretary's queue"
+        shot(d, "04-review-queue.png")
+        card[0].find_element(By.CSS_SELECTOR, "button.primary").click()
+        wait.until(lambda x: "已确认" in x.find_element(By.CSS_SELECTOR, ".flash").text)
+        d.get(f"{base}/orgs/{branch}")
+        mobile = d.find_element(By.ID, "mobile").text
+        assert name in mobile and "北京市朝阳区" in mobile, mobile
+        shot(d, "05-branch-mobile-list.png")
+        status = call(base, f"/api/v1/self-reports/{receipt}?idTail={good[-6:]}")
+        assert status["status"] == "confirmed", status
+        print(f"e2e ok: receipt {receipt} confirmed; screenshots in {ARTIFACTS}")
+    finally:
+        if d:
+            d.quit()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
