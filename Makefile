@@ -5,7 +5,7 @@ PORT         ?= 8080
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)/liudong
 # What building, running and testing need from Debian (Swift itself lives in /opt/swift).
-SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev
+SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev curl wrk
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
@@ -15,6 +15,7 @@ help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
+	@echo "make bench  release build; self-report POST rate and latency beside /healthz (needs wrk)"
 
 deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -56,6 +57,11 @@ e2e:
 	  $(PYTHON_SELENIUM) Tests/e2e/selfreport_e2e.py .build/debug/liudong test-artifacts; \
 	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \
 	else echo "== Browser test skipped (install chromium chromium-driver python3-selenium to run it)"; fi
+
+# Benchmarks: release build (its own scratch folder), SQLite, the demo; figures beside a same-run baseline.
+bench: deps
+	$(SWIFT) build -c release --scratch-path .build-release
+	Benchmarks/selfreport.sh .build-release/release/liudong
 
 clean:
 	rm -rf .build

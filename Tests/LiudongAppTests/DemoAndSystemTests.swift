@@ -60,7 +60,7 @@ struct DemoAndSystemTests {
     @Test func openAPIIsValidJSONAndListsEveryEndpoint() async throws {
         let doc = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         let paths = try #require(doc?["paths"] as? [String: Any])
-        for p in ["/healthz", "/api/v1/session", "/api/v1/orgs/{code}", "/api/v1/members", "/api/v1/members/{id}", "/api/v1/divisions", "/api/v1/me"] {
+        for p in ["/healthz", "/api/v1/session", "/api/v1/orgs/{code}", "/api/v1/members", "/api/v1/members/{id}", "/api/v1/divisions", "/api/v1/me", "/api/v1/self-reports", "/api/v1/self-reports/{receipt}", "/orgs/{code}/qr.svg"] {
             #expect(paths[p] != nil, "\(p) missing from openapi.json")
         }
     }

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
 import LiudongCore
+import SQLKit
 import Vapor
 
 /// Builds the application from its settings: databases, migrations, sessions, views, routes, commands.
@@ -15,6 +16,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .sqlite)
+        try await tuneSQLite(app)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
     }
@@ -42,6 +44,16 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     try routes(app)
     Commands.register(on: app)
+}
+
+/// WAL lets readers run beside the one writer; NORMAL sync in WAL keeps every commit durable against
+/// application crashes and syncs at checkpoints. Applied on each event loop's pooled connection.
+private func tuneSQLite(_ app: Application) async throws {
+    for loop in app.eventLoopGroup.makeIterator() {
+        guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
+        try await db.raw("PRAGMA journal_mode = WAL").run()
+        try await db.raw("PRAGMA synchronous = NORMAL").run()
+    }
 }
 
 /// Every migration, in order. Landed migrations are never edited; add a new one.

@@ -38,7 +38,17 @@ enum OpenAPIDocument {
             "education": {"type": "string", "enum": ["postgraduate", "undergraduate", "college", "highSchool", "technical", "middleSchool", "primary"]},
             "category": {"type": "string", "enum": ["full", "probationary"]}, "joinedOn": {"type": "string"}, "fullOn": {"type": "string"},
             "orgCode": {"type": "string", "description": "code of a branch in scope"}, "phone": {"type": "string"}, "household": {"type": "string"},
-            "residence": {"type": "string"}, "employer": {"type": "string"}, "isMigrantWorker": {"type": "string", "description": "1 / true / 是"}}}
+            "residence": {"type": "string"}, "employer": {"type": "string"}, "isMigrantWorker": {"type": "string", "description": "1 / true / 是"}}},
+          "SelfReportInput": {"type": "object", "required": ["kind", "orgCode", "name", "idNumber"], "properties": {
+            "kind": {"type": "string", "enum": ["outflow", "arrival", "change", "return"]}, "orgCode": {"type": "string"},
+            "name": {"type": "string"}, "idNumber": {"type": "string"}, "phone": {"type": "string", "description": "required for outflow and arrival"},
+            "destinationCode": {"type": "string", "pattern": "^[0-9]{6}$", "description": "division code; required for outflow"},
+            "address": {"type": "string"}, "employer": {"type": "string"}, "occupation": {"type": "string"},
+            "reason": {"type": "integer", "minimum": 1, "maximum": 7, "description": "1 外出务工经商 2 单位改制破产 3 毕业去向不明 4 单位改变 5 出国(境) 6 居住地改变 7 其他; required for outflow"},
+            "leftOn": {"type": "string", "format": "date", "description": "at most 30 days ahead; required for outflow"},
+            "expectedReturnOn": {"type": "string", "format": "date", "description": "after leftOn"},
+            "inflowOrgCode": {"type": "string", "description": "outflow: the inflow organization already joined"}, "note": {"type": "string"}}},
+          "SelfReportCreated": {"type": "object", "properties": {"receipt": {"type": "string", "minLength": 12}, "status": {"type": "string", "example": "pending"}}}
         }
       },
       "paths": {
@@ -73,6 +83,24 @@ enum OpenAPIDocument {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
           "responses": {"200": {"description": "member", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Member"}}}},
             "404": {"description": "not found or out of scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/self-reports": {"post": {"summary": "A member's self-report (public; rate limited per client and per ID number)",
+          "description": "kind outflow: orgCode is the home branch; arrival: orgCode is the inflow or mobile organization reported to; change and return: the home branch. Someone not on the roster is kept as an inflow registration awaiting review. The same report sent again within about ten minutes is stored once and answered 200 with the first receipt.",
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportInput"}}}},
+          "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportCreated"}}}},
+            "200": {"description": "the same report was already stored: its receipt", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportCreated"}}}},
+            "422": {"description": "invalid fields, one entry per field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "429": {"description": "too many reports; see Retry-After", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/api/v1/self-reports/{receipt}": {"get": {"summary": "Status of a self-report, for the member",
+          "parameters": [{"name": "receipt", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "idTail", "in": "query", "required": true, "description": "last 6 characters of the ID number", "schema": {"type": "string", "minLength": 6, "maxLength": 6}}],
+          "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"type": "object", "properties": {
+            "receipt": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "confirmed", "returned"]},
+            "statusLabel": {"type": "string"}, "reason": {"type": "string", "nullable": true}, "submittedAt": {"type": "string", "format": "date-time"},
+            "reviewedAt": {"type": "string", "format": "date-time", "nullable": true}}}}}},
+            "404": {"description": "no such receipt for that ID number", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+        "/orgs/{code}/qr.svg": {"get": {"summary": "QR code (SVG) pointing at {LIUDONG_BASE_URL}/r/{code}; public and cacheable",
+          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "responses": {"200": {"description": "SVG", "content": {"image/svg+xml": {}}}, "404": {"description": "no such organization"}}}},
         "/api/v1/divisions": {"get": {"summary": "Administrative divisions: provinces, or the children of parent",
           "parameters": [{"name": "parent", "in": "query", "schema": {"type": "string", "example": "150000"}}],
           "responses": {"200": {"description": "divisions", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object",
