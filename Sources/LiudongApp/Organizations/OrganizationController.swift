@@ -149,6 +149,7 @@ struct OrganizationController: RouteCollection {
         let form = try req.content.decode(OrganizationForm.self)
         do {
             let org = try await OrganizationService.create(form, parent: parent, by: user, on: req.db)
+            req.application.orgDirectory.invalidate()
             try await req.audit(.create, "organization", ref: org.code, summary: "新增组织“\(org.name)”（\(org.code)），上级：\(parent.shortName)")
             return req.redirect(to: "/orgs/\(org.code)", flash: "已新增“\(org.shortName)”")
         } catch AppError.invalid(let errors) {
@@ -173,6 +174,7 @@ struct OrganizationController: RouteCollection {
         form.kind = "external"
         do {
             let org = try await OrganizationService.create(form, parent: nil, by: user, on: req.db)
+            req.application.orgDirectory.invalidate()
             try await req.audit(.create, "organization", ref: org.code, summary: "新增流入地党组织“\(org.name)”（\(org.code)）")
             return req.redirect(to: "/orgs/\(org.code)", flash: "已新增“\(org.shortName)”")
         } catch AppError.invalid(let errors) {
@@ -205,7 +207,8 @@ struct OrganizationController: RouteCollection {
         f.code = org.code
         do {
             try await OrganizationService.update(org, with: f, by: user, on: req.db)
-            try await req.audit(.update, "organization", ref: org.code, summary: "修改组织“\(org.name)”（\(org.code)）")
+            req.application.orgDirectory.invalidate()
+        try await req.audit(.update, "organization", ref: org.code, summary: "修改组织“\(org.name)”（\(org.code)）")
             return req.redirect(to: "/orgs/\(org.code)", flash: "已保存")
         } catch AppError.invalid(let errors) {
             return try await req.page("orgs/form", title: "修改组织信息",
@@ -225,6 +228,7 @@ struct OrganizationController: RouteCollection {
         } catch let e as AppError {
             return req.redirect(to: "/orgs/\(org.code)", flash: e.fields.first?.message ?? e.reason)
         }
+        req.application.orgDirectory.invalidate()
         try await req.audit(.update, "organization", ref: org.code, summary: "调整隶属关系：“\(org.shortName)”移至“\(target.shortName)”")
         return req.redirect(to: "/orgs/\(org.code)", flash: "已移至“\(target.shortName)”之下")
     }
@@ -240,6 +244,7 @@ struct OrganizationController: RouteCollection {
         } catch let e as AppError {
             return req.redirect(to: "/orgs/\(org.code)", flash: e.fields.first?.message ?? e.reason)
         }
+        req.application.orgDirectory.invalidate()
         try await req.audit(.update, "organization", ref: org.code, summary: "撤销组织“\(org.name)”：\(reason ?? "")")
         return req.redirect(to: "/orgs/\(org.code)", flash: "已撤销“\(org.shortName)”，历史记录保留")
     }

@@ -27,7 +27,7 @@ struct SelfReportController: RouteCollection {
 
     func submitAPI(req: Request) async throws -> Response {
         let input = try req.content.decode(SelfReportInput.self)
-        let outcome = try await SelfReportService.submit(input, context: context(req), on: req.db)
+        let outcome = try await SelfReportService.submit(input, context: context(req), directory: req.application.orgDirectory, on: req.db)
         let res = Response(status: outcome.duplicate ? .ok : .created)
         try res.content.encode(Created(receipt: outcome.receipt, status: outcome.status.rawValue), as: .json)
         return res
@@ -57,7 +57,7 @@ struct SelfReportController: RouteCollection {
         let org = try await publicOrg(req)
         var input = try PhonePage.input(from: req, org: org)
         do {
-            let outcome = try await SelfReportService.submit(input, context: context(req), on: req.db)
+            let outcome = try await SelfReportService.submit(input, context: context(req), directory: req.application.orgDirectory, on: req.db)
             let body = PhonePage.Receipt(receipt: outcome.receipt, kind: ReportKind(rawValue: input.kind ?? "")?.label ?? "",
                                          duplicate: outcome.duplicate, orgCode: org.code)
             return try await req.view.render("report/receipt", body).encodeResponse(status: outcome.duplicate ? .ok : .created, for: req)
