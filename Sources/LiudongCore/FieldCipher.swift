@@ -53,7 +53,7 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
     /// Keyed hash (hex) of a normalized value, for unique indexes and exact search.
     public func hash(_ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 }
 

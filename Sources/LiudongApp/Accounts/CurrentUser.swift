@@ -124,5 +124,5 @@ struct RequireUser: AsyncMiddleware {
 }
 
 extension Digest {
-    var hex: String { map { String(format: "%02x", $0) }.joined() }
+    var hex: String { Hex.encode(self) }
 }

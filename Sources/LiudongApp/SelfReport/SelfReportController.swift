@@ -18,7 +18,7 @@ struct SelfReportController: RouteCollection {
 
     private func context(_ req: Request) -> SelfReportService.Context {
         .init(cipher: req.cipher, settings: req.settings, gate: req.application.writeGate, limiter: req.application.rateLimiter,
-              client: req.clientAddress)
+              writer: req.application.reportWriter, client: req.clientAddress)
     }
 
     // MARK: API

@@ -17,6 +17,7 @@ enum SelfReportService {
         var settings: Settings
         var gate: WriteGate
         var limiter: RateLimiter
+        var writer: ReportWriter
         var client: String
         var today: CalendarDate = .today()
         var now: Date = Date()
@@ -34,50 +35,44 @@ enum SelfReportService {
         if let wait = await c.limiter.hit("id:\(idHash)", limit: c.settings.reportsPerIDPerHour, window: 3600, now: c.now) {
             throw AppError.rateLimited(retryAfter: wait)
         }
+        // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
+        let key = dedupeKey(v, idHash: idHash, now: c.now)
+        struct Lookup: Decodable { var id: UUID?; var name: String?; var organization_id: Int?; var dup_receipt: String?; var dup_status: String? }
+        let found = try await sql.raw("""
+            SELECT m.id, m.name, m.organization_id,
+                   (SELECT receipt FROM self_reports WHERE dedupe_key IN (\(bind: key.current), \(bind: key.previous)) LIMIT 1) AS dup_receipt,
+                   (SELECT status FROM self_reports WHERE dedupe_key IN (\(bind: key.current), \(bind: key.previous)) LIMIT 1) AS dup_status
+            FROM (SELECT 1 AS one) AS anchor LEFT JOIN members m ON m.id_number_hash = \(bind: idHash)
+            """).first(decoding: Lookup.self)
+        if let receipt = found?.dup_receipt {
+            return Outcome(receipt: receipt, status: found?.dup_status.flatMap(ReportStatus.init(rawValue:)) ?? .pending, duplicate: true)
+        }
+        let memberID = found?.id
         // Identity: a roster member must match by name too.
-        struct MemberRow: Decodable { var id: UUID; var name: String; var organization_id: Int }
-        let member = try await sql.select().columns("id", "name", "organization_id").from("members")
-            .where("id_number_hash", .equal, idHash).first(decoding: MemberRow.self)
-        if let member, Normalize.key(member.name) != Normalize.key(v.name) {
+        if memberID != nil, let name = found?.name, Normalize.key(name) != Normalize.key(v.name) {
             throw AppError.invalid([FieldError("name", "姓名与公民身份号码不符，请核对（如已改名请联系所在党支部）")])
         }
-        let route = try await routing(v, homeOrgID: member?.organization_id, directory: directory, on: db)
-        let key = dedupeKey(v, idHash: idHash, now: c.now)
-        struct Existing: Decodable { var receipt: String; var status: String }
-        func existing(_ keys: [String]) async throws -> Outcome? {
-            try await sql.select().columns("receipt", "status").from("self_reports").where("dedupe_key", .in, keys)
-                .first(decoding: Existing.self)
-                .map { Outcome(receipt: $0.receipt, status: ReportStatus(rawValue: $0.status) ?? .pending, duplicate: true) }
-        }
-        if let first = try await existing([key.current, key.previous]) { return first }
+        let route = try await routing(v, homeOrgID: memberID == nil ? nil : found?.organization_id, directory: directory, on: db)
         let receipt = Receipt.make()
-        let reportID = UUID()
-        let columns = ["id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "inflow_org_id", "member_id",
-                       "name", "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked", "destination_code", "address",
-                       "employer", "occupation", "reason", "left_on", "expected_return_on", "note", "status", "dedupe_key",
-                       "client_address", "created_at"]
-        let values: [any Encodable & Sendable] = [
-            reportID, receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id, route.inflow?.id, member?.id,
-            v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idNumber(v.idNumber.value), try v.phone.map(c.cipher.seal),
-            v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer, v.occupation, v.reason?.rawValue, v.leftOn?.description,
-            v.expectedReturnOn?.description, v.note, ReportStatus.pending.rawValue, key.current, c.client, c.now,
-        ]
-        let who = member == nil ? "\(v.name)（花名册外，流入登记）" : v.name
-        let title = "新的\(v.kind.label)：\(who)，待审核"
+        let who = memberID == nil ? "\(v.name)（花名册外，流入登记）" : v.name
+        let rows = ReportWriter.Rows(
+            report: [UUID(), receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id, route.inflow?.id,
+                     memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idNumber(v.idNumber.value),
+                     try v.phone.map(c.cipher.seal), v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer, v.occupation,
+                     v.reason?.rawValue, v.leftOn?.description, v.expectedReturnOn?.description, v.note, ReportStatus.pending.rawValue,
+                     key.current, c.client, c.now],
+            notice: [route.review.id, route.review.path, "report", "新的\(v.kind.label)：\(who)，待审核", "/reviews", c.now],
+            event: memberID.map { [$0, c.now, "report", "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none] })
         do {
-            try await db.writeTransaction(gate: c.gate) { tx in
-                let sql = tx as! SQLDatabase
-                try await sql.insert(into: "self_reports").columns(columns).values(values).run()
-                try await sql.insert(into: "notices").columns("org_id", "org_path", "kind", "title", "link", "created_at")
-                    .values([route.review.id, route.review.path, "report", title, "/reviews", c.now] as [any Encodable & Sendable]).run()
-                if let memberID = member?.id {
-                    try await sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
-                        .values([memberID, c.now, "report", "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none] as [any Encodable & Sendable]).run()
-                }
-            }
+            try await c.writer.write(rows)
         } catch {
             // The same report arrived twice at the same moment: answer with the first one's receipt.
-            if (error as? any DatabaseError)?.isConstraintFailure == true, let first = try await existing([key.current]) { return first }
+            struct Existing: Decodable { var receipt: String; var status: String }
+            if (error as? any DatabaseError)?.isConstraintFailure == true,
+               let first = try await sql.select().columns("receipt", "status").from("self_reports")
+                .where("dedupe_key", .equal, key.current).first(decoding: Existing.self) {
+                return Outcome(receipt: first.receipt, status: ReportStatus(rawValue: first.status) ?? .pending, duplicate: true)
+            }
             throw error
         }
         return Outcome(receipt: receipt, status: .pending, duplicate: false)
