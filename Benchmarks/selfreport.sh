@@ -22,7 +22,7 @@ SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 before=$(sqlite3 "$VAR/liudong.sqlite" "select count(*) from self_reports")
 
-run() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
+run() { wrk -t"${BENCH_THREADS:-2}" -c"$CONNECTIONS" -d"$DURATION" --latency "$@"; }
 parse() { # requests/s, p50, p99 (ms) from wrk's --latency output
   awk 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
        /Requests\/sec/ {rps=$2}

@@ -5,11 +5,12 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
     public let year: Int, month: Int, day: Int
 
     public static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-    public static var calendar: Calendar {
+    /// Built once: creating a Calendar is costly on Linux and dates are computed on hot paths.
+    public static let calendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = shanghai
         return c
-    }
+    }()
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,

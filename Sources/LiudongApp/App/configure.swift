@@ -53,6 +53,8 @@ private func tuneSQLite(_ app: Application) async throws {
         guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         try await db.raw("PRAGMA journal_mode = WAL").run()
         try await db.raw("PRAGMA synchronous = NORMAL").run()
+        // Checkpoint less often than every 1,000 pages: fewer pauses under a burst of reports.
+        try await db.raw("PRAGMA wal_autocheckpoint = 4000").run()
     }
 }
 

@@ -32,7 +32,7 @@ enum SelfReportService {
         }
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let idHash = c.cipher.hash(v.idNumber.value)
-        if let wait = await c.limiter.hit("id:\(idHash)", limit: c.settings.reportsPerIDPerHour, window: 3600, now: c.now) {
+        if let wait = c.limiter.hit("id:\(idHash)", limit: c.settings.reportsPerIDPerHour, window: 3600, now: c.now) {
             throw AppError.rateLimited(retryAfter: wait)
         }
         // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
