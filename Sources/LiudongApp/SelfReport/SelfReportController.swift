@@ -17,7 +17,7 @@ struct SelfReportController: RouteCollection {
     }
 
     private func context(_ req: Request) -> SelfReportService.Context {
-        .init(cipher: req.cipher, settings: req.settings, gate: req.application.writeGate, limiter: req.application.rateLimiter,
+        .init(cipher: req.cipher, settings: req.settings, limiter: req.application.rateLimiter,
               writer: req.application.reportWriter, client: req.clientAddress)
     }
 

@@ -15,7 +15,6 @@ enum SelfReportService {
     struct Context: Sendable {
         var cipher: FieldCipher
         var settings: Settings
-        var gate: WriteGate
         var limiter: RateLimiter
         var writer: ReportWriter
         var client: String
@@ -127,12 +126,5 @@ enum SelfReportService {
             throw AppError.notFound
         }
         return report
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
