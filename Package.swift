@@ -24,11 +24,18 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // libxlsxwriter from Debian (libxlsxwriter-dev), constant-memory .xlsx writing.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // Pure domain logic: no Vapor, no Fluent.
         .target(
             name: "LiudongCore",
             dependencies: [
                 "CQRencode",
+                "CXlsxWriter",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]

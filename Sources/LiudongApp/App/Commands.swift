@@ -5,6 +5,7 @@ enum Commands {
         app.asyncCommands.use(DemoCommand(), as: "demo")
         app.asyncCommands.use(AdminCommand(), as: "admin")
         app.asyncCommands.use(SweepCommand(), as: "sweep")
+        app.asyncCommands.use(ExportCommand(), as: "export")
     }
 }
 

@@ -17,4 +17,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: NoticeController())
     try signedIn.register(collection: QRController.Posters())
     try signedIn.register(collection: FlowController())
+    try signedIn.register(collection: LedgerController())
 }

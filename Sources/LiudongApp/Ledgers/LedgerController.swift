@@ -1,0 +1,130 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Ledger pages (branch table, committee book, county database) and their exports.
+struct LedgerController: RouteCollection {
+    static let pageSize = 50
+
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("ledger", use: mine)
+        routes.get("ledger", ":code", use: show)
+        routes.get("ledger", ":code", "export", use: exportMasked)
+        routes.post("ledger", ":code", "export", use: exportUnmasked)
+    }
+
+    func mine(req: Request) async throws -> Response {
+        req.redirect(to: "/ledger/\(try req.user.scopeCode)")
+    }
+
+    struct Cell: Encodable { var text: String; var mono: Bool }
+    struct Line: Encodable { var serial: Int; var memberID: String; var cells: [Cell] }
+    struct Group: Encodable { var code: String; var name: String; var lines: [Line]; var count: Int }
+    struct View: Encodable {
+        var code: String; var name: String; var title: String; var kind: String
+        var headers: [String]; var groups: [Group]; var total: Int
+        var filter: LedgerService.Filter; var page: Int; var pages: Int; var prev: String?; var next: String?
+        var statuses: [SelectOption]; var reasons: [SelectOption]; var educations: [SelectOption]; var ageBands: [SelectOption]
+        var provinces: [SelectOption]; var inflows: [SelectOption]
+        var canUnmask: Bool; var exportQuery: String
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
+        guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let filter = try req.query.decode(LedgerService.Filter.self)
+        let quarter = Quarter.current()
+        let isBranch = org.level == .branch
+        let isBook = org.level == .committee || org.level == .generalBranch
+        // Branch table and committee book show every line; the county database pages through them.
+        let total = try await LedgerService.count(sql, path: org.path, filter: filter)
+        let size = (isBranch || isBook) ? max(total, 1) : Self.pageSize
+        let pages = max(1, (total + size - 1) / size)
+        var f = filter
+        f.page = min(max(1, filter.page ?? 1), pages)
+        if isBranch || isBook { f.page = 1 }
+        let lines = try await LedgerService.page(sql, path: org.path, filter: (isBranch || isBook) ? LedgerService.Filter(q: filter.q) : f, size: size)
+        let offset = ((f.page ?? 1) - 1) * size
+        var groups: [Group] = []
+        for (i, l) in lines.enumerated() {
+            let row = LedgerService.row(l)
+            let line = Line(serial: offset + i + 1, memberID: l.member_id.uuidString, cells: LedgerColumn.allCases.dropFirst().map {
+                Cell(text: row.text($0, serial: offset + i + 1), mono: $0 == .idNumber || $0 == .phone)
+            })
+            if isBook, let last = groups.last, last.code == l.branch_code {
+                groups[groups.count - 1].lines.append(line)
+                groups[groups.count - 1].count += 1
+            } else if isBook || groups.isEmpty {
+                groups.append(Group(code: l.branch_code, name: l.branch_name, lines: [line], count: 1))
+            } else {
+                groups[0].lines.append(line)
+                groups[0].count += 1
+            }
+        }
+        func link(_ p: Int) -> String {
+            var c = URLComponents()
+            c.queryItems = queryItems(filter) + [URLQueryItem(name: "page", value: "\(p)")]
+            return "/ledger/\(org.code)?" + (c.percentEncodedQuery ?? "")
+        }
+        var exportQuery = URLComponents()
+        exportQuery.queryItems = [URLQueryItem(name: "format", value: "xlsx")]
+        let inflowOrgs = try await Organization.query(on: req.db).group(.or) { $0.filter(\.$kind == .external).filter(\.$kind == .mobile) }.sort(\.$code).all()
+        let view = View(
+            code: org.code, name: org.shortName, title: LedgerTitle.make(orgName: org.name, quarter: quarter),
+            kind: isBranch ? "table" : isBook ? "book" : "database",
+            headers: LedgerColumn.allCases.map(\.title), groups: groups, total: total, filter: f, page: f.page ?? 1, pages: pages,
+            prev: (f.page ?? 1) > 1 ? link((f.page ?? 1) - 1) : nil, next: (f.page ?? 1) < pages ? link((f.page ?? 1) + 1) : nil,
+            statuses: FlowState.allCases.filter(\.isOpen).map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) },
+            reasons: OutflowReason.allCases.map { SelectOption(value: "\($0.rawValue)", label: $0.label, selected: $0.rawValue == filter.reason) },
+            educations: Education.options(selected: filter.education),
+            ageBands: LedgerService.Filter.ageBands.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand) },
+            provinces: Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
+            inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == filter.inflow) },
+            canUnmask: user.role == .admin || user.role == .orgDept, exportQuery: exportQuery.percentEncodedQuery ?? "")
+        return try await req.page("ledgers/show", title: "台账", view)
+    }
+
+    private func queryItems(_ f: LedgerService.Filter) -> [URLQueryItem] {
+        [("status", f.status), ("reason", f.reason.map { "\($0)" }), ("province", f.province), ("city", f.city), ("ageBand", f.ageBand),
+         ("education", f.education), ("inflow", f.inflow), ("overdue", f.overdue == true ? "true" : nil), ("lost", f.lost == true ? "true" : nil),
+         ("q", f.q), ("sort", f.sort)].compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
+    }
+
+    /// Masked export (every role with the organization in scope).
+    func exportMasked(req: Request) async throws -> Response {
+        let format = LedgerExport.Format(rawValue: (try? req.query.get(String.self, at: "format")) ?? "xlsx") ?? .xlsx
+        return try await export(req, format: format, unmasked: false, reason: nil)
+    }
+
+    struct UnmaskForm: Content { var format: String?; var reason: String? }
+
+    /// Full ID numbers and phones: admin and orgDept only, with a reason, audited.
+    func exportUnmasked(req: Request) async throws -> Response {
+        let user = try req.user
+        guard user.role == .admin || user.role == .orgDept else { throw AppError.forbidden }
+        let f = try req.content.decode(UnmaskForm.self)
+        guard let reason = Normalize.text(f.reason) else { throw AppError.invalid([FieldError("reason", "导出完整身份证号须填写事由")]) }
+        return try await export(req, format: LedgerExport.Format(rawValue: f.format ?? "xlsx") ?? .xlsx, unmasked: true, reason: reason)
+    }
+
+    private func export(_ req: Request, format: LedgerExport.Format, unmasked: Bool, reason: String?) async throws -> Response {
+        let user = try req.user
+        let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
+        let quarter = Quarter.current()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).\(format.rawValue)").path
+        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, unmaskWith: unmasked ? req.cipher : nil,
+                                                  to: path, on: req.db)
+        try await req.audit(.export, "ledger", ref: org.code,
+                            summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
+        let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)
+        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        res.headers.contentType = format == .xlsx
+            ? HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"ledger.\(format.rawValue)\"; filename*=UTF-8''\(encoded)")
+        return res
+    }
+}
