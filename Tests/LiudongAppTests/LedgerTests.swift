@@ -143,4 +143,34 @@ struct LedgerTests {
             #expect(p.terminationStatus == 0, "\(output)")
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aClosedQuarterStaysAsItWasAndTheChangePageShowsTheDifference(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Self.flows(app, f)
+            let last = Quarter.current().previous
+            let frozen = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db)
+            #expect(frozen == 3)
+            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db) }
+            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(Quarter.current().next, by: "test", gate: app.writeGate, on: app.db) }
+            // 张建国 comes home after the quarter was frozen.
+            _ = try await SelfReportTests.post(app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
+            let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
+            try await ReviewService.confirm(back, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+
+            var city = Browser(app)
+            try await city.signIn("city", Fixture.password)
+            #expect(try await city.get("/ledger/150400").body.string.contains("共 2 人"))
+            let past = try await city.get("/ledger/150400?quarter=\(last)")
+            #expect(past.body.string.contains("共 3 人"))
+            #expect(past.body.string.contains("张建国"))
+            #expect(try await city.get("/ledger/150400?quarter=2001Q1").status == .badRequest)
+            let changes = try await city.get("/ledger/150400/changes?from=\(last)&to=\(Quarter.current())")
+            #expect(changes.body.string.contains("减少 1 人"))
+            #expect(changes.body.string.contains("<td>减少</td><td>张建国</td>"))
+            let csv = try await city.get("/ledger/\(f.branchA.code)/export?format=csv&quarter=\(last)")
+            #expect(String(decoding: csv.body.readableBytesView, as: UTF8.self).contains("张建国"))
+        }
+    }
 }

@@ -6,6 +6,7 @@ enum Commands {
         app.asyncCommands.use(AdminCommand(), as: "admin")
         app.asyncCommands.use(SweepCommand(), as: "sweep")
         app.asyncCommands.use(ExportCommand(), as: "export")
+        app.asyncCommands.use(LedgerCommand(), as: "ledger")
     }
 }
 

@@ -69,6 +69,7 @@ enum Migrations {
         app.migrations.add(CreateFlows())
         app.migrations.add(CreateSelfReports())
         app.migrations.add(CreateNotices())
+        app.migrations.add(CreateLedgerSnapshots())
     }
 }
 

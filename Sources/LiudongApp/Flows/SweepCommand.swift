@@ -26,5 +26,13 @@ struct SweepCommand: AsyncCommand {
                                summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
                                user: nil, username: "cli", client: "command-line", on: app.db)
         context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+        // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
+        let ended = Quarter(containing: today).previous
+        if !(try await LedgerSnapshot.closed(on: app.db)).contains(ended) {
+            let rows = try await LedgerSnapshot.close(ended, by: "sweep", gate: app.writeGate, on: app.db, today: today)
+            try await Audit.record(.update, "ledger", ref: ended.description, summary: "每日巡检封存\(ended.chinese)台账：\(rows)行",
+                                   user: nil, username: "cli", client: "command-line", on: app.db)
+            context.console.success("已封存\(ended.chinese)台账：\(rows) 行。")
+        }
     }
 }

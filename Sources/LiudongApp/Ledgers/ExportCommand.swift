@@ -26,18 +26,21 @@ struct ExportCommand: AsyncCommand {
         guard signature.what == "ledger" else { console.error("只支持 export ledger"); throw CommandFailed() }
         guard let code = signature.org, let output = signature.output else { console.error("请提供 --org 和 --output"); throw CommandFailed() }
         guard let format = LedgerExport.Format(rawValue: signature.format ?? "xlsx") else { console.error("--format 应为 xlsx 或 csv"); throw CommandFailed() }
-        let current = Quarter.current()
+        var quarter = Quarter.current()
         if let raw = signature.quarter {
             guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
-            // Frozen past quarters come with the quarter snapshots (liudong ledger close).
-            guard q == current else { console.error("暂只能导出本季度（\(current)）的台账；往季快照尚未建立"); throw CommandFailed() }
+            quarter = q
         }
         let app = context.application
+        guard let source = try await LedgerSnapshot.source(for: quarter, on: app.db) else {
+            console.error("\(quarter.chinese)的台账没有封存（liudong ledger close --quarter \(quarter)），无法导出")
+            throw CommandFailed()
+        }
         guard let org = try await Organization.query(on: app.db).filter(\.$code == code).first() else {
             console.error("组织代码“\(code)”不存在"); throw CommandFailed()
         }
         let started = Date()
-        let result = try await LedgerExport.write(org: org, format: format, quarter: current, unmaskWith: signature.unmasked ? app.cipher : nil,
+        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, unmaskWith: signature.unmasked ? app.cipher : nil,
                                                   to: output, on: app.db)
         try await Audit.record(.export, "ledger", ref: org.code,
                                summary: "命令行导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(signature.unmasked ? "含完整身份证号" : "脱敏")）→ \(output)",

@@ -12,6 +12,17 @@ struct LedgerController: RouteCollection {
         routes.get("ledger", ":code", use: show)
         routes.get("ledger", ":code", "export", use: exportMasked)
         routes.post("ledger", ":code", "export", use: exportUnmasked)
+        routes.get("ledger", ":code", "changes", use: changes)
+    }
+
+    /// The quarter asked for (default: the current one) and where its lines come from.
+    private func quarter(_ req: Request) async throws -> (Quarter, LedgerService.Source) {
+        let raw = try? req.query.get(String.self, at: "quarter")
+        let q = raw.flatMap { Quarter($0) } ?? .current()
+        guard let source = try await LedgerSnapshot.source(for: q, on: req.db) else {
+            throw AppError.badRequest("\(q.chinese)的台账尚未封存，无法查看")
+        }
+        return (q, source)
     }
 
     func mine(req: Request) async throws -> Response {
@@ -28,6 +39,7 @@ struct LedgerController: RouteCollection {
         var statuses: [SelectOption]; var reasons: [SelectOption]; var educations: [SelectOption]; var ageBands: [SelectOption]
         var provinces: [SelectOption]; var inflows: [SelectOption]
         var canUnmask: Bool; var exportQuery: String
+        var quarter: String; var quarters: [SelectOption]; var isPast: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -35,17 +47,18 @@ struct LedgerController: RouteCollection {
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let filter = try req.query.decode(LedgerService.Filter.self)
-        let quarter = Quarter.current()
+        let (quarter, source) = try await self.quarter(req)
         let isBranch = org.level == .branch
         let isBook = org.level == .committee || org.level == .generalBranch
         // Branch table and committee book show every line; the county database pages through them.
-        let total = try await LedgerService.count(sql, path: org.path, filter: filter)
+        let total = try await LedgerService.count(sql, path: org.path, filter: filter, source: source)
         let size = (isBranch || isBook) ? max(total, 1) : Self.pageSize
         let pages = max(1, (total + size - 1) / size)
         var f = filter
         f.page = min(max(1, filter.page ?? 1), pages)
         if isBranch || isBook { f.page = 1 }
-        let lines = try await LedgerService.page(sql, path: org.path, filter: (isBranch || isBook) ? LedgerService.Filter(q: filter.q) : f, size: size)
+        let lines = try await LedgerService.page(sql, path: org.path, filter: (isBranch || isBook) ? LedgerService.Filter(q: filter.q) : f,
+                                                 size: size, source: source)
         let offset = ((f.page ?? 1) - 1) * size
         var groups: [Group] = []
         for (i, l) in lines.enumerated() {
@@ -65,11 +78,15 @@ struct LedgerController: RouteCollection {
         }
         func link(_ p: Int) -> String {
             var c = URLComponents()
-            c.queryItems = queryItems(filter) + [URLQueryItem(name: "page", value: "\(p)")]
+            c.queryItems = queryItems(filter) + [URLQueryItem(name: "quarter", value: quarter.description), URLQueryItem(name: "page", value: "\(p)")]
             return "/ledger/\(org.code)?" + (c.percentEncodedQuery ?? "")
         }
         var exportQuery = URLComponents()
-        exportQuery.queryItems = [URLQueryItem(name: "format", value: "xlsx")]
+        exportQuery.queryItems = [URLQueryItem(name: "quarter", value: quarter.description)]
+        let closed = try await LedgerSnapshot.closed(on: req.db)
+        let quarters = ([Quarter.current()] + closed).map {
+            SelectOption(value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）", selected: $0 == quarter)
+        }
         let inflowOrgs = try await Organization.query(on: req.db).group(.or) { $0.filter(\.$kind == .external).filter(\.$kind == .mobile) }.sort(\.$code).all()
         let view = View(
             code: org.code, name: org.shortName, title: LedgerTitle.make(orgName: org.name, quarter: quarter),
@@ -82,7 +99,8 @@ struct LedgerController: RouteCollection {
             ageBands: LedgerService.Filter.ageBands.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand) },
             provinces: Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
             inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == filter.inflow) },
-            canUnmask: user.role == .admin || user.role == .orgDept, exportQuery: exportQuery.percentEncodedQuery ?? "")
+            canUnmask: user.role == .admin || user.role == .orgDept, exportQuery: exportQuery.percentEncodedQuery ?? "",
+            quarter: quarter.description, quarters: quarters, isPast: source != .live)
         return try await req.page("ledgers/show", title: "台账", view)
     }
 
@@ -98,7 +116,7 @@ struct LedgerController: RouteCollection {
         return try await export(req, format: format, unmasked: false, reason: nil)
     }
 
-    struct UnmaskForm: Content { var format: String?; var reason: String? }
+    struct UnmaskForm: Content { var format: String?; var reason: String?; var quarter: String? }
 
     /// Full ID numbers and phones: admin and orgDept only, with a reason, audited.
     func exportUnmasked(req: Request) async throws -> Response {
@@ -112,9 +130,9 @@ struct LedgerController: RouteCollection {
     private func export(_ req: Request, format: LedgerExport.Format, unmasked: Bool, reason: String?) async throws -> Response {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        let quarter = Quarter.current()
+        let (quarter, source) = try await self.quarter(req)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).\(format.rawValue)").path
-        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, unmaskWith: unmasked ? req.cipher : nil,
+        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, unmaskWith: unmasked ? req.cipher : nil,
                                                   to: path, on: req.db)
         try await req.audit(.export, "ledger", ref: org.code,
                             summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
@@ -126,5 +144,33 @@ struct LedgerController: RouteCollection {
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
         res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"ledger.\(format.rawValue)\"; filename*=UTF-8''\(encoded)")
         return res
+    }
+
+    struct ChangesView: Encodable {
+        var code: String; var name: String; var from: String; var to: String; var quarters: [SelectOption]; var toOptions: [SelectOption]
+        var changes: [LedgerSnapshot.Change]; var added: Int; var removed: Int; var changed: Int
+    }
+
+    /// What changed in an organization's ledger between two quarters (closed ones, or a closed one and now).
+    func changes(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
+        let closed = try await LedgerSnapshot.closed(on: req.db)
+        let all = [Quarter.current()] + closed
+        let to = (try? req.query.get(String.self, at: "to")).flatMap { Quarter($0) } ?? .current()
+        let from = (try? req.query.get(String.self, at: "from")).flatMap { Quarter($0) } ?? closed.first { $0 < to } ?? to.previous
+        var list: [LedgerSnapshot.Change] = []
+        if let a = try await LedgerSnapshot.source(for: from, on: req.db), let b = try await LedgerSnapshot.source(for: to, on: req.db) {
+            list = try await LedgerSnapshot.changes(from: a, to: b, path: org.path, on: req.db)
+        } else if !closed.isEmpty {
+            return req.redirect(to: "/ledger/\(org.code)", flash: "所选季度的台账尚未封存")
+        }
+        func options(_ selected: Quarter) -> [SelectOption] {
+            all.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == selected) }
+        }
+        return try await req.page("ledgers/changes", title: "季度变化", ChangesView(
+            code: org.code, name: org.shortName, from: from.chinese, to: to.chinese, quarters: options(from), toOptions: options(to),
+            changes: list, added: list.filter { $0.kind == "新增" }.count, removed: list.filter { $0.kind == "减少" }.count,
+            changed: list.filter { $0.kind == "变化" }.count))
     }
 }

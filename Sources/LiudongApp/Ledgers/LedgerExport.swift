@@ -11,8 +11,8 @@ enum LedgerExport {
 
     /// A branch gets one sheet; a committee (or general branch) one sheet per branch plus a summary sheet;
     /// a county or the city one sheet with every line.
-    static func write(org: Organization, format: Format, quarter: Quarter, unmaskWith cipher: FieldCipher?,
-                      to path: String, on db: Database) async throws -> Result {
+    static func write(org: Organization, format: Format, quarter: Quarter, source: LedgerService.Source = .live,
+                      unmaskWith cipher: FieldCipher?, to path: String, on db: Database) async throws -> Result {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
@@ -22,7 +22,7 @@ enum LedgerExport {
             let csv = try LedgerCSVWriter(path: path)
             csv.line([title])
             csv.header()
-            try await LedgerService.stream(sql, path: org.path, filter: filter) { lines in
+            try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { lines in
                 for l in lines { total += 1; csv.write(LedgerService.row(l, unmaskWith: cipher), serial: total) }
             }
             csv.close()
@@ -36,7 +36,7 @@ enum LedgerExport {
                 for (i, b) in branches.enumerated() {
                     try book.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
                     var n = 0
-                    try await LedgerService.stream(sql, path: b.path, filter: filter) { lines in
+                    try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { lines in
                         for l in lines { n += 1; try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n) }
                     }
                     book.writeSubtotal(label: "小计（人）", count: n)
@@ -47,7 +47,7 @@ enum LedgerExport {
                                       total: ["", "合计", "\(total)"])
             } else {
                 try book.beginSheet(name: org.shortName, title: title)
-                try await LedgerService.stream(sql, path: org.path, filter: filter) { lines in
+                try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { lines in
                     for l in lines { total += 1; try book.write(LedgerService.row(l, unmaskWith: cipher), serial: total) }
                 }
             }

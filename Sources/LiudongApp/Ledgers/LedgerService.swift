@@ -59,70 +59,103 @@ enum LedgerService {
 
     static let openStates = FlowState.allCases.filter(\.isOpen).map(\.rawValue)
 
-    /// The SELECT … FROM … WHERE of a ledger under `path`, with the filter applied.
-    static func base(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate) -> SQLSelectBuilder {
-        var q = sql.select()
-            .column(SQLRaw("f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since"))
-            .from(SQLRaw("flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id LEFT JOIN organizations i ON i.id = f.inflow_org_id"))
-            .where(SQLRaw("b.path"), .like, SQLBind(path + "%"))
-        if let s = Normalize.text(filter.status), openStates.contains(s) {
-            q = q.where(SQLRaw("f.status"), .equal, SQLBind(s))
-        } else {
-            q = q.where(SQLRaw("f.status"), .in, SQLBind.group(openStates))
+    /// Where ledger lines come from: the live tables, or a closed quarter's snapshot.
+    enum Source: Sendable, Equatable {
+        case live
+        case snapshot(Quarter)
+
+        /// SQL for each logical column.
+        struct Columns {
+            var select, from, path, status, reason, destination, birth, education, inflowCode, overdue, lost, name, left, order, keyset: String
         }
-        if let r = filter.reason, (1...7).contains(r) { q = q.where(SQLRaw("f.reason"), .equal, SQLBind(r)) }
+
+        var columns: Columns {
+            switch self {
+            case .live:
+                return Columns(
+                    select: "f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since",
+                    from: "flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id LEFT JOIN organizations i ON i.id = f.inflow_org_id",
+                    path: "b.path", status: "f.status", reason: "f.reason", destination: "f.destination_code", birth: "m.birth_date",
+                    education: "m.education", inflowCode: "i.code", overdue: "f.overdue_since", lost: "f.lost_candidate_since", name: "m.name",
+                    left: "f.left_on", order: "b.sort_order, b.code, m.name, f.id", keyset: "(b.sort_order, b.code, m.name, f.id)")
+            case .snapshot:
+                return Columns(
+                    select: "s.flow_id, s.member_id, s.name, s.sex, s.ethnicity, s.birth_date, s.education, s.id_prefix, s.id_tail, s.id_number_enc, s.phone_prefix, s.phone_tail, s.phone_enc, s.joined_on, s.category, s.branch_code, s.branch_name, s.branch_sort, s.status, s.left_on, s.destination_code, s.address, s.employer, s.reason, s.inflow_name, s.arrived_on, s.last_contact_on, s.overdue_since, s.lost_candidate_since",
+                    from: "ledger_snapshots s", path: "s.branch_path", status: "s.status", reason: "s.reason", destination: "s.destination_code",
+                    birth: "s.birth_date", education: "s.education", inflowCode: "s.inflow_code", overdue: "s.overdue_since",
+                    lost: "s.lost_candidate_since", name: "s.name", left: "s.left_on", order: "s.branch_sort, s.branch_code, s.name, s.flow_id",
+                    keyset: "(s.branch_sort, s.branch_code, s.name, s.flow_id)")
+            }
+        }
+    }
+
+    /// The SELECT … FROM … WHERE of a ledger under `path`, with the filter applied.
+    static func base(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate, source: Source = .live) -> SQLSelectBuilder {
+        let col = source.columns
+        var q = sql.select().column(SQLRaw(col.select)).from(SQLRaw(col.from))
+            .where(SQLRaw(col.path), .like, SQLBind(path + "%"))
+        if case .snapshot(let quarter) = source { q = q.where(SQLRaw("s.quarter"), .equal, SQLBind(quarter.description)) }
+        if let s = Normalize.text(filter.status), openStates.contains(s) {
+            q = q.where(SQLRaw(col.status), .equal, SQLBind(s))
+        } else {
+            q = q.where(SQLRaw(col.status), .in, SQLBind.group(openStates))
+        }
+        if let r = filter.reason, (1...7).contains(r) { q = q.where(SQLRaw(col.reason), .equal, SQLBind(r)) }
         if let c = Normalize.text(filter.city), c.count == 6 {
-            q = q.where(SQLRaw("f.destination_code"), .like, SQLBind(String(c.prefix(4)) + "%"))
+            q = q.where(SQLRaw(col.destination), .like, SQLBind(String(c.prefix(4)) + "%"))
         } else if let p = Normalize.text(filter.province), p.count == 6 {
-            q = q.where(SQLRaw("f.destination_code"), .like, SQLBind(String(p.prefix(2)) + "%"))
+            q = q.where(SQLRaw(col.destination), .like, SQLBind(String(p.prefix(2)) + "%"))
         }
         if let band = Filter.ageBands.first(where: { $0.0 == filter.ageBand }) {
             // Age a..b today means born after today-(b+1) years and on or before today-a years.
             let latest = CalendarDate(year: today.year - band.2.lowerBound, month: today.month, day: min(today.day, 28))!
             let earliest = CalendarDate(year: today.year - band.2.upperBound - 1, month: today.month, day: min(today.day, 28))!
-            q = q.where(SQLRaw("m.birth_date"), .lessThanOrEqual, SQLBind(latest.description))
-                .where(SQLRaw("m.birth_date"), .greaterThan, SQLBind(earliest.description))
+            q = q.where(SQLRaw(col.birth), .lessThanOrEqual, SQLBind(latest.description))
+                .where(SQLRaw(col.birth), .greaterThan, SQLBind(earliest.description))
         }
-        if let e = Normalize.text(filter.education), Education(rawValue: e) != nil { q = q.where(SQLRaw("m.education"), .equal, SQLBind(e)) }
-        if let code = Normalize.text(filter.inflow) { q = q.where(SQLRaw("i.code"), .equal, SQLBind(code)) }
-        if filter.overdue == true { q = q.where(SQLRaw("f.overdue_since"), .isNot, SQLLiteral.null) }
-        if filter.lost == true { q = q.where(SQLRaw("f.lost_candidate_since"), .isNot, SQLLiteral.null) }
-        if let name = Normalize.text(filter.q) { q = q.where(SQLRaw("m.name"), .like, SQLBind("%" + name + "%")) }
+        if let e = Normalize.text(filter.education), Education(rawValue: e) != nil { q = q.where(SQLRaw(col.education), .equal, SQLBind(e)) }
+        if let code = Normalize.text(filter.inflow) { q = q.where(SQLRaw(col.inflowCode), .equal, SQLBind(code)) }
+        if filter.overdue == true { q = q.where(SQLRaw(col.overdue), .isNot, SQLLiteral.null) }
+        if filter.lost == true { q = q.where(SQLRaw(col.lost), .isNot, SQLLiteral.null) }
+        if let name = Normalize.text(filter.q) { q = q.where(SQLRaw(col.name), .like, SQLBind("%" + name + "%")) }
         return q
     }
 
-    static func order(_ q: SQLSelectBuilder, sort: String?) -> SQLSelectBuilder {
+    static func order(_ q: SQLSelectBuilder, sort: String?, source: Source = .live) -> SQLSelectBuilder {
+        let col = source.columns
         switch sort {
-        case "left": return q.orderBy(SQLRaw("f.left_on DESC, m.name, f.id"))
-        case "name": return q.orderBy(SQLRaw("m.name, f.id"))
-        default: return q.orderBy(SQLRaw("b.sort_order, b.code, m.name, f.id"))
+        case "left": return q.orderBy(SQLRaw("\(col.left) DESC, \(col.order)"))
+        case "name": return q.orderBy(SQLRaw("\(col.name), \(col.order)"))
+        default: return q.orderBy(SQLRaw(col.order))
         }
     }
 
-    static func count(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today()) async throws -> Int {
+    static func count(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), source: Source = .live) async throws -> Int {
         struct N: Decodable { var n: Int }
-        let q = base(sql, path: path, filter: filter, today: today)
+        let q = base(sql, path: path, filter: filter, today: today, source: source)
         q.select.columns = [SQLRaw("COUNT(*) AS n")]
         return try await q.first(decoding: N.self)?.n ?? 0
     }
 
-    static func page(_ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = .today()) async throws -> [Line] {
+    static func page(_ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = .today(),
+                     source: Source = .live) async throws -> [Line] {
         let page = max(1, filter.page ?? 1)
-        return try await order(base(sql, path: path, filter: filter, today: today), sort: filter.sort)
+        return try await order(base(sql, path: path, filter: filter, today: today, source: source), sort: filter.sort, source: source)
             .limit(size).offset((page - 1) * size).all(decoding: Line.self)
     }
 
-    /// Every line in ledger order, in chunks, so exports never hold the whole ledger.
+    /// Every line in ledger order, in chunks (keyset, not offset), so exports never hold the whole ledger.
     static func stream(_ sql: SQLDatabase, path: String, filter: Filter, chunk: Int = 2000, today: CalendarDate = .today(),
-                       _ body: ([Line]) async throws -> Void) async throws {
+                       source: Source = .live, _ body: ([Line]) async throws -> Void) async throws {
         var after: (Int, String, String, UUID)?
+        let col = source.columns
         while true {
-            var q = base(sql, path: path, filter: filter, today: today)
+            var q = base(sql, path: path, filter: filter, today: today, source: source)
             if let a = after {
-                let key: SQLQueryString = "(b.sort_order, b.code, m.name, f.id) > (\(bind: a.0), \(bind: a.1), \(bind: a.2), \(bind: a.3))"
+                let key: SQLQueryString = "\(unsafeRaw: col.keyset) > (\(bind: a.0), \(bind: a.1), \(bind: a.2), \(bind: a.3))"
                 q = q.where(key)
             }
-            let lines = try await order(q, sort: nil).limit(chunk).all(decoding: Line.self)
+            let lines = try await order(q, sort: nil, source: source).limit(chunk).all(decoding: Line.self)
             if lines.isEmpty { return }
             try await body(lines)
             let last = lines[lines.count - 1]
