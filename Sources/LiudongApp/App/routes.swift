@@ -18,4 +18,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: QRController.Posters())
     try signedIn.register(collection: FlowController())
     try signedIn.register(collection: LedgerController())
+    try signedIn.register(collection: StatsController())
 }
