@@ -35,7 +35,7 @@ public enum SVGChart {
 
     /// A line over quarters (or any ordered labels).
     public static func trend(_ items: [Item], title: String, width: Int = 560, height: Int = 180) -> String {
-        let left = 40, right = 16, top = 16, bottom = 28
+        let left = 40, right = 40, top = 16, bottom = 28
         let maxValue = max(1, items.map(\.value).max() ?? 1)
         let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         func x(_ i: Int) -> Double { items.count <= 1 ? Double(left) + plotW / 2 : Double(left) + plotW * Double(i) / Double(items.count - 1) }
@@ -71,7 +71,7 @@ public enum SVGChart {
             let r = 2.5 + 14 * (Double(p.value) / maxValue).squareRoot()
             out += "<circle cx=\"\(n(px(p.longitude)))\" cy=\"\(n(py(p.latitude)))\" r=\"\(n(r))\" fill=\"#b71c1c\" fill-opacity=\"0.55\" stroke=\"#fff\" stroke-width=\"0.5\"><title>\(escape(p.label)) \(p.value)</title></circle>"
         }
-        for p in points.sorted(by: { $0.value > $1.value }).prefix(6) where p.value > 0 {
+        for p in points.sorted(by: { $0.value > $1.value }).prefix(3) where p.value > 0 {
             out += "<text x=\"\(n(px(p.longitude) + 6))\" y=\"\(n(py(p.latitude) - 6))\" fill=\"#222\">\(escape(p.label))</text>"
         }
         return out + "</svg>"

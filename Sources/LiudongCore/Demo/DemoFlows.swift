@@ -44,7 +44,8 @@ extension DemoPlan {
                              seed: UInt64, today: CalendarDate) -> (flows: [DemoFlow], reports: [DemoReport]) {
         var rng = SeededRandom(seed: seed ^ 0xF10F)
         let divisions = Divisions.shared
-        let counties = divisions.all.filter { $0.level == .county && !$0.code.hasPrefix("1504") }
+        // Mainland counties outside Chifeng (mobile members in Hong Kong, Macao or Taiwan are handled by other rules).
+        let counties = divisions.all.filter { $0.level == .county && !$0.code.hasPrefix("1504") && !["71", "81", "82"].contains(String($0.code.prefix(2))) }
         let hubCounties = hubs.map { hub in counties.filter { $0.code.hasPrefix(hub.prefix) } }
         // Working-age members leave more often.
         var candidates = members.indices.filter { members[$0].birthDate.years(until: today) < 60 }
