@@ -134,6 +134,19 @@ struct SelfReportTests {
             let status = try await app.testing().sendRequest(.GET, "/api/v1/self-reports/\(report.receipt)?idTail=\(stranger.suffix(6))")
             #expect(status.body.string.contains("请到流入地党组织报到"))
             #expect(status.body.string.contains("\"status\":\"returned\""))
+            // A second stranger is confirmed: the county's inflow view lists them; another county's does not.
+            let other = IDNumber.make(division: "130102", birth: CalendarDate(year: 1991, month: 5, day: 5)!, sequence: 9, sex: .male)
+            _ = try await Self.post(app, #"{"kind":"arrival","orgCode":"\#(f.branchA.code)","name":"外市党员乙","idNumber":"\#(other)","phone":"13611113333"}"#)
+            let second = try #require(try await SelfReport.query(on: app.db).filter(\.$name == "外市党员乙").first())
+            try await ReviewService.confirm(second, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            let inflow = try await county.get("/ledger/\(f.countyA.code)/inflow")
+            #expect(inflow.body.string.contains("外市党员乙"))
+            #expect(!inflow.body.string.contains(other))
+            var countyB = Browser(app)
+            try await countyB.signIn("countyb", Fixture.password)
+            #expect(!(try await countyB.get("/ledger/\(f.countyB.code)/inflow")).body.string.contains("外市党员乙"))
         }
     }
 

@@ -13,6 +13,16 @@ struct LedgerController: RouteCollection {
         routes.get("ledger", ":code", "export", use: exportMasked)
         routes.post("ledger", ":code", "export", use: exportUnmasked)
         routes.get("ledger", ":code", "changes", use: changes)
+        routes.get("ledger", ":code", "inflow", use: inflow)
+    }
+
+    struct InflowView: Encodable { var code: String; var name: String; var lines: [InflowLedger.Line] }
+
+    func inflow(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
+        return try await req.page("ledgers/inflow", title: "流入党员", InflowView(code: org.code, name: org.shortName,
+                                                                               lines: try await InflowLedger.lines(under: org, on: req.db)))
     }
 
     /// The quarter asked for (default: the current one) and where its lines come from.
