@@ -5,7 +5,7 @@ PORT         ?= 8080
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)/liudong
 # What building, running and testing need from Debian (Swift itself lives in /opt/swift).
-SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev libxlsxwriter-dev curl wrk
+SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev libxlsxwriter-dev curl wrk bc time
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
@@ -62,6 +62,7 @@ e2e:
 bench: deps
 	$(SWIFT) build -c release --scratch-path .build-release
 	Benchmarks/selfreport.sh .build-release/release/liudong
+	Benchmarks/ledger.sh .build-release/release/liudong
 
 clean:
 	rm -rf .build

@@ -189,4 +189,19 @@ struct DemoPlanTests {
         #expect(Set(reports.map { members[$0.memberIndex].branchCode }) == branches)
         #expect(Set(reports.map(\.memberIndex)).isDisjoint(with: Set(flows.map(\.memberIndex))))
     }
+
+    @Test func scalePlansUseRealCountiesAndKeepBranchesSmall() {
+        let counties = DemoPlan.scaleCounties(members: 1_000_000)
+        #expect(counties.count == 200)
+        #expect(Set(counties).count == 200)
+        #expect(counties.allSatisfy { Divisions.shared[$0]?.level == .county })
+        #expect(counties.first?.hasPrefix("15") == true)
+        var plan = DemoPlan(seed: 42, today: today, root: ("150000", "合成", "合成"), counties: Array(counties.prefix(5)))
+        #expect(plan.organizations.first?.code == "150000")
+        #expect(plan.organizations.filter { $0.level == .county }.count == 5)
+        let members = plan.members(count: 25_000)
+        let branches = Set(members.map(\.branchCode)).count
+        #expect(members.count / branches < 400)   // a branch stays a branch, not a county
+        #expect(!plan.organizations.contains { $0.kind == .mobile && $0.parentCode == nil })
+    }
 }

@@ -7,6 +7,7 @@ enum Commands {
         app.asyncCommands.use(SweepCommand(), as: "sweep")
         app.asyncCommands.use(ExportCommand(), as: "export")
         app.asyncCommands.use(LedgerCommand(), as: "ledger")
+        app.asyncCommands.use(GenerateCommand(), as: "generate")
     }
 }
 

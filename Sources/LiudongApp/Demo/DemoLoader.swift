@@ -20,12 +20,22 @@ enum DemoLoader {
 
     static func load(seed: UInt64, memberCount: Int, flowCount: Int? = nil, cipher: FieldCipher, bcryptCost: Int = 12, on db: Database,
                      today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+        // Chifeng's Q2 ledger held about 13,000 mobile members among some 60,000: the same share here.
+        try await load(plan: DemoPlan(seed: seed, today: today), seed: seed, memberCount: memberCount,
+                       flowCount: flowCount ?? memberCount * 13 / 60, pendingPerBranch: 2...4, cipher: cipher, bcryptCost: bcryptCost,
+                       on: db, today: today, progress: progress)
+    }
+
+    /// Loads any plan (the demo, or `liudong generate`'s province-sized tree).
+    static func load(plan planned: DemoPlan, seed: UInt64, memberCount: Int, flowCount: Int, pendingPerBranch: ClosedRange<Int>,
+                     cipher: FieldCipher, bcryptCost: Int = 12, on db: Database, today: CalendarDate = .today(),
+                     progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
         guard try await isEmpty(db) else { throw AppError.conflict("数据库中已有数据，演示数据只能装入空数据库（可用 --force 清空后重装）") }
-        var planned = DemoPlan(seed: seed, today: today)
+        var planned = planned
+        progress("生成党员 \(memberCount) 名…")
         let members = planned.members(count: memberCount)
         let plan = planned
-        // Chifeng's Q2 ledger held about 13,000 mobile members among some 60,000: the same share here.
-        let (flows, reports) = DemoPlan.flows(for: members, count: flowCount ?? memberCount * 13 / 60, seed: seed, today: today)
+        let (flows, reports) = DemoPlan.flows(for: members, count: flowCount, pendingPerBranch: pendingPerBranch, seed: seed, today: today)
         let flowStatus = Dictionary(flows.map { ($0.memberIndex, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         let accounts = try await db.transaction { tx -> [(username: String, role: Role, org: String)] in
             guard let sql = tx as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
@@ -63,7 +73,7 @@ enum DemoLoader {
             var seen = Set<String>()
             var written = 0
             var memberIDs: [Int: UUID] = [:]
-            for chunk in Array(members.enumerated()).chunked(500) {
+            for chunk in Array(members.enumerated()).chunked(400) {
                 var insert = sql.insert(into: "members").columns(columns)
                 var events = sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
                 var rows = 0
@@ -93,12 +103,14 @@ enum DemoLoader {
             try await insertFlows(flows, reports: reports, members: members, memberIDs: memberIDs, idsByCode: idsByCode,
                                   pathByCode: pathByCode, cipher: cipher, rng: &rng, now: now, sql: sql)
             progress("账号…")
-            let branch150422 = plan.organizations.first { $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix("150422") }!
+            let county = plan.counties.contains("150422") ? "150422" : plan.counties[0]
+            let branch150422 = plan.organizations.first { $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix(county) }!
             let committee = branch150422.parentCode!
+            let countyName = Divisions.shared[county]?.name ?? county
             let specs: [(String, String, Role, String)] = [
-                ("admin", "系统管理员（演示）", .admin, DemoPlan.cityCode),
-                ("city", "赤峰市委组织部（演示）", .orgDept, DemoPlan.cityCode),
-                ("county", "巴林左旗委组织部（演示）", .orgDept, "150422"),
+                ("admin", "系统管理员（演示）", .admin, plan.rootCode),
+                ("city", "\(plan.organizations[0].shortName)组织部（演示）", .orgDept, plan.rootCode),
+                ("county", "\(countyName)组织部（演示）", .orgDept, county),
                 ("committee", "基层党委（演示）", .committee, committee),
                 ("secretary", "支部书记（演示）", .secretary, branch150422.code),
                 ("inflow", "望京街道党工委（演示）", .inflow, "X110105"),

@@ -41,11 +41,38 @@ public struct DemoPlan: Sendable {
     public var branchCodes: [String] { organizations.filter { $0.level == .branch }.map(\.code) }
     private var rng: SeededRandom
     private let today: CalendarDate
+    /// The root organization's code, and the county-level units under it.
+    public let rootCode: String
+    public let counties: [String]
 
+    /// The Chifeng demo.
     public init(seed: UInt64, today: CalendarDate) {
+        self.init(seed: seed, today: today, root: (Self.cityCode, "中共赤峰市委员会", "赤峰市"), counties: Self.countyCodes)
+    }
+
+    /// A tree of any size: `root` holds `counties` (real division codes), each with 3–6 committees of 5–15 branches.
+    public init(seed: UInt64, today: CalendarDate, root: (code: String, name: String, shortName: String), counties: [String]) {
         rng = SeededRandom(seed: seed)
         self.today = today
-        buildTree()
+        rootCode = root.code
+        self.counties = counties
+        buildTree(root: root)
+    }
+
+    /// Real county codes for a synthetic membership of about `members` (one county per ~5,000 members),
+    /// Inner Mongolia first, then its neighbours.
+    public static func scaleCounties(members: Int) -> [String] {
+        let wanted = max(1, members / 5_000)
+        let order = ["15", "21", "13", "22", "23", "14", "64", "62", "61", "41", "37", "11", "12"]
+        let all = Divisions.shared.all.filter { $0.level == .county }
+        var out: [String] = []
+        for p in order {
+            for d in all where d.code.hasPrefix(p) {
+                out.append(d.code)
+                if out.count == wanted { return out }
+            }
+        }
+        return out
     }
 
     private mutating func person() -> String {
@@ -59,15 +86,15 @@ public struct DemoPlan: Sendable {
         return prefix + String(rng.int(10_000_000...99_999_999))
     }
 
-    private mutating func buildTree() {
+    private mutating func buildTree(root: (code: String, name: String, shortName: String)) {
         let divisions = Divisions.shared
         organizations.append(DemoOrganization(
-            code: Self.cityCode, parentCode: nil, name: "中共赤峰市委员会", shortName: "赤峰市",
-            level: .city, kind: .regular, basis: nil, divisionCode: Self.cityCode, secretary: person(), phone: "0476-8222001"))
-        for county in Self.countyCodes {
+            code: root.code, parentCode: nil, name: root.name, shortName: root.shortName,
+            level: .city, kind: .regular, basis: nil, divisionCode: root.code, secretary: person(), phone: "0476-8222001"))
+        for county in counties {
             let countyName = divisions[county]!.name
             organizations.append(DemoOrganization(
-                code: county, parentCode: Self.cityCode, name: "中共\(countyName)委员会", shortName: countyName,
+                code: county, parentCode: root.code, name: "中共\(countyName)委员会", shortName: countyName,
                 level: .county, kind: .regular, basis: nil, divisionCode: county, secretary: person(),
                 phone: "0476-\(rng.int(5_000_000...8_999_999))"))
             var committeePool = DemoNames.committeeNames
@@ -97,13 +124,15 @@ public struct DemoPlan: Sendable {
                 }
             }
         }
+        // The demo's mobile organizations hang under Chifeng's city and counties when they are in the tree.
+        let codes = Set(organizations.map(\.code))
         let mobile: [(String, String, String, String, MobileBasis, String)] = [
-            ("150400M01", Self.cityCode, "赤峰驻北京流动党员党支部", "驻京流动党支部", .chamber, "110105"),
+            ("150400M01", codes.contains(Self.cityCode) ? Self.cityCode : root.code, "赤峰驻北京流动党员党支部", "驻京流动党支部", .chamber, "110105"),
             ("150422M01", "150422", "巴林左旗驻呼和浩特流动党员党支部", "驻呼流动党支部", .office, "150105"),
             ("150402M01", "150402", "红山区驻天津流动党员临时党支部", "驻津临时党支部", .temporary, "120116"),
             ("150404M01", "150404", "松山区驻沈阳流动党员联合党支部", "驻沈联合党支部", .joint, "210102"),
         ]
-        for m in mobile {
+        for m in mobile where codes.contains(m.1) {
             organizations.append(DemoOrganization(code: m.0, parentCode: m.1, name: m.2, shortName: m.3, level: .branch,
                                                   kind: .mobile, basis: m.4, divisionCode: m.5, secretary: person(), phone: mobilePhone()))
         }
@@ -149,7 +178,7 @@ public struct DemoPlan: Sendable {
                 let birthYear = today.year - age
                 let birth = CalendarDate(year: birthYear, month: rng.int(1...12), day: rng.int(1...28))!
                 // Mostly born in the branch's own county, some elsewhere in Chifeng.
-                let origin = rng.chance(0.85) ? branch.divisionCode : rng.pick(Self.countyCodes)
+                let origin = rng.chance(0.85) ? branch.divisionCode : rng.pick(counties)
                 let key = origin + birth.compact
                 let start = rng.int(0...400)
                 let seq = sequenceByKey[key, default: start] + 2
