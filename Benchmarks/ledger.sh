@@ -28,7 +28,11 @@ BRANCH=$(scope "$SEC"); COUNTY=$(scope "$CTY"); ROOT=$(scope "$ROOT_TOKEN")
 rows() { sqlite3 "$DB" "select count(*) from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id where b.path like (select path from organizations where code='$1')||'%' and f.status in ('away','arrived','lost')"; }
 echo "== ledger lines: branch $BRANCH $(rows "$BRANCH"), county $COUNTY $(rows "$COUNTY"), all $(rows "$ROOT")"
 
-page() { BENCH_TOKEN=$2 wrk -t2 -c8 -d"$DURATION" -s Benchmarks/p95.lua "http://127.0.0.1:$PORT$1" | grep RESULT | cut -d' ' -f2-; }
+page() {
+  out=$(BENCH_TOKEN=$2 wrk -t2 -c8 -d"$DURATION" --timeout 10s -s Benchmarks/p95.lua "http://127.0.0.1:$PORT$1")
+  if echo "$out" | grep -qE "Non-2xx|Socket errors"; then echo "$out" | grep -E "Non-2xx|Socket errors" >&2; fi
+  echo "$out" | grep RESULT | cut -d' ' -f2-
+}
 read -r h_rps h_p50 h_p95 h_p99 < <(page /healthz "$SEC")
 read -r b_rps b_p50 b_p95 b_p99 < <(page "/ledger/$BRANCH" "$SEC")
 read -r c_rps c_p50 c_p95 c_p99 < <(page "/ledger/$COUNTY" "$CTY")
@@ -53,5 +57,5 @@ printf '%-40s %32.2f ms per run\n' "same county query, sqlite3 shell" "$shell_ms
 printf '\nexport .xlsx: %s rows in %ss, peak RSS %s MB (one branch: %ss, %s MB)\n' "$big_rows" "$big_s" "$((big_kb / 1024))" "$small_s" "$((small_kb / 1024))"
 printf 'generate: %s members in %.0fs\n' "$MEMBERS" "$gen"
 printf 'targets (DESIGN §5): branch p95 <= 30 ms -> %s; county p95 <= 100 ms -> %s; export 100,000 rows <= 5 s -> %s rows/s measured\n' \
-  "$(echo "$b_p95 <= 30" | bc | sed 's/1/met/;s/0/NOT met/')" "$(echo "$c_p95 <= 100" | bc | sed 's/1/met/;s/0/NOT met/')" \
+  "$(echo "$b_p95 > 0 && $b_p95 <= 30" | bc | sed 's/1/met/;s/0/NOT met/')" "$(echo "$c_p95 > 0 && $c_p95 <= 100" | bc | sed 's/1/met/;s/0/NOT met/')" \
   "$(echo "$big_rows / $big_s" | bc)"

@@ -58,7 +58,7 @@ struct CurrentUser: Authenticatable, Sendable {
             let open = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
             return query.filter(.sql(embed: "\(ident: "id") IN (SELECT \(ident: "member_id") FROM \(ident: "flows") WHERE \(ident: "inflow_org_id") = \(bind: scopeID) AND \(ident: "status") IN \(open))"))
         }
-        return query.filter(.sql(embed: "\(ident: "organization_id") IN (SELECT \(ident: "id") FROM \(ident: "organizations") WHERE \(ident: "path") LIKE \(bind: subtree + "%"))"))
+        return query.filter(.sql(embed: "\(ident: "organization_id") IN (SELECT \(ident: "id") FROM \(ident: "organizations") WHERE \(PathPrefix("path", subtree)))"))
     }
 
     /// Organizations this account may see.

@@ -125,6 +125,8 @@ enum DemoLoader {
                                    user: nil, username: "cli", client: "command-line", on: tx)
             return accounts
         }
+        // Fresh statistics so the planner starts from the organization path, not from every flow.
+        if let sql = db as? SQLDatabase { try await sql.raw("ANALYZE").run() }
         return Summary(organizations: plan.organizations.count, members: members.count, accounts: accounts)
     }
 }

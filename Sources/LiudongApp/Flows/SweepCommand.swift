@@ -1,5 +1,6 @@
 import Fluent
 import LiudongCore
+import SQLKit
 import Vapor
 
 /// `liudong sweep [--today YYYY-MM-DD]`: the daily job (cron: `15 2 * * * cd /srv/liudong && .build/release/liudong sweep`).
@@ -26,6 +27,8 @@ struct SweepCommand: AsyncCommand {
                                summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
                                user: nil, username: "cli", client: "command-line", on: app.db)
         context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+        // Keep the planner's statistics fresh as the tables grow.
+        if let sql = app.db as? SQLDatabase, sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
         let ended = Quarter(containing: today).previous
         if !(try await LedgerSnapshot.closed(on: app.db)).contains(ended) {

@@ -93,7 +93,7 @@ enum LedgerService {
     static func base(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate, source: Source = .live) -> SQLSelectBuilder {
         let col = source.columns
         var q = sql.select().column(SQLRaw(col.select)).from(SQLRaw(col.from))
-            .where(SQLRaw(col.path), .like, SQLBind(path + "%"))
+            .where(PathPrefix(col.path, path))
         if case .snapshot(let quarter) = source { q = q.where(SQLRaw("s.quarter"), .equal, SQLBind(quarter.description)) }
         if let s = Normalize.text(filter.status), openStates.contains(s) {
             q = q.where(SQLRaw(col.status), .equal, SQLBind(s))

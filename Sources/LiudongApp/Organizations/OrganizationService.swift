@@ -32,7 +32,7 @@ enum OrganizationService {
             SELECT m.organization_id, COUNT(*) AS members,
                    SUM(CASE WHEN m.flow_status IN \(mobileList) THEN 1 ELSE 0 END) AS mobile
             FROM members m JOIN organizations o ON o.id = m.organization_id
-            WHERE o.path LIKE \(bind: root.path + "%")
+            WHERE \(PathPrefix("o.path", root.path))
             GROUP BY m.organization_id
             """).all(decoding: Row.self)
         let orgs = try await Organization.query(on: db).filter(\.$path =~ root.path).all()

@@ -23,9 +23,9 @@ enum StatsService {
 
     static func compute(for org: Organization, today: CalendarDate = .today(), on db: Database) async throws -> Stats {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
-        let path = org.path + "%"
+        let prefix = PathPrefix("b.path", org.path)
         let open = SQLBind.group(LedgerService.openStates)
-        let from: SQLQueryString = "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE b.path LIKE \(bind: path)"
+        let from: SQLQueryString = "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
         func grouped(_ key: String, openOnly: Bool = true) async throws -> [KV] {
             var q: SQLQueryString = "SELECT \(unsafeRaw: key) AS k, COUNT(*) AS n "
             q.appendInterpolation(from)
@@ -35,7 +35,7 @@ enum StatsService {
         }
         // Totals
         struct N: Decodable { var n: Int }
-        let registered = try await sql.raw("SELECT COUNT(*) AS n FROM members m JOIN organizations b ON b.id = m.organization_id WHERE b.path LIKE \(bind: path)")
+        let registered = try await sql.raw("SELECT COUNT(*) AS n FROM members m JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)")
             .first(decoding: N.self)?.n ?? 0
         let states = Dictionary(try await grouped("f.status", openOnly: false).map { ($0.k ?? "", $0.n) }, uniquingKeysWith: +)
         var overdueQ: SQLQueryString = "SELECT COUNT(*) AS n "
@@ -78,7 +78,7 @@ enum StatsService {
         let closed = try await LedgerSnapshot.closed(on: db).sorted()
         var trend: [SVGChart.Item] = []
         for q in closed.suffix(7) {
-            let n = try await sql.raw("SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: q.description) AND branch_path LIKE \(bind: path)")
+            let n = try await sql.raw("SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: q.description) AND \(PathPrefix("branch_path", org.path))")
                 .first(decoding: N.self)?.n ?? 0
             trend.append(.init(q.description, n))
         }
@@ -94,7 +94,7 @@ enum StatsService {
         for child in children {
             let n = try await sql.raw("""
                 SELECT COUNT(*) AS n FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
-                WHERE b.path LIKE \(bind: child.path + "%") AND f.status IN \(open)
+                WHERE \(PathPrefix("b.path", child.path)) AND f.status IN \(open)
                 """).first(decoding: N.self)?.n ?? 0
             ranking.append(.init(child.shortName, n))
         }
