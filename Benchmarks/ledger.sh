@@ -25,7 +25,7 @@ token() { curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/session" -H 'Content-T
 scope() { curl -sf "http://127.0.0.1:$PORT/api/v1/me" -H "Authorization: Bearer $1" | sed 's/.*"scopeCode":"\([^"]*\)".*/\1/'; }
 SEC=$(token secretary); CTY=$(token county); ROOT_TOKEN=$(token city)
 BRANCH=$(scope "$SEC"); COUNTY=$(scope "$CTY"); ROOT=$(scope "$ROOT_TOKEN")
-rows() { sqlite3 "$DB" "select count(*) from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id where b.path like (select path from organizations where code='$1')||'%' and f.status in ('away','arrived','lost')"; }
+rows() { sqlite3 "$DB" "select count(*) from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id where substr(b.path, 1, length((select path from organizations where code='$1'))) = (select path from organizations where code='$1') and f.status in ('away','arrived','lost')"; }
 echo "== ledger lines: branch $BRANCH $(rows "$BRANCH"), county $COUNTY $(rows "$COUNTY"), all $(rows "$ROOT")"
 
 page() {
@@ -39,7 +39,9 @@ read -r c_rps c_p50 c_p95 c_p99 < <(page "/ledger/$COUNTY" "$CTY")
 
 # Baseline: the county page's own query (count + first page) through the sqlite3 shell, 20 runs.
 CPATH=$(sqlite3 "$DB" "select path from organizations where code='$COUNTY'")
-Q="select count(*) from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id where b.path like '$CPATH%' and f.status in ('away','arrived','lost'); select f.id, m.name from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id left join organizations i on i.id=f.inflow_org_id where b.path like '$CPATH%' and f.status in ('away','arrived','lost') order by b.sort_order, b.code, m.name, f.id limit 50;"
+UPPER="${CPATH%/}0"   # the app's path-prefix range (see Sources/LiudongApp/App/PathPrefix.swift)
+W="b.path >= '$CPATH' and b.path < '$UPPER' and f.status in ('away','arrived','lost')"
+Q="select count(*) from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id where $W; select f.id, m.name from flows f join members m on m.id=f.member_id join organizations b on b.id=m.organization_id left join organizations i on i.id=f.inflow_org_id where $W order by b.sort_order, b.code, m.name, f.id limit 50;"
 s0=$(date +%s.%N); for _ in $(seq 1 20); do sqlite3 "$DB" "$Q" >/dev/null; done
 shell_ms=$(echo "($(date +%s.%N) - $s0) * 1000 / 20" | bc -l)
 

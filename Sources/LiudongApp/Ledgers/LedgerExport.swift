@@ -16,42 +16,46 @@ enum LedgerExport {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
-        var total = 0
+        let counter = Counter()
+        var total: Int { counter.value }
         switch format {
         case .csv:
-            let csv = try LedgerCSVWriter(path: path)
-            csv.line([title])
-            csv.header()
-            try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { lines in
-                for l in lines { total += 1; csv.write(LedgerService.row(l, unmaskWith: cipher), serial: total) }
+            let csv = Unchecked(try LedgerCSVWriter(path: path))
+            csv.value.line([title])
+            csv.value.header()
+            try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
+                csv.value.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
             }
-            csv.close()
+            csv.value.close()
         case .xlsx:
-            let book = try LedgerXLSXWriter(path: path)
+            let book = Unchecked(try LedgerXLSXWriter(path: path))
             if org.level == .committee || org.level == .generalBranch {
                 // One sheet per branch, in order; branches with no mobile member still get their (empty) table.
                 let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
                     .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
                 var summary: [[String]] = []
+                var sum = 0
                 for (i, b) in branches.enumerated() {
-                    try book.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
-                    var n = 0
-                    try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { lines in
-                        for l in lines { n += 1; try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n) }
+                    try book.value.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
+                    let n = Counter()
+                    try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { l in
+                        try book.value.write(LedgerService.row(l, unmaskWith: cipher), serial: n.next())
                     }
-                    book.writeSubtotal(label: "小计（人）", count: n)
-                    summary.append(["\(i + 1)", b.shortName, "\(n)"])
-                    total += n
+                    book.value.writeSubtotal(label: "小计（人）", count: n.value)
+                    summary.append(["\(i + 1)", b.shortName, "\(n.value)"])
+                    sum += n.value
                 }
-                try book.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
-                                      total: ["", "合计", "\(total)"])
+                try book.value.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
+                                            total: ["", "合计", "\(sum)"])
+                try book.value.close()
+                return Result(rows: sum, path: path)
             } else {
-                try book.beginSheet(name: org.shortName, title: title)
-                try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { lines in
-                    for l in lines { total += 1; try book.write(LedgerService.row(l, unmaskWith: cipher), serial: total) }
+                try book.value.beginSheet(name: org.shortName, title: title)
+                try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
+                    try book.value.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
                 }
             }
-            try book.close()
+            try book.value.close()
         }
         return Result(rows: total, path: path)
     }
@@ -60,4 +64,17 @@ enum LedgerExport {
     static func fileName(org: Organization, quarter: Quarter, format: Format) -> String {
         "台账_\(org.code)_\(quarter).\(format.rawValue)"
     }
+}
+
+/// A counter shared with the row callback.
+final class Counter: @unchecked Sendable {
+    private(set) var value = 0
+    /// Counts one and returns the new value (the row's serial number).
+    func next() -> Int { value += 1; return value }
+}
+
+/// Hands a writer to the row callback; rows arrive one at a time, in order, so there is no concurrent use.
+final class Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import LiudongCore
 import SQLKit
 import Vapor
@@ -144,24 +145,16 @@ enum LedgerService {
             .limit(size).offset((page - 1) * size).all(decoding: Line.self)
     }
 
-    /// Every line in ledger order, in chunks (keyset, not offset), so exports never hold the whole ledger.
-    static func stream(_ sql: SQLDatabase, path: String, filter: Filter, chunk: Int = 2000, today: CalendarDate = .today(),
-                       source: Source = .live, _ body: ([Line]) async throws -> Void) async throws {
-        var after: (Int, String, String, UUID)?
-        let col = source.columns
-        while true {
-            var q = base(sql, path: path, filter: filter, today: today, source: source)
-            if let a = after {
-                let key: SQLQueryString = "\(unsafeRaw: col.keyset) > (\(bind: a.0), \(bind: a.1), \(bind: a.2), \(bind: a.3))"
-                q = q.where(key)
-            }
-            let lines = try await order(q, sort: nil, source: source).limit(chunk).all(decoding: Line.self)
-            if lines.isEmpty { return }
-            try await body(lines)
-            let last = lines[lines.count - 1]
-            after = (last.branch_sort, last.branch_code, last.name, last.flow_id)
-            if lines.count < chunk { return }
+    /// Every line in ledger order from one query, handed over row by row as the database steps through it,
+    /// so exports never hold the whole ledger (and the ledger is sorted once, not once per chunk).
+    static func stream(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(),
+                       source: Source = .live, _ body: @escaping @Sendable (Line) throws -> Void) async throws {
+        let failure = NIOLockedValueBox<Error?>(nil)
+        try await order(base(sql, path: path, filter: filter, today: today, source: source), sort: nil, source: source).run { row in
+            guard failure.withLockedValue({ $0 }) == nil else { return }
+            do { try body(try row.decode(model: Line.self)) } catch { failure.withLockedValue { $0 = error } }
         }
+        if let error = failure.withLockedValue({ $0 }) { throw error }
     }
 
     /// A display row; full numbers only when `cipher` is given (an audited, unmasked export).

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import LiudongCore
 import SQLKit
 import Vapor
@@ -113,11 +114,11 @@ enum LedgerSnapshot {
     static func changes(from a: LedgerService.Source, to b: LedgerService.Source, path: String, on db: Database) async throws -> [Change] {
         guard let sql = db as? SQLDatabase else { return [] }
         func lines(_ source: LedgerService.Source) async throws -> [UUID: LedgerService.Line] {
-            var out: [UUID: LedgerService.Line] = [:]
-            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { lines in
-                for l in lines { out[l.member_id] = l }
+            let out = NIOLockedValueBox<[UUID: LedgerService.Line]>([:])
+            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in
+                out.withLockedValue { $0[l.member_id] = l }
             }
-            return out
+            return out.withLockedValue { $0 }
         }
         let before = try await lines(a), after = try await lines(b)
         var changes: [Change] = []
