@@ -20,15 +20,15 @@ enum LedgerExport {
         var total: Int { counter.value }
         switch format {
         case .csv:
-            let csv = Unchecked(try LedgerCSVWriter(path: path))
-            csv.value.line([title])
-            csv.value.header()
+            let csv = try LedgerCSVWriter(path: path)
+            csv.line([title])
+            csv.header()
             try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
-                csv.value.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
+                csv.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
             }
-            csv.value.close()
+            csv.close()
         case .xlsx:
-            let book = Unchecked(try LedgerXLSXWriter(path: path))
+            let book = try LedgerXLSXWriter(path: path)
             if org.level == .committee || org.level == .generalBranch {
                 // One sheet per branch, in order; branches with no mobile member still get their (empty) table.
                 let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
@@ -36,26 +36,26 @@ enum LedgerExport {
                 var summary: [[String]] = []
                 var sum = 0
                 for (i, b) in branches.enumerated() {
-                    try book.value.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
+                    try book.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
                     let n = Counter()
                     try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { l in
-                        try book.value.write(LedgerService.row(l, unmaskWith: cipher), serial: n.next())
+                        try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n.next())
                     }
-                    book.value.writeSubtotal(label: "小计（人）", count: n.value)
+                    book.writeSubtotal(label: "小计（人）", count: n.value)
                     summary.append(["\(i + 1)", b.shortName, "\(n.value)"])
                     sum += n.value
                 }
-                try book.value.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
+                try book.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
                                             total: ["", "合计", "\(sum)"])
-                try book.value.close()
+                try book.close()
                 return Result(rows: sum, path: path)
             } else {
-                try book.value.beginSheet(name: org.shortName, title: title)
+                try book.beginSheet(name: org.shortName, title: title)
                 try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
-                    try book.value.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
+                    try book.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
                 }
             }
-            try book.value.close()
+            try book.close()
         }
         return Result(rows: total, path: path)
     }
@@ -71,10 +71,4 @@ final class Counter: @unchecked Sendable {
     private(set) var value = 0
     /// Counts one and returns the new value (the row's serial number).
     func next() -> Int { value += 1; return value }
-}
-
-/// Hands a writer to the row callback; rows arrive one at a time, in order, so there is no concurrent use.
-final class Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -145,16 +145,19 @@ enum LedgerService {
             .limit(size).offset((page - 1) * size).all(decoding: Line.self)
     }
 
-    /// Every line in ledger order from one query, handed over row by row as the database steps through it,
-    /// so exports never hold the whole ledger (and the ledger is sorted once, not once per chunk).
-    static func stream(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(),
-                       source: Source = .live, _ body: @escaping @Sendable (Line) throws -> Void) async throws {
-        let failure = NIOLockedValueBox<Error?>(nil)
-        try await order(base(sql, path: path, filter: filter, today: today, source: source), sort: nil, source: source).run { row in
-            guard failure.withLockedValue({ $0 }) == nil else { return }
-            do { try body(try row.decode(model: Line.self)) } catch { failure.withLockedValue { $0 = error } }
+    /// Every line in ledger order, fetched a few hundred organizations at a time (their own small, sorted queries),
+    /// so exports never hold more than one batch, whatever the size of the ledger.
+    static func stream(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
+                       source: Source = .live, _ body: (Line) throws -> Void) async throws {
+        struct Code: Decodable { var code: String }
+        let codes = try await sql.select().column("code").from("organizations").where(PathPrefix("path", path))
+            .orderBy(SQLRaw("sort_order, code")).all(decoding: Code.self).map(\.code)
+        let codeColumn = source == .live ? "b.code" : "s.branch_code"
+        for chunk in codes.chunked(batch) {
+            let q = base(sql, path: path, filter: filter, today: today, source: source)
+                .where(SQLRaw(codeColumn), .in, SQLBind.group(Array(chunk)))
+            for line in try await order(q, sort: nil, source: source).all(decoding: Line.self) { try body(line) }
         }
-        if let error = failure.withLockedValue({ $0 }) { throw error }
     }
 
     /// A display row; full numbers only when `cipher` is given (an audited, unmasked export).

@@ -114,11 +114,9 @@ enum LedgerSnapshot {
     static func changes(from a: LedgerService.Source, to b: LedgerService.Source, path: String, on db: Database) async throws -> [Change] {
         guard let sql = db as? SQLDatabase else { return [] }
         func lines(_ source: LedgerService.Source) async throws -> [UUID: LedgerService.Line] {
-            let out = NIOLockedValueBox<[UUID: LedgerService.Line]>([:])
-            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in
-                out.withLockedValue { $0[l.member_id] = l }
-            }
-            return out.withLockedValue { $0 }
+            var out: [UUID: LedgerService.Line] = [:]
+            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in out[l.member_id] = l }
+            return out
         }
         let before = try await lines(a), after = try await lines(b)
         var changes: [Change] = []
