@@ -29,13 +29,16 @@ rows() { sqlite3 "$DB" "select count(*) from flows f join members m on m.id=f.me
 echo "== ledger lines: branch $BRANCH $(rows "$BRANCH"), county $COUNTY $(rows "$COUNTY"), all $(rows "$ROOT")"
 
 page() {
-  out=$(BENCH_TOKEN=$2 wrk -t2 -c8 -d"$DURATION" --timeout 10s -s Benchmarks/p95.lua "http://127.0.0.1:$PORT$1")
+  out=$(BENCH_TOKEN=$2 wrk -t"${3:-2}" -c"${3:-8}" -d"$DURATION" --timeout 10s -s Benchmarks/p95.lua "http://127.0.0.1:$PORT$1")
   if echo "$out" | grep -qE "Non-2xx|Socket errors"; then echo "$out" | grep -E "Non-2xx|Socket errors" >&2; fi
   echo "$out" | grep RESULT | cut -d' ' -f2-
 }
 read -r h_rps h_p50 h_p95 h_p99 < <(page /healthz "$SEC")
 read -r b_rps b_p50 b_p95 b_p99 < <(page "/ledger/$BRANCH" "$SEC")
 read -r c_rps c_p50 c_p95 c_p99 < <(page "/ledger/$COUNTY" "$CTY")
+# The same pages for one client at a time: service time without queueing behind wrk's other connections.
+read -r b1_rps b1_p50 b1_p95 b1_p99 < <(page "/ledger/$BRANCH" "$SEC" 1)
+read -r c1_rps c1_p50 c1_p95 c1_p99 < <(page "/ledger/$COUNTY" "$CTY" 1)
 
 # Baseline: the county page's own query (count + first page) through the sqlite3 shell, 20 runs.
 CPATH=$(sqlite3 "$DB" "select path from organizations where code='$COUNTY'")
@@ -55,9 +58,12 @@ printf '\n%-40s %10s %10s %10s %10s\n' "" "req/s" "p50 ms" "p95 ms" "p99 ms"
 printf '%-40s %10s %10s %10s %10s\n' "GET /healthz (baseline)" "$h_rps" "$h_p50" "$h_p95" "$h_p99"
 printf '%-40s %10s %10s %10s %10s\n' "branch table /ledger/$BRANCH" "$b_rps" "$b_p50" "$b_p95" "$b_p99"
 printf '%-40s %10s %10s %10s %10s\n' "county database /ledger/$COUNTY" "$c_rps" "$c_p50" "$c_p95" "$c_p99"
+printf '%-40s %10s %10s %10s %10s\n' "branch table, 1 connection" "$b1_rps" "$b1_p50" "$b1_p95" "$b1_p99"
+printf '%-40s %10s %10s %10s %10s\n' "county database, 1 connection" "$c1_rps" "$c1_p50" "$c1_p95" "$c1_p99"
 printf '%-40s %32.2f ms per run\n' "same county query, sqlite3 shell" "$shell_ms"
 printf '\nexport .xlsx: %s rows in %ss, peak RSS %s MB (one branch: %ss, %s MB)\n' "$big_rows" "$big_s" "$((big_kb / 1024))" "$small_s" "$((small_kb / 1024))"
 printf 'generate: %s members in %.0fs\n' "$MEMBERS" "$gen"
-printf 'targets (DESIGN §5): branch p95 <= 30 ms -> %s; county p95 <= 100 ms -> %s; export 100,000 rows <= 5 s -> %s rows/s measured\n' \
-  "$(echo "$b_p95 > 0 && $b_p95 <= 30" | bc | sed 's/1/met/;s/0/NOT met/')" "$(echo "$c_p95 > 0 && $c_p95 <= 100" | bc | sed 's/1/met/;s/0/NOT met/')" \
-  "$(echo "$big_rows / $big_s" | bc)"
+met() { echo "$1 > 0 && $1 <= $2" | bc | sed 's/1/met/;s/0/NOT met/'; }
+printf 'targets (DESIGN §5): branch p95 <= 30 ms -> %s at 8 connections, %s at 1; county p95 <= 100 ms -> %s at 8, %s at 1\n' \
+  "$(met "$b_p95" 30)" "$(met "$b1_p95" 30)" "$(met "$c_p95" 100)" "$(met "$c1_p95" 100)"
+printf 'export: %s rows/s measured (100,000 rows in <= 5 s needs 20,000 rows/s)\n' "$(echo "$big_rows / $big_s" | bc)"
