@@ -16,15 +16,15 @@ enum LedgerExport {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
-        let counter = Counter()
-        var total: Int { counter.value }
+        var total = 0
         switch format {
         case .csv:
             let csv = try LedgerCSVWriter(path: path)
             csv.line([title])
             csv.header()
             try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
-                csv.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
+                total += 1
+                csv.write(LedgerService.row(l, unmaskWith: cipher), serial: total)
             }
             csv.close()
         case .xlsx:
@@ -34,25 +34,24 @@ enum LedgerExport {
                 let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
                     .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
                 var summary: [[String]] = []
-                var sum = 0
                 for (i, b) in branches.enumerated() {
                     try book.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
-                    let n = Counter()
+                    var n = 0
                     try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { l in
-                        try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n.next())
+                        n += 1
+                        try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n)
                     }
-                    book.writeSubtotal(label: "小计（人）", count: n.value)
-                    summary.append(["\(i + 1)", b.shortName, "\(n.value)"])
-                    sum += n.value
+                    book.writeSubtotal(label: "小计（人）", count: n)
+                    summary.append(["\(i + 1)", b.shortName, "\(n)"])
+                    total += n
                 }
                 try book.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
-                                            total: ["", "合计", "\(sum)"])
-                try book.close()
-                return Result(rows: sum, path: path)
+                                      total: ["", "合计", "\(total)"])
             } else {
                 try book.beginSheet(name: org.shortName, title: title)
                 try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
-                    try book.write(LedgerService.row(l, unmaskWith: cipher), serial: counter.next())
+                    total += 1
+                    try book.write(LedgerService.row(l, unmaskWith: cipher), serial: total)
                 }
             }
             try book.close()
@@ -64,11 +63,4 @@ enum LedgerExport {
     static func fileName(org: Organization, quarter: Quarter, format: Format) -> String {
         "台账_\(org.code)_\(quarter).\(format.rawValue)"
     }
-}
-
-/// A counter shared with the row callback.
-final class Counter: @unchecked Sendable {
-    private(set) var value = 0
-    /// Counts one and returns the new value (the row's serial number).
-    func next() -> Int { value += 1; return value }
 }

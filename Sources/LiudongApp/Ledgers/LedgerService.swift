@@ -1,5 +1,4 @@
 import Fluent
-import NIOConcurrencyHelpers
 import LiudongCore
 import SQLKit
 import Vapor
