@@ -30,12 +30,19 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // zlib from Debian (zlib1g-dev): inflating the entries of .xlsx files we read.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Pure domain logic: no Vapor, no Fluent.
         .target(
             name: "LiudongCore",
             dependencies: [
                 "CQRencode",
                 "CXlsxWriter",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]

@@ -106,13 +106,31 @@ struct LedgerTests {
             let entries = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.export.rawValue).all()
             #expect(entries.count == 2)
             #expect(entries.contains { $0.summary.contains("含完整身份证号，事由：上报组织部") })
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try Data(full.body.readableBytesView).write(to: URL(fileURLWithPath: path))
+            // First reader: the project's own (the one imports use), cell by cell with types.
+            let reader = try XLSXReader(path: path)
+            #expect(reader.sheets.map(\.name) == ["东城村党支部", "西城村党支部", "汇总"])
+            var rows: [Int: [XLSXValue?]] = [:]
+            try reader.rows(sheet: 0) { rows[$0] = $1 }
+            #expect(rows[1]?.first??.description.hasSuffix("流动党员信息台账（\(Quarter.current().chinese)）") == true)
+            #expect(rows[2]?.compactMap { $0?.description } == LedgerColumn.allCases.map(\.title))
+            let line = try #require(rows[3])
+            #expect(line[0] == .number(1))
+            #expect(line[1] == .text("张建国"))
+            #expect(line[6] == .text(Fixture.idA))
+            guard case .date(let born)? = line[4], case .date(let joined)? = line[7] else { Issue.record("dates are not date cells: \(line)"); return }
+            #expect(XLSXValue.calendarDate(serial: born).map { [$0.year, $0.month] } == [1985, 3])
+            #expect(XLSXValue.calendarDate(serial: joined) == CalendarDate(year: 2010, month: 7, day: 1))
+            #expect(rows[4]?[1] == .text("小计（人）") && rows[4]?[2] == .number(1))
+            var summary: [[XLSXValue?]] = []
+            try reader.rows(sheet: 2) { summary.append($1) }
+            #expect(summary.last.map { Array($0.dropFirst()) } == [.text("合计"), .number(2)])
             guard openpyxlPresent else {
                 #expect(ProcessInfo.processInfo.environment["LIUDONG_CI"] != "1", "CI must check the workbook with openpyxl")
                 return
             }
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString).xlsx").path
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            try Data(full.body.readableBytesView).write(to: URL(fileURLWithPath: path))
             let script = """
                 import openpyxl, datetime, sys
                 wb = openpyxl.load_workbook(sys.argv[1])
