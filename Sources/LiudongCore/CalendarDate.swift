@@ -20,6 +20,20 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ iso: String) {
+        // Fast path: exactly yyyy-mm-dd (every stored date), read straight from the bytes.
+        let utf8 = iso.utf8
+        if utf8.count == 10, let fast = utf8.withContiguousStorageIfAvailable({ b -> (Int, Int, Int)? in
+            func digits(_ from: Int, _ to: Int) -> Int? {
+                var n = 0
+                for i in from..<to { guard b[i] >= 48 && b[i] <= 57 else { return nil }; n = n * 10 + Int(b[i] - 48) }
+                return n
+            }
+            guard b[4] == 45, b[7] == 45, let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
+            return (y, m, d)
+        }), let (y, m, d) = fast {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = iso.trimmingCharacters(in: .whitespaces).split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else { return nil }

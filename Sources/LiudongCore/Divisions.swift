@@ -31,6 +31,7 @@ public final class Divisions: @unchecked Sendable {
 
     public let all: [Division]
     private let byCode: [String: Division]
+    private var slashedNames: [String: String] = [:]
 
     public init(csv: String) {
         var list: [Division] = []
@@ -44,7 +45,11 @@ public final class Divisions: @unchecked Sendable {
         var map: [String: Division] = [:]
         for d in all where map[d.code] == nil { map[d.code] = d }
         byCode = map
+        for d in all { slashedNames[d.code] = chain(d.code).map(\.name).joined(separator: "/") }
     }
+
+    /// "内蒙古自治区/赤峰市/巴林左旗" as ledgers print a destination (precomputed: exports ask once per row); "" when unknown.
+    public func slashedName(_ code: String) -> String { slashedNames[code] ?? "" }
 
     public subscript(code: String) -> Division? { byCode[code] }
 

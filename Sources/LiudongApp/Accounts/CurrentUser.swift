@@ -18,18 +18,20 @@ struct CurrentUser: Authenticatable, Sendable {
     /// Whether this request authenticated with a bearer token (no cookie, so no CSRF check).
     let viaToken: Bool
 
+    /// The newest notice this account has seen (the inbox badge counts those after it).
+    var noticesReadThrough: Int
+
     init(account: Account, scope: Organization, viaToken: Bool) {
-        accountID = account.id!
-        username = account.username
-        displayName = account.displayName
-        role = account.role
-        scopeID = scope.id!
-        scopeCode = scope.code
-        scopeName = scope.shortName
-        scopePath = scope.path
-        scopeKind = scope.kind
-        scopeLevel = scope.level
-        self.viaToken = viaToken
+        self.init(accountID: account.id!, username: account.username, displayName: account.displayName, role: account.role,
+                  scopeID: scope.id!, scopeCode: scope.code, scopeName: scope.shortName, scopePath: scope.path, scopeKind: scope.kind,
+                  scopeLevel: scope.level, viaToken: viaToken, noticesReadThrough: account.noticesReadThrough)
+    }
+
+    init(accountID: UUID, username: String, displayName: String, role: Role, scopeID: Int, scopeCode: String, scopeName: String,
+         scopePath: String, scopeKind: OrgKind, scopeLevel: OrgLevel?, viaToken: Bool, noticesReadThrough: Int) {
+        self.accountID = accountID; self.username = username; self.displayName = displayName; self.role = role
+        self.scopeID = scopeID; self.scopeCode = scopeCode; self.scopeName = scopeName; self.scopePath = scopePath
+        self.scopeKind = scopeKind; self.scopeLevel = scopeLevel; self.viaToken = viaToken; self.noticesReadThrough = noticesReadThrough
     }
 
     /// City-level administrators also look after the external (inflow-side) organizations outside the tree.
@@ -85,11 +87,7 @@ struct UserAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
             let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
-            if let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).first(),
-               token.expiresAt > Date(),
-               let user = try await Self.load(accountID: token.accountID, on: req.db, viaToken: true) {
-                req.auth.login(user)
-            }
+            if let user = try await Self.load(tokenHash: hash, on: req.db) { req.auth.login(user) }
         } else if req.hasSession, let raw = req.session.data["account"], let id = UUID(uuidString: raw) {
             // Sessions end on the server after `sessionHours`, whatever the browser keeps.
             let started = req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
@@ -104,10 +102,37 @@ struct UserAuthenticator: AsyncMiddleware {
         return try await next.respond(to: req)
     }
 
+    /// One row per signed-in request: the account joined with its scope organization (and the token, for bearer calls).
+    private struct Row: Decodable {
+        var id: UUID; var username: String; var display_name: String; var role: String; var notices_read_through: Int
+        var org_id: Int; var code: String; var short_name: String; var path: String; var kind: String; var level: String?
+    }
+
+    private static let columns = "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level"
+
+    private static func user(_ row: Row?, viaToken: Bool) -> CurrentUser? {
+        guard let r = row, let role = Role(rawValue: r.role), let kind = OrgKind(rawValue: r.kind) else { return nil }
+        return CurrentUser(accountID: r.id, username: r.username, displayName: r.display_name, role: role, scopeID: r.org_id,
+                           scopeCode: r.code, scopeName: r.short_name, scopePath: r.path, scopeKind: kind,
+                           scopeLevel: r.level.flatMap(OrgLevel.init(rawValue:)), viaToken: viaToken, noticesReadThrough: r.notices_read_through)
+    }
+
+    static func load(tokenHash: String, on db: Database) async throws -> CurrentUser? {
+        guard let sql = db as? SQLDatabase else { return nil }
+        let row = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN organizations o ON o.id = a.organization_id
+            WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: Date()) AND a.disabled_at IS NULL
+            """).first(decoding: Row.self)
+        return user(row, viaToken: true)
+    }
+
     static func load(accountID: UUID, on db: Database, viaToken: Bool) async throws -> CurrentUser? {
-        guard let account = try await Account.find(accountID, on: db), account.disabledAt == nil,
-              let org = try await Organization.find(account.organizationID, on: db) else { return nil }
-        return CurrentUser(account: account, scope: org, viaToken: viaToken)
+        guard let sql = db as? SQLDatabase else { return nil }
+        let row = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
+            WHERE a.id = \(bind: accountID) AND a.disabled_at IS NULL
+            """).first(decoding: Row.self)
+        return user(row, viaToken: viaToken)
     }
 }
 

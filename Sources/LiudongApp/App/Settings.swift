@@ -32,6 +32,8 @@ public struct Settings: Sendable {
     public var arrivalDueDays: Int = 30
     /// Days without any contact before a member becomes a lost-contact candidate (six months).
     public var lostContactDays: Int = 183
+    /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
+    public var sqliteCacheMB: Int = 64
 
     public init(database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
                 lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12) {
@@ -73,6 +75,7 @@ public struct Settings: Sendable {
         let perID = int("LIUDONG_REPORTS_PER_ID_PER_HOUR", 20)
         let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
         let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
+        let cacheMB = int("LIUDONG_SQLITE_CACHE_MB", 64)
         var key = Data()
         do {
             key = try DataKey.load(env: env["LIUDONG_DATA_KEY"], varDirectory: varDir)
@@ -90,6 +93,7 @@ public struct Settings: Sendable {
         settings.reportsPerIDPerHour = perID
         settings.arrivalDueDays = dueDays
         settings.lostContactDays = lostDays
+        settings.sqliteCacheMB = max(1, cacheMB)
         return settings
     }
 }

@@ -25,23 +25,22 @@ struct LedgerController: RouteCollection {
                                                                                lines: try await InflowLedger.lines(under: org, on: req.db)))
     }
 
-    /// The quarter asked for (default: the current one) and where its lines come from.
-    private func quarter(_ req: Request) async throws -> (Quarter, LedgerService.Source) {
+    /// The quarter asked for (default: the current one), where its lines come from, and the closed quarters.
+    private func quarter(_ req: Request) async throws -> (Quarter, LedgerService.Source, closed: [Quarter]) {
         let raw = try? req.query.get(String.self, at: "quarter")
         let q = raw.flatMap { Quarter($0) } ?? .current()
-        guard let source = try await LedgerSnapshot.source(for: q, on: req.db) else {
-            throw AppError.badRequest("\(q.chinese)的台账尚未封存，无法查看")
-        }
-        return (q, source)
+        let closed = try await LedgerSnapshot.closed(on: req.db)
+        if q == .current() { return (q, .live, closed) }
+        guard closed.contains(q) else { throw AppError.badRequest("\(q.chinese)的台账尚未封存，无法查看") }
+        return (q, .snapshot(q), closed)
     }
 
     func mine(req: Request) async throws -> Response {
         req.redirect(to: "/ledger/\(try req.user.scopeCode)")
     }
 
-    struct Cell: Encodable { var text: String; var mono: Bool }
-    struct Line: Encodable { var serial: Int; var memberID: String; var cells: [Cell] }
-    struct Group: Encodable { var code: String; var name: String; var lines: [Line]; var count: Int }
+    /// A branch's rows, rendered to `<tr>` markup here (a county page has 50 rows × 21 cells; Leaf's per-cell cost adds up).
+    struct Group: Encodable { var code: String; var name: String; var rows: String; var count: Int }
     struct View: Encodable {
         var code: String; var name: String; var title: String; var kind: String
         var headers: [String]; var groups: [Group]; var total: Int
@@ -57,32 +56,41 @@ struct LedgerController: RouteCollection {
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let filter = try req.query.decode(LedgerService.Filter.self)
-        let (quarter, source) = try await self.quarter(req)
+        let (quarter, source, closed) = try await self.quarter(req)
         let isBranch = org.level == .branch
         let isBook = org.level == .committee || org.level == .generalBranch
-        // Branch table and committee book show every line; the county database pages through them.
-        let total = try await LedgerService.count(sql, path: org.path, filter: filter, source: source)
-        let size = (isBranch || isBook) ? max(total, 1) : Self.pageSize
-        let pages = max(1, (total + size - 1) / size)
+        // Branch table and committee book show every line (one query); the county database counts, then pages through them.
+        let whole = isBranch || isBook
         var f = filter
-        f.page = min(max(1, filter.page ?? 1), pages)
-        if isBranch || isBook { f.page = 1 }
-        let lines = try await LedgerService.page(sql, path: org.path, filter: (isBranch || isBook) ? LedgerService.Filter(q: filter.q) : f,
-                                                 size: size, source: source)
+        let total: Int, size: Int, pages: Int, lines: [LedgerService.Line]
+        if whole {
+            lines = try await LedgerService.page(sql, path: org.path, filter: LedgerService.Filter(q: filter.q), size: Int(Int32.max), source: source)
+            total = lines.count; size = max(total, 1); pages = 1; f.page = 1
+        } else {
+            total = try await LedgerService.count(sql, path: org.path, filter: filter, source: source)
+            size = Self.pageSize
+            pages = max(1, (total + size - 1) / size)
+            f.page = min(max(1, filter.page ?? 1), pages)
+            lines = try await LedgerService.page(sql, path: org.path, filter: f, size: size, source: source)
+        }
         let offset = ((f.page ?? 1) - 1) * size
         var groups: [Group] = []
         for (i, l) in lines.enumerated() {
             let row = LedgerService.row(l)
-            let line = Line(serial: offset + i + 1, memberID: l.member_id.uuidString, cells: LedgerColumn.allCases.dropFirst().map {
-                Cell(text: row.text($0, serial: offset + i + 1), mono: $0 == .idNumber || $0 == .phone)
-            })
+            var tr = "<tr><td class=\"num\">\(offset + i + 1)</td>"
+            for column in LedgerColumn.allCases.dropFirst() {
+                tr += column == .idNumber || column == .phone ? "<td class=\"mono\">" : "<td>"
+                tr += HTML.escape(row.text(column, serial: offset + i + 1))
+                tr += "</td>"
+            }
+            tr += "</tr>\n"
             if isBook, let last = groups.last, last.code == l.branch_code {
-                groups[groups.count - 1].lines.append(line)
+                groups[groups.count - 1].rows += tr
                 groups[groups.count - 1].count += 1
             } else if isBook || groups.isEmpty {
-                groups.append(Group(code: l.branch_code, name: l.branch_name, lines: [line], count: 1))
+                groups.append(Group(code: l.branch_code, name: l.branch_name, rows: tr, count: 1))
             } else {
-                groups[0].lines.append(line)
+                groups[0].rows += tr
                 groups[0].count += 1
             }
         }
@@ -93,11 +101,11 @@ struct LedgerController: RouteCollection {
         }
         var exportQuery = URLComponents()
         exportQuery.queryItems = [URLQueryItem(name: "quarter", value: quarter.description)]
-        let closed = try await LedgerSnapshot.closed(on: req.db)
         let quarters = ([Quarter.current()] + closed).map {
             SelectOption(value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）", selected: $0 == quarter)
         }
-        let inflowOrgs = try await Organization.query(on: req.db).group(.or) { $0.filter(\.$kind == .external).filter(\.$kind == .mobile) }.sort(\.$code).all()
+        // The filter lists only appear on the county database.
+        let inflowOrgs = isBranch || isBook ? [] : try await req.application.orgDirectory.inflowOrganizations(on: req.db)
         let view = View(
             code: org.code, name: org.shortName, title: LedgerTitle.make(orgName: org.name, quarter: quarter),
             kind: isBranch ? "table" : isBook ? "book" : "database",
@@ -107,8 +115,8 @@ struct LedgerController: RouteCollection {
             reasons: OutflowReason.allCases.map { SelectOption(value: "\($0.rawValue)", label: $0.label, selected: $0.rawValue == filter.reason) },
             educations: Education.options(selected: filter.education),
             ageBands: LedgerService.Filter.ageBands.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand) },
-            provinces: Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
-            inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == filter.inflow) },
+            provinces: isBranch || isBook ? [] : Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
+            inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.short_name, selected: $0.code == filter.inflow) },
             canUnmask: user.role == .admin || user.role == .orgDept, exportQuery: exportQuery.percentEncodedQuery ?? "",
             quarter: quarter.description, quarters: quarters, isPast: source != .live)
         return try await req.page("ledgers/show", title: "台账", view)
@@ -140,7 +148,7 @@ struct LedgerController: RouteCollection {
     private func export(_ req: Request, format: LedgerExport.Format, unmasked: Bool, reason: String?) async throws -> Response {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        let (quarter, source) = try await self.quarter(req)
+        let (quarter, source, _) = try await self.quarter(req)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).\(format.rawValue)").path
         let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, unmaskWith: unmasked ? req.cipher : nil,
                                                   to: path, on: req.db)

@@ -55,6 +55,24 @@ enum LedgerService {
         var last_contact_on: String
         var overdue_since: String?
         var lost_candidate_since: String?
+
+        /// Column by column: several times faster than `Decodable` at export sizes (no keyed-container boxes).
+        init(row: any SQLRow) throws {
+            func text(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
+            func optional(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
+            flow_id = try row.decode(column: "flow_id", as: UUID.self)
+            member_id = try row.decode(column: "member_id", as: UUID.self)
+            name = try text("name"); sex = try text("sex"); ethnicity = try text("ethnicity"); birth_date = try text("birth_date")
+            education = try text("education"); id_prefix = try text("id_prefix"); id_tail = try text("id_tail")
+            id_number_enc = try text("id_number_enc"); phone_prefix = try optional("phone_prefix"); phone_tail = try optional("phone_tail")
+            phone_enc = try optional("phone_enc"); joined_on = try text("joined_on"); category = try text("category")
+            branch_code = try text("branch_code"); branch_name = try text("branch_name")
+            branch_sort = try row.decode(column: "branch_sort", as: Int.self)
+            status = try text("status"); left_on = try text("left_on"); destination_code = try optional("destination_code")
+            address = try optional("address"); employer = try optional("employer"); reason = try row.decode(column: "reason", as: Int?.self)
+            inflow_name = try optional("inflow_name"); arrived_on = try optional("arrived_on"); last_contact_on = try text("last_contact_on")
+            overdue_since = try optional("overdue_since"); lost_candidate_since = try optional("lost_candidate_since")
+        }
     }
 
     static let openStates = FlowState.allCases.filter(\.isOpen).map(\.rawValue)
@@ -94,7 +112,12 @@ enum LedgerService {
         let col = source.columns
         var q = sql.select().column(SQLRaw(col.select)).from(SQLRaw(col.from))
             .where(PathPrefix(col.path, path))
-        if case .snapshot(let quarter) = source { q = q.where(SQLRaw("s.quarter"), .equal, SQLBind(quarter.description)) }
+        switch source {
+        case .snapshot(let quarter): q = q.where(SQLRaw("s.quarter"), .equal, SQLBind(quarter.description))
+        // The member row mirrors its open flow's state (set wherever a flow opens, changes or closes), so this narrows
+        // the subtree's members through members_org_flow before any flow is looked up; f.status below stays the rule.
+        case .live: q = q.where(SQLRaw("m.flow_status"), .in, SQLBind.group(openStates))
+        }
         if let s = Normalize.text(filter.status), openStates.contains(s) {
             q = q.where(SQLRaw(col.status), .equal, SQLBind(s))
         } else {
@@ -141,21 +164,34 @@ enum LedgerService {
                      source: Source = .live) async throws -> [Line] {
         let page = max(1, filter.page ?? 1)
         return try await order(base(sql, path: path, filter: filter, today: today, source: source), sort: filter.sort, source: source)
-            .limit(size).offset((page - 1) * size).all(decoding: Line.self)
+            .limit(size).offset((page - 1) * size).all().map(Line.init(row:))
     }
 
     /// Every line in ledger order, fetched a few hundred organizations at a time (their own small, sorted queries),
-    /// so exports never hold more than one batch, whatever the size of the ledger.
+    /// so exports never hold more than two batches, whatever the size of the ledger. The next batch is queried and
+    /// decoded while `body` writes the current one.
     static func stream(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
                        source: Source = .live, _ body: (Line) throws -> Void) async throws {
         struct Code: Decodable { var code: String }
         let codes = try await sql.select().column("code").from("organizations").where(PathPrefix("path", path))
             .orderBy(SQLRaw("sort_order, code")).all(decoding: Code.self).map(\.code)
         let codeColumn = source == .live ? "b.code" : "s.branch_code"
-        for chunk in codes.chunked(batch) {
-            let q = base(sql, path: path, filter: filter, today: today, source: source)
-                .where(SQLRaw(codeColumn), .in, SQLBind.group(Array(chunk)))
-            for line in try await order(q, sort: nil, source: source).all(decoding: Line.self) { try body(line) }
+        let chunks = codes.chunked(batch).map(Array.init)
+        @Sendable func fetch(_ chunk: [String]) async throws -> [Line] {
+            let q = base(sql, path: path, filter: filter, today: today, source: source).where(SQLRaw(codeColumn), .in, SQLBind.group(chunk))
+            return try await order(q, sort: nil, source: source).all().map(Line.init(row:))
+        }
+        var next: Task<[Line], Error>? = chunks.first.map { first in Task { try await fetch(first) } }
+        for i in chunks.indices {
+            guard let current = next else { break }
+            let lines = try await current.value
+            next = i + 1 < chunks.count ? Task { [chunk = chunks[i + 1]] in try await fetch(chunk) } : nil
+            do {
+                for line in lines { try body(line) }
+            } catch {
+                next?.cancel()
+                throw error
+            }
         }
     }
 
@@ -172,7 +208,7 @@ enum LedgerService {
             name: l.name, sex: Sex(rawValue: l.sex)?.label ?? l.sex, ethnicity: l.ethnicity, birthDate: CalendarDate(l.birth_date),
             education: Education(rawValue: l.education)?.label ?? l.education, idNumber: id, joinedOn: CalendarDate(l.joined_on),
             category: MemberCategory(rawValue: l.category)?.label ?? l.category, branch: l.branch_name, branchCode: l.branch_code,
-            leftOn: CalendarDate(l.left_on), destination: l.destination_code.map { Divisions.shared.chain($0).map(\.name).joined(separator: "/") } ?? "",
+            leftOn: CalendarDate(l.left_on), destination: l.destination_code.map(Divisions.shared.slashedName) ?? "",
             addressEmployer: [l.address, l.employer].compactMap { $0 }.joined(separator: "；"),
             reason: l.reason.flatMap(OutflowReason.init(rawValue:))?.label ?? "", phone: phone, inflowOrg: l.inflow_name ?? "",
             arrived: l.arrived_on != nil, lastContact: CalendarDate(l.last_contact_on), status: state?.label ?? l.status,

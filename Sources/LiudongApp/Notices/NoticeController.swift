@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import LiudongCore
 import Vapor
 
@@ -12,12 +13,11 @@ struct NoticeController: RouteCollection {
 
     /// Notices visible to the user.
     static func visible(for user: CurrentUser, on db: Database) -> QueryBuilder<Notice> {
-        Notice.query(on: db).filter(\.$orgPath =~ user.scopePath)
+        Notice.query(on: db).filter(.sql(embed: "\(PathPrefix("org_path", user.scopePath))"))
     }
 
     static func unreadCount(for user: CurrentUser, on db: Database) async throws -> Int {
-        guard let account = try await Account.find(user.accountID, on: db) else { return 0 }
-        return try await visible(for: user, on: db).filter(\.$id > account.noticesReadThrough).count()
+        try await visible(for: user, on: db).filter(\.$id > user.noticesReadThrough).count()
     }
 
     struct Row: Encodable { var at: String; var title: String; var link: String; var unread: Bool; var kind: String }
@@ -35,6 +35,9 @@ struct NoticeController: RouteCollection {
         if let newest = notices.first?.id, newest > watermark, page == 1 {
             account.noticesReadThrough = newest
             try await account.update(on: req.db)
+            var seen = user
+            seen.noticesReadThrough = newest
+            req.auth.login(seen)
         }
         let labels = ["report": "新报告", "arrival": "报到", "returned": "退回", "overdue": "逾期未报到", "lost": "失联待确认"]
         let rows = notices.map { Row(at: Format.dateTime($0.createdAt), title: $0.title, link: $0.link, unread: ($0.id ?? 0) > watermark,

@@ -55,7 +55,7 @@ struct SelfReportController: RouteCollection {
 
     func submitForm(req: Request) async throws -> Response {
         let org = try await publicOrg(req)
-        var input = try PhonePage.input(from: req, org: org)
+        let input = try PhonePage.input(from: req, org: org)
         do {
             let outcome = try await SelfReportService.submit(input, context: context(req), directory: req.application.orgDirectory, on: req.db)
             let body = PhonePage.Receipt(receipt: outcome.receipt, kind: ReportKind(rawValue: input.kind ?? "")?.label ?? "",
