@@ -64,7 +64,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LiudongCoreTests",
-            dependencies: ["LiudongCore"]
+            dependencies: ["LiudongCore"],
+            exclude: ["Fixtures/make_fixtures.py"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "LiudongAppTests",
