@@ -8,6 +8,8 @@ enum Commands {
         app.asyncCommands.use(ExportCommand(), as: "export")
         app.asyncCommands.use(LedgerCommand(), as: "ledger")
         app.asyncCommands.use(GenerateCommand(), as: "generate")
+        app.asyncCommands.use(ImportCommand(), as: "import")
+        app.asyncCommands.use(ReconcileCommand(), as: "reconcile")
     }
 }
 

@@ -51,8 +51,10 @@ extension Request {
     }
 
     static func nav(for user: CurrentUser, path: String) -> [Layout.NavItem] {
-        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册"), ("/ledger", "台账"), ("/stats", "统计"), ("/reviews", "报到审核")]
-        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员"), ("/reviews", "报到确认")] }
+        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册"), ("/ledger", "台账"), ("/stats", "统计"), ("/reviews", "报到审核"), ("/reconcile", "对账")]
+        if user.role == .admin || user.role == .orgDept { items.append(("/imports", "数据导入")) }
+        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员"), ("/reviews", "报到确认"),
+                                           ("/imports", "流入名单"), ("/reconcile", "对账")] }
         if user.role.canManageAccounts { items.append(("/accounts", "账号管理")) }
         if user.role.canReadAudit { items.append(("/audit", "审计日志")) }
         return items.map { href, label in

@@ -74,6 +74,7 @@ enum Migrations {
         app.migrations.add(CreateNotices())
         app.migrations.add(CreateLedgerSnapshots())
         app.migrations.add(IndexMembersByFlowStatus())
+        app.migrations.add(CreateReconciliation())
     }
 }
 

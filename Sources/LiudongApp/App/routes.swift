@@ -19,4 +19,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: FlowController())
     try signedIn.register(collection: LedgerController())
     try signedIn.register(collection: StatsController())
+    try signedIn.register(collection: ImportController())
+    try signedIn.register(collection: ReconciliationController())
+    try signedIn.register(collection: ArchiveController())
 }

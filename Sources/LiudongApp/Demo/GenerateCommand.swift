@@ -14,12 +14,24 @@ struct GenerateCommand: AsyncCommand {
         var seed: UInt64?
         @Flag(name: "force", help: "drop every table first")
         var force: Bool
+        @Option(name: "national-export", help: "write the roster already in the database as a national-system export (CSV) to this file")
+        var nationalExport: String?
     }
 
     var help: String { "Fill an empty database with a synthetic province: generate --members 1000000 --mobile-share 0.07 --seed 42" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let output = signature.nationalExport, signature.members == nil {
+            // Only the export: from whatever roster the database holds (after `generate` or `demo`).
+            guard let root = try await Organization.query(on: app.db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first() else {
+                context.console.error("数据库中还没有党员，先运行 generate 或 demo"); throw CommandFailed()
+            }
+            let started = Date()
+            let n = try await NationalExportWriter.write(under: root.path, format: .csv, messy: true, to: output, cipher: app.cipher, on: app.db)
+            context.console.success(String(format: "已写出全国系统导出格式的 %d 行到 %@，用时%.1f秒", n, output, Date().timeIntervalSince(started)))
+            return
+        }
         let members = signature.members ?? 1_000_000
         let share = signature.mobileShare ?? 0.07
         guard members > 0, (0...1).contains(share) else {

@@ -63,3 +63,10 @@ final class MemberEvent: Model, @unchecked Sendable {
         self.at = at
     }
 }
+
+extension MemberEvent {
+    /// Adds a line to the member's timeline (their archive).
+    static func record(_ memberID: UUID, kind: String, summary: String, by username: String?, on db: Database) async throws {
+        try await MemberEvent(memberID: memberID, kind: kind, summary: summary, by: username).create(on: db)
+    }
+}

@@ -110,6 +110,29 @@ public final class LedgerXLSXWriter {
         }
     }
 
+    /// A plain sheet of text cells under a title and a frozen bold header (rejected import rows, reconciliation lists);
+    /// columns in `numberColumns` are written as numbers.
+    public func writeTable(sheet rawName: String, title: String, header: [String], rows: [[String]], numberColumns: Set<Int> = [],
+                           widths: [Double] = []) throws {
+        let name = String(rawName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+        guard let ws = workbook_add_worksheet(workbook, name.isEmpty ? "Sheet" : name) else { throw Problem.writeFailed("sheet \(name)") }
+        sheet = ws
+        for i in header.indices { worksheet_set_column(ws, UInt16(i), UInt16(i), i < widths.count ? widths[i] : 16, nil) }
+        worksheet_set_row(ws, 0, 30, nil)
+        worksheet_merge_range(ws, 0, 0, 0, UInt16(max(1, header.count) - 1), title, titleFormat)
+        for (i, h) in header.enumerated() { worksheet_write_string(ws, 1, UInt16(i), h, headerFormat) }
+        worksheet_freeze_panes(ws, 2, 0)
+        var r: UInt32 = 2
+        for line in rows {
+            for (i, cell) in line.enumerated() {
+                if numberColumns.contains(i), let n = Double(cell) { worksheet_write_number(ws, r, UInt16(i), n, numberFormat) }
+                else if cell.isEmpty { worksheet_write_blank(ws, r, UInt16(i), textFormat) }
+                else { worksheet_write_string(ws, r, UInt16(i), cell, textFormat) }
+            }
+            r += 1
+        }
+    }
+
     public func close() throws {
         guard !closed else { return }
         closed = true

@@ -10,7 +10,7 @@ public enum NationalColumn: String, CaseIterable, Sendable {
     public var aliases: [String] {
         switch self {
         case .idNumber: return ["公民身份号码", "身份证号码", "身份证号", "公民身份证号码"]
-        case .branch: return ["所在党支部", "所在党组织", "所在支部"]
+        case .branch: return ["所在党支部", "所在党组织", "所在支部", "流出地党组织", "原所在党组织", "原所在党支部"]
         case .phone: return ["手机号码", "手机号", "联系电话", "联系方式"]
         case .birthDate: return ["出生日期", "出生年月"]
         case .joinedOn: return ["入党日期", "入党时间"]
@@ -86,12 +86,19 @@ public struct NationalExportParser {
     private var seen: [UInt64: Int32] = [:]
     private var rowsBeforeHeader = 0
 
-    public init(today: CalendarDate = .today()) { self.today = today }
+    private let required: [NationalColumn]
+
+    /// `required`: the columns whose headers identify the header row (the national export needs 姓名, 公民身份号码
+    /// and 所在党支部; an inflow side's list needs only 姓名 and 公民身份号码).
+    public init(today: CalendarDate = .today(), required: [NationalColumn] = NationalColumn.required) {
+        self.today = today
+        self.required = required
+    }
 
     /// Feeds one spreadsheet row; nil for the title and header rows.
     public mutating func consume(row: Int, cells: [TableCell]) throws -> Outcome? {
         guard headerRow != nil else {
-            if let map = Self.header(cells) { columns = map; headerRow = row; return nil }
+            if let map = Self.header(cells, required: required) { columns = map; headerRow = row; return nil }
             rowsBeforeHeader += 1
             if rowsBeforeHeader >= 30 { throw Problem.noHeader }
             return nil
@@ -102,14 +109,14 @@ public struct NationalExportParser {
     /// Finishes: a file whose header never appeared is an error.
     public func finish() throws { if headerRow == nil { throw Problem.noHeader } }
 
-    static func header(_ cells: [TableCell]) -> [NationalColumn: Int]? {
+    static func header(_ cells: [TableCell], required: [NationalColumn] = NationalColumn.required) -> [NationalColumn: Int]? {
         var map: [NationalColumn: Int] = [:]
         for (i, cell) in cells.enumerated() {
             let key = Normalize.key(cell.text)
             guard !key.isEmpty else { continue }
             for c in NationalColumn.allCases where map[c] == nil && c.aliases.contains(key) { map[c] = i; break }
         }
-        return NationalColumn.required.allSatisfy({ map[$0] != nil }) ? map : nil
+        return required.allSatisfy({ map[$0] != nil }) ? map : nil
     }
 
     func cell(_ c: NationalColumn, _ cells: [TableCell]) -> TableCell? {
@@ -137,7 +144,7 @@ public struct NationalExportParser {
         if let first = seen[key] { return reject("公民身份号码与第\(first)行重复") }
         seen[key] = Int32(truncatingIfNeeded: row)
         let branch = text(.branch, cells)
-        guard !branch.isEmpty else { return reject("所在党支部为空") }
+        if branch.isEmpty && required.contains(.branch) { return reject("所在党支部为空") }
         var dates: [NationalColumn: CalendarDate] = [:]
         for c in [NationalColumn.birthDate, .joinedOn, .fullOn] {
             guard let v = cell(c, cells), !v.text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }

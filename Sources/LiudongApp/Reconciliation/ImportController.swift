@@ -1,0 +1,187 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Upload pages: the national export (organization departments) and an inflow organization's own list.
+/// Upload → dry run with progress → the counts and every rejected row → apply (all or nothing) → audit.
+struct ImportController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("imports", use: index)
+        routes.on(.POST, "imports", body: .collect(maxSize: "100mb"), use: upload)
+        routes.get("imports", "sample.xlsx", use: sample)
+        routes.get("imports", ":job", use: show)
+        routes.get("imports", ":job", "progress", use: progress)
+        routes.post("imports", ":job", "apply", use: apply)
+        routes.get("imports", ":job", "rejected.xlsx", use: rejected)
+    }
+
+    static func canImportNational(_ u: CurrentUser) -> Bool { (u.role == .admin || u.role == .orgDept) && u.scopeKind == .regular }
+
+    struct RecentImport: Decodable, Encodable { var quarter: String; var file_name: String; var rows: Int; var new_count: Int; var updated_count: Int
+        var unchanged_count: Int; var rejected_count: Int; var by_username: String; var scope_code: String }
+    struct IndexView: Encodable {
+        var national: Bool; var inflow: Bool; var quarter: String; var quarters: [SelectOption]; var recent: [RecentImport]
+        var inflowName: String?; var systemList: [InflowRow]; var submitted: String?
+    }
+    struct InflowRow: Encodable { var name: String; var idTail: String; var home: String }
+
+    func index(req: Request) async throws -> Response {
+        let user = try req.user
+        guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let quarter = (try? req.query.get(String.self, at: "quarter")).flatMap(Quarter.init) ?? .current()
+        let recent = try await sql.raw("""
+            SELECT quarter, file_name, rows, new_count, updated_count, unchanged_count, rejected_count, by_username, scope_code FROM national_imports
+            ORDER BY id DESC LIMIT 20
+            """).all(decoding: RecentImport.self)
+        var list: [InflowRow] = []
+        var submitted: String?
+        let inflow = user.role == .inflow || user.scopeKind != .regular
+        if inflow {
+            struct Row: Decodable { var name: String; var id_tail: String; var home: String }
+            let open = SQLBind.group(LedgerService.openStates)
+            list = try await sql.raw("""
+                SELECT m.name, m.id_tail, b.short_name AS home FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
+                WHERE f.inflow_org_id = \(bind: user.scopeID) AND f.status IN \(open) ORDER BY m.name
+                """).all(decoding: Row.self).map { InflowRow(name: $0.name, idTail: $0.id_tail, home: $0.home) }
+            struct S: Decodable { var method: String; var rows: Int; var by_username: String }
+            if let s = try await sql.raw("SELECT method, rows, by_username FROM inflow_ledger_submissions WHERE quarter = \(bind: quarter.description) AND org_id = \(bind: user.scopeID)")
+                .first(decoding: S.self) {
+                submitted = "\(quarter.chinese)已由 \(s.by_username) \(s.method == "upload" ? "上传" : "确认")名单，共 \(s.rows) 人"
+            }
+        }
+        let quarters = [Quarter.current(), Quarter.current().previous].map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter) }
+        return try await req.page("imports/index", title: "数据导入", IndexView(
+            national: Self.canImportNational(user), inflow: inflow, quarter: quarter.description, quarters: quarters,
+            recent: Self.canImportNational(user) ? recent : [], inflowName: inflow ? user.scopeName : nil, systemList: list, submitted: submitted))
+    }
+
+    struct UploadForm: Content { var kind: String?; var quarter: String?; var file: File?; var confirm: String? }
+
+    func upload(req: Request) async throws -> Response {
+        let user = try req.user
+        let form = try req.content.decode(UploadForm.self)
+        guard let quarter = form.quarter.flatMap(Quarter.init) else { throw AppError.invalid([FieldError("quarter", "请选择季度")]) }
+        let kind = form.kind == "inflow" ? "inflow" : "national"
+        if kind == "national" { guard Self.canImportNational(user) else { throw AppError.forbidden } }
+        else { guard user.role == .inflow || user.scopeKind != .regular else { throw AppError.forbidden } }
+        // An inflow organization confirms the list the system holds, without a file.
+        if kind == "inflow", form.confirm == "1" {
+            guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
+            let n = try await InflowLedgerService.confirm(org: org, quarter: quarter, username: user.username, gate: req.application.writeGate, on: req.db)
+            try await req.audit(.import, "inflow-ledger", ref: quarter.description, summary: "\(org.shortName)确认\(quarter.chinese)流入党员名单（\(n)人）")
+            return req.redirect(to: "/imports?quarter=\(quarter)", flash: "已确认\(quarter.chinese)名单，共 \(n) 人")
+        }
+        guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")]) }
+        let dir = req.application.settings.varDirectory + "/imports"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let id = UUID()
+        let path = "\(dir)/\(id.uuidString).upload"
+        try Data(file.data.readableBytesView).write(to: URL(fileURLWithPath: path))
+        let job = ImportJobs.Job(id: id, accountID: user.accountID, kind: kind, orgID: kind == "inflow" ? user.scopeID : nil, quarter: quarter,
+                                 fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
+        req.application.importJobs.add(job)
+        start(job, apply: false, app: req.application, username: user.username)
+        return req.redirect(to: "/imports/\(id)")
+    }
+
+    /// Runs the dry run or the apply in the background; the job records progress and the outcome.
+    private func start(_ job: ImportJobs.Job, apply: Bool, app: Application, username: String) {
+        let jobs = app.importJobs
+        Task {
+            do {
+                let summary: NationalImportService.Summary
+                if job.kind == "inflow" {
+                    guard let orgID = job.orgID, let org = try await Organization.find(orgID, on: app.db) else { throw AppError.notFound }
+                    summary = try await InflowLedgerService.upload(path: job.path, org: org, quarter: job.quarter, username: username, apply: apply,
+                                                                   cipher: app.cipher, gate: app.writeGate, on: app.db)
+                } else {
+                    summary = try await NationalImportService.run(
+                        path: job.path, fileName: job.fileName, quarter: job.quarter, scopePath: job.scopePath, scopeCode: job.scopeCode,
+                        username: username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db,
+                        progress: { n in jobs.update(job.id) { $0.rowsRead = n } })
+                }
+                jobs.update(job.id) { $0.summary = summary; $0.phase = apply ? .applied : .checked; $0.rowsRead = summary.rows }
+                if apply {
+                    try? FileManager.default.removeItem(atPath: job.path)
+                    try await Audit.record(.import, job.kind == "inflow" ? "inflow-ledger" : "national", ref: job.quarter.description,
+                                           summary: "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejected.count)",
+                                           user: nil, username: username, client: "web", on: app.db)
+                }
+            } catch {
+                let message = (error as? AppError)?.reason ?? "导入失败：\(error)"
+                jobs.update(job.id) { $0.phase = .failed; $0.error = message }
+            }
+        }
+    }
+
+    private func job(_ req: Request) throws -> ImportJobs.Job {
+        let user = try req.user
+        guard let id = req.parameters.get("job", as: UUID.self), let job = req.application.importJobs.get(id), job.accountID == user.accountID else {
+            throw AppError.notFound
+        }
+        return job
+    }
+
+    struct JobView: Encodable {
+        var id: String; var kind: String; var fileName: String; var quarter: String; var phase: String; var running: Bool
+        var rowsRead: Int; var seconds: String; var summary: NationalImportService.Summary?; var rejectedShown: [RejectedRow]; var more: Int
+        var error: String?; var canApply: Bool
+    }
+
+    func show(req: Request) async throws -> Response {
+        let j = try job(req)
+        let running = j.phase == .checking || j.phase == .applying
+        let rejected = j.summary?.rejected ?? []
+        let view = JobView(id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
+                           quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
+                           seconds: String(format: "%.1f", Date().timeIntervalSince(j.started)), summary: j.summary,
+                           rejectedShown: Array(rejected.prefix(500)), more: max(0, rejected.count - 500), error: j.error,
+                           canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejected.count } ?? false))
+        return try await req.page("imports/job", title: "导入", view)
+    }
+
+    /// For scripts and the page's own polling: `{"phase","rowsRead"}`.
+    func progress(req: Request) async throws -> Response {
+        let j = try job(req)
+        struct P: Content { var phase: String; var rowsRead: Int }
+        return try await P(phase: j.phase.rawValue, rowsRead: j.rowsRead).encodeResponse(for: req)
+    }
+
+    func apply(req: Request) async throws -> Response {
+        let user = try req.user
+        let j = try job(req)
+        guard j.phase == .checked else { return req.redirect(to: "/imports/\(j.id)", flash: "这份文件不能再次应用") }
+        req.application.importJobs.update(j.id) { $0.phase = .applying; $0.rowsRead = 0; $0.started = Date() }
+        start(j, apply: true, app: req.application, username: user.username)
+        return req.redirect(to: "/imports/\(j.id)")
+    }
+
+    func rejected(req: Request) async throws -> Response {
+        let j = try job(req)
+        guard let summary = j.summary else { throw AppError.notFound }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rejected-\(UUID().uuidString).xlsx").path
+        try NationalImportService.writeRejected(summary.rejected, title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
+        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let name = "未导入的行_\(j.quarter).xlsx"
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rejected.xlsx\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
+        return res
+    }
+
+    /// A sample national export of the account's own scope, in the national system's layout, with a few messy rows
+    /// (a scientific-notation ID, a bad check digit, a duplicate, an unknown branch) to try the import with.
+    func sample(req: Request) async throws -> Response {
+        let user = try req.user
+        guard Self.canImportNational(user) else { throw AppError.forbidden }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString).xlsx").path
+        _ = try await NationalExportWriter.write(under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
+        try await req.audit(.export, "national-sample", ref: user.scopeCode, summary: "下载示例全国系统导出文件（\(user.scopeName)）")
+        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let name = "全国系统导出示例_\(user.scopeCode).xlsx"
+        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"sample.xlsx\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
+        return res
+    }
+}

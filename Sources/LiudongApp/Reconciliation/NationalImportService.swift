@@ -1,0 +1,207 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Imports the national system's export for a quarter into `national_records`: a dry run first (counts of new,
+/// updated, unchanged and rejected rows, each rejected row with its spreadsheet row number and reason), then an
+/// all-or-nothing apply. The file is read on its own thread in batches, so memory stays flat in the file size.
+enum NationalImportService {
+    struct Summary: Sendable, Codable {
+        var rows = 0
+        var new = 0
+        var updated = 0
+        var unchanged = 0
+        var rejected: [RejectedRow] = []
+        var kind = ""
+        var encoding: String?
+        var importID: Int?
+
+        /// The command line's `--json` shape, exactly.
+        var contractJSON: String {
+            struct Rejected: Encodable { var row: Int; var reason: String }
+            struct Shape: Encodable { var rows: Int; var new: Int; var updated: Int; var unchanged: Int; var rejected: [Rejected] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let shape = Shape(rows: rows, new: new, updated: updated, unchanged: unchanged,
+                              rejected: rejected.map { Rejected(row: $0.row, reason: $0.reason) })
+            return String(decoding: (try? encoder.encode(shape)) ?? Data(), as: UTF8.self)
+        }
+    }
+
+    /// Where our organizations are found by the names a spreadsheet uses for them.
+    struct OrgMatcher: Sendable {
+        private var byKey: [String: Set<Int>] = [:]
+
+        init(orgs: [(id: Int, name: String, shortName: String, parentShortName: String?)]) {
+            for o in orgs {
+                var keys = [Normalize.key(o.name), Normalize.key(o.shortName)]
+                if let p = o.parentShortName { keys.append(Normalize.key(p + o.shortName)) }
+                for k in keys where !k.isEmpty { byKey[k, default: []].insert(o.id) }
+            }
+        }
+
+        enum Match: Equatable { case found(Int), unknown, ambiguous }
+
+        func match(_ name: String) -> Match {
+            guard let ids = byKey[Normalize.key(name)] else { return .unknown }
+            return ids.count == 1 ? .found(ids.first!) : .ambiguous
+        }
+
+        /// Regular organizations of a subtree that can hold members.
+        static func load(under path: String, on sql: SQLDatabase) async throws -> OrgMatcher {
+            struct Row: Decodable { var id: Int; var name: String; var short_name: String; var parent_short: String? }
+            let rows = try await sql.raw("""
+                SELECT o.id, o.name, o.short_name, p.short_name AS parent_short FROM organizations o
+                LEFT JOIN organizations p ON p.id = o.parent_id
+                WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.closed_at IS NULL
+                """).all(decoding: Row.self)
+            return OrgMatcher(orgs: rows.map { ($0.id, $0.name, $0.short_name, $0.parent_short) })
+        }
+    }
+
+    typealias Batch = [NationalExportParser.Outcome]
+
+    /// Reads `path` (xlsx or CSV) on its own thread; batches of parsed rows come back through the channel.
+    static func read(path: String, batchSize: Int = 1000, required: [NationalColumn] = NationalColumn.required)
+        -> (BlockingChannel<Batch>, @Sendable () -> (TableReader.Kind, TextEncoding?)?) {
+        final class Info: @unchecked Sendable { var value: (TableReader.Kind, TextEncoding?)?; let lock = NSLock() }
+        let info = Info()
+        let channel = BlockingChannel<Batch>.reading { channel in
+            var parser = NationalExportParser(required: required)
+            var batch: Batch = []
+            batch.reserveCapacity(batchSize)
+            let result = try TableReader.rows(path: path) { row, cells in
+                if let outcome = try parser.consume(row: row, cells: cells) {
+                    batch.append(outcome)
+                    if batch.count == batchSize { try channel.put(batch); batch.removeAll(keepingCapacity: true) }
+                }
+            }
+            try parser.finish()
+            if !batch.isEmpty { try channel.put(batch) }
+            info.lock.lock(); info.value = (result.kind, result.encoding); info.lock.unlock()
+        }
+        return (channel, { info.lock.lock(); defer { info.lock.unlock() }; return info.value })
+    }
+
+    /// A stable digest of everything stored for a row (FNV-1a 64): equal digests mean an unchanged row.
+    static func fingerprint(_ r: NationalRecord, orgID: Int) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let fields = [String(orgID), r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category, r.branchName,
+                      r.phone ?? "", r.joinedOn?.description ?? "", r.fullOn?.description ?? "", r.residence, r.household,
+                      r.isMobile ? "1" : "0", r.isLost ? "1" : "0", r.employer]
+        for f in fields {
+            for b in f.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            h = (h ^ 0x1F) &* 0x0000_0100_0000_01B3
+        }
+        return String(h, radix: 16)
+    }
+
+    static let columns = ["quarter", "id_hash", "id_enc", "id_prefix", "id_tail", "name", "sex", "ethnicity", "birth_date", "education", "category",
+                          "branch_name", "organization_id", "phone_hash", "phone_enc", "phone_tail", "joined_on", "full_on", "residence",
+                          "household", "is_mobile", "is_lost", "employer", "fingerprint", "import_id", "source_row"]
+
+    /// Dry run (`apply: false`) or apply. `scopePath` limits which organizations rows may name (a county account's subtree).
+    static func run(path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
+                    apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database,
+                    progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
+        let (channel, info) = read(path: path)
+        let body: @Sendable (Database) async throws -> Summary = { db in
+            let sql = db as! SQLDatabase
+            var summary = Summary()
+            var importID = 0
+            if apply {
+                struct ID: Decodable { var id: Int }
+                importID = try await sql.insert(into: "national_imports")
+                    .columns("quarter", "file_name", "rows", "new_count", "updated_count", "unchanged_count", "rejected_count", "scope_code", "by_username", "applied_at")
+                    .values([quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, Date()] as [any Encodable & Sendable])
+                    .returning("id").first(decoding: ID.self)?.id ?? 0
+            }
+            do {
+                while let batch = try await channel.next() {
+                    var accepted: [(NationalRecord, Int, String, String)] = []   // record, org id, id hash, fingerprint
+                    for outcome in batch {
+                        summary.rows += 1
+                        switch outcome {
+                        case .rejected(let r): summary.rejected.append(r)
+                        case .record(let r):
+                            switch matcher.match(r.branchName) {
+                            case .found(let org): accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
+                            case .unknown: summary.rejected.append(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
+                                                                                name: r.name, idTail: String(r.idNumber.suffix(4))))
+                            case .ambiguous: summary.rejected.append(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
+                                                                                  name: r.name, idTail: String(r.idNumber.suffix(4))))
+                            }
+                        }
+                    }
+                    guard !accepted.isEmpty else { progress(summary.rows); continue }
+                    struct Existing: Decodable { var id_hash: String; var fingerprint: String }
+                    let existing = try await sql.select().columns("id_hash", "fingerprint").from("national_records")
+                        .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
+                        .all(decoding: Existing.self)
+                    let known = Dictionary(existing.map { ($0.id_hash, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
+                    var changed: [(NationalRecord, Int, String, String)] = []
+                    for a in accepted {
+                        switch known[a.2] {
+                        case nil: summary.new += 1; changed.append(a)
+                        case a.3?: summary.unchanged += 1
+                        default: summary.updated += 1; changed.append(a)
+                        }
+                    }
+                    if apply, !changed.isEmpty {
+                        var insert = sql.insert(into: "national_records").columns(columns)
+                        for (r, org, hash, print) in changed {
+                            let values: [any Encodable & Sendable] = [
+                                quarter.description, hash, try cipher.seal(r.idNumber), String(r.idNumber.prefix(6)), String(r.idNumber.suffix(4)),
+                                r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category, r.branchName, org,
+                                r.phone.map(cipher.hash), try r.phone.map(cipher.seal), r.phone.map { String($0.suffix(4)) },
+                                r.joinedOn?.description, r.fullOn?.description, r.residence, r.household, r.isMobile, r.isLost, r.employer,
+                                print, importID, r.row]
+                            insert = insert.values(values)
+                        }
+                        try await insert.onConflict(with: ["quarter", "id_hash"]) { conflict in
+                            var c = conflict
+                            for col in columns where col != "quarter" && col != "id_hash" { c = c.set(excludedValueOf: col) }
+                            return c
+                        }.run()
+                    }
+                    progress(summary.rows)
+                }
+            } catch {
+                channel.cancel()
+                throw error
+            }
+            summary.rejected.sort { $0.row < $1.row }
+            if let (kind, encoding) = info() { summary.kind = kind.rawValue; summary.encoding = encoding?.rawValue }
+            if apply {
+                try await sql.update("national_imports").set("rows", to: summary.rows).set("new_count", to: summary.new)
+                    .set("updated_count", to: summary.updated).set("unchanged_count", to: summary.unchanged)
+                    .set("rejected_count", to: summary.rejected.count).where("id", .equal, importID).run()
+                summary.importID = importID
+            }
+            return summary
+        }
+        do {
+            return apply ? try await db.writeTransaction(gate: gate, body) : try await body(db)
+        } catch let e as NationalExportParser.Problem {
+            throw AppError.badRequest(e.description)
+        } catch let e as ZipArchive.Problem {
+            throw AppError.badRequest(e.description)
+        } catch let e as XLSXReader.Problem {
+            throw AppError.badRequest(e.description)
+        } catch let e as GB18030Decoder.Problem {
+            throw AppError.badRequest(e.description)
+        }
+    }
+
+    /// The rejected rows as an .xlsx the uploader can correct and send again.
+    static func writeRejected(_ rows: [RejectedRow], title: String, to path: String) throws {
+        let book = try LedgerXLSXWriter(path: path)
+        try book.writeTable(sheet: "未导入的行", title: title, header: ["行号", "姓名", "身份证号后四位", "原因"],
+                            rows: rows.map { ["\($0.row)", $0.name ?? "", $0.idTail ?? "", $0.reason] }, numberColumns: [0], widths: [8, 12, 14, 80])
+        try book.close()
+    }
+}
