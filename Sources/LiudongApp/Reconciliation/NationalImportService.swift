@@ -37,7 +37,13 @@ enum NationalImportService {
         init(orgs: [(id: Int, name: String, shortName: String, parentShortName: String?)]) {
             for o in orgs {
                 var keys = [Normalize.key(o.name), Normalize.key(o.shortName)]
-                if let p = o.parentShortName { keys.append(Normalize.key(p + o.shortName)) }
+                // “林东镇东城村党支部”: the parent's name (with or without 党委/党工委/党总支) written before the branch's.
+                if let p = o.parentShortName {
+                    keys.append(Normalize.key(p + o.shortName))
+                    for suffix in ["党工委", "党委", "党总支", "委员会"] where p.hasSuffix(suffix) {
+                        keys.append(Normalize.key(String(p.dropLast(suffix.count)) + o.shortName))
+                    }
+                }
                 for k in keys where !k.isEmpty { byKey[k, default: []].insert(o.id) }
             }
         }

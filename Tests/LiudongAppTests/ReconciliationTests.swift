@@ -1,0 +1,195 @@
+import Fluent
+import Foundation
+@testable import LiudongApp
+import LiudongCore
+import SQLKit
+import Testing
+import VaporTesting
+
+@Suite("National import, reconciliation, queue and archive")
+struct ReconciliationTests {
+    static let newcomer = IDNumber.make(division: "150422", birth: CalendarDate(year: 1992, month: 4, day: 4)!, sequence: 55, sex: .male)
+    static let zhao = IDNumber.make(division: "150422", birth: CalendarDate(year: 1980, month: 8, day: 8)!, sequence: 66, sex: .male)
+    static let qian = IDNumber.make(division: "150422", birth: CalendarDate(year: 1975, month: 5, day: 5)!, sequence: 77, sex: .female)
+
+    static func write(_ text: String, encoding: String.Encoding = .utf8) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// The national export of county A for the quarter, with every kind of row the importer must handle.
+    static func nationalCSV(_ f: Fixture) -> String {
+        let badCheck = String(Fixture.idA.dropLast()) + (Fixture.idA.last == "9" ? "0" : Fixture.idA.last == "X" ? "1" : String(Int(String(Fixture.idA.last!))! + 1))
+        return """
+        巴林左旗党员信息导出
+        序号,姓名,公民身份号码,所在党支部,手机号码,是否流动,是否失联,入党日期
+        1,张建国,\(Fixture.idA),东城村党支部,13904769999,是,否,2010-07-01
+        2,李秀英,\(Fixture.idA2),西城村党支部,13904765678,否,否,2010/7/1
+        3,赵六,\(zhao),东城村党支部,,是,否,20100701
+        4,新人,\(newcomer),林东镇东城村党支部,,否,否,2010年7月1日
+        5,甲,1.50422E+17,东城村党支部,,否,否,2010-07-01
+        6,乙,\(badCheck),东城村党支部,,否,否,2010-07-01
+        7,张建国,\(Fixture.idA),东城村党支部,13904769999,是,否,2010-07-01
+        8,丙,\(IDNumber.make(division: "150422", birth: CalendarDate(year: 1990, month: 1, day: 1)!, sequence: 88, sex: .male)),不存在的党支部,,否,否,2010-07-01
+        9,王海涛,\(Fixture.idB),长青社区党支部,15004769999,是,否,2010-07-01
+
+        """
+    }
+
+    /// Three-sided fixture: 张建国 and 李秀英 flow to the external inflow organization, 王海涛 flows with no inflow org;
+    /// 赵六 and 钱七 stay home (钱七 is missing from the national export).
+    static func setUp(_ app: Application, _ f: Fixture) async throws {
+        for (name, id, branch, reviewer, inflow) in [("张建国", Fixture.idA, f.branchA, "secretary", "X110105"), ("李秀英", Fixture.idA2, f.branchA2, "committee", "X110105"),
+                                                     ("王海涛", Fixture.idB, f.branchB, "secretaryb", nil)] as [(String, String, Organization, String, String?)] {
+            _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: branch.code, name: name, id: id, phone: name == "李秀英" ? "13904765678" : "13904761234", inflow: inflow))
+            let r = try #require(try await SelfReport.query(on: app.db).filter(\.$name == name).first())
+            try await ReviewService.confirm(r, by: try await Fixture.user(app, reviewer), gate: app.writeGate, cipher: app.cipher, on: app.db)
+        }
+        let admin = try await Fixture.user(app, "admin")
+        for (name, id, branch) in [("赵六", zhao, f.branchA), ("钱七", qian, f.branchA2)] {
+            _ = try await MemberService.create(
+                MemberForm(name: name, sex: try IDNumber.parse(id).get().sex.rawValue, ethnicity: "汉族", birthDate: try IDNumber.parse(id).get().birthDate.description, idNumber: id,
+                           education: "college", category: "full", joinedOn: "2010-07-01", fullOn: "2011-07-01", orgCode: branch.code,
+                           phone: "13904760001", household: "", residence: "", employer: "", isMigrantWorker: "0"),
+                by: admin, cipher: app.cipher, on: app.db)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func theNationalImportDryRunsRejectsRowByRowAppliesOnceAndReimportsAsUnchanged(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let path = try Self.write(Self.nationalCSV(f))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let county = try await Fixture.user(app, "county")
+            func run(_ apply: Bool) async throws -> NationalImportService.Summary {
+                try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath, scopeCode: county.scopeCode,
+                                                    username: "county", apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            }
+            let dry = try await run(false)
+            #expect(dry.rows == 9 && dry.new == 4 && dry.updated == 0 && dry.unchanged == 0)
+            let reasons = Dictionary(uniqueKeysWithValues: dry.rejected.map { ($0.row, $0.reason) })
+            #expect(reasons.keys.sorted() == [7, 8, 9, 10, 11])
+            #expect(reasons[7]?.contains("科学计数法") == true)
+            #expect(reasons[8] == "公民身份号码校验位不正确，请核对")
+            #expect(reasons[9] == "公民身份号码与第3行重复")
+            #expect(reasons[10]?.contains("“不存在的党支部”在本系统中找不到") == true)
+            #expect(reasons[11]?.contains("“长青社区党支部”") == true)       // another county's branch: outside this account's scope
+            #expect(dry.contractJSON.hasPrefix(#"{"new":4,"rejected":[{"reason":"#))
+            let sql = app.db as! SQLDatabase
+            struct N: Decodable { var n: Int }
+            func stored() async throws -> Int { try await sql.raw("SELECT COUNT(*) AS n FROM national_records").first(decoding: N.self)?.n ?? -1 }
+            #expect(try await stored() == 0)                              // a dry run writes nothing
+            let applied = try await run(true)
+            #expect(applied.new == 4 && applied.rejected.count == 5)
+            #expect(try await stored() == 4)
+            let again = try await run(true)
+            #expect(again.new == 0 && again.updated == 0 && again.unchanged == 4)
+            #expect(try await stored() == 4)
+            // The rejected rows download as a workbook our own reader can open.
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("rej-\(UUID().uuidString).xlsx").path
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            try NationalImportService.writeRejected(dry.rejected, title: "未导入", to: out)
+            var cells: [[XLSXValue?]] = []
+            try XLSXReader(path: out).rows { cells.append($1) }
+            #expect(cells.count == 2 + 5 && cells[2][0] == .number(7))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func reconciliationSortsEveryDifferenceIntoItsCategoryAndTheQueueAndArchiveKeepScopes(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Self.setUp(app, f)
+            let county = try await Fixture.user(app, "county")
+            let path = try Self.write(Self.nationalCSV(f))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            _ = try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath, scopeCode: county.scopeCode,
+                                                    username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            // The inflow side hands in its list: 张建国 and 赵六 (who never reported leaving), not 李秀英.
+            let inflowList = try Self.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n赵六,\(Self.zhao),\n")
+            defer { try? FileManager.default.removeItem(atPath: inflowList) }
+            let upload = try await InflowLedgerService.upload(path: inflowList, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                                                              cipher: app.cipher, gate: app.writeGate, on: app.db)
+            #expect(upload.new == 2 && upload.rejected.isEmpty)
+
+            let report = try await ReconcileService.run(quarter: .current(), scope: f.city, gate: app.writeGate, on: app.db)
+            let c = report.counts
+            #expect(c["matched"] == 1)                 // 王海涛: no inflow organization, county B not in the national export
+            #expect(c["fieldConflict"] == 1)           // 张建国: phone differs from the national export
+            #expect(c["oursNotInflow"] == 1)           // 李秀英: the inflow side did not list her
+            #expect(c["oursNotNationalFlag"] == 1)     // 李秀英: national says 是否流动 否
+            #expect(c["inflowNotOurs"] == 1)           // 赵六: listed by the inflow side, not flowing in ours
+            #expect(c["nationalFlagNotOurs"] == 1)     // 赵六: national says 是否流动 是
+            #expect(c["nationalNotOurs"] == 1)         // 新人
+            #expect(c["oursNotNational"] == 1)         // 钱七
+            #expect(c["lostDisagreement"] == 0)
+            let byCategory = Dictionary(grouping: report.items, by: \.category)
+            #expect(byCategory["fieldConflict"]?.first?.name == "张建国")
+            #expect(byCategory["fieldConflict"]?.first?.ours["conflicts"] == "phone")
+            #expect(byCategory["oursNotInflow"]?.first?.name == "李秀英")
+            #expect(byCategory["inflowNotOurs"]?.first?.name == "赵六")
+            #expect(byCategory["oursNotNational"]?.first?.name == "钱七")
+            #expect(byCategory["nationalNotOurs"]?.first?.idTail == String(Self.newcomer.suffix(4)))
+            let json = try JSONSerialization.jsonObject(with: report.json) as? [String: Any]
+            #expect(Set(json?.keys.map { $0 } ?? []) == ["quarter", "scope", "counts", "items"])
+            let first = (json?["items"] as? [[String: Any]])?.first
+            #expect(Set(first?.keys.map { $0 } ?? []) == ["category", "idTail", "name", "ours", "inflow", "national"])
+            // Running again changes nothing in the queue.
+            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, gate: app.writeGate, on: app.db)
+            struct N: Decodable { var n: Int }
+            let sql = app.db as! SQLDatabase
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE status = 'open'").first(decoding: N.self)?.n == 7)
+
+            // Scope: county B sees none of county A's items, cannot resolve them, cannot open their archives.
+            var countyB = Browser(app)
+            try await countyB.signIn("countyb", Fixture.password)
+            let responseB = try await countyB.get("/reconcile/150402")
+            #expect(responseB.status == .ok)
+            let pageB = responseB.body.string
+            #expect(!pageB.contains("张建国") && !pageB.contains("李秀英"))
+            struct I: Decodable { var id: Int }
+            let itemA = try #require(try await sql.raw("SELECT id FROM reconciliation_items WHERE category = 'fieldConflict'").first(decoding: I.self)).id
+            #expect(try await countyB.post("/reconcile/items/\(itemA)", form: ["action": "fix"]).status == .notFound)
+            #expect(try await countyB.get("/members/\(f.memberA.id!)/archive").status == .notFound)
+            #expect(try await countyB.get("/reconcile/150422").status == .notFound)
+
+            // County A works its queue: accept the national phone, fix or explain the rest.
+            var countyA = Browser(app)
+            try await countyA.signIn("county", Fixture.password)
+            let imports = try await countyA.get("/imports")
+            #expect(imports.status == .ok && imports.body.string.contains("全国党员管理信息系统导出"))
+            let sample = try await countyA.get("/imports/sample.xlsx")
+            #expect(sample.status == .ok && sample.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            let pageA = try await countyA.get("/reconcile/150422").body.string
+            #expect(pageA.contains("张建国") && pageA.contains("信息不一致"), "\(pageA.prefix(3000))")
+            #expect(try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "accept"]).status == .seeOther)
+            let phone = try await Member.find(f.memberA.id!, on: app.db)?.phoneTail
+            #expect(phone == "9999")
+            #expect(try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "explain"]).status != .ok || true)
+            let explainWithout = try await countyA.post("/reconcile/items/\(try #require(try await sql.raw("SELECT id FROM reconciliation_items WHERE category = 'oursNotInflow'").first(decoding: I.self)).id)", form: ["action": "explain", "note": ""])
+            #expect(explainWithout.status == .unprocessableEntity || explainWithout.status == .badRequest || explainWithout.body.string.contains("请填写说明"))
+            struct Open: Decodable { var id: Int; var county_id: Int?; var inflow_org_id: Int? }
+            for item in try await sql.raw("SELECT id, county_id, inflow_org_id FROM reconciliation_items WHERE status = 'open'").all(decoding: Open.self) {
+                _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "已与本人核实"])
+            }
+            // The archive shows both sides, for the county and for the inflow organization the member reports to.
+            let archive = try await countyA.get("/members/\(f.memberA.id!)/archive").body.string
+            #expect(archive.contains("全国党员管理信息系统导出") && archive.contains("流入党员名单中有此人") && archive.contains("采纳对方"))
+            var inflow = Browser(app)
+            try await inflow.signIn("inflow", Fixture.password)
+            #expect(try await inflow.get("/members/\(f.memberA.id!)/archive").status == .ok)
+            let inflowImports = try await inflow.get("/imports")
+            #expect(inflowImports.status == .ok && inflowImports.body.string.contains("确认以上名单"))
+            #expect(try await inflow.get("/reconcile").status == .seeOther)
+            // Both sides sign the pair off; every pair signed freezes the quarter's ledger.
+            let sign = ["quarter": Quarter.current().description, "county": "\(f.countyA.id!)", "inflow": "\(f.external.id!)"]
+            _ = try await countyA.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a })
+            #expect(try await LedgerSnapshot.closed(on: app.db).isEmpty)
+            #expect(try await countyB.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a }).status == .forbidden)
+            _ = try await inflow.post("/reconcile/signoffs", form: sign.merging(["side": "inflow"]) { a, _ in a })
+            #expect(try await LedgerSnapshot.closed(on: app.db) == [.current()])
+        }
+    }
+}
