@@ -63,8 +63,21 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         }
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
-    public var compact: String { String(format: "%04d%02d%02d", year, month, day) }
+    public var description: String { digits(separator: 45) }
+    public var compact: String { digits(separator: nil) }
+
+    /// yyyy-mm-dd without Foundation's formatter (dates are written once per row in imports and exports).
+    private func digits(separator: UInt8?) -> String {
+        var b: [UInt8] = []
+        b.reserveCapacity(10)
+        let y = year
+        b.append(contentsOf: [UInt8(48 + (y / 1000) % 10), UInt8(48 + (y / 100) % 10), UInt8(48 + (y / 10) % 10), UInt8(48 + y % 10)])
+        if let separator { b.append(separator) }
+        b.append(UInt8(48 + month / 10)); b.append(UInt8(48 + month % 10))
+        if let separator { b.append(separator) }
+        b.append(UInt8(48 + day / 10)); b.append(UInt8(48 + day % 10))
+        return String(decoding: b, as: UTF8.self)
+    }
     /// 2001年7月1日
     public var chinese: String { "\(year)年\(month)月\(day)日" }
 

@@ -49,7 +49,10 @@ struct ArchiveController: RouteCollection {
             if let r = f.returned_on { add(r, "流出地", "返回", "返回原籍") }
         }
         struct N: Decodable { var quarter: String; var is_mobile: Bool; var is_lost: Bool; var branch_name: String }
-        for n in try await sql.raw("SELECT quarter, is_mobile, is_lost, branch_name FROM national_records WHERE id_hash = \(bind: m.idNumberHash)").all(decoding: N.self) {
+        for n in try await sql.raw("""
+            SELECT quarter, is_mobile, is_lost, branch_name FROM national_records
+            WHERE quarter IN (SELECT DISTINCT quarter FROM national_imports) AND id_hash = \(bind: m.idNumberHash)
+            """).all(decoding: N.self) {
             add(Quarter(n.quarter).map { $0.firstDay.description } ?? n.quarter, "全国系统", "导入",
                 "\(Quarter(n.quarter)?.chinese ?? n.quarter)全国党员管理信息系统导出：所在党支部 \(n.branch_name)，是否流动 \(n.is_mobile ? "是" : "否")，是否失联 \(n.is_lost ? "是" : "否")")
         }

@@ -100,7 +100,6 @@ struct CreateReconciliation: AsyncMigration {
             .create()
         guard let sql = database as? SQLDatabase else { return }
         try await sql.create(index: "national_records_org").on("national_records").column("quarter").column("organization_id").run()
-        try await sql.create(index: "national_records_hash").on("national_records").column("id_hash").run()
         try await sql.create(index: "inflow_ledger_hash").on("inflow_ledger_entries").column("id_hash").run()
         try await sql.create(index: "reconciliation_items_queue").on("reconciliation_items").column("quarter").column("assignee_path").column("status").run()
         try await sql.create(index: "reconciliation_items_hash").on("reconciliation_items").column("id_hash").run()

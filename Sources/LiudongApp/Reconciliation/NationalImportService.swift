@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import LiudongCore
 import SQLKit
@@ -108,6 +109,53 @@ enum NationalImportService {
                           "branch_name", "organization_id", "phone_hash", "phone_enc", "phone_tail", "joined_on", "full_on", "residence",
                           "household", "is_mobile", "is_lost", "employer", "fingerprint", "import_id", "source_row"]
 
+    /// A value of a national_records row, bound without Codable on SQLite.
+    enum NationalValue: Sendable {
+        case text(String), int(Int), bool(Bool), optional(String?)
+        var sqlite: SQLiteData {
+            switch self {
+            case .text(let s): return .text(s)
+            case .int(let i): return .integer(i)
+            case .bool(let b): return .integer(b ? 1 : 0)
+            case .optional(let s): return s.map { .text($0) } ?? .null
+            }
+        }
+        var encodable: any Encodable & Sendable {
+            switch self {
+            case .text(let s): return s
+            case .int(let i): return i
+            case .bool(let b): return b
+            case .optional(let s): return s
+            }
+        }
+    }
+
+    static let conflictUpdate = "ON CONFLICT (quarter, id_hash) DO UPDATE SET "
+        + columns.filter { $0 != "quarter" && $0 != "id_hash" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+
+    /// Multi-row upsert. On SQLite the statement text is built once per batch size and values are bound directly
+    /// (SQLKit's Codable binding costs more than the insert itself at a million rows); PostgreSQL goes through SQLKit.
+    static func upsert(_ rows: [[NationalValue]], on db: Database) async throws {
+        if let lite = db as? SQLiteDatabase {
+            let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+            let sqlText = "INSERT INTO national_records (\(columns.joined(separator: ","))) VALUES "
+                + Array(repeating: placeholders, count: rows.count).joined(separator: ",") + " " + conflictUpdate
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(rows.count * columns.count)
+            for r in rows { for v in r { binds.append(v.sqlite) } }
+            _ = try await lite.query(sqlText, binds)
+            return
+        }
+        guard let sql = db as? SQLDatabase else { return }
+        var insert = sql.insert(into: "national_records").columns(columns)
+        for r in rows { insert = insert.values(r.map(\.encodable)) }
+        try await insert.onConflict(with: ["quarter", "id_hash"]) { conflict in
+            var c = conflict
+            for col in columns where col != "quarter" && col != "id_hash" { c = c.set(excludedValueOf: col) }
+            return c
+        }.run()
+    }
+
     /// Dry run (`apply: false`) or apply. `scopePath` limits which organizations rows may name (a county account's subtree).
     static func run(path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
                     apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database,
@@ -158,21 +206,17 @@ enum NationalImportService {
                         }
                     }
                     if apply, !changed.isEmpty {
-                        var insert = sql.insert(into: "national_records").columns(columns)
+                        var rows: [[NationalValue]] = []
+                        rows.reserveCapacity(changed.count)
                         for (r, org, hash, print) in changed {
-                            let values: [any Encodable & Sendable] = [
-                                quarter.description, hash, try cipher.seal(r.idNumber), String(r.idNumber.prefix(6)), String(r.idNumber.suffix(4)),
-                                r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category, r.branchName, org,
-                                r.phone.map(cipher.hash), try r.phone.map(cipher.seal), r.phone.map { String($0.suffix(4)) },
-                                r.joinedOn?.description, r.fullOn?.description, r.residence, r.household, r.isMobile, r.isLost, r.employer,
-                                print, importID, r.row]
-                            insert = insert.values(values)
+                            rows.append([.text(quarter.description), .text(hash), .text(try cipher.seal(r.idNumber)), .text(String(r.idNumber.prefix(6))),
+                                         .text(String(r.idNumber.suffix(4))), .text(r.name), .text(r.sex.rawValue), .text(r.ethnicity),
+                                         .text(r.birthDate.description), .text(r.education), .text(r.category), .text(r.branchName), .int(org),
+                                         .optional(r.phone.map(cipher.hash)), .optional(try r.phone.map(cipher.seal)), .optional(r.phone.map { String($0.suffix(4)) }),
+                                         .optional(r.joinedOn?.description), .optional(r.fullOn?.description), .text(r.residence), .text(r.household),
+                                         .bool(r.isMobile), .bool(r.isLost), .text(r.employer), .text(print), .int(importID), .int(r.row)])
                         }
-                        try await insert.onConflict(with: ["quarter", "id_hash"]) { conflict in
-                            var c = conflict
-                            for col in columns where col != "quarter" && col != "id_hash" { c = c.set(excludedValueOf: col) }
-                            return c
-                        }.run()
+                        try await upsert(rows, on: db)
                     }
                     progress(summary.rows)
                 }

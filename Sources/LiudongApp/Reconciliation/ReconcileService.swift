@@ -298,7 +298,7 @@ enum ReconcileService {
         try await db.writeTransaction(gate: gate) { tx in
             let sql = tx as! SQLDatabase
             let now = Date()
-            try await sql.raw("CREATE TEMPORARY TABLE IF NOT EXISTS reconcile_current (id_hash TEXT NOT NULL, category TEXT NOT NULL)").run()
+            try await sql.raw("CREATE TEMPORARY TABLE IF NOT EXISTS reconcile_current (id_hash TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (id_hash, category))").run()
             try await sql.raw("DELETE FROM reconcile_current").run()
             for chunk in items.chunked(400) {
                 var insert = sql.insert(into: "reconciliation_items").columns(

@@ -126,7 +126,7 @@ public struct NationalExportParser {
 
     func text(_ c: NationalColumn, _ cells: [TableCell]) -> String {
         guard let v = cell(c, cells) else { return "" }
-        return Normalize.text(Normalize.halfWidth(v.text)) ?? ""
+        return Normalize.cell(v.text)
     }
 
     mutating func parse(row: Int, cells: [TableCell]) -> Outcome {
@@ -147,7 +147,7 @@ public struct NationalExportParser {
         if branch.isEmpty && required.contains(.branch) { return reject("所在党支部为空") }
         var dates: [NationalColumn: CalendarDate] = [:]
         for c in [NationalColumn.birthDate, .joinedOn, .fullOn] {
-            guard let v = cell(c, cells), !v.text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard let v = cell(c, cells), !Normalize.cell(v.text).isEmpty else { continue }
             guard let d = Self.date(v) else { return reject("\(c.rawValue)“\(v.text)”无法识别，应为日期，如2001-07-01") }
             dates[c] = d
         }
@@ -199,12 +199,12 @@ public struct NationalExportParser {
         case .text(let raw):
             let s = Normalize.key(raw)
             if s.isEmpty { return nil }
+            if s.utf8.count == 10, let d = CalendarDate(s) { return d }
             if s.count == 8, s.allSatisfy(\.isNumber) { return CalendarDate(compact: s) }
             if (4...5).contains(s.count), s.allSatisfy(\.isNumber), let serial = Double(s) { return XLSXValue.calendarDate(serial: serial) }
             // A time part after the date ("2001-07-01 00:00:00") is ignored.
             let datePart = s.count > 10 && s.contains(":") ? String(s.prefix(while: { $0 != " " && $0 != "T" }).prefix(10)) : s
-            let parts = datePart.replacingOccurrences(of: "日", with: "")
-                .split(whereSeparator: { "-/.年月".contains($0) }).map(String.init)
+            let parts = datePart.split(whereSeparator: { "-/.年月日".contains($0) }).map(String.init)
             guard (2...3).contains(parts.count), parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
             let d = parts.count == 3 ? Int(parts[2]) : 1
             guard let d else { return nil }
