@@ -1,4 +1,5 @@
 import Fluent
+import Glibc
 import Foundation
 @testable import LiudongApp
 import LiudongCore
@@ -11,6 +12,24 @@ struct ReconciliationTests {
     static let newcomer = IDNumber.make(division: "150422", birth: CalendarDate(year: 1992, month: 4, day: 4)!, sequence: 55, sex: .male)
     static let zhao = IDNumber.make(division: "150422", birth: CalendarDate(year: 1980, month: 8, day: 8)!, sequence: 66, sex: .male)
     static let qian = IDNumber.make(division: "150422", birth: CalendarDate(year: 1975, month: 5, day: 5)!, sequence: 77, sex: .female)
+
+    /// The text in GB18030, through glibc's iconv.
+    static func gb18030(_ text: String) throws -> Data {
+        let cd = iconv_open("GB18030", "UTF-8")
+        defer { iconv_close(cd) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 2 + 16)
+        var inLeft = input.count, outLeft = output.count
+        try input.withUnsafeMutableBufferPointer { i in
+            try output.withUnsafeMutableBufferPointer { o in
+                var ip: UnsafeMutablePointer<CChar>? = i.baseAddress, op: UnsafeMutablePointer<CChar>? = o.baseAddress
+                if iconv(cd, &ip, &inLeft, &op, &outLeft) == -1 { throw CocoaError(.fileWriteInapplicableStringEncoding) }
+            }
+        }
+        let bytes = output[0..<(output.count - outLeft)].map { UInt8(bitPattern: $0) }
+        #expect(TextEncoding.detect(bytes) == .gb18030)
+        return Data(bytes)
+    }
 
     static func write(_ text: String, encoding: String.Encoding = .utf8) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).csv").path
@@ -94,6 +113,49 @@ struct ReconciliationTests {
             var cells: [[XLSXValue?]] = []
             try XLSXReader(path: out).rows { cells.append($1) }
             #expect(cells.count == 2 + 5 && cells[2][0] == .number(7))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aCountyUploadsTheExportSeesTheDryRunAppliesItAndASecretaryMayNot(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            try await county.get("/imports")
+            // GB18030 on the wire, detected without being asked.
+            let data = try Self.gb18030(Self.nationalCSV(f))
+            let posted = try await county.upload("/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                                                 file: ("file", "全国导出.csv", data))
+            #expect(posted.status == .seeOther)
+            let jobPath = try #require(posted.headers.first(name: .location))
+            var page = ""
+            for _ in 0..<100 {
+                page = try await county.get(jobPath).body.string
+                if page.contains("试导入结果") { break }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            #expect(page.contains("试导入结果（尚未写入）"))
+            #expect(page.contains("公民身份号码校验位不正确，请核对") && page.contains("科学计数法"))
+            let rejected = try await county.get(jobPath + "/rejected.xlsx")
+            #expect(rejected.status == .ok)
+            #expect(try await county.post(jobPath + "/apply", form: [:]).status == .seeOther)
+            for _ in 0..<100 {
+                page = try await county.get(jobPath).body.string
+                if page.contains("已导入") { break }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            #expect(page.contains("已导入"))
+            struct N: Decodable { var n: Int }
+            #expect(try await (app.db as! SQLDatabase).raw("SELECT COUNT(*) AS n FROM national_records").first(decoding: N.self)?.n == 4)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.import.rawValue).count() == 1)
+            // Another account cannot see the job; a branch secretary cannot import the national export.
+            var secretary = Browser(app)
+            try await secretary.signIn("secretary", Fixture.password)
+            #expect(try await secretary.get(jobPath).status == .notFound)
+            try await secretary.get("/imports")
+            #expect(try await secretary.upload("/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                                               file: ("file", "n.csv", data)).status == .forbidden)
         }
     }
 

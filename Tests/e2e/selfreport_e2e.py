@@ -122,9 +122,10 @@ def main():
         d.find_element(By.NAME, "username").send_keys("secretary")
         d.find_element(By.NAME, "password").send_keys("liudong-demo")
         d.find_element(By.CSS_SELECTOR, "button.primary").click()
+        wait.until(lambda x: "/login" not in x.current_url)   # signed in before moving on
         d.get(f"{base}/reviews")
         card = [c for c in d.find_elements(By.CSS_SELECTOR, "section.report") if name in c.text and receipt in c.text]
-        assert card, "the report is not in the secretary's queue"
+        assert card, "the report is not in the secretary's queue: " + d.page_source[:1500]
         shot(d, "04-review-queue.png")
         card[0].find_element(By.CSS_SELECTOR, "button.primary").click()
         wait.until(lambda x: "已确认" in x.find_element(By.CSS_SELECTOR, ".flash").text)

@@ -13,7 +13,15 @@ struct CSRFMiddleware: AsyncMiddleware {
               !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) }) else {
             return try await next.respond(to: req)
         }
-        let sent = req.headers.first(name: "X-CSRF-Token") ?? (try? req.content.get(String.self, at: "_csrf"))
+        var sent = req.headers.first(name: "X-CSRF-Token")
+        if sent == nil {
+            // A large form (a file upload) may still be streaming in: collect it first, within the route's own limit.
+            if req.body.data == nil {
+                let limit = req.url.path.hasPrefix("/imports") ? 100 << 20 : 1 << 20
+                _ = try await req.body.collect(max: limit).get()
+            }
+            sent = try? req.content.get(String.self, at: "_csrf")
+        }
         guard req.hasSession, let expected = req.session.data["csrf"], let sent,
               constantTimeEqual(sent, expected) else {
             req.logger.notice("CSRF token missing or wrong", metadata: ["path": .string(req.url.path)])

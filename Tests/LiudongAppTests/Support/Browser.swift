@@ -36,6 +36,27 @@ struct Browser {
         return res
     }
 
+    /// Posts a multipart form with one file, as a browser's upload does.
+    @discardableResult
+    mutating func upload(_ path: String, form: [String: String], file: (field: String, name: String, data: Data)) async throws -> TestingHTTPResponse {
+        var fields = form
+        if let csrf { fields["_csrf"] = csrf }
+        let boundary = "----liudong\(UUID().uuidString)"
+        var body = Data()
+        for (k, v) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(file.data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var h = HTTPHeaders()
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        if let cookie { h.replaceOrAdd(name: .cookie, value: cookie) }
+        let res = try await app.testing().sendRequest(.POST, path, headers: h, body: ByteBuffer(data: body))
+        remember(res)
+        return res
+    }
+
     /// Opens the sign-in page and signs in; returns the response to the sign-in POST.
     @discardableResult
     mutating func signIn(_ username: String, _ password: String = DemoLoader.password) async throws -> TestingHTTPResponse {

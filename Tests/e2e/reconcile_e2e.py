@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""End-to-end: a county account downloads a national-system export of its scope (with messy rows), uploads it,
+sees the dry run with each rejected row, applies it, runs the quarter's reconciliation, resolves an item and opens
+the member's archive — in real Chromium.
+
+Usage: reconcile_e2e.py BINARY ARTIFACT_DIR
+"""
+import glob, os, subprocess, sys, tempfile, time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import selfreport_e2e as base_e2e  # noqa: E402  (shares the server and browser helpers)
+
+BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
+os.makedirs(ARTIFACTS, exist_ok=True)
+
+
+def main():
+    var = tempfile.mkdtemp(prefix="liudong-e2e-rec-")
+    downloads = tempfile.mkdtemp(prefix="liudong-e2e-dl-")
+    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    subprocess.run([BINARY, "demo", "--members", "1500", "--seed", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = base_e2e.free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["LIUDONG_BASE_URL"] = base
+    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = None
+    try:
+        for _ in range(100):
+            try:
+                if base_e2e.call(base, "/healthz")["status"] == "ok":
+                    break
+            except Exception:
+                time.sleep(0.2)
+        d = base_e2e.chrome()
+        d.set_window_size(1280, 900)
+        d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        wait = WebDriverWait(d, 30)
+        d.get(f"{base}/login")
+        d.find_element(By.NAME, "username").send_keys("county")
+        d.find_element(By.NAME, "password").send_keys("liudong-demo")
+        d.find_element(By.CSS_SELECTOR, "button.primary").click()
+        wait.until(lambda x: "/login" not in x.current_url)   # signed in before moving on
+        d.get(f"{base}/imports")
+        d.find_element(By.LINK_TEXT, "下载本辖区示例文件").click()
+        wait.until(lambda x: glob.glob(os.path.join(downloads, "*.xlsx")))
+        sample = glob.glob(os.path.join(downloads, "*.xlsx"))[0]
+        d.get(f"{base}/imports")
+        d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(sample)
+        d.find_element(By.CSS_SELECTOR, "form[enctype] button.primary").click()
+        wait.until(lambda x: "试导入结果" in x.page_source)
+        rejected = d.find_element(By.TAG_NAME, "table").text
+        assert "科学计数法" in rejected and "校验位不正确" in rejected and "重复" in rejected and "不存在的党支部" in rejected, rejected
+        d.save_screenshot(os.path.join(ARTIFACTS, "11-import-dry-run.png"))
+        d.find_element(By.XPATH, "//button[contains(., '确认应用')]").click()
+        wait.until(lambda x: "已导入" in x.page_source)
+        d.save_screenshot(os.path.join(ARTIFACTS, "12-import-applied.png"))
+        d.get(f"{base}/reconcile")
+        d.find_element(By.XPATH, "//button[contains(., '运行对账')]").click()
+        flash = wait.until(lambda x: x.find_element(By.CSS_SELECTOR, ".flash")).text
+        assert "对账完成" in flash, flash
+        d.save_screenshot(os.path.join(ARTIFACTS, "13-reconcile.png"))
+        first = d.find_element(By.CSS_SELECTOR, ".queue section.card")
+        name = first.find_element(By.TAG_NAME, "h3").text
+        first.find_element(By.NAME, "note").send_keys("已与本人电话核实")
+        first.find_element(By.XPATH, ".//button[contains(., '说明')]").click()
+        assert "已处理" in wait.until(lambda x: x.find_element(By.CSS_SELECTOR, ".flash")).text
+        d.set_window_size(375, 812)
+        d.save_screenshot(os.path.join(ARTIFACTS, "14-reconcile-phone.png"))
+        d.set_window_size(1280, 900)
+        link = d.find_elements(By.CSS_SELECTOR, ".queue h3 a")
+        if link:
+            link[0].click()
+            wait.until(lambda x: "流动党员档案" in x.find_element(By.TAG_NAME, "h1").text)
+            d.save_screenshot(os.path.join(ARTIFACTS, "15-archive.png"))
+        print(f"e2e ok: imported, reconciled, resolved “{name}”; screenshots in {ARTIFACTS}")
+    finally:
+        if d:
+            d.quit()
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
