@@ -252,6 +252,11 @@ struct ReconciliationTests {
             #expect(try await countyB.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a }).status == .forbidden)
             _ = try await inflow.post("/reconcile/signoffs", form: sign.merging(["side": "inflow"]) { a, _ in a })
             #expect(try await LedgerSnapshot.closed(on: app.db) == [.current()])
+            // The city's dashboard shows each county's progress.
+            var city = Browser(app)
+            try await city.signIn("city", Fixture.password)
+            let home = try await city.get("/").body.string
+            #expect(home.contains("对账进度") && home.contains("<td>巴林左旗</td><td class=\"num\">7</td><td class=\"num\">7</td><td class=\"num\">100%</td><td class=\"num\">1</td><td class=\"num\">1</td>"), "\(home)")
         }
     }
 }

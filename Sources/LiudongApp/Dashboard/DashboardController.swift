@@ -19,6 +19,8 @@ struct DashboardController: RouteCollection {
         var quarter: String
         var today: String
         var note: String?
+        /// This quarter's reconciliation, county by county (city and county accounts).
+        var reconciliation: [ReconciliationController.CountyProgress] = []
     }
 
     /// The counts behind the dashboard, apart from HTTP.
@@ -45,9 +47,14 @@ struct DashboardController: RouteCollection {
             ChildRow(code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
                      mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
+        var progress: [ReconciliationController.CountyProgress] = []
+        if let sql = db as? SQLDatabase, user.role != .inflow, scope.kind == .regular, scope.level == .city || scope.level == .county {
+            progress = try await ReconciliationController.pairs(quarter: .current(), scope: scope, user: user, on: sql).1
+        }
         return DashboardView(scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
                              quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
-                             note: user.role == .inflow ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil)
+                             note: user.role == .inflow ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
+                             reconciliation: progress)
     }
 
     func index(req: Request) async throws -> Response {
