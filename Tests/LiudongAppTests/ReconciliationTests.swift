@@ -245,6 +245,8 @@ struct ReconciliationTests {
             let inflowImports = try await inflow.get("/imports")
             #expect(inflowImports.status == .ok && inflowImports.body.string.contains("确认以上名单"))
             #expect(try await inflow.get("/reconcile").status == .seeOther)
+            let inflowQueue = try await inflow.get("/reconcile/X110105")
+            #expect(inflowQueue.status == .ok && inflowQueue.body.string.contains("对账确认"))
             // Both sides sign the pair off; every pair signed freezes the quarter's ledger.
             let sign = ["quarter": Quarter.current().description, "county": "\(f.countyA.id!)", "inflow": "\(f.external.id!)"]
             _ = try await countyA.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a })

@@ -76,6 +76,12 @@ struct ImportController: RouteCollection {
         guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")]) }
         let dir = req.application.settings.varDirectory + "/imports"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Uploads never applied (or left by a restart) are removed after a day.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            let file = dir + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(modified) > 86_400 { try? FileManager.default.removeItem(atPath: file) }
+        }
         let id = UUID()
         let path = "\(dir)/\(id.uuidString).upload"
         try Data(file.data.readableBytesView).write(to: URL(fileURLWithPath: path))

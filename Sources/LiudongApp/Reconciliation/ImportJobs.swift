@@ -27,7 +27,16 @@ final class ImportJobs: @unchecked Sendable {
 
     private let box = NIOLockedValueBox<[UUID: Job]>([:])
 
-    func add(_ job: Job) { box.withLockedValue { $0[job.id] = job } }
+    /// Adds a job; jobs (and their uploaded files) older than a day are forgotten.
+    func add(_ job: Job) {
+        let stale = box.withLockedValue { jobs -> [Job] in
+            let old = jobs.values.filter { Date().timeIntervalSince($0.started) > 86_400 && $0.phase != .checking && $0.phase != .applying }
+            for j in old { jobs[j.id] = nil }
+            jobs[job.id] = job
+            return old
+        }
+        for j in stale { try? FileManager.default.removeItem(atPath: j.path) }
+    }
     func get(_ id: UUID) -> Job? { box.withLockedValue { $0[id] } }
     func update(_ id: UUID, _ change: (inout Job) -> Void) { box.withLockedValue { if var j = $0[id] { change(&j); $0[id] = j } } }
 }
