@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 @testable import LiudongApp
 import LiudongCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -159,6 +160,30 @@ struct LedgerTests {
             let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
             #expect(p.terminationStatus == 0, "\(output)")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func pagesWriteNoSessionForTokensAndNoSessionUpdateWhenNothingChanged(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let sql = app.db as! SQLDatabase
+            struct N: Decodable { var n: Int }
+            func sessions() async throws -> Int { try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_sessions").first(decoding: N.self)?.n ?? -1 }
+            let api = try await APIClient.signIn(app, "secretary", Fixture.password)
+            let before = try await sessions()
+            let page = try await api.get("/ledger/\(f.branchA.code)")
+            #expect(page.status == .ok && page.headers[.setCookie].isEmpty)
+            #expect(try await sessions() == before)
+            // A plain page view leaves the browser's session as it was (so SkipUnchangedSessions has nothing to write).
+            var browser = Browser(app)
+            try await browser.signIn("secretary", Fixture.password)
+            try await browser.get("/ledger/\(f.branchA.code)")
+            struct D: Decodable { var data: String }
+            let stored = try await sql.raw("SELECT data FROM _fluent_sessions").all(decoding: D.self).map(\.data)
+            try await browser.get("/ledger/\(f.branchA.code)")
+            try await browser.get("/")
+            #expect(try await sql.raw("SELECT data FROM _fluent_sessions").all(decoding: D.self).map(\.data) == stored)
         }
     }
 

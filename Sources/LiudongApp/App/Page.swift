@@ -28,9 +28,11 @@ extension Request {
     /// Renders a Leaf view inside the common layout.
     func page<Body: Encodable>(_ view: String, title: String, _ body: Body, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = auth.get(CurrentUser.self)
-        let flash = session.data["flash"]
+        // A bearer-token client has no session and posts no forms: do not create one for it.
+        let viaToken = user?.viaToken == true
+        let flash = viaToken ? nil : session.data["flash"]
         if flash != nil { session.data["flash"] = nil }
-        let layout = Layout(title: title, csrf: csrfToken, user: user.map {
+        let layout = Layout(title: title, csrf: viaToken ? "" : csrfToken, user: user.map {
             UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
         }, nav: try await user.asyncMap { u in
             var items = Self.nav(for: u, path: url.path)

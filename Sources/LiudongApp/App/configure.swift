@@ -22,7 +22,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     Migrations.register(on: app)
 
-    app.sessions.use(.fluent)
+    app.sessions.use { app in SkipUnchangedSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "liudong_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
