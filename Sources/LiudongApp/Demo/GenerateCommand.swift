@@ -24,7 +24,7 @@ struct GenerateCommand: AsyncCommand {
         let app = context.application
         if let output = signature.nationalExport, signature.members == nil {
             // Only the export: from whatever roster the database holds (after `generate` or `demo`).
-            guard let root = try await Organization.query(on: app.db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first() else {
+            guard let root = try await OrganizationService.root(on: app.db) else {
                 context.console.error("数据库中还没有党员，先运行 generate 或 demo"); throw CommandFailed()
             }
             let started = Date()

@@ -26,11 +26,7 @@ struct ExportCommand: AsyncCommand {
         guard signature.what == "ledger" else { console.error("只支持 export ledger"); throw CommandFailed() }
         guard let code = signature.org, let output = signature.output else { console.error("请提供 --org 和 --output"); throw CommandFailed() }
         guard let format = LedgerExport.Format(rawValue: signature.format ?? "xlsx") else { console.error("--format 应为 xlsx 或 csv"); throw CommandFailed() }
-        var quarter = Quarter.current()
-        if let raw = signature.quarter {
-            guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
-            quarter = q
-        }
+        let quarter = try commandQuarter(signature.quarter, console: console)
         let app = context.application
         guard let source = try await LedgerSnapshot.source(for: quarter, on: app.db) else {
             console.error("\(quarter.chinese)的台账没有封存（liudong ledger close --quarter \(quarter)），无法导出")

@@ -155,13 +155,7 @@ struct LedgerController: RouteCollection {
         try await req.audit(.export, "ledger", ref: org.code,
                             summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
         let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)
-        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
-        res.headers.contentType = format == .xlsx
-            ? HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"ledger.\(format.rawValue)\"; filename*=UTF-8''\(encoded)")
-        return res
+        return try await req.download(path, kind: format == .xlsx ? .xlsx : .csv, name: name, fallback: "ledger.\(format.rawValue)")
     }
 
     struct ChangesView: Encodable {

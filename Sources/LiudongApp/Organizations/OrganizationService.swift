@@ -19,6 +19,11 @@ enum OrganizationService {
         var children: [Node]
     }
 
+    /// The top of our own tree (the city, or a generated province's root).
+    static func root(on db: Database) async throws -> Organization? {
+        try await Organization.query(on: db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first()
+    }
+
     static func find(code: String, for user: CurrentUser, on db: Database) async throws -> Organization {
         try user.require(try await Organization.query(on: db).filter(\.$code == code).first())
     }

@@ -27,11 +27,7 @@ struct ImportCommand: AsyncCommand {
         let console = context.console
         let app = context.application
         guard FileManager.default.isReadableFile(atPath: signature.file) else { console.error("读不到文件 \(signature.file)"); throw CommandFailed() }
-        var quarter = Quarter.current()
-        if let raw = signature.quarter {
-            guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
-            quarter = q
-        }
+        let quarter = try commandQuarter(signature.quarter, console: console)
         let started = Date()
         let quiet = signature.json
         let progress: @Sendable (Int) -> Void = { n in
@@ -43,7 +39,7 @@ struct ImportCommand: AsyncCommand {
         do {
             switch signature.what {
             case "national":
-                guard let root = try await Organization.query(on: app.db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first() else {
+                guard let root = try await OrganizationService.root(on: app.db) else {
                     console.error("还没有组织架构"); throw CommandFailed()
                 }
                 summary = try await NationalImportService.run(

@@ -169,11 +169,7 @@ struct ImportController: RouteCollection {
         guard let summary = j.summary else { throw AppError.notFound }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rejected-\(UUID().uuidString).xlsx").path
         try NationalImportService.writeRejected(summary.rejected, title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
-        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
-        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        let name = "未导入的行_\(j.quarter).xlsx"
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"rejected.xlsx\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
-        return res
+        return try await req.download(path, kind: .xlsx, name: "未导入的行_\(j.quarter).xlsx", fallback: "rejected.xlsx")
     }
 
     /// A sample national export of the account's own scope, in the national system's layout, with a few messy rows
@@ -184,10 +180,6 @@ struct ImportController: RouteCollection {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString).xlsx").path
         _ = try await NationalExportWriter.write(under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
         try await req.audit(.export, "national-sample", ref: user.scopeCode, summary: "下载示例全国系统导出文件（\(user.scopeName)）")
-        let res = try await req.fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
-        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        let name = "全国系统导出示例_\(user.scopeCode).xlsx"
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"sample.xlsx\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)")
-        return res
+        return try await req.download(path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
     }
 }

@@ -21,11 +21,7 @@ struct ReconcileCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
         let app = context.application
-        var quarter = Quarter.current()
-        if let raw = signature.quarter {
-            guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
-            quarter = q
-        }
+        let quarter = try commandQuarter(signature.quarter, console: console)
         let scope: Organization
         if let code = signature.scope {
             guard let o = try await Organization.query(on: app.db).filter(\.$code == code).first(), o.kind == .regular else {
@@ -33,7 +29,7 @@ struct ReconcileCommand: AsyncCommand {
             }
             scope = o
         } else {
-            guard let root = try await Organization.query(on: app.db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first() else {
+            guard let root = try await OrganizationService.root(on: app.db) else {
                 console.error("还没有组织架构"); throw CommandFailed()
             }
             scope = root

@@ -245,7 +245,7 @@ struct ReconciliationController: RouteCollection {
                             summary: "对账确认（\(q.chinese)）：\(county.shortName) ↔ \(inflow.shortName)，\(outflowSide ? "流出地" : "流入地")签认")
         // Every pair signed by both sides: freeze the quarter with its ledger snapshot.
         var flash = "已确认"
-        let root = try await Organization.query(on: req.db).filter(\.$parentID == nil).filter(\.$kind == .regular).sort(\.$id).first()
+        let root = try await OrganizationService.root(on: req.db)
         if let root {
             let (all, _) = try await Self.pairs(quarter: q, scope: root, user: CurrentUser(accountID: user.accountID, username: user.username, displayName: user.displayName,
                 role: .admin, scopeID: root.id!, scopeCode: root.code, scopeName: root.shortName, scopePath: root.path, scopeKind: .regular,
