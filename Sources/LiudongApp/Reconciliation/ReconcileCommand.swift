@@ -10,7 +10,7 @@ struct ReconcileCommand: AsyncCommand {
         var quarter: String?
         @Option(name: "scope", help: "organization code (default: the whole tree)")
         var scope: String?
-        @Option(name: "json", help: "write {\"quarter\",\"scope\",\"counts\",\"items\"} to this file (- for standard output)")
+        @Option(name: "json", help: "write {\"quarter\",\"scope\",\"counts\",\"items\"} to this file (/dev/stdout to print it)")
         var json: String?
         @Option(name: "xlsx", help: "write the counts and every item to this .xlsx")
         var xlsx: String?
@@ -39,7 +39,7 @@ struct ReconcileCommand: AsyncCommand {
                                summary: "命令行对账（\(quarter.chinese)，\(scope.shortName)）：差异 \(report.items.count) 条",
                                user: nil, username: "cli", client: "command-line", on: app.db)
         if let path = signature.json {
-            if path == "-" { FileHandle.standardOutput.write(report.json); print(""); return }
+            if path == "/dev/stdout" { FileHandle.standardOutput.write(report.json); print(""); return }
             try report.json.write(to: URL(fileURLWithPath: path))
         }
         if let path = signature.xlsx {
