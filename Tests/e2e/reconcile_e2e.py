@@ -17,6 +17,19 @@ BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 
 
+def flash_with(text):
+    """A wait condition: the page's flash message contains `text` (tolerates the old page going away meanwhile)."""
+    def check(d):
+        try:
+            for f in d.find_elements(By.CSS_SELECTOR, ".flash"):
+                if text in f.text:
+                    return f.text
+        except Exception:
+            return False
+        return False
+    return check
+
+
 def main():
     var = tempfile.mkdtemp(prefix="liudong-e2e-rec-")
     downloads = tempfile.mkdtemp(prefix="liudong-e2e-dl-")
@@ -61,21 +74,20 @@ def main():
         d.save_screenshot(os.path.join(ARTIFACTS, "12-import-applied.png"))
         d.get(f"{base}/reconcile")
         d.find_element(By.XPATH, "//button[contains(., '运行对账')]").click()
-        flash = wait.until(lambda x: x.find_element(By.CSS_SELECTOR, ".flash")).text
-        assert "对账完成" in flash, flash
+        wait.until(flash_with("对账完成"))
         d.save_screenshot(os.path.join(ARTIFACTS, "13-reconcile.png"))
         first = d.find_element(By.CSS_SELECTOR, ".queue section.card")
         name = first.find_element(By.TAG_NAME, "h3").text
         first.find_element(By.NAME, "note").send_keys("已与本人电话核实")
         first.find_element(By.XPATH, ".//button[contains(., '说明')]").click()
-        assert "已处理" in wait.until(lambda x: x.find_element(By.CSS_SELECTOR, ".flash")).text
+        wait.until(flash_with("已处理"))
         d.set_window_size(375, 812)
         d.save_screenshot(os.path.join(ARTIFACTS, "14-reconcile-phone.png"))
         d.set_window_size(1280, 900)
         link = d.find_elements(By.CSS_SELECTOR, ".queue h3 a")
         if link:
             link[0].click()
-            wait.until(lambda x: "流动党员档案" in x.find_element(By.TAG_NAME, "h1").text)
+            wait.until(lambda x: "流动党员档案" in x.page_source and "/archive" in x.current_url)
             d.save_screenshot(os.path.join(ARTIFACTS, "15-archive.png"))
         print(f"e2e ok: imported, reconciled, resolved “{name}”; screenshots in {ARTIFACTS}")
     finally:

@@ -128,7 +128,12 @@ def main():
         assert card, "the report is not in the secretary's queue: " + d.page_source[:1500]
         shot(d, "04-review-queue.png")
         card[0].find_element(By.CSS_SELECTOR, "button.primary").click()
-        wait.until(lambda x: "已确认" in x.find_element(By.CSS_SELECTOR, ".flash").text)
+        def confirmed(x):
+            try:
+                return any("已确认" in f.text for f in x.find_elements(By.CSS_SELECTOR, ".flash"))
+            except Exception:   # the old page went away while we looked
+                return False
+        wait.until(confirmed)
         d.get(f"{base}/orgs/{branch}")
         mobile = d.find_element(By.ID, "mobile").text
         assert name in mobile and "北京市朝阳区" in mobile, mobile
