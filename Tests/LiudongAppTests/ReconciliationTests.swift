@@ -169,6 +169,14 @@ struct ReconciliationTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath, scopeCode: county.scopeCode,
                                                     username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            // Nobody can sign a pair off before the quarter's reconciliation has run over it.
+            var early = Browser(app)
+            try await early.signIn("county", Fixture.password)
+            try await early.get("/reconcile/150422")
+            _ = try await early.post("/reconcile/signoffs", form: ["quarter": Quarter.current().description, "county": "\(f.countyA.id!)",
+                                                                   "inflow": "\(f.external.id!)", "side": "outflow"])
+            struct Count: Decodable { var n: Int }
+            #expect(try await (app.db as! SQLDatabase).raw("SELECT COUNT(*) AS n FROM reconciliation_signoffs").first(decoding: Count.self)?.n == 0)
             // The inflow side hands in its list: 张建国 and 赵六 (who never reported leaving), not 李秀英.
             let inflowList = try Self.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n赵六,\(Self.zhao),\n")
             defer { try? FileManager.default.removeItem(atPath: inflowList) }

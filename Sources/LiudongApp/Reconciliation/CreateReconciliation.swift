@@ -88,6 +88,14 @@ struct CreateReconciliation: AsyncMigration {
             .field("created_at", .datetime, .required)
             .unique(on: "quarter", "id_hash", "category")
             .create()
+        try await database.schema("reconciliation_runs")
+            .field("id", .int, .identifier(auto: true))
+            .field("quarter", .string, .required)
+            .field("scope_path", .string, .required)
+            .field("scope_code", .string, .required)
+            .field("items", .int, .required)
+            .field("at", .datetime, .required)
+            .create()
         try await database.schema("reconciliation_signoffs")
             .field("quarter", .string, .required)
             .field("county_id", .int, .required)
@@ -106,7 +114,7 @@ struct CreateReconciliation: AsyncMigration {
     }
 
     func revert(on database: Database) async throws {
-        for t in ["reconciliation_signoffs", "reconciliation_items", "inflow_ledger_submissions", "inflow_ledger_entries", "national_records", "national_imports"] {
+        for t in ["reconciliation_signoffs", "reconciliation_runs", "reconciliation_items", "inflow_ledger_submissions", "inflow_ledger_entries", "national_records", "national_imports"] {
             try await database.schema(t).delete()
         }
     }

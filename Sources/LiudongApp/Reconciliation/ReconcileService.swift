@@ -261,8 +261,17 @@ enum ReconcileService {
         }
 
         try await store(items, quarter: quarter, scope: scope, gate: gate, on: db)
+        try await sql.insert(into: "reconciliation_runs").columns("quarter", "scope_path", "scope_code", "items", "at")
+            .values([q, scope.path, scope.code, items.count, Date()] as [any Encodable & Sendable]).run()
         return Report(quarter: quarter, scope: scope.code, counts: counts, items: items, nationalRows: nationalRows,
                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Whether this quarter's reconciliation has been run over `path` (by a run of it or of an organization above it).
+    static func hasRun(quarter: Quarter, covering path: String, on sql: SQLDatabase) async throws -> Bool {
+        struct R: Decodable { var scope_path: String }
+        return try await sql.select().column("scope_path").from("reconciliation_runs").where("quarter", .equal, quarter.description)
+            .all(decoding: R.self).contains { path.hasPrefix($0.scope_path) }
     }
 
     private static func orgPath(_ id: Int, on sql: SQLDatabase) async throws -> String {

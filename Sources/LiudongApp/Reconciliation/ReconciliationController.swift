@@ -226,6 +226,9 @@ struct ReconciliationController: RouteCollection {
         let outflowSide = f.side == "outflow"
         if outflowSide { guard Self.canRun(user), county.path.hasPrefix(user.scopePath) else { throw AppError.forbidden } }
         else { guard user.scopeID == inflow.id || user.seesExternal else { throw AppError.forbidden } }
+        guard try await ReconcileService.hasRun(quarter: q, covering: county.path, on: sql) else {
+            return req.redirect(to: f.back ?? "/reconcile", flash: "\(q.chinese)尚未对\(county.shortName)运行对账，不能确认")
+        }
         struct N: Decodable { var n: Int }
         let open = try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE quarter = \(bind: q.description) AND county_id = \(bind: county.id!) AND inflow_org_id = \(bind: inflow.id!) AND status = 'open'")
             .first(decoding: N.self)?.n ?? 0
