@@ -18,7 +18,7 @@ struct ReconciliationController: RouteCollection {
 
     func mine(req: Request) async throws -> Response {
         let user = try req.user
-        return req.redirect(to: user.scopeKind == .regular ? "/reconcile/\(user.scopeCode)" : "/reconcile/\(user.scopeCode)")
+        return req.redirect(to: "/reconcile/\(user.scopeCode)")
     }
 
     /// Items this account may see and act on: assigned in its subtree, about members of its subtree, or (an inflow
@@ -96,12 +96,14 @@ struct ReconciliationController: RouteCollection {
 
     /// Organization pairs (outflow county × inflow organization) with members flowing between them, their sign-offs,
     /// and each county's progress.
-    static func pairs(quarter: Quarter, scope: Organization, user: CurrentUser, on sql: SQLDatabase) async throws -> ([PairView], [CountyProgress]) {
+    /// `wholeTree`: every pair of the tree whatever the account's scope (to tell whether the quarter is fully signed).
+    static func pairs(quarter: Quarter, scope: Organization, user: CurrentUser, wholeTree: Bool = false,
+                      on sql: SQLDatabase) async throws -> ([PairView], [CountyProgress]) {
         struct P: Decodable { var county_id: Int; var county: String; var county_path: String; var inflow_id: Int; var inflow: String
             var outflow_signed_by: String?; var inflow_signed_by: String?; var open_items: Int }
         let open = SQLBind.group(LedgerService.openStates)
-        let inScope: SQLExpression = user.scopeKind != .regular || user.role == .inflow
-            ? SQLRaw("f.inflow_org_id = \(user.scopeID)") : PathPrefix("b.path", scope.path)
+        let inflowOnly = !wholeTree && (user.scopeKind != .regular || user.role == .inflow)
+        let inScope: SQLExpression = inflowOnly ? SQLRaw("f.inflow_org_id = \(user.scopeID)") : PathPrefix("b.path", scope.path)
         let rows = try await sql.raw("""
             SELECT c.id AS county_id, c.short_name AS county, c.path AS county_path, i.id AS inflow_id, i.short_name AS inflow,
                    s.outflow_signed_by, s.inflow_signed_by,
@@ -193,7 +195,7 @@ struct ReconciliationController: RouteCollection {
                 struct E: Decodable { var org_id: Int }
                 if let e = try await sql.raw("SELECT org_id FROM inflow_ledger_entries WHERE quarter = \(bind: item.quarter) AND id_hash = \(bind: item.id_hash)").first(decoding: E.self) {
                     let open = SQLBind.group(LedgerService.openStates)
-                    try await db(req).writeTransaction(gate: gate) { tx in
+                    try await req.db.writeTransaction(gate: gate) { tx in
                         try await (tx as! SQLDatabase).raw("UPDATE flows SET inflow_org_id = \(bind: e.org_id) WHERE member_id = \(bind: memberID) AND status IN \(open)").run()
                     }
                     changed.append("流入地党组织改为流入地台账中的组织")
@@ -210,8 +212,6 @@ struct ReconciliationController: RouteCollection {
         try await req.audit(.update, "reconciliation-item", ref: "\(id)", summary: summary)
         return req.redirect(to: form.back ?? "/reconcile", flash: "已处理")
     }
-
-    private func db(_ req: Request) -> Database { req.db }
 
     struct SignForm: Content { var quarter: String; var county: Int; var inflow: Int; var side: String; var back: String? }
 
@@ -250,9 +250,7 @@ struct ReconciliationController: RouteCollection {
         var flash = "已确认"
         let root = try await OrganizationService.root(on: req.db)
         if let root {
-            let (all, _) = try await Self.pairs(quarter: q, scope: root, user: CurrentUser(accountID: user.accountID, username: user.username, displayName: user.displayName,
-                role: .admin, scopeID: root.id!, scopeCode: root.code, scopeName: root.shortName, scopePath: root.path, scopeKind: .regular,
-                scopeLevel: root.level, viaToken: false, noticesReadThrough: 0), on: sql)
+            let (all, _) = try await Self.pairs(quarter: q, scope: root, user: user, wholeTree: true, on: sql)
             if !all.isEmpty, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
                !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= .today() {
                 let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)
