@@ -31,8 +31,10 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
         return CalendarDate(year: year, month: m, day: CalendarDate.daysIn(year: year, month: m))!
     }
     public func contains(_ day: CalendarDate) -> Bool { firstDay <= day && day <= lastDay }
-    public var next: Quarter { number == 4 ? Quarter(year: year + 1, number: 1)! : Quarter(year: year, number: number + 1)! }
-    public var previous: Quarter { number == 1 ? Quarter(year: year - 1, number: 4)! : Quarter(year: year, number: number - 1)! }
+    /// The following quarter; nil past 9999Q4.
+    public var next: Quarter? { number == 4 ? Quarter(year: year + 1, number: 1) : Quarter(year: year, number: number + 1) }
+    /// The quarter before; nil before 1900Q1.
+    public var previous: Quarter? { number == 1 ? Quarter(year: year - 1, number: 4) : Quarter(year: year, number: number - 1) }
 
     public var description: String { "\(year)Q\(number)" }
     /// 2026年第二季度

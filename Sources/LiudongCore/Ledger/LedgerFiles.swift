@@ -154,7 +154,7 @@ public final class LedgerCSVWriter {
     }
 
     public func line(_ cells: [String]) {
-        buffer.append(contentsOf: Array((cells.map(Self.quote).joined(separator: ",") + "\r\n").utf8))
+        buffer.append(contentsOf: Array((cells.map { Self.quote(Self.neutralize($0)) }.joined(separator: ",") + "\r\n").utf8))
         if buffer.count > 64 * 1024 { flush() }
     }
 
@@ -177,6 +177,17 @@ public final class LedgerCSVWriter {
     public func close() {
         flush()
         handle.closeFile()
+    }
+
+    /// CSV injection (OWASP): a cell a spreadsheet would run as a formula (`= + - @`, or a tab or carriage return
+    /// before one) gets a leading `'`, so Excel and WPS show it as text. Our own tab before a bare ID or phone
+    /// number stays: digits are no formula.
+    static func neutralize(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        if first == "\t", s.unicodeScalars.dropFirst().allSatisfy({ ("0"..."9").contains($0) || $0 == "X" }), s.unicodeScalars.count > 1 {
+            return s
+        }
+        return "'" + s
     }
 
     static func quote(_ s: String) -> String {

@@ -38,15 +38,15 @@ public enum TableReader {
 
     /// Streams every non-empty row; returns the kind and (for CSV) the detected encoding.
     @discardableResult
-    public static func rows(path: String, _ body: (Int, [TableCell]) throws -> Void) throws -> (kind: Kind, encoding: TextEncoding?) {
+    public static func rows(path: String, limits: ReadLimits = .standard, _ body: (Int, [TableCell]) throws -> Void) throws -> (kind: Kind, encoding: TextEncoding?) {
         switch try kind(of: path) {
         case .xlsx:
-            let reader = try XLSXReader(path: path)
+            let reader = try XLSXReader(path: path, limits: limits)
             try reader.rows(sheet: 0) { n, cells in try body(n, cells.map { $0.map(TableCell.init) ?? .text("") }) }
             return (.xlsx, nil)
         case .csv:
             var file = try TextFileReader(path: path)
-            var parser = CSVParser()
+            var parser = CSVParser(limits: limits)
             try withoutActuallyEscaping(body) { body in
                 let emit: (Int, [String]) throws -> Void = { n, fields in
                     if fields.contains(where: { !$0.isEmpty }) { try body(n, fields.map { .text($0) }) }

@@ -26,8 +26,9 @@ public enum XLSXValue: Equatable, Sendable, CustomStringConvertible {
 
     /// Excel's 1900 date system (serial 1 = 1900-01-01, with Lotus's phantom 1900-02-29 as serial 60).
     public static func calendarDate(serial: Double) -> CalendarDate? {
+        // Checked as a Double first: NaN, infinities and 1e300 must never reach Int(_:).
+        guard serial.isFinite, serial >= 1, serial < 2_958_466 else { return nil }
         let days = Int(serial.rounded(.down))
-        guard days >= 1, days < 2_958_466 else { return nil }
         let base = CalendarDate(year: 1899, month: 12, day: 30)!
         return base.adding(days: days < 61 ? days + 1 : days)
     }
@@ -47,12 +48,14 @@ public final class XLSXReader {
     }
 
     private let zip: ZipArchive
+    private let limits: ReadLimits
     public let sheets: [Sheet]
     private var sharedStrings: [String]?
     private var dateStyles: Set<Int>?
 
-    public init(path: String) throws {
-        zip = try ZipArchive(path: path)
+    public init(path: String, limits: ReadLimits = .standard) throws {
+        self.limits = limits
+        zip = try ZipArchive(path: path, limits: limits)
         guard let workbook = try zip.data("xl/workbook.xml") else { throw Problem.notWorkbook("缺少 xl/workbook.xml") }
         var targets: [String: String] = [:]
         if let rels = try zip.data("xl/_rels/workbook.xml.rels") {
@@ -69,7 +72,7 @@ public final class XLSXReader {
     }
 
     private static func scan(_ bytes: [UInt8], _ handle: (XMLScanner.Event) throws -> Void) throws {
-        var scanner = XMLScanner()
+        var scanner = XMLScanner(maxTokenBytes: max(bytes.count, 1))
         try bytes.withUnsafeBytes { try scanner.feed($0, handle) }
     }
 
@@ -77,18 +80,29 @@ public final class XLSXReader {
         if let s = sharedStrings { return s }
         var strings: [String] = []
         if let entry = zip.entry("xl/sharedStrings.xml") {
-            var scanner = XMLScanner()
+            var scanner = XMLScanner(maxTokenBytes: limits.xmlTokenBytes)
             var current = "", inText = false, inPhonetic = false
+            var total = 0
+            let limits = self.limits
+            func add(_ s: String) throws {
+                total += s.utf8.count
+                guard strings.count < limits.sharedStrings, total <= limits.sharedStringBytes else {
+                    throw LimitExceeded("共享字符串超过上限（\(limits.sharedStrings)个或\(LimitExceeded.bytes(limits.sharedStringBytes))），已拒绝")
+                }
+                strings.append(s)
+            }
             try zip.read(entry) { chunk in
                 try scanner.feed(chunk) { event in
                     switch event {
-                    case .start("si", _, let closed): current = ""; if closed { strings.append("") }
+                    case .start("si", _, let closed): current = ""; if closed { try add("") }
                     case .start("rPh", _, _): inPhonetic = true
                     case .end("rPh"): inPhonetic = false
                     case .start("t", _, _): inText = !inPhonetic
                     case .end("t"): inText = false
-                    case .text(let t) where inText: current += t
-                    case .end("si"): strings.append(current)
+                    case .text(let t) where inText:
+                        current += t
+                        guard current.utf8.count <= limits.fieldBytes else { throw Self.fieldTooLong(limits) }
+                    case .end("si"): try add(current)
                     default: break
                     }
                 }
@@ -142,7 +156,11 @@ public final class XLSXReader {
         return false
     }
 
-    /// "BC12" → column index 54 (0-based) and row 12.
+    /// Excel's own bounds: columns A…XFD, rows 1…1,048,576.
+    static let maxColumn = 16_384, maxRow = 1_048_576
+
+    /// "BC12" → column index 54 (0-based) and row 12; nil for anything outside Excel's bounds (so no arithmetic
+    /// on a reference can overflow).
     static func reference(_ ref: String) -> (column: Int, row: Int)? {
         var column = 0, row = 0, sawLetter = false
         for u in ref.utf8 {
@@ -150,8 +168,13 @@ public final class XLSXReader {
             else if u >= 97 && u <= 122 { column = column * 26 + Int(u - 96); sawLetter = true }
             else if u >= 48 && u <= 57 { row = row * 10 + Int(u - 48) }
             else if u != 36 { return nil }
+            guard column <= maxColumn, row <= maxRow else { return nil }
         }
         return sawLetter ? (column - 1, row) : nil
+    }
+
+    static func fieldTooLong(_ limits: ReadLimits) -> LimitExceeded {
+        LimitExceeded("有单元格内容超过\(LimitExceeded.bytes(limits.fieldBytes))，已拒绝")
     }
 
     /// Streams the rows of sheet `index`: `body(rowNumber, cells)` with cells indexed by column (nil where empty).
@@ -162,7 +185,8 @@ public final class XLSXReader {
         }
         let shared = try loadSharedStrings()
         let dates = try loadDateStyles()
-        var scanner = XMLScanner()
+        var scanner = XMLScanner(maxTokenBytes: limits.xmlTokenBytes)
+        let limits = self.limits
         var cells: [XLSXValue?] = []
         var rowNumber = 0
         var column = 0, type = "n", style = 0
@@ -171,13 +195,26 @@ public final class XLSXReader {
             try scanner.feed(chunk) { event in
                 switch event {
                 case .start("row", let a, let closed):
-                    rowNumber = a["r"].flatMap(Int.init) ?? rowNumber + 1
+                    if let r = a["r"] {
+                        guard let n = Int(r), (1...Self.maxRow).contains(n) else { throw Problem.notWorkbook("行号“\(r.prefix(20))”无效") }
+                        rowNumber = n
+                    } else {
+                        rowNumber += 1
+                    }
                     cells.removeAll(keepingCapacity: true)
                     _ = closed
                 case .end("row"):
                     if cells.contains(where: { $0 != nil }) { try body(rowNumber, cells) }
                 case .start("c", let a, let closed):
-                    column = a["r"].flatMap(Self.reference)?.column ?? cells.count
+                    if let r = a["r"] {
+                        guard let ref = Self.reference(r) else { throw Problem.notWorkbook("单元格引用“\(r.prefix(20))”无效") }
+                        column = ref.column
+                    } else {
+                        column = cells.count
+                    }
+                    guard column < limits.columns else {
+                        throw LimitExceeded("第\(rowNumber)行的列数超过上限（\(limits.columns)列），已拒绝")
+                    }
                     type = a["t"] ?? "n"
                     style = a["s"].flatMap(Int.init) ?? 0
                     value = ""
@@ -188,7 +225,9 @@ public final class XLSXReader {
                 case .end("is"): inInline = false
                 case .start("t", _, _) where inInline: inValue = true
                 case .end("t") where inInline: inValue = false
-                case .text(let t) where inValue: value += t
+                case .text(let t) where inValue:
+                    value += t
+                    guard value.utf8.count <= limits.fieldBytes else { throw Self.fieldTooLong(limits) }
                 case .end("c"):
                     guard column >= 0 else { break }
                     let cell: XLSXValue?
