@@ -192,11 +192,11 @@ struct LedgerTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             try await Self.flows(app, f)
-            let last = Quarter.current().previous
+            let last = try #require(Quarter.current().previous)
             let frozen = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db)
             #expect(frozen == 3)
             await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db) }
-            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(Quarter.current().next, by: "test", gate: app.writeGate, on: app.db) }
+            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(Quarter.current().next ?? .current(), by: "test", gate: app.writeGate, on: app.db) }
             // 张建国 comes home after the quarter was frozen.
             _ = try await SelfReportTests.post(app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
             let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())

@@ -9,6 +9,7 @@ struct AuthController: RouteCollection {
         routes.post("login", use: login)
         routes.post("logout", use: logout)
         routes.post("api", "v1", "session", use: apiSession)
+        routes.delete("api", "v1", "session", use: apiSignOut)
         let own = routes.grouped(RequireUser())
         own.get("password", use: passwordPage)
         own.post("password", use: changePassword)
@@ -27,7 +28,7 @@ struct AuthController: RouteCollection {
         let f = try req.content.decode(PasswordForm.self)
         guard let account = try await Account.find(user.accountID, on: req.db) else { throw AppError.unauthorized }
         var errors: [FieldError] = []
-        if (try? Bcrypt.verify(f.current ?? "", created: account.passwordHash)) != true {
+        if try await !AuthService.verify(f.current ?? "", hash: account.passwordHash, on: req.application.threadPool) {
             errors.append(FieldError("current", "当前密码不正确"))
         }
         if let e = AuthService.checkPassword(f.password ?? "") { errors.append(e) }
@@ -38,10 +39,14 @@ struct AuthController: RouteCollection {
                                       PasswordView(errors: errors.byField),
                                       status: .unprocessableEntity)
         }
-        account.passwordHash = try AuthService.hash(f.password ?? "")
+        account.passwordHash = try await AuthService.hash(f.password ?? "", on: req.application.threadPool)
+        let changedAt = Date()
+        account.passwordChangedAt = changedAt
         try await account.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == account.id!).delete()
         try await req.audit(.update, "account", ref: account.username, summary: "本人修改密码")
+        // Every other web session of the account has now ended; this one continues from the change.
+        req.session.data["since"] = String(changedAt.timeIntervalSince1970 + 0.001)
         return req.redirect(to: "/", flash: "密码已修改")
     }
 
@@ -67,8 +72,7 @@ struct AuthController: RouteCollection {
         let form = try req.content.decode(LoginForm.self)
         let next = safeNext(form.next)
         do {
-            let account = try await AuthService.signIn(username: form.username ?? "", password: form.password ?? "",
-                                                       settings: req.settings, client: req.clientAddress, on: req.db)
+            let account = try await AuthService.signIn(username: form.username ?? "", password: form.password ?? "", req: req)
             // A fresh session id on sign-in prevents session fixation: drop the old record, start anew.
             if let old = req.session.id {
                 try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
@@ -104,8 +108,12 @@ struct AuthController: RouteCollection {
 
     func apiSession(req: Request) async throws -> Response {
         let body = try req.content.decode(SessionRequest.self)
-        let account = try await AuthService.signIn(username: body.username ?? "", password: body.password ?? "",
-                                                   settings: req.settings, client: req.clientAddress, on: req.db)
+        let account: Account
+        do {
+            account = try await AuthService.signIn(username: body.username ?? "", password: body.password ?? "", req: req)
+        } catch AppError.invalid(let fields) where fields.first?.field == "password" {
+            throw AppError.signInFailed(fields)   // 401, same error shape
+        }
         let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "=", with: "")
         let token = APIToken()
         token.tokenHash = SHA256.hash(data: Data(raw.utf8)).hex
@@ -119,9 +127,14 @@ struct AuthController: RouteCollection {
         return res
     }
 
-    /// Only local paths, so the sign-in page cannot be used to bounce users elsewhere.
-    private func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/" }
-        return next
+    /// `DELETE /api/v1/session`: the bearer token in use stops working.
+    func apiSignOut(req: Request) async throws -> Response {
+        guard let bearer = req.headers.bearerAuthorization, req.auth.has(CurrentUser.self) else { throw AppError.unauthorized }
+        let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
+        try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).delete()
+        try await req.audit(.signOut, "account", ref: try req.user.username, summary: "退出登录（API令牌已作废）")
+        return Response(status: .noContent)
     }
+
+    private func safeNext(_ next: String?) -> String { LocalPath.safe(next) }
 }

@@ -1,54 +1,95 @@
 import Fluent
 import LiudongCore
+import NIOPosix
+import SQLKit
 import Vapor
 
 /// Password sign-in with lockout, shared by the page and the API.
 enum AuthService {
     /// Verified against when the username is unknown, so both paths cost one bcrypt.
     static let dummyHash = (try? Bcrypt.hash("liudong-no-such-account", cost: 12)) ?? ""
+    static let wrongPassword = "用户名或密码不正确"
+
+    /// Sign-in from a request: throttled per client address and per username before any bcrypt runs, and bcrypt
+    /// itself runs on the thread pool, so a flood of guesses neither starves the event loops nor gets unlimited tries.
+    static func signIn(username rawName: String, password: String, req: Request) async throws -> Account {
+        let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
+        let settings = req.settings
+        let limiter = req.application.signInLimiter
+        if let wait = limiter.hit("client:\(req.clientAddress)", limit: settings.signInsPerClientPerMinute, window: 60)
+            ?? limiter.hit("user:\(username.prefix(64))", limit: settings.signInsPerUserPerMinute, window: 60) {
+            throw AppError.rateLimited(retryAfter: wait)
+        }
+        return try await signIn(username: username, password: password, settings: settings, client: req.clientAddress,
+                                threadPool: req.application.threadPool, on: req.db)
+    }
 
     static func signIn(username rawName: String, password: String, settings: Settings, client: String,
-                       on db: Database, now: Date = Date()) async throws -> Account {
+                       threadPool: NIOThreadPool? = nil, on db: Database, now: Date = Date()) async throws -> Account {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
         guard !username.isEmpty, !password.isEmpty else {
             throw AppError.invalid([FieldError("username", "请输入用户名和密码")])
         }
         guard let account = try await Account.query(on: db).filter(\.$username == username).first() else {
             // Same work and message as a wrong password, so usernames cannot be probed.
-            _ = try? Bcrypt.verify(password, created: dummyHash)
+            _ = try await verify(password, hash: dummyHash, on: threadPool)
             try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：用户名不存在", user: nil,
                                    username: username, client: client, on: db)
-            throw AppError.invalid([FieldError("password", "用户名或密码不正确")])
+            throw AppError.invalid([FieldError("password", wrongPassword)])
         }
         if let until = account.lockedUntil, until > now {
             try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：账号锁定中", user: nil,
                                    username: username, client: client, on: db)
             throw AppError.locked(until: timeText(until))
         }
+        let matches = try await verify(password, hash: account.passwordHash, on: threadPool)
         guard account.disabledAt == nil else {
+            // The same message as a wrong password: a stranger learns nothing about the account.
             try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：账号已停用", user: nil,
                                    username: username, client: client, on: db)
-            throw AppError.invalid([FieldError("password", "该账号已停用，请联系管理员")])
+            throw AppError.invalid([FieldError("password", wrongPassword)])
         }
-        guard (try? Bcrypt.verify(password, created: account.passwordHash)) == true else {
-            account.failedCount += 1
-            var summary = "登录失败：密码错误（连续第\(account.failedCount)次）"
-            if account.failedCount >= settings.lockoutAttempts {
-                account.lockedUntil = now.addingTimeInterval(TimeInterval(settings.lockoutMinutes * 60))
-                account.failedCount = 0
-                summary += "，账号锁定\(settings.lockoutMinutes)分钟"
-            }
-            try await account.update(on: db)
+        guard matches, let id = account.id else {
+            let (count, lockedUntil) = try await recordFailure(id: account.id, settings: settings, now: now, on: db)
+            var summary = "登录失败：密码错误（连续第\(count)次）"
+            if lockedUntil != nil { summary += "，账号锁定\(settings.lockoutMinutes)分钟" }
             try await Audit.record(.signInFailed, "account", ref: username, summary: summary, user: nil,
                                    username: username, client: client, on: db)
-            if let until = account.lockedUntil, until > now { throw AppError.locked(until: timeText(until)) }
-            throw AppError.invalid([FieldError("password", "用户名或密码不正确")])
+            if let until = lockedUntil { throw AppError.locked(until: timeText(until)) }
+            throw AppError.invalid([FieldError("password", wrongPassword)])
         }
+        guard let sql = db as? SQLDatabase else { throw AppError.unauthorized }
+        try await sql.update("accounts").set("failed_count", to: 0).set("locked_until", to: SQLLiteral.null)
+            .set("last_sign_in_at", to: now).where("id", .equal, id).run()
         account.failedCount = 0
         account.lockedUntil = nil
         account.lastSignInAt = now
-        try await account.update(on: db)
         return account
+    }
+
+    /// Counts a failure in one statement (parallel guesses each count), and locks the account when the count
+    /// reaches the limit. Returns the count and, when this failure locked it, until when.
+    private static func recordFailure(id: UUID?, settings: Settings, now: Date, on db: Database) async throws -> (Int, Date?) {
+        guard let id, let sql = db as? SQLDatabase else { return (0, nil) }
+        struct Count: Decodable { var failed_count: Int }
+        let count = try await sql.raw("""
+            UPDATE accounts SET failed_count = failed_count + 1 WHERE id = \(bind: id) RETURNING failed_count
+            """).first(decoding: Count.self)?.failed_count ?? 0
+        guard count >= settings.lockoutAttempts else { return (count, nil) }
+        let until = now.addingTimeInterval(TimeInterval(settings.lockoutMinutes * 60))
+        try await sql.update("accounts").set("locked_until", to: until).set("failed_count", to: 0)
+            .where("id", .equal, id).where("failed_count", .greaterThanOrEqual, settings.lockoutAttempts).run()
+        return (count, until)
+    }
+
+    /// bcrypt off the event loop when a thread pool is given.
+    static func verify(_ password: String, hash: String, on pool: NIOThreadPool?) async throws -> Bool {
+        guard let pool else { return (try? Bcrypt.verify(password, created: hash)) == true }
+        return try await pool.runIfActive { (try? Bcrypt.verify(password, created: hash)) == true }
+    }
+
+    static func hash(_ password: String, cost: Int = 12, on pool: NIOThreadPool) async throws -> String {
+        try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }
 
     static func timeText(_ date: Date) -> String {

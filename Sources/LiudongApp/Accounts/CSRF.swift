@@ -13,21 +13,29 @@ struct CSRFMiddleware: AsyncMiddleware {
               !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) }) else {
             return try await next.respond(to: req)
         }
+        // No session, no token to compare with: refuse before reading a byte of the body.
+        guard req.hasSession, let expected = req.session.data["csrf"] else { throw Self.refusal(req) }
         var sent = req.headers.first(name: "X-CSRF-Token")
         if sent == nil {
-            // A large form (a file upload) may still be streaming in: collect it first, within the route's own limit.
+            // Only the upload route streams (its body is collected by the route up to its own limit); collect it
+            // here first so `_csrf` can be read. Every other route's body is already collected within 1 MB.
             if req.body.data == nil {
-                let limit = req.url.path.hasPrefix("/imports") ? 100 << 20 : 1 << 20
-                _ = try await req.body.collect(max: limit).get()
+                guard req.url.path == Self.uploadPath else { throw Self.refusal(req) }
+                _ = try await req.body.collect(max: Self.uploadLimit).get()
             }
             sent = try? req.content.get(String.self, at: "_csrf")
         }
-        guard req.hasSession, let expected = req.session.data["csrf"], let sent,
-              constantTimeEqual(sent, expected) else {
-            req.logger.notice("CSRF token missing or wrong", metadata: ["path": .string(req.url.path)])
-            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF校验失败），请刷新页面后重试")
-        }
+        guard let sent, constantTimeEqual(sent, expected) else { throw Self.refusal(req) }
         return try await next.respond(to: req)
+    }
+
+    /// The one streaming route, and its limit (the route itself says the same).
+    static let uploadPath = "/imports"
+    static let uploadLimit = 100 << 20
+
+    private static func refusal(_ req: Request) -> Abort {
+        req.logger.notice("CSRF token missing or wrong", metadata: ["path": .string(req.url.path)])
+        return Abort(.forbidden, reason: "表单已过期或来源不明（CSRF校验失败），请刷新页面后重试")
     }
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {

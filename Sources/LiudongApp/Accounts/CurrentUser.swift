@@ -93,7 +93,7 @@ struct UserAuthenticator: AsyncMiddleware {
             let started = req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
             if Date().timeIntervalSince(started) > Self.sessionHours * 3600 {
                 req.session.data["account"] = nil
-            } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false) {
+            } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false, sessionSince: started) {
                 req.auth.login(user)
             } else {
                 req.session.data["account"] = nil
@@ -106,9 +106,10 @@ struct UserAuthenticator: AsyncMiddleware {
     private struct Row: Decodable {
         var id: UUID; var username: String; var display_name: String; var role: String; var notices_read_through: Int
         var org_id: Int; var code: String; var short_name: String; var path: String; var kind: String; var level: String?
+        var password_changed_at: Date?
     }
 
-    private static let columns = "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level"
+    private static let columns = "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level, a.password_changed_at"
 
     private static func user(_ row: Row?, viaToken: Bool) -> CurrentUser? {
         guard let r = row, let role = Role(rawValue: r.role), let kind = OrgKind(rawValue: r.kind) else { return nil }
@@ -126,12 +127,14 @@ struct UserAuthenticator: AsyncMiddleware {
         return user(row, viaToken: true)
     }
 
-    static func load(accountID: UUID, on db: Database, viaToken: Bool) async throws -> CurrentUser? {
+    /// `sessionSince`: when the web session began; a session older than the account's last password change ends.
+    static func load(accountID: UUID, on db: Database, viaToken: Bool, sessionSince: Date? = nil) async throws -> CurrentUser? {
         guard let sql = db as? SQLDatabase else { return nil }
         let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
             WHERE a.id = \(bind: accountID) AND a.disabled_at IS NULL
             """).first(decoding: Row.self)
+        if let since = sessionSince, let changed = row?.password_changed_at, changed > since { return nil }
         return user(row, viaToken: viaToken)
     }
 }

@@ -24,6 +24,25 @@ extension Application {
     }
 }
 
+extension Application {
+    /// A per-node service `configure` made. They are made there, once, and never lazily on first use, where two
+    /// concurrent first requests could each make their own (two write gates, two rate limiters).
+    func made<Key: StorageKey>(_ key: Key.Type) -> Key.Value {
+        guard let value = storage[key] else { fatalError("\(Key.self): configure(_:settings:) has not run") }
+        return value
+    }
+
+    /// Makes every per-node service; `configure` calls it before any route exists.
+    func makeNodeServices() {
+        writeGate = WriteGate()
+        rateLimiter = RateLimiter()
+        signInLimiter = RateLimiter()
+        importJobs = ImportJobs()
+        orgDirectory = OrgDirectory()
+        reportWriter = ReportWriter(gate: writeGate, database: { [unowned self] in self.db })
+    }
+}
+
 extension Request {
     var settings: Settings { application.settings }
     var cipher: FieldCipher { application.cipher }

@@ -24,6 +24,8 @@ public enum AppError: AbortError, Sendable {
     case locked(until: String)
     case badRequest(String)
     case rateLimited(retryAfter: Int)
+    /// A wrong username or password through the API: 401 with the field's message.
+    case signInFailed([FieldError])
 
     public var status: HTTPResponseStatus {
         switch self {
@@ -35,6 +37,7 @@ public enum AppError: AbortError, Sendable {
         case .locked: return .tooManyRequests
         case .badRequest: return .badRequest
         case .rateLimited: return .tooManyRequests
+        case .signInFailed: return .unauthorized
         }
     }
 
@@ -54,6 +57,7 @@ public enum AppError: AbortError, Sendable {
         case .locked: return "locked"
         case .badRequest: return "bad_request"
         case .rateLimited: return "rate_limited"
+        case .signInFailed: return "unauthorized"
         }
     }
 
@@ -67,11 +71,13 @@ public enum AppError: AbortError, Sendable {
         case .locked(let until): return "登录失败次数过多，账号已暂时锁定，请于\(until)后再试"
         case .badRequest(let m): return m
         case .rateLimited(let s): return "提交过于频繁，请\(s)秒后再试"
+        case .signInFailed(let f): return f.first?.message ?? "用户名或密码不正确"
         }
     }
 
     public var fields: [FieldError] {
         if case .invalid(let f) = self { return f }
+        if case .signInFailed(let f) = self { return f }
         return []
     }
 }

@@ -24,9 +24,67 @@ enum DownloadKind {
     }
 }
 
+/// Files that hold personal data (uploads, unmasked exports) live under `var/private` (mode 0700), each file 0600,
+/// and are removed on every path: after sending, after applying or abandoning, after a day, and when a step throws.
+enum PrivateFiles {
+    static func directory(_ app: Application, _ sub: String) throws -> String {
+        let dir = app.settings.varDirectory + "/private/" + sub
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: app.settings.varDirectory + "/private")
+        return dir
+    }
+
+    /// A new empty file, mode 0600, that a writer then fills.
+    static func make(_ app: Application, _ sub: String, name: String) throws -> String {
+        let path = try directory(app, sub) + "/" + name
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw AppError.conflict("无法创建临时文件")
+        }
+        return path
+    }
+
+    /// Writes bytes to a new 0600 file.
+    static func write(_ data: Data, _ app: Application, _ sub: String, name: String) throws -> String {
+        let path = try directory(app, sub) + "/" + name
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw AppError.conflict("无法保存上传的文件")
+        }
+        return path
+    }
+
+    /// Runs `body` with a new private file; the file is removed if `body` throws (on success the download removes it).
+    static func with<T>(_ app: Application, _ sub: String, name: String, _ body: (String) async throws -> T) async throws -> T {
+        let path = try make(app, sub, name: name)
+        do { return try await body(path) } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    /// Removes files older than `age` seconds (uploads never applied, files left by a restart).
+    static func sweep(_ app: Application, _ sub: String, olderThan age: TimeInterval = 86_400, now: Date = Date()) {
+        guard let dir = try? directory(app, sub) else { return }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+            let file = dir + "/" + name
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
+               now.timeIntervalSince(modified) > age { try? FileManager.default.removeItem(atPath: file) }
+        }
+    }
+}
+
 /// Reads a command's `--quarter` (default: the current quarter), failing with the Chinese message operators see.
 func commandQuarter(_ raw: String?, console: Console) throws -> Quarter {
     guard let raw else { return .current() }
     guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
     return q
+}
+
+extension Request {
+    /// A quarter from the query string: nil when absent or empty, a 400 with a Chinese message when it is not a
+    /// quarter between 1900Q1 and 9999Q4 (no caller then has to think about `previous`/`next` at the edges).
+    func quarterQuery(_ name: String = "quarter") throws -> Quarter? {
+        guard let raw = try? query.get(String.self, at: name), !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let q = Quarter(raw) else { throw AppError.badRequest("季度“\(raw.prefix(20))”不正确，应写成如 2026Q2（1900–9999年）") }
+        return q
+    }
 }

@@ -65,7 +65,7 @@ extension Request {
     }
 
     /// An integer query parameter, clamped to at least 1.
-    func pageNumber() -> Int { max(1, (try? query.get(Int.self, at: "page")) ?? 1) }
+    func pageNumber() -> Int { min(max(1, (try? query.get(Int.self, at: "page")) ?? 1), 1_000_000) }
 }
 
 /// A labelled option of a `<select>`.

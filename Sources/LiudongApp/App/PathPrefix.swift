@@ -32,3 +32,15 @@ struct PathPrefix: SQLExpression {
         }
     }
 }
+
+/// The one check for a redirect target taken from a request (`next`, `back`): a path on this site, or "/".
+/// Browsers drop tabs and line breaks inside URLs and read `\` as `/`, so `/%09/evil.example` would become
+/// `//evil.example`: any control character, space or backslash makes the target unsafe.
+enum LocalPath {
+    static func safe(_ raw: String?, fallback: String = "/") -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.utf8.count <= 2048,
+              !raw.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || ($0.value >= 0x80 && $0.properties.isWhitespace) })
+        else { return fallback }
+        return raw
+    }
+}

@@ -5,11 +5,11 @@ import Vapor
 /// Fixed-window counters per key, in memory on each node (limits are per node behind a load balancer).
 /// A lock, not an actor: it is taken twice per public request and never waits on anything.
 final class RateLimiter: @unchecked Sendable {
-    private struct State {
+    fileprivate struct State {
         var windows: [String: (start: Date, count: Int)] = [:]
         var lastSweep = Date()
     }
-    private let state = NIOLockedValueBox(State())
+    fileprivate let state = NIOLockedValueBox(State())
 
     /// Counts one hit; returns the seconds to wait when `limit` hits in `window` are exceeded.
     func hit(_ key: String, limit: Int, window: TimeInterval, now: Date = Date()) -> Int? {
@@ -28,14 +28,40 @@ final class RateLimiter: @unchecked Sendable {
     }
 }
 
+extension RateLimiter {
+    /// Seconds to wait when `key` already has `limit` counted hits in the window; counts nothing.
+    func wait(_ key: String, limit: Int, window: TimeInterval, now: Date = Date()) -> Int? {
+        state.withLockedValue { s in
+            guard let entry = s.windows[key], now.timeIntervalSince(entry.start) < window, entry.count >= limit else { return nil }
+            return max(1, Int((window - now.timeIntervalSince(entry.start)).rounded(.up)))
+        }
+    }
+
+    /// Counts one hit for `key` (after the thing it limits was accepted).
+    func count(_ key: String, window: TimeInterval, now: Date = Date()) {
+        state.withLockedValue { s in
+            var entry = s.windows[key] ?? (now, 0)
+            if now.timeIntervalSince(entry.start) >= window { entry = (now, 0) }
+            entry.count += 1
+            s.windows[key] = entry
+        }
+    }
+}
+
 extension Application {
     private struct RateLimiterKey: StorageKey { typealias Value = RateLimiter }
+    private struct SignInLimiterKey: StorageKey { typealias Value = RateLimiter }
 
+    /// Public self-report and phone-page limits. Created in `configure`, before any request can race to create it.
     var rateLimiter: RateLimiter {
-        if let r = storage[RateLimiterKey.self] { return r }
-        let r = RateLimiter()
-        storage[RateLimiterKey.self] = r
-        return r
+        get { made(RateLimiterKey.self) }
+        set { storage[RateLimiterKey.self] = newValue }
+    }
+
+    /// Sign-in attempts per client and per username.
+    var signInLimiter: RateLimiter {
+        get { made(SignInLimiterKey.self) }
+        set { storage[SignInLimiterKey.self] = newValue }
     }
 }
 

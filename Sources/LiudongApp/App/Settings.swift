@@ -28,6 +28,11 @@ public struct Settings: Sendable {
     public var reportsPerClientPerMinute: Int = 600
     /// Self-reports accepted per ID number per hour.
     public var reportsPerIDPerHour: Int = 20
+    /// Sign-in attempts (page and API) per client address per minute, and per username per minute.
+    public var signInsPerClientPerMinute: Int = 30
+    public var signInsPerUserPerMinute: Int = 10
+    /// Rejected rows an upload keeps for its page and its .xlsx (the rest are counted).
+    public var rejectedRowsKept: Int = 1000
     /// Days after leaving without an arrival report before a flow is flagged overdue.
     public var arrivalDueDays: Int = 30
     /// Days without any contact before a member becomes a lost-contact candidate (six months).
@@ -76,6 +81,9 @@ public struct Settings: Sendable {
         let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
         let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
         let cacheMB = int("LIUDONG_SQLITE_CACHE_MB", 64)
+        let signInsPerClient = int("LIUDONG_SIGNINS_PER_CLIENT_PER_MINUTE", 30)
+        let signInsPerUser = int("LIUDONG_SIGNINS_PER_USER_PER_MINUTE", 10)
+        let rejectedKept = int("LIUDONG_REJECTED_ROWS_KEPT", 1000)
         var key = Data()
         do {
             key = try DataKey.load(env: env["LIUDONG_DATA_KEY"], varDirectory: varDir)
@@ -94,6 +102,9 @@ public struct Settings: Sendable {
         settings.arrivalDueDays = dueDays
         settings.lostContactDays = lostDays
         settings.sqliteCacheMB = max(1, cacheMB)
+        settings.signInsPerClientPerMinute = signInsPerClient
+        settings.signInsPerUserPerMinute = signInsPerUser
+        settings.rejectedRowsKept = rejectedKept
         return settings
     }
 }

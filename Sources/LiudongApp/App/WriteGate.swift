@@ -22,10 +22,8 @@ extension Application {
     private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 
     var writeGate: WriteGate {
-        if let g = storage[WriteGateKey.self] { return g }
-        let g = WriteGate()
-        storage[WriteGateKey.self] = g
-        return g
+        get { made(WriteGateKey.self) }
+        set { storage[WriteGateKey.self] = newValue }
     }
 }
 

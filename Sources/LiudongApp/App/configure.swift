@@ -10,6 +10,7 @@ import Vapor
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
     app.cipher = try FieldCipher(masterKey: settings.dataKey)
+    app.makeNodeServices()
 
     switch settings.database {
     case .sqlite(let path):
@@ -75,6 +76,8 @@ enum Migrations {
         app.migrations.add(CreateLedgerSnapshots())
         app.migrations.add(IndexMembersByFlowStatus())
         app.migrations.add(CreateReconciliation())
+        app.migrations.add(AddPasswordChangedAt())
+        app.migrations.add(AddReportRosterFlag())
     }
 }
 

@@ -30,8 +30,7 @@ struct SweepCommand: AsyncCommand {
         // Keep the planner's statistics fresh as the tables grow.
         if let sql = app.db as? SQLDatabase, sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
-        let ended = Quarter(containing: today).previous
-        if !(try await LedgerSnapshot.closed(on: app.db)).contains(ended) {
+        if let ended = Quarter(containing: today).previous, !(try await LedgerSnapshot.closed(on: app.db)).contains(ended) {
             let rows = try await LedgerSnapshot.close(ended, by: "sweep", gate: app.writeGate, on: app.db, today: today)
             try await Audit.record(.update, "ledger", ref: ended.description, summary: "每日巡检封存\(ended.chinese)台账：\(rows)行",
                                    user: nil, username: "cli", client: "command-line", on: app.db)

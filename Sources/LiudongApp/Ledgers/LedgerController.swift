@@ -27,8 +27,7 @@ struct LedgerController: RouteCollection {
 
     /// The quarter asked for (default: the current one), where its lines come from, and the closed quarters.
     private func quarter(_ req: Request) async throws -> (Quarter, LedgerService.Source, closed: [Quarter]) {
-        let raw = try? req.query.get(String.self, at: "quarter")
-        let q = raw.flatMap { Quarter($0) } ?? .current()
+        let q = try req.quarterQuery() ?? .current()
         let closed = try await LedgerSnapshot.closed(on: req.db)
         if q == .current() { return (q, .live, closed) }
         guard closed.contains(q) else { throw AppError.badRequest("\(q.chinese)的台账尚未封存，无法查看") }
@@ -149,13 +148,14 @@ struct LedgerController: RouteCollection {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let (quarter, source, _) = try await self.quarter(req)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).\(format.rawValue)").path
-        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, unmaskWith: unmasked ? req.cipher : nil,
-                                                  to: path, on: req.db)
-        try await req.audit(.export, "ledger", ref: org.code,
-                            summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
-        let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)
-        return try await req.download(path, kind: format == .xlsx ? .xlsx : .csv, name: name, fallback: "ledger.\(format.rawValue)")
+        return try await PrivateFiles.with(req.application, "exports", name: "ledger-\(UUID().uuidString).\(format.rawValue)") { path in
+            let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source,
+                                                      unmaskWith: unmasked ? req.cipher : nil, to: path, on: req.db)
+            try await req.audit(.export, "ledger", ref: org.code,
+                                summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
+            let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)
+            return try await req.download(path, kind: format == .xlsx ? .xlsx : .csv, name: name, fallback: "ledger.\(format.rawValue)")
+        }
     }
 
     struct ChangesView: Encodable {
@@ -169,8 +169,10 @@ struct LedgerController: RouteCollection {
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let closed = try await LedgerSnapshot.closed(on: req.db)
         let all = [Quarter.current()] + closed
-        let to = (try? req.query.get(String.self, at: "to")).flatMap { Quarter($0) } ?? .current()
-        let from = (try? req.query.get(String.self, at: "from")).flatMap { Quarter($0) } ?? closed.first { $0 < to } ?? to.previous
+        let to = try req.quarterQuery("to") ?? .current()
+        guard let from = try req.quarterQuery("from") ?? closed.first(where: { $0 < to }) ?? to.previous else {
+            throw AppError.badRequest("\(to.chinese)之前没有季度可比较")
+        }
         var list: [LedgerSnapshot.Change] = []
         if let a = try await LedgerSnapshot.source(for: from, on: req.db), let b = try await LedgerSnapshot.source(for: to, on: req.db) {
             list = try await LedgerSnapshot.changes(from: a, to: b, path: org.path, on: req.db)

@@ -61,16 +61,16 @@ struct ImportCommand: AsyncCommand {
         }
         if !signature.dryRun {
             try await Audit.record(.import, signature.what == "national" ? "national" : "inflow-ledger", ref: quarter.description,
-                                   summary: "命令行导入\(signature.what == "national" ? "全国系统数据" : "流入地台账")（\(quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejected.count)",
+                                   summary: "命令行导入\(signature.what == "national" ? "全国系统数据" : "流入地台账")（\(quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
                                    user: nil, username: "cli", client: "command-line", on: app.db)
         }
         if signature.json {
             print(summary.contractJSON)
             return
         }
-        console.print("\(signature.dryRun ? "试导入（未写入）" : "已导入")\(quarter.chinese)：共 \(summary.rows) 行，新增 \(summary.new)，更新 \(summary.updated)，未变 \(summary.unchanged)，未导入 \(summary.rejected.count)"
+        console.print("\(signature.dryRun ? "试导入（未写入）" : "已导入")\(quarter.chinese)：共 \(summary.rows) 行，新增 \(summary.new)，更新 \(summary.updated)，未变 \(summary.unchanged)，未导入 \(summary.rejectedTotal)"
                       + "（\(summary.kind)\(summary.encoding.map { "，\($0)" } ?? "")，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒）")
         for r in summary.rejected.prefix(200) { console.print("  第\(r.row)行：\(r.reason)") }
-        if summary.rejected.count > 200 { console.print("  ……另有 \(summary.rejected.count - 200) 行未列出（加 --json 可得全部）") }
+        if summary.rejectedTotal > 200 { console.print("  ……另有 \(summary.rejectedTotal - 200) 行未列出（加 --json 可得全部）") }
     }
 }

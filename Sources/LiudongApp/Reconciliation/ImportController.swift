@@ -9,11 +9,13 @@ import Vapor
 struct ImportController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get("imports", use: index)
-        routes.on(.POST, "imports", body: .collect(maxSize: "100mb"), use: upload)
-        routes.get("imports", "sample.xlsx", use: sample)
+        routes.on(.POST, "imports", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.uploadLimit)), use: upload)
+        routes.get("imports", "sample.xlsx", use: samplePage)
+        routes.post("imports", "sample.xlsx", use: sample)
         routes.get("imports", ":job", use: show)
         routes.get("imports", ":job", "progress", use: progress)
         routes.post("imports", ":job", "apply", use: apply)
+        routes.post("imports", ":job", "discard", use: discard)
         routes.get("imports", ":job", "rejected.xlsx", use: rejected)
     }
 
@@ -30,10 +32,12 @@ struct ImportController: RouteCollection {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
-        let quarter = (try? req.query.get(String.self, at: "quarter")).flatMap(Quarter.init) ?? .current()
+        let quarter = try req.quarterQuery() ?? .current()
         let recent = try await sql.raw("""
-            SELECT quarter, file_name, rows, new_count, updated_count, unchanged_count, rejected_count, by_username, scope_code FROM national_imports
-            ORDER BY id DESC LIMIT 20
+            SELECT n.quarter, n.file_name, n.rows, n.new_count, n.updated_count, n.unchanged_count, n.rejected_count, n.by_username, n.scope_code
+            FROM national_imports n JOIN organizations o ON o.code = n.scope_code
+            WHERE \(PathPrefix("o.path", user.scopePath))
+            ORDER BY n.id DESC LIMIT 20
             """).all(decoding: RecentImport.self)
         var list: [InflowRow] = []
         var submitted: String?
@@ -51,7 +55,7 @@ struct ImportController: RouteCollection {
                 submitted = "\(quarter.chinese)已由 \(s.by_username) \(s.method == "upload" ? "上传" : "确认")名单，共 \(s.rows) 人"
             }
         }
-        let quarters = [Quarter.current(), Quarter.current().previous].map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter) }
+        let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter) }
         return try await req.page("imports/index", title: "数据导入", IndexView(
             national: Self.canImportNational(user), inflow: inflow, quarter: quarter.description, quarters: quarters,
             recent: Self.canImportNational(user) ? recent : [], inflowName: inflow ? user.scopeName : nil, systemList: list, submitted: submitted))
@@ -74,17 +78,10 @@ struct ImportController: RouteCollection {
             return req.redirect(to: "/imports?quarter=\(quarter)", flash: "已确认\(quarter.chinese)名单，共 \(n) 人")
         }
         guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")]) }
-        let dir = req.application.settings.varDirectory + "/imports"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         // Uploads never applied (or left by a restart) are removed after a day.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
-            let file = dir + "/" + name
-            if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
-               Date().timeIntervalSince(modified) > 86_400 { try? FileManager.default.removeItem(atPath: file) }
-        }
+        PrivateFiles.sweep(req.application, "imports")
         let id = UUID()
-        let path = "\(dir)/\(id.uuidString).upload"
-        try Data(file.data.readableBytesView).write(to: URL(fileURLWithPath: path))
+        let path = try PrivateFiles.write(Data(file.data.readableBytesView), req.application, "imports", name: "\(id.uuidString).upload")
         let job = ImportJobs.Job(id: id, accountID: user.accountID, kind: kind, orgID: kind == "inflow" ? user.scopeID : nil, quarter: quarter,
                                  fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
         req.application.importJobs.add(job)
@@ -101,23 +98,32 @@ struct ImportController: RouteCollection {
                 if job.kind == "inflow" {
                     guard let orgID = job.orgID, let org = try await Organization.find(orgID, on: app.db) else { throw AppError.notFound }
                     summary = try await InflowLedgerService.upload(path: job.path, org: org, quarter: job.quarter, username: username, apply: apply,
-                                                                   cipher: app.cipher, gate: app.writeGate, on: app.db)
+                                                                   cipher: app.cipher, gate: app.writeGate, on: app.db,
+                                                                   keepRejected: app.settings.rejectedRowsKept)
                 } else {
                     summary = try await NationalImportService.run(
                         path: job.path, fileName: job.fileName, quarter: job.quarter, scopePath: job.scopePath, scopeCode: job.scopeCode,
                         username: username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db,
+                        keepRejected: app.settings.rejectedRowsKept,
                         progress: { n in jobs.update(job.id) { $0.rowsRead = n } })
                 }
                 jobs.update(job.id) { $0.summary = summary; $0.phase = apply ? .applied : .checked; $0.rowsRead = summary.rows }
                 if apply {
                     try? FileManager.default.removeItem(atPath: job.path)
                     try await Audit.record(.import, job.kind == "inflow" ? "inflow-ledger" : "national", ref: job.quarter.description,
-                                           summary: "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejected.count)",
+                                           summary: "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
                                            user: nil, username: username, client: "web", on: app.db)
                 }
             } catch {
-                let message = (error as? AppError)?.reason ?? "导入失败：\(error)"
+                // The user reads a Chinese sentence; the Swift or database text goes to the log only.
+                let message: String
+                if let e = error as? AppError { message = e.reason } else {
+                    app.logger.report(error: error)
+                    message = "导入失败，文件未导入（系统错误已记录，请稍后重试或联系管理员）"
+                }
                 jobs.update(job.id) { $0.phase = .failed; $0.error = message }
+                // A failed file is not kept: the uploader fixes it and sends it again.
+                try? FileManager.default.removeItem(atPath: job.path)
             }
         }
     }
@@ -140,11 +146,12 @@ struct ImportController: RouteCollection {
         let j = try job(req)
         let running = j.phase == .checking || j.phase == .applying
         let rejected = j.summary?.rejected ?? []
+        let total = j.summary?.rejectedTotal ?? 0
         let view = JobView(id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
                            quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
                            seconds: String(format: "%.1f", Date().timeIntervalSince(j.started)), summary: j.summary,
-                           rejectedShown: Array(rejected.prefix(500)), more: max(0, rejected.count - 500), error: j.error,
-                           canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejected.count } ?? false))
+                           rejectedShown: Array(rejected.prefix(500)), more: max(0, total - 500), error: j.error,
+                           canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejectedTotal } ?? false))
         return try await req.page("imports/job", title: "导入", view)
     }
 
@@ -158,28 +165,53 @@ struct ImportController: RouteCollection {
     func apply(req: Request) async throws -> Response {
         let user = try req.user
         let j = try job(req)
-        guard j.phase == .checked else { return req.redirect(to: "/imports/\(j.id)", flash: "这份文件不能再次应用") }
-        req.application.importJobs.update(j.id) { $0.phase = .applying; $0.rowsRead = 0; $0.started = Date() }
+        // Check and change in one step: of two concurrent clicks, one applies and the other is told.
+        guard req.application.importJobs.begin(j.id, from: .checked, to: .applying) else {
+            return req.redirect(to: "/imports/\(j.id)", flash: "这份文件不能再次应用")
+        }
         start(j, apply: true, app: req.application, username: user.username)
         return req.redirect(to: "/imports/\(j.id)")
+    }
+
+    /// The uploader abandons a checked file: the job is forgotten and the file removed at once.
+    func discard(req: Request) async throws -> Response {
+        let j = try job(req)
+        req.application.importJobs.discard(j.id)
+        return req.redirect(to: "/imports", flash: "已放弃“\(j.fileName)”，上传的文件已删除")
     }
 
     func rejected(req: Request) async throws -> Response {
         let j = try job(req)
         guard let summary = j.summary else { throw AppError.notFound }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rejected-\(UUID().uuidString).xlsx").path
-        try NationalImportService.writeRejected(summary.rejected, title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
-        return try await req.download(path, kind: .xlsx, name: "未导入的行_\(j.quarter).xlsx", fallback: "rejected.xlsx")
+        return try await PrivateFiles.with(req.application, "exports", name: "rejected-\(UUID().uuidString).xlsx") { path in
+            try NationalImportService.writeRejected(summary.rejected, more: summary.rejectedMore,
+                                                    title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
+            return try await req.download(path, kind: .xlsx, name: "未导入的行_\(j.quarter).xlsx", fallback: "rejected.xlsx")
+        }
     }
+
+    /// The sample holds full ID numbers and phones of the scope's members: it is an unmasking export, asked for with
+    /// a reason by POST, never fetched by a GET (a link, a prefetch, a crawler).
+    func samplePage(req: Request) async throws -> Response {
+        guard Self.canImportNational(try req.user) else { throw AppError.forbidden }
+        return req.redirect(to: "/imports", flash: "示例文件含本辖区党员的完整身份证号和手机号，请在页面上填写事由后下载")
+    }
+
+    struct SampleForm: Content { var reason: String? }
 
     /// A sample national export of the account's own scope, in the national system's layout, with a few messy rows
     /// (a scientific-notation ID, a bad check digit, a duplicate, an unknown branch) to try the import with.
     func sample(req: Request) async throws -> Response {
         let user = try req.user
         guard Self.canImportNational(user) else { throw AppError.forbidden }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString).xlsx").path
-        _ = try await NationalExportWriter.write(under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
-        try await req.audit(.export, "national-sample", ref: user.scopeCode, summary: "下载示例全国系统导出文件（\(user.scopeName)）")
-        return try await req.download(path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
+        guard let reason = Normalize.text(try req.content.decode(SampleForm.self).reason) else {
+            throw AppError.invalid([FieldError("reason", "下载含完整身份证号的示例文件须填写事由")])
+        }
+        return try await PrivateFiles.with(req.application, "exports", name: "sample-\(UUID().uuidString).xlsx") { path in
+            let rows = try await NationalExportWriter.write(under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
+            try await req.audit(.export, "national-sample", ref: user.scopeCode,
+                                summary: "下载示例全国系统导出文件（\(user.scopeName)，\(rows)行，含完整身份证号，事由：\(reason)）")
+            return try await req.download(path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
+        }
     }
 }

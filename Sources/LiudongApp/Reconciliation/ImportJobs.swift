@@ -39,14 +39,34 @@ final class ImportJobs: @unchecked Sendable {
     }
     func get(_ id: UUID) -> Job? { box.withLockedValue { $0[id] } }
     func update(_ id: UUID, _ change: (inout Job) -> Void) { box.withLockedValue { if var j = $0[id] { change(&j); $0[id] = j } } }
+
+    /// Moves a job from one phase to the next only if it is still in the first (true when this caller moved it).
+    func begin(_ id: UUID, from: Phase, to: Phase) -> Bool {
+        box.withLockedValue { jobs in
+            guard var j = jobs[id], j.phase == from else { return false }
+            j.phase = to
+            j.rowsRead = 0
+            j.started = Date()
+            jobs[id] = j
+            return true
+        }
+    }
+
+    /// Forgets a job and removes its file (the uploader abandoned it).
+    func discard(_ id: UUID) {
+        let path = box.withLockedValue { jobs -> String? in
+            guard let j = jobs[id], j.phase != .checking, j.phase != .applying else { return nil }
+            jobs[id] = nil
+            return j.path
+        }
+        if let path { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
 
 extension Application {
     private struct ImportJobsKey: StorageKey { typealias Value = ImportJobs }
     var importJobs: ImportJobs {
-        if let j = storage[ImportJobsKey.self] { return j }
-        let j = ImportJobs()
-        storage[ImportJobsKey.self] = j
-        return j
+        get { made(ImportJobsKey.self) }
+        set { storage[ImportJobsKey.self] = newValue }
     }
 }

@@ -11,26 +11,27 @@ enum InflowLedgerService {
     struct Entry: Decodable, Sendable { var id_hash: String; var name: String; var phone_hash: String? }
 
     static func upload(path: String, org: Organization, quarter: Quarter, username: String, apply: Bool,
-                       cipher: FieldCipher, gate: WriteGate, on db: Database) async throws -> NationalImportService.Summary {
+                       cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max) async throws -> NationalImportService.Summary {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
-        var summary = NationalImportService.Summary()
+        var summary = NationalImportService.Summary(keepRejected: keepRejected)
         var rows: [(String, String, String, String?, String)] = []   // hash, tail, name, phone hash, home org
         do {
             while let batch = try await channel.next() {
                 for outcome in batch {
                     summary.rows += 1
                     switch outcome {
-                    case .rejected(let r): summary.rejected.append(r)
+                    case .rejected(let r): summary.reject(r)
                     case .record(let r):
                         rows.append((cipher.hash(r.idNumber), String(r.idNumber.suffix(4)), r.name, r.phone.map(cipher.hash), r.branchName))
                     }
                 }
             }
-        } catch let e as NationalExportParser.Problem {
-            throw AppError.badRequest(e.description.replacingOccurrences(of: "“所在党支部（或所在党组织）”", with: ""))
-        } catch let e as ZipArchive.Problem { throw AppError.badRequest(e.description) }
-        catch let e as GB18030Decoder.Problem { throw AppError.badRequest(e.description) }
+        } catch {
+            channel.cancel()
+            guard let problem = NationalImportService.readerProblem(error) else { throw error }
+            throw AppError.badRequest(problem.replacingOccurrences(of: "“所在党支部（或所在党组织）”", with: ""))
+        }
         if let (kind, encoding) = info() { summary.kind = kind.rawValue; summary.encoding = encoding?.rawValue }
         let existing = try await entries(org: org.id!, quarter: quarter, on: sql)
         let known = Dictionary(existing.map { ($0.id_hash, $0) }, uniquingKeysWith: { a, _ in a })

@@ -14,8 +14,20 @@ enum NationalImportService {
         var new = 0
         var updated = 0
         var unchanged = 0
+        /// The first `keepRejected` rejected rows (file order); `rejectedTotal` counts them all.
         var rejected: [RejectedRow] = []
+        var rejectedTotal = 0
+        var keepRejected = Int.max
         var kind = ""
+
+        var rejectedMore: Int { rejectedTotal - rejected.count }
+
+        init(keepRejected: Int = Int.max) { self.keepRejected = keepRejected }
+
+        mutating func reject(_ row: RejectedRow) {
+            rejectedTotal += 1
+            if rejected.count < keepRejected { rejected.append(row) }
+        }
         var encoding: String?
         var importID: Int?
 
@@ -158,14 +170,14 @@ enum NationalImportService {
 
     /// Dry run (`apply: false`) or apply. `scopePath` limits which organizations rows may name (a county account's subtree).
     static func run(path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
-                    apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database,
+                    apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
                     progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
         let (channel, info) = read(path: path)
         let body: @Sendable (Database) async throws -> Summary = { db in
             let sql = db as! SQLDatabase
-            var summary = Summary()
+            var summary = Summary(keepRejected: keepRejected)
             var importID = 0
             if apply {
                 struct ID: Decodable { var id: Int }
@@ -180,13 +192,13 @@ enum NationalImportService {
                     for outcome in batch {
                         summary.rows += 1
                         switch outcome {
-                        case .rejected(let r): summary.rejected.append(r)
+                        case .rejected(let r): summary.reject(r)
                         case .record(let r):
                             switch matcher.match(r.branchName) {
                             case .found(let org): accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
-                            case .unknown: summary.rejected.append(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
+                            case .unknown: summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
                                                                                 name: r.name, idTail: String(r.idNumber.suffix(4))))
-                            case .ambiguous: summary.rejected.append(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
+                            case .ambiguous: summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
                                                                                   name: r.name, idTail: String(r.idNumber.suffix(4))))
                             }
                         }
@@ -229,29 +241,38 @@ enum NationalImportService {
             if apply {
                 try await sql.update("national_imports").set("rows", to: summary.rows).set("new_count", to: summary.new)
                     .set("updated_count", to: summary.updated).set("unchanged_count", to: summary.unchanged)
-                    .set("rejected_count", to: summary.rejected.count).where("id", .equal, importID).run()
+                    .set("rejected_count", to: summary.rejectedTotal).where("id", .equal, importID).run()
                 summary.importID = importID
             }
             return summary
         }
         do {
             return apply ? try await db.writeTransaction(gate: gate, body) : try await body(db)
-        } catch let e as NationalExportParser.Problem {
-            throw AppError.badRequest(e.description)
-        } catch let e as ZipArchive.Problem {
-            throw AppError.badRequest(e.description)
-        } catch let e as XLSXReader.Problem {
-            throw AppError.badRequest(e.description)
-        } catch let e as GB18030Decoder.Problem {
-            throw AppError.badRequest(e.description)
+        } catch {
+            if let problem = readerProblem(error) { throw AppError.badRequest(problem) }
+            throw error
+        }
+    }
+
+    /// What went wrong reading an uploaded file, as the Chinese sentence its uploader sees; nil for other errors.
+    static func readerProblem(_ error: Error) -> String? {
+        switch error {
+        case let e as NationalExportParser.Problem: return e.description
+        case let e as ZipArchive.Problem: return e.description
+        case let e as XLSXReader.Problem: return e.description
+        case let e as GB18030Decoder.Problem: return e.description
+        case let e as LimitExceeded: return "文件超出读取上限，未导入：\(e.description)"
+        default: return nil
         }
     }
 
     /// The rejected rows as an .xlsx the uploader can correct and send again.
-    static func writeRejected(_ rows: [RejectedRow], title: String, to path: String) throws {
+    static func writeRejected(_ rows: [RejectedRow], more: Int = 0, title: String, to path: String) throws {
         let book = try LedgerXLSXWriter(path: path)
+        var table = rows.map { ["\($0.row)", $0.name ?? "", $0.idTail ?? "", $0.reason] }
+        if more > 0 { table.append(["", "", "", "另有 \(more) 行未导入，未逐行列出：请先改正以上各行的问题后重新导出、重新上传"]) }
         try book.writeTable(sheet: "未导入的行", title: title, header: ["行号", "姓名", "身份证号后四位", "原因"],
-                            rows: rows.map { ["\($0.row)", $0.name ?? "", $0.idTail ?? "", $0.reason] }, numberColumns: [0], widths: [8, 12, 14, 80])
+                            rows: table, numberColumns: [0], widths: [8, 12, 14, 80])
         try book.close()
     }
 }

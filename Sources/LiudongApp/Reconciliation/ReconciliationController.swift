@@ -46,13 +46,13 @@ struct ReconciliationController: RouteCollection {
         var pairs: [PairView]; var progress: [CountyProgress]; var frozen: Bool
     }
 
-    private func quarter(_ req: Request) -> Quarter { (try? req.query.get(String.self, at: "quarter")).flatMap(Quarter.init) ?? .current() }
+    private func quarter(_ req: Request) throws -> Quarter { try req.quarterQuery() ?? .current() }
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
         guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        let q = quarter(req)
+        let q = try quarter(req)
         let category = (try? req.query.get(String.self, at: "category")).flatMap(ReconcileService.Category.init(rawValue:))
         let status = (try? req.query.get(String.self, at: "status")) ?? "open"
         let visible = Self.visible(user)
@@ -87,7 +87,7 @@ struct ReconciliationController: RouteCollection {
         let (pairs, progress) = try await Self.pairs(quarter: q, scope: org, user: user, on: sql)
         let closed = try await LedgerSnapshot.closed(on: req.db)
         let view = View(code: org.code, name: org.shortName, quarter: q.description,
-                        quarters: [Quarter.current(), Quarter.current().previous].map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == q) },
+                        quarters: [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == q) },
                         canRun: Self.canRun(user) && org.kind == .regular, counts: counts, items: items, total: total,
                         categories: ReconcileService.Category.allCases.filter { $0 != .matched }.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == category) },
                         status: status, pairs: pairs, progress: progress, frozen: closed.contains(q))
@@ -167,7 +167,7 @@ struct ReconciliationController: RouteCollection {
         struct R: Decodable { var id: Int; var quarter: String; var category: String; var id_hash: String; var member_id: UUID?; var details: String; var status: String; var name: String }
         guard let item = try await sql.raw("SELECT ri.id, ri.quarter, ri.category, ri.id_hash, ri.member_id, ri.details, ri.status, ri.name FROM reconciliation_items ri WHERE ri.id = \(bind: id) AND \(Self.visible(user))")
             .first(decoding: R.self) else { throw AppError.notFound }
-        guard item.status == "open" else { return req.redirect(to: form.back ?? "/reconcile", flash: "该差异已处理") }
+        guard item.status == "open" else { return req.redirect(to: LocalPath.safe(form.back, fallback: "/reconcile"), flash: "该差异已处理") }
         let note = Normalize.text(form.note)
         var resolution = "fixed"
         var summary = "对账差异“\(item.name)”标记为已修正"
@@ -210,7 +210,7 @@ struct ReconciliationController: RouteCollection {
             .set("resolved_by", to: user.username).set("resolved_at", to: Date()).where("id", .equal, id).run()
         if let m = item.member_id, form.action != "accept" { try await MemberEvent.record(m, kind: "reconciliation", summary: summary, by: user.username, on: req.db) }
         try await req.audit(.update, "reconciliation-item", ref: "\(id)", summary: summary)
-        return req.redirect(to: form.back ?? "/reconcile", flash: "已处理")
+        return req.redirect(to: LocalPath.safe(form.back, fallback: "/reconcile"), flash: "已处理")
     }
 
     struct SignForm: Content { var quarter: String; var county: Int; var inflow: Int; var side: String; var back: String? }
@@ -227,12 +227,12 @@ struct ReconciliationController: RouteCollection {
         if outflowSide { guard Self.canRun(user), county.path.hasPrefix(user.scopePath) else { throw AppError.forbidden } }
         else { guard user.scopeID == inflow.id || user.seesExternal else { throw AppError.forbidden } }
         guard try await ReconcileService.hasRun(quarter: q, covering: county.path, on: sql) else {
-            return req.redirect(to: f.back ?? "/reconcile", flash: "\(q.chinese)尚未对\(county.shortName)运行对账，不能确认")
+            return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: "\(q.chinese)尚未对\(county.shortName)运行对账，不能确认")
         }
         struct N: Decodable { var n: Int }
         let open = try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE quarter = \(bind: q.description) AND county_id = \(bind: county.id!) AND inflow_org_id = \(bind: inflow.id!) AND status = 'open'")
             .first(decoding: N.self)?.n ?? 0
-        guard open == 0 else { return req.redirect(to: f.back ?? "/reconcile", flash: "\(county.shortName)与\(inflow.shortName)之间还有 \(open) 条差异未处理，不能确认") }
+        guard open == 0 else { return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: "\(county.shortName)与\(inflow.shortName)之间还有 \(open) 条差异未处理，不能确认") }
         let now = Date()
         let countyID = county.id!, inflowID = inflow.id!
         try await req.db.writeTransaction(gate: req.application.writeGate) { tx in
@@ -257,6 +257,6 @@ struct ReconciliationController: RouteCollection {
                 flash = "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"
             }
         }
-        return req.redirect(to: f.back ?? "/reconcile", flash: flash)
+        return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: flash)
     }
 }

@@ -65,9 +65,7 @@ extension Application {
     private struct OrgDirectoryKey: StorageKey { typealias Value = OrgDirectory }
 
     var orgDirectory: OrgDirectory {
-        if let d = storage[OrgDirectoryKey.self] { return d }
-        let d = OrgDirectory()
-        storage[OrgDirectoryKey.self] = d
-        return d
+        get { made(OrgDirectoryKey.self) }
+        set { storage[OrgDirectoryKey.self] = newValue }
     }
 }

@@ -16,10 +16,10 @@ actor ReportWriter {
     static let reportColumns = ["id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "inflow_org_id",
                                 "member_id", "name", "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked",
                                 "destination_code", "address", "employer", "occupation", "reason", "left_on", "expected_return_on", "note",
-                                "status", "dedupe_key", "client_address", "created_at"]
+                                "status", "dedupe_key", "client_address", "created_at", "roster_name_differs"]
     static let noticeColumns = ["org_id", "org_path", "kind", "title", "link", "created_at"]
     static let eventColumns = ["member_id", "at", "kind", "summary", "account_username"]
-    /// Rows per statement: 27 columns × 300 stays under SQLite's 32,766 bound parameters.
+    /// Rows per statement: 28 columns × 300 stays under SQLite's 32,766 bound parameters.
     static let maxBatch = 300
 
     private struct Job {
@@ -91,9 +91,7 @@ extension Application {
     private struct ReportWriterKey: StorageKey { typealias Value = ReportWriter }
 
     var reportWriter: ReportWriter {
-        if let w = storage[ReportWriterKey.self] { return w }
-        let w = ReportWriter(gate: writeGate, database: { [unowned self] in self.db })
-        storage[ReportWriterKey.self] = w
-        return w
+        get { made(ReportWriterKey.self) }
+        set { storage[ReportWriterKey.self] = newValue }
     }
 }

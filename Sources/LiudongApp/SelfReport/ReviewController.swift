@@ -15,6 +15,7 @@ struct ReviewController: RouteCollection {
         var inRoster: Bool; var memberID: String?; var destination: String?; var address: String?; var employer: String?
         var reason: String?; var leftOn: String?; var expectedReturnOn: String?; var inflowOrg: String?; var note: String?
         var submittedAt: String; var reviewOrg: String; var reviewReason: String?; var reviewedBy: String?
+        var nameDiffers: Bool
     }
     struct IndexView: Encodable { var rows: [Row]; var status: String; var statuses: [SelectOption]; var total: Int; var pending: Bool }
 
@@ -32,7 +33,8 @@ struct ReviewController: RouteCollection {
                 destination: r.destinationCode.map { Divisions.shared.fullName($0) }, address: r.address, employer: r.employer,
                 reason: r.reason.flatMap(OutflowReason.init(rawValue:))?.label, leftOn: r.leftOn, expectedReturnOn: r.expectedReturnOn,
                 inflowOrg: r.inflowOrgID.flatMap { orgs[$0]?.shortName }, note: r.note, submittedAt: Format.dateTime(r.createdAt),
-                reviewOrg: orgs[r.reviewOrgID]?.shortName ?? "", reviewReason: r.reviewReason, reviewedBy: r.reviewedBy)
+                reviewOrg: orgs[r.reviewOrgID]?.shortName ?? "", reviewReason: r.reviewReason, reviewedBy: r.reviewedBy,
+                nameDiffers: r.rosterNameDiffers == true)
         }
         let statuses = ReportStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == status) }
         return try await req.page("reviews/index", title: "报到审核",

@@ -50,6 +50,8 @@ final class SelfReport: Model, @unchecked Sendable {
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
     /// Same content within the same ten minutes: stored once.
     @Field(key: "dedupe_key") var dedupeKey: String
+    /// The name given differs from the roster's for this ID number: the reviewer checks who sent it.
+    @OptionalField(key: "roster_name_differs") var rosterNameDiffers: Bool?
     @Field(key: "client_address") var clientAddress: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

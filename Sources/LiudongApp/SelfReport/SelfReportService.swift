@@ -30,8 +30,14 @@ enum SelfReportService {
         case .failure(let p): throw AppError.invalid(p.fields.map { FieldError($0.field, $0.message) })
         }
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        // Everything a stranger can get wrong is checked before the roster is looked at, so the answer (status,
+        // fields, message) never depends on whether the ID number belongs to one of our members.
+        let codes = try await checkCodes(v, directory: directory, on: db)
         let idHash = c.cipher.hash(v.idNumber.value)
-        if let wait = c.limiter.hit("id:\(idHash)", limit: c.settings.reportsPerIDPerHour, window: 3600, now: c.now) {
+        // Per person, keyed on ID and name and counting accepted reports only: 20 bogus posts with someone's ID
+        // number cannot block that person's own reporting.
+        let limitKey = "id:\(idHash):\(c.cipher.hash(Normalize.key(v.name)))"
+        if let wait = c.limiter.wait(limitKey, limit: c.settings.reportsPerIDPerHour, window: 3600, now: c.now) {
             throw AppError.rateLimited(retryAfter: wait)
         }
         // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
@@ -47,19 +53,17 @@ enum SelfReportService {
             return Outcome(receipt: receipt, status: found?.dup_status.flatMap(ReportStatus.init(rawValue:)) ?? .pending, duplicate: true)
         }
         let memberID = found?.id
-        // Identity: a roster member must match by name too.
-        if memberID != nil, let name = found?.name, Normalize.key(name) != Normalize.key(v.name) {
-            throw AppError.invalid([FieldError("name", "姓名与公民身份号码不符，请核对（如已改名请联系所在党支部）")])
-        }
-        let route = try await routing(v, homeOrgID: memberID == nil ? nil : found?.organization_id, directory: directory, on: db)
+        // Identity: a name that differs from the roster's goes to the reviewer as a flag, never back to the sender.
+        let nameDiffers = memberID != nil && found?.name.map { Normalize.key($0) != Normalize.key(v.name) } == true
+        let route = try await routing(v, codes: codes, homeOrgID: memberID == nil ? nil : found?.organization_id, directory: directory, on: db)
         let receipt = Receipt.make()
-        let who = memberID == nil ? "\(v.name)（花名册外，流入登记）" : v.name
+        let who = memberID == nil ? "\(v.name)（花名册外，流入登记）" : nameDiffers ? "\(v.name)（姓名与花名册不符，请核实）" : v.name
         let rows = ReportWriter.Rows(
             report: [UUID(), receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id, route.inflow?.id,
                      memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idNumber(v.idNumber.value),
                      try v.phone.map(c.cipher.seal), v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer, v.occupation,
                      v.reason?.rawValue, v.leftOn?.description, v.expectedReturnOn?.description, v.note, ReportStatus.pending.rawValue,
-                     key.current, c.client, c.now],
+                     key.current, c.client, c.now, nameDiffers],
             notice: [route.review.id, route.review.path, "report", "新的\(v.kind.label)：\(who)，待审核", "/reviews", c.now],
             event: memberID.map { [$0, c.now, "report", "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none] })
         do {
@@ -74,7 +78,23 @@ enum SelfReportService {
             }
             throw error
         }
+        c.limiter.count(limitKey, window: 3600, now: c.now)
         return Outcome(receipt: receipt, status: .pending, duplicate: false)
+    }
+
+    /// The organization of the code and the chosen inflow organization, both checked before anything else.
+    static func checkCodes(_ v: SelfReportInput.Valid, directory: OrgDirectory, on db: Database) async throws
+        -> (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?) {
+        var errors: [FieldError] = []
+        let org = try await directory.byCode(v.orgCode, on: db).flatMap { $0.isClosed ? nil : $0 }
+        if org == nil { errors.append(FieldError("orgCode", "党组织代码“\(v.orgCode)”不存在或已撤销，请重新扫码")) }
+        var inflow: OrgDirectory.Entry?
+        if let code = v.inflowOrgCode {
+            inflow = try await directory.byCode(code, on: db).flatMap { $0.isClosed ? nil : $0 }
+            if inflow == nil { errors.append(FieldError("inflowOrgCode", "流入地党组织“\(code)”不存在，请在列表中选择")) }
+        }
+        guard let org, errors.isEmpty else { throw AppError.invalid(errors) }
+        return (org, inflow)
     }
 
     struct Route {
@@ -84,17 +104,9 @@ enum SelfReportService {
     }
 
     /// Who reviews: the member's own branch, or the organization of the code for an arrival or a person not on our roster.
-    static func routing(_ v: SelfReportInput.Valid, homeOrgID: Int?, directory: OrgDirectory, on db: Database) async throws -> Route {
-        guard let org = try await directory.byCode(v.orgCode, on: db), !org.isClosed else {
-            throw AppError.invalid([FieldError("orgCode", "党组织代码“\(v.orgCode)”不存在或已撤销，请重新扫码")])
-        }
-        var inflow: OrgDirectory.Entry?
-        if let code = v.inflowOrgCode {
-            guard let o = try await directory.byCode(code, on: db), !o.isClosed else {
-                throw AppError.invalid([FieldError("inflowOrgCode", "流入地党组织“\(code)”不存在，请在列表中选择")])
-            }
-            inflow = o
-        }
+    static func routing(_ v: SelfReportInput.Valid, codes: (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?), homeOrgID: Int?,
+                        directory: OrgDirectory, on db: Database) async throws -> Route {
+        let (org, inflow) = codes
         var home: OrgDirectory.Entry?
         if let homeOrgID { home = try await directory.byID(homeOrgID, on: db) }
         switch v.kind {
