@@ -9,12 +9,13 @@ SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev 
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test e2e bench build deps serve demo migrate clean help
+.PHONY: run test e2e bench fuzz build deps serve demo migrate clean help
 
 help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
+	@echo "make fuzz   libFuzzer over the upload readers for FUZZ_SECONDS (300); crashing inputs become regression fixtures"
 	@echo "make bench  release build; self-report rate, ledger pages/export at 1M members, import + reconciliation at 1M rows"
 
 deps:
@@ -59,6 +60,10 @@ e2e:
 	  $(PYTHON_SELENIUM) Tests/e2e/reconcile_e2e.py .build/debug/liudong test-artifacts; \
 	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \
 	else echo "== Browser test skipped (install chromium chromium-driver python3-selenium to run it)"; fi
+
+# Fuzzing: the .xlsx/CSV readers behind every upload (Fuzz/run.sh); CI runs it for 60 s.
+fuzz: deps
+	Fuzz/run.sh
 
 # Benchmarks: release build (its own scratch folder), SQLite, the demo; figures beside a same-run baseline.
 bench: deps

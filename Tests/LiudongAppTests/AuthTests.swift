@@ -101,7 +101,7 @@ struct AuthTests {
             #expect(!err.error.message.isEmpty)
             let wrong = try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
                                                             body: ByteBuffer(string: #"{"username":"county","password":"nope"}"#))
-            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.status == .unauthorized)
             #expect(try wrong.content.decode(APIErrorBody.self).error.fields.first?.field == "password")
         }
     }

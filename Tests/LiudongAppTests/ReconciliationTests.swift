@@ -230,8 +230,12 @@ struct ReconciliationTests {
             try await countyA.signIn("county", Fixture.password)
             let imports = try await countyA.get("/imports")
             #expect(imports.status == .ok && imports.body.string.contains("全国党员管理信息系统导出"))
-            let sample = try await countyA.get("/imports/sample.xlsx")
+            // The sample holds full ID numbers: a GET only points to the form; a POST with a reason downloads it, audited.
+            #expect(try await countyA.get("/imports/sample.xlsx").status == .seeOther)
+            #expect(try await countyA.post("/imports/sample.xlsx", form: [:]).status == .unprocessableEntity)
+            let sample = try await countyA.post("/imports/sample.xlsx", form: ["reason": "试导入演练"])
             #expect(sample.status == .ok && sample.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$summary, .contains(inverse: false, .anywhere), "事由：试导入演练").count() == 1)
             let pageA = try await countyA.get("/reconcile/150422").body.string
             #expect(pageA.contains("张建国") && pageA.contains("信息不一致"), "\(pageA.prefix(3000))")
             #expect(try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "accept"]).status == .seeOther)

@@ -120,10 +120,12 @@ struct SelfReportTests {
             let report = try #require(try await SelfReport.query(on: app.db).first())
             #expect(report.memberID == nil)
             #expect(report.reviewOrgID == f.branchA.id)
-            // A wrong name for a roster member's number is refused by field.
+            // A wrong name for a roster member's number is taken like any report and flagged for the reviewer
+            // (refusing it told strangers who is on the roster).
             let wrongName = try await Self.post(app, Self.outflowJSON(org: f.branchA.code, name: "别人"))
-            #expect(wrongName.status == .unprocessableEntity)
-            #expect(try wrongName.content.decode(APIErrorBody.self).error.fields.map(\.field) == ["name"])
+            #expect(wrongName.status == .created)
+            let flagged = try #require(try await SelfReport.query(on: app.db).filter(\.$name == "别人").first())
+            #expect(flagged.rosterNameDiffers == true && flagged.reviewOrgID == f.branchA.id)
             // Returned with a reason; the reason is visible in the status check.
             var b = Browser(app)
             try await b.signIn("secretary", Fixture.password)

@@ -115,9 +115,10 @@ struct AccountController: RouteCollection {
         let a = try await target(req, user)
         let password = try req.content.decode(PasswordForm.self).password ?? ""
         if let e = AuthService.checkPassword(password) { return req.redirect(to: "/accounts", flash: "\(a.username)：\(e.message)") }
-        a.passwordHash = try AuthService.hash(password)
+        a.passwordHash = try await AuthService.hash(password, on: req.application.threadPool)
         a.failedCount = 0
         a.lockedUntil = nil
+        a.passwordChangedAt = Date()   // every web session of the account ends
         try await a.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
         try await req.audit(.update, "account", ref: a.username, summary: "重置账号\(a.username)的密码")

@@ -1,0 +1,36 @@
+// libFuzzer target over the readers an upload goes through: TableReader (.xlsx by its ZIP signature, else CSV in
+// UTF-8/GB18030) feeding the national-export parser, row by row. Built by `make fuzz` with `swiftc -sanitize=fuzzer`
+// from LiudongCore's own sources (no package needed). A crash, a trap or a leak here is a bug to fix and a
+// regression fixture to commit under Tests/LiudongCoreTests/Fixtures/fuzz-regressions/.
+import Foundation
+
+private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-fuzz-\(getpid())").path
+private var made = false
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    if !made {
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        made = true
+    }
+    let path = directory + "/input"
+    let bytes = Data(bytes: data, count: size)
+    guard FileManager.default.createFile(atPath: path, contents: bytes) else { return 0 }
+    // Small limits so each input stays fast; the code paths are the same as the defaults'.
+    var limits = ReadLimits()
+    limits.entryBytes = 8 << 20
+    limits.totalBytes = 16 << 20
+    limits.ratioFloorBytes = 1 << 20
+    limits.sharedStrings = 100_000
+    limits.sharedStringBytes = 8 << 20
+    limits.xmlTokenBytes = 256 << 10
+    var parser = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!)
+    var inflow = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!, required: [.name, .idNumber])
+    _ = try? TableReader.rows(path: path, limits: limits) { row, cells in
+        _ = try? inflow.consume(row: row, cells: cells)
+        if case .rejected(let r)? = try parser.consume(row: row, cells: cells) { _ = r.reason.count }
+        for cell in cells { _ = cell.text; _ = NationalExportParser.date(cell) }
+    }
+    try? parser.finish()
+    return 0
+}

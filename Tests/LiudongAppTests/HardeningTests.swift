@@ -1,0 +1,254 @@
+import Fluent
+import Foundation
+@testable import LiudongApp
+import LiudongCore
+import SQLKit
+import Testing
+import VaporTesting
+
+/// The hardening issue, item by item: what a stranger or an unlucky file could do before, answered now.
+@Suite("Hardening: no request kills the server, nothing leaks")
+struct HardeningTests {
+    static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../LiudongCoreTests/Fixtures/fuzz-regressions").standardized
+
+    static func healthy(_ app: Application) async throws -> Bool {
+        try await app.testing().sendRequest(.GET, "/healthz").status == .ok
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func requestParametersGetA400NeverATrap(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            // Each of these once reached a force unwrap or went unchecked.
+            for path in ["/ledger/150422/changes?to=1900Q1", "/ledger/150422/changes?to=99999Q1", "/ledger/150422?quarter=2026Q9", "/ledger/150422/export?quarter=0000Q1",
+                         "/reconcile/150422?quarter=abc", "/imports?quarter=9999Q5", "/ledger/150422?page=99999999999999999999"] {
+                let res = try await county.get(path)
+                #expect(res.status == .badRequest, "\(path): \(res.status)")
+                #expect(res.body.string.contains("季度") || res.body.string.contains("格式") || res.body.string.contains("之前没有季度"), "\(path)")
+            }
+            #expect(try await county.get("/ledger/150422/changes?from=1900Q1&to=1900Q1").status == .ok)
+            #expect(try await county.get("/ledger/150422/changes?from=9999Q4&to=9999Q4").status == .ok)
+            #expect(try await county.get("/members?page=9223372036854775807").status == .ok)
+            #expect(try await county.get("/ledger/150422?page=9223372036854775807").status == .ok)
+            #expect(try await Self.healthy(app))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func hostileUploadsBecomeRejectedImportsAndTheServerKeepsServing(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            try await county.get("/imports")
+            let expected = ["overflowing-cell-reference.xlsx": "单元格引用", "far-right-column.xlsx": "单元格引用", "zip-bomb.xlsx": "上限",
+                            "nan-and-huge-dates.xlsx": "出生日期"]
+            for (name, phrase) in expected {
+                let data = try Data(contentsOf: Self.regressions.appendingPathComponent(name))
+                let posted = try await county.upload("/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                                                     file: ("file", name, data))
+                #expect(posted.status == .seeOther, "\(name)")
+                let jobPath = try #require(posted.headers.first(name: .location))
+                var page = ""
+                for _ in 0..<200 {
+                    page = try await county.get(jobPath).body.string
+                    if page.contains("class=\"error\"") || page.contains("试导入结果") { break }
+                    try await Task.sleep(nanoseconds: 50_000_000)
+                }
+                #expect(page.contains(phrase), "\(name): \(page.prefix(2000))")
+                #expect(!page.contains("Error(") && !page.contains("Problem."), "\(name) shows Swift error text")
+                #expect(try await Self.healthy(app), "\(name)")
+            }
+            // Files holding personal data are private (0600 in a 0700 folder) and the failed ones are gone.
+            let dir = app.settings.varDirectory + "/private/imports"
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir)
+            #expect((attributes[.posixPermissions] as? Int) == 0o700)
+            let left = try FileManager.default.contentsOfDirectory(atPath: dir)
+            #expect(left.count == 1, "only the checked file stays until applied or discarded: \(left)")
+            for name in left {
+                #expect((try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.posixPermissions] as? Int) == 0o600)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func applyingTwiceAppliesOnceAndAbandoningDeletesTheFile(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            let jobs = app.importJobs
+            let path = try PrivateFiles.write(Data("x".utf8), app, "imports", name: "t.upload")
+            let job = ImportJobs.Job(id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: .current(), fileName: "t.csv",
+                                     path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
+            jobs.add(job)
+            async let first = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
+            async let second = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
+            let results = await [first, second]
+            #expect(results.filter { $0 }.count == 1)
+            jobs.update(job.id) { $0.phase = .checked }
+            jobs.discard(job.id)
+            #expect(jobs.get(job.id) == nil)
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    /// The public answer to a report: status, and the error's code, message and fields (a receipt differs by design).
+    static func publicAnswer(_ res: TestingHTTPResponse) -> String {
+        guard let e = try? res.content.decode(APIErrorBody.self) else { return "\(res.status.code)" }
+        return "\(res.status.code) \(e.error.code) \(e.error.message) \(e.error.fields.map { "\($0.field)=\($0.message)" })"
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func theSelfReportAnswerDoesNotDependOnWhetherTheIDIsOnTheRoster(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let stranger = IDNumber.make(division: "150422", birth: CalendarDate(year: 1985, month: 3, day: 14)!, sequence: 99, sex: .male)
+            // A wrong name and a wrong code: the same status, fields and message for a member and a stranger.
+            for org in ["NOPE", f.branchA.code] {
+                let member = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: org, name: "别人", id: Fixture.idA))
+                let other = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: org, name: "别人", id: stranger))
+                #expect(Self.publicAnswer(member) == Self.publicAnswer(other), "\(org)")
+            }
+            // The phone page too.
+            var phone = Browser(app)
+            try await phone.get("/r/NOPE")
+            let a = try await phone.post("/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": Fixture.idA])
+            let b = try await phone.post("/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": stranger])
+            #expect(a.status == b.status)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func bogusReportsWithSomeonesIDDoNotBlockTheirOwnReport(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let limit = app.settings.reportsPerIDPerHour
+            for i in 0..<(limit + 5) {
+                let res = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, name: "冒名\(i % 3)",
+                                                                                       phone: "1390476\(String(format: "%04d", i))"))
+                #expect(res.status != .internalServerError)
+            }
+            let own = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code))
+            #expect(own.status == .created, "\(own.body.string)")
+            // The person's own reports still stop at the limit.
+            var last = own.status
+            for i in 0..<limit { last = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, phone: "1380476\(String(format: "%04d", i))")).status }
+            #expect(last == .tooManyRequests)
+        }
+    }
+
+    @Test func onlyLocalPathsAreRedirectTargets() {
+        for bad in ["/\t/evil.example", "/%09/evil.example".removingPercentEncoding!, "//evil.example", "/\\evil.example", "https://evil.example",
+                    "/\n/evil.example", "/\r\n//evil.example", "/ /evil.example", "/\u{3000}/evil", "/a\\b", nil, ""] {
+            #expect(LocalPath.safe(bad) == "/", "\(String(describing: bad))")
+        }
+        #expect(LocalPath.safe("/ledger/150422?quarter=2026Q3") == "/ledger/150422?quarter=2026Q3")
+        #expect(LocalPath.safe("/reconcile/150422", fallback: "/reconcile") == "/reconcile/150422")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func signInIsThrottledAndTellsNothing(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            // The next after a tab-bearing redirect target lands on this site.
+            var b = Browser(app)
+            try await b.get("/login")
+            let signed = try await b.post("/login", form: ["username": "county", "password": Fixture.password, "next": "/\t/evil.example"])
+            #expect(signed.headers.first(name: .location) == "/")
+            // A disabled account gets the wrong-password message.
+            let disabled = try #require(try await Account.query(on: app.db).filter(\.$username == "countyb").first())
+            disabled.disabledAt = Date()
+            try await disabled.update(on: app.db)
+            var c = Browser(app)
+            try await c.get("/login")
+            let d = try await c.post("/login", form: ["username": "countyb", "password": Fixture.password]).body.string
+            let w = try await c.post("/login", form: ["username": "committee", "password": "wrong-password"]).body.string
+            #expect(d.contains(AuthService.wrongPassword) && w.contains(AuthService.wrongPassword) && !d.contains("停用"))
+            // Per client: past the limit, 429 before any password is checked.
+            app.settings.signInsPerClientPerMinute = 6   // three attempts above already counted
+            let api: (String) async throws -> TestingHTTPResponse = { user in
+                try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json", "X-Forwarded-For": "10.9.9.9"],
+                                                    body: ByteBuffer(string: #"{"username":"\#(user)","password":"nope"}"#))
+            }
+            var statuses: [UInt] = []
+            for i in 0..<5 { statuses.append(try await api("nobody\(i)").status.code) }
+            #expect(statuses.contains(429) && statuses.first == 401, "\(statuses)")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func parallelWrongPasswordsAllCountTowardsTheLockout(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            let settings = app.settings
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<settings.lockoutAttempts {
+                    group.addTask {
+                        _ = try? await AuthService.signIn(username: "committee", password: "wrong-password", settings: settings, client: "t", on: app.db)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let account = try #require(try await Account.query(on: app.db).filter(\.$username == "committee").first())
+            #expect((account.lockedUntil ?? .distantPast) > Date())
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func signingOutRevokesTheTokenAndAPasswordChangeEndsOtherSessions(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            let api = try await APIClient.signIn(app, "county", Fixture.password)
+            #expect(try await api.get("/api/v1/members").status == .ok)
+            var h = HTTPHeaders()
+            h.bearerAuthorization = .init(token: api.token ?? "")
+            #expect(try await app.testing().sendRequest(.DELETE, "/api/v1/session", headers: h).status == .noContent)
+            #expect(try await api.get("/api/v1/members").status == .unauthorized)
+
+            var here = Browser(app), there = Browser(app)
+            try await here.signIn("county", Fixture.password)
+            try await there.signIn("county", Fixture.password)
+            #expect(try await there.get("/ledger/150422").status == .ok)
+            try await here.get("/password")
+            let changed = try await here.post("/password", form: ["current": Fixture.password, "password": "new-pass-2026!", "confirm": "new-pass-2026!"])
+            #expect(changed.status == .seeOther)
+            #expect(try await here.get("/ledger/150422").status == .ok)
+            let other = try await there.get("/ledger/150422")
+            #expect(other.status == .seeOther && other.headers.first(name: .location)?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func csrfRefusesBeforeReadingAnUploadBody(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            var h = HTTPHeaders()
+            h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=x")
+            let body = ByteBuffer(string: "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + String(repeating: "a", count: 2 << 20) + "\r\n--x--\r\n")
+            for path in ["/imports", "/imports-x", "/imports/anything"] {
+                let res = try await app.testing().sendRequest(.POST, path, headers: h, body: body)
+                #expect(res.status == .forbidden || res.status == .payloadTooLarge, "\(path): \(res.status)")
+            }
+            #expect(try await Self.healthy(app))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func csvExportsNeutraliseFormulasFromPublicReports(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            // An address typed into the public form, as a spreadsheet formula.
+            let json = SelfReportTests.outflowJSON(org: f.branchA.code).replacingOccurrences(of: "望京街道100号", with: "=HYPERLINK(\\\"http://evil\\\",\\\"点我\\\")")
+            #expect(try await SelfReportTests.post(app, json).status == .created)
+            let report = try #require(try await SelfReport.query(on: app.db).first())
+            try await ReviewService.confirm(report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            let csv = try await county.get("/ledger/1504220101/export?format=csv").body.string
+            #expect(csv.contains("'=HYPERLINK"), "\(csv.prefix(600))")
+            #expect(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"))
+        }
+    }
+}
