@@ -55,6 +55,12 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey)
         return Hex.encode(mac)
     }
+
+    /// Keyed hash of the last four characters of an ID number (or of a four-character tail typed in a search),
+    /// in its own domain so it never equals a hash of anything else. The only form of the tail stored.
+    public func tailHash(_ idOrTail: String) -> String {
+        hash("id-tail:" + idOrTail.suffix(4).uppercased())
+    }
 }
 
 extension Data {

@@ -1,9 +1,56 @@
 /// How sensitive numbers are shown on screen and in exports.
+///
+/// The rule (DESIGN §4, README “Security and privacy”): a masked ID number together with everything else the same
+/// view shows of that person must leave at least 1,000 possible numbers. The masked form keeps the division (6)
+/// and the check digit (1); beside it a view may show the birth year and month and the sex, never the full
+/// birth date: 28 days × 500 sequence numbers of that sex ÷ 11 check digits ≈ 1,270 numbers at the least.
 public enum Masking {
-    /// `150422********123X`: division code and the last four kept.
+    /// `150422***********X`: the division code and the check digit kept.
     public static func idNumber(_ s: String) -> String {
         guard s.count >= 10 else { return String(repeating: "*", count: s.count) }
-        return String(s.prefix(6)) + String(repeating: "*", count: s.count - 10) + String(s.suffix(4))
+        return String(s.prefix(6)) + String(repeating: "*", count: s.count - 7) + String(s.suffix(1))
+    }
+
+    /// What may sit in the database in clear beside the birth date: the division only (`150422************`).
+    public static func idStored(_ s: String) -> String {
+        String(s.prefix(6)) + String(repeating: "*", count: max(0, 18 - min(6, s.count)))
+    }
+
+    /// The birth date as a view beside a masked number may show it: year and month (`1985-03`).
+    public static func birthMonth(_ isoDate: String) -> String { String(isoDate.prefix(7)) }
+
+    /// How many valid ID numbers fit a masked number and what a view shows beside it (`birth`: `yyyy-mm-dd`,
+    /// `yyyy-mm`, `yyyy` or nil; `sex`: nil when not shown). Stops counting at `cap`. Used to test every view.
+    public static func candidates(masked: String, birth: String?, male: Bool?, cap: Int = 100_000) -> Int {
+        let chars = Array(masked.uppercased())
+        guard chars.count == 18 else { return 0 }
+        let known: (Int) -> Character? = { chars[$0] == "*" ? nil : chars[$0] }
+        // Birth days to try: those the masked digits and the shown birth text allow.
+        var days: [CalendarDate] = []
+        let text = birth.map { $0.replacingOccurrences(of: "-", with: "") } ?? ""
+        var day = CalendarDate(year: 1900, month: 1, day: 1)!
+        let end = CalendarDate(year: 2030, month: 12, day: 31)!
+        while day <= end {
+            let digits = Array(String(format: "%04d%02d%02d", day.year, day.month, day.day))
+            if text.isEmpty || digits.starts(with: Array(text)),
+               (0..<8).allSatisfy({ known(6 + $0) == nil || known(6 + $0) == digits[$0] }) { days.append(day) }
+            day = day.adding(days: 1)
+        }
+        var count = 0
+        for d in days {
+            let head = String(masked.prefix(6)) + String(format: "%04d%02d%02d", d.year, d.month, d.day)
+            for seq in 0..<1000 {
+                let s = String(format: "%03d", seq)
+                if let m = male, (seq % 2 == 1) != m { continue }
+                let body = head + s
+                let sevenTeen = Array(body)
+                guard (14..<17).allSatisfy({ known($0) == nil || known($0) == sevenTeen[$0] }) else { continue }
+                guard let check = IDNumber.checkCharacter(for: body), known(17) == nil || known(17) == check else { continue }
+                count += 1
+                if count >= cap { return count }
+            }
+        }
+        return count
     }
 
     /// `138****5678` for a mobile number; other numbers keep their first three and last four.

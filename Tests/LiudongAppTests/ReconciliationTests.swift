@@ -184,7 +184,7 @@ struct ReconciliationTests {
                                                               cipher: app.cipher, gate: app.writeGate, on: app.db)
             #expect(upload.new == 2 && upload.rejected.isEmpty)
 
-            let report = try await ReconcileService.run(quarter: .current(), scope: f.city, gate: app.writeGate, on: app.db)
+            let report = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let c = report.counts
             #expect(c["matched"] == 1)                 // 王海涛: no inflow organization, county B not in the national export
             #expect(c["fieldConflict"] == 1)           // 张建国: phone differs from the national export
@@ -207,7 +207,7 @@ struct ReconciliationTests {
             let first = (json?["items"] as? [[String: Any]])?.first
             #expect(Set(first?.keys.map { $0 } ?? []) == ["category", "idTail", "name", "ours", "inflow", "national"])
             // Running again changes nothing in the queue.
-            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, gate: app.writeGate, on: app.db)
+            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             struct N: Decodable { var n: Int }
             let sql = app.db as! SQLDatabase
             #expect(try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE status = 'open'").first(decoding: N.self)?.n == 7)

@@ -47,8 +47,24 @@ struct IDNumberTests {
 @Suite("Masking, phones, dates, quarters")
 struct FormatTests {
     @Test func masking() {
-        #expect(Masking.idNumber("15042219850314123X") == "150422********123X")
+        #expect(Masking.idNumber("15042219850314123X") == "150422***********X")
+        #expect(Masking.idStored("15042219850314123X") == "150422************")
+        #expect(Masking.birthMonth("1985-03-14") == "1985-03")
         #expect(Masking.phone("13812345678") == "138****5678")
+    }
+
+    /// The masking rule: what one view shows of a person must leave at least 1,000 ID numbers.
+    @Test func theMaskedFormAndWhatStandsBesideItLeaveAThousandCandidates() {
+        let id = IDNumber.make(division: "150422", birth: CalendarDate(year: 1985, month: 2, day: 14)!, sequence: 12, sex: .female)
+        // The old form beside the full birth date was the number itself.
+        let old = String(id.prefix(6)) + "********" + String(id.suffix(4))
+        #expect(Masking.candidates(masked: old, birth: "1985-02-14", male: nil) == 1)
+        // The new form beside the full birth date would still be too few: views show year and month only.
+        #expect(Masking.candidates(masked: Masking.idNumber(id), birth: "1985-02-14", male: false) < 1000)
+        // February (the shortest month), with the sex shown: still over a thousand.
+        #expect(Masking.candidates(masked: Masking.idNumber(id), birth: "1985-02", male: false) >= 1000)
+        // What stays in clear in the database (division + birth date) leaves the sequence and check digit: 1,000 numbers.
+        #expect(Masking.candidates(masked: Masking.idStored(id), birth: "1985-02-14", male: nil) == 1000)
     }
 
     @Test(arguments: ["13812345678", "+86 138 1234 5678", "0476-8222001", "１３８１２３４５６７８"])

@@ -78,6 +78,7 @@ enum Migrations {
         app.migrations.add(CreateReconciliation())
         app.migrations.add(AddPasswordChangedAt())
         app.migrations.add(AddReportRosterFlag())
+        app.migrations.add(ProtectIDTails(cipher: app.cipher))
     }
 }
 

@@ -69,7 +69,8 @@ enum DemoLoader {
             }
             let columns = ["id", "name", "sex", "ethnicity", "birth_date", "id_number_enc", "id_number_hash", "id_tail", "id_prefix",
                            "phone_enc", "phone_hash", "phone_tail", "phone_prefix", "education", "category", "joined_on", "full_on",
-                           "organization_id", "household", "residence", "employer", "is_migrant_worker", "flow_status", "created_at", "updated_at"]
+                           "organization_id", "household", "residence", "employer", "is_migrant_worker", "flow_status", "created_at", "updated_at",
+                           "id_tail_hash"]
             var seen = Set<String>()
             var written = 0
             var memberIDs: [Int: UUID] = [:]
@@ -84,10 +85,10 @@ enum DemoLoader {
                     memberIDs[index] = id
                     let values: [any Encodable & Sendable] = [
                         id, m.name, m.sex.rawValue, m.ethnicity, m.birthDate.description, try cipher.seal(m.idNumber), hash,
-                        String(m.idNumber.suffix(4)), String(m.idNumber.prefix(6)), try cipher.seal(m.phone), cipher.hash(m.phone),
+                        "", String(m.idNumber.prefix(6)), try cipher.seal(m.phone), cipher.hash(m.phone),
                         String(m.phone.suffix(4)), String(m.phone.prefix(3)), m.education.rawValue, m.category.rawValue,
                         m.joinedOn.description, m.fullOn?.description, idsByCode[m.branchCode]!, m.household, m.residence,
-                        m.employer, m.isMigrantWorker, flowStatus[index], now, now,
+                        m.employer, m.isMigrantWorker, flowStatus[index], now, now, cipher.tailHash(m.idNumber),
                     ]
                     insert = insert.values(values)
                     events = events.values([id, now, "created", "登记入花名册（演示数据）", "demo"] as [any Encodable & Sendable])
@@ -173,7 +174,7 @@ extension DemoLoader {
                 let orgID = idsByCode[m.branchCode]!, path = pathByCode[m.branchCode]!
                 let values: [any Encodable & Sendable] = [
                     UUID(random: &rng), r.receipt, ReportKind.outflow.rawValue, m.branchCode, orgID, path, orgID, memberID, m.name,
-                    try cipher.seal(m.idNumber), cipher.hash(m.idNumber), Masking.idNumber(m.idNumber), try cipher.seal(m.phone),
+                    try cipher.seal(m.idNumber), cipher.hash(m.idNumber), Masking.idStored(m.idNumber), try cipher.seal(m.phone),
                     Masking.phone(m.phone), r.destinationCode, r.address, r.employer, r.reason.rawValue, r.leftOn.description,
                     "pending", "demo-" + r.receipt, "demo", now,
                 ]

@@ -36,7 +36,7 @@ struct ExportCommand: AsyncCommand {
             console.error("组织代码“\(code)”不存在"); throw CommandFailed()
         }
         let started = Date()
-        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, unmaskWith: signature.unmasked ? app.cipher : nil,
+        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, cipher: app.cipher, unmasked: signature.unmasked,
                                                   to: output, on: app.db)
         try await Audit.record(.export, "ledger", ref: org.code,
                                summary: "命令行导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(signature.unmasked ? "含完整身份证号" : "脱敏")）→ \(output)",

@@ -22,7 +22,7 @@ struct LedgerController: RouteCollection {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         return try await req.page("ledgers/inflow", title: "流入党员", InflowView(code: org.code, name: org.shortName,
-                                                                               lines: try await InflowLedger.lines(under: org, on: req.db)))
+                                                                               lines: try await InflowLedger.lines(under: org, cipher: req.cipher, on: req.db)))
     }
 
     /// The quarter asked for (default: the current one), where its lines come from, and the closed quarters.
@@ -75,7 +75,7 @@ struct LedgerController: RouteCollection {
         let offset = ((f.page ?? 1) - 1) * size
         var groups: [Group] = []
         for (i, l) in lines.enumerated() {
-            let row = LedgerService.row(l)
+            let row = LedgerService.row(l, cipher: req.cipher)
             var tr = "<tr><td class=\"num\">\(offset + i + 1)</td>"
             for column in LedgerColumn.allCases.dropFirst() {
                 tr += column == .idNumber || column == .phone ? "<td class=\"mono\">" : "<td>"
@@ -150,7 +150,7 @@ struct LedgerController: RouteCollection {
         let (quarter, source, _) = try await self.quarter(req)
         return try await PrivateFiles.with(req.application, "exports", name: "ledger-\(UUID().uuidString).\(format.rawValue)") { path in
             let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source,
-                                                      unmaskWith: unmasked ? req.cipher : nil, to: path, on: req.db)
+                                                      cipher: req.cipher, unmasked: unmasked, to: path, on: req.db)
             try await req.audit(.export, "ledger", ref: org.code,
                                 summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
             let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)

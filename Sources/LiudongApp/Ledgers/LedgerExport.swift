@@ -12,7 +12,7 @@ enum LedgerExport {
     /// A branch gets one sheet; a committee (or general branch) one sheet per branch plus a summary sheet;
     /// a county or the city one sheet with every line.
     static func write(org: Organization, format: Format, quarter: Quarter, source: LedgerService.Source = .live,
-                      unmaskWith cipher: FieldCipher?, to path: String, on db: Database) async throws -> Result {
+                      cipher: FieldCipher, unmasked: Bool, to path: String, on db: Database) async throws -> Result {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
@@ -24,7 +24,7 @@ enum LedgerExport {
             csv.header()
             try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
                 total += 1
-                csv.write(LedgerService.row(l, unmaskWith: cipher), serial: total)
+                csv.write(LedgerService.row(l, cipher: cipher, unmasked: unmasked), serial: total)
             }
             csv.close()
         case .xlsx:
@@ -39,7 +39,7 @@ enum LedgerExport {
                     var n = 0
                     try await LedgerService.stream(sql, path: b.path, filter: filter, source: source) { l in
                         n += 1
-                        try book.write(LedgerService.row(l, unmaskWith: cipher), serial: n)
+                        try book.write(LedgerService.row(l, cipher: cipher, unmasked: unmasked), serial: n)
                     }
                     book.writeSubtotal(label: "小计（人）", count: n)
                     summary.append(["\(i + 1)", b.shortName, "\(n)"])
@@ -51,7 +51,7 @@ enum LedgerExport {
                 try book.beginSheet(name: org.shortName, title: title)
                 try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in
                     total += 1
-                    try book.write(LedgerService.row(l, unmaskWith: cipher), serial: total)
+                    try book.write(LedgerService.row(l, cipher: cipher, unmasked: unmasked), serial: total)
                 }
             }
             try book.close()

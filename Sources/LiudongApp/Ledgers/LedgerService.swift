@@ -195,10 +195,12 @@ enum LedgerService {
         }
     }
 
-    /// A display row; full numbers only when `cipher` is given (an audited, unmasked export).
-    static func row(_ l: Line, unmaskWith cipher: FieldCipher? = nil) -> LedgerRow {
-        let id = cipher.flatMap { try? $0.open(l.id_number_enc) } ?? (l.id_prefix + "********" + l.id_tail)
-        let phone = cipher.flatMap { c in l.phone_enc.flatMap { try? c.open($0) } }
+    /// A display row: masked numbers (the ID's check digit comes from decrypting it), full numbers only when
+    /// `unmasked` (an audited export). Without a cipher (comparisons between quarters) the division alone.
+    static func row(_ l: Line, cipher: FieldCipher? = nil, unmasked: Bool = false) -> LedgerRow {
+        let full = cipher.flatMap { try? $0.open(l.id_number_enc) }
+        let id = unmasked ? (full ?? Masking.idStored(l.id_prefix)) : full.map(Masking.idNumber) ?? Masking.idStored(l.id_prefix)
+        let phone = (unmasked ? cipher.flatMap { c in l.phone_enc.flatMap { try? c.open($0) } } : nil)
             ?? (l.phone_prefix.flatMap { p in l.phone_tail.map { p + "****" + $0 } } ?? "")
         let state = FlowState(rawValue: l.status)
         var note: [String] = []

@@ -70,8 +70,8 @@ struct ArchiveController: RouteCollection {
             }
         }
         entries.sort { $0.sort > $1.sort }
-        let view = View(memberID: id.uuidString, name: m.name, sex: m.sex.label, idMasked: m.idPrefix + "********" + m.idTail,
-                        birth: m.birthDate, ethnicity: m.ethnicity, education: m.education.label,
+        let view = View(memberID: id.uuidString, name: m.name, sex: m.sex.label, idMasked: m.idMasked(req.cipher),
+                        birth: Masking.birthMonth(m.birthDate), ethnicity: m.ethnicity, education: m.education.label,
                         category: m.category.label, joined: m.joinedOn, branch: branch?.name ?? "",
                         phoneMasked: (m.phonePrefix ?? "") + (m.phoneTail.map { "****" + $0 } ?? ""), entries: entries,
                         printedAt: ArchiveController.time(Date()))

@@ -15,8 +15,11 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "id_number_enc") var idNumberEnc: String
     /// Keyed hash of the normalized ID number: one member per ID number.
     @Field(key: "id_number_hash") var idNumberHash: String
-    /// The last four characters, as shown in the masked form; used to search.
+    /// Emptied by `ProtectIDTails`: the tail beside the prefix and birth date rebuilt the number. Kept as a column
+    /// because landed migrations are never edited; written as "".
     @Field(key: "id_tail") var idTail: String
+    /// Keyed hash of the last four characters (`FieldCipher.tailHash`), for search by them.
+    @OptionalField(key: "id_tail_hash") var idTailHash: String?
     @Field(key: "id_prefix") var idPrefix: String
     @OptionalField(key: "phone_enc") var phoneEnc: String?
     @OptionalField(key: "phone_hash") var phoneHash: String?
@@ -38,7 +41,10 @@ final class Member: Model, @unchecked Sendable {
 
     init() {}
 
-    var idMasked: String { idPrefix + "********" + idTail }
+    /// `150422***********X` (decrypted for the check digit; the division alone if the key cannot open it).
+    func idMasked(_ cipher: FieldCipher) -> String {
+        (try? cipher.open(idNumberEnc)).map(Masking.idNumber) ?? Masking.idStored(idPrefix)
+    }
     var phoneMasked: String? { phonePrefix.flatMap { p in phoneTail.map { p + "****" + $0 } } }
 }
 

@@ -51,22 +51,22 @@ struct APIController: RouteCollection {
                                                     q: try? req.query.get(String.self, at: "q"), page: req.pageNumber(),
                                                     for: user, cipher: req.cipher, on: req.db)
         let orgs = try await MemberController.organizations(of: result.members, on: req.db)
-        return MemberList(items: result.members.map { MemberRow($0, org: orgs[$0.organizationID]) }, total: result.total,
+        return MemberList(items: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) }, total: result.total,
                           page: result.page, pageSize: MemberService.pageSize)
     }
 
     func member(req: Request) async throws -> MemberDetail {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound }
         let m = try await MemberService.find(id, for: try req.user, on: req.db)
-        return MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db))
+        return MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher)
     }
 
     func createMember(req: Request) async throws -> Response {
         let user = try req.user
         let m = try await MemberService.create(try req.content.decode(MemberForm.self), by: user, cipher: req.cipher, on: req.db)
-        try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(m.idMasked)，API）")
+        try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))，API）")
         let res = Response(status: .created)
-        try res.content.encode(MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db)), as: .json)
+        try res.content.encode(MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher), as: .json)
         return res
     }
 

@@ -33,7 +33,7 @@ struct MemberController: RouteCollection {
             comps.queryItems = [URLQueryItem(name: "q", value: q), URLQueryItem(name: "org", value: orgCode), URLQueryItem(name: "page", value: "\(p)")]
             return "/members?" + (comps.percentEncodedQuery ?? "")
         }
-        let view = IndexView(rows: result.members.map { MemberRow($0, org: orgs[$0.organizationID]) }, total: result.total,
+        let view = IndexView(rows: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) }, total: result.total,
                              page: result.page, pages: result.pages, q: q, org: orgCode, orgName: orgName,
                              prev: result.page > 1 ? link(result.page - 1) : nil,
                              next: result.page < result.pages ? link(result.page + 1) : nil, canCreate: user.role.canEditMembers)
@@ -85,7 +85,7 @@ struct MemberController: RouteCollection {
         let form = try req.content.decode(MemberForm.self)
         do {
             let m = try await MemberService.create(form, by: user, cipher: req.cipher, on: req.db)
-            try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(m.idMasked)）")
+            try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))）")
             return req.redirect(to: "/members/\(m.id!.uuidString)", flash: "已登记\(m.name)")
         } catch AppError.invalid(let errors) {
             return try await req.page("members/form", title: "登记党员",
@@ -102,7 +102,6 @@ struct MemberController: RouteCollection {
     struct ShowView: Encodable {
         var member: MemberDetail
         var division: String
-        var age: Int
         var timeline: [OrganizationController.EventRow]
         var canEdit: Bool
         var canReveal: Bool
@@ -126,8 +125,7 @@ struct MemberController: RouteCollection {
         let events = try await MemberService.timeline(m, on: req.db)
         let flow = try await Flow.query(on: req.db).filter(\.$memberID == m.id!).sort(\.$createdAt, .descending).first()
         let inflow = try await flow?.inflowOrgID.asyncMap { try await Organization.find($0, on: req.db)?.shortName } ?? nil
-        let view = ShowView(member: MemberDetail(m, org: org), division: Divisions.shared.fullName(m.idPrefix),
-                            age: CalendarDate(m.birthDate)?.years(until: .today()) ?? 0,
+        let view = ShowView(member: MemberDetail(m, org: org, cipher: req.cipher), division: Divisions.shared.fullName(m.idPrefix),
                             timeline: events.map { .init(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-") },
                             canEdit: user.role.canEditMembers, canReveal: user.role.canReveal, revealed: revealed,
                             flow: flow.map { f in

@@ -71,7 +71,8 @@ enum MemberService {
             m.idNumberHash = cipher.hash(id)
         }
         m.idPrefix = String(id.prefix(6))
-        m.idTail = String(id.suffix(4))
+        m.idTail = ""
+        m.idTailHash = cipher.tailHash(id)
         if let p = v.phone {
             if m.phoneHash != cipher.hash(p) {
                 m.phoneEnc = try cipher.seal(p)
@@ -138,9 +139,10 @@ enum MemberService {
             } else if digits, text.count == 11, !text.contains("X") {
                 query = query.filter(\.$phoneHash == cipher.hash(text))
             } else if digits, text.count == 4 {
-                query = query.group(.or) { $0.filter(\.$idTail == text).filter(\.$phoneTail == text) }
+                query = query.group(.or) { $0.filter(\.$idTailHash == cipher.tailHash(text)).filter(\.$phoneTail == text) }
             } else if digits, text.count < 4 {
-                query = query.group(.or) { $0.filter(\.$idTail, .contains(inverse: false, .suffix), text).filter(\.$phoneTail, .contains(inverse: false, .suffix), text) }
+                // ID tails are stored only as a keyed hash of all four; shorter tails search phones.
+                query = query.filter(\.$phoneTail, .contains(inverse: false, .suffix), text)
             } else {
                 query = query.filter(\.$name, .contains(inverse: false, .anywhere), Normalize.key(raw))
             }

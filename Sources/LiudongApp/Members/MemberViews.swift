@@ -7,7 +7,8 @@ struct MemberRow: Content {
     var name: String
     var sex: String
     var ethnicity: String
-    var birthDate: String
+    /// Year and month only: beside the masked number a full birth date would complete it (README, the masking rule).
+    var birthMonth: String
     var idMasked: String
     var phoneMasked: String?
     var category: String
@@ -16,13 +17,13 @@ struct MemberRow: Content {
     var orgName: String
     var flowStatus: String?
 
-    init(_ m: Member, org: Organization?) {
+    init(_ m: Member, org: Organization?, cipher: FieldCipher) {
         id = m.id!.uuidString
         name = m.name
         sex = m.sex.label
         ethnicity = m.ethnicity
-        birthDate = m.birthDate
-        idMasked = m.idMasked
+        birthMonth = Masking.birthMonth(m.birthDate)
+        idMasked = m.idMasked(cipher)
         phoneMasked = m.phoneMasked
         category = m.category.label
         education = m.education.label
@@ -38,7 +39,8 @@ struct MemberDetail: Content {
     var name: String
     var sex: String
     var ethnicity: String
-    var birthDate: String
+    /// Year and month only: beside the masked number a full birth date would complete it (README, the masking rule).
+    var birthMonth: String
     var idMasked: String
     var phoneMasked: String?
     var education: String
@@ -55,13 +57,13 @@ struct MemberDetail: Content {
     var createdAt: Date?
     var updatedAt: Date?
 
-    init(_ m: Member, org: Organization?) {
+    init(_ m: Member, org: Organization?, cipher: FieldCipher) {
         id = m.id!.uuidString
         name = m.name
         sex = m.sex.label
         ethnicity = m.ethnicity
-        birthDate = m.birthDate
-        idMasked = m.idMasked
+        birthMonth = Masking.birthMonth(m.birthDate)
+        idMasked = m.idMasked(cipher)
         phoneMasked = m.phoneMasked
         education = m.education.label
         category = m.category.label

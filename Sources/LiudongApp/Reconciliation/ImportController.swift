@@ -43,12 +43,14 @@ struct ImportController: RouteCollection {
         var submitted: String?
         let inflow = user.role == .inflow || user.scopeKind != .regular
         if inflow {
-            struct Row: Decodable { var name: String; var id_tail: String; var home: String }
+            struct Row: Decodable { var name: String; var id_number_enc: String; var home: String }
             let open = SQLBind.group(LedgerService.openStates)
             list = try await sql.raw("""
-                SELECT m.name, m.id_tail, b.short_name AS home FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
+                SELECT m.name, m.id_number_enc, b.short_name AS home FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
                 WHERE f.inflow_org_id = \(bind: user.scopeID) AND f.status IN \(open) ORDER BY m.name
-                """).all(decoding: Row.self).map { InflowRow(name: $0.name, idTail: $0.id_tail, home: $0.home) }
+                """).all(decoding: Row.self).map {
+                InflowRow(name: $0.name, idTail: String(((try? req.cipher.open($0.id_number_enc)) ?? "").suffix(4)), home: $0.home)
+            }
             struct S: Decodable { var method: String; var rows: Int; var by_username: String }
             if let s = try await sql.raw("SELECT method, rows, by_username FROM inflow_ledger_submissions WHERE quarter = \(bind: quarter.description) AND org_id = \(bind: user.scopeID)")
                 .first(decoding: S.self) {
@@ -73,7 +75,7 @@ struct ImportController: RouteCollection {
         // An inflow organization confirms the list the system holds, without a file.
         if kind == "inflow", form.confirm == "1" {
             guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
-            let n = try await InflowLedgerService.confirm(org: org, quarter: quarter, username: user.username, gate: req.application.writeGate, on: req.db)
+            let n = try await InflowLedgerService.confirm(org: org, quarter: quarter, username: user.username, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
             try await req.audit(.import, "inflow-ledger", ref: quarter.description, summary: "\(org.shortName)确认\(quarter.chinese)流入党员名单（\(n)人）")
             return req.redirect(to: "/imports?quarter=\(quarter)", flash: "已确认\(quarter.chinese)名单，共 \(n) 人")
         }

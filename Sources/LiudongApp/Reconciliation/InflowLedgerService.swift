@@ -15,7 +15,7 @@ enum InflowLedgerService {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
         var summary = NationalImportService.Summary(keepRejected: keepRejected)
-        var rows: [(String, String, String, String?, String)] = []   // hash, tail, name, phone hash, home org
+        var rows: [(String, String, String, String?, String)] = []   // hash, sealed tail, name, phone hash, home org
         do {
             while let batch = try await channel.next() {
                 for outcome in batch {
@@ -23,7 +23,7 @@ enum InflowLedgerService {
                     switch outcome {
                     case .rejected(let r): summary.reject(r)
                     case .record(let r):
-                        rows.append((cipher.hash(r.idNumber), String(r.idNumber.suffix(4)), r.name, r.phone.map(cipher.hash), r.branchName))
+                        rows.append((cipher.hash(r.idNumber), try cipher.seal(String(r.idNumber.suffix(4))), r.name, r.phone.map(cipher.hash), r.branchName))
                     }
                 }
             }
@@ -45,16 +45,20 @@ enum InflowLedgerService {
     }
 
     /// The inflow organization confirms the list the system holds: every open flow reporting to it.
-    static func confirm(org: Organization, quarter: Quarter, username: String, gate: WriteGate, on db: Database) async throws -> Int {
+    static func confirm(org: Organization, quarter: Quarter, username: String, cipher: FieldCipher, gate: WriteGate,
+                        on db: Database) async throws -> Int {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
-        struct Row: Decodable { var id_number_hash: String; var id_tail: String; var name: String; var phone_hash: String?; var home: String }
+        struct Row: Decodable { var id_number_hash: String; var id_number_enc: String; var name: String; var phone_hash: String?; var home: String }
         let open = SQLBind.group(LedgerService.openStates)
         let list = try await sql.raw("""
-            SELECT m.id_number_hash, m.id_tail, m.name, m.phone_hash, b.short_name AS home FROM flows f
+            SELECT m.id_number_hash, m.id_number_enc, m.name, m.phone_hash, b.short_name AS home FROM flows f
             JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
             WHERE f.inflow_org_id = \(bind: org.id!) AND f.status IN \(open)
             """).all(decoding: Row.self)
-        try await replace(org: org, quarter: quarter, rows: list.map { ($0.id_number_hash, $0.id_tail, $0.name, $0.phone_hash, $0.home) },
+        let rows = try list.map { r in
+            (r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))), r.name, r.phone_hash, r.home)
+        }
+        try await replace(org: org, quarter: quarter, rows: rows,
                           method: "confirmed", username: username, gate: gate, on: db)
         return list.count
     }
@@ -72,9 +76,9 @@ enum InflowLedgerService {
             try await sql.delete(from: "inflow_ledger_entries").where("quarter", .equal, quarter.description).where("org_id", .equal, orgID).run()
             let now = Date()
             for chunk in rows.chunked(500) {
-                var insert = sql.insert(into: "inflow_ledger_entries").columns("quarter", "org_id", "id_hash", "id_tail", "name", "phone_hash", "home_org", "source", "created_at")
-                for r in chunk { insert = insert.values([quarter.description, orgID, r.0, r.1, r.2, r.3, r.4, method, now] as [any Encodable & Sendable]) }
-                try await insert.onConflict(with: ["quarter", "org_id", "id_hash"]) { $0.set(excludedValueOf: "name") }.run()
+                var insert = sql.insert(into: "inflow_ledger_entries").columns("quarter", "org_id", "id_hash", "id_tail", "id_tail_enc", "name", "phone_hash", "home_org", "source", "created_at")
+                for r in chunk { insert = insert.values([quarter.description, orgID, r.0, "", r.1, r.2, r.3, r.4, method, now] as [any Encodable & Sendable]) }
+                try await insert.onConflict(with: ["quarter", "org_id", "id_hash"]) { $0.set(excludedValueOf: "name").set(excludedValueOf: "id_tail_enc") }.run()
             }
             try await sql.delete(from: "inflow_ledger_submissions").where("quarter", .equal, quarter.description).where("org_id", .equal, orgID).run()
             try await sql.insert(into: "inflow_ledger_submissions").columns("quarter", "org_id", "method", "rows", "by_username", "at")

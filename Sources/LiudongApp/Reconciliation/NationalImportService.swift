@@ -222,7 +222,7 @@ enum NationalImportService {
                         rows.reserveCapacity(changed.count)
                         for (r, org, hash, print) in changed {
                             rows.append([.text(quarter.description), .text(hash), .text(try cipher.seal(r.idNumber)), .text(String(r.idNumber.prefix(6))),
-                                         .text(String(r.idNumber.suffix(4))), .text(r.name), .text(r.sex.rawValue), .text(r.ethnicity),
+                                         .text(""), .text(r.name), .text(r.sex.rawValue), .text(r.ethnicity),
                                          .text(r.birthDate.description), .text(r.education), .text(r.category), .text(r.branchName), .int(org),
                                          .optional(r.phone.map(cipher.hash)), .optional(try r.phone.map(cipher.seal)), .optional(r.phone.map { String($0.suffix(4)) }),
                                          .optional(r.joinedOn?.description), .optional(r.fullOn?.description), .text(r.residence), .text(r.household),

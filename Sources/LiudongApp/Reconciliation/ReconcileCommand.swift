@@ -34,7 +34,7 @@ struct ReconcileCommand: AsyncCommand {
             }
             scope = root
         }
-        let report = try await ReconcileService.run(quarter: quarter, scope: scope, gate: app.writeGate, on: app.db)
+        let report = try await ReconcileService.run(quarter: quarter, scope: scope, cipher: app.cipher, gate: app.writeGate, on: app.db)
         try await Audit.record(.create, "reconciliation", ref: "\(quarter) \(scope.code)",
                                summary: "命令行对账（\(quarter.chinese)，\(scope.shortName)）：差异 \(report.items.count) 条",
                                user: nil, username: "cli", client: "command-line", on: app.db)

@@ -67,16 +67,16 @@ enum ReconcileService {
     }
 
     private struct Ours: Decodable {
-        var member_id: UUID; var h: String; var id_tail: String; var name: String; var phone_hash: String?; var phone_tail: String?
+        var member_id: UUID; var h: String; var id_enc: String; var name: String; var phone_hash: String?; var phone_tail: String?
         var branch_id: Int; var branch_name: String; var branch_path: String
         var status: String; var destination_code: String?; var inflow_org_id: Int?; var inflow_name: String?; var lost_candidate_since: String?
         var n_mobile: Bool?; var n_lost: Bool?; var n_org: Int?; var n_branch: String?; var n_phone: String?; var n_phone_tail: String?
     }
 
-    private struct InflowEntry: Decodable { var id_hash: String; var id_tail: String; var name: String; var org_id: Int; var org_name: String; var org_path: String; var phone_hash: String? }
+    private struct InflowEntry: Decodable { var id_hash: String; var id_tail_enc: String?; var name: String; var org_id: Int; var org_name: String; var org_path: String; var phone_hash: String? }
 
     /// Runs the reconciliation for `scope` (an organization of our tree) and stores its items.
-    static func run(quarter: Quarter, scope: Organization, gate: WriteGate, on db: Database) async throws -> Report {
+    static func run(quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database) async throws -> Report {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let started = Date()
         let q = quarter.description
@@ -95,7 +95,7 @@ enum ReconcileService {
         }
 
         let ours = try await sql.raw("""
-            SELECT m.id AS member_id, m.id_number_hash AS h, m.id_tail, m.name, m.phone_hash, m.phone_tail, m.organization_id AS branch_id,
+            SELECT m.id AS member_id, m.id_number_hash AS h, m.id_number_enc AS id_enc, m.name, m.phone_hash, m.phone_tail, m.organization_id AS branch_id,
                    b.short_name AS branch_name, b.path AS branch_path, f.status, f.destination_code, f.inflow_org_id, i.short_name AS inflow_name,
                    f.lost_candidate_since, n.is_mobile AS n_mobile, n.is_lost AS n_lost, n.organization_id AS n_org, nb.short_name AS n_branch,
                    n.phone_hash AS n_phone, n.phone_tail AS n_phone_tail
@@ -107,7 +107,7 @@ enum ReconcileService {
             """).all(decoding: Ours.self)
 
         let entries = try await sql.raw("""
-            SELECT e.id_hash, e.id_tail, e.name, e.org_id, o.short_name AS org_name, o.path AS org_path, e.phone_hash
+            SELECT e.id_hash, e.id_tail_enc, e.name, e.org_id, o.short_name AS org_name, o.path AS org_path, e.phone_hash
             FROM inflow_ledger_entries e JOIN organizations o ON o.id = e.org_id WHERE e.quarter = \(bind: q)
             """).all(decoding: InflowEntry.self)
         struct OrgID: Decodable { var org_id: Int }
@@ -132,11 +132,15 @@ enum ReconcileService {
         var items: [Item] = []
         var seenHashes = Set<String>()
         var keys = Set<String>()
-        func add(_ c: Category, hash: String, tail: String, name: String, ours o: [String: String] = [:], inflow i: [String: String] = [:],
+        // The last four characters shown with an item come from the encrypted number (or sealed tail), opened
+        // only for the items found; nothing in clear holds them.
+        func tail(id enc: String) -> String { (try? cipher.open(enc)).map { String($0.suffix(4)) } ?? "" }
+        func tail(sealed enc: String?) -> String { enc.flatMap { try? cipher.open($0) } ?? "" }
+        func add(_ c: Category, hash: String, tail: @autoclosure () -> String, name: String, ours o: [String: String] = [:], inflow i: [String: String] = [:],
                  national n: [String: String] = [:], member: UUID? = nil, county: Int?, inflowOrg: Int?, assignee: Int, path: String) {
             guard keys.insert(c.rawValue + hash).inserted else { return }   // one item per person and category
             counts[c.rawValue, default: 0] += 1
-            items.append(Item(category: c.rawValue, idTail: tail, name: name, ours: o, inflow: i, national: n, idHash: hash, memberID: member,
+            items.append(Item(category: c.rawValue, idTail: tail(), name: name, ours: o, inflow: i, national: n, idHash: hash, memberID: member,
                               countyID: county, inflowOrgID: inflowOrg, assigneeID: assignee, assigneePath: path))
         }
         func stateLabel(_ s: String) -> String { FlowState(rawValue: s)?.label ?? s }
@@ -165,7 +169,7 @@ enum ReconcileService {
                     inflowFields["org"] = other.org_name
                     conflicts.append("inflowOrg")
                 } else if submitted.contains(inflowOrg) {
-                    add(.oursNotInflow, hash: o.h, tail: o.id_tail, name: o.name, ours: oursFields, member: o.member_id, county: c, inflowOrg: inflowOrg,
+                    add(.oursNotInflow, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: oursFields, member: o.member_id, county: c, inflowOrg: inflowOrg,
                         assignee: inflowOrg, path: try await orgPath(inflowOrg, on: sql))
                     problem = true
                 }
@@ -178,19 +182,19 @@ enum ReconcileService {
                 if let mobile = o.n_mobile {
                     nationalFields = ["mobile": yes(mobile), "lost": yes(o.n_lost), "branch": o.n_branch ?? "", "phoneTail": o.n_phone_tail ?? ""]
                     if !mobile {
-                        add(.oursNotNationalFlag, hash: o.h, tail: o.id_tail, name: o.name, ours: oursFields, national: nationalFields, member: o.member_id,
+                        add(.oursNotNationalFlag, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: oursFields, national: nationalFields, member: o.member_id,
                             county: c, inflowOrg: o.inflow_org_id, assignee: o.branch_id, path: o.branch_path)
                         problem = true
                     }
                     if (o.n_lost ?? false) != lost {
-                        add(.lostDisagreement, hash: o.h, tail: o.id_tail, name: o.name, ours: oursFields, national: nationalFields, member: o.member_id,
+                        add(.lostDisagreement, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: oursFields, national: nationalFields, member: o.member_id,
                             county: c, inflowOrg: o.inflow_org_id, assignee: o.branch_id, path: o.branch_path)
                         problem = true
                     }
                     if let n = o.n_org, n != o.branch_id { conflicts.append("branch") }
                     if let a = o.phone_hash, let b = o.n_phone, a != b, !conflicts.contains("phone") { conflicts.append("phone") }
                 } else {
-                    add(.oursNotNational, hash: o.h, tail: o.id_tail, name: o.name, ours: oursFields, member: o.member_id, county: c,
+                    add(.oursNotNational, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: oursFields, member: o.member_id, county: c,
                         inflowOrg: o.inflow_org_id, assignee: o.branch_id, path: o.branch_path)
                     problem = true
                 }
@@ -198,7 +202,7 @@ enum ReconcileService {
             if !conflicts.isEmpty {
                 var fields = oursFields
                 fields["conflicts"] = conflicts.joined(separator: ",")
-                add(.fieldConflict, hash: o.h, tail: o.id_tail, name: o.name, ours: fields, inflow: inflowFields, national: nationalFields,
+                add(.fieldConflict, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: fields, inflow: inflowFields, national: nationalFields,
                     member: o.member_id, county: c, inflowOrg: o.inflow_org_id, assignee: o.branch_id, path: o.branch_path)
                 problem = true
             }
@@ -217,19 +221,19 @@ enum ReconcileService {
         }
         for e in unmatched {
             if let r = roster[e.id_hash] {
-                add(.inflowNotOurs, hash: e.id_hash, tail: e.id_tail, name: e.name, ours: ["status": r.flow_status.map(stateLabel) ?? "未流出"],
+                add(.inflowNotOurs, hash: e.id_hash, tail: tail(sealed: e.id_tail_enc), name: e.name, ours: ["status": r.flow_status.map(stateLabel) ?? "未流出"],
                     inflow: ["org": e.org_name, "name": e.name], member: r.id, county: county(of: r.path), inflowOrg: e.org_id,
                     assignee: r.organization_id, path: r.path)
             } else if e.org_path.hasPrefix(scope.path) {
-                add(.inflowNotOurs, hash: e.id_hash, tail: e.id_tail, name: e.name, ours: ["status": "不在花名册"], inflow: ["org": e.org_name, "name": e.name],
+                add(.inflowNotOurs, hash: e.id_hash, tail: tail(sealed: e.id_tail_enc), name: e.name, ours: ["status": "不在花名册"], inflow: ["org": e.org_name, "name": e.name],
                     county: county(of: e.org_path), inflowOrg: e.org_id, assignee: e.org_id, path: e.org_path)
             }
         }
 
         // The national side: flagged mobile without an open flow here; present there but not on our roster.
-        struct NRow: Decodable { var id_hash: String; var id_tail: String; var name: String; var organization_id: Int; var path: String; var is_mobile: Bool; var is_lost: Bool; var member_id: UUID?; var flow_status: String? }
+        struct NRow: Decodable { var id_hash: String; var id_enc: String; var name: String; var organization_id: Int; var path: String; var is_mobile: Bool; var is_lost: Bool; var member_id: UUID?; var flow_status: String? }
         let nationalSide = try await sql.raw("""
-            SELECT n.id_hash, n.id_tail, n.name, n.organization_id, b.path, n.is_mobile, n.is_lost, m.id AS member_id, m.flow_status
+            SELECT n.id_hash, n.id_enc, n.name, n.organization_id, b.path, n.is_mobile, n.is_lost, m.id AS member_id, m.flow_status
             FROM national_records n JOIN organizations b ON b.id = n.organization_id
             LEFT JOIN members m ON m.id_number_hash = n.id_hash
             WHERE n.quarter = \(bind: q) AND \(PathPrefix("b.path", scope.path))
@@ -238,29 +242,29 @@ enum ReconcileService {
         for n in nationalSide {
             let fields = ["mobile": yes(n.is_mobile), "lost": yes(n.is_lost)]
             if n.member_id == nil {
-                add(.nationalNotOurs, hash: n.id_hash, tail: n.id_tail, name: n.name, national: fields, county: county(of: n.path), inflowOrg: nil,
+                add(.nationalNotOurs, hash: n.id_hash, tail: tail(id: n.id_enc), name: n.name, national: fields, county: county(of: n.path), inflowOrg: nil,
                     assignee: n.organization_id, path: n.path)
             } else {
-                add(.nationalFlagNotOurs, hash: n.id_hash, tail: n.id_tail, name: n.name, ours: ["status": n.flow_status.map(stateLabel) ?? "未流出"],
+                add(.nationalFlagNotOurs, hash: n.id_hash, tail: tail(id: n.id_enc), name: n.name, ours: ["status": n.flow_status.map(stateLabel) ?? "未流出"],
                     national: fields, member: n.member_id, county: county(of: n.path), inflowOrg: nil, assignee: n.organization_id, path: n.path)
             }
         }
         // On our roster (not flowing: flowing ones were checked above) but absent from the national export, in covered counties.
-        struct Absent: Decodable { var id: UUID; var id_number_hash: String; var id_tail: String; var name: String; var organization_id: Int; var path: String }
+        struct Absent: Decodable { var id: UUID; var id_number_hash: String; var id_number_enc: String; var name: String; var organization_id: Int; var path: String }
         for c in counties where coveredCounties.contains(c.id) && (c.path.hasPrefix(scope.path) || scope.path.hasPrefix(c.path)) {
             let under = c.path.count >= scope.path.count ? c.path : scope.path
             let absent = try await sql.raw("""
-                SELECT m.id, m.id_number_hash, m.id_tail, m.name, m.organization_id, b.path FROM members m JOIN organizations b ON b.id = m.organization_id
+                SELECT m.id, m.id_number_hash, m.id_number_enc, m.name, m.organization_id, b.path FROM members m JOIN organizations b ON b.id = m.organization_id
                 WHERE \(PathPrefix("b.path", under)) AND (m.flow_status IS NULL OR m.flow_status NOT IN \(open))
                   AND NOT EXISTS (SELECT 1 FROM national_records n WHERE n.quarter = \(bind: q) AND n.id_hash = m.id_number_hash)
                 """).all(decoding: Absent.self)
             for a in absent {
-                add(.oursNotNational, hash: a.id_number_hash, tail: a.id_tail, name: a.name, ours: ["status": "未流出"], member: a.id, county: c.id,
+                add(.oursNotNational, hash: a.id_number_hash, tail: tail(id: a.id_number_enc), name: a.name, ours: ["status": "未流出"], member: a.id, county: c.id,
                     inflowOrg: nil, assignee: a.organization_id, path: a.path)
             }
         }
 
-        try await store(items, quarter: quarter, scope: scope, gate: gate, on: db)
+        try await store(items, quarter: quarter, scope: scope, cipher: cipher, gate: gate, on: db)
         try await sql.insert(into: "reconciliation_runs").columns("quarter", "scope_path", "scope_code", "items", "at")
             .values([q, scope.path, scope.code, items.count, Date()] as [any Encodable & Sendable]).run()
         return Report(quarter: quarter, scope: scope.code, counts: counts, items: items, nationalRows: nationalRows,
@@ -300,7 +304,7 @@ enum ReconcileService {
          "lostCandidate": "失联待确认", "org": "报到组织", "name": "姓名", "mobile": "是否流动", "conflicts": "不一致项"][key] ?? key
     }
 
-    static func store(_ items: [Item], quarter: Quarter, scope: Organization, gate: WriteGate, on db: Database) async throws {
+    static func store(_ items: [Item], quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database) async throws {
         let q = quarter.description
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -311,20 +315,20 @@ enum ReconcileService {
             try await sql.raw("DELETE FROM reconcile_current").run()
             for chunk in items.chunked(400) {
                 var insert = sql.insert(into: "reconciliation_items").columns(
-                    "quarter", "category", "id_hash", "id_tail", "name", "member_id", "county_id", "inflow_org_id", "assignee_org_id", "assignee_path",
+                    "quarter", "category", "id_hash", "id_tail", "id_tail_enc", "name", "member_id", "county_id", "inflow_org_id", "assignee_org_id", "assignee_path",
                     "details", "status", "created_at")
                 var current = sql.insert(into: "reconcile_current").columns("id_hash", "category")
                 for i in chunk {
                     struct Details: Encodable { var ours: [String: String]; var inflow: [String: String]; var national: [String: String] }
                     let details = String(decoding: try encoder.encode(Details(ours: i.ours, inflow: i.inflow, national: i.national)), as: UTF8.self)
-                    insert = insert.values([q, i.category, i.idHash, i.idTail, i.name, i.memberID, i.countyID, i.inflowOrgID, i.assigneeID,
+                    insert = insert.values([q, i.category, i.idHash, "", try cipher.seal(i.idTail), i.name, i.memberID, i.countyID, i.inflowOrgID, i.assigneeID,
                                             i.assigneePath, details, "open", now] as [any Encodable & Sendable])
                     current = current.values([i.idHash, i.category] as [any Encodable & Sendable])
                 }
                 try await insert.onConflict(with: ["quarter", "id_hash", "category"]) { c in
                     c.set(excludedValueOf: "details").set(excludedValueOf: "name").set(excludedValueOf: "assignee_org_id")
                         .set(excludedValueOf: "assignee_path").set(excludedValueOf: "county_id").set(excludedValueOf: "inflow_org_id")
-                        .set(excludedValueOf: "member_id")
+                        .set(excludedValueOf: "member_id").set(excludedValueOf: "id_tail_enc")
                         .set(SQLColumn("status"), to: SQLRaw("CASE WHEN reconciliation_items.resolution = 'consistent' THEN 'open' ELSE reconciliation_items.status END"))
                         .set(SQLColumn("resolution"), to: SQLRaw("CASE WHEN reconciliation_items.resolution = 'consistent' THEN NULL ELSE reconciliation_items.resolution END"))
                 }.run()

@@ -32,7 +32,7 @@ struct ReconciliationController: RouteCollection {
             """)
     }
 
-    struct ItemRow: Decodable { var id: Int; var category: String; var id_tail: String; var name: String; var member_id: UUID?; var details: String
+    struct ItemRow: Decodable { var id: Int; var category: String; var id_tail_enc: String?; var name: String; var member_id: UUID?; var details: String
         var status: String; var resolution: String?; var note: String?; var resolved_by: String?; var assignee: String? }
     struct ItemView: Encodable { var id: Int; var category: String; var name: String; var idTail: String; var memberID: String?
         var ours: String; var inflow: String; var national: String; var open: Bool; var outcome: String?; var assignee: String; var canAccept: Bool }
@@ -67,7 +67,7 @@ struct ReconciliationController: RouteCollection {
         if status != "all" { filter.appendInterpolation(SQLQueryString(" AND ri.status = \(bind: status == "resolved" ? "resolved" : "open")")) }
         if let category { filter.appendInterpolation(SQLQueryString(" AND ri.category = \(bind: category.rawValue)")) }
         let rows = try await sql.raw("""
-            SELECT ri.id, ri.category, ri.id_tail, ri.name, ri.member_id, ri.details, ri.status, ri.resolution, ri.note, ri.resolved_by, a.short_name AS assignee
+            SELECT ri.id, ri.category, ri.id_tail_enc, ri.name, ri.member_id, ri.details, ri.status, ri.resolution, ri.note, ri.resolved_by, a.short_name AS assignee
             FROM reconciliation_items ri LEFT JOIN organizations a ON a.id = ri.assignee_org_id WHERE \(filter) ORDER BY ri.status DESC, ri.category, ri.name LIMIT 200
             """).all(decoding: ItemRow.self)
         let total = grouped.filter { status == "all" || (status == "open" ? $0.status == "open" : $0.status != "open") }
@@ -79,7 +79,7 @@ struct ReconciliationController: RouteCollection {
                 $0 + (r.note.map { "：\($0)" } ?? "") + (r.resolved_by.map { "（\($0)）" } ?? "")
             }
             let conflicts = d["ours"]?["conflicts"] ?? ""
-            return ItemView(id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category, name: r.name, idTail: r.id_tail,
+            return ItemView(id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category, name: r.name, idTail: r.id_tail_enc.flatMap { try? req.cipher.open($0) } ?? "",
                             memberID: r.member_id?.uuidString, ours: show(d["ours"]), inflow: show(d["inflow"]), national: show(d["national"]),
                             open: r.status == "open", outcome: outcome, assignee: r.assignee ?? "",
                             canAccept: conflicts.contains("phone") || conflicts.contains("inflowOrg"))
@@ -150,7 +150,7 @@ struct ReconciliationController: RouteCollection {
         guard org.kind == .regular else { throw AppError.badRequest("对账范围应为本系统的党组织") }
         struct F: Content { var quarter: String? }
         let q = (try? req.content.decode(F.self))?.quarter.flatMap(Quarter.init) ?? .current()
-        let report = try await ReconcileService.run(quarter: q, scope: org, gate: req.application.writeGate, on: req.db)
+        let report = try await ReconcileService.run(quarter: q, scope: org, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
         try await req.audit(.create, "reconciliation", ref: "\(q) \(org.code)", summary: "运行对账（\(q.chinese)，\(org.shortName)）：差异 \(report.items.count) 条")
         let matched = report.counts[ReconcileService.Category.matched.rawValue] ?? 0
         return req.redirect(to: "/reconcile/\(org.code)?quarter=\(q)", flash: "对账完成：一致 \(matched) 人，差异 \(report.items.count) 条（用时 \(String(format: "%.1f", report.seconds)) 秒）")

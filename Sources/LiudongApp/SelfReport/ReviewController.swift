@@ -28,7 +28,7 @@ struct ReviewController: RouteCollection {
         let orgIDs = Set(reports.flatMap { [$0.reviewOrgID] + ($0.inflowOrgID.map { [$0] } ?? []) })
         let orgs = Dictionary(uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(orgIDs)).all().map { ($0.id!, $0) })
         let rows = reports.map { r in
-            Row(id: r.id!.uuidString, receipt: r.receipt, kind: r.kind.label, name: r.name, idMasked: r.idMasked, phoneMasked: r.phoneMasked,
+            Row(id: r.id!.uuidString, receipt: r.receipt, kind: r.kind.label, name: r.name, idMasked: (try? req.cipher.open(r.idNumberEnc)).map(Masking.idNumber) ?? Masking.idStored(r.idMasked), phoneMasked: r.phoneMasked,
                 inRoster: r.memberID != nil, memberID: r.memberID?.uuidString,
                 destination: r.destinationCode.map { Divisions.shared.fullName($0) }, address: r.address, employer: r.employer,
                 reason: r.reason.flatMap(OutflowReason.init(rawValue:))?.label, leftOn: r.leftOn, expectedReturnOn: r.expectedReturnOn,

@@ -60,7 +60,7 @@ enum SelfReportService {
         let who = memberID == nil ? "\(v.name)（花名册外，流入登记）" : nameDiffers ? "\(v.name)（姓名与花名册不符，请核实）" : v.name
         let rows = ReportWriter.Rows(
             report: [UUID(), receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id, route.inflow?.id,
-                     memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idNumber(v.idNumber.value),
+                     memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idStored(v.idNumber.value),
                      try v.phone.map(c.cipher.seal), v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer, v.occupation,
                      v.reason?.rawValue, v.leftOn?.description, v.expectedReturnOn?.description, v.note, ReportStatus.pending.rawValue,
                      key.current, c.client, c.now, nameDiffers],
