@@ -251,4 +251,38 @@ struct HardeningTests {
             #expect(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func anInflowAccountCannotClaimAMemberByConfirmingAnArrival(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let inflow = try await Fixture.user(app, "inflow")
+            // Someone reports member B (who has not left) as arrived at the inflow organization, with another phone.
+            let posted = try await SelfReportTests.post(app, """
+                {"kind":"arrival","orgCode":"\(f.external.code)","name":"王海涛","idNumber":"\(Fixture.idB)","phone":"13700000000"}
+                """)
+            #expect(posted.status == .created)
+            let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).first())
+            let outcome = try await ReviewService.confirm(try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow,
+                                                          gate: app.writeGate, cipher: app.cipher, on: app.db)
+            #expect(outcome == .handedToHome)
+            #expect(try await Flow.query(on: app.db).filter(\.$memberID == f.memberB.id!).count() == 0)
+            #expect(try await Member.find(f.memberB.id, on: app.db)?.phoneHash == app.cipher.hash("15004769999"))
+            let moved = try #require(try await SelfReport.find(report.id, on: app.db))
+            #expect(moved.status == .pending && moved.reviewOrgID == f.branchB.id)
+            var b = Browser(app)
+            try await b.signIn("inflow", Fixture.password)
+            #expect(try await b.get("/members/\(f.memberB.id!.uuidString)/archive").status == .notFound)
+            #expect(try await b.get("/members/\(f.memberB.id!.uuidString)").status == .notFound)
+            // Where the home side has the flow to this organization, the arrival stands; the roster phone stays.
+            try await PrivacyTests.flowing(app, f)
+            _ = try await SelfReportTests.post(app, """
+                {"kind":"arrival","orgCode":"\(f.external.code)","name":"张建国","idNumber":"\(Fixture.idA)","phone":"13700000001"}
+                """)
+            let arrivalA = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).filter(\.$name == "张建国").first())
+            #expect(try await ReviewService.confirm(arrivalA, by: inflow, gate: app.writeGate, cipher: app.cipher, on: app.db) == .confirmed)
+            #expect(try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first()?.arrivalConfirmed == true)
+            #expect(try await Member.find(f.memberA.id, on: app.db)?.phoneHash == app.cipher.hash("13904761234"))
+        }
+    }
 }

@@ -12,7 +12,7 @@ struct PrivacyTests {
     /// Member A reports leaving and the branch confirms: A is on every ledger surface.
     static func flowing(_ app: Application, _ f: Fixture) async throws {
         #expect(try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, inflow: f.external.code)).status == .created)
-        let report = try #require(try await SelfReport.query(on: app.db).first())
+        let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .outflow).filter(\.$memberID == f.memberA.id!).first())
         try await ReviewService.confirm(report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
     }
 

@@ -49,10 +49,15 @@ struct ReviewController: RouteCollection {
     func confirm(req: Request) async throws -> Response {
         let user = try req.user
         let r = try await report(req)
+        let outcome: ReviewService.Confirmation
         do {
-            try await ReviewService.confirm(r, by: user, gate: req.application.writeGate, cipher: req.cipher, on: req.db)
+            outcome = try await ReviewService.confirm(r, by: user, gate: req.application.writeGate, cipher: req.cipher, on: req.db)
         } catch let e as AppError {
             return req.redirect(to: "/reviews", flash: e.reason)
+        }
+        if outcome == .handedToHome {
+            try await req.audit(.update, "self-report", ref: r.receipt, summary: "确认\(r.name)的\(r.kind.label)，与流出记录不符，转流出地党支部核实")
+            return req.redirect(to: "/reviews", flash: "已确认；流出地没有\(r.name)去往本地的流出记录，已转其党支部核实后生效")
         }
         try await req.audit(.update, "self-report", ref: r.receipt, summary: "确认\(r.name)的\(r.kind.label)")
         return req.redirect(to: "/reviews", flash: "已确认\(r.name)的\(r.kind.label)")

@@ -17,25 +17,64 @@ enum ReviewService {
         return r
     }
 
+    /// What a confirmation did: confirmed, or (an arrival the home side has no record of) passed to the home branch.
+    enum Confirmation: Sendable { case confirmed, handedToHome }
+
+    @discardableResult
     static func confirm(_ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
-                        today: CalendarDate = .today()) async throws {
+                        today: CalendarDate = .today()) async throws -> Confirmation {
         guard user.role != .inflow || report.kind == .arrival else { throw AppError.forbidden }
         guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
         let phone = try report.phoneEnc.map(cipher.open)
-        try await db.writeTransaction(gate: gate) { tx in
+        return try await db.writeTransaction(gate: gate) { tx -> Confirmation in
+            let member = try await report.memberID.asyncMap { try await Member.find($0, on: tx) } ?? nil
+            let home = try await member.asyncMap { try await Organization.find($0.organizationID, on: tx) } ?? nil
+            // The home side (the member's branch or a level above it) decides about its own member. Anyone else — the
+            // inflow organization confirming an arrival — may only confirm what the home side already has on record.
+            let byHome = home.map { $0.path.hasPrefix(user.scopePath) } ?? false
+            if let member, let home, !byHome, try await !arrivalAgreesWithHome(report, member: member, on: tx) {
+                try await handOver(report, to: home, member: member, by: user, on: tx)
+                return .handedToHome
+            }
             report.status = .confirmed
             report.reviewedBy = user.username
             report.reviewedAt = Date()
             try await report.update(on: tx)
-            guard let memberID = report.memberID, let member = try await Member.find(memberID, on: tx) else {
+            guard let member, let memberID = member.id else {
                 // An inflow registration from elsewhere: confirmed and listed at the organization; no roster member to update.
-                return
+                return .confirmed
             }
-            let summary = try await apply(report, to: member, phone: phone, today: today, cipher: cipher, on: tx)
+            // Roster fields (the phone) change only by the home side.
+            let summary = try await apply(report, to: member, phone: byHome ? phone : nil, today: today, cipher: cipher, on: tx)
             try await MemberEvent(memberID: memberID, kind: "flow", summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
                                   by: user.username).create(on: tx)
             try await notify(report, member: member, summary: summary, on: tx)
+            return .confirmed
         }
+    }
+
+    /// An arrival another organization confirms stands only when the home side has an open flow for the member that
+    /// leads there: to this inflow organization, or to no organization yet and a destination in the same city.
+    static func arrivalAgreesWithHome(_ r: SelfReport, member: Member, on db: Database) async throws -> Bool {
+        guard r.kind == .arrival, let memberID = member.id,
+              let open = try await Flow.query(on: db).filter(\.$memberID == memberID).filter(\.$status ~~ [.away, .arrived, .lost]).first()
+        else { return false }
+        if let id = open.inflowOrgID { return id == r.inflowOrgID }
+        guard let destination = open.destinationCode, let inflowID = r.inflowOrgID,
+              let division = try await Organization.find(inflowID, on: db)?.divisionCode, !division.isEmpty else { return true }
+        return destination.prefix(4) == division.prefix(4)
+    }
+
+    /// The inflow side's confirmation goes to the home branch, which decides; nothing of the member changes yet.
+    private static func handOver(_ r: SelfReport, to home: Organization, member: Member, by user: CurrentUser, on db: Database) async throws {
+        let from = user.scopeName
+        r.reviewOrgID = home.id!
+        r.reviewPath = home.path
+        r.note = [r.note, "\(from)已确认其报到（\(user.username)），本支部没有去往该地的流出记录，请核实后确认或退回"].compactMap { $0 }.joined(separator: "；")
+        try await r.update(on: db)
+        try await MemberEvent(memberID: member.id!, kind: "report",
+                              summary: "\(from)确认了\(r.kind.label)（回执\(r.receipt)），与流出记录不符，转党支部核实", by: user.username).create(on: db)
+        try await Notice(org: home, kind: "report", title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews").create(on: db)
     }
 
     /// The flow change a confirmed report makes; returns a one-line summary for the timeline.
