@@ -285,4 +285,61 @@ struct HardeningTests {
             #expect(try await Member.find(f.memberA.id, on: app.db)?.phoneHash == app.cipher.hash("13904761234"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theQueueActsOnceByTheAssignedSideAndSignaturesMeanNothingOpen(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await ReconciliationTests.setUp(app, f)
+            let county = try await Fixture.user(app, "county")
+            let path = try ReconciliationTests.write(ReconciliationTests.nationalCSV(f))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            _ = try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath, scopeCode: county.scopeCode,
+                                                    username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            let list = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n")
+            defer { try? FileManager.default.removeItem(atPath: list) }
+            _ = try await InflowLedgerService.upload(path: list, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                                                     cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            let sql = app.db as! SQLDatabase
+            struct Item: Decodable { var id: Int; var assignee_org_id: Int; var category: String }
+            let items = try await sql.raw("SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'").all(decoding: Item.self)
+            let conflict = try #require(items.first { $0.category == "fieldConflict" })
+            var countyA = Browser(app), inflow = Browser(app)
+            try await countyA.signIn("county", Fixture.password)
+            try await countyA.get("/reconcile/150422")
+            try await inflow.signIn("inflow", Fixture.password)
+            try await inflow.get("/reconcile/X110105")
+            // The inflow side sees the outflow branch's item but cannot close it (it would unblock the sign-off) or accept it.
+            #expect(try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "fix"]).status == .forbidden)
+            #expect(try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]).status == .forbidden)
+            // Two clicks on the same item: one acts, one is told; one timeline entry.
+            let signedIn = countyA
+            async let first = { var b = signedIn; return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]) }()
+            async let second = { var b = signedIn; return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]) }()
+            let answers = try await [first, second]
+            #expect(answers.allSatisfy { $0.status == .seeOther })
+            #expect(try await MemberEvent.query(on: app.db).filter(\.$memberID == f.memberA.id!).filter(\.$kind == "reconciliation").count() == 1)
+            // The inflow side signs only where it has members or items: not for county B.
+            let sign = ["quarter": Quarter.current().description, "inflow": "\(f.external.id!)", "side": "inflow"]
+            #expect(try await inflow.post("/reconcile/signoffs", form: sign.merging(["county": "\(f.countyB.id!)"]) { a, _ in a }).status == .forbidden)
+            // Everything answered by its side, both sign: then a later run that reopens an item voids both signatures.
+            for item in try await sql.raw("SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'").all(decoding: Item.self) {
+                if item.assignee_org_id == f.external.id { _ = try await inflow.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "核实"]) }
+                else { _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "fix"]) }
+            }
+            _ = try await countyA.post("/reconcile/signoffs", form: sign.merging(["county": "\(f.countyA.id!)", "side": "outflow"]) { _, b in b })
+            struct S: Decodable { var outflow_signed_by: String?; var inflow_signed_by: String? }
+            #expect(try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs").first(decoding: S.self)?.outflow_signed_by == "county")
+            // The inflow side hands in a new list without 张建国: his item reopens, the signature is void.
+            let empty = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n赵六,\(ReconciliationTests.zhao),\n")
+            defer { try? FileManager.default.removeItem(atPath: empty) }
+            _ = try await InflowLedgerService.upload(path: empty, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                                                     cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            let after = try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs").first(decoding: S.self)
+            #expect(after?.outflow_signed_by == nil && after?.inflow_signed_by == nil)
+            #expect(try await LedgerSnapshot.closed(on: app.db).isEmpty)
+        }
+    }
 }

@@ -242,17 +242,27 @@ struct ReconciliationTests {
             let phone = try await Member.find(f.memberA.id!, on: app.db)?.phoneTail
             #expect(phone == "9999")
             #expect(try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "explain"]).status != .ok || true)
-            let explainWithout = try await countyA.post("/reconcile/items/\(try #require(try await sql.raw("SELECT id FROM reconciliation_items WHERE category = 'oursNotInflow'").first(decoding: I.self)).id)", form: ["action": "explain", "note": ""])
+            // “Ours, not on the inflow list” is the inflow organization's to answer: the county may see it, not close it.
+            let notInflow = try #require(try await sql.raw("SELECT id FROM reconciliation_items WHERE category = 'oursNotInflow'").first(decoding: I.self)).id
+            #expect(try await countyA.post("/reconcile/items/\(notInflow)", form: ["action": "explain", "note": "县里替流入地说明"]).status == .forbidden)
+            var inflow = Browser(app)
+            try await inflow.signIn("inflow", Fixture.password)
+            try await inflow.get("/reconcile/X110105")
+            let explainWithout = try await inflow.post("/reconcile/items/\(notInflow)", form: ["action": "explain", "note": ""])
             #expect(explainWithout.status == .unprocessableEntity || explainWithout.status == .badRequest || explainWithout.body.string.contains("请填写说明"))
-            struct Open: Decodable { var id: Int; var county_id: Int?; var inflow_org_id: Int? }
-            for item in try await sql.raw("SELECT id, county_id, inflow_org_id FROM reconciliation_items WHERE status = 'open'").all(decoding: Open.self) {
-                _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "已与本人核实"])
+            // Nor may the inflow side take “accept” on a roster member's record.
+            #expect(try await inflow.post("/reconcile/items/\(notInflow)", form: ["action": "accept"]).status != .seeOther)
+            struct Open: Decodable { var id: Int; var county_id: Int?; var inflow_org_id: Int?; var assignee_org_id: Int }
+            for item in try await sql.raw("SELECT id, county_id, inflow_org_id, assignee_org_id FROM reconciliation_items WHERE status = 'open'").all(decoding: Open.self) {
+                if item.assignee_org_id == f.external.id {
+                    _ = try await inflow.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "已与本人核实"])
+                } else {
+                    _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "已与本人核实"])
+                }
             }
             // The archive shows both sides, for the county and for the inflow organization the member reports to.
             let archive = try await countyA.get("/members/\(f.memberA.id!)/archive").body.string
             #expect(archive.contains("全国党员管理信息系统导出") && archive.contains("流入党员名单中有此人") && archive.contains("采纳对方"))
-            var inflow = Browser(app)
-            try await inflow.signIn("inflow", Fixture.password)
             #expect(try await inflow.get("/members/\(f.memberA.id!)/archive").status == .ok)
             let inflowImports = try await inflow.get("/imports")
             #expect(inflowImports.status == .ok && inflowImports.body.string.contains("确认以上名单"))

@@ -73,7 +73,7 @@ enum ReconcileService {
         var n_mobile: Bool?; var n_lost: Bool?; var n_org: Int?; var n_branch: String?; var n_phone: String?; var n_phone_tail: String?
     }
 
-    private struct InflowEntry: Decodable { var id_hash: String; var id_tail_enc: String?; var name: String; var org_id: Int; var org_name: String; var org_path: String; var phone_hash: String? }
+    private struct InflowEntry: Decodable { var id_hash: String; var id_tail_enc: String?; var name: String; var org_id: Int; var org_code: String; var org_name: String; var org_path: String; var phone_hash: String? }
 
     /// Runs the reconciliation for `scope` (an organization of our tree) and stores its items.
     static func run(quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database) async throws -> Report {
@@ -107,7 +107,7 @@ enum ReconcileService {
             """).all(decoding: Ours.self)
 
         let entries = try await sql.raw("""
-            SELECT e.id_hash, e.id_tail_enc, e.name, e.org_id, o.short_name AS org_name, o.path AS org_path, e.phone_hash
+            SELECT e.id_hash, e.id_tail_enc, e.name, e.org_id, o.code AS org_code, o.short_name AS org_name, o.path AS org_path, e.phone_hash
             FROM inflow_ledger_entries e JOIN organizations o ON o.id = e.org_id WHERE e.quarter = \(bind: q)
             """).all(decoding: InflowEntry.self)
         struct OrgID: Decodable { var org_id: Int }
@@ -166,7 +166,9 @@ enum ReconcileService {
                     if let e = listed.first(where: { $0.org_id == inflowOrg }), let a = o.phone_hash, let b = e.phone_hash, a != b { conflicts.append("phone") }
                     if lost { conflicts.append("status") }
                 } else if let other = listed.first {
+                    // The organization shown is the one “accept” takes.
                     inflowFields["org"] = other.org_name
+                    inflowFields["orgCode"] = other.org_code
                     conflicts.append("inflowOrg")
                 } else if submitted.contains(inflowOrg) {
                     add(.oursNotInflow, hash: o.h, tail: tail(id: o.id_enc), name: o.name, ours: oursFields, member: o.member_id, county: c, inflowOrg: inflowOrg,
@@ -175,6 +177,7 @@ enum ReconcileService {
                 }
             } else if let other = listed.first {
                 inflowFields["org"] = other.org_name
+                inflowFields["orgCode"] = other.org_code
                 conflicts.append("inflowOrg")
             }
             // National side (only where the national export for this quarter covers the county).
@@ -340,6 +343,14 @@ enum ReconcileService {
                   AND NOT EXISTS (SELECT 1 FROM reconcile_current c WHERE c.id_hash = reconciliation_items.id_hash AND c.category = reconciliation_items.category)
                 """).run()
             try await sql.raw("DELETE FROM reconcile_current").run()
+            // A signature says “nothing open between us”: a run that (re)opens items between a pair voids both.
+            try await sql.raw("""
+                UPDATE reconciliation_signoffs SET outflow_signed_by = NULL, outflow_signed_at = NULL, inflow_signed_by = NULL, inflow_signed_at = NULL
+                WHERE quarter = \(bind: q) AND (outflow_signed_by IS NOT NULL OR inflow_signed_by IS NOT NULL)
+                  AND EXISTS (SELECT 1 FROM reconciliation_items ri WHERE ri.quarter = reconciliation_signoffs.quarter
+                              AND ri.county_id = reconciliation_signoffs.county_id AND ri.inflow_org_id = reconciliation_signoffs.inflow_org_id
+                              AND ri.status = 'open')
+                """).run()
         }
     }
 }

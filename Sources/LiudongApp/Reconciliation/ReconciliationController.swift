@@ -33,9 +33,10 @@ struct ReconciliationController: RouteCollection {
     }
 
     struct ItemRow: Decodable { var id: Int; var category: String; var id_tail_enc: String?; var name: String; var member_id: UUID?; var details: String
-        var status: String; var resolution: String?; var note: String?; var resolved_by: String?; var assignee: String? }
+        var status: String; var resolution: String?; var note: String?; var resolved_by: String?; var assignee: String?; var actionable: Bool }
     struct ItemView: Encodable { var id: Int; var category: String; var name: String; var idTail: String; var memberID: String?
-        var ours: String; var inflow: String; var national: String; var open: Bool; var outcome: String?; var assignee: String; var canAccept: Bool }
+        var ours: String; var inflow: String; var national: String; var open: Bool; var outcome: String?; var assignee: String; var canAccept: Bool
+        var canAct: Bool }
     struct CountRow: Encodable { var label: String; var key: String; var open: Int; var resolved: Int }
     struct PairView: Encodable { var countyID: Int; var county: String; var inflowID: Int; var inflow: String; var openItems: Int
         var outflowSigned: String?; var inflowSigned: String?; var canSignOutflow: Bool; var canSignInflow: Bool }
@@ -67,14 +68,15 @@ struct ReconciliationController: RouteCollection {
         if status != "all" { filter.appendInterpolation(SQLQueryString(" AND ri.status = \(bind: status == "resolved" ? "resolved" : "open")")) }
         if let category { filter.appendInterpolation(SQLQueryString(" AND ri.category = \(bind: category.rawValue)")) }
         let rows = try await sql.raw("""
-            SELECT ri.id, ri.category, ri.id_tail_enc, ri.name, ri.member_id, ri.details, ri.status, ri.resolution, ri.note, ri.resolved_by, a.short_name AS assignee
+            SELECT ri.id, ri.category, ri.id_tail_enc, ri.name, ri.member_id, ri.details, ri.status, ri.resolution, ri.note, ri.resolved_by, a.short_name AS assignee,
+                   CASE WHEN \(Self.actionable(user)) THEN TRUE ELSE FALSE END AS actionable
             FROM reconciliation_items ri LEFT JOIN organizations a ON a.id = ri.assignee_org_id WHERE \(filter) ORDER BY ri.status DESC, ri.category, ri.name LIMIT 200
             """).all(decoding: ItemRow.self)
         let total = grouped.filter { status == "all" || (status == "open" ? $0.status == "open" : $0.status != "open") }
             .filter { category == nil || $0.category == category?.rawValue }.map(\.n).reduce(0, +)
         let items = rows.map { r -> ItemView in
             let d = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(r.details.utf8))) ?? [:]
-            func show(_ x: [String: String]?) -> String { (x ?? [:]).sorted { $0.key < $1.key }.map { "\(ReconcileService.fieldLabel($0.key))：\($0.value)" }.joined(separator: "；") }
+            func show(_ x: [String: String]?) -> String { (x ?? [:]).filter { $0.key != "orgCode" }.sorted { $0.key < $1.key }.map { "\(ReconcileService.fieldLabel($0.key))：\($0.value)" }.joined(separator: "；") }
             let outcome = r.status == "open" ? nil : ["fixed": "已修正", "accepted": "已采纳对方", "explained": "已说明", "consistent": "已一致"][r.resolution ?? ""].map {
                 $0 + (r.note.map { "：\($0)" } ?? "") + (r.resolved_by.map { "（\($0)）" } ?? "")
             }
@@ -82,7 +84,8 @@ struct ReconciliationController: RouteCollection {
             return ItemView(id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category, name: r.name, idTail: r.id_tail_enc.flatMap { try? req.cipher.open($0) } ?? "",
                             memberID: r.member_id?.uuidString, ours: show(d["ours"]), inflow: show(d["inflow"]), national: show(d["national"]),
                             open: r.status == "open", outcome: outcome, assignee: r.assignee ?? "",
-                            canAccept: conflicts.contains("phone") || conflicts.contains("inflowOrg"))
+                            canAccept: r.actionable && user.scopeKind == .regular && (conflicts.contains("phone") || conflicts.contains("inflowOrg")),
+                            canAct: r.actionable)
         }
         let (pairs, progress) = try await Self.pairs(quarter: q, scope: org, user: user, on: sql)
         let closed = try await LedgerSnapshot.closed(on: req.db)
@@ -158,59 +161,88 @@ struct ReconciliationController: RouteCollection {
 
     struct ResolveForm: Content { var action: String; var note: String?; var back: String? }
 
+    /// Items this account may act on: only the side the item is assigned to (an inflow organization cannot close the
+    /// outflow branch's items, nor the other way round).
+    static func actionable(_ user: CurrentUser) -> SQLExpression {
+        if user.scopeKind != .regular || user.role == .inflow { return SQLRaw("ri.assignee_org_id = \(user.scopeID)") }
+        return PathPrefix("ri.assignee_path", user.scopePath)
+    }
+
     /// fix: the record was corrected; accept: take the other side's value (phone from the national export, the
-    /// inflow organization from the inflow ledger); explain: a reason, required.
+    /// inflow organization shown from the inflow ledger) — roster changes, so only the member's own side;
+    /// explain: a reason, required. Check and change are one transaction: of two clicks, one acts.
     func resolve(req: Request) async throws -> Response {
         let user = try req.user
         guard let sql = req.db as? SQLDatabase, let id = req.parameters.get("id", as: Int.self) else { throw AppError.notFound }
         let form = try req.content.decode(ResolveForm.self)
-        struct R: Decodable { var id: Int; var quarter: String; var category: String; var id_hash: String; var member_id: UUID?; var details: String; var status: String; var name: String }
-        guard let item = try await sql.raw("SELECT ri.id, ri.quarter, ri.category, ri.id_hash, ri.member_id, ri.details, ri.status, ri.name FROM reconciliation_items ri WHERE ri.id = \(bind: id) AND \(Self.visible(user))")
-            .first(decoding: R.self) else { throw AppError.notFound }
-        guard item.status == "open" else { return req.redirect(to: LocalPath.safe(form.back, fallback: "/reconcile"), flash: "该差异已处理") }
+        let back = LocalPath.safe(form.back, fallback: "/reconcile")
+        struct R: Decodable { var id: Int; var quarter: String; var category: String; var id_hash: String; var member_id: UUID?; var details: String
+            var status: String; var name: String; var actionable: Bool }
+        guard let item = try await sql.raw("""
+            SELECT ri.id, ri.quarter, ri.category, ri.id_hash, ri.member_id, ri.details, ri.status, ri.name,
+                   CASE WHEN \(Self.actionable(user)) THEN TRUE ELSE FALSE END AS actionable
+            FROM reconciliation_items ri WHERE ri.id = \(bind: id) AND \(Self.visible(user))
+            """).first(decoding: R.self) else { throw AppError.notFound }
+        guard item.actionable else { throw AppError.forbidden }
+        guard item.status == "open" else { return req.redirect(to: back, flash: "该差异已处理") }
         let note = Normalize.text(form.note)
-        var resolution = "fixed"
-        var summary = "对账差异“\(item.name)”标记为已修正"
-        switch form.action {
-        case "explain":
-            guard let note else { throw AppError.invalid([FieldError("note", "请填写说明")]) }
-            resolution = "explained"; summary = "对账差异“\(item.name)”说明：\(note)"
-        case "accept":
-            resolution = "accepted"
-            let conflicts = ((try? JSONDecoder().decode([String: [String: String]].self, from: Data(item.details.utf8)))?["ours"]?["conflicts"]) ?? ""
-            guard let memberID = item.member_id else { throw AppError.badRequest("此条没有可采纳的值") }
+        let action = ["explain", "accept"].contains(form.action) ? form.action : "fix"
+        if action == "explain", note == nil { throw AppError.invalid([FieldError("note", "请填写说明")]) }
+        var accepted: (phone: (enc: String, hash: String, prefix: String, tail: String)?, inflowOrg: Int?) = (nil, nil)
+        if action == "accept" {
+            guard let memberID = item.member_id, let member = try await Member.find(memberID, on: req.db),
+                  let branch = try await Organization.find(member.organizationID, on: req.db) else {
+                throw AppError.badRequest("此条没有可采纳的值")
+            }
+            guard branch.path.hasPrefix(user.scopePath), user.scopeKind == .regular else { throw AppError.forbidden }
+            let details = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(item.details.utf8))) ?? [:]
+            let conflicts = details["ours"]?["conflicts"] ?? ""
             let cipher = req.cipher
-            let gate = req.application.writeGate
-            var changed: [String] = []
             if conflicts.contains("phone") {
-                struct NP: Decodable { var phone_enc: String?; var phone_hash: String?; var phone_tail: String? }
-                if let n = try await sql.raw("SELECT phone_enc, phone_hash, phone_tail FROM national_records WHERE quarter = \(bind: item.quarter) AND id_hash = \(bind: item.id_hash)").first(decoding: NP.self),
-                   let enc = n.phone_enc, let phone = try? cipher.open(enc) {
-                    try await sql.update("members").set("phone_enc", to: try cipher.seal(phone)).set("phone_hash", to: cipher.hash(phone))
-                        .set("phone_tail", to: String(phone.suffix(4))).set("phone_prefix", to: String(phone.prefix(3))).where("id", .equal, memberID).run()
-                    changed.append("手机号码改为全国系统中的号码")
+                struct NP: Decodable { var phone_enc: String? }
+                if let n = try await sql.raw("SELECT phone_enc FROM national_records WHERE quarter = \(bind: item.quarter) AND id_hash = \(bind: item.id_hash)")
+                    .first(decoding: NP.self), let enc = n.phone_enc, let phone = try? cipher.open(enc) {
+                    accepted.phone = (try cipher.seal(phone), cipher.hash(phone), String(phone.prefix(3)), String(phone.suffix(4)))
                 }
             }
-            if conflicts.contains("inflowOrg") {
-                struct E: Decodable { var org_id: Int }
-                if let e = try await sql.raw("SELECT org_id FROM inflow_ledger_entries WHERE quarter = \(bind: item.quarter) AND id_hash = \(bind: item.id_hash)").first(decoding: E.self) {
-                    let open = SQLBind.group(LedgerService.openStates)
-                    try await req.db.writeTransaction(gate: gate) { tx in
-                        try await (tx as! SQLDatabase).raw("UPDATE flows SET inflow_org_id = \(bind: e.org_id) WHERE member_id = \(bind: memberID) AND status IN \(open)").run()
-                    }
-                    changed.append("流入地党组织改为流入地台账中的组织")
-                }
+            // The inflow organization the page showed for this item, not whichever list row comes first.
+            if conflicts.contains("inflowOrg"), let code = details["inflow"]?["orgCode"] {
+                accepted.inflowOrg = try await Organization.query(on: req.db).filter(\.$code == code).first()?.id
             }
-            guard !changed.isEmpty else { throw AppError.badRequest("此条没有可采纳的值，请修正记录或填写说明") }
-            summary = "对账差异“\(item.name)”采纳对方：\(changed.joined(separator: "，"))"
-            try await MemberEvent.record(memberID, kind: "reconciliation", summary: summary, by: user.username, on: req.db)
-        default: break
+            guard accepted.phone != nil || accepted.inflowOrg != nil else { throw AppError.badRequest("此条没有可采纳的值，请修正记录或填写说明") }
         }
-        try await sql.update("reconciliation_items").set("status", to: "resolved").set("resolution", to: resolution).set("note", to: note)
-            .set("resolved_by", to: user.username).set("resolved_at", to: Date()).where("id", .equal, id).run()
-        if let m = item.member_id, form.action != "accept" { try await MemberEvent.record(m, kind: "reconciliation", summary: summary, by: user.username, on: req.db) }
+        var changed: [String] = []
+        if accepted.phone != nil { changed.append("手机号码改为全国系统中的号码") }
+        if accepted.inflowOrg != nil { changed.append("流入地党组织改为流入地台账中的组织") }
+        let resolution = action == "explain" ? "explained" : action == "accept" ? "accepted" : "fixed"
+        let summary = action == "explain" ? "对账差异“\(item.name)”说明：\(note ?? "")"
+            : action == "accept" ? "对账差异“\(item.name)”采纳对方：\(changed.joined(separator: "，"))" : "对账差异“\(item.name)”标记为已修正"
+        let username = user.username
+        let accept = accepted
+        let done = try await req.db.writeTransaction(gate: req.application.writeGate) { tx -> Bool in
+            let sql = tx as! SQLDatabase
+            struct Won: Decodable { var id: Int }
+            guard try await sql.raw("""
+                UPDATE reconciliation_items SET status = 'resolved', resolution = \(bind: resolution), note = \(bind: note),
+                       resolved_by = \(bind: username), resolved_at = \(bind: Date())
+                WHERE id = \(bind: id) AND status = 'open' RETURNING id
+                """).first(decoding: Won.self) != nil else { return false }
+            if let memberID = item.member_id {
+                if let p = accept.phone {
+                    try await sql.update("members").set("phone_enc", to: p.enc).set("phone_hash", to: p.hash).set("phone_tail", to: p.tail)
+                        .set("phone_prefix", to: p.prefix).where("id", .equal, memberID).run()
+                }
+                if let org = accept.inflowOrg {
+                    let open = SQLBind.group(LedgerService.openStates)
+                    try await sql.raw("UPDATE flows SET inflow_org_id = \(bind: org) WHERE member_id = \(bind: memberID) AND status IN \(open)").run()
+                }
+                try await MemberEvent.record(memberID, kind: "reconciliation", summary: summary, by: username, on: tx)
+            }
+            return true
+        }
+        guard done else { return req.redirect(to: back, flash: "该差异已处理") }
         try await req.audit(.update, "reconciliation-item", ref: "\(id)", summary: summary)
-        return req.redirect(to: LocalPath.safe(form.back, fallback: "/reconcile"), flash: "已处理")
+        return req.redirect(to: back, flash: "已处理")
     }
 
     struct SignForm: Content { var quarter: String; var county: Int; var inflow: Int; var side: String; var back: String? }
@@ -226,13 +258,23 @@ struct ReconciliationController: RouteCollection {
         let outflowSide = f.side == "outflow"
         if outflowSide { guard Self.canRun(user), county.path.hasPrefix(user.scopePath) else { throw AppError.forbidden } }
         else { guard user.scopeID == inflow.id || user.seesExternal else { throw AppError.forbidden } }
+        // A pair exists only where members of the county report to the inflow organization, or items stand between them.
+        struct Pair: Decodable { var n: Int }
+        let open = SQLBind.group(LedgerService.openStates)
+        let related = try await sql.raw("""
+            SELECT (SELECT COUNT(*) FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
+                    WHERE f.inflow_org_id = \(bind: inflow.id!) AND f.status IN \(open) AND \(PathPrefix("b.path", county.path)))
+                 + (SELECT COUNT(*) FROM reconciliation_items WHERE quarter = \(bind: q.description) AND county_id = \(bind: county.id!)
+                    AND inflow_org_id = \(bind: inflow.id!)) AS n
+            """).first(decoding: Pair.self)?.n ?? 0
+        guard related > 0 else { throw AppError.forbidden }
         guard try await ReconcileService.hasRun(quarter: q, covering: county.path, on: sql) else {
             return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: "\(q.chinese)尚未对\(county.shortName)运行对账，不能确认")
         }
         struct N: Decodable { var n: Int }
-        let open = try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE quarter = \(bind: q.description) AND county_id = \(bind: county.id!) AND inflow_org_id = \(bind: inflow.id!) AND status = 'open'")
+        let openItems = try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE quarter = \(bind: q.description) AND county_id = \(bind: county.id!) AND inflow_org_id = \(bind: inflow.id!) AND status = 'open'")
             .first(decoding: N.self)?.n ?? 0
-        guard open == 0 else { return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: "\(county.shortName)与\(inflow.shortName)之间还有 \(open) 条差异未处理，不能确认") }
+        guard openItems == 0 else { return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: "\(county.shortName)与\(inflow.shortName)之间还有 \(openItems) 条差异未处理，不能确认") }
         let now = Date()
         let countyID = county.id!, inflowID = inflow.id!
         try await req.db.writeTransaction(gate: req.application.writeGate) { tx in
@@ -251,10 +293,19 @@ struct ReconciliationController: RouteCollection {
         let root = try await OrganizationService.root(on: req.db)
         if let root {
             let (all, _) = try await Self.pairs(quarter: q, scope: root, user: user, wholeTree: true, on: sql)
-            if !all.isEmpty, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
+            // Both signatures on every pair and nothing open anywhere in the quarter.
+            let stillOpen = try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE quarter = \(bind: q.description) AND status = 'open'")
+                .first(decoding: N.self)?.n ?? 0
+            if !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
                !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= .today() {
-                let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)
-                flash = "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"
+                do {
+                    let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)
+                    flash = "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"
+                } catch {
+                    // The other side's signature, at the same moment, froze it first: that is no error.
+                    guard try await LedgerSnapshot.closed(on: req.db).contains(q) else { throw error }
+                    flash = "已确认。\(q.chinese)全部对账已双方确认，台账已封存"
+                }
             }
         }
         return req.redirect(to: LocalPath.safe(f.back, fallback: "/reconcile"), flash: flash)
