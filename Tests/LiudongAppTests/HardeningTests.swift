@@ -342,4 +342,28 @@ struct HardeningTests {
             #expect(try await LedgerSnapshot.closed(on: app.db).isEmpty)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aCountysNationalImportNeitherOverwritesNorRevealsAnotherCountysRecords(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let (a, b) = (try await Fixture.user(app, "county"), try await Fixture.user(app, "countyb"))
+            let header = "姓名,公民身份号码,所在党支部,手机号码,是否流动\n"
+            let fileA = try ReconciliationTests.write(header + "张建国,\(Fixture.idA),东城村党支部,13904761234,是\n")
+            let fileB = try ReconciliationTests.write(header + "张建国,\(Fixture.idA),长青社区党支部,13900000000,否\n")
+            defer { for p in [fileA, fileB] { try? FileManager.default.removeItem(atPath: p) } }
+            func run(_ path: String, _ u: CurrentUser, apply: Bool) async throws -> NationalImportService.Summary {
+                try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: u.scopePath, scopeCode: u.scopeCode,
+                                                    username: u.username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            }
+            _ = try await run(fileA, a, apply: true)
+            // County B's dry run says the same as for a person nobody has: new.
+            let dry = try await run(fileB, b, apply: false)
+            #expect(dry.new == 1 && dry.updated == 0 && dry.unchanged == 0)
+            _ = try await run(fileB, b, apply: true)
+            struct R: Decodable { var organization_id: Int; var is_mobile: Bool }
+            let record = try await (app.db as! SQLDatabase).raw("SELECT organization_id, is_mobile FROM national_records").all(decoding: R.self)
+            #expect(record.count == 1 && record.first?.organization_id == f.branchA.id && record.first?.is_mobile == true)
+        }
+    }
 }

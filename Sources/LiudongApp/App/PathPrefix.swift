@@ -13,9 +13,12 @@ struct PathPrefix: SQLExpression {
         self.path = path
     }
 
+    /// The first string after every path that starts with `path` (which ends in “/”).
+    static func upperBound(_ path: String) -> String { String(path.dropLast()) + "0" }
+
     func serialize(to serializer: inout SQLSerializer) {
         if serializer.dialect.name == "sqlite", path.hasSuffix("/") {
-            let upper = String(path.dropLast()) + "0"
+            let upper = Self.upperBound(path)
             serializer.write("(")
             SQLRaw(column).serialize(to: &serializer)
             serializer.write(" >= ")

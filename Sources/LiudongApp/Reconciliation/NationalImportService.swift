@@ -145,16 +145,25 @@ enum NationalImportService {
     static let conflictUpdate = "ON CONFLICT (quarter, id_hash) DO UPDATE SET "
         + columns.filter { $0 != "quarter" && $0 != "id_hash" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
 
+    /// An import updates only records of its own scope: a county's file never overwrites another county's record of
+    /// the same person (the row is left as the other county imported it).
+    static func ownRecord(_ scopePath: String) -> SQLQueryString {
+        "national_records.organization_id IN (SELECT id FROM organizations WHERE \(PathPrefix("path", scopePath)))"
+    }
+
     /// Multi-row upsert. On SQLite the statement text is built once per batch size and values are bound directly
     /// (SQLKit's Codable binding costs more than the insert itself at a million rows); PostgreSQL goes through SQLKit.
-    static func upsert(_ rows: [[NationalValue]], on db: Database) async throws {
+    static func upsert(_ rows: [[NationalValue]], scopePath: String, on db: Database) async throws {
         if let lite = db as? SQLiteDatabase {
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
             let sqlText = "INSERT INTO national_records (\(columns.joined(separator: ","))) VALUES "
                 + Array(repeating: placeholders, count: rows.count).joined(separator: ",") + " " + conflictUpdate
+                + " WHERE national_records.organization_id IN (SELECT id FROM organizations WHERE path >= ? AND path < ?)"
             var binds: [SQLiteData] = []
-            binds.reserveCapacity(rows.count * columns.count)
+            binds.reserveCapacity(rows.count * columns.count + 2)
             for r in rows { for v in r { binds.append(v.sqlite) } }
+            binds.append(.text(scopePath))
+            binds.append(.text(PathPrefix.upperBound(scopePath)))
             _ = try await lite.query(sqlText, binds)
             return
         }
@@ -164,7 +173,7 @@ enum NationalImportService {
         try await insert.onConflict(with: ["quarter", "id_hash"]) { conflict in
             var c = conflict
             for col in columns where col != "quarter" && col != "id_hash" { c = c.set(excludedValueOf: col) }
-            return c
+            return c.where(ownRecord(scopePath))
         }.run()
     }
 
@@ -205,9 +214,10 @@ enum NationalImportService {
                     }
                     guard !accepted.isEmpty else { progress(summary.rows); continue }
                     struct Existing: Decodable { var id_hash: String; var fingerprint: String }
+                    // Only this scope's records count as existing: the counts never tell which people another county has.
                     let existing = try await sql.select().columns("id_hash", "fingerprint").from("national_records")
                         .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
-                        .all(decoding: Existing.self)
+                        .where(ownRecord(scopePath)).all(decoding: Existing.self)
                     let known = Dictionary(existing.map { ($0.id_hash, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
                     var changed: [(NationalRecord, Int, String, String)] = []
                     for a in accepted {
@@ -228,7 +238,7 @@ enum NationalImportService {
                                          .optional(r.joinedOn?.description), .optional(r.fullOn?.description), .text(r.residence), .text(r.household),
                                          .bool(r.isMobile), .bool(r.isLost), .text(r.employer), .text(print), .int(importID), .int(r.row)])
                         }
-                        try await upsert(rows, on: db)
+                        try await upsert(rows, scopePath: scopePath, on: db)
                     }
                     progress(summary.rows)
                 }
