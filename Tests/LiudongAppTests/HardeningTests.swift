@@ -366,4 +366,30 @@ struct HardeningTests {
             #expect(record.count == 1 && record.first?.organization_id == f.branchA.id && record.first?.is_mobile == true)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aShortBranchNameTwoCountiesShareIsSettledByTheRoster(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            // County B has a 东城村党支部 too.
+            let twin = Organization()
+            twin.code = "1504020102"; twin.name = "东城村党支部"; twin.shortName = "东城村党支部"; twin.level = .branch; twin.kind = .regular
+            twin.divisionCode = "150402"; twin.secretary = "书记"; twin.phone = "13800000000"; twin.parentID = f.committeeB.id; twin.path = "/"; twin.sortOrder = 0
+            try await twin.create(on: app.db)
+            twin.path = f.committeeB.path + "\(twin.id!)/"
+            try await twin.update(on: app.db)
+            let stranger = IDNumber.make(division: "150422", birth: CalendarDate(year: 1970, month: 1, day: 1)!, sequence: 77, sex: .male)
+            let file = try ReconciliationTests.write("姓名,公民身份号码,所在党支部\n张建国,\(Fixture.idA),东城村党支部\n某人,\(stranger),东城村党支部\n")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // The whole tree (the command line without --org): the member's own branch is taken, the stranger stays ambiguous.
+            let whole = try await NationalImportService.run(path: file, fileName: "n.csv", quarter: .current(), scopePath: f.city.path, scopeCode: f.city.code,
+                                                            username: "cli", apply: false, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            #expect(whole.new == 1 && whole.rejected.map(\.row) == [3] && whole.rejected.first?.reason.contains("对应多个党组织") == true)
+            // With the importing county (--org 150422), both rows name its own branch.
+            let county = try await NationalImportService.run(path: file, fileName: "n.csv", quarter: .current(), scopePath: f.countyA.path,
+                                                             scopeCode: f.countyA.code, username: "cli", apply: true, cipher: app.cipher,
+                                                             gate: app.writeGate, on: app.db)
+            #expect(county.new == 2 && county.rejectedTotal == 0)
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct ImportCommand: AsyncCommand {
         var file: String
         @Option(name: "quarter", help: "quarter, e.g. 2026Q4 (default: the current one)")
         var quarter: String?
-        @Option(name: "org", help: "inflow organization code (import inflow)")
+        @Option(name: "org", help: "import national: the importing organization (a county), whose branches rows may name; import inflow: the inflow organization")
         var org: String?
         @Flag(name: "dry-run", help: "count new, updated, unchanged and rejected rows without writing anything")
         var dryRun: Bool
@@ -21,7 +21,7 @@ struct ImportCommand: AsyncCommand {
         var json: Bool
     }
 
-    var help: String { "Import the national system's export or an inflow ledger: import national FILE --quarter Q [--dry-run] [--json]" }
+    var help: String { "Import the national system's export or an inflow ledger: import national FILE [--org COUNTY] --quarter Q [--dry-run] [--json]" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
@@ -39,12 +39,22 @@ struct ImportCommand: AsyncCommand {
         do {
             switch signature.what {
             case "national":
-                guard let root = try await OrganizationService.root(on: app.db) else {
-                    console.error("还没有组织架构"); throw CommandFailed()
+                // The importing organization, as the upload page uses the account's scope; the whole tree by default.
+                let scope: Organization
+                if let code = signature.org {
+                    guard let org = try await Organization.query(on: app.db).filter(\.$code == code).first(), org.kind == .regular else {
+                        console.error("--org：找不到本系统的党组织“\(code)”"); throw CommandFailed()
+                    }
+                    scope = org
+                } else {
+                    guard let root = try await OrganizationService.root(on: app.db) else {
+                        console.error("还没有组织架构"); throw CommandFailed()
+                    }
+                    scope = root
                 }
                 summary = try await NationalImportService.run(
-                    path: signature.file, fileName: (signature.file as NSString).lastPathComponent, quarter: quarter, scopePath: root.path,
-                    scopeCode: root.code, username: "cli", apply: !signature.dryRun, cipher: app.cipher, gate: app.writeGate, on: app.db,
+                    path: signature.file, fileName: (signature.file as NSString).lastPathComponent, quarter: quarter, scopePath: scope.path,
+                    scopeCode: scope.code, username: "cli", apply: !signature.dryRun, cipher: app.cipher, gate: app.writeGate, on: app.db,
                     progress: progress)
             case "inflow":
                 guard let code = signature.org, let org = try await Organization.query(on: app.db).filter(\.$code == code).first(),

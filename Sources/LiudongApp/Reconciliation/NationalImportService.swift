@@ -61,11 +61,11 @@ enum NationalImportService {
             }
         }
 
-        enum Match: Equatable { case found(Int), unknown, ambiguous }
+        enum Match: Equatable { case found(Int), unknown, ambiguous(Set<Int>) }
 
         func match(_ name: String) -> Match {
-            guard let ids = byKey[Normalize.key(name)] else { return .unknown }
-            return ids.count == 1 ? .found(ids.first!) : .ambiguous
+            guard let ids = byKey[Normalize.key(name)], let first = ids.first else { return .unknown }
+            return ids.count == 1 ? .found(first) : .ambiguous(ids)
         }
 
         /// Regular organizations of a subtree that can hold members.
@@ -198,6 +198,7 @@ enum NationalImportService {
             do {
                 while let batch = try await channel.next() {
                     var accepted: [(NationalRecord, Int, String, String)] = []   // record, org id, id hash, fingerprint
+                    var ambiguous: [(NationalRecord, Set<Int>, String)] = []
                     for outcome in batch {
                         summary.rows += 1
                         switch outcome {
@@ -207,10 +208,26 @@ enum NationalImportService {
                             case .found(let org): accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
                             case .unknown: summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
                                                                                 name: r.name, idTail: String(r.idNumber.suffix(4))))
-                            case .ambiguous: summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
-                                                                                  name: r.name, idTail: String(r.idNumber.suffix(4))))
+                            case .ambiguous(let candidates): ambiguous.append((r, candidates, cipher.hash(r.idNumber)))
                             }
                         }
+                    }
+                    // A short name several branches share (进长村党支部 in two counties) is settled by the roster: the
+                    // branch among them where this person is a member.
+                    if !ambiguous.isEmpty {
+                        struct Home: Decodable { var id_number_hash: String; var organization_id: Int }
+                        let homes = try await sql.select().columns("id_number_hash", "organization_id").from("members")
+                            .where("id_number_hash", .in, ambiguous.map(\.2)).all(decoding: Home.self)
+                        let homeOf = Dictionary(homes.map { ($0.id_number_hash, $0.organization_id) }, uniquingKeysWith: { a, _ in a })
+                        for (r, candidates, hash) in ambiguous {
+                            if let org = homeOf[hash], candidates.contains(org) {
+                                accepted.append((r, org, hash, fingerprint(r, orgID: org)))
+                            } else {
+                                summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
+                                                           name: r.name, idTail: String(r.idNumber.suffix(4))))
+                            }
+                        }
+                        accepted.sort { $0.0.row < $1.0.row }
                     }
                     guard !accepted.isEmpty else { progress(summary.rows); continue }
                     struct Existing: Decodable { var id_hash: String; var fingerprint: String }
