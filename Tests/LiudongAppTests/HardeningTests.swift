@@ -392,4 +392,28 @@ struct HardeningTests {
             #expect(county.new == 2 && county.rejectedTotal == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func externalOrganizationsStayOutsideTheTreeAndMobileOnesWhereTheyMayBeCreated(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            var admin = Browser(app)
+            try await admin.signIn("admin", Fixture.password)
+            try await admin.get("/orgs/\(f.committeeA.code)/new")
+            let external = try await admin.post("/orgs/\(f.committeeA.code)/children", form: [
+                "kind": "external", "name": "某街道党工委", "shortName": "某街道党工委", "divisionCode": "110105", "secretary": "书记",
+                "phone": "13800000000", "contactPerson": "联系人"])
+            #expect(external.status == .unprocessableEntity)
+            #expect(try await Organization.query(on: app.db).filter(\.$name == "某街道党工委").count() == 0)
+            let mobile = try await admin.post("/orgs/\(f.committeeA.code)/children", form: [
+                "kind": "mobile", "basis": "chamber", "name": "北京巴林左旗商会流动党员党支部", "shortName": "商会党支部", "divisionCode": "110105",
+                "secretary": "书记", "phone": "13800000000"])
+            #expect(mobile.status == .seeOther, "\(mobile.body.string.prefix(800))")
+            let code = try #require(try await Organization.query(on: app.db).filter(\.$kind == .mobile).first()?.code)
+            try await admin.get("/orgs/\(code)")
+            _ = try await admin.post("/orgs/\(code)/move", form: ["parent": f.branchA.code])
+            let moved = try #require(try await Organization.query(on: app.db).filter(\.$code == code).first())
+            #expect(moved.parentID == f.committeeA.id)
+        }
+    }
 }

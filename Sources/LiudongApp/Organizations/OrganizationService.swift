@@ -113,6 +113,8 @@ enum OrganizationService {
                 throw AppError.invalid([FieldError("parent", "流动党员党组织应设在市、旗县区或基层党委之下")])
             }
         case .external:
+            // Inflow-side organizations stand outside our tree: never the child of one of ours.
+            guard parent == nil else { throw AppError.invalid([FieldError("kind", "流入地党组织不属于本系统的组织架构，请在“流入地党组织”中登记")]) }
             level = nil
         }
         if let parent, parent.isClosed { errors.append(FieldError("parent", "上级组织已撤销")) }
@@ -199,6 +201,10 @@ enum OrganizationService {
             guard let level = org.level, newParent.level?.allowedChildren.contains(level) ?? false else {
                 throw AppError.invalid([FieldError("parent", "“\(newParent.shortName)”（\(newParent.typeLabel)）下不能设立\(org.typeLabel)")])
             }
+        }
+        // A mobile organization sits where it may be created: under the city, a county or a grassroots committee.
+        if org.kind == .mobile, ![OrgLevel.city, .county, .committee].contains(newParent.level) {
+            throw AppError.invalid([FieldError("parent", "流动党员党组织应设在市、旗县区或基层党委之下")])
         }
         guard newParent.id != org.parentID else { return }
         let oldParent = try await Organization.find(org.parentID, on: db)
