@@ -18,7 +18,9 @@ public final class LedgerXLSXWriter {
     private var sheet: UnsafeMutablePointer<lxw_worksheet>?
     private var row: UInt32 = 0
     private var closed = false
-    private var sheetNames = Set<String>()
+    /// Sheet names taken, folded the way Excel compares them (case-insensitively); “汇总” is kept for the summary.
+    private var sheetNames: Set<String> = [summarySheet.lowercased()]
+    static let summarySheet = "汇总"
 
     public init(path: String) throws {
         var options = lxw_workbook_options()
@@ -43,13 +45,28 @@ public final class LedgerXLSXWriter {
 
     deinit { if !closed { workbook_close(workbook) } }
 
+    /// A sheet name Excel accepts and no other sheet of this book has: without `[]:*?/\` and control characters, not
+    /// starting or ending with an apostrophe, at most 31 characters, not “History”, unique ignoring case (“(2)”, “(3)”…).
+    func uniqueSheetName(_ raw: String) -> String {
+        var scalars = String.UnicodeScalarView(raw.unicodeScalars.filter { !"[]:*?/\\".unicodeScalars.contains($0) && $0.value >= 0x20 && $0.value != 0x7F })
+        while scalars.first == "'" { scalars.removeFirst() }
+        var base = String(String.UnicodeScalarView(scalars.prefix(31)))
+        while base.hasSuffix("'") { base.removeLast() }
+        if base.trimmingCharacters(in: .whitespaces).isEmpty || base.lowercased() == "history" { base = "Sheet" }
+        var name = base
+        var n = 2
+        while sheetNames.contains(name.lowercased()) {
+            let suffix = "(\(n))"
+            name = String(String.UnicodeScalarView(base.unicodeScalars.prefix(31 - suffix.count))) + suffix
+            n += 1
+        }
+        sheetNames.insert(name.lowercased())
+        return name
+    }
+
     /// Starts a sheet: title row merged over every column, a bold header row frozen below it, column widths.
     public func beginSheet(name rawName: String, title: String) throws {
-        var name = String(rawName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
-        if name.isEmpty { name = "Sheet" }
-        var n = 2
-        while sheetNames.contains(name) { name = String(rawName.prefix(28)) + "(\(n))"; n += 1 }
-        sheetNames.insert(name)
+        let name = uniqueSheetName(rawName)
         guard let ws = workbook_add_worksheet(workbook, name) else { throw Problem.writeFailed("worksheet \(name)") }
         sheet = ws
         row = 0
@@ -92,7 +109,7 @@ public final class LedgerXLSXWriter {
 
     /// A plain two-column table (the summary sheet of a committee book).
     public func writeSummary(title: String, header: [String], rows: [[String]], total: [String]) throws {
-        guard let ws = workbook_add_worksheet(workbook, "汇总") else { throw Problem.writeFailed("summary") }
+        guard let ws = workbook_add_worksheet(workbook, Self.summarySheet) else { throw Problem.writeFailed("summary") }
         sheet = ws
         worksheet_set_column(ws, 0, 0, 8, nil)
         worksheet_set_column(ws, 1, 1, 30, nil)
@@ -114,8 +131,8 @@ public final class LedgerXLSXWriter {
     /// columns in `numberColumns` are written as numbers.
     public func writeTable(sheet rawName: String, title: String, header: [String], rows: [[String]], numberColumns: Set<Int> = [],
                            widths: [Double] = []) throws {
-        let name = String(rawName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
-        guard let ws = workbook_add_worksheet(workbook, name.isEmpty ? "Sheet" : name) else { throw Problem.writeFailed("sheet \(name)") }
+        let name = uniqueSheetName(rawName)
+        guard let ws = workbook_add_worksheet(workbook, name) else { throw Problem.writeFailed("sheet \(name)") }
         sheet = ws
         for i in header.indices { worksheet_set_column(ws, UInt16(i), UInt16(i), i < widths.count ? widths[i] : 16, nil) }
         worksheet_set_row(ws, 0, 30, nil)
