@@ -416,4 +416,34 @@ struct HardeningTests {
             #expect(moved.parentID == f.committeeA.id)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func publicPagesListNoTreeAndAreThrottledAndImportsListOnlyTheScope(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            // The inflow organization's page: arrival only, no list of our branches.
+            let page = try await app.testing().sendRequest(.GET, "/r/\(f.external.code)").body.string
+            #expect(page.contains("到达报到") && !page.contains("东城村党支部") && !page.contains("长青社区党支部") && !page.contains("value=\"outflow\""))
+            // A committee's page lists its own branches only.
+            let committee = try await app.testing().sendRequest(.GET, "/r/\(f.committeeA.code)").body.string
+            #expect(committee.contains("东城村党支部") && !committee.contains("长青社区党支部"))
+            // County A's import is not in county B's list.
+            let header = "姓名,公民身份号码,所在党支部\n"
+            let file = try ReconciliationTests.write(header + "张建国,\(Fixture.idA),东城村党支部\n")
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let a = try await Fixture.user(app, "county")
+            _ = try await NationalImportService.run(path: file, fileName: "县A的文件.csv", quarter: .current(), scopePath: a.scopePath, scopeCode: a.scopeCode,
+                                                    username: a.username, apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            var countyA = Browser(app), countyB = Browser(app)
+            try await countyA.signIn("county", Fixture.password)
+            try await countyB.signIn("countyb", Fixture.password)
+            #expect(try await countyA.get("/imports").body.string.contains("县A的文件.csv"))
+            #expect(!(try await countyB.get("/imports").body.string.contains("县A的文件.csv")))
+            // Page views are counted per client too.
+            app.settings.publicViewsPerClientPerMinute = 5
+            var codes: [UInt] = []
+            for _ in 0..<8 { codes.append(try await app.testing().sendRequest(.GET, "/r/\(f.branchA.code)").status.code) }
+            #expect(codes.contains(429))
+        }
+    }
 }

@@ -66,11 +66,12 @@ extension Application {
 }
 
 /// Limits the public self-report endpoints per client address (generous: phones share carrier NAT addresses).
+/// Page views and status checks (GET) have their own, larger allowance.
 struct ClientRateLimit: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        guard req.method == .POST else { return try await next.respond(to: req) }
-        let limit = req.settings.reportsPerClientPerMinute
-        if let wait = req.application.rateLimiter.hit("client:\(req.clientAddress)", limit: limit, window: 60) {
+        let isPost = req.method == .POST
+        let limit = isPost ? req.settings.reportsPerClientPerMinute : req.settings.publicViewsPerClientPerMinute
+        if let wait = req.application.rateLimiter.hit("\(isPost ? "client" : "view"):\(req.clientAddress)", limit: limit, window: 60) {
             throw AppError.rateLimited(retryAfter: wait)
         }
         return try await next.respond(to: req)

@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     public var trustProxy: Bool = false
     /// Self-reports accepted per client address per minute (many phones share one carrier NAT address).
     public var reportsPerClientPerMinute: Int = 600
+    /// Public page views and status checks (GET /r/…, GET /api/v1/self-reports/…) per client address per minute.
+    public var publicViewsPerClientPerMinute: Int = 1200
     /// Self-reports accepted per ID number per hour.
     public var reportsPerIDPerHour: Int = 20
     /// Sign-in attempts (page and API) per client address per minute, and per username per minute.
@@ -78,6 +80,7 @@ public struct Settings: Sendable {
         let tokenHours = int("LIUDONG_API_TOKEN_HOURS", 12)
         let perClient = int("LIUDONG_REPORTS_PER_CLIENT_PER_MINUTE", 600)
         let perID = int("LIUDONG_REPORTS_PER_ID_PER_HOUR", 20)
+        let viewsPerClient = int("LIUDONG_PUBLIC_VIEWS_PER_CLIENT_PER_MINUTE", 1200)
         let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
         let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
         let cacheMB = int("LIUDONG_SQLITE_CACHE_MB", 64)
@@ -99,6 +102,7 @@ public struct Settings: Sendable {
         settings.trustProxy = ["1", "true", "yes"].contains((env["LIUDONG_TRUST_PROXY"] ?? "").lowercased())
         settings.reportsPerClientPerMinute = perClient
         settings.reportsPerIDPerHour = perID
+        settings.publicViewsPerClientPerMinute = viewsPerClient
         settings.arrivalDueDays = dueDays
         settings.lostContactDays = lostDays
         settings.sqliteCacheMB = max(1, cacheMB)

@@ -28,10 +28,11 @@ enum PhonePage {
         if input.orgCode == nil, isBranch { input.orgCode = org.code }
         // A committee's or county's code: choose the home branch among those under it.
         var branches: [SelectOption] = []
-        if !isBranch {
-            // An inflow organization's code may also be used to register leaving: any branch of ours.
-            let root = isInflow ? "/" : org.path
-            branches = try await Organization.query(on: req.db).filter(\.$path =~ root).filter(\.$kind == .regular)
+        // An inflow organization's code is for reporting arrival there; leaving is registered with one's own branch's
+        // code. The page never lists the branches of the whole tree to whoever opens it.
+        if isInflow { input.kind = ReportKind.arrival.rawValue }
+        if !isBranch && !isInflow {
+            branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$kind == .regular)
                 .filter(\.$level == .branch).filter(\.$closedAt == nil).sort(\.$code).all()
                 .map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == input.orgCode) }
         }
@@ -40,7 +41,7 @@ enum PhonePage {
             .map { SelectOption(value: $0.code, label: "\($0.shortName)（\(Divisions.shared.fullName($0.divisionCode))）", selected: $0.code == input.inflowOrgCode) }
         let body = Body(
             org: OrgInfo(code: org.code, name: org.shortName, type: org.typeLabel), input: input, errors: errors.byField,
-            kinds: ReportKind.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.kind) },
+            kinds: (isInflow ? [.arrival] : ReportKind.allCases).map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.kind) },
             reasons: OutflowReason.allCases.map { SelectOption(value: "\($0.rawValue)", label: "\($0.rawValue) \($0.label)", selected: $0.rawValue == input.reason) },
             branches: branches, inflowOrgs: inflowOrgs, presetBranch: isBranch, isInflowOrg: isInflow,
             today: CalendarDate.today().description, errorCount: errors.count)
@@ -59,7 +60,7 @@ enum PhonePage {
         let f = try req.content.decode(Form.self)
         let isInflow = org.kind == .external || org.kind == .mobile
         let isBranch = org.kind == .regular && (org.level == .branch || org.level == .generalBranch)
-        let kind = f.kind ?? (isInflow ? "arrival" : "outflow")
+        let kind = isInflow ? ReportKind.arrival.rawValue : f.kind ?? ReportKind.outflow.rawValue
         var orgCode: String?
         var inflow = Normalize.text(f.inflowOrgCode)
         if kind == ReportKind.arrival.rawValue {
