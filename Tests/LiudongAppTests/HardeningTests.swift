@@ -446,4 +446,24 @@ struct HardeningTests {
             #expect(codes.contains(429))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func strangersLeaveNoSessionsAndSweepPurgesEndedOnes(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            for path in ["/", "/no-such-page", "/orgs/XYZ", "/r/\(f.branchA.code)", "/r/status", "/healthz"] {
+                _ = try await app.testing().sendRequest(.GET, path)
+            }
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+            var b = Browser(app)
+            try await b.get("/login")   // the sign-in form needs its CSRF token
+            #expect(try await SessionRecord.query(on: app.db).count() == 1)
+            var c = Browser(app)
+            try await c.signIn("county", Fixture.password)
+            #expect(try await SessionRecord.query(on: app.db).count() == 2)
+            #expect(try await SessionPurge.run(on: app.db) == 0)
+            #expect(try await SessionPurge.run(now: Date().addingTimeInterval(9 * 3600), on: app.db) == 2)
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+        }
+    }
 }

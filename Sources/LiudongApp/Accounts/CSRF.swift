@@ -51,6 +51,8 @@ extension Request {
         if let t = session.data["csrf"] { return t }
         let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
         session.data["csrf"] = t
+        // Every session knows when it began, so `liudong sweep` can purge the ones nobody signed in with.
+        if session.data["since"] == nil { session.data["since"] = String(Date().timeIntervalSince1970) }
         return t
     }
 }

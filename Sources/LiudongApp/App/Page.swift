@@ -30,9 +30,11 @@ extension Request {
         let user = auth.get(CurrentUser.self)
         // A bearer-token client has no session and posts no forms: do not create one for it.
         let viaToken = user?.viaToken == true
-        let flash = viaToken ? nil : session.data["flash"]
+        // Nor for a stranger's page view (an error page, a 404): only the sign-in form needs a session before sign-in.
+        let needsSession = !viaToken && (user != nil || view == "login")
+        let flash = needsSession || hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
-        let layout = Layout(title: title, csrf: viaToken ? "" : csrfToken, user: user.map {
+        let layout = Layout(title: title, csrf: needsSession ? csrfToken : "", user: user.map {
             UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
         }, nav: try await user.asyncMap { u in
             var items = Self.nav(for: u, path: url.path)

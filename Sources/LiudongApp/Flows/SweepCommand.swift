@@ -27,6 +27,11 @@ struct SweepCommand: AsyncCommand {
                                summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
                                user: nil, username: "cli", client: "command-line", on: app.db)
         context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+        // Ended sessions, and files with personal data left by uploads nobody applied or abandoned.
+        let sessions = try await SessionPurge.run(on: app.db)
+        PrivateFiles.sweep(app, "imports")
+        PrivateFiles.sweep(app, "exports", olderThan: 3600)
+        context.console.success("已清理过期会话 \(sessions) 个及一天前的上传文件。")
         // Keep the planner's statistics fresh as the tables grow.
         if let sql = app.db as? SQLDatabase, sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
