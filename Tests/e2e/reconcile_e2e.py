@@ -59,7 +59,9 @@ def main():
         d.find_element(By.CSS_SELECTOR, "button.primary").click()
         wait.until(lambda x: "/login" not in x.current_url)   # signed in before moving on
         d.get(f"{base}/imports")
-        d.find_element(By.LINK_TEXT, "下载本辖区示例文件").click()
+        # The sample holds full ID numbers: downloading it takes a reason (audited).
+        d.find_element(By.CSS_SELECTOR, "#sample input[name=reason]").send_keys("浏览器测试：试导入演练")
+        d.find_element(By.CSS_SELECTOR, "#sample button").click()
         wait.until(lambda x: glob.glob(os.path.join(downloads, "*.xlsx")))
         sample = glob.glob(os.path.join(downloads, "*.xlsx"))[0]
         d.get(f"{base}/imports")
