@@ -41,23 +41,7 @@ struct XLSXReaderTests {
 
     @Test func theScannerGivesTheSameEventsWhateverTheChunking() throws {
         let xml = #"<?xml version="1.0"?><!-- note --><x:root a="1 &amp; 2" b='>'><c r="A1" t="s"><v>0</v></c><t>甲&lt;乙&#x4E19;&#19969;</t><e/><![CDATA[<raw>]]></x:root>"#
-        func events(chunk: Int) throws -> [String] {
-            var out: [String] = []
-            var scanner = XMLScanner()
-            let bytes = Array(xml.utf8)
-            for start in stride(from: 0, to: bytes.count, by: chunk) {
-                try bytes[start..<min(bytes.count, start + chunk)].withUnsafeBytes { raw in
-                    try scanner.feed(raw) { e in
-                        switch e {
-                        case .start(let n, let a, let c): out.append("<\(n) \(a.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))\(c ? "/" : "")>")
-                        case .end(let n): out.append("</\(n)>")
-                        case .text(let t): out.append(t)
-                        }
-                    }
-                }
-            }
-            return out
-        }
+        func events(chunk: Int) throws -> [String] { try XMLScanner.events(xml, chunk: chunk) }
         let whole = try events(chunk: 1 << 20)
         #expect(whole == ["<root a=1 & 2,b=>>", "<c r=A1,t=s>", "<v >", "0", "</v>", "</c>", "<t >", "甲<乙丙丁", "</t>", "<e /", "<raw>", "</root>"].map {
             $0 == "<e /" ? "<e />" : $0
