@@ -183,6 +183,9 @@ enum NationalImportService {
                     progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
+        // Every organization of the scope, closed ones too: the import's own records are theirs.
+        struct ID: Decodable { var id: Int }
+        let scopeIDs = Set(try await sql.raw("SELECT id FROM organizations WHERE \(PathPrefix("path", scopePath))").all(decoding: ID.self).map(\.id))
         let (channel, info) = read(path: path)
         let body: @Sendable (Database) async throws -> Summary = { db in
             let sql = db as! SQLDatabase
@@ -230,12 +233,14 @@ enum NationalImportService {
                         accepted.sort { $0.0.row < $1.0.row }
                     }
                     guard !accepted.isEmpty else { progress(summary.rows); continue }
-                    struct Existing: Decodable { var id_hash: String; var fingerprint: String }
+                    struct Existing: Decodable { var id_hash: String; var fingerprint: String; var organization_id: Int }
                     // Only this scope's records count as existing: the counts never tell which people another county has.
-                    let existing = try await sql.select().columns("id_hash", "fingerprint").from("national_records")
+                    // (Filtered here, not by a subquery, which would lead SQLite to walk records by organization.)
+                    let existing = try await sql.select().columns("id_hash", "fingerprint", "organization_id").from("national_records")
                         .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
-                        .where(ownRecord(scopePath)).all(decoding: Existing.self)
-                    let known = Dictionary(existing.map { ($0.id_hash, $0.fingerprint) }, uniquingKeysWith: { a, _ in a })
+                        .all(decoding: Existing.self)
+                    let known = Dictionary(existing.filter { scopeIDs.contains($0.organization_id) }.map { ($0.id_hash, $0.fingerprint) },
+                                           uniquingKeysWith: { a, _ in a })
                     var changed: [(NationalRecord, Int, String, String)] = []
                     for a in accepted {
                         switch known[a.2] {
