@@ -262,4 +262,20 @@ extension HardeningTests {
             #expect(try await SessionRecord.query(on: app.db).count() == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aTakenNumberGetsTheSameAnswerInEveryCountyAndTheAttemptIsAudited(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            var answers: [String] = []
+            for (user, branch) in [("county", f.branchA2.code), ("countyb", f.branchB.code)] {
+                let api = try await APIClient.signIn(app, user, Fixture.password)
+                let res = try await api.post("/api/v1/members", json: MemberTests.json(id: Fixture.idA, org: branch))
+                #expect(res.status == .unprocessableEntity)
+                answers.append(try res.content.decode(APIErrorBody.self).error.fields.map { "\($0.field) \($0.message)" }.joined())
+            }
+            #expect(answers.count == 2 && answers[0] == answers[1])
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$summary, .contains(inverse: false, .anywhere), "登记党员未成功").count() == 2)
+        }
+    }
 }

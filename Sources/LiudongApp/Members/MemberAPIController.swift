@@ -63,7 +63,7 @@ struct APIController: RouteCollection {
 
     func createMember(req: Request) async throws -> Response {
         let user = try req.user
-        let m = try await MemberService.create(try req.content.decode(MemberForm.self), by: user, cipher: req.cipher, on: req.db)
+        let m = try await MemberService.create(try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher, on: req.db)
         try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))，API）")
         let res = Response(status: .created)
         try res.content.encode(MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher), as: .json)

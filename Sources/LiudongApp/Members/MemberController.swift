@@ -84,7 +84,7 @@ struct MemberController: RouteCollection {
         let user = try req.user
         let form = try req.content.decode(MemberForm.self)
         do {
-            let m = try await MemberService.create(form, by: user, cipher: req.cipher, on: req.db)
+            let m = try await MemberService.create(form, by: user, client: req.clientAddress, cipher: req.cipher, on: req.db)
             try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))）")
             return req.redirect(to: "/members/\(m.id!.uuidString)", flash: "已登记\(m.name)")
         } catch AppError.invalid(let errors) {

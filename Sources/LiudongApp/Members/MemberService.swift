@@ -8,13 +8,20 @@ enum MemberService {
     static let pageSize = 20
 
     /// Creates a member after validation; one member per ID number across the whole database.
-    static func create(_ form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database) async throws -> Member {
+    /// A number already on the roster is refused with the same words wherever it is (this scope or another county's),
+    /// and the refusal is audited: an editor trying numbers leaves a trail.
+    static let numberTaken = "该公民身份号码已在花名册中，同一人只能登记一次；如需转入本单位，请办理组织关系转接"
+
+    static func create(_ form: MemberForm, by user: CurrentUser, client: String = "", cipher: FieldCipher,
+                       on db: Database) async throws -> Member {
         guard user.role.canEditMembers else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
         if try await Member.query(on: db).filter(\.$idNumberHash == hash).count() > 0 {
-            throw AppError.invalid([FieldError("idNumber", "该公民身份号码已在花名册中，同一人只能登记一次")])
+            try await Audit.record(.create, "member", summary: "登记党员未成功：公民身份号码（\(Masking.idStored(v.idNumber.value))）已在花名册中",
+                                   user: user, client: client, on: db)
+            throw AppError.invalid([FieldError("idNumber", numberTaken)])
         }
         let m = Member()
         try apply(v, org: org, to: m, cipher: cipher)
@@ -33,7 +40,7 @@ enum MemberService {
         let hash = cipher.hash(v.idNumber.value)
         if hash != member.idNumberHash,
            try await Member.query(on: db).filter(\.$idNumberHash == hash).filter(\.$id != member.id!).count() > 0 {
-            throw AppError.invalid([FieldError("idNumber", "该公民身份号码已属于花名册中的另一名党员")])
+            throw AppError.invalid([FieldError("idNumber", numberTaken)])
         }
         let before = snapshot(member)
         let oldOrg = member.organizationID
