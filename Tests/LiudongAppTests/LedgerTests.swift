@@ -7,15 +7,20 @@ import Testing
 import VaporTesting
 
 /// openpyxl reads the exported workbook as a second, independent reader (Debian python3-openpyxl; `.ci/run` installs it).
-let openpyxlPresent: Bool = {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import openpyxl"]
-    p.standardError = Pipe()
-    guard (try? p.run()) != nil else { return false }
-    p.waitUntilExit()
-    return p.terminationStatus == 0
+/// The first Python that has it: the one on PATH (may be a pyenv build without Debian's packages), else Debian's own.
+let openpyxlPython: [String]? = {
+    for candidate in [["/usr/bin/env", "python3"], ["/usr/bin/python3"]] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: candidate[0])
+        p.arguments = Array(candidate.dropFirst()) + ["-c", "import openpyxl"]
+        p.standardError = Pipe()
+        guard (try? p.run()) != nil else { continue }
+        p.waitUntilExit()
+        if p.terminationStatus == 0 { return candidate }
+    }
+    return nil
 }()
+let openpyxlPresent = openpyxlPython != nil
 
 @Suite("Ledgers and exports")
 struct LedgerTests {
@@ -151,8 +156,9 @@ struct LedgerTests {
                 print("openpyxl ok")
                 """
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", "-c", script, path]
+            let python = openpyxlPython ?? ["/usr/bin/env", "python3"]
+            p.executableURL = URL(fileURLWithPath: python[0])
+            p.arguments = Array(python.dropFirst()) + ["-c", script, path]
             let out = Pipe()
             p.standardOutput = out
             p.standardError = out
