@@ -211,4 +211,16 @@ struct HardeningTests {
             #expect(codes.contains(429))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func perNodeServicesExistBeforeTheFirstRequest(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // Made by configure, not lazily by whichever request comes first (two could each make their own).
+            #expect(app.nodeServicesMade)
+            let gate = app.writeGate, limiter = app.rateLimiter
+            async let a = Task { app.writeGate === gate && app.rateLimiter === limiter }.value
+            async let b = Task { app.writeGate === gate && app.rateLimiter === limiter }.value
+            #expect(await [a, b] == [true, true])
+        }
+    }
 }

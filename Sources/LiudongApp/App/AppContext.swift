@@ -27,9 +27,18 @@ extension Application {
 extension Application {
     /// A per-node service `configure` made. They are made there, once, and never lazily on first use, where two
     /// concurrent first requests could each make their own (two write gates, two rate limiters).
+    /// Whether `key`'s service exists yet (without making or trapping).
+    func has<Key: StorageKey>(_ key: Key.Type) -> Bool { storage[key] != nil }
+
     func made<Key: StorageKey>(_ key: Key.Type) -> Key.Value {
         guard let value = storage[key] else { fatalError("\(Key.self): configure(_:settings:) has not run") }
         return value
+    }
+
+    /// Every per-node service exists (true once `configure` ran; nothing is left to be made on first use).
+    var nodeServicesMade: Bool {
+        has(WriteGateKey.self) && has(RateLimiterKey.self) && has(SignInLimiterKey.self) && has(ImportJobsKey.self)
+            && has(OrgDirectoryKey.self) && has(ReportWriterKey.self)
     }
 
     /// Makes every per-node service; `configure` calls it before any route exists.

@@ -49,8 +49,8 @@ extension RateLimiter {
 }
 
 extension Application {
-    private struct RateLimiterKey: StorageKey { typealias Value = RateLimiter }
-    private struct SignInLimiterKey: StorageKey { typealias Value = RateLimiter }
+    struct RateLimiterKey: StorageKey { typealias Value = RateLimiter }
+    struct SignInLimiterKey: StorageKey { typealias Value = RateLimiter }
 
     /// Public self-report and phone-page limits. Created in `configure`, before any request can race to create it.
     var rateLimiter: RateLimiter {

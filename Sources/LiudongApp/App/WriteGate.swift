@@ -19,7 +19,7 @@ actor WriteGate {
 }
 
 extension Application {
-    private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+    struct WriteGateKey: StorageKey { typealias Value = WriteGate }
 
     var writeGate: WriteGate {
         get { made(WriteGateKey.self) }

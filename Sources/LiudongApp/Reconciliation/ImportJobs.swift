@@ -64,7 +64,7 @@ final class ImportJobs: @unchecked Sendable {
 }
 
 extension Application {
-    private struct ImportJobsKey: StorageKey { typealias Value = ImportJobs }
+    struct ImportJobsKey: StorageKey { typealias Value = ImportJobs }
     var importJobs: ImportJobs {
         get { made(ImportJobsKey.self) }
         set { storage[ImportJobsKey.self] = newValue }

@@ -62,7 +62,7 @@ final class OrgDirectory: @unchecked Sendable {
 }
 
 extension Application {
-    private struct OrgDirectoryKey: StorageKey { typealias Value = OrgDirectory }
+    struct OrgDirectoryKey: StorageKey { typealias Value = OrgDirectory }
 
     var orgDirectory: OrgDirectory {
         get { made(OrgDirectoryKey.self) }

@@ -88,7 +88,7 @@ actor ReportWriter {
 }
 
 extension Application {
-    private struct ReportWriterKey: StorageKey { typealias Value = ReportWriter }
+    struct ReportWriterKey: StorageKey { typealias Value = ReportWriter }
 
     var reportWriter: ReportWriter {
         get { made(ReportWriterKey.self) }
