@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import LiudongCore
 import Vapor
@@ -70,6 +71,19 @@ enum PrivateFiles {
                now.timeIntervalSince(modified) > age { try? FileManager.default.removeItem(atPath: file) }
         }
     }
+}
+
+/// A command's scope: the regular organization of `code`, or the whole tree (the root) without one. `what` names
+/// the option in the Chinese error an operator reads.
+func commandScope(_ code: String?, what: String, on db: Database, console: Console) async throws -> Organization {
+    if let code {
+        guard let org = try await Organization.query(on: db).filter(\.$code == code).first(), org.kind == .regular else {
+            console.error("\(what)：找不到本系统的党组织“\(code)”"); throw CommandFailed()
+        }
+        return org
+    }
+    guard let root = try await OrganizationService.root(on: db) else { console.error("还没有组织架构"); throw CommandFailed() }
+    return root
 }
 
 /// Reads a command's `--quarter` (default: the current quarter), failing with the Chinese message operators see.

@@ -40,18 +40,7 @@ struct ImportCommand: AsyncCommand {
             switch signature.what {
             case "national":
                 // The importing organization, as the upload page uses the account's scope; the whole tree by default.
-                let scope: Organization
-                if let code = signature.org {
-                    guard let org = try await Organization.query(on: app.db).filter(\.$code == code).first(), org.kind == .regular else {
-                        console.error("--org：找不到本系统的党组织“\(code)”"); throw CommandFailed()
-                    }
-                    scope = org
-                } else {
-                    guard let root = try await OrganizationService.root(on: app.db) else {
-                        console.error("还没有组织架构"); throw CommandFailed()
-                    }
-                    scope = root
-                }
+                let scope = try await commandScope(signature.org, what: "--org（导入单位）", on: app.db, console: console)
                 summary = try await NationalImportService.run(
                     path: signature.file, fileName: (signature.file as NSString).lastPathComponent, quarter: quarter, scopePath: scope.path,
                     scopeCode: scope.code, username: "cli", apply: !signature.dryRun, cipher: app.cipher, gate: app.writeGate, on: app.db,

@@ -22,18 +22,7 @@ struct ReconcileCommand: AsyncCommand {
         let console = context.console
         let app = context.application
         let quarter = try commandQuarter(signature.quarter, console: console)
-        let scope: Organization
-        if let code = signature.scope {
-            guard let o = try await Organization.query(on: app.db).filter(\.$code == code).first(), o.kind == .regular else {
-                console.error("组织代码“\(code)”不存在（对账范围应为本系统的党组织）"); throw CommandFailed()
-            }
-            scope = o
-        } else {
-            guard let root = try await OrganizationService.root(on: app.db) else {
-                console.error("还没有组织架构"); throw CommandFailed()
-            }
-            scope = root
-        }
+        let scope = try await commandScope(signature.scope, what: "--scope（对账范围）", on: app.db, console: console)
         let report = try await ReconcileService.run(quarter: quarter, scope: scope, cipher: app.cipher, gate: app.writeGate, on: app.db)
         try await Audit.record(.create, "reconciliation", ref: "\(quarter) \(scope.code)",
                                summary: "命令行对账（\(quarter.chinese)，\(scope.shortName)）：差异 \(report.items.count) 条",
