@@ -161,12 +161,7 @@ struct HardeningTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             // County B has a 东城村党支部 too.
-            let twin = Organization()
-            twin.code = "1504020102"; twin.name = "东城村党支部"; twin.shortName = "东城村党支部"; twin.level = .branch; twin.kind = .regular
-            twin.divisionCode = "150402"; twin.secretary = "书记"; twin.phone = "13800000000"; twin.parentID = f.committeeB.id; twin.path = "/"; twin.sortOrder = 0
-            try await twin.create(on: app.db)
-            twin.path = f.committeeB.path + "\(twin.id!)/"
-            try await twin.update(on: app.db)
+            _ = try await Fixture.org("1504020102", "东城村党支部", .branch, parent: f.committeeB, division: "150402", on: app.db)
             let stranger = IDNumber.make(division: "150422", birth: CalendarDate(year: 1970, month: 1, day: 1)!, sequence: 77, sex: .male)
             let file = try ReconciliationTests.write("姓名,公民身份号码,所在党支部\n张建国,\(Fixture.idA),东城村党支部\n某人,\(stranger),东城村党支部\n")
             defer { try? FileManager.default.removeItem(atPath: file) }

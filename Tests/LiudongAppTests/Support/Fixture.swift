@@ -26,17 +26,23 @@ struct Fixture {
     static let idA2 = IDNumber.make(division: "150422", birth: CalendarDate(year: 1990, month: 7, day: 1)!, sequence: 22, sex: .female)
     static let idB = IDNumber.make(division: "150402", birth: CalendarDate(year: 1979, month: 12, day: 30)!, sequence: 33, sex: .male)
 
+    /// One organization under `parent` (nil: outside the tree), with its materialized path.
+    static func org(_ code: String, _ name: String, _ level: OrgLevel?, _ kind: OrgKind = .regular, parent: Organization?, division: String,
+                    on db: Database) async throws -> Organization {
+        let o = Organization()
+        o.code = code; o.name = name; o.shortName = name; o.level = level; o.kind = kind; o.divisionCode = division
+        o.secretary = "书记"; o.phone = "13800000000"; o.parentID = parent?.id; o.path = "/"; o.sortOrder = 0
+        o.contactPerson = kind == .external ? "联系人" : nil
+        try await o.create(on: db)
+        o.path = (parent?.path ?? "/") + "\(o.id!)/"
+        try await o.update(on: db)
+        return o
+    }
+
     static func build(_ app: Application) async throws -> Fixture {
         let db = app.db
         func org(_ code: String, _ name: String, _ level: OrgLevel?, _ kind: OrgKind = .regular, parent: Organization?, division: String) async throws -> Organization {
-            let o = Organization()
-            o.code = code; o.name = name; o.shortName = name; o.level = level; o.kind = kind; o.divisionCode = division
-            o.secretary = "书记"; o.phone = "13800000000"; o.parentID = parent?.id; o.path = "/"; o.sortOrder = 0
-            o.contactPerson = kind == .external ? "联系人" : nil
-            try await o.create(on: db)
-            o.path = (parent?.path ?? "/") + "\(o.id!)/"
-            try await o.update(on: db)
-            return o
+            try await Fixture.org(code, name, level, kind, parent: parent, division: division, on: db)
         }
         let city = try await org("150400", "赤峰市", .city, parent: nil, division: "150400")
         let countyA = try await org("150422", "巴林左旗", .county, parent: city, division: "150422")
