@@ -9,11 +9,12 @@ SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev 
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test e2e bench fuzz build deps serve demo migrate clean help
+.PHONY: run test lint e2e bench fuzz build deps serve demo migrate clean help
 
 help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
+	@echo "make lint   swift format lint --strict, and the check that no landed migration was edited"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
 	@echo "make fuzz   libFuzzer over the upload readers for FUZZ_SECONDS (300); crashing inputs become regression fixtures"
 	@echo "make bench  release build; self-report rate, ledger pages/export at 1M members, import + reconciliation at 1M rows"
@@ -47,9 +48,15 @@ run: build
 test: deps
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== Tests run on SQLite and on PostgreSQL (TEST_DATABASE_URL is set)"; \
 	 else echo "== Tests run on SQLite (set TEST_DATABASE_URL to run them on PostgreSQL too)"; fi
+	@$(MAKE) --no-print-directory lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory e2e
+
+# Checks that need no build: the committed formatting (.swift-format) and that no landed migration was edited.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	@Scripts/check-migrations.sh
 
 # The browser test: runs when Chromium, chromedriver and selenium are present; required when LIUDONG_CI=1.
 e2e:

@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        // Tests only: page snapshots (the SnapshotTesting library alone; nothing of swift-syntax is built).
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.17.0"),
     ],
     targets: [
         // libqrencode from Debian (libqrencode-dev).
@@ -73,7 +75,9 @@ let package = Package(
             dependencies: [
                 "LiudongApp",
                 .product(name: "VaporTesting", package: "vapor"),
-            ]
+                .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+            ],
+            exclude: ["__Snapshots__"]
         ),
     ],
     swiftLanguageModes: [.v5]

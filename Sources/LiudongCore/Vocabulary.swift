@@ -93,10 +93,4 @@ public enum Role: String, Codable, Labelled {
         case .inflow: return "流入地党组织"
         }
     }
-    public var canManageAccounts: Bool { self == .admin }
-    public var canReadAudit: Bool { self == .admin || self == .orgDept }
-    public var canEditOrganizations: Bool { self == .admin || self == .orgDept }
-    public var canEditMembers: Bool { self != .inflow }
-    /// Whether this role may see whole ID numbers and phones (each reveal is audited).
-    public var canReveal: Bool { self != .inflow }
 }

@@ -3,9 +3,9 @@ import LiudongCore
 import Vapor
 
 /// Account pages for administrators, within their scope.
-struct AccountController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        let accounts = routes.grouped("accounts")
+struct AccountController {
+    func boot(_ r: FeatureRoutes) throws {
+        let accounts = r.signedIn(.manageAccounts).grouped("accounts")
         accounts.get(use: index)
         accounts.get("new", use: new)
         accounts.post(use: create)
@@ -23,7 +23,7 @@ struct AccountController: RouteCollection {
 
     private func requireAdmin(_ req: Request) throws -> CurrentUser {
         let user = try req.user
-        try user.require(role: \.canManageAccounts)
+        try user.require(.manageAccounts)
         return user
     }
 

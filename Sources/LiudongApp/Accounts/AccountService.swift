@@ -38,12 +38,6 @@ enum AccountService {
 
     /// Whether a role fits the kind and level of its scope organization; nil when it does.
     static func fit(role: Role, org: Organization) -> String? {
-        switch role {
-        case .admin: return org.level == .city || org.level == .county ? nil : "系统管理员应属于市或旗县区"
-        case .orgDept: return org.level == .city || org.level == .county ? nil : "组织部账号应属于市或旗县区"
-        case .committee: return org.level == .committee || org.level == .generalBranch ? nil : "基层党委账号应属于基层党委或党总支"
-        case .secretary: return org.kind == .regular && org.level == .branch ? nil : "支部书记账号应属于党支部"
-        case .inflow: return org.kind == .external || org.kind == .mobile ? nil : "流入地账号应属于流入地党组织或流动党员党组织"
-        }
+        role.misfit(kind: org.kind, level: org.level)
     }
 }

@@ -3,14 +3,14 @@ import LiudongCore
 import Vapor
 
 /// Sign-in and sign-out: the page (session cookie) and the API (bearer token).
-struct AuthController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("login", use: loginPage)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
-        routes.post("api", "v1", "session", use: apiSession)
-        routes.delete("api", "v1", "session", use: apiSignOut)
-        let own = routes.grouped(RequireUser())
+struct AuthController {
+    func boot(_ r: FeatureRoutes) throws {
+        r.public.get("login", use: loginPage)
+        r.public.post("login", use: login)
+        r.public.post("logout", use: logout)
+        r.public.post("api", "v1", "session", use: apiSession)
+        r.public.delete("api", "v1", "session", use: apiSignOut)
+        let own = r.signedIn(.ownAccount)
         own.get("password", use: passwordPage)
         own.post("password", use: changePassword)
     }

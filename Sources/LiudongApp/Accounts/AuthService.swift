@@ -58,7 +58,7 @@ enum AuthService {
             if let until = lockedUntil { throw AppError.locked(until: timeText(until)) }
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
-        guard let sql = db as? SQLDatabase else { throw AppError.unauthorized }
+        let sql = try db.sql()
         try await sql.update("accounts").set("failed_count", to: 0).set("locked_until", to: SQLLiteral.null)
             .set("last_sign_in_at", to: now).where("id", .equal, id).run()
         account.failedCount = 0
@@ -70,7 +70,8 @@ enum AuthService {
     /// Counts a failure in one statement (parallel guesses each count), and locks the account when the count
     /// reaches the limit. Returns the count and, when this failure locked it, until when.
     private static func recordFailure(id: UUID?, settings: Settings, now: Date, on db: Database) async throws -> (Int, Date?) {
-        guard let id, let sql = db as? SQLDatabase else { return (0, nil) }
+        guard let id else { return (0, nil) }
+        let sql = try db.sql()
         struct Count: Decodable { var failed_count: Int }
         let count = try await sql.raw("""
             UPDATE accounts SET failed_count = failed_count + 1 WHERE id = \(bind: id) RETURNING failed_count

@@ -34,8 +34,14 @@ struct CurrentUser: Authenticatable, Sendable {
         self.scopeKind = scopeKind; self.scopeLevel = scopeLevel; self.viaToken = viaToken; self.noticesReadThrough = noticesReadThrough
     }
 
-    /// City-level administrators also look after the external (inflow-side) organizations outside the tree.
-    var seesExternal: Bool { scopeLevel == .city && (role == .admin || role == .orgDept) }
+    /// Whether the account holds a permission (the one table: `Role.permissions`).
+    func can(_ permission: Permission) -> Bool { role.can(permission) }
+
+    /// An account of the inflow side: an inflow organization's account, or any account scoped outside the tree.
+    var isInflowSide: Bool { can(.actForInflowOrganization) || scopeKind != .regular }
+
+    /// City-level departments also look after the external (inflow-side) organizations outside the tree.
+    var seesExternal: Bool { scopeLevel == .city && can(.editOrganizations) }
 
     /// Organizations in the subtree of the scope (an inflow account: only its own organization).
     func covers(_ org: Organization) -> Bool {
@@ -48,15 +54,16 @@ struct CurrentUser: Authenticatable, Sendable {
         return org
     }
 
-    func require(role allowed: (Role) -> Bool) throws {
-        guard allowed(role) else { throw AppError.forbidden }
+    /// 403 unless the account holds the permission (for a choice inside a route that serves two permissions).
+    func require(_ permission: Permission) throws {
+        guard can(permission) else { throw AppError.forbidden }
     }
 
     /// Members this account may see. Tree roles: members of organizations in the subtree.
     /// Inflow roles: only members whose open flow has them reported to this organization.
     func visibleMembers(_ query: QueryBuilder<Member>, within path: String? = nil) -> QueryBuilder<Member> {
         let subtree = path ?? scopePath
-        if role == .inflow || scopeKind == .external {
+        if can(.actForInflowOrganization) || scopeKind == .external {
             let open = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
             return query.filter(.sql(embed: "\(ident: "id") IN (SELECT \(ident: "member_id") FROM \(ident: "flows") WHERE \(ident: "inflow_org_id") = \(bind: scopeID) AND \(ident: "status") IN \(open))"))
         }
@@ -119,7 +126,7 @@ struct UserAuthenticator: AsyncMiddleware {
     }
 
     static func load(tokenHash: String, on db: Database) async throws -> CurrentUser? {
-        guard let sql = db as? SQLDatabase else { return nil }
+        let sql = try db.sql()
         let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN organizations o ON o.id = a.organization_id
             WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: Date()) AND a.disabled_at IS NULL
@@ -129,7 +136,7 @@ struct UserAuthenticator: AsyncMiddleware {
 
     /// `sessionSince`: when the web session began; a session older than the account's last password change ends.
     static func load(accountID: UUID, on db: Database, viaToken: Bool, sessionSince: Date? = nil) async throws -> CurrentUser? {
-        guard let sql = db as? SQLDatabase else { return nil }
+        let sql = try db.sql()
         let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
             WHERE a.id = \(bind: accountID) AND a.disabled_at IS NULL

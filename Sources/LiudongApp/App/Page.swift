@@ -36,12 +36,7 @@ extension Request {
         if flash != nil { session.data["flash"] = nil }
         let layout = Layout(title: title, csrf: needsSession ? csrfToken : "", user: user.map {
             UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
-        }, nav: try await user.asyncMap { u in
-            var items = Self.nav(for: u, path: url.path)
-            let unread = try await NoticeController.unreadCount(for: u, on: db)
-            items.append(.init(href: "/inbox", label: "消息", active: url.path == "/inbox", badge: unread > 0 ? unread : nil))
-            return items
-        } ?? [], flash: flash)
+        }, nav: try await user.asyncMap { try await Features.navigation(for: $0, path: url.path, on: db) } ?? [], flash: flash)
         let view = try await self.view.render(view, Page(layout: layout, body: body))
         let res = try await view.encodeResponse(for: self)
         res.status = status
@@ -52,18 +47,6 @@ extension Request {
     func redirect(to path: String, flash: String) -> Response {
         session.data["flash"] = flash
         return redirect(to: path)
-    }
-
-    static func nav(for user: CurrentUser, path: String) -> [Layout.NavItem] {
-        var items: [(String, String)] = [("/", "首页"), ("/orgs", "组织架构"), ("/members", "党员花名册"), ("/ledger", "台账"), ("/stats", "统计"), ("/reviews", "报到审核"), ("/reconcile", "对账")]
-        if user.role == .admin || user.role == .orgDept { items.append(("/imports", "数据导入")) }
-        if user.role == .inflow { items = [("/", "首页"), ("/orgs/\(user.scopeCode)", "本组织"), ("/members", "报到党员"), ("/reviews", "报到确认"),
-                                           ("/imports", "流入名单"), ("/reconcile", "对账")] }
-        if user.role.canManageAccounts { items.append(("/accounts", "账号管理")) }
-        if user.role.canReadAudit { items.append(("/audit", "审计日志")) }
-        return items.map { href, label in
-            Layout.NavItem(href: href, label: label, active: href == "/" ? path == "/" : path.hasPrefix(href))
-        }
     }
 
     /// An integer query parameter, clamped to at least 1.

@@ -37,6 +37,8 @@ public struct Settings: Sendable {
     public var rejectedRowsKept: Int = 1000
     /// Days after leaving without an arrival report before a flow is flagged overdue.
     public var arrivalDueDays: Int = 30
+    /// Days a self-report may wait for review before the worklist shows it as overdue.
+    public var reviewDueDays: Int = 3
     /// Days without any contact before a member becomes a lost-contact candidate (six months).
     public var lostContactDays: Int = 183
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
@@ -83,6 +85,7 @@ public struct Settings: Sendable {
         let viewsPerClient = int("LIUDONG_PUBLIC_VIEWS_PER_CLIENT_PER_MINUTE", 1200)
         let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
         let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
+        let reviewDays = int("LIUDONG_REVIEW_DUE_DAYS", 3)
         let cacheMB = int("LIUDONG_SQLITE_CACHE_MB", 64)
         let signInsPerClient = int("LIUDONG_SIGNINS_PER_CLIENT_PER_MINUTE", 30)
         let signInsPerUser = int("LIUDONG_SIGNINS_PER_USER_PER_MINUTE", 10)
@@ -105,6 +108,7 @@ public struct Settings: Sendable {
         settings.publicViewsPerClientPerMinute = viewsPerClient
         settings.arrivalDueDays = dueDays
         settings.lostContactDays = lostDays
+        settings.reviewDueDays = max(1, reviewDays)
         settings.sqliteCacheMB = max(1, cacheMB)
         settings.signInsPerClientPerMinute = signInsPerClient
         settings.signInsPerUserPerMinute = signInsPerUser

@@ -21,7 +21,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
     }
-    Migrations.register(on: app)
+    Features.registerMigrations(on: app)
 
     app.sessions.use { app in SkipUnchangedSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "liudong_session"
@@ -43,8 +43,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(UserAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
-    try routes(app)
-    Commands.register(on: app)
+    try Features.registerRoutes(on: app)
+    Features.registerCommands(on: app)
 }
 
 /// WAL lets readers run beside the one writer; NORMAL sync in WAL keeps every commit durable against
@@ -59,26 +59,6 @@ private func tuneSQLite(_ app: Application, cacheMB: Int) async throws {
         // Reads at province scale: a bigger page cache per connection (LIUDONG_SQLITE_CACHE_MB, 64; SQLite's default is 2 MB).
         try await db.raw("PRAGMA cache_size = \(unsafeRaw: String(-cacheMB * 1024))").run()
         try await db.raw("PRAGMA temp_store = MEMORY").run()
-    }
-}
-
-/// Every migration, in order. Landed migrations are never edited; add a new one.
-enum Migrations {
-    static func register(on app: Application) {
-        app.migrations.add(CreateOrganizations())
-        app.migrations.add(CreateMembers())
-        app.migrations.add(CreateAccounts())
-        app.migrations.add(CreateAuditEntries())
-        app.migrations.add(SessionRecord.migration)
-        app.migrations.add(CreateFlows())
-        app.migrations.add(CreateSelfReports())
-        app.migrations.add(CreateNotices())
-        app.migrations.add(CreateLedgerSnapshots())
-        app.migrations.add(IndexMembersByFlowStatus())
-        app.migrations.add(CreateReconciliation())
-        app.migrations.add(AddPasswordChangedAt())
-        app.migrations.add(AddReportRosterFlag())
-        app.migrations.add(ProtectIDTails(cipher: app.cipher))
     }
 }
 

@@ -3,12 +3,12 @@ import LiudongCore
 import Vapor
 
 /// The audit log page: filter by action, user, text and date; orgDept and admin only, within scope.
-struct AuditController: RouteCollection {
+struct AuditController {
     static let pageSize = 50
     static let objectLabels = ["account": "账号", "member": "党员", "organization": "组织", "demo": "演示数据"]
 
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("audit", use: index)
+    func boot(_ r: FeatureRoutes) throws {
+        r.signedIn(.readAudit).get("audit", use: index)
     }
 
     struct Filter: Content { var action: String?; var user: String?; var q: String?; var from: String?; var to: String?; var page: Int? }
@@ -39,7 +39,7 @@ struct AuditController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canReadAudit)
+        try user.require(.readAudit)
         let f = try req.query.decode(Filter.self)
         let q = try Self.query(f, for: user, on: req.db)
         let total = try await q.count()

@@ -4,9 +4,9 @@ import SQLKit
 import Vapor
 
 /// The home page: the scope's counts at a glance.
-struct DashboardController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get(use: index)
+struct DashboardController {
+    func boot(_ r: FeatureRoutes) throws {
+        r.signedIn(.ownAccount).get(use: index)
     }
 
     struct Tile: Encodable { var label: String; var value: Int; var href: String? }
@@ -21,10 +21,12 @@ struct DashboardController: RouteCollection {
         var note: String?
         /// This quarter's reconciliation, county by county (city and county accounts).
         var reconciliation: [ReconciliationController.CountyProgress] = []
+        /// What the account must do now (待办), and the same per child organization.
+        var worklist = WorklistView(items: [], children: [], childKinds: [])
     }
 
     /// The counts behind the dashboard, apart from HTTP.
-    static func view(for user: CurrentUser, on db: Database) async throws -> DashboardView {
+    static func view(for user: CurrentUser, on db: Database, settings: Settings) async throws -> DashboardView {
         guard let scope = try await Organization.find(user.scopeID, on: db) else { throw AppError.notFound }
         let counts = try await OrganizationService.counts(under: scope, on: db)
         let orgs = try await Organization.query(on: db).filter(\.$path =~ scope.path).filter(\.$closedAt == nil).all()
@@ -34,12 +36,12 @@ struct DashboardController: RouteCollection {
         let members = try await visible.count()
         let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary).count()
         let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$isMigrantWorker == true).count()
-        let mobile = user.role == .inflow ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
+        let mobile = user.isInflowSide ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
         var tiles = [Tile(label: "党员总数", value: members, href: "/members"),
                      Tile(label: "流动党员", value: mobile, href: nil),
                      Tile(label: "预备党员", value: probationary, href: nil),
                      Tile(label: "农民工党员", value: migrant, href: nil)]
-        if user.role != .inflow {
+        if !user.isInflowSide {
             tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
             tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/orgs"))
         }
@@ -48,17 +50,19 @@ struct DashboardController: RouteCollection {
                      mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
         var progress: [ReconciliationController.CountyProgress] = []
-        if let sql = db as? SQLDatabase, user.role != .inflow, scope.kind == .regular, scope.level == .city || scope.level == .county {
-            progress = try await ReconciliationController.pairs(quarter: .current(), scope: scope, user: user, on: sql).1
+        let tallies = try await Worklist.compute(for: user, on: db, settings: settings)
+        let worklist = try await Worklist.children(tallies, for: user, on: db)
+        if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
+            progress = try await ReconciliationController.pairs(quarter: .current(), scope: scope, user: user, on: db.sql()).1
         }
         return DashboardView(scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
                              quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
-                             note: user.role == .inflow ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
-                             reconciliation: progress)
+                             note: user.isInflowSide ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
+                             reconciliation: progress, worklist: worklist)
     }
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        return try await req.page("dashboard", title: "首页", try await Self.view(for: user, on: req.db))
+        return try await req.page("dashboard", title: "首页", try await Self.view(for: user, on: req.db, settings: req.application.settings))
     }
 }

@@ -38,7 +38,7 @@ enum DemoLoader {
         let (flows, reports) = DemoPlan.flows(for: members, count: flowCount, pendingPerBranch: pendingPerBranch, seed: seed, today: today)
         let flowStatus = Dictionary(flows.map { ($0.memberIndex, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         let accounts = try await db.transaction { tx -> [(username: String, role: Role, org: String)] in
-            guard let sql = tx as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+            let sql = try tx.sql()
             var rng = SeededRandom(seed: seed ^ 0x5EED)
             var idsByCode: [String: Int] = [:]
             var pathByCode: [String: String] = [:]
@@ -122,6 +122,7 @@ enum DemoLoader {
                 try await a.create(on: tx)
                 accounts.append((username, role, code))
             }
+            try await Features.loadDemo(DemoContext(db: tx, cipher: cipher, today: today))
             try await Audit.record(.import, "demo", ref: "seed \(seed)", summary: "装入演示数据：\(plan.organizations.count)个组织，\(written)名党员",
                                    user: nil, username: "cli", client: "command-line", on: tx)
             return accounts

@@ -66,7 +66,7 @@ enum FlowService {
                 f.overdueSince = today.description
                 try await f.update(on: tx)
                 if let m = members[f.memberID], let org = orgs[m.organizationID] {
-                    try await Notice(org: org, kind: "overdue", title: "\(m.name)外出\(settings.arrivalDueDays)天仍未报到（\(f.leftOn)外出）",
+                    try await Notice(org: org, kind: .overdue, title: "\(m.name)外出\(settings.arrivalDueDays)天仍未报到（\(f.leftOn)外出）",
                                      link: "/orgs/\(org.code)#overdue").create(on: tx)
                 }
             }
@@ -74,7 +74,7 @@ enum FlowService {
                 f.lostCandidateSince = today.description
                 try await f.update(on: tx)
                 if let m = members[f.memberID], let org = orgs[m.organizationID] {
-                    try await Notice(org: org, kind: "lost", title: "\(m.name)已超过6个月无联系（最近\(f.lastContactOn)），请核实是否失联",
+                    try await Notice(org: org, kind: .lost, title: "\(m.name)已超过6个月无联系（最近\(f.lastContactOn)），请核实是否失联",
                                      link: "/orgs/\(org.code)#lost").create(on: tx)
                 }
             }

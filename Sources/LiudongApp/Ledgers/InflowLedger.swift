@@ -12,7 +12,7 @@ enum InflowLedger {
     }
 
     static func lines(under org: Organization, cipher: FieldCipher, on db: Database) async throws -> [Line] {
-        guard let sql = db as? SQLDatabase else { return [] }
+        let sql = try db.sql()
         func masked(_ enc: String, _ stored: String) -> String { (try? cipher.open(enc)).map(Masking.idNumber) ?? Masking.idStored(stored) }
         struct Registration: Decodable {
             var name: String; var id_masked: String; var id_number_enc: String; var phone_masked: String?; var org: String; var address: String?

@@ -4,16 +4,17 @@ import SQLKit
 import Vapor
 
 /// Ledger pages (branch table, committee book, county database) and their exports.
-struct LedgerController: RouteCollection {
+struct LedgerController {
     static let pageSize = 50
 
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("ledger", use: mine)
-        routes.get("ledger", ":code", use: show)
-        routes.get("ledger", ":code", "export", use: exportMasked)
-        routes.post("ledger", ":code", "export", use: exportUnmasked)
-        routes.get("ledger", ":code", "changes", use: changes)
-        routes.get("ledger", ":code", "inflow", use: inflow)
+    func boot(_ r: FeatureRoutes) throws {
+        let view = r.signedIn(.viewLedgers)
+        view.get("ledger", use: mine)
+        view.get("ledger", ":code", use: show)
+        view.get("ledger", ":code", "export", use: exportMasked)
+        r.signedIn(.exportFullNumbers).post("ledger", ":code", "export", use: exportUnmasked)
+        view.get("ledger", ":code", "changes", use: changes)
+        view.get("ledger", ":code", "inflow", use: inflow)
     }
 
     struct InflowView: Encodable { var code: String; var name: String; var lines: [InflowLedger.Line] }
@@ -53,7 +54,7 @@ struct LedgerController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try req.db.sql()
         let filter = try req.query.decode(LedgerService.Filter.self)
         let (quarter, source, closed) = try await self.quarter(req)
         let isBranch = org.level == .branch
@@ -116,7 +117,7 @@ struct LedgerController: RouteCollection {
             ageBands: LedgerService.Filter.ageBands.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand) },
             provinces: isBranch || isBook ? [] : Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
             inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.short_name, selected: $0.code == filter.inflow) },
-            canUnmask: user.role == .admin || user.role == .orgDept, exportQuery: exportQuery.percentEncodedQuery ?? "",
+            canUnmask: user.can(.exportFullNumbers), exportQuery: exportQuery.percentEncodedQuery ?? "",
             quarter: quarter.description, quarters: quarters, isPast: source != .live)
         return try await req.page("ledgers/show", title: "台账", view)
     }
@@ -138,7 +139,7 @@ struct LedgerController: RouteCollection {
     /// Full ID numbers and phones: admin and orgDept only, with a reason, audited.
     func exportUnmasked(req: Request) async throws -> Response {
         let user = try req.user
-        guard user.role == .admin || user.role == .orgDept else { throw AppError.forbidden }
+        try user.require(.exportFullNumbers)
         let f = try req.content.decode(UnmaskForm.self)
         guard let reason = Normalize.text(f.reason) else { throw AppError.invalid([FieldError("reason", "导出完整身份证号须填写事由")]) }
         return try await export(req, format: LedgerExport.Format(rawValue: f.format ?? "xlsx") ?? .xlsx, unmasked: true, reason: reason)

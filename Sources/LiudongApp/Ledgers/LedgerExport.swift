@@ -13,7 +13,7 @@ enum LedgerExport {
     /// a county or the city one sheet with every line.
     static func write(org: Organization, format: Format, quarter: Quarter, source: LedgerService.Source = .live,
                       cipher: FieldCipher, unmasked: Bool, to path: String, on db: Database) async throws -> Result {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
         var total = 0

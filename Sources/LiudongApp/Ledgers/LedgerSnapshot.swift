@@ -67,7 +67,7 @@ enum LedgerSnapshot {
 
     /// Quarters already closed, newest first.
     static func closed(on db: Database) async throws -> [Quarter] {
-        guard let sql = db as? SQLDatabase else { return [] }
+        let sql = try db.sql()
         struct Q: Decodable { var quarter: String }
         return try await sql.select().column("quarter").from("ledger_closes").all(decoding: Q.self)
             .compactMap { Quarter($0.quarter) }.sorted(by: >)
@@ -111,7 +111,7 @@ enum LedgerSnapshot {
     }
 
     static func changes(from a: LedgerService.Source, to b: LedgerService.Source, path: String, on db: Database) async throws -> [Change] {
-        guard let sql = db as? SQLDatabase else { return [] }
+        let sql = try db.sql()
         func lines(_ source: LedgerService.Source) async throws -> [UUID: LedgerService.Line] {
             var out: [UUID: LedgerService.Line] = [:]
             try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in out[l.member_id] = l }

@@ -61,9 +61,9 @@ final class MemberEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(memberID: UUID, kind: String, summary: String, by username: String?, at: Date = Date()) {
+    init(memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, at: Date = Date()) {
         self.memberID = memberID
-        self.kind = kind
+        self.kind = kind.rawValue
         self.summary = summary
         self.accountUsername = username
         self.at = at
@@ -72,7 +72,7 @@ final class MemberEvent: Model, @unchecked Sendable {
 
 extension MemberEvent {
     /// Adds a line to the member's timeline (their archive).
-    static func record(_ memberID: UUID, kind: String, summary: String, by username: String?, on db: Database) async throws {
+    static func record(_ memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, on db: Database) async throws {
         try await MemberEvent(memberID: memberID, kind: kind, summary: summary, by: username).create(on: db)
     }
 }

@@ -3,14 +3,14 @@ import LiudongCore
 import Vapor
 
 /// JSON API for organizations, members and divisions (`/api/v1`); every route scoped like the pages.
-struct APIController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
-        api.get("orgs", ":code", use: org)
-        api.get("members", use: members)
-        api.get("members", ":id", use: member)
-        api.post("members", use: createMember)
-        api.get("me", use: me)
+struct APIController {
+    func boot(_ r: FeatureRoutes) throws {
+        let view = r.signedIn(.viewMembers).grouped("api", "v1")
+        view.get("orgs", ":code", use: org)
+        view.get("members", use: members)
+        view.get("members", ":id", use: member)
+        r.signedIn(.editRoster).grouped("api", "v1").post("members", use: createMember)
+        r.signedIn(.ownAccount).grouped("api", "v1").get("me", use: me)
     }
 
     struct OrgSummary: Content {

@@ -3,16 +3,17 @@ import LiudongCore
 import Vapor
 
 /// Roster pages: search, create, edit, the member page with its timeline, and audited reveal.
-struct MemberController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        let members = routes.grouped("members")
-        members.get(use: index)
-        members.get("new", use: new)
-        members.post(use: create)
-        members.get(":id", use: show)
-        members.get(":id", "edit", use: edit)
-        members.post(":id", "edit", use: update)
-        members.post(":id", "reveal", use: reveal)
+struct MemberController {
+    func boot(_ r: FeatureRoutes) throws {
+        let view = r.signedIn(.viewMembers).grouped("members")
+        view.get(use: index)
+        view.get(":id", use: show)
+        let roster = r.signedIn(.editRoster).grouped("members")
+        roster.get("new", use: new)
+        roster.post(use: create)
+        roster.get(":id", "edit", use: edit)
+        roster.post(":id", "edit", use: update)
+        r.signedIn(.revealNumbers).grouped("members").post(":id", "reveal", use: reveal)
     }
 
     struct IndexView: Encodable {
@@ -36,7 +37,7 @@ struct MemberController: RouteCollection {
         let view = IndexView(rows: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) }, total: result.total,
                              page: result.page, pages: result.pages, q: q, org: orgCode, orgName: orgName,
                              prev: result.page > 1 ? link(result.page - 1) : nil,
-                             next: result.page < result.pages ? link(result.page + 1) : nil, canCreate: user.role.canEditMembers)
+                             next: result.page < result.pages ? link(result.page + 1) : nil, canCreate: user.can(.editRoster))
         return try await req.page("members/index", title: "党员花名册", view)
     }
 
@@ -73,7 +74,7 @@ struct MemberController: RouteCollection {
 
     func new(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canEditMembers)
+        try user.require(.editRoster)
         let org = (try? req.query.get(String.self, at: "org")) ?? (user.scopeLevel == .branch ? user.scopeCode : nil)
         return try await req.page("members/form", title: "登记党员",
                                   try await formView(req, action: "/members", heading: "登记党员", form: MemberForm(orgCode: org),
@@ -127,7 +128,7 @@ struct MemberController: RouteCollection {
         let inflow = try await flow?.inflowOrgID.asyncMap { try await Organization.find($0, on: req.db)?.shortName } ?? nil
         let view = ShowView(member: MemberDetail(m, org: org, cipher: req.cipher), division: Divisions.shared.fullName(m.idPrefix),
                             timeline: events.map { .init(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-") },
-                            canEdit: user.role.canEditMembers, canReveal: user.role.canReveal, revealed: revealed,
+                            canEdit: user.can(.editRoster), canReveal: user.can(.revealNumbers), revealed: revealed,
                             flow: flow.map { f in
                                 FlowView(status: f.status.label, leftOn: f.leftOn, destination: f.destinationName, address: f.address,
                                          employer: f.employer, reason: f.reasonLabel, inflowOrg: inflow ?? nil, arrivedOn: f.arrivedOn,
@@ -145,7 +146,7 @@ struct MemberController: RouteCollection {
 
     func edit(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canEditMembers)
+        try user.require(.editRoster)
         let m = try await member(req)
         var f = try form(of: m, cipher: req.cipher)
         f.orgCode = try await Organization.find(m.organizationID, on: req.db)?.code
@@ -179,7 +180,7 @@ struct MemberController: RouteCollection {
 
     func reveal(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canReveal)
+        try user.require(.revealNumbers)
         let m = try await member(req)
         let f = try req.content.decode(RevealForm.self)
         let field = f.field ?? ""

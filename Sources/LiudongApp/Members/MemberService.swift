@@ -14,7 +14,7 @@ enum MemberService {
 
     static func create(_ form: MemberForm, by user: CurrentUser, client: String = "", cipher: FieldCipher,
                        on db: Database) async throws -> Member {
-        guard user.role.canEditMembers else { throw AppError.forbidden }
+        guard user.can(.editRoster) else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
@@ -27,14 +27,14 @@ enum MemberService {
         try apply(v, org: org, to: m, cipher: cipher)
         try await db.transaction { tx in
             try await m.create(on: tx)
-            try await MemberEvent(memberID: m.id!, kind: "created", summary: "登记入花名册，所在党支部：\(org.shortName)", by: user.username).create(on: tx)
+            try await MemberEvent(memberID: m.id!, kind: .created, summary: "登记入花名册，所在党支部：\(org.shortName)", by: user.username).create(on: tx)
         }
         return m
     }
 
     /// Edits a member in scope; records what changed in the timeline.
     static func update(_ member: Member, with form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database) async throws -> [String] {
-        guard user.role.canEditMembers else { throw AppError.forbidden }
+        guard user.can(.editRoster) else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
@@ -54,7 +54,7 @@ enum MemberService {
         let summary = "信息修改：" + (changed.isEmpty ? "号码信息更新" : changed.joined(separator: "；"))
         try await db.transaction { tx in
             try await member.update(on: tx)
-            try await MemberEvent(memberID: member.id!, kind: "updated", summary: summary, by: user.username).create(on: tx)
+            try await MemberEvent(memberID: member.id!, kind: .updated, summary: summary, by: user.username).create(on: tx)
         }
         return changed
     }

@@ -1,4 +1,5 @@
 import Fluent
+import LiudongCore
 import SQLKit
 import Vapor
 
@@ -16,10 +17,10 @@ final class Notice: Model, @unchecked Sendable {
 
     init() {}
 
-    init(org: Organization, kind: String, title: String, link: String, at: Date = Date()) {
+    init(org: Organization, kind: NoticeKind, title: String, link: String, at: Date = Date()) {
         self.orgID = org.id!
         self.orgPath = org.path
-        self.kind = kind
+        self.kind = kind.rawValue
         self.title = title
         self.link = link
         self.createdAt = at

@@ -4,11 +4,11 @@ import LiudongCore
 import Vapor
 
 /// Each account's inbox: notices for organizations in its scope; opening the inbox marks them read.
-struct NoticeController: RouteCollection {
+struct NoticeController {
     static let pageSize = 50
 
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("inbox", use: index)
+    func boot(_ r: FeatureRoutes) throws {
+        r.signedIn(.ownAccount).get("inbox", use: index)
     }
 
     /// Notices visible to the user.
@@ -39,9 +39,8 @@ struct NoticeController: RouteCollection {
             seen.noticesReadThrough = newest
             req.auth.login(seen)
         }
-        let labels = ["report": "新报告", "arrival": "报到", "returned": "退回", "overdue": "逾期未报到", "lost": "失联待确认"]
         let rows = notices.map { Row(at: Format.dateTime($0.createdAt), title: $0.title, link: $0.link, unread: ($0.id ?? 0) > watermark,
-                                     kind: labels[$0.kind] ?? $0.kind) }
+                                     kind: NoticeKind(rawValue: $0.kind)?.label ?? $0.kind) }
         return try await req.page("inbox", title: "消息", IndexView(rows: rows, total: total, page: page, pages: pages,
                                                                     prev: page > 1 ? "/inbox?page=\(page - 1)" : nil,
                                                                     next: page < pages ? "/inbox?page=\(page + 1)" : nil))

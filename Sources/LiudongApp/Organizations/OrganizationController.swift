@@ -3,13 +3,14 @@ import LiudongCore
 import Vapor
 
 /// Organization pages: the tree, one organization, create / edit / move / close.
-struct OrganizationController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        let orgs = routes.grouped("orgs")
-        orgs.get(use: tree)
+struct OrganizationController {
+    func boot(_ routes: FeatureRoutes) throws {
+        let view = routes.signedIn(.viewOrganizations).grouped("orgs")
+        view.get(use: tree)
+        view.get(":code", use: show)
+        let orgs = routes.signedIn(.editOrganizations).grouped("orgs")
         orgs.get("new-external", use: newExternal)
         orgs.post("external", use: createExternal)
-        orgs.get(":code", use: show)
         orgs.get(":code", "new", use: newChild)
         orgs.post(":code", "children", use: createChild)
         orgs.get(":code", "edit", use: edit)
@@ -47,7 +48,7 @@ struct OrganizationController: RouteCollection {
                 .map { row($0, depth: 0, counts: .init(), hasChildren: false) }
         }
         return try await req.page("orgs/tree", title: "组织架构",
-                                  TreeView(rows: rows, external: external, canEdit: user.role.canEditOrganizations,
+                                  TreeView(rows: rows, external: external, canEdit: user.can(.editOrganizations),
                                            showClosed: showClosed, rootCode: root.code))
     }
 
@@ -81,7 +82,7 @@ struct OrganizationController: RouteCollection {
         let parent = try await Organization.find(org.parentID, on: req.db)
         let events = try await OrganizationEvent.query(on: req.db).filter(\.$organizationID == org.id!)
             .sort(\.$at, .descending).sort(\.$id, .descending).all()
-        let canEdit = user.role.canEditOrganizations && !org.isClosed
+        let canEdit = user.can(.editOrganizations) && !org.isClosed
         var targets: [SelectOption] = []
         if canEdit, org.kind != .external, org.id != user.scopeID, let parentLevel = parent?.level {
             // Organizations of the parent's level within scope, where the subtree may be moved.
@@ -104,7 +105,7 @@ struct OrganizationController: RouteCollection {
             canMove: !targets.isEmpty, isExternal: org.kind == .external,
             canHaveMembers: org.kind == .regular, moveTargets: targets,
             mobileList: mobileList.items, mobileTotal: mobileList.total, overdue: overdue.items, overdueTotal: overdue.total,
-            lost: lost.items, lostTotal: lost.total, canDecide: user.role != .inflow,
+            lost: lost.items, lostTotal: lost.total, canDecide: user.can(.decideFlows),
             isBranch: org.kind == .regular && org.level == .branch)
         return try await req.page("orgs/show", title: org.shortName, view)
     }
@@ -135,7 +136,7 @@ struct OrganizationController: RouteCollection {
 
     func newChild(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canEditOrganizations)
+        try user.require(.editOrganizations)
         let parent = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let form = OrganizationForm(level: parent.level?.allowedChildren.last?.rawValue, kind: "regular", divisionCode: parent.divisionCode)
         return try await req.page("orgs/form", title: "新增下级组织",
@@ -192,7 +193,7 @@ struct OrganizationController: RouteCollection {
 
     func edit(req: Request) async throws -> Response {
         let user = try req.user
-        try user.require(role: \.canEditOrganizations)
+        try user.require(.editOrganizations)
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         return try await req.page("orgs/form", title: "修改组织信息",
                                   formView(action: "/orgs/\(org.code)/edit", heading: "修改“\(org.shortName)”", parent: nil,

@@ -30,7 +30,7 @@ enum OrganizationService {
 
     /// Subtree counts for every organization under `root`, one grouped query.
     static func counts(under root: Organization, on db: Database) async throws -> [Int: Counts] {
-        guard let sql = db as? SQLDatabase else { return [:] }
+        let sql = try db.sql()
         struct Row: Decodable { var organization_id: Int; var members: Int; var mobile: Int }
         let mobileList = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
         let rows = try await sql.raw("""
@@ -96,7 +96,7 @@ enum OrganizationService {
 
     /// Creates an organization under `parent` (nil: an external organization outside the tree).
     static func create(_ f: OrganizationForm, parent: Organization?, by user: CurrentUser, on db: Database) async throws -> Organization {
-        guard user.role.canEditOrganizations else { throw AppError.forbidden }
+        guard user.can(.editOrganizations) else { throw AppError.forbidden }
         let kind = Normalize.text(f.kind).flatMap(OrgKind.init(rawValue:)) ?? .regular
         var errors = validate(f, kind: kind)
         var level: OrgLevel?
@@ -172,7 +172,7 @@ enum OrganizationService {
 
     /// Edits names and contacts; a rename is recorded with the old name.
     static func update(_ org: Organization, with f: OrganizationForm, by user: CurrentUser, on db: Database) async throws {
-        guard user.role.canEditOrganizations else { throw AppError.forbidden }
+        guard user.can(.editOrganizations) else { throw AppError.forbidden }
         var errors = validate(f, kind: org.kind)
         errors.removeAll { $0.field == "code" || $0.field == "basis" && org.kind != .mobile }
         guard errors.isEmpty else { throw AppError.invalid(errors) }
@@ -193,7 +193,7 @@ enum OrganizationService {
 
     /// Moves `org` and its whole subtree under `newParent`, rewriting the paths in one statement.
     static func move(_ org: Organization, under newParent: Organization, by user: CurrentUser, on db: Database) async throws {
-        guard user.role.canEditOrganizations else { throw AppError.forbidden }
+        guard user.can(.editOrganizations) else { throw AppError.forbidden }
         guard org.kind != .external, org.parentID != nil else { throw AppError.badRequest("该组织不能移动") }
         guard !org.contains(newParent) else { throw AppError.invalid([FieldError("parent", "不能把组织移到它自己或它的下级之下")]) }
         guard !newParent.isClosed, newParent.kind == .regular else { throw AppError.invalid([FieldError("parent", "新的上级组织已撤销或不是本系统的党组织")]) }
@@ -211,7 +211,7 @@ enum OrganizationService {
         let oldPath = org.path
         let newPath = newParent.path + "\(org.id!)/"
         try await db.transaction { tx in
-            guard let sql = tx as? SQLDatabase else { throw AppError.conflict("数据库不支持") }
+            let sql = try tx.sql()
             try await sql.raw("""
                 UPDATE organizations SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
                 WHERE path LIKE \(bind: oldPath + "%")
@@ -227,7 +227,7 @@ enum OrganizationService {
 
     /// Closes (撤销) an organization; it keeps its history and its members stay until transferred.
     static func close(_ org: Organization, reason: String?, by user: CurrentUser, on db: Database) async throws {
-        guard user.role.canEditOrganizations else { throw AppError.forbidden }
+        guard user.can(.editOrganizations) else { throw AppError.forbidden }
         guard let reason = Normalize.text(reason) else { throw AppError.invalid([FieldError("reason", "请填写撤销原因")]) }
         guard !org.isClosed else { return }
         guard org.id != user.scopeID else { throw AppError.badRequest("不能撤销本账号所属的组织") }

@@ -6,23 +6,25 @@ import Vapor
 
 /// Upload pages: the national export (organization departments) and an inflow organization's own list.
 /// Upload → dry run with progress → the counts and every rejected row → apply (all or nothing) → audit.
-struct ImportController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("imports", use: index)
-        routes.on(.POST, "imports", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.uploadLimit)), use: upload)
-        routes.get("imports", "sample.xlsx", use: samplePage)
-        routes.post("imports", "sample.xlsx", use: sample)
-        routes.get("imports", ":job", use: show)
-        routes.get("imports", ":job", "progress", use: progress)
-        routes.post("imports", ":job", "apply", use: apply)
-        routes.post("imports", ":job", "discard", use: discard)
-        routes.get("imports", ":job", "rejected.xlsx", use: rejected)
+struct ImportController {
+    func boot(_ r: FeatureRoutes) throws {
+        let imports = r.signedIn(anyOf: [.importNational, .actForInflowOrganization])
+        imports.get("imports", use: index)
+        imports.on(.POST, "imports", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.uploadLimit)), use: upload)
+        let national = r.signedIn(.importNational)
+        national.get("imports", "sample.xlsx", use: samplePage)
+        national.post("imports", "sample.xlsx", use: sample)
+        // A job is its account's own: to anyone else it does not exist.
+        let jobs = r.signedIn(anyOf: [.importNational, .actForInflowOrganization], hidden: true)
+        jobs.get("imports", ":job", use: show)
+        jobs.get("imports", ":job", "progress", use: progress)
+        jobs.post("imports", ":job", "apply", use: apply)
+        jobs.post("imports", ":job", "discard", use: discard)
+        jobs.get("imports", ":job", "rejected.xlsx", use: rejected)
     }
 
-    static func canImportNational(_ u: CurrentUser) -> Bool { (u.role == .admin || u.role == .orgDept) && u.scopeKind == .regular }
+    static func canImportNational(_ u: CurrentUser) -> Bool { u.can(.importNational) && u.scopeKind == .regular }
 
-    struct RecentImport: Decodable, Encodable { var quarter: String; var file_name: String; var rows: Int; var new_count: Int; var updated_count: Int
-        var unchanged_count: Int; var rejected_count: Int; var by_username: String; var scope_code: String }
     struct IndexView: Encodable {
         var national: Bool; var inflow: Bool; var quarter: String; var quarters: [SelectOption]; var recent: [RecentImport]
         var inflowName: String?; var systemList: [InflowRow]; var submitted: String?
@@ -31,30 +33,19 @@ struct ImportController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        guard let sql = req.db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try req.db.sql()
         let quarter = try req.quarterQuery() ?? .current()
-        let recent = try await sql.raw("""
-            SELECT n.quarter, n.file_name, n.rows, n.new_count, n.updated_count, n.unchanged_count, n.rejected_count, n.by_username, n.scope_code
-            FROM national_imports n JOIN organizations o ON o.code = n.scope_code
-            WHERE \(PathPrefix("o.path", user.scopePath))
-            ORDER BY n.id DESC LIMIT 20
-            """).all(decoding: RecentImport.self)
+        let recent = try await ImportStore.recentNational(under: user.scopePath, on: sql)
         var list: [InflowRow] = []
         var submitted: String?
-        let inflow = user.role == .inflow || user.scopeKind != .regular
+        let inflow = user.isInflowSide
         if inflow {
-            struct Row: Decodable { var name: String; var id_number_enc: String; var home: String }
-            let open = SQLBind.group(LedgerService.openStates)
-            list = try await sql.raw("""
-                SELECT m.name, m.id_number_enc, b.short_name AS home FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
-                WHERE f.inflow_org_id = \(bind: user.scopeID) AND f.status IN \(open) ORDER BY m.name
-                """).all(decoding: Row.self).map {
+            list = try await ImportStore.reportingTo(user.scopeID, on: sql).map {
                 InflowRow(name: $0.name, idTail: String(((try? req.cipher.open($0.id_number_enc)) ?? "").suffix(4)), home: $0.home)
             }
-            struct S: Decodable { var method: String; var rows: Int; var by_username: String }
-            if let s = try await sql.raw("SELECT method, rows, by_username FROM inflow_ledger_submissions WHERE quarter = \(bind: quarter.description) AND org_id = \(bind: user.scopeID)")
-                .first(decoding: S.self) {
-                submitted = "\(quarter.chinese)已由 \(s.by_username) \(s.method == "upload" ? "上传" : "确认")名单，共 \(s.rows) 人"
+            if let s = try await ImportStore.submission(quarter: quarter, orgID: user.scopeID, on: sql) {
+                let how = InflowListSource(rawValue: s.method)?.label ?? s.method
+                submitted = "\(quarter.chinese)已由 \(s.by_username) \(how)名单，共 \(s.rows) 人"
             }
         }
         let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter) }
@@ -71,7 +62,7 @@ struct ImportController: RouteCollection {
         guard let quarter = form.quarter.flatMap(Quarter.init) else { throw AppError.invalid([FieldError("quarter", "请选择季度")]) }
         let kind = form.kind == "inflow" ? "inflow" : "national"
         if kind == "national" { guard Self.canImportNational(user) else { throw AppError.forbidden } }
-        else { guard user.role == .inflow || user.scopeKind != .regular else { throw AppError.forbidden } }
+        else { guard user.isInflowSide else { throw AppError.forbidden } }
         // An inflow organization confirms the list the system holds, without a file.
         if kind == "inflow", form.confirm == "1" {
             guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }

@@ -12,7 +12,7 @@ enum InflowLedgerService {
 
     static func upload(path: String, org: Organization, quarter: Quarter, username: String, apply: Bool,
                        cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max) async throws -> NationalImportService.Summary {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
         var summary = NationalImportService.Summary(keepRejected: keepRejected)
         var rows: [(String, String, String, String?, String)] = []   // hash, sealed tail, name, phone hash, home org
@@ -40,14 +40,14 @@ enum InflowLedgerService {
             else { summary.new += 1 }
         }
         guard apply else { return summary }
-        try await replace(org: org, quarter: quarter, rows: rows, method: "upload", username: username, gate: gate, on: db)
+        try await replace(org: org, quarter: quarter, rows: rows, method: InflowListSource.upload.rawValue, username: username, gate: gate, on: db)
         return summary
     }
 
     /// The inflow organization confirms the list the system holds: every open flow reporting to it.
     static func confirm(org: Organization, quarter: Quarter, username: String, cipher: FieldCipher, gate: WriteGate,
                         on db: Database) async throws -> Int {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         struct Row: Decodable { var id_number_hash: String; var id_number_enc: String; var name: String; var phone_hash: String?; var home: String }
         let open = SQLBind.group(LedgerService.openStates)
         let list = try await sql.raw("""
@@ -59,7 +59,7 @@ enum InflowLedgerService {
             (r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))), r.name, r.phone_hash, r.home)
         }
         try await replace(org: org, quarter: quarter, rows: rows,
-                          method: "confirmed", username: username, gate: gate, on: db)
+                          method: InflowListSource.confirmed.rawValue, username: username, gate: gate, on: db)
         return list.count
     }
 

@@ -20,7 +20,7 @@ enum NationalExportWriter {
 
     /// Returns the number of data rows written.
     static func write(under path: String, format: Format, messy: Bool, to output: String, cipher: FieldCipher, on db: Database) async throws -> Int {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         struct Org: Decodable { var id: Int }
         let orgs = try await sql.raw("SELECT id FROM organizations WHERE \(PathPrefix("path", path)) AND kind = 'regular' ORDER BY sort_order, code")
             .all(decoding: Org.self).map(\.id)

@@ -181,7 +181,7 @@ enum NationalImportService {
     static func run(path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
                     apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
                     progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
         // Every organization of the scope, closed ones too: the import's own records are theirs.
         struct ID: Decodable { var id: Int }

@@ -50,7 +50,7 @@ final class OrgDirectory: @unchecked Sendable {
     private func refreshIfStale(_ db: Database) async throws -> (loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]) {
         let current = box.withLockedValue { $0 }
         if Date().timeIntervalSince(current.loaded) < ttl { return current }
-        guard let sql = db as? SQLDatabase else { return current }
+        let sql = try db.sql()
         let rows = try await sql.select().columns("id", "code", "path", "short_name", "kind", "closed_at").from("organizations")
             .all(decoding: Entry.self)
         let fresh = (Date(), Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),

@@ -3,16 +3,17 @@ import LiudongCore
 import Vapor
 
 /// QR codes pointing at `/r/{code}`, and printable A4 posters for notice boards.
-struct QRController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("orgs", ":code", "qr.svg", use: svg)
+struct QRController {
+    func boot(_ routes: FeatureRoutes) throws {
+        routes.public.get("orgs", ":code", "qr.svg", use: svg)
     }
 
     /// Signed-in poster routes.
-    struct Posters: RouteCollection {
-        func boot(routes: RoutesBuilder) throws {
-            routes.get("orgs", ":code", "poster", use: poster)
-            routes.get("orgs", ":code", "posters", use: posters)
+    struct Posters {
+        func boot(_ routes: FeatureRoutes) throws {
+            let print = routes.signedIn(.printPosters)
+            print.get("orgs", ":code", "poster", use: poster)
+            print.get("orgs", ":code", "posters", use: posters)
         }
 
         struct PosterItem: Encodable { var code: String; var name: String; var fullName: String; var url: String }

@@ -3,11 +3,12 @@ import LiudongCore
 import Vapor
 
 /// The review queue: pending reports routed to organizations in scope; confirm or return with a reason.
-struct ReviewController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("reviews", use: index)
-        routes.post("reviews", ":id", "confirm", use: confirm)
-        routes.post("reviews", ":id", "return", use: returnReport)
+struct ReviewController {
+    func boot(_ r: FeatureRoutes) throws {
+        let review = r.signedIn(anyOf: [.reviewArrivals, .reviewHomeReports])
+        review.get("reviews", use: index)
+        review.post("reviews", ":id", "confirm", use: confirm)
+        review.post("reviews", ":id", "return", use: returnReport)
     }
 
     struct Row: Encodable {

@@ -23,7 +23,7 @@ enum ReviewService {
     @discardableResult
     static func confirm(_ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
                         today: CalendarDate = .today()) async throws -> Confirmation {
-        guard user.role != .inflow || report.kind == .arrival else { throw AppError.forbidden }
+        guard user.can(.reviewHomeReports) || report.kind == .arrival else { throw AppError.forbidden }
         guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
         let phone = try report.phoneEnc.map(cipher.open)
         return try await db.writeTransaction(gate: gate) { tx -> Confirmation in
@@ -46,7 +46,7 @@ enum ReviewService {
             }
             // Roster fields (the phone) change only by the home side.
             let summary = try await apply(report, to: member, phone: byHome ? phone : nil, today: today, cipher: cipher, on: tx)
-            try await MemberEvent(memberID: memberID, kind: "flow", summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
+            try await MemberEvent(memberID: memberID, kind: .flow, summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
                                   by: user.username).create(on: tx)
             try await notify(report, member: member, summary: summary, on: tx)
             return .confirmed
@@ -72,9 +72,9 @@ enum ReviewService {
         r.reviewPath = home.path
         r.note = [r.note, "\(from)已确认其报到（\(user.username)），本支部没有去往该地的流出记录，请核实后确认或退回"].compactMap { $0 }.joined(separator: "；")
         try await r.update(on: db)
-        try await MemberEvent(memberID: member.id!, kind: "report",
+        try await MemberEvent(memberID: member.id!, kind: .report,
                               summary: "\(from)确认了\(r.kind.label)（回执\(r.receipt)），与流出记录不符，转党支部核实", by: user.username).create(on: db)
-        try await Notice(org: home, kind: "report", title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews").create(on: db)
+        try await Notice(org: home, kind: .report, title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews").create(on: db)
     }
 
     /// The flow change a confirmed report makes; returns a one-line summary for the timeline.
@@ -155,11 +155,11 @@ enum ReviewService {
         switch r.kind {
         case .outflow:
             if let id = r.inflowOrgID, let org = try await Organization.find(id, on: db) {
-                try await Notice(org: org, kind: "arrival", title: "\(member.name)登记流出，已在贵组织参加组织生活，请确认报到", link: "/reviews").create(on: db)
+                try await Notice(org: org, kind: .arrival, title: "\(member.name)登记流出，已在贵组织参加组织生活，请确认报到", link: "/reviews").create(on: db)
             }
         case .arrival:
             if let home = try await Organization.find(member.organizationID, on: db) {
-                try await Notice(org: home, kind: "arrival", title: "\(member.name)\(summary)", link: "/members/\(member.id!.uuidString)").create(on: db)
+                try await Notice(org: home, kind: .arrival, title: "\(member.name)\(summary)", link: "/members/\(member.id!.uuidString)").create(on: db)
             }
         case .change, .return:
             break
@@ -177,11 +177,11 @@ enum ReviewService {
             report.reviewedAt = Date()
             try await report.update(on: tx)
             if let memberID = report.memberID {
-                try await MemberEvent(memberID: memberID, kind: "report", summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
+                try await MemberEvent(memberID: memberID, kind: .report, summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
                                       by: user.username).create(on: tx)
             }
             if let reviewOrg {
-                try await Notice(org: reviewOrg, kind: "returned", title: "已退回\(report.name)的\(report.kind.label)：\(reason)", link: "/reviews?status=returned").create(on: tx)
+                try await Notice(org: reviewOrg, kind: .returned, title: "已退回\(report.name)的\(report.kind.label)：\(reason)", link: "/reviews?status=returned").create(on: tx)
             }
         }
     }

@@ -3,9 +3,9 @@ import LiudongCore
 import Vapor
 
 /// The public side: the phone page behind every QR code, the status check, and the JSON API.
-struct SelfReportController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        let limited = routes.grouped(ClientRateLimit())
+struct SelfReportController {
+    func boot(_ routes: FeatureRoutes) throws {
+        let limited = routes.public.grouped(ClientRateLimit())
         let r = limited.grouped("r")
         r.get("status", use: statusPage)
         r.post("status", use: statusCheck)

@@ -29,7 +29,7 @@ enum SelfReportService {
         case .success(let ok): v = ok
         case .failure(let p): throw AppError.invalid(p.fields.map { FieldError($0.field, $0.message) })
         }
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         // Everything a stranger can get wrong is checked before the roster is looked at, so the answer (status,
         // fields, message) never depends on whether the ID number belongs to one of our members.
         let codes = try await checkCodes(v, directory: directory, on: db)

@@ -3,10 +3,11 @@ import LiudongCore
 import Vapor
 
 /// `/stats/{code}`: each chart (server-rendered SVG) with its table beside it.
-struct StatsController: RouteCollection {
-    func boot(routes: RoutesBuilder) throws {
-        routes.get("stats", use: mine)
-        routes.get("stats", ":code", use: show)
+struct StatsController {
+    func boot(_ r: FeatureRoutes) throws {
+        let stats = r.signedIn(.viewStatistics)
+        stats.get("stats", use: mine)
+        stats.get("stats", ":code", use: show)
     }
 
     func mine(req: Request) async throws -> Response { req.redirect(to: "/stats/\(try req.user.scopeCode)") }
@@ -24,7 +25,7 @@ struct StatsController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
-        guard user.role != .inflow else { throw AppError.forbidden }
+        try user.require(.viewStatistics)
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let s = try await StatsService.compute(for: org, on: req.db)
         func rows(_ items: [SVGChart.Item]) -> [Row] {

@@ -22,7 +22,7 @@ enum StatsService {
     struct KV: Decodable { var k: String?; var n: Int }
 
     static func compute(for org: Organization, today: CalendarDate = .today(), on db: Database) async throws -> Stats {
-        guard let sql = db as? SQLDatabase else { throw AppError.conflict("需要SQL数据库") }
+        let sql = try db.sql()
         let prefix = PathPrefix("b.path", org.path)
         let open = SQLBind.group(LedgerService.openStates)
         let from: SQLQueryString = "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"

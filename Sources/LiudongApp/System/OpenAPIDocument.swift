@@ -1,111 +1,60 @@
-/// The `/openapi.json` document: every JSON endpoint, kept beside the code it describes.
+import Foundation
+
+/// The `/openapi.json` document: this header plus each feature's part (`Feature.openAPI`), merged in feature order.
 enum OpenAPIDocument {
-    static let json = #"""
-    {
-      "openapi": "3.0.3",
-      "info": {"title": "Liudong 流动党员之家 API", "version": "1.0.0",
-               "description": "JSON API of the Liudong mobile party member platform. Authenticate with POST /api/v1/session and send the token as `Authorization: Bearer TOKEN`. Every list and lookup is limited to the account's scope; out of scope is 404. Errors: {\"error\":{\"code\",\"message\",\"fields\":[{\"field\",\"message\"}]}} with a 4xx status."},
-      "servers": [{"url": "/"}],
-      "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}}}},
-          "Counts": {"type": "object", "properties": {"members": {"type": "integer"}, "mobileMembers": {"type": "integer"}}},
-          "OrgSummary": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "shortName": {"type": "string"},
-            "kind": {"type": "string", "enum": ["regular", "mobile", "external"]}, "level": {"type": "string", "nullable": true, "enum": ["city", "county", "committee", "generalBranch", "branch"]},
-            "basis": {"type": "string", "nullable": true, "enum": ["chamber", "office", "temporary", "joint"]}, "divisionCode": {"type": "string"},
-            "closed": {"type": "boolean"}, "members": {"type": "integer"}, "mobileMembers": {"type": "integer"}}},
-          "Org": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "shortName": {"type": "string"},
-            "kind": {"type": "string"}, "level": {"type": "string", "nullable": true}, "basis": {"type": "string", "nullable": true},
-            "divisionCode": {"type": "string"}, "divisionName": {"type": "string"}, "secretary": {"type": "string"}, "phone": {"type": "string"},
-            "contactPerson": {"type": "string", "nullable": true}, "parentCode": {"type": "string", "nullable": true}, "closed": {"type": "boolean"},
-            "counts": {"$ref": "#/components/schemas/Counts"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/OrgSummary"}}}},
-          "MemberRow": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "sex": {"type": "string"},
-            "ethnicity": {"type": "string"}, "birthMonth": {"type": "string", "example": "1985-03", "description": "year and month only: beside the masked ID a full birth date would complete it"}, "idMasked": {"type": "string", "example": "150422***********X"},
-            "phoneMasked": {"type": "string", "nullable": true, "example": "138****5678"}, "category": {"type": "string"}, "education": {"type": "string"},
-            "orgCode": {"type": "string"}, "orgName": {"type": "string"}, "flowStatus": {"type": "string", "nullable": true}}},
-          "Member": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "sex": {"type": "string"},
-            "ethnicity": {"type": "string"}, "birthMonth": {"type": "string", "example": "1985-03"}, "idMasked": {"type": "string", "example": "150422***********X"}, "phoneMasked": {"type": "string", "nullable": true},
-            "education": {"type": "string"}, "category": {"type": "string"}, "joinedOn": {"type": "string"}, "fullOn": {"type": "string", "nullable": true},
-            "orgCode": {"type": "string"}, "orgName": {"type": "string"}, "household": {"type": "string", "nullable": true},
-            "residence": {"type": "string", "nullable": true}, "employer": {"type": "string", "nullable": true}, "isMigrantWorker": {"type": "boolean"},
-            "flowStatus": {"type": "string", "nullable": true}}},
-          "MemberInput": {"type": "object", "required": ["name", "sex", "ethnicity", "idNumber", "education", "category", "joinedOn", "orgCode"],
-            "properties": {"name": {"type": "string"}, "sex": {"type": "string", "description": "male | female | 男 | 女"}, "ethnicity": {"type": "string", "example": "汉族"},
-            "birthDate": {"type": "string", "description": "YYYY-MM-DD; must agree with the ID number"}, "idNumber": {"type": "string", "description": "GB 11643, 18 characters"},
-            "education": {"type": "string", "enum": ["postgraduate", "undergraduate", "college", "highSchool", "technical", "middleSchool", "primary"]},
-            "category": {"type": "string", "enum": ["full", "probationary"]}, "joinedOn": {"type": "string"}, "fullOn": {"type": "string"},
-            "orgCode": {"type": "string", "description": "code of a branch in scope"}, "phone": {"type": "string"}, "household": {"type": "string"},
-            "residence": {"type": "string"}, "employer": {"type": "string"}, "isMigrantWorker": {"type": "string", "description": "1 / true / 是"}}},
-          "SelfReportInput": {"type": "object", "required": ["kind", "orgCode", "name", "idNumber"], "properties": {
-            "kind": {"type": "string", "enum": ["outflow", "arrival", "change", "return"]}, "orgCode": {"type": "string"},
-            "name": {"type": "string"}, "idNumber": {"type": "string"}, "phone": {"type": "string", "description": "required for outflow and arrival"},
-            "destinationCode": {"type": "string", "pattern": "^[0-9]{6}$", "description": "division code; required for outflow"},
-            "address": {"type": "string"}, "employer": {"type": "string"}, "occupation": {"type": "string"},
-            "reason": {"type": "integer", "minimum": 1, "maximum": 7, "description": "1 外出务工经商 2 单位改制破产 3 毕业去向不明 4 单位改变 5 出国(境) 6 居住地改变 7 其他; required for outflow"},
-            "leftOn": {"type": "string", "format": "date", "description": "at most 30 days ahead; required for outflow"},
-            "expectedReturnOn": {"type": "string", "format": "date", "description": "after leftOn"},
-            "inflowOrgCode": {"type": "string", "description": "outflow: the inflow organization already joined"}, "note": {"type": "string"}}},
-          "SelfReportCreated": {"type": "object", "properties": {"receipt": {"type": "string", "minLength": 12}, "status": {"type": "string", "example": "pending"}}}
+    static let header = #"""
+        {
+          "openapi": "3.0.3",
+          "info": {
+            "title": "Liudong 流动党员之家 API",
+            "version": "1.0.0",
+            "description": "JSON API of the Liudong mobile party member platform. Authenticate with POST /api/v1/session and send the token as `Authorization: Bearer TOKEN`. Every list and lookup is limited to the account's scope; out of scope is 404. Errors: {\"error\":{\"code\",\"message\",\"fields\":[{\"field\",\"message\"}]}} with a 4xx status."
+          },
+          "servers": [
+            {
+              "url": "/"
+            }
+          ],
+          "components": {
+            "securitySchemes": {
+              "bearer": {
+                "type": "http",
+                "scheme": "bearer"
+              }
+            }
+          }
         }
-      },
-      "paths": {
-        "/healthz": {"get": {"summary": "Health check", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object",
-          "properties": {"status": {"type": "string", "example": "ok"}, "database": {"type": "string", "enum": ["sqlite", "postgres"]}}}}}}}}},
-        "/api/v1/session": {"post": {"summary": "Sign in; returns a bearer token (same lockout as the page)",
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["username", "password"],
-            "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-          "responses": {"200": {"description": "token", "content": {"application/json": {"schema": {"type": "object",
-            "properties": {"token": {"type": "string"}, "expiresAt": {"type": "string", "format": "date-time"}}}}}},
-            "422": {"description": "wrong username or password", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-            "429": {"description": "account locked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/me": {"get": {"summary": "The signed-in account", "security": [{"bearer": []}], "responses": {"200": {"description": "account"}}}},
-        "/api/v1/orgs/{code}": {"get": {"summary": "An organization with its children and member counts", "security": [{"bearer": []}],
-          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "organization", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Org"}}}},
-            "404": {"description": "not found or out of scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/members": {
-          "get": {"summary": "Members in the subtree of org (default: the account's scope), searched by name or the last digits of ID number or phone",
-            "security": [{"bearer": []}],
-            "parameters": [{"name": "org", "in": "query", "schema": {"type": "string"}}, {"name": "q", "in": "query", "schema": {"type": "string"}},
-              {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
-            "responses": {"200": {"description": "a page of members", "content": {"application/json": {"schema": {"type": "object",
-              "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/MemberRow"}}, "total": {"type": "integer"},
-              "page": {"type": "integer"}, "pageSize": {"type": "integer"}}}}}},
-              "404": {"description": "org out of scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
-          "post": {"summary": "Register a member", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MemberInput"}}}},
-            "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Member"}}}},
-              "422": {"description": "invalid fields, one entry per field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/members/{id}": {"get": {"summary": "One member (ID number and phone masked)", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-          "responses": {"200": {"description": "member", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Member"}}}},
-            "404": {"description": "not found or out of scope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/self-reports": {"post": {"summary": "A member's self-report (public; rate limited per client and per ID number)",
-          "description": "kind outflow: orgCode is the home branch; arrival: orgCode is the inflow or mobile organization reported to; change and return: the home branch. Someone not on the roster is kept as an inflow registration awaiting review. The same report sent again within about ten minutes is stored once and answered 200 with the first receipt.",
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportInput"}}}},
-          "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportCreated"}}}},
-            "200": {"description": "the same report was already stored: its receipt", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SelfReportCreated"}}}},
-            "422": {"description": "invalid fields, one entry per field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-            "429": {"description": "too many reports; see Retry-After", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/self-reports/{receipt}": {"get": {"summary": "Status of a self-report, for the member",
-          "parameters": [{"name": "receipt", "in": "path", "required": true, "schema": {"type": "string"}},
-            {"name": "idTail", "in": "query", "required": true, "description": "last 6 characters of the ID number", "schema": {"type": "string", "minLength": 6, "maxLength": 6}}],
-          "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"type": "object", "properties": {
-            "receipt": {"type": "string"}, "kind": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "confirmed", "returned"]},
-            "statusLabel": {"type": "string"}, "reason": {"type": "string", "nullable": true}, "submittedAt": {"type": "string", "format": "date-time"},
-            "reviewedAt": {"type": "string", "format": "date-time", "nullable": true}}}}}},
-            "404": {"description": "no such receipt for that ID number", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/orgs/{code}/qr.svg": {"get": {"summary": "QR code (SVG) pointing at {LIUDONG_BASE_URL}/r/{code}; public and cacheable",
-          "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "SVG", "content": {"image/svg+xml": {}}}, "404": {"description": "no such organization"}}}},
-        "/api/v1/divisions": {"get": {"summary": "Administrative divisions: provinces, or the children of parent",
-          "parameters": [{"name": "parent", "in": "query", "schema": {"type": "string", "example": "150000"}}],
-          "responses": {"200": {"description": "divisions", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object",
-            "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "city", "county"]}}}}}}}}}}
-      }
+        """#
+
+    /// The whole document as JSON text; built once.
+    static let json: String = build(parts: Features.all.compactMap(\.openAPI))
+
+    /// Merges the parts' `paths` and `schemas` into the header. A part that does not parse is a programming error
+    /// the tests catch (`OpenAPIDocument.problems`); it is left out rather than served broken.
+    static func build(parts: [String]) -> String {
+        guard var document = object(header) else { return header }
+        var paths: [String: Any] = [:]
+        var components = document["components"] as? [String: Any] ?? [:]
+        var schemas = components["schemas"] as? [String: Any] ?? [:]
+        for part in parts {
+            guard let object = object(part) else { continue }
+            for (key, value) in object["paths"] as? [String: Any] ?? [:] { paths[key] = value }
+            for (key, value) in object["schemas"] as? [String: Any] ?? [:] { schemas[key] = value }
+        }
+        components["schemas"] = schemas
+        document["components"] = components
+        document["paths"] = paths
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: options) else { return header }
+        return String(decoding: data, as: UTF8.self)
     }
-    """#
+
+    /// Features whose part is not a JSON object (each part must parse).
+    static var problems: [String] {
+        Features.all.compactMap { feature in feature.openAPI.flatMap { object($0) == nil ? feature.name : nil } }
+    }
+
+    private static func object(_ text: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+    }
 }

@@ -1,0 +1,68 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Every feature of the application, in the order their navigation, archive and worklist contributions are asked.
+/// Adding a feature: its folder, with a type conforming to `Feature`, and one line here.
+enum Features {
+    static let all: [any Feature] = [
+        SystemFeature(),
+        HomeFeature(),
+        AccountsFeature(),
+        OrganizationsFeature(),
+        MembersFeature(),
+        AuditFeature(),
+        FlowsFeature(),
+        SelfReportFeature(),
+        NoticesFeature(),
+        LedgersFeature(),
+        StatisticsFeature(),
+        ReconciliationFeature(),
+        DemoFeature(),
+    ]
+
+    /// Every migration of every feature, in the global order of their numbers.
+    static func migrations(_ app: Application, features: [any Feature] = all) -> [NumberedMigration] {
+        features.flatMap { $0.migrations(app) }.sorted { $0.number < $1.number }
+    }
+
+    static func registerMigrations(on app: Application) {
+        for numbered in migrations(app) { app.migrations.add(numbered.migration) }
+    }
+
+    static func registerRoutes(on app: Application) throws {
+        let routes = FeatureRoutes(public: app.routes, signedInRoot: app.grouped(RequireUser()))
+        for feature in all { try feature.routes(routes) }
+    }
+
+    static func registerCommands(on app: Application) {
+        for feature in all {
+            for (name, command) in feature.commands { app.asyncCommands.use(command, as: name) }
+        }
+    }
+
+    /// The navigation bar for an account: every feature's entries it holds the permission for, in their order.
+    static func navigation(for user: CurrentUser, path: String, on db: Database) async throws -> [Layout.NavItem] {
+        let entries = all.flatMap(\.navigation).filter { user.can($0.permission) }.sorted { $0.order < $1.order }
+        var items: [Layout.NavItem] = []
+        for entry in entries {
+            guard let link = entry.link(user) else { continue }
+            let active = link.href == "/" ? path == "/" : path.hasPrefix(link.href)
+            let badge = try await entry.badge?(user, db) ?? nil
+            items.append(Layout.NavItem(href: link.href, label: link.label, active: active, badge: badge))
+        }
+        return items
+    }
+
+    /// A member's archive timeline from every feature, newest first.
+    static func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
+        var entries: [ArchiveEntry] = []
+        for feature in all { entries += try await feature.archive(member, on: db) }
+        return entries.sorted { $0.sort > $1.sort }
+    }
+
+    /// Each feature's demo data, after the demo loader's organizations, members, flows and accounts.
+    static func loadDemo(_ demo: DemoContext) async throws {
+        for feature in all { try await feature.loadDemo(demo) }
+    }
+}

@@ -1,0 +1,37 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The roster (花名册): members, their pages and reveals, the member API, and the archive page (一人一档).
+struct MembersFeature: Feature {
+    let name = "members"
+
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(2, CreateMembers()), NumberedMigration(14, ProtectIDTails(cipher: app.cipher))]
+    }
+
+    func routes(_ routes: FeatureRoutes) throws {
+        try MemberController().boot(routes)
+        try APIController().boot(routes)
+        try ArchiveController().boot(routes)
+    }
+
+    var navigation: [NavEntry] {
+        [NavEntry(order: 30, permission: .viewMembers, link: { user in
+            ("/members", user.isInflowSide ? "报到党员" : "党员花名册")
+        })]
+    }
+
+    /// Roster changes and every other event recorded against the member.
+    func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
+        guard let id = member.id else { return [] }
+        return try await MemberEvent.query(on: db).filter(\.$memberID == id).all().map { event in
+            ArchiveEntry(at: Format.dateTime(event.at), side: "流出地",
+                         kind: event.kind == MemberEventKind.reconciliation.rawValue ? "对账" : "花名册",
+                         text: event.summary + (event.accountUsername.map { "（\($0)）" } ?? ""))
+        }
+    }
+
+    var openAPI: String? { MembersOpenAPI.part }
+}

@@ -1,0 +1,10 @@
+import Vapor
+
+/// Health, the API description and the division lookup (all public).
+struct SystemFeature: Feature {
+    let name = "system"
+
+    func routes(_ routes: FeatureRoutes) throws { try SystemController().boot(routes) }
+
+    var openAPI: String? { SystemOpenAPI.part }
+}

@@ -1,0 +1,86 @@
+/// What an account may do. Which subtree it may do it in is the scope's business (`CurrentUser`), not this table's.
+public enum Permission: String, CaseIterable, Codable, Sendable {
+    /// Its own home page, worklist, inbox, password and `/api/v1/me`.
+    case ownAccount
+    case viewOrganizations
+    case editOrganizations
+    case viewMembers
+    case editRoster
+    /// Whole ID numbers and phones on a member's page (each reveal audited with a reason).
+    case revealNumbers
+    /// Ledger exports with whole ID numbers and phones (audited with a reason).
+    case exportFullNumbers
+    case manageAccounts
+    case readAudit
+    /// Confirm or return arrivals reported to the account's organizations.
+    case reviewArrivals
+    /// Confirm or return every kind of report about the account's own members (outflow, change, return).
+    case reviewHomeReports
+    /// Decide flagged flows: confirm lost contact, record contact.
+    case decideFlows
+    case printPosters
+    case viewLedgers
+    case viewStatistics
+    case viewReconciliation
+    case runReconciliation
+    case importNational
+    /// Submit the inflow side's quarterly list (upload or confirm) as an inflow organization.
+    case actForInflowOrganization
+
+    public var label: String {
+        switch self {
+        case .ownAccount: return "本账号首页、待办与消息"
+        case .viewOrganizations: return "查看组织"
+        case .editOrganizations: return "维护组织"
+        case .viewMembers: return "查看党员"
+        case .editRoster: return "维护花名册"
+        case .revealNumbers: return "查看完整身份证号和手机号"
+        case .exportFullNumbers: return "导出完整身份证号"
+        case .manageAccounts: return "账号管理"
+        case .readAudit: return "审计日志"
+        case .reviewArrivals: return "确认到达报到"
+        case .reviewHomeReports: return "审核本组织党员的报告"
+        case .decideFlows: return "处理逾期与失联"
+        case .printPosters: return "打印报到二维码"
+        case .viewLedgers: return "查看台账"
+        case .viewStatistics: return "查看统计"
+        case .viewReconciliation: return "查看对账"
+        case .runReconciliation: return "运行对账"
+        case .importNational: return "导入全国系统数据"
+        case .actForInflowOrganization: return "以流入地党组织身份报送名单"
+        }
+    }
+}
+
+extension Role {
+    /// The one table of who may do what. Handlers and navigation ask `permissions`; nothing else compares roles.
+    public var permissions: Set<Permission> {
+        let everyone: Set<Permission> = [.ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
+                                         .viewReconciliation, .printPosters]
+        let tree: Set<Permission> = everyone.union([.editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
+                                                    .viewStatistics])
+        let department: Set<Permission> = tree.union([.editOrganizations, .exportFullNumbers, .readAudit,
+                                                      .runReconciliation, .importNational])
+        switch self {
+        case .admin: return department.union([.manageAccounts])
+        case .orgDept: return department
+        case .committee, .secretary: return tree
+        case .inflow: return everyone.union([.actForInflowOrganization])
+        }
+    }
+
+    public func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
+}
+
+extension Role {
+    /// Where an account of this role may sit in the tree; nil when `kind`/`level` fits, else the reason in Chinese.
+    public func misfit(kind: OrgKind, level: OrgLevel?) -> String? {
+        switch self {
+        case .admin: return level == .city || level == .county ? nil : "系统管理员应属于市或旗县区"
+        case .orgDept: return level == .city || level == .county ? nil : "组织部账号应属于市或旗县区"
+        case .committee: return level == .committee || level == .generalBranch ? nil : "基层党委账号应属于基层党委或党总支"
+        case .secretary: return kind == .regular && level == .branch ? nil : "支部书记账号应属于党支部"
+        case .inflow: return kind == .external || kind == .mobile ? nil : "流入地账号应属于流入地党组织或流动党员党组织"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Stored states, each with its Chinese label in one place. The raw values are what the database holds.
+
+/// A reconciliation item: open until someone (or a later run that finds the records agree) resolves it.
+public enum ItemStatus: String, Codable, Labelled {
+    case open, resolved
+    public var label: String {
+        switch self {
+        case .open: return "待处理"
+        case .resolved: return "已处理"
+        }
+    }
+}
+
+/// How a reconciliation item was resolved.
+public enum ItemResolution: String, Codable, Labelled {
+    case fixed, accepted, explained, consistent
+    public var label: String {
+        switch self {
+        case .fixed: return "已修正"
+        case .accepted: return "已采纳对方"
+        case .explained: return "已说明"
+        case .consistent: return "已一致"
+        }
+    }
+}
+
+/// What a notice in an organization's inbox is about.
+public enum NoticeKind: String, Codable, Labelled {
+    case report, arrival, returned, overdue, lost
+    public var label: String {
+        switch self {
+        case .report: return "新报告"
+        case .arrival: return "报到"
+        case .returned: return "退回"
+        case .overdue: return "逾期未报到"
+        case .lost: return "失联待确认"
+        }
+    }
+}
+
+/// What an entry of a member's event log records.
+public enum MemberEventKind: String, Codable, Labelled {
+    case created, updated, flow, report, contact, reconciliation
+    public var label: String {
+        switch self {
+        case .created: return "建档"
+        case .updated: return "修改"
+        case .flow: return "流动"
+        case .report: return "报告"
+        case .contact: return "联系"
+        case .reconciliation: return "对账"
+        }
+    }
+}
+
+/// How an inflow organization's quarterly list reached the system.
+public enum InflowListSource: String, Codable, Labelled {
+    case upload, confirmed
+    public var label: String {
+        switch self {
+        case .upload: return "上传"
+        case .confirmed: return "确认"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+@testable import LiudongApp
+import LiudongCore
+import Testing
+import VaporTesting
+
+/// The feature list is the one place the application is assembled from.
+@Suite("Feature seam: migrations, navigation, archive, OpenAPI from one list")
+struct FeatureSeamTests {
+    static func app() async throws -> Application {
+        let app = try await Application.make(.testing)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-seam-\(UUID())").path
+        try await configure(app, settings: Settings(database: .sqlite(path: dir + "/t.sqlite"), varDirectory: dir,
+                                                    dataKey: testDataKey))
+        return app
+    }
+
+    @Test func migrationsKeepTheirNumbersAndTheOrderTheyLandedIn() async throws {
+        let app = try await Self.app()
+        let numbered = Features.migrations(app)
+        #expect(numbered.map(\.number) == Array(1...numbered.count), "numbers are unique and leave no gap")
+        // The order databases in the field already ran them in; a new migration takes the next number.
+        // Fluent's session migration is SessionRecord.Create.
+        let landed = ["CreateOrganizations", "CreateMembers", "CreateAccounts", "CreateAuditEntries", "Create",
+                      "CreateFlows", "CreateSelfReports", "CreateNotices", "CreateLedgerSnapshots", "IndexMembersByFlowStatus",
+                      "CreateReconciliation", "AddPasswordChangedAt", "AddReportRosterFlag", "ProtectIDTails"]
+        let names = numbered.prefix(landed.count).map { $0.migration.name.split(separator: ".").last.map(String.init) ?? "" }
+        #expect(names == landed)
+        try await app.asyncShutdown()
+    }
+
+    @Test func featureNamesAreUniqueAndEveryOpenAPIPartParses() {
+        let names = Features.all.map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(OpenAPIDocument.problems.isEmpty)
+        let doc = (try? JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8))) as? [String: Any]
+        let paths = doc?["paths"] as? [String: Any] ?? [:]
+        #expect(paths["/api/v1/worklist"] != nil)
+        let schemas = (doc?["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
+        #expect(schemas["Error"] != nil && schemas["MemberInput"] != nil)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func navigationIsEachRolesAsBefore(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            let expected: [String: [String]] = [
+                "admin": ["首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "对账", "数据导入", "账号管理", "审计日志", "消息"],
+                "county": ["首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "对账", "数据导入", "审计日志", "消息"],
+                "committee": ["首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "对账", "消息"],
+                "secretary": ["首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "对账", "消息"],
+                "inflow": ["首页", "本组织", "报到党员", "报到确认", "流入名单", "对账", "消息"],
+            ]
+            for (username, labels) in expected {
+                let user = try await Fixture.user(app, username)
+                let nav = try await Features.navigation(for: user, path: "/", on: app.db)
+                #expect(nav.map(\.label) == labels, "\(username)")
+                #expect(nav.first?.active == true)
+            }
+            let inflow = try await Fixture.user(app, "inflow")
+            #expect(try await Features.navigation(for: inflow, path: "/", on: app.db)[1].href == "/orgs/X110105")
+        }
+    }
+}
