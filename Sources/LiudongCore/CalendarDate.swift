@@ -14,23 +14,33 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-              day <= CalendarDate.daysIn(year: year, month: month) else { return nil }
-        self.year = year; self.month = month; self.day = day
+            day <= CalendarDate.daysIn(year: year, month: month)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ iso: String) {
         // Fast path: exactly yyyy-mm-dd (every stored date), read straight from the bytes.
         let utf8 = iso.utf8
-        if utf8.count == 10, let fast = utf8.withContiguousStorageIfAvailable({ b -> (Int, Int, Int)? in
-            func digits(_ from: Int, _ to: Int) -> Int? {
-                var n = 0
-                for i in from..<to { guard b[i] >= 48 && b[i] <= 57 else { return nil }; n = n * 10 + Int(b[i] - 48) }
-                return n
-            }
-            guard b[4] == 45, b[7] == 45, let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
-            return (y, m, d)
-        }), let (y, m, d) = fast {
+        if utf8.count == 10,
+            let fast = utf8.withContiguousStorageIfAvailable({ b -> (Int, Int, Int)? in
+                func digits(_ from: Int, _ to: Int) -> Int? {
+                    var n = 0
+                    for i in from..<to {
+                        guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                        n = n * 10 + Int(b[i] - 48)
+                    }
+                    return n
+                }
+                guard b[4] == 45, b[7] == 45, let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else {
+                    return nil
+                }
+                return (y, m, d)
+            }), let (y, m, d) = fast
+        {
             self.init(year: y, month: m, day: d)
             return
         }
@@ -49,7 +59,9 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
 
     public init(date: Date) {
         let comps = CalendarDate.calendar.dateComponents([.year, .month, .day], from: date)
-        self.year = comps.year!; self.month = comps.month!; self.day = comps.day!
+        self.year = comps.year!
+        self.month = comps.month!
+        self.day = comps.day!
     }
 
     public static func today(now: Date = Date()) -> CalendarDate { CalendarDate(date: now) }
@@ -71,11 +83,15 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         var b: [UInt8] = []
         b.reserveCapacity(10)
         let y = year
-        b.append(contentsOf: [UInt8(48 + (y / 1000) % 10), UInt8(48 + (y / 100) % 10), UInt8(48 + (y / 10) % 10), UInt8(48 + y % 10)])
+        b.append(contentsOf: [
+            UInt8(48 + (y / 1000) % 10), UInt8(48 + (y / 100) % 10), UInt8(48 + (y / 10) % 10), UInt8(48 + y % 10),
+        ])
         if let separator { b.append(separator) }
-        b.append(UInt8(48 + month / 10)); b.append(UInt8(48 + month % 10))
+        b.append(UInt8(48 + month / 10))
+        b.append(UInt8(48 + month % 10))
         if let separator { b.append(separator) }
-        b.append(UInt8(48 + day / 10)); b.append(UInt8(48 + day % 10))
+        b.append(UInt8(48 + day / 10))
+        b.append(UInt8(48 + day % 10))
         return String(decoding: b, as: UTF8.self)
     }
     /// 2001年7月1日
@@ -104,7 +120,8 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
     public init(from decoder: Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
         guard let d = CalendarDate(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "日期格式应为YYYY-MM-DD"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "日期格式应为YYYY-MM-DD"))
         }
         self = d
     }

@@ -23,7 +23,8 @@ public struct Division: Hashable, Sendable, Codable {
 public final class Divisions: @unchecked Sendable {
     public static let shared: Divisions = {
         guard let url = Bundle.module.url(forResource: "divisions", withExtension: "csv", subdirectory: "Resources"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             fatalError("divisions.csv is missing from the LiudongCore bundle")
         }
         return Divisions(csv: text)
@@ -38,8 +39,10 @@ public final class Divisions: @unchecked Sendable {
         for line in csv.split(whereSeparator: \.isNewline).dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             guard f.count >= 4, f[0].count >= 6 else { continue }
-            list.append(Division(code: String(f[0].prefix(6)), name: String(f[1]),
-                                 longitude: Double(f[2]) ?? 0, latitude: Double(f[3]) ?? 0))
+            list.append(
+                Division(
+                    code: String(f[0].prefix(6)), name: String(f[1]),
+                    longitude: Double(f[2]) ?? 0, latitude: Double(f[3]) ?? 0))
         }
         all = list.sorted { $0.code < $1.code }
         var map: [String: Division] = [:]
@@ -88,11 +91,15 @@ public final class Divisions: @unchecked Sendable {
 /// The 56 ethnic groups (民族), 汉族 first.
 public enum EthnicGroups {
     public static let all: [String] = {
-        guard let url = Bundle.module.url(forResource: "ethnic-groups", withExtension: "csv", subdirectory: "Resources"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard
+            let url = Bundle.module.url(forResource: "ethnic-groups", withExtension: "csv", subdirectory: "Resources"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             fatalError("ethnic-groups.csv is missing from the LiudongCore bundle")
         }
-        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }()
 
     public static func isValid(_ name: String) -> Bool { all.contains(name) }

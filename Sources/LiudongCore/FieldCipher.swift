@@ -20,8 +20,10 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
     public init(masterKey: Data) throws {
         guard masterKey.count == 32 else { throw Problem.badKey }
         let master = SymmetricKey(data: masterKey)
-        encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("liudong field encryption v1".utf8), outputByteCount: 32)
-        hashKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("liudong field hash v1".utf8), outputByteCount: 32)
+        encryptionKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("liudong field encryption v1".utf8), outputByteCount: 32)
+        hashKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("liudong field hash v1".utf8), outputByteCount: 32)
     }
 
     /// Parses a key written as 64 hex digits or base64 of 32 bytes.
@@ -44,9 +46,10 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
 
     public func open(_ sealed: String) throws -> String {
         guard let data = Data(base64Encoded: sealed),
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: encryptionKey),
-              let s = String(data: plain, encoding: .utf8) else { throw Problem.badCiphertext }
+            let box = try? AES.GCM.SealedBox(combined: data),
+            let plain = try? AES.GCM.open(box, using: encryptionKey),
+            let s = String(data: plain, encoding: .utf8)
+        else { throw Problem.badCiphertext }
         return s
     }
 

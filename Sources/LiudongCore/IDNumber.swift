@@ -46,25 +46,31 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     public static func parse(_ raw: String, today: CalendarDate = .today()) -> Result<IDNumber, Problem> {
         // Fast path: 17 ASCII digits and a digit or X, as nearly every stored or imported number is.
         let bytes = Array(raw.utf8)
-        if bytes.count == 18, bytes[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }), (48...57).contains(bytes[17]) || bytes[17] == 88 || bytes[17] == 120 {
+        if bytes.count == 18, bytes[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            (48...57).contains(bytes[17]) || bytes[17] == 88 || bytes[17] == 120
+        {
             let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
             var sum = 0
             for i in 0..<17 { sum += Int(bytes[i] - 48) * weights[i] }
             let check: UInt8 = Array("10X98765432".utf8)[sum % 11]
             func n(_ a: Int, _ b: Int) -> Int { bytes[a..<b].reduce(0) { $0 * 10 + Int($1 - 48) } }
-            guard let birth = CalendarDate(year: n(6, 10), month: n(10, 12), day: n(12, 14)), birth.year >= 1900 else { return .failure(.badBirthDate) }
+            guard let birth = CalendarDate(year: n(6, 10), month: n(10, 12), day: n(12, 14)), birth.year >= 1900 else {
+                return .failure(.badBirthDate)
+            }
             guard birth <= today else { return .failure(.birthDateInFuture) }
             let last = bytes[17] == 120 ? 88 : bytes[17]
             guard check == last else { return .failure(.badCheckDigit) }
             let value = last == bytes[17] ? raw : String(raw.dropLast()) + "X"
-            return .success(IDNumber(value: value, birthDate: birth, sex: Int(bytes[16] - 48) % 2 == 1 ? .male : .female))
+            return .success(
+                IDNumber(value: value, birthDate: birth, sex: Int(bytes[16] - 48) % 2 == 1 ? .male : .female))
         }
         let s = Normalize.halfWidth(raw).filter { !$0.isWhitespace }.uppercased()
         if s.isEmpty { return .failure(.empty) }
         guard s.count == 18 else { return .failure(.wrongLength(s.count)) }
         let chars = Array(s)
         guard chars[0..<17].allSatisfy({ $0.isASCII && $0.isNumber }),
-              chars[17].isASCII, chars[17].isNumber || chars[17] == "X" else { return .failure(.badCharacters) }
+            chars[17].isASCII, chars[17].isNumber || chars[17] == "X"
+        else { return .failure(.badCharacters) }
         guard let birth = CalendarDate(compact: String(chars[6..<14])), birth.year >= 1900 else {
             return .failure(.badBirthDate)
         }

@@ -33,7 +33,10 @@ public enum Masking {
         while day <= end {
             let digits = Array(String(format: "%04d%02d%02d", day.year, day.month, day.day))
             if text.isEmpty || digits.starts(with: Array(text)),
-               (0..<8).allSatisfy({ known(6 + $0) == nil || known(6 + $0) == digits[$0] }) { days.append(day) }
+                (0..<8).allSatisfy({ known(6 + $0) == nil || known(6 + $0) == digits[$0] })
+            {
+                days.append(day)
+            }
             day = day.adding(days: 1)
         }
         var count = 0
@@ -45,7 +48,9 @@ public enum Masking {
                 let body = head + s
                 let sevenTeen = Array(body)
                 guard (14..<17).allSatisfy({ known($0) == nil || known($0) == sevenTeen[$0] }) else { continue }
-                guard let check = IDNumber.checkCharacter(for: body), known(17) == nil || known(17) == check else { continue }
+                guard let check = IDNumber.checkCharacter(for: body), known(17) == nil || known(17) == check else {
+                    continue
+                }
                 count += 1
                 if count >= cap { return count }
             }
@@ -66,9 +71,13 @@ public enum Normalize {
     public static func halfWidth(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
-            if u.value == 0x3000 { out.append(" ") }
-            else if (0xFF01...0xFF5E).contains(u.value), let h = Unicode.Scalar(u.value - 0xFEE0) { out.append(h) }
-            else { out.append(u) }
+            if u.value == 0x3000 {
+                out.append(" ")
+            } else if (0xFF01...0xFF5E).contains(u.value), let h = Unicode.Scalar(u.value - 0xFEE0) {
+                out.append(h)
+            } else {
+                out.append(u)
+            }
         }
         return String(out)
     }
@@ -76,8 +85,11 @@ public enum Normalize {
     /// Half-width, trimmed, inner runs of white space removed — for comparing names.
     public static func key(_ s: String) -> String {
         var plain = true
-        for b in s.utf8 where b <= 0x20 || b == 0xE3 || b == 0xEF || b == 0xC2 { plain = false; break }
-        if plain { return s }   // no space of any kind, no full-width form
+        for b in s.utf8 where b <= 0x20 || b == 0xE3 || b == 0xEF || b == 0xC2 {
+            plain = false
+            break
+        }
+        if plain { return s }  // no space of any kind, no full-width form
         return halfWidth(s).filter { !$0.isWhitespace }
     }
 
@@ -91,18 +103,28 @@ public enum Normalize {
             var clean = true
             var prev2: UInt8 = 0, prev1: UInt8 = 0
             for b in u {
-                if b < 0x20 || (prev1 == 0xEF && (b == 0xBC || b == 0xBD) && prev2 != 0xEF) || (prev2 == 0xE3 && prev1 == 0x80 && b == 0x80)
-                    || (prev1 == 0xC2 && b == 0xA0) { clean = false; break }
-                prev2 = prev1; prev1 = b
+                if b < 0x20 || (prev1 == 0xEF && (b == 0xBC || b == 0xBD) && prev2 != 0xEF)
+                    || (prev2 == 0xE3 && prev1 == 0x80 && b == 0x80)
+                    || (prev1 == 0xC2 && b == 0xA0)
+                {
+                    clean = false
+                    break
+                }
+                prev2 = prev1
+                prev1 = b
             }
             // A trailing multi-byte space (U+3000) also needs trimming.
             if clean && !(u.count >= 3 && last == 0x80 && prev1 == 0x80 && prev2 == 0xE3) { return s }
         }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
-            if u.value == 0x3000 || u.value == 0x00A0 { out.append(" ") }
-            else if (0xFF01...0xFF5E).contains(u.value), let h = Unicode.Scalar(u.value - 0xFEE0) { out.append(h) }
-            else { out.append(u) }
+            if u.value == 0x3000 || u.value == 0x00A0 {
+                out.append(" ")
+            } else if (0xFF01...0xFF5E).contains(u.value), let h = Unicode.Scalar(u.value - 0xFEE0) {
+                out.append(h)
+            } else {
+                out.append(u)
+            }
         }
         var scalars = Substring(String(out))
         while let f = scalars.first, f.isWhitespace { scalars.removeFirst() }

@@ -55,12 +55,18 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
 extension Role {
     /// The one table of who may do what. Handlers and navigation ask `permissions`; nothing else compares roles.
     public var permissions: Set<Permission> {
-        let everyone: Set<Permission> = [.ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
-                                         .viewReconciliation, .printPosters]
-        let tree: Set<Permission> = everyone.union([.editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
-                                                    .viewStatistics])
-        let department: Set<Permission> = tree.union([.editOrganizations, .exportFullNumbers, .readAudit,
-                                                      .runReconciliation, .importNational])
+        let everyone: Set<Permission> = [
+            .ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
+            .viewReconciliation, .printPosters,
+        ]
+        let tree: Set<Permission> = everyone.union([
+            .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
+            .viewStatistics,
+        ])
+        let department: Set<Permission> = tree.union([
+            .editOrganizations, .exportFullNumbers, .readAudit,
+            .runReconciliation, .importNational,
+        ])
         switch self {
         case .admin: return department.union([.manageAccounts])
         case .orgDept: return department

@@ -22,7 +22,8 @@ public enum Phone {
         // Landline: 0 + 2-3 digit area code, a dash, 7-8 digits.
         let parts = s.split(separator: "-")
         if parts.count == 2, parts[0].hasPrefix("0"), (3...4).contains(parts[0].count),
-           (7...8).contains(parts[1].count), (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber }) {
+            (7...8).contains(parts[1].count), (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber })
+        {
             return .success(s)
         }
         return .failure(.invalid)

@@ -11,7 +11,9 @@ public struct QRCode: Sendable {
 
     /// Encodes `text` (8-bit mode, case kept) with error correction M or, with `high`, Q.
     public init(_ text: String, high: Bool = false) throws {
-        guard let code = QRcode_encodeString8bit(text, 0, high ? QR_ECLEVEL_Q : QR_ECLEVEL_M) else { throw Problem.encodingFailed }
+        guard let code = QRcode_encodeString8bit(text, 0, high ? QR_ECLEVEL_Q : QR_ECLEVEL_M) else {
+            throw Problem.encodingFailed
+        }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
         var modules = [Bool](repeating: false, count: width * width)
@@ -31,7 +33,10 @@ public struct QRCode: Sendable {
         for y in 0..<size {
             var x = 0
             while x < size {
-                guard isDark(x: x, y: y) else { x += 1; continue }
+                guard isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
                 var run = 1
                 while x + run < size, isDark(x: x + run, y: y) { run += 1 }
                 path += "M\(x + quiet) \(y + quiet)h\(run)v1h-\(run)z"
@@ -40,8 +45,8 @@ public struct QRCode: Sendable {
         }
         let px = total * pixelsPerModule
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(px)" height="\(px)" viewBox="0 0 \(total) \(total)" shape-rendering="crispEdges">\
-        <rect width="\(total)" height="\(total)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(px)" height="\(px)" viewBox="0 0 \(total) \(total)" shape-rendering="crispEdges">\
+            <rect width="\(total)" height="\(total)" fill="#fff"/><path fill="#000" d="\(path)"/></svg>
+            """
     }
 }

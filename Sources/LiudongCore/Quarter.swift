@@ -7,14 +7,16 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
 
     public init?(year: Int, number: Int) {
         guard (1900...9999).contains(year), (1...4).contains(number) else { return nil }
-        self.year = year; self.number = number
+        self.year = year
+        self.number = number
     }
 
     public init?(_ text: String) {
         let s = text.trimmingCharacters(in: .whitespaces).uppercased()
         let parts = s.split(separator: "Q", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 1,
-              let y = Int(parts[0]), let n = Int(parts[1]) else { return nil }
+            let y = Int(parts[0]), let n = Int(parts[1])
+        else { return nil }
         self.init(year: y, number: n)
     }
 
@@ -32,9 +34,13 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
     }
     public func contains(_ day: CalendarDate) -> Bool { firstDay <= day && day <= lastDay }
     /// The following quarter; nil past 9999Q4.
-    public var next: Quarter? { number == 4 ? Quarter(year: year + 1, number: 1) : Quarter(year: year, number: number + 1) }
+    public var next: Quarter? {
+        number == 4 ? Quarter(year: year + 1, number: 1) : Quarter(year: year, number: number + 1)
+    }
     /// The quarter before; nil before 1900Q1.
-    public var previous: Quarter? { number == 1 ? Quarter(year: year - 1, number: 4) : Quarter(year: year, number: number - 1) }
+    public var previous: Quarter? {
+        number == 1 ? Quarter(year: year - 1, number: 4) : Quarter(year: year, number: number - 1)
+    }
 
     public var description: String { "\(year)Q\(number)" }
     /// 2026年第二季度

@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Audit log")
 struct AuditTests {
@@ -16,15 +17,22 @@ struct AuditTests {
             try await b.signIn("nobody", "whatever-123")
             try await b.signIn("county", Fixture.password)
             try await b.get("/members/new")
-            try await b.post("/members", form: [
-                "name": "孙立新", "idNumber": IDNumber.make(division: "150422", birth: CalendarDate(year: 1975, month: 5, day: 5)!, sequence: 7, sex: .male),
-                "sex": "male", "ethnicity": "汉族", "education": "highSchool", "category": "full", "joinedOn": "2000-01-01",
-                "fullOn": "2001-01-01", "orgCode": f.branchA.code])
+            try await b.post(
+                "/members",
+                form: [
+                    "name": "孙立新",
+                    "idNumber": IDNumber.make(
+                        division: "150422", birth: CalendarDate(year: 1975, month: 5, day: 5)!, sequence: 7, sex: .male),
+                    "sex": "male", "ethnicity": "汉族", "education": "highSchool", "category": "full",
+                    "joinedOn": "2000-01-01",
+                    "fullOn": "2001-01-01", "orgCode": f.branchA.code,
+                ])
             let entries = try await AuditEntry.query(on: app.db).sort(\.$id).all()
             let actions = entries.map(\.action)
             #expect(actions.contains(AuditAction.signInFailed.rawValue))
             #expect(actions.contains(AuditAction.signIn.rawValue))
-            let create = try #require(entries.last { $0.action == AuditAction.create.rawValue && $0.objectType == "member" })
+            let create = try #require(
+                entries.last { $0.action == AuditAction.create.rawValue && $0.objectType == "member" })
             #expect(create.username == "county")
             #expect(create.summary.contains("孙立新"))
             #expect(create.scopePath == f.countyA.path)

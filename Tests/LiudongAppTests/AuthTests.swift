@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Sign-in, sessions, CSRF, lockout")
 struct AuthTests {
@@ -36,17 +37,26 @@ struct AuthTests {
             let f = try await Fixture.build(app)
             var b = Browser(app)
             try await b.get("/login")
-            let noToken = try await b.post("/login", form: ["username": "county", "password": Fixture.password], withCSRF: false)
+            let noToken = try await b.post(
+                "/login", form: ["username": "county", "password": Fixture.password], withCSRF: false)
             #expect(noToken.status == .forbidden)
             #expect(noToken.body.string.contains("CSRF"))
             try await b.signIn("county", Fixture.password)
-            let form = ["name": "赵新", "idNumber": IDNumber.make(division: "150422", birth: CalendarDate(year: 1980, month: 1, day: 2)!, sequence: 5, sex: .male),
-                        "sex": "male", "ethnicity": "汉族", "education": "college", "category": "full", "joinedOn": "2005-01-01",
-                        "fullOn": "2006-01-01", "orgCode": f.branchA.code]
+            let form = [
+                "name": "赵新",
+                "idNumber": IDNumber.make(
+                    division: "150422", birth: CalendarDate(year: 1980, month: 1, day: 2)!, sequence: 5, sex: .male),
+                "sex": "male", "ethnicity": "汉族", "education": "college", "category": "full", "joinedOn": "2005-01-01",
+                "fullOn": "2006-01-01", "orgCode": f.branchA.code,
+            ]
             let refused = try await b.post("/members", form: form, withCSRF: false)
             #expect(refused.status == .forbidden)
             #expect(try await Member.query(on: app.db).filter(\.$name == "赵新").count() == 0)
-            let wrong = try await { var c = b; c.csrf = "not-the-token"; return try await c.post("/members", form: form) }()
+            let wrong = try await {
+                var c = b
+                c.csrf = "not-the-token"
+                return try await c.post("/members", form: form)
+            }()
             #expect(wrong.status == .forbidden)
             let accepted = try await b.post("/members", form: form)
             #expect(accepted.status == .seeOther)
@@ -67,8 +77,9 @@ struct AuthTests {
             let locked = try await b.signIn("secretary", Fixture.password)
             #expect(locked.status == .tooManyRequests)
             #expect(locked.body.string.contains("锁定"))
-            let api = try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
-                                                          body: ByteBuffer(string: #"{"username":"secretary","password":"\#(Fixture.password)"}"#))
+            let api = try await app.testing().sendRequest(
+                .POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":"secretary","password":"\#(Fixture.password)"}"#))
             #expect(api.status == .tooManyRequests)
             let body = try api.content.decode(APIErrorBody.self)
             #expect(body.error.code == "locked")
@@ -99,8 +110,9 @@ struct AuthTests {
             let err = try bad.content.decode(APIErrorBody.self)
             #expect(err.error.code == "unauthorized")
             #expect(!err.error.message.isEmpty)
-            let wrong = try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
-                                                            body: ByteBuffer(string: #"{"username":"county","password":"nope"}"#))
+            let wrong = try await app.testing().sendRequest(
+                .POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":"county","password":"nope"}"#))
             #expect(wrong.status == .unauthorized)
             #expect(try wrong.content.decode(APIErrorBody.self).error.fields.first?.field == "password")
         }
@@ -112,7 +124,8 @@ struct AuthTests {
             _ = try await Fixture.build(app)
             var b = Browser(app)
             try await b.get("/login")
-            let res = try await b.post("/login", form: ["username": "county", "password": Fixture.password, "next": "//evil.example/x"])
+            let res = try await b.post(
+                "/login", form: ["username": "county", "password": Fixture.password, "next": "//evil.example/x"])
             #expect(res.headers.first(name: .location) == "/")
         }
     }
@@ -124,15 +137,19 @@ struct AuthTests {
             var b = Browser(app)
             try await b.signIn("secretary", Fixture.password)
             try await b.get("/password")
-            let wrong = try await b.post("/password", form: ["current": "not-it", "password": "new-secret-42", "confirm": "new-secret-42"])
+            let wrong = try await b.post(
+                "/password", form: ["current": "not-it", "password": "new-secret-42", "confirm": "new-secret-42"])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("当前密码不正确"))
-            let weak = try await b.post("/password", form: ["current": Fixture.password, "password": "short", "confirm": "short"])
+            let weak = try await b.post(
+                "/password", form: ["current": Fixture.password, "password": "short", "confirm": "short"])
             #expect(weak.body.string.contains("密码至少10位"))
-            let ok = try await b.post("/password", form: ["current": Fixture.password, "password": "new-secret-42", "confirm": "new-secret-42"])
+            let ok = try await b.post(
+                "/password",
+                form: ["current": Fixture.password, "password": "new-secret-42", "confirm": "new-secret-42"])
             #expect(ok.status == .seeOther)
             var old = Browser(app)
-            #expect(try await old.signIn("secretary", Fixture.password).status == .ok)   // the page again, with an error
+            #expect(try await old.signIn("secretary", Fixture.password).status == .ok)  // the page again, with an error
             var fresh = Browser(app)
             #expect(try await fresh.signIn("secretary", "new-secret-42").status == .seeOther)
         }

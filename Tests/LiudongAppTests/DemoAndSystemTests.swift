@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Demo, health, OpenAPI, error pages")
 struct DemoAndSystemTests {
@@ -11,11 +12,15 @@ struct DemoAndSystemTests {
     func theDemoLoadsAndEveryDemoAccountSignsInToItsDashboard(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             // MUT
-            let summary = try await DemoLoader.load(seed: 7, memberCount: 600, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            let summary = try await DemoLoader.load(
+                seed: 7, memberCount: 600, cipher: app.cipher, bcryptCost: 4, on: app.db)
             // validate: the real Chifeng counties, with their codes
             #expect(summary.organizations > 12 + 12 * 3 * 5)
-            for code in DemoPlan.countyCodes { #expect(try await Organization.query(on: app.db).filter(\.$code == code).count() == 1) }
-            #expect(try await Organization.query(on: app.db).filter(\.$name == "赤峰驻北京流动党员党支部").first()?.basis == .chamber)
+            for code in DemoPlan.countyCodes {
+                #expect(try await Organization.query(on: app.db).filter(\.$code == code).count() == 1)
+            }
+            #expect(
+                try await Organization.query(on: app.db).filter(\.$name == "赤峰驻北京流动党员党支部").first()?.basis == .chamber)
             #expect(try await Organization.query(on: app.db).filter(\.$kind == .external).count() == 5)
             let members = try await Member.query(on: app.db).count()
             #expect(members > 550 && members < 700)
@@ -23,10 +28,15 @@ struct DemoAndSystemTests {
             let flows = try await Flow.query(on: app.db).count()
             #expect(flows == 600 * 13 / 60)
             #expect(try await Member.query(on: app.db).filter(\.$flowStatus != nil).count() == flows)
-            let branches = try await Organization.query(on: app.db).filter(\.$level == .branch).filter(\.$kind == .regular).count()
-            #expect(try await SelfReport.query(on: app.db).filter(\.$status == .pending).count() > branches / 2)   // ~1 member per branch at this size
-            let expectations = ["admin": "中共赤峰市委员会", "city": "中共赤峰市委员会", "county": "中共巴林左旗委员会",
-                                "committee": "巴林左旗", "secretary": "支部", "inflow": "望京街道党工委"]
+            let branches = try await Organization.query(on: app.db).filter(\.$level == .branch).filter(
+                \.$kind == .regular
+            ).count()
+            // ~1 member per branch at this size
+            #expect(try await SelfReport.query(on: app.db).filter(\.$status == .pending).count() > branches / 2)
+            let expectations = [
+                "admin": "中共赤峰市委员会", "city": "中共赤峰市委员会", "county": "中共巴林左旗委员会",
+                "committee": "巴林左旗", "secretary": "支部", "inflow": "望京街道党工委",
+            ]
             for (username, heading) in expectations {
                 var b = Browser(app)
                 let signIn = try await b.signIn(username)
@@ -50,7 +60,10 @@ struct DemoAndSystemTests {
         try await withTestApp(db) { app in
             let res = try await app.testing().sendRequest(.GET, "/healthz")
             #expect(res.status == .ok)
-            struct H: Decodable { var status: String; var database: String }
+            struct H: Decodable {
+                var status: String
+                var database: String
+            }
             let h = try res.content.decode(H.self)
             #expect(h.status == "ok")
             #expect(h.database == db.testDescription)
@@ -60,7 +73,11 @@ struct DemoAndSystemTests {
     @Test func openAPIIsValidJSONAndListsEveryEndpoint() async throws {
         let doc = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any]
         let paths = try #require(doc?["paths"] as? [String: Any])
-        for p in ["/healthz", "/api/v1/session", "/api/v1/orgs/{code}", "/api/v1/members", "/api/v1/members/{id}", "/api/v1/divisions", "/api/v1/me", "/api/v1/self-reports", "/api/v1/self-reports/{receipt}", "/orgs/{code}/qr.svg"] {
+        for p in [
+            "/healthz", "/api/v1/session", "/api/v1/orgs/{code}", "/api/v1/members", "/api/v1/members/{id}",
+            "/api/v1/divisions", "/api/v1/me", "/api/v1/self-reports", "/api/v1/self-reports/{receipt}",
+            "/orgs/{code}/qr.svg",
+        ] {
             #expect(paths[p] != nil, "\(p) missing from openapi.json")
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// The feature list is the one place the application is assembled from.
 @Suite("Feature seam: migrations, navigation, archive, OpenAPI from one list")
@@ -10,8 +11,11 @@ struct FeatureSeamTests {
     static func app() async throws -> Application {
         let app = try await Application.make(.testing)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-seam-\(UUID())").path
-        try await configure(app, settings: Settings(database: .sqlite(path: dir + "/t.sqlite"), varDirectory: dir,
-                                                    dataKey: testDataKey))
+        try await configure(
+            app,
+            settings: Settings(
+                database: .sqlite(path: dir + "/t.sqlite"), varDirectory: dir,
+                dataKey: testDataKey))
         return app
     }
 
@@ -21,10 +25,14 @@ struct FeatureSeamTests {
         #expect(numbered.map(\.number) == Array(1...numbered.count), "numbers are unique and leave no gap")
         // The order databases in the field already ran them in; a new migration takes the next number.
         // Fluent's session migration is SessionRecord.Create.
-        let landed = ["CreateOrganizations", "CreateMembers", "CreateAccounts", "CreateAuditEntries", "Create",
-                      "CreateFlows", "CreateSelfReports", "CreateNotices", "CreateLedgerSnapshots", "IndexMembersByFlowStatus",
-                      "CreateReconciliation", "AddPasswordChangedAt", "AddReportRosterFlag", "ProtectIDTails"]
-        let names = numbered.prefix(landed.count).map { $0.migration.name.split(separator: ".").last.map(String.init) ?? "" }
+        let landed = [
+            "CreateOrganizations", "CreateMembers", "CreateAccounts", "CreateAuditEntries", "Create",
+            "CreateFlows", "CreateSelfReports", "CreateNotices", "CreateLedgerSnapshots", "IndexMembersByFlowStatus",
+            "CreateReconciliation", "AddPasswordChangedAt", "AddReportRosterFlag", "ProtectIDTails",
+        ]
+        let names = numbered.prefix(landed.count).map {
+            $0.migration.name.split(separator: ".").last.map(String.init) ?? ""
+        }
         #expect(names == landed)
         try await app.asyncShutdown()
     }

@@ -1,16 +1,20 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
 
+@testable import LiudongApp
+
 /// The hardening issue, who may act: sign-in, sessions, forms, the reconciliation queue, arrivals, imports, the tree.
 extension HardeningTests {
     @Test func onlyLocalPathsAreRedirectTargets() {
-        for bad in ["/\t/evil.example", "/%09/evil.example".removingPercentEncoding!, "//evil.example", "/\\evil.example", "https://evil.example",
-                    "/\n/evil.example", "/\r\n//evil.example", "/ /evil.example", "/\u{3000}/evil", "/a\\b", nil, ""] {
+        for bad in [
+            "/\t/evil.example", "/%09/evil.example".removingPercentEncoding!, "//evil.example", "/\\evil.example",
+            "https://evil.example",
+            "/\n/evil.example", "/\r\n//evil.example", "/ /evil.example", "/\u{3000}/evil", "/a\\b", nil, "",
+        ] {
             #expect(LocalPath.safe(bad) == "/", "\(String(describing: bad))")
         }
         #expect(LocalPath.safe("/ledger/150422?quarter=2026Q3") == "/ledger/150422?quarter=2026Q3")
@@ -24,7 +28,8 @@ extension HardeningTests {
             // The next after a tab-bearing redirect target lands on this site.
             var b = Browser(app)
             try await b.get("/login")
-            let signed = try await b.post("/login", form: ["username": "county", "password": Fixture.password, "next": "/\t/evil.example"])
+            let signed = try await b.post(
+                "/login", form: ["username": "county", "password": Fixture.password, "next": "/\t/evil.example"])
             #expect(signed.headers.first(name: .location) == "/")
             // A disabled account gets the wrong-password message.
             let disabled = try #require(try await Account.query(on: app.db).filter(\.$username == "countyb").first())
@@ -33,13 +38,16 @@ extension HardeningTests {
             var c = Browser(app)
             try await c.get("/login")
             let d = try await c.post("/login", form: ["username": "countyb", "password": Fixture.password]).body.string
-            let w = try await c.post("/login", form: ["username": "committee", "password": "wrong-password"]).body.string
+            let w = try await c.post("/login", form: ["username": "committee", "password": "wrong-password"]).body
+                .string
             #expect(d.contains(AuthService.wrongPassword) && w.contains(AuthService.wrongPassword) && !d.contains("停用"))
             // Per client: past the limit, 429 before any password is checked.
-            app.settings.signInsPerClientPerMinute = 6   // three attempts above already counted
+            app.settings.signInsPerClientPerMinute = 6  // three attempts above already counted
             let api: (String) async throws -> TestingHTTPResponse = { user in
-                try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json", "X-Forwarded-For": "10.9.9.9"],
-                                                    body: ByteBuffer(string: #"{"username":"\#(user)","password":"nope"}"#))
+                try await app.testing().sendRequest(
+                    .POST, "/api/v1/session",
+                    headers: ["Content-Type": "application/json", "X-Forwarded-For": "10.9.9.9"],
+                    body: ByteBuffer(string: #"{"username":"\#(user)","password":"nope"}"#))
             }
             var statuses: [UInt] = []
             for i in 0..<5 { statuses.append(try await api("nobody\(i)").status.code) }
@@ -55,7 +63,9 @@ extension HardeningTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<settings.lockoutAttempts {
                     group.addTask {
-                        _ = try? await AuthService.signIn(username: "committee", password: "wrong-password", settings: settings, client: "t", on: app.db)
+                        _ = try? await AuthService.signIn(
+                            username: "committee", password: "wrong-password", settings: settings, client: "t",
+                            on: app.db)
                     }
                 }
                 try await group.waitForAll()
@@ -81,7 +91,9 @@ extension HardeningTests {
             try await there.signIn("county", Fixture.password)
             #expect(try await there.get("/ledger/150422").status == .ok)
             try await here.get("/password")
-            let changed = try await here.post("/password", form: ["current": Fixture.password, "password": "new-pass-2026!", "confirm": "new-pass-2026!"])
+            let changed = try await here.post(
+                "/password",
+                form: ["current": Fixture.password, "password": "new-pass-2026!", "confirm": "new-pass-2026!"])
             #expect(changed.status == .seeOther)
             #expect(try await here.get("/ledger/150422").status == .ok)
             let other = try await there.get("/ledger/150422")
@@ -95,7 +107,9 @@ extension HardeningTests {
             _ = try await Fixture.build(app)
             var h = HTTPHeaders()
             h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=x")
-            let body = ByteBuffer(string: "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + String(repeating: "a", count: 2 << 20) + "\r\n--x--\r\n")
+            let body = ByteBuffer(
+                string: "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n"
+                    + String(repeating: "a", count: 2 << 20) + "\r\n--x--\r\n")
             for path in ["/imports", "/imports-x", "/imports/anything"] {
                 let res = try await app.testing().sendRequest(.POST, path, headers: h, body: body)
                 #expect(res.status == .forbidden || res.status == .payloadTooLarge, "\(path): \(res.status)")
@@ -110,13 +124,16 @@ extension HardeningTests {
             let f = try await Fixture.build(app)
             let inflow = try await Fixture.user(app, "inflow")
             // Someone reports member B (who has not left) as arrived at the inflow organization, with another phone.
-            let posted = try await SelfReportTests.post(app, """
+            let posted = try await SelfReportTests.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.external.code)","name":"王海涛","idNumber":"\(Fixture.idB)","phone":"13700000000"}
                 """)
             #expect(posted.status == .created)
             let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).first())
-            let outcome = try await ReviewService.confirm(try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow,
-                                                          gate: app.writeGate, cipher: app.cipher, on: app.db)
+            let outcome = try await ReviewService.confirm(
+                try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow,
+                gate: app.writeGate, cipher: app.cipher, on: app.db)
             #expect(outcome == .handedToHome)
             #expect(try await Flow.query(on: app.db).filter(\.$memberID == f.memberB.id!).count() == 0)
             #expect(try await Member.find(f.memberB.id, on: app.db)?.phoneHash == app.cipher.hash("15004769999"))
@@ -128,12 +145,18 @@ extension HardeningTests {
             #expect(try await b.get("/members/\(f.memberB.id!.uuidString)").status == .notFound)
             // Where the home side has the flow to this organization, the arrival stands; the roster phone stays.
             try await PrivacyTests.flowing(app, f)
-            _ = try await SelfReportTests.post(app, """
+            _ = try await SelfReportTests.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.external.code)","name":"张建国","idNumber":"\(Fixture.idA)","phone":"13700000001"}
                 """)
-            let arrivalA = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).filter(\.$name == "张建国").first())
-            #expect(try await ReviewService.confirm(arrivalA, by: inflow, gate: app.writeGate, cipher: app.cipher, on: app.db) == .confirmed)
-            #expect(try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first()?.arrivalConfirmed == true)
+            let arrivalA = try #require(
+                try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).filter(\.$name == "张建国").first())
+            #expect(
+                try await ReviewService.confirm(
+                    arrivalA, by: inflow, gate: app.writeGate, cipher: app.cipher, on: app.db) == .confirmed)
+            #expect(
+                try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first()?.arrivalConfirmed == true)
             #expect(try await Member.find(f.memberA.id, on: app.db)?.phoneHash == app.cipher.hash("13904761234"))
         }
     }
@@ -146,16 +169,26 @@ extension HardeningTests {
             let county = try await Fixture.user(app, "county")
             let path = try ReconciliationTests.write(ReconciliationTests.nationalCSV(f))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            _ = try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath, scopeCode: county.scopeCode,
-                                                    username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await NationalImportService.run(
+                path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath,
+                scopeCode: county.scopeCode,
+                username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let list = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n")
             defer { try? FileManager.default.removeItem(atPath: list) }
-            _ = try await InflowLedgerService.upload(path: list, org: f.external, quarter: .current(), username: "inflow", apply: true,
-                                                     cipher: app.cipher, gate: app.writeGate, on: app.db)
-            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await InflowLedgerService.upload(
+                path: list, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await ReconcileService.run(
+                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let sql = app.db as! SQLDatabase
-            struct Item: Decodable { var id: Int; var assignee_org_id: Int; var category: String }
-            let items = try await sql.raw("SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'").all(decoding: Item.self)
+            struct Item: Decodable {
+                var id: Int
+                var assignee_org_id: Int
+                var category: String
+            }
+            let items = try await sql.raw(
+                "SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'"
+            ).all(decoding: Item.self)
             let conflict = try #require(items.first { $0.category == "fieldConflict" })
             var countyA = Browser(app), inflow = Browser(app)
             try await countyA.signIn("county", Fixture.password)
@@ -163,33 +196,63 @@ extension HardeningTests {
             try await inflow.signIn("inflow", Fixture.password)
             try await inflow.get("/reconcile/X110105")
             // The inflow side sees the outflow branch's item but cannot close it (it would unblock the sign-off) or accept it.
-            #expect(try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "fix"]).status == .forbidden)
-            #expect(try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]).status == .forbidden)
+            #expect(
+                try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "fix"]).status == .forbidden)
+            #expect(
+                try await inflow.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]).status
+                    == .forbidden)
             // Two clicks on the same item: one acts, one is told; one timeline entry.
             let signedIn = countyA
-            async let first = { var b = signedIn; return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]) }()
-            async let second = { var b = signedIn; return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"]) }()
+            async let first = {
+                var b = signedIn
+                return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"])
+            }()
+            async let second = {
+                var b = signedIn
+                return try await b.post("/reconcile/items/\(conflict.id)", form: ["action": "accept"])
+            }()
             let answers = try await [first, second]
             #expect(answers.allSatisfy { $0.status == .seeOther })
-            #expect(try await MemberEvent.query(on: app.db).filter(\.$memberID == f.memberA.id!).filter(\.$kind == "reconciliation").count() == 1)
+            #expect(
+                try await MemberEvent.query(on: app.db).filter(\.$memberID == f.memberA.id!).filter(
+                    \.$kind == "reconciliation"
+                ).count() == 1)
             // The inflow side signs only where it has members or items: not for county B.
             let sign = ["quarter": Quarter.current().description, "inflow": "\(f.external.id!)", "side": "inflow"]
-            #expect(try await inflow.post("/reconcile/signoffs", form: sign.merging(["county": "\(f.countyB.id!)"]) { a, _ in a }).status == .forbidden)
+            #expect(
+                try await inflow.post(
+                    "/reconcile/signoffs", form: sign.merging(["county": "\(f.countyB.id!)"]) { a, _ in a }
+                ).status == .forbidden)
             // Everything answered by its side, both sign: then a later run that reopens an item voids both signatures.
-            for item in try await sql.raw("SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'").all(decoding: Item.self) {
-                if item.assignee_org_id == f.external.id { _ = try await inflow.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "核实"]) }
-                else { _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "fix"]) }
+            for item in try await sql.raw(
+                "SELECT id, assignee_org_id, category FROM reconciliation_items WHERE status = 'open'"
+            ).all(decoding: Item.self) {
+                if item.assignee_org_id == f.external.id {
+                    _ = try await inflow.post("/reconcile/items/\(item.id)", form: ["action": "explain", "note": "核实"])
+                } else {
+                    _ = try await countyA.post("/reconcile/items/\(item.id)", form: ["action": "fix"])
+                }
             }
-            _ = try await countyA.post("/reconcile/signoffs", form: sign.merging(["county": "\(f.countyA.id!)", "side": "outflow"]) { _, b in b })
-            struct S: Decodable { var outflow_signed_by: String?; var inflow_signed_by: String? }
-            #expect(try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs").first(decoding: S.self)?.outflow_signed_by == "county")
+            _ = try await countyA.post(
+                "/reconcile/signoffs",
+                form: sign.merging(["county": "\(f.countyA.id!)", "side": "outflow"]) { _, b in b })
+            struct S: Decodable {
+                var outflow_signed_by: String?
+                var inflow_signed_by: String?
+            }
+            #expect(
+                try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs").first(
+                    decoding: S.self)?.outflow_signed_by == "county")
             // The inflow side hands in a new list without 张建国: his item reopens, the signature is void.
             let empty = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n赵六,\(ReconciliationTests.zhao),\n")
             defer { try? FileManager.default.removeItem(atPath: empty) }
-            _ = try await InflowLedgerService.upload(path: empty, org: f.external, quarter: .current(), username: "inflow", apply: true,
-                                                     cipher: app.cipher, gate: app.writeGate, on: app.db)
-            _ = try await ReconcileService.run(quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
-            let after = try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs").first(decoding: S.self)
+            _ = try await InflowLedgerService.upload(
+                path: empty, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await ReconcileService.run(
+                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            let after = try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs")
+                .first(decoding: S.self)
             #expect(after?.outflow_signed_by == nil && after?.inflow_signed_by == nil)
             #expect(try await LedgerSnapshot.closed(on: app.db).isEmpty)
         }
@@ -205,17 +268,24 @@ extension HardeningTests {
             let fileB = try ReconciliationTests.write(header + "张建国,\(Fixture.idA),长青社区党支部,13900000000,否\n")
             defer { for p in [fileA, fileB] { try? FileManager.default.removeItem(atPath: p) } }
             func run(_ path: String, _ u: CurrentUser, apply: Bool) async throws -> NationalImportService.Summary {
-                try await NationalImportService.run(path: path, fileName: "n.csv", quarter: .current(), scopePath: u.scopePath, scopeCode: u.scopeCode,
-                                                    username: u.username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                try await NationalImportService.run(
+                    path: path, fileName: "n.csv", quarter: .current(), scopePath: u.scopePath, scopeCode: u.scopeCode,
+                    username: u.username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
             }
             _ = try await run(fileA, a, apply: true)
             // County B's dry run says the same as for a person nobody has: new.
             let dry = try await run(fileB, b, apply: false)
             #expect(dry.new == 1 && dry.updated == 0 && dry.unchanged == 0)
             _ = try await run(fileB, b, apply: true)
-            struct R: Decodable { var organization_id: Int; var is_mobile: Bool }
-            let record = try await (app.db as! SQLDatabase).raw("SELECT organization_id, is_mobile FROM national_records").all(decoding: R.self)
-            #expect(record.count == 1 && record.first?.organization_id == f.branchA.id && record.first?.is_mobile == true)
+            struct R: Decodable {
+                var organization_id: Int
+                var is_mobile: Bool
+            }
+            let record = try await (app.db as! SQLDatabase).raw(
+                "SELECT organization_id, is_mobile FROM national_records"
+            ).all(decoding: R.self)
+            #expect(
+                record.count == 1 && record.first?.organization_id == f.branchA.id && record.first?.is_mobile == true)
         }
     }
 
@@ -226,14 +296,22 @@ extension HardeningTests {
             var admin = Browser(app)
             try await admin.signIn("admin", Fixture.password)
             try await admin.get("/orgs/\(f.committeeA.code)/new")
-            let external = try await admin.post("/orgs/\(f.committeeA.code)/children", form: [
-                "kind": "external", "name": "某街道党工委", "shortName": "某街道党工委", "divisionCode": "110105", "secretary": "书记",
-                "phone": "13800000000", "contactPerson": "联系人"])
+            let external = try await admin.post(
+                "/orgs/\(f.committeeA.code)/children",
+                form: [
+                    "kind": "external", "name": "某街道党工委", "shortName": "某街道党工委", "divisionCode": "110105",
+                    "secretary": "书记",
+                    "phone": "13800000000", "contactPerson": "联系人",
+                ])
             #expect(external.status == .unprocessableEntity)
             #expect(try await Organization.query(on: app.db).filter(\.$name == "某街道党工委").count() == 0)
-            let mobile = try await admin.post("/orgs/\(f.committeeA.code)/children", form: [
-                "kind": "mobile", "basis": "chamber", "name": "北京巴林左旗商会流动党员党支部", "shortName": "商会党支部", "divisionCode": "110105",
-                "secretary": "书记", "phone": "13800000000"])
+            let mobile = try await admin.post(
+                "/orgs/\(f.committeeA.code)/children",
+                form: [
+                    "kind": "mobile", "basis": "chamber", "name": "北京巴林左旗商会流动党员党支部", "shortName": "商会党支部",
+                    "divisionCode": "110105",
+                    "secretary": "书记", "phone": "13800000000",
+                ])
             #expect(mobile.status == .seeOther, "\(mobile.body.string.prefix(800))")
             let code = try #require(try await Organization.query(on: app.db).filter(\.$kind == .mobile).first()?.code)
             try await admin.get("/orgs/\(code)")
@@ -252,7 +330,7 @@ extension HardeningTests {
             }
             #expect(try await SessionRecord.query(on: app.db).count() == 0)
             var b = Browser(app)
-            try await b.get("/login")   // the sign-in form needs its CSRF token
+            try await b.get("/login")  // the sign-in form needs its CSRF token
             #expect(try await SessionRecord.query(on: app.db).count() == 1)
             var c = Browser(app)
             try await c.signIn("county", Fixture.password)
@@ -272,10 +350,14 @@ extension HardeningTests {
                 let api = try await APIClient.signIn(app, user, Fixture.password)
                 let res = try await api.post("/api/v1/members", json: MemberTests.json(id: Fixture.idA, org: branch))
                 #expect(res.status == .unprocessableEntity)
-                answers.append(try res.content.decode(APIErrorBody.self).error.fields.map { "\($0.field) \($0.message)" }.joined())
+                answers.append(
+                    try res.content.decode(APIErrorBody.self).error.fields.map { "\($0.field) \($0.message)" }.joined())
             }
             #expect(answers.count == 2 && answers[0] == answers[1])
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$summary, .contains(inverse: false, .anywhere), "登记党员未成功").count() == 2)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(
+                    \.$summary, .contains(inverse: false, .anywhere), "登记党员未成功"
+                ).count() == 2)
         }
     }
 }

@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// The hardening issue, item by item: what a stranger or an unlucky file could do before, answered now.
 @Suite("Hardening: no request kills the server, nothing leaks")
@@ -23,11 +24,16 @@ struct HardeningTests {
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             // Each of these once reached a force unwrap or went unchecked.
-            for path in ["/ledger/150422/changes?to=1900Q1", "/ledger/150422/changes?to=99999Q1", "/ledger/150422?quarter=2026Q9", "/ledger/150422/export?quarter=0000Q1",
-                         "/reconcile/150422?quarter=abc", "/imports?quarter=9999Q5", "/ledger/150422?page=99999999999999999999"] {
+            for path in [
+                "/ledger/150422/changes?to=1900Q1", "/ledger/150422/changes?to=99999Q1",
+                "/ledger/150422?quarter=2026Q9", "/ledger/150422/export?quarter=0000Q1",
+                "/reconcile/150422?quarter=abc", "/imports?quarter=9999Q5", "/ledger/150422?page=99999999999999999999",
+            ] {
                 let res = try await county.get(path)
                 #expect(res.status == .badRequest, "\(path): \(res.status)")
-                #expect(res.body.string.contains("季度") || res.body.string.contains("格式") || res.body.string.contains("之前没有季度"), "\(path)")
+                #expect(
+                    res.body.string.contains("季度") || res.body.string.contains("格式")
+                        || res.body.string.contains("之前没有季度"), "\(path)")
             }
             #expect(try await county.get("/ledger/150422/changes?from=1900Q1&to=1900Q1").status == .ok)
             #expect(try await county.get("/ledger/150422/changes?from=9999Q4&to=9999Q4").status == .ok)
@@ -44,12 +50,15 @@ struct HardeningTests {
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             try await county.get("/imports")
-            let expected = ["overflowing-cell-reference.xlsx": "单元格引用", "far-right-column.xlsx": "单元格引用", "zip-bomb.xlsx": "上限",
-                            "nan-and-huge-dates.xlsx": "出生日期"]
+            let expected = [
+                "overflowing-cell-reference.xlsx": "单元格引用", "far-right-column.xlsx": "单元格引用", "zip-bomb.xlsx": "上限",
+                "nan-and-huge-dates.xlsx": "出生日期",
+            ]
             for (name, phrase) in expected {
                 let data = try Data(contentsOf: Self.regressions.appendingPathComponent(name))
-                let posted = try await county.upload("/imports", form: ["kind": "national", "quarter": Quarter.current().description],
-                                                     file: ("file", name, data))
+                let posted = try await county.upload(
+                    "/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                    file: ("file", name, data))
                 #expect(posted.status == .seeOther, "\(name)")
                 let jobPath = try #require(posted.headers.first(name: .location))
                 var page = ""
@@ -69,7 +78,9 @@ struct HardeningTests {
             let left = try FileManager.default.contentsOfDirectory(atPath: dir)
             #expect(left.count == 1, "only the checked file stays until applied or discarded: \(left)")
             for name in left {
-                #expect((try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.posixPermissions] as? Int) == 0o600)
+                #expect(
+                    (try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.posixPermissions] as? Int)
+                        == 0o600)
             }
         }
     }
@@ -80,8 +91,9 @@ struct HardeningTests {
             _ = try await Fixture.build(app)
             let jobs = app.importJobs
             let path = try PrivateFiles.write(Data("x".utf8), app, "imports", name: "t.upload")
-            let job = ImportJobs.Job(id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: .current(), fileName: "t.csv",
-                                     path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
+            let job = ImportJobs.Job(
+                id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: .current(), fileName: "t.csv",
+                path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
             jobs.add(job)
             async let first = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
             async let second = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
@@ -97,25 +109,31 @@ struct HardeningTests {
     /// The public answer to a report: status, and the error's code, message and fields (a receipt differs by design).
     static func publicAnswer(_ res: TestingHTTPResponse) -> String {
         guard let e = try? res.content.decode(APIErrorBody.self) else { return "\(res.status.code)" }
-        return "\(res.status.code) \(e.error.code) \(e.error.message) \(e.error.fields.map { "\($0.field)=\($0.message)" })"
+        return
+            "\(res.status.code) \(e.error.code) \(e.error.message) \(e.error.fields.map { "\($0.field)=\($0.message)" })"
     }
 
     @Test(arguments: TestDatabase.all)
     func theSelfReportAnswerDoesNotDependOnWhetherTheIDIsOnTheRoster(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let stranger = IDNumber.make(division: "150422", birth: CalendarDate(year: 1985, month: 3, day: 14)!, sequence: 99, sex: .male)
+            let stranger = IDNumber.make(
+                division: "150422", birth: CalendarDate(year: 1985, month: 3, day: 14)!, sequence: 99, sex: .male)
             // A wrong name and a wrong code: the same status, fields and message for a member and a stranger.
             for org in ["NOPE", f.branchA.code] {
-                let member = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: org, name: "别人", id: Fixture.idA))
-                let other = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: org, name: "别人", id: stranger))
+                let member = try await SelfReportTests.post(
+                    app, SelfReportTests.outflowJSON(org: org, name: "别人", id: Fixture.idA))
+                let other = try await SelfReportTests.post(
+                    app, SelfReportTests.outflowJSON(org: org, name: "别人", id: stranger))
                 #expect(Self.publicAnswer(member) == Self.publicAnswer(other), "\(org)")
             }
             // The phone page too.
             var phone = Browser(app)
             try await phone.get("/r/NOPE")
-            let a = try await phone.post("/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": Fixture.idA])
-            let b = try await phone.post("/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": stranger])
+            let a = try await phone.post(
+                "/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": Fixture.idA])
+            let b = try await phone.post(
+                "/r/\(f.branchA.code)", form: ["kind": "outflow", "name": "别人", "idNumber": stranger])
             #expect(a.status == b.status)
         }
     }
@@ -126,15 +144,22 @@ struct HardeningTests {
             let f = try await Fixture.build(app)
             let limit = app.settings.reportsPerIDPerHour
             for i in 0..<(limit + 5) {
-                let res = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, name: "冒名\(i % 3)",
-                                                                                       phone: "1390476\(String(format: "%04d", i))"))
+                let res = try await SelfReportTests.post(
+                    app,
+                    SelfReportTests.outflowJSON(
+                        org: f.branchA.code, name: "冒名\(i % 3)",
+                        phone: "1390476\(String(format: "%04d", i))"))
                 #expect(res.status != .internalServerError)
             }
             let own = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code))
             #expect(own.status == .created, "\(own.body.string)")
             // The person's own reports still stop at the limit.
             var last = own.status
-            for i in 0..<limit { last = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, phone: "1380476\(String(format: "%04d", i))")).status }
+            for i in 0..<limit {
+                last = try await SelfReportTests.post(
+                    app, SelfReportTests.outflowJSON(org: f.branchA.code, phone: "1380476\(String(format: "%04d", i))")
+                ).status
+            }
             #expect(last == .tooManyRequests)
         }
     }
@@ -144,10 +169,13 @@ struct HardeningTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             // An address typed into the public form, as a spreadsheet formula.
-            let json = SelfReportTests.outflowJSON(org: f.branchA.code).replacingOccurrences(of: "望京街道100号", with: "=HYPERLINK(\\\"http://evil\\\",\\\"点我\\\")")
+            let json = SelfReportTests.outflowJSON(org: f.branchA.code).replacingOccurrences(
+                of: "望京街道100号", with: "=HYPERLINK(\\\"http://evil\\\",\\\"点我\\\")")
             #expect(try await SelfReportTests.post(app, json).status == .created)
             let report = try #require(try await SelfReport.query(on: app.db).first())
-            try await ReviewService.confirm(report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
+                on: app.db)
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             let csv = try await county.get("/ledger/1504220101/export?format=csv").body.string
@@ -161,18 +189,25 @@ struct HardeningTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             // County B has a 东城村党支部 too.
-            _ = try await Fixture.org("1504020102", "东城村党支部", .branch, parent: f.committeeB, division: "150402", on: app.db)
-            let stranger = IDNumber.make(division: "150422", birth: CalendarDate(year: 1970, month: 1, day: 1)!, sequence: 77, sex: .male)
-            let file = try ReconciliationTests.write("姓名,公民身份号码,所在党支部\n张建国,\(Fixture.idA),东城村党支部\n某人,\(stranger),东城村党支部\n")
+            _ = try await Fixture.org(
+                "1504020102", "东城村党支部", .branch, parent: f.committeeB, division: "150402", on: app.db)
+            let stranger = IDNumber.make(
+                division: "150422", birth: CalendarDate(year: 1970, month: 1, day: 1)!, sequence: 77, sex: .male)
+            let file = try ReconciliationTests.write(
+                "姓名,公民身份号码,所在党支部\n张建国,\(Fixture.idA),东城村党支部\n某人,\(stranger),东城村党支部\n")
             defer { try? FileManager.default.removeItem(atPath: file) }
             // The whole tree (the command line without --org): the member's own branch is taken, the stranger stays ambiguous.
-            let whole = try await NationalImportService.run(path: file, fileName: "n.csv", quarter: .current(), scopePath: f.city.path, scopeCode: f.city.code,
-                                                            username: "cli", apply: false, cipher: app.cipher, gate: app.writeGate, on: app.db)
-            #expect(whole.new == 1 && whole.rejected.map(\.row) == [3] && whole.rejected.first?.reason.contains("对应多个党组织") == true)
+            let whole = try await NationalImportService.run(
+                path: file, fileName: "n.csv", quarter: .current(), scopePath: f.city.path, scopeCode: f.city.code,
+                username: "cli", apply: false, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            #expect(
+                whole.new == 1 && whole.rejected.map(\.row) == [3]
+                    && whole.rejected.first?.reason.contains("对应多个党组织") == true)
             // With the importing county (--org 150422), both rows name its own branch.
-            let county = try await NationalImportService.run(path: file, fileName: "n.csv", quarter: .current(), scopePath: f.countyA.path,
-                                                             scopeCode: f.countyA.code, username: "cli", apply: true, cipher: app.cipher,
-                                                             gate: app.writeGate, on: app.db)
+            let county = try await NationalImportService.run(
+                path: file, fileName: "n.csv", quarter: .current(), scopePath: f.countyA.path,
+                scopeCode: f.countyA.code, username: "cli", apply: true, cipher: app.cipher,
+                gate: app.writeGate, on: app.db)
             #expect(county.new == 2 && county.rejectedTotal == 0)
         }
     }
@@ -183,7 +218,9 @@ struct HardeningTests {
             let f = try await Fixture.build(app)
             // The inflow organization's page: arrival only, no list of our branches.
             let page = try await app.testing().sendRequest(.GET, "/r/\(f.external.code)").body.string
-            #expect(page.contains("到达报到") && !page.contains("东城村党支部") && !page.contains("长青社区党支部") && !page.contains("value=\"outflow\""))
+            #expect(
+                page.contains("到达报到") && !page.contains("东城村党支部") && !page.contains("长青社区党支部")
+                    && !page.contains("value=\"outflow\""))
             // A committee's page lists its own branches only.
             let committee = try await app.testing().sendRequest(.GET, "/r/\(f.committeeA.code)").body.string
             #expect(committee.contains("东城村党支部") && !committee.contains("长青社区党支部"))
@@ -192,8 +229,9 @@ struct HardeningTests {
             let file = try ReconciliationTests.write(header + "张建国,\(Fixture.idA),东城村党支部\n")
             defer { try? FileManager.default.removeItem(atPath: file) }
             let a = try await Fixture.user(app, "county")
-            _ = try await NationalImportService.run(path: file, fileName: "县A的文件.csv", quarter: .current(), scopePath: a.scopePath, scopeCode: a.scopeCode,
-                                                    username: a.username, apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            _ = try await NationalImportService.run(
+                path: file, fileName: "县A的文件.csv", quarter: .current(), scopePath: a.scopePath, scopeCode: a.scopeCode,
+                username: a.username, apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             var countyA = Browser(app), countyB = Browser(app)
             try await countyA.signIn("county", Fixture.password)
             try await countyB.signIn("countyb", Fixture.password)
@@ -202,7 +240,9 @@ struct HardeningTests {
             // Page views are counted per client too.
             app.settings.publicViewsPerClientPerMinute = 5
             var codes: [UInt] = []
-            for _ in 0..<8 { codes.append(try await app.testing().sendRequest(.GET, "/r/\(f.branchA.code)").status.code) }
+            for _ in 0..<8 {
+                codes.append(try await app.testing().sendRequest(.GET, "/r/\(f.branchA.code)").status.code)
+            }
             #expect(codes.contains(429))
         }
     }

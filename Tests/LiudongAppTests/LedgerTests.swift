@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// openpyxl reads the exported workbook as a second, independent reader (Debian python3-openpyxl; `.ci/run` installs it).
 /// The first Python that has it: the one on PATH (may be a pyenv build without Debian's packages), else Debian's own.
@@ -26,12 +27,16 @@ let openpyxlPresent = openpyxlPython != nil
 struct LedgerTests {
     /// Flows for 张建国 (branch A), 李秀英 (branch A2) and 王海涛 (county B), through reports and review.
     static func flows(_ app: Application, _ f: Fixture) async throws {
-        let people = [("张建国", Fixture.idA, f.branchA, "secretary"), ("李秀英", Fixture.idA2, f.branchA2, "committee"),
-                      ("王海涛", Fixture.idB, f.branchB, "secretaryb")]
+        let people = [
+            ("张建国", Fixture.idA, f.branchA, "secretary"), ("李秀英", Fixture.idA2, f.branchA2, "committee"),
+            ("王海涛", Fixture.idB, f.branchB, "secretaryb"),
+        ]
         for (name, id, branch, reviewer) in people {
-            _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: branch.code, name: name, id: id, phone: "13904760000"))
+            _ = try await SelfReportTests.post(
+                app, SelfReportTests.outflowJSON(org: branch.code, name: name, id: id, phone: "13904760000"))
             let r = try #require(try await SelfReport.query(on: app.db).filter(\.$name == name).first())
-            try await ReviewService.confirm(r, by: try await Fixture.user(app, reviewer), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                r, by: try await Fixture.user(app, reviewer), gate: app.writeGate, cipher: app.cipher, on: app.db)
         }
     }
 
@@ -47,7 +52,8 @@ struct LedgerTests {
             let html = book.body.string
             let header = LedgerColumn.allCases.map { "<th>\($0.title)</th>" }.joined()
             #expect(html.contains(header))
-            let first = try #require(html.range(of: "东城村党支部</h2>")), second = try #require(html.range(of: "西城村党支部</h2>"))
+            let first = try #require(html.range(of: "东城村党支部</h2>")),
+                second = try #require(html.range(of: "西城村党支部</h2>"))
             #expect(first.lowerBound < second.lowerBound)
             #expect(html.components(separatedBy: "小计：1人").count == 3)
             #expect(html.contains(Masking.idNumber(Fixture.idA)))
@@ -61,7 +67,9 @@ struct LedgerTests {
             #expect(table.body.string.contains("张建国"))
             #expect(!table.body.string.contains("李秀英"))
             try await secretary.get("/ledger/\(f.branchA.code)")
-            #expect(try await secretary.post("/ledger/\(f.branchA.code)/export", form: ["format": "csv", "reason": "上报"]).status == .forbidden)
+            #expect(
+                try await secretary.post("/ledger/\(f.branchA.code)/export", form: ["format": "csv", "reason": "上报"])
+                    .status == .forbidden)
             #expect(try await secretary.get("/ledger/\(f.branchA2.code)").status == .notFound)
         }
     }
@@ -75,7 +83,7 @@ struct LedgerTests {
             try await county.signIn("city", Fixture.password)
             let all = try await county.get("/ledger/150400")
             #expect(all.body.string.contains("共 3 人"))
-            let named = try await county.get("/ledger/150400?q=%E6%9D%8E")   // 李
+            let named = try await county.get("/ledger/150400?q=%E6%9D%8E")  // 李
             #expect(named.body.string.contains("共 1 人"))
             let beijing = try await county.get("/ledger/150400?province=110000")
             #expect(beijing.body.string.contains("共 3 人"))
@@ -101,18 +109,21 @@ struct LedgerTests {
             let lines = text.components(separatedBy: "\r\n")
             #expect(lines[0].hasSuffix("流动党员信息台账（\(Quarter.current().chinese)）"))
             #expect(lines[1] == LedgerColumn.allCases.map(\.title).joined(separator: ","))
-            #expect(lines[2].hasPrefix("1,张建国,男,汉族,1985.03,大学专科,\(Masking.idNumber(Fixture.idA)),2010-07-01,正式党员,东城村党支部,"))
+            #expect(
+                lines[2].hasPrefix("1,张建国,男,汉族,1985.03,大学专科,\(Masking.idNumber(Fixture.idA)),2010-07-01,正式党员,东城村党支部,"))
             #expect(lines[2].contains("北京市/北京市/朝阳区"))
             #expect(!text.contains(Fixture.idA))
 
             try await city.get("/ledger/150400")
-            let full = try await city.post("/ledger/\(f.committeeA.code)/export", form: ["format": "xlsx", "reason": "上报组织部"])
+            let full = try await city.post(
+                "/ledger/\(f.committeeA.code)/export", form: ["format": "xlsx", "reason": "上报组织部"])
             #expect(full.status == .ok)
             #expect(full.headers.contentType?.subType == "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             let entries = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.export.rawValue).all()
             #expect(entries.count == 2)
             #expect(entries.contains { $0.summary.contains("含完整身份证号，事由：上报组织部") })
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString).xlsx").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString).xlsx")
+                .path
             defer { try? FileManager.default.removeItem(atPath: path) }
             try Data(full.body.readableBytesView).write(to: URL(fileURLWithPath: path))
             // First reader: the project's own (the one imports use), cell by cell with types.
@@ -126,7 +137,10 @@ struct LedgerTests {
             #expect(line[0] == .number(1))
             #expect(line[1] == .text("张建国"))
             #expect(line[6] == .text(Fixture.idA))
-            guard case .date(let born)? = line[4], case .date(let joined)? = line[7] else { Issue.record("dates are not date cells: \(line)"); return }
+            guard case .date(let born)? = line[4], case .date(let joined)? = line[7] else {
+                Issue.record("dates are not date cells: \(line)")
+                return
+            }
             #expect(XLSXValue.calendarDate(serial: born).map { [$0.year, $0.month] } == [1985, 3])
             #expect(XLSXValue.calendarDate(serial: joined) == CalendarDate(year: 2010, month: 7, day: 1))
             #expect(rows[4]?[1] == .text("小计（人）") && rows[4]?[2] == .number(1))
@@ -134,7 +148,9 @@ struct LedgerTests {
             try reader.rows(sheet: 2) { summary.append($1) }
             #expect(summary.last.map { Array($0.dropFirst()) } == [.text("合计"), .number(2)])
             guard openpyxlPresent else {
-                #expect(ProcessInfo.processInfo.environment["LIUDONG_CI"] != "1", "CI must check the workbook with openpyxl")
+                #expect(
+                    ProcessInfo.processInfo.environment["LIUDONG_CI"] != "1", "CI must check the workbook with openpyxl"
+                )
                 return
             }
             let script = """
@@ -175,7 +191,9 @@ struct LedgerTests {
             let f = try await Fixture.build(app)
             let sql = app.db as! SQLDatabase
             struct N: Decodable { var n: Int }
-            func sessions() async throws -> Int { try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_sessions").first(decoding: N.self)?.n ?? -1 }
+            func sessions() async throws -> Int {
+                try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_sessions").first(decoding: N.self)?.n ?? -1
+            }
             let api = try await APIClient.signIn(app, "secretary", Fixture.password)
             let before = try await sessions()
             let page = try await api.get("/ledger/\(f.branchA.code)")
@@ -201,12 +219,19 @@ struct LedgerTests {
             let last = try #require(Quarter.current().previous)
             let frozen = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db)
             #expect(frozen == 3)
-            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db) }
-            await #expect(throws: AppError.self) { _ = try await LedgerSnapshot.close(Quarter.current().next ?? .current(), by: "test", gate: app.writeGate, on: app.db) }
+            await #expect(throws: AppError.self) {
+                _ = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db)
+            }
+            await #expect(throws: AppError.self) {
+                _ = try await LedgerSnapshot.close(
+                    Quarter.current().next ?? .current(), by: "test", gate: app.writeGate, on: app.db)
+            }
             // 张建国 comes home after the quarter was frozen.
-            _ = try await SelfReportTests.post(app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
+            _ = try await SelfReportTests.post(
+                app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
             let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
-            try await ReviewService.confirm(back, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                back, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
 
             var city = Browser(app)
             try await city.signIn("city", Fixture.password)
@@ -232,7 +257,7 @@ struct LedgerTests {
             #expect(stats.totals.first { $0.label == "流动党员" }?.value == 3)
             #expect(stats.totals.first { $0.label == "党员总数" }?.value == 3)
             #expect(stats.provinces == [SVGChart.Item("北京市", 3)])
-            #expect(stats.reasons.first?.value == 3)   // 外出务工经商
+            #expect(stats.reasons.first?.value == 3)  // 外出务工经商
             #expect(stats.ranking == [SVGChart.Item("巴林左旗", 2), SVGChart.Item("红山区", 1)])
             #expect(stats.ages.reduce(0) { $0 + $1.value } == 3)
             #expect(stats.contacted == 3)

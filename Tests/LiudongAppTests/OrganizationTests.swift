@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Organization tree")
 struct OrganizationTests {
@@ -15,21 +16,32 @@ struct OrganizationTests {
             try await b.signIn("county", Fixture.password)
             try await b.get("/orgs/\(f.countyA.code)/new")
             // A second committee, through the page.
-            let created = try await b.post("/orgs/\(f.countyA.code)/children", form: [
-                "kind": "regular", "level": "committee", "name": "中共巴林左旗隆昌镇委员会", "shortName": "隆昌镇党委",
-                "divisionCode": "150422", "secretary": "刘书记", "phone": "0476-7822222"])
+            let created = try await b.post(
+                "/orgs/\(f.countyA.code)/children",
+                form: [
+                    "kind": "regular", "level": "committee", "name": "中共巴林左旗隆昌镇委员会", "shortName": "隆昌镇党委",
+                    "divisionCode": "150422", "secretary": "刘书记", "phone": "0476-7822222",
+                ])
             #expect(created.status == .seeOther)
-            let committee2 = try #require(try await Organization.query(on: app.db).filter(\.$shortName == "隆昌镇党委").first(), "\(created.body.string)")
+            let committee2 = try #require(
+                try await Organization.query(on: app.db).filter(\.$shortName == "隆昌镇党委").first(),
+                "\(created.body.string)")
             #expect(committee2.code == "15042202")
             #expect(committee2.path == f.countyA.path + "\(committee2.id!)/")
             // Bad division code is refused by field and the form keeps its values.
-            let bad = try await b.post("/orgs/\(f.countyA.code)/children", form: ["kind": "regular", "level": "committee", "name": "某党委", "shortName": "某", "divisionCode": "999999"])
+            let bad = try await b.post(
+                "/orgs/\(f.countyA.code)/children",
+                form: [
+                    "kind": "regular", "level": "committee", "name": "某党委", "shortName": "某", "divisionCode": "999999",
+                ])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("行政区划代码“999999”不存在"))
             #expect(bad.body.string.contains("value=\"某党委\""))
 
             // Rename keeps the old name in the history.
-            try await b.post("/orgs/\(f.branchA.code)/edit", form: ["name": "东城社区党支部", "shortName": "东城社区党支部", "divisionCode": "150422", "phone": "13800000000"])
+            try await b.post(
+                "/orgs/\(f.branchA.code)/edit",
+                form: ["name": "东城社区党支部", "shortName": "东城社区党支部", "divisionCode": "150422", "phone": "13800000000"])
             let renamed = try await b.get("/orgs/\(f.branchA.code)")
             #expect(renamed.body.string.contains("更名：“东城村党支部”"))
 
@@ -48,7 +60,8 @@ struct OrganizationTests {
             #expect(refused.status == .seeOther)
             #expect(try await Organization.find(f.branchA.id, on: app.db)!.closedAt == nil)
             let empty = try await OrganizationService.create(
-                OrganizationForm(name: "临时支部", shortName: "临时支部", level: "branch", kind: "regular", divisionCode: "150422"),
+                OrganizationForm(
+                    name: "临时支部", shortName: "临时支部", level: "branch", kind: "regular", divisionCode: "150422"),
                 parent: committee2, by: try await Fixture.user(app, "county"),
                 on: app.db)
             try await b.post("/orgs/\(empty.code)/close", form: ["reason": "任务完成"])

@@ -1,9 +1,10 @@
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SnapshotTesting
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// The main pages of each role on the small fixture, as reviewed text: a change to a page shows up as a diff of its
 /// snapshot under `__Snapshots__/`. What changes from run to run (dates, times, tokens, generated ids) is replaced
@@ -11,7 +12,10 @@ import VaporTesting
 @Suite("Page snapshots of each role's main pages")
 struct PageSnapshotTests {
     static let pages: [(username: String, paths: [String])] = [
-        ("secretary", ["/", "/members", "/reviews", "/orgs/1504220101", "/ledger/1504220101", "/reconcile/1504220101"]),
+        (
+            "secretary",
+            ["/", "/members", "/reviews", "/orgs/1504220101", "/ledger/1504220101", "/reconcile/1504220101"]
+        ),
         ("committee", ["/", "/orgs/15042201"]),
         ("county", ["/", "/orgs", "/stats/150422", "/reconcile/150422", "/imports"]),
         ("city", ["/", "/audit"]),
@@ -43,7 +47,9 @@ struct PageSnapshotTests {
             let f = try await Fixture.build(app)
             // Some work to show: a leaving report for the first branch, an arrival at the inflow organization.
             _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code))
-            _ = try await SelfReportTests.post(app, """
+            _ = try await SelfReportTests.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.external.code)","name":"李华","idNumber":"\(Fixture.idB)","phone":"13904760000","address":"望京西园"}
                 """)
             for (username, paths) in Self.pages {

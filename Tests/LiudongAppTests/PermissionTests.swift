@@ -1,8 +1,9 @@
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// The permission table is what the routes enforce: every signed-in route carries its permissions, and each role
 /// gets 403 exactly where the table says it may not go.
@@ -10,7 +11,8 @@ import VaporTesting
 struct PermissionTests {
     /// The fixture account of each role (scoped where that role sits).
     static let accounts: [(username: String, role: Role)] = [
-        ("admin", .admin), ("city", .orgDept), ("county", .orgDept), ("committee", .committee), ("secretary", .secretary),
+        ("admin", .admin), ("city", .orgDept), ("county", .orgDept), ("committee", .committee),
+        ("secretary", .secretary),
         ("inflow", .inflow),
     ]
 
@@ -41,8 +43,11 @@ struct PermissionTests {
     @Test func everySignedInRouteCarriesAPermissionAndThePublicOnesAreKnown() async throws {
         let app = try await Application.make(.testing)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-perm-\(UUID())").path
-        try await configure(app, settings: Settings(database: .sqlite(path: dir + "/t.sqlite"), varDirectory: dir,
-                                                    dataKey: testDataKey))
+        try await configure(
+            app,
+            settings: Settings(
+                database: .sqlite(path: dir + "/t.sqlite"), varDirectory: dir,
+                dataKey: testDataKey))
         let unguarded = Set(app.routes.all.filter { $0.requiredPermissions == nil }.map(Self.key))
         #expect(unguarded == Self.publicRoutes)
         for route in app.routes.all {
@@ -60,16 +65,20 @@ struct PermissionTests {
                 let token = try await Self.token(app, username)
                 for route in app.routes.all {
                     guard let permissions = route.requiredPermissions else { continue }
-                    let path = "/" + route.path.map { component -> String in
-                        switch component {
-                        case .parameter("code"): return user.scopeCode
-                        case .parameter("id") where route.path.first?.description == "reconcile": return "999999"
-                        case .parameter: return UUID().uuidString
-                        default: return component.description
-                        }
-                    }.joined(separator: "/")
-                    let res = try await app.testing().sendRequest(route.method, path, headers: ["Authorization": "Bearer \(token)"])
-                    let allowed = permissions.contains(where: role.can)
+                    let path =
+                        "/"
+                        + route.path.map { component -> String in
+                            switch component {
+                            case .parameter("code"): return user.scopeCode
+                            case .parameter("id") where route.path.first?.description == "reconcile": return "999999"
+                            case .parameter: return UUID().uuidString
+                            default: return component.description
+                            }
+                        }.joined(separator: "/")
+                    let res = try await app.testing().sendRequest(
+                        route.method, path, headers: ["Authorization": "Bearer \(token)"])
+                    let allowed =
+                        permissions.contains(where: role.can)
                         && (!Self.cityScopeOnly.contains(Self.key(route)) || user.seesExternal)
                     if allowed {
                         #expect(res.status != .forbidden, "\(username) \(Self.key(route)) → \(res.status.code)")
@@ -85,16 +94,22 @@ struct PermissionTests {
         // The department roles run reconciliation and imports; only the administrator manages accounts.
         #expect(Role.admin.can(.manageAccounts) && !Role.orgDept.can(.manageAccounts))
         for role in [Role.admin, .orgDept] {
-            for p in [Permission.editOrganizations, .readAudit, .runReconciliation, .importNational, .exportFullNumbers] {
+            for p in [
+                Permission.editOrganizations, .readAudit, .runReconciliation, .importNational, .exportFullNumbers,
+            ] {
                 #expect(role.can(p), "\(role) \(p)")
             }
         }
         for role in [Role.committee, .secretary] {
-            #expect(role.can(.editRoster) && role.can(.revealNumbers) && role.can(.decideFlows) && role.can(.viewStatistics))
+            #expect(
+                role.can(.editRoster) && role.can(.revealNumbers) && role.can(.decideFlows) && role.can(.viewStatistics)
+            )
             #expect(!role.can(.editOrganizations) && !role.can(.readAudit) && !role.can(.runReconciliation))
         }
         // The inflow side sees what reports to it, confirms arrivals, submits its list; it edits no roster.
-        for p in [Permission.editRoster, .revealNumbers, .reviewHomeReports, .decideFlows, .viewStatistics, .importNational] {
+        for p in [
+            Permission.editRoster, .revealNumbers, .reviewHomeReports, .decideFlows, .viewStatistics, .importNational,
+        ] {
             #expect(!Role.inflow.can(p), "\(p)")
         }
         #expect(Role.inflow.can(.reviewArrivals) && Role.inflow.can(.actForInflowOrganization))
@@ -105,14 +120,19 @@ struct PermissionTests {
     @Test func noRoleComparisonOutsideThePermissionTable() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources")
-        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" && $0.lastPathComponent != "Permission.swift" } ?? []
+        let files =
+            FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter {
+                $0.pathExtension == "swift" && $0.lastPathComponent != "Permission.swift"
+            } ?? []
         #expect(files.count > 50)
         let patterns = [#"role\s*[!=]=\s*\."#, #"\.role\s*\.\s*can"#, #"require\(role:"#]
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
             for pattern in patterns {
-                #expect(text.range(of: pattern, options: .regularExpression) == nil, "\(file.lastPathComponent): \(pattern)")
+                #expect(
+                    text.range(of: pattern, options: .regularExpression) == nil, "\(file.lastPathComponent): \(pattern)"
+                )
             }
         }
     }

@@ -1,11 +1,14 @@
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
 
+@testable import LiudongApp
+
 /// Decoding needs `rsvg-convert` (librsvg2-bin) and `zbarimg` (zbar-tools); `.ci/run` installs both.
-let qrToolsPresent = ["/usr/bin/rsvg-convert", "/usr/bin/zbarimg"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+let qrToolsPresent = ["/usr/bin/rsvg-convert", "/usr/bin/zbarimg"].allSatisfy {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
 
 @Suite("QR codes")
 struct QRTests {
@@ -22,7 +25,9 @@ struct QRTests {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test(.enabled(if: qrToolsPresent || ProcessInfo.processInfo.environment["LIUDONG_CI"] == "1"), arguments: TestDatabase.all)
+    @Test(
+        .enabled(if: qrToolsPresent || ProcessInfo.processInfo.environment["LIUDONG_CI"] == "1"),
+        arguments: TestDatabase.all)
     func theServedCodeDecodesToTheReportURL(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
@@ -38,7 +43,8 @@ struct QRTests {
             #expect(try Self.run("/usr/bin/rsvg-convert", ["-w", "400", "-o", png, svg]).0 == 0)
             let (status, text) = try Self.run("/usr/bin/zbarimg", ["-q", "--raw", png])
             #expect(status == 0)
-            #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "\(app.settings.baseURL)/r/\(f.branchA.code)")
+            #expect(
+                text.trimmingCharacters(in: .whitespacesAndNewlines) == "\(app.settings.baseURL)/r/\(f.branchA.code)")
             #expect(try await app.testing().sendRequest(.GET, "/orgs/NOPE/qr.svg").status == .notFound)
         }
     }

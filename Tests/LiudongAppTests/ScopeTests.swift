@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Scope isolation through HTTP")
 struct ScopeTests {
@@ -39,14 +40,18 @@ struct ScopeTests {
             #expect(try await page.get("/members/\(other)").status == .notFound)
             #expect(try await page.get("/members/\(other)/edit").status == .notFound)
             try await page.get("/members")
-            #expect(try await page.post("/members/\(other)/reveal", form: ["field": "idNumber", "reason": "x"]).status == .notFound)
+            #expect(
+                try await page.post("/members/\(other)/reveal", form: ["field": "idNumber", "reason": "x"]).status
+                    == .notFound)
             #expect(try await page.post("/members/\(other)/edit", form: ["name": "改名"]).status == .notFound)
             #expect(try await page.get("/orgs/\(f.countyB.code)").status == .notFound)
             // Registering a member into another county's branch is refused by field.
-            let res = try await api.post("/api/v1/members", json: """
-                {"name":"越界","sex":"male","ethnicity":"汉族","idNumber":"\(IDNumber.make(division: "150402", birth: CalendarDate(year: 1981, month: 1, day: 1)!, sequence: 9, sex: .male))",
-                 "education":"college","category":"full","joinedOn":"2005-01-01","fullOn":"2006-01-01","orgCode":"\(f.branchB.code)"}
-                """)
+            let res = try await api.post(
+                "/api/v1/members",
+                json: """
+                    {"name":"越界","sex":"male","ethnicity":"汉族","idNumber":"\(IDNumber.make(division: "150402", birth: CalendarDate(year: 1981, month: 1, day: 1)!, sequence: 9, sex: .male))",
+                     "education":"college","category":"full","joinedOn":"2005-01-01","fullOn":"2006-01-01","orgCode":"\(f.branchB.code)"}
+                    """)
             #expect(res.status == .unprocessableEntity)
             #expect(try res.content.decode(APIErrorBody.self).error.fields.contains { $0.field == "orgCode" })
         }
@@ -93,7 +98,11 @@ struct ScopeTests {
             #expect(!accounts.body.string.contains(">secretaryb<"))
             #expect(!accounts.body.string.contains(">city<"))
             // A county admin cannot create an account for another county.
-            let res = try await countyAdmin.post("/accounts", form: ["username": "intruder", "password": "long-enough-1", "role": "secretary", "orgCode": "1504020101"])
+            let res = try await countyAdmin.post(
+                "/accounts",
+                form: [
+                    "username": "intruder", "password": "long-enough-1", "role": "secretary", "orgCode": "1504020101",
+                ])
             #expect(res.status == .unprocessableEntity)
             #expect(try await Account.query(on: app.db).filter(\.$username == "intruder").count() == 0)
         }

@@ -1,15 +1,18 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
 
+@testable import LiudongApp
+
 @Suite("Self-report: API, review, flows, notices")
 struct SelfReportTests {
-    static func outflowJSON(org: String, name: String = "张建国", id: String = Fixture.idA, phone: String = "13904761234",
-                            leftOn: String = CalendarDate.today().adding(days: -3).description, inflow: String? = nil) -> String {
+    static func outflowJSON(
+        org: String, name: String = "张建国", id: String = Fixture.idA, phone: String = "13904761234",
+        leftOn: String = CalendarDate.today().adding(days: -3).description, inflow: String? = nil
+    ) -> String {
         """
         {"kind":"outflow","orgCode":"\(org)","name":"\(name)","idNumber":"\(id)","phone":"\(phone)","destinationCode":"110105",
          "address":"望京街道100号","employer":"北京某物流公司","occupation":"物流","reason":1,"leftOn":"\(leftOn)",
@@ -18,10 +21,15 @@ struct SelfReportTests {
     }
 
     static func post(_ app: Application, _ json: String) async throws -> TestingHTTPResponse {
-        try await app.testing().sendRequest(.POST, "/api/v1/self-reports", headers: ["Content-Type": "application/json"], body: ByteBuffer(string: json))
+        try await app.testing().sendRequest(
+            .POST, "/api/v1/self-reports", headers: ["Content-Type": "application/json"], body: ByteBuffer(string: json)
+        )
     }
 
-    struct Created: Decodable { var receipt: String; var status: String }
+    struct Created: Decodable {
+        var receipt: String
+        var status: String
+    }
 
     @Test(arguments: TestDatabase.all)
     func aLeavingReportIsReviewedAndOpensTheFlow(db: TestDatabase) async throws {
@@ -34,9 +42,12 @@ struct SelfReportTests {
             #expect(created.status == "pending")
             #expect(created.receipt.count >= 12)
             // The status check needs the right last six characters.
-            let status = try await app.testing().sendRequest(.GET, "/api/v1/self-reports/\(created.receipt)?idTail=\(Fixture.idA.suffix(6))")
+            let status = try await app.testing().sendRequest(
+                .GET, "/api/v1/self-reports/\(created.receipt)?idTail=\(Fixture.idA.suffix(6))")
             #expect(status.body.string.contains("\"status\":\"pending\""))
-            #expect(try await app.testing().sendRequest(.GET, "/api/v1/self-reports/\(created.receipt)?idTail=000000").status == .notFound)
+            #expect(
+                try await app.testing().sendRequest(.GET, "/api/v1/self-reports/\(created.receipt)?idTail=000000")
+                    .status == .notFound)
 
             // The branch secretary sees it in the queue and an unread notice; another county does not.
             var secretary = Browser(app)
@@ -48,7 +59,8 @@ struct SelfReportTests {
             try await other.signIn("secretaryb", Fixture.password)
             #expect(!(try await other.get("/reviews")).body.string.contains("张建国"))
 
-            let report = try #require(try await SelfReport.query(on: app.db).filter(\.$receipt == created.receipt).first())
+            let report = try #require(
+                try await SelfReport.query(on: app.db).filter(\.$receipt == created.receipt).first())
             #expect(try await other.post("/reviews/\(report.id!.uuidString)/confirm", form: [:]).status == .notFound)
             let confirmed = try await secretary.post("/reviews/\(report.id!.uuidString)/confirm", form: [:])
             #expect(confirmed.status == .seeOther)
@@ -84,23 +96,32 @@ struct SelfReportTests {
             try await ReviewService.confirm(leaving, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
             #expect(try await Flow.query(on: app.db).first()?.status == .away)
 
-            let arrival = try await Self.post(app, """
+            let arrival = try await Self.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.external.code)","name":"张建国","idNumber":"\(Fixture.idA)","phone":"13904761234","address":"望京西园"}
                 """)
             #expect(arrival.status == .created)
             let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).first())
             #expect(report.reviewOrgID == f.external.id)
             // The home branch's secretary does not confirm an arrival elsewhere; the inflow organization does.
-            await #expect(throws: AppError.self) { try await ReviewService.find(report.id!, for: secretary, on: app.db) }
+            await #expect(throws: AppError.self) {
+                try await ReviewService.find(report.id!, for: secretary, on: app.db)
+            }
             let inflow = try await Fixture.user(app, "inflow")
-            try await ReviewService.confirm(try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow, gate: gate, cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow, gate: gate,
+                cipher: app.cipher, on: app.db)
             let flow = try #require(try await Flow.query(on: app.db).first())
             #expect(flow.status == .arrived)
             #expect(flow.arrivalConfirmed)
             #expect(flow.inflowOrgID == f.external.id)
-            #expect(try await Notice.query(on: app.db).filter(\.$orgID == f.branchA.id!).filter(\.$kind == "arrival").count() == 1)
+            #expect(
+                try await Notice.query(on: app.db).filter(\.$orgID == f.branchA.id!).filter(\.$kind == "arrival")
+                    .count() == 1)
 
-            _ = try await Self.post(app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
+            _ = try await Self.post(
+                app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
             let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
             try await ReviewService.confirm(back, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
             #expect(try await Flow.query(on: app.db).first()?.status == .returned)
@@ -112,8 +133,11 @@ struct SelfReportTests {
     func strangersAreKeptAsInflowRegistrationsAndReportsCanBeReturned(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let stranger = IDNumber.make(division: "130102", birth: CalendarDate(year: 1992, month: 4, day: 4)!, sequence: 8, sex: .female)
-            let res = try await Self.post(app, """
+            let stranger = IDNumber.make(
+                division: "130102", birth: CalendarDate(year: 1992, month: 4, day: 4)!, sequence: 8, sex: .female)
+            let res = try await Self.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.branchA.code)","name":"外市党员","idNumber":"\(stranger)","phone":"13611112222"}
                 """)
             #expect(res.status == .created)
@@ -130,17 +154,25 @@ struct SelfReportTests {
             var b = Browser(app)
             try await b.signIn("secretary", Fixture.password)
             try await b.get("/reviews")
-            #expect(try await b.post("/reviews/\(report.id!.uuidString)/return", form: ["reason": ""]).status == .seeOther)
+            #expect(
+                try await b.post("/reviews/\(report.id!.uuidString)/return", form: ["reason": ""]).status == .seeOther)
             #expect(try await SelfReport.find(report.id, on: app.db)?.status == .pending)
             try await b.post("/reviews/\(report.id!.uuidString)/return", form: ["reason": "请到流入地党组织报到"])
-            let status = try await app.testing().sendRequest(.GET, "/api/v1/self-reports/\(report.receipt)?idTail=\(stranger.suffix(6))")
+            let status = try await app.testing().sendRequest(
+                .GET, "/api/v1/self-reports/\(report.receipt)?idTail=\(stranger.suffix(6))")
             #expect(status.body.string.contains("请到流入地党组织报到"))
             #expect(status.body.string.contains("\"status\":\"returned\""))
             // A second stranger is confirmed: the county's inflow view lists them; another county's does not.
-            let other = IDNumber.make(division: "130102", birth: CalendarDate(year: 1991, month: 5, day: 5)!, sequence: 9, sex: .male)
-            _ = try await Self.post(app, #"{"kind":"arrival","orgCode":"\#(f.branchA.code)","name":"外市党员乙","idNumber":"\#(other)","phone":"13611113333"}"#)
+            let other = IDNumber.make(
+                division: "130102", birth: CalendarDate(year: 1991, month: 5, day: 5)!, sequence: 9, sex: .male)
+            _ = try await Self.post(
+                app,
+                #"{"kind":"arrival","orgCode":"\#(f.branchA.code)","name":"外市党员乙","idNumber":"\#(other)","phone":"13611113333"}"#
+            )
             let second = try #require(try await SelfReport.query(on: app.db).filter(\.$name == "外市党员乙").first())
-            try await ReviewService.confirm(second, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                second, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
+                on: app.db)
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             let inflow = try await county.get("/ledger/\(f.countyA.code)/inflow")
@@ -166,8 +198,10 @@ struct SelfReportTests {
             // 200 different people report at once (strangers: inflow registrations), each stored exactly once.
             try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for i in 0..<200 {
-                    let id = IDNumber.make(division: "210102", birth: CalendarDate(year: 1970 + i % 30, month: 1 + i % 12, day: 1 + i % 28)!,
-                                           sequence: i, sex: i % 2 == 0 ? .male : .female)
+                    let id = IDNumber.make(
+                        division: "210102",
+                        birth: CalendarDate(year: 1970 + i % 30, month: 1 + i % 12, day: 1 + i % 28)!,
+                        sequence: i, sex: i % 2 == 0 ? .male : .female)
                     let json = """
                         {"kind":"arrival","orgCode":"\(f.external.code)","name":"并发\(i)","idNumber":"\(id)","phone":"139\(String(format: "%08d", i))"}
                         """
@@ -196,9 +230,11 @@ struct SelfReportTests {
             #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
             #expect(try limited.content.decode(APIErrorBody.self).error.message.contains("频繁"))
             app.settings.reportsPerClientPerMinute = 1
-            let other = IDNumber.make(division: "150422", birth: CalendarDate(year: 1980, month: 1, day: 1)!, sequence: 3, sex: .male)
+            let other = IDNumber.make(
+                division: "150422", birth: CalendarDate(year: 1980, month: 1, day: 1)!, sequence: 3, sex: .male)
             _ = try await Self.post(app, Self.outflowJSON(org: f.branchA.code, name: "某人", id: other))
-            let perClient = try await Self.post(app, Self.outflowJSON(org: f.branchA.code, name: "某人", id: other, phone: "13800000001"))
+            let perClient = try await Self.post(
+                app, Self.outflowJSON(org: f.branchA.code, name: "某人", id: other, phone: "13800000001"))
             #expect(perClient.status == .tooManyRequests)
         }
     }
@@ -208,15 +244,18 @@ struct SelfReportTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let today = CalendarDate.today()
-            _ = try await Self.post(app, Self.outflowJSON(org: f.branchA.code, leftOn: today.adding(days: -40).description))
+            _ = try await Self.post(
+                app, Self.outflowJSON(org: f.branchA.code, leftOn: today.adding(days: -40).description))
             let secretary = try await Fixture.user(app, "secretary")
-            try await ReviewService.confirm(try #require(try await SelfReport.query(on: app.db).first()), by: secretary,
-                                            gate: app.writeGate, cipher: app.cipher, on: app.db, today: today.adding(days: -40))
+            try await ReviewService.confirm(
+                try #require(try await SelfReport.query(on: app.db).first()), by: secretary,
+                gate: app.writeGate, cipher: app.cipher, on: app.db, today: today.adding(days: -40))
             let r1 = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)
             #expect(r1 == .init(overdue: 1, lostCandidates: 0))
             let r2 = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)
             #expect(r2 == .init(overdue: 0, lostCandidates: 0))
-            let later = try await FlowService.sweep(today: today.adding(days: 200), settings: app.settings, gate: app.writeGate, on: app.db)
+            let later = try await FlowService.sweep(
+                today: today.adding(days: 200), settings: app.settings, gate: app.writeGate, on: app.db)
             #expect(later.lostCandidates == 1)
             var b = Browser(app)
             try await b.signIn("committee", Fixture.password)

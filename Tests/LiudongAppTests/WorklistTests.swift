@@ -1,10 +1,11 @@
 import Fluent
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import SQLKit
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 @Suite("Worklist (待办): each account's work, rolled up per child organization")
 struct WorklistTests {
@@ -12,13 +13,15 @@ struct WorklistTests {
 
     static func api(_ app: Application, _ username: String) async throws -> [WorkItem] {
         let token = try await PermissionTests.token(app, username)
-        let res = try await app.testing().sendRequest(.GET, "/api/v1/worklist", headers: ["Authorization": "Bearer \(token)"])
+        let res = try await app.testing().sendRequest(
+            .GET, "/api/v1/worklist", headers: ["Authorization": "Bearer \(token)"])
         #expect(res.status == .ok)
         return try res.content.decode(Items.self).items
     }
 
     static func items(_ app: Application, _ username: String) async throws -> [WorkItem] {
-        Worklist.items(try await Worklist.compute(for: try await Fixture.user(app, username), on: app.db, settings: app.settings))
+        Worklist.items(
+            try await Worklist.compute(for: try await Fixture.user(app, username), on: app.db, settings: app.settings))
     }
 
     @Test(arguments: TestDatabase.all)
@@ -31,7 +34,9 @@ struct WorklistTests {
 
             for username in ["secretary", "committee", "county", "city"] {
                 let reviews = try await Self.items(app, username).first { $0.kind == "reviews" }
-                #expect(reviews == WorkItem(kind: "reviews", label: "报告待审核", count: 1, overdue: 0, href: "/reviews"), "\(username)")
+                #expect(
+                    reviews == WorkItem(kind: "reviews", label: "报告待审核", count: 1, overdue: 0, href: "/reviews"),
+                    "\(username)")
             }
             // Not the other county's, nor the inflow organization's (an outflow report is the home side's to review).
             #expect(try await Self.items(app, "countyb").first { $0.kind == "reviews" } == nil)
@@ -49,8 +54,9 @@ struct WorklistTests {
 
             // The county sees which committee lags.
             let county = try await Fixture.user(app, "county")
-            let view = try await Worklist.children(try await Worklist.compute(for: county, on: app.db, settings: app.settings),
-                                                   for: county, on: app.db)
+            let view = try await Worklist.children(
+                try await Worklist.compute(for: county, on: app.db, settings: app.settings),
+                for: county, on: app.db)
             let row = try #require(view.children.first)
             #expect(row.code == f.committeeA.code && row.lagging && row.overdue == 1)
             #expect(view.children.count == 1)
@@ -69,13 +75,18 @@ struct WorklistTests {
     func anArrivalIsTheInflowOrganizationsWork(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let arrival = try await SelfReportTests.post(app, """
+            let arrival = try await SelfReportTests.post(
+                app,
+                """
                 {"kind":"arrival","orgCode":"\(f.external.code)","name":"张建国","idNumber":"\(Fixture.idA)","phone":"13904761234","address":"望京西园"}
                 """)
             #expect(arrival.status == .created)
             let inflow = try await Self.api(app, "inflow")
-            #expect(inflow.first { $0.kind == "reviews" } == WorkItem(kind: "reviews", label: "报到待确认", count: 1, overdue: 0,
-                                                                       href: "/reviews"))
+            #expect(
+                inflow.first { $0.kind == "reviews" }
+                    == WorkItem(
+                        kind: "reviews", label: "报到待确认", count: 1, overdue: 0,
+                        href: "/reviews"))
             // Flows and rosters are the home side's business: no such items for the inflow side.
             #expect(inflow.allSatisfy { !["arrivalsOverdue", "lostCandidates"].contains($0.kind) })
         }
@@ -88,12 +99,16 @@ struct WorklistTests {
             let leftOn = CalendarDate.today().adding(days: -(app.settings.arrivalDueDays + 5)).description
             _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, leftOn: leftOn))
             let report = try #require(try await SelfReport.query(on: app.db).first())
-            try await ReviewService.confirm(report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate,
-                                            cipher: app.cipher, on: app.db)
+            try await ReviewService.confirm(
+                report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate,
+                cipher: app.cipher, on: app.db)
             _ = try await FlowService.sweep(today: .today(), settings: app.settings, gate: app.writeGate, on: app.db)
             let overdue = try await Self.items(app, "secretary").first { $0.kind == "arrivalsOverdue" }
-            #expect(overdue == WorkItem(kind: "arrivalsOverdue", label: "逾期未报到", count: 1, overdue: 1,
-                                        href: "/orgs/\(f.branchA.code)#overdue"))
+            #expect(
+                overdue
+                    == WorkItem(
+                        kind: "arrivalsOverdue", label: "逾期未报到", count: 1, overdue: 1,
+                        href: "/orgs/\(f.branchA.code)#overdue"))
             #expect(try await Self.items(app, "secretaryb").first { $0.kind == "arrivalsOverdue" } == nil)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import LiudongCore
 import Testing
+
+@testable import LiudongCore
 
 @Suite("ID numbers (GB 11643)")
 struct IDNumberTests {
@@ -55,7 +56,8 @@ struct FormatTests {
 
     /// The masking rule: what one view shows of a person must leave at least 1,000 ID numbers.
     @Test func theMaskedFormAndWhatStandsBesideItLeaveAThousandCandidates() {
-        let id = IDNumber.make(division: "150422", birth: CalendarDate(year: 1985, month: 2, day: 14)!, sequence: 12, sex: .female)
+        let id = IDNumber.make(
+            division: "150422", birth: CalendarDate(year: 1985, month: 2, day: 14)!, sequence: 12, sex: .female)
         // The old form beside the full birth date was the number itself.
         let old = String(id.prefix(6)) + "********" + String(id.suffix(4))
         #expect(Masking.candidates(masked: old, birth: "1985-02-14", male: nil) == 1)
@@ -101,7 +103,9 @@ struct FormatTests {
     @Test func calendarDates() {
         #expect(CalendarDate("2024-02-29") != nil)
         #expect(CalendarDate("2023-02-29") == nil)
-        #expect(CalendarDate(year: 1985, month: 3, day: 14)!.years(until: CalendarDate(year: 2026, month: 3, day: 13)!) == 40)
+        #expect(
+            CalendarDate(year: 1985, month: 3, day: 14)!.years(until: CalendarDate(year: 2026, month: 3, day: 13)!)
+                == 40)
         #expect(CalendarDate("2026-12-31")!.adding(days: 1).description == "2027-01-01")
     }
 }
@@ -134,7 +138,7 @@ struct FieldCipherTests {
     @Test func sealsOpensAndHashes() throws {
         let c = try FieldCipher(masterKey: key)
         let a = try c.seal("11010519491231002X"), b = try c.seal("11010519491231002X")
-        #expect(a != b)   // fresh nonce each time
+        #expect(a != b)  // fresh nonce each time
         #expect(try c.open(a) == "11010519491231002X")
         #expect(!a.contains("1101051949"))
         #expect(c.hash("x") == c.hash("x"))
@@ -157,7 +161,8 @@ struct DemoPlanTests {
     let today = CalendarDate(year: 2026, month: 11, day: 29)!
 
     @Test func isDeterministicForASeedAndValid() throws {
-        var a = DemoPlan(seed: 42, today: today), b = DemoPlan(seed: 42, today: today), c = DemoPlan(seed: 43, today: today)
+        var a = DemoPlan(seed: 42, today: today), b = DemoPlan(seed: 42, today: today),
+            c = DemoPlan(seed: 43, today: today)
         #expect(a.organizations.map(\.code) == b.organizations.map(\.code))
         let ma = a.members(count: 3000), mb = b.members(count: 3000), mc = c.members(count: 3000)
         #expect(ma.map(\.idNumber) == mb.map(\.idNumber))
@@ -184,7 +189,10 @@ struct DemoPlanTests {
             }
         }
         #expect(plan.organizations.contains { $0.name == "赤峰驻北京流动党员党支部" && $0.basis == .chamber })
-        #expect(Set(plan.organizations.filter { $0.kind == .external }.map { String($0.divisionCode.prefix(2)) }) == ["11", "15", "21", "12"])
+        #expect(
+            Set(plan.organizations.filter { $0.kind == .external }.map { String($0.divisionCode.prefix(2)) }) == [
+                "11", "15", "21", "12",
+            ])
     }
 
     @Test func flowsCoverEveryStateReasonAndHub() {
@@ -199,7 +207,7 @@ struct DemoPlanTests {
         #expect(flows.contains { $0.inflowOrgCode == "X110105" })
         #expect(flows.contains { $0.inflowOrgCode == "150400M01" })
         let beijing = flows.filter { $0.destinationCode.hasPrefix("11") }.count
-        #expect(beijing > flows.count / 6)   // Beijing leads the destinations
+        #expect(beijing > flows.count / 6)  // Beijing leads the destinations
         for f in flows {
             #expect(f.leftOn <= today)
             #expect(f.lastContactOn >= f.leftOn)
@@ -221,7 +229,7 @@ struct DemoPlanTests {
         #expect(plan.organizations.filter { $0.level == .county }.count == 5)
         let members = plan.members(count: 25_000)
         let branches = Set(members.map(\.branchCode)).count
-        #expect(members.count / branches < 400)   // a branch stays a branch, not a county
+        #expect(members.count / branches < 400)  // a branch stays a branch, not a county
         #expect(!plan.organizations.contains { $0.kind == .mobile && $0.parentCode == nil })
     }
 }

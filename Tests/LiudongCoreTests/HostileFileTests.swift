@@ -1,12 +1,15 @@
 import Foundation
-@testable import LiudongCore
 import Testing
+
+@testable import LiudongCore
 
 /// Files an attacker (or an unlucky export) sends: each must be refused with a reason, never trap or run away.
 @Suite("Hostile files: every reader refuses, none traps")
 struct HostileFileTests {
     /// Reads every row of a crafted file through the same path the import uses; returns the error, if any.
-    static func readAll(_ zip: ZipBuilder, limits: ReadLimits = .standard) throws -> (rows: [[TableCell]], error: Error?) {
+    static func readAll(_ zip: ZipBuilder, limits: ReadLimits = .standard) throws -> (
+        rows: [[TableCell]], error: Error?
+    ) {
         let path = try zip.write()
         defer { try? FileManager.default.removeItem(atPath: path) }
         return readAll(path: path, limits: limits)
@@ -24,7 +27,8 @@ struct HostileFileTests {
 
     @Test func cellReferencesBeyondExcelAreRefusedNotOverflowed() throws {
         for ref in ["AAAAAAAAAAAAAAAA1", "ZZZZZZZ1", "A99999999999999999999", "A1048577"] {
-            let zip = ZipBuilder.workbook(sheetData: #"<row r="1"><c r="\#(ref)" t="inlineStr"><is><t>x</t></is></c></row>"#)
+            let zip = ZipBuilder.workbook(
+                sheetData: #"<row r="1"><c r="\#(ref)" t="inlineStr"><is><t>x</t></is></c></row>"#)
             let (_, error) = try Self.readAll(zip)
             #expect(error is XLSXReader.Problem, "\(ref): \(String(describing: error))")
         }
@@ -45,7 +49,9 @@ struct HostileFileTests {
 
     @Test func numericDatesThatAreNotNumbersNeverReachInt() throws {
         let values = ["1e300", "-1e300", "NaN", "nan", "inf", "-inf", "1.7976931348623157e308", "9e18", "2958466"]
-        let cells = values.enumerated().map { #"<c r="\#(Character(Unicode.Scalar(65 + $0.offset)!))2" s="1"><v>\#($0.element)</v></c>"# }.joined()
+        let cells = values.enumerated().map {
+            #"<c r="\#(Character(Unicode.Scalar(65 + $0.offset)!))2" s="1"><v>\#($0.element)</v></c>"#
+        }.joined()
         let zip = ZipBuilder.workbook(sheetData: #"<row r="2">\#(cells)</row>"#)
         let (rows, error) = try Self.readAll(zip)
         #expect(error == nil)
@@ -68,16 +74,21 @@ struct HostileFileTests {
         #expect(try Self.readAll(shortExtra).error is ZipArchive.Problem)
 
         // A zip64 record whose directory offset plus size overflows, and one with 2^64-1 entries.
-        for (count, size, offset) in [(UInt64(1), UInt64(100), UInt64.max - 10), (UInt64.max, UInt64(46), UInt64(0)), (UInt64(1), UInt64.max, UInt64(5))] {
+        for (count, size, offset) in [
+            (UInt64(1), UInt64(100), UInt64.max - 10), (UInt64.max, UInt64(46), UInt64(0)),
+            (UInt64(1), UInt64.max, UInt64(5)),
+        ] {
             var zip = ZipBuilder.workbook(sheetData: "")
             let file = zip.bytes()
-            let recordOffset = UInt64(file.count - 22)   // the record goes where the end record was
+            let recordOffset = UInt64(file.count - 22)  // the record goes where the end record was
             var record = le32(0x0606_4b50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
             record += le64(count) + le64(count) + le64(size) + le64(offset)
             let locator = le32(0x0706_4b50) + le32(0) + le64(recordOffset) + le32(1)
             zip.beforeEnd = record + locator
             let error = try Self.readAll(zip).error
-            #expect(error is ZipArchive.Problem || error is LimitExceeded, "\(count) \(size) \(offset): \(String(describing: error))")
+            #expect(
+                error is ZipArchive.Problem || error is LimitExceeded,
+                "\(count) \(size) \(offset): \(String(describing: error))")
         }
 
         // A local header offset far past the end of the file.
@@ -121,7 +132,8 @@ struct HostileFileTests {
         // And the total over all entries.
         limits = ReadLimits()
         limits.totalBytes = 600
-        let rows = (1...20).map { #"<row r="\#($0)"><c r="A\#($0)" t="inlineStr"><is><t>第\#($0)行</t></is></c></row>"# }.joined()
+        let rows = (1...20).map { #"<row r="\#($0)"><c r="A\#($0)" t="inlineStr"><is><t>第\#($0)行</t></is></c></row>"# }
+            .joined()
         #expect((try Self.readAll(ZipBuilder.workbook(sheetData: rows), limits: limits).error as? LimitExceeded) != nil)
     }
 
@@ -136,9 +148,12 @@ struct HostileFileTests {
         limits = ReadLimits()
         limits.fieldBytes = 100
         let long = String(repeating: "长", count: 200)
-        let inline = ZipBuilder.workbook(sheetData: #"<row r="1"><c r="A1" t="inlineStr"><is><t>\#(long)</t></is></c></row>"#)
+        let inline = ZipBuilder.workbook(
+            sheetData: #"<row r="1"><c r="A1" t="inlineStr"><is><t>\#(long)</t></is></c></row>"#)
         #expect((try Self.readAll(inline, limits: limits).error as? LimitExceeded) != nil)
-        let shared = ZipBuilder.workbook(sheetData: #"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#, sharedStrings: "<sst><si><t>\(long)</t></si></sst>")
+        let shared = ZipBuilder.workbook(
+            sheetData: #"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+            sharedStrings: "<sst><si><t>\(long)</t></si></sst>")
         #expect((try Self.readAll(shared, limits: limits).error as? LimitExceeded) != nil)
     }
 
@@ -157,11 +172,16 @@ struct HostileFileTests {
 
     @Test func theScannerKeepsItsPlaceAcrossChunksInsideLongTokens() throws {
         let text = String(repeating: "文本&amp;", count: 5000)
-        let xml = "<a k=\"x>y\" j='\">'>\(text)</a><!-- \(String(repeating: "-", count: 3000)) --><![CDATA[\(String(repeating: "]", count: 2000))]]><b/>"
+        let xml =
+            "<a k=\"x>y\" j='\">'>\(text)</a><!-- \(String(repeating: "-", count: 3000)) --><![CDATA[\(String(repeating: "]", count: 2000))]]><b/>"
         func events(chunk: Int) throws -> [String] {
             // Text may arrive in pieces; join neighbours so chunking does not matter.
             try XMLScanner.events(xml, chunk: chunk).reduce(into: [String]()) { acc, s in
-                if let last = acc.last, !last.hasPrefix("<"), !s.hasPrefix("<") { acc[acc.count - 1] += s } else { acc.append(s) }
+                if let last = acc.last, !last.hasPrefix("<"), !s.hasPrefix("<") {
+                    acc[acc.count - 1] += s
+                } else {
+                    acc.append(s)
+                }
             }
         }
         let whole = try events(chunk: 1 << 20)
@@ -202,7 +222,10 @@ struct HostileFileTests {
     /// Two 100-byte files that trap ZIPFoundation 0.9.20 (in `Data.readStruct(from:at:)` while listing entries, and in
     /// `Archive.readUncompressed`): our reader refuses them with a reason. Why the container is read by our own code.
     @Test func theFilesThatTrapZIPFoundationAreRefused() throws {
-        guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { Issue.record("no fixtures"); return }
+        guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            Issue.record("no fixtures")
+            return
+        }
         for name in ["zip64-local-offset-2^64-1.xlsx", "zip64-sizes-near-2^64.xlsx"] {
             let error = Self.readAll(path: dir.appendingPathComponent("fuzz-regressions/" + name).path).error
             #expect(error is ZipArchive.Problem || error is LimitExceeded, "\(name): \(String(describing: error))")
@@ -210,13 +233,19 @@ struct HostileFileTests {
     }
 
     @Test func everyCommittedFixtureReadsWithoutTrapping() throws {
-        guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { Issue.record("no fixtures"); return }
+        guard let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
+            Issue.record("no fixtures")
+            return
+        }
         for sub in ["", "fuzz-regressions"] {
             let folder = sub.isEmpty ? dir : dir.appendingPathComponent(sub)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !name.hasSuffix(".py") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            where !name.hasSuffix(".py") {
                 var isDir: ObjCBool = false
                 let path = folder.appendingPathComponent(name).path
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { continue }
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+                    continue
+                }
                 var parser = NationalExportParser()
                 _ = try? TableReader.rows(path: path) { row, cells in _ = try parser.consume(row: row, cells: cells) }
             }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import LiudongCore
 import Testing
+
+@testable import LiudongCore
 
 /// The messy national exports under Fixtures/ (built by Fixtures/make_fixtures.py), read row by row.
 @Suite("National export parsing")
@@ -11,7 +12,10 @@ struct NationalExportTests {
         try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")).path
     }
 
-    static func parse(_ name: String) throws -> (records: [Int: NationalRecord], rejected: [Int: String], header: Int?, kind: TableReader.Kind, encoding: TextEncoding?) {
+    static func parse(_ name: String) throws -> (
+        records: [Int: NationalRecord], rejected: [Int: String], header: Int?, kind: TableReader.Kind,
+        encoding: TextEncoding?
+    ) {
         var parser = NationalExportParser(today: today)
         var records: [Int: NationalRecord] = [:], rejected: [Int: String] = [:]
         let info = try TableReader.rows(path: try fixture(name)) { row, cells in
@@ -38,15 +42,17 @@ struct NationalExportTests {
         #expect(zhao.fullOn == CalendarDate(year: 2011, month: 7, day: 1))
         #expect(zhao.isMobile && !zhao.isLost && zhao.phone == "13904761111" && zhao.education == "undergraduate")
         let qian = try #require(r.records[5])
-        #expect(qian.name == "钱军")                                     // full-width space inside the name removed
-        #expect(qian.idNumber == "15042219760203238X")                   // spaces removed, lower-case x upper-cased
-        #expect(qian.phone == "13904762222")                             // full-width digits folded
+        #expect(qian.name == "钱军")  // full-width space inside the name removed
+        #expect(qian.idNumber == "15042219760203238X")  // spaces removed, lower-case x upper-cased
+        #expect(qian.phone == "13904762222")  // full-width digits folded
         #expect(qian.birthDate == CalendarDate(year: 1976, month: 2, day: 3))
         #expect(qian.joinedOn == CalendarDate(year: 1999, month: 7, day: 1))
         #expect(qian.fullOn == CalendarDate(year: 2000, month: 7, day: 1))
         #expect(qian.branchName == "林东镇东城村党支部" && qian.education == "college" && qian.ethnicity == "蒙古族")
         let sun = try #require(r.records[6])
-        #expect(sun.name == "孙悦" && sun.branchName == "西城村党支部" && sun.phone == nil && sun.isLost && sun.education == "postgraduate")
+        #expect(
+            sun.name == "孙悦" && sun.branchName == "西城村党支部" && sun.phone == nil && sun.isLost
+                && sun.education == "postgraduate")
     }
 
     @Test func anXLSXWithTitleRowsSerialDatesAScientificIDABadCheckDigitAndADuplicate() throws {
@@ -55,13 +61,16 @@ struct NationalExportTests {
         #expect(r.records.keys.sorted() == [4, 8])
         let li = try #require(r.records[4])
         #expect(li.idNumber == "150422198506104376" && li.birthDate == CalendarDate(year: 1985, month: 6, day: 10))
-        #expect(li.joinedOn == CalendarDate(year: 2008, month: 7, day: 1) && li.isMobile && li.employer == "北京某建筑公司 项目经理")
+        #expect(
+            li.joinedOn == CalendarDate(year: 2008, month: 7, day: 1) && li.isMobile && li.employer == "北京某建筑公司 项目经理")
         #expect(r.rejected[5]?.contains("科学计数法") == true)
         #expect(r.rejected[6] == "公民身份号码校验位不正确，请核对")
         #expect(r.rejected[7] == "公民身份号码与第4行重复")
         // Row 8 parses (dates from plain serial numbers); its unknown branch is the app's to reject.
         let zheng = try #require(r.records[8])
-        #expect(zheng.birthDate == CalendarDate(year: 1999, month: 3, day: 15) && zheng.joinedOn == CalendarDate(year: 2025, month: 7, day: 1))
+        #expect(
+            zheng.birthDate == CalendarDate(year: 1999, month: 3, day: 15)
+                && zheng.joinedOn == CalendarDate(year: 2025, month: 7, day: 1))
         #expect(zheng.branchName == "不存在的党支部" && zheng.category == "probationary")
     }
 
@@ -74,14 +83,17 @@ struct NationalExportTests {
         #expect(r.rejected[5] == "公民身份号码与第4行重复")
         #expect(r.records[6]?.birthDate == CalendarDate(year: 1993, month: 9, day: 9))
         #expect(r.records[6]?.joinedOn == CalendarDate(year: 2001, month: 7, day: 1))
-        #expect(r.records[7]?.joinedOn == CalendarDate(year: 2001, month: 7, day: 1))   // 37073 as an Excel serial
+        #expect(r.records[7]?.joinedOn == CalendarDate(year: 2001, month: 7, day: 1))  // 37073 as an Excel serial
         #expect(r.rejected[8] == "入党日期“七月一日”无法识别，应为日期，如2001-07-01")
         #expect(r.records.count + r.rejected.count == 7)
     }
 
     @Test func datesInEverySpelling() {
         let july = CalendarDate(year: 2001, month: 7, day: 1)
-        for s in ["2001-07-01", "2001/7/1", "2001.07.01", "2001.07", "20010701", "2001年7月1日", "2001年7月", "２００１－０７－０１", "2001-07-01 00:00:00"] {
+        for s in [
+            "2001-07-01", "2001/7/1", "2001.07.01", "2001.07", "20010701", "2001年7月1日", "2001年7月", "２００１－０７－０１",
+            "2001-07-01 00:00:00",
+        ] {
             #expect(NationalExportParser.date(.text(s)) == july, "\(s)")
         }
         #expect(NationalExportParser.date(.date(37073)) == july)
@@ -101,8 +113,8 @@ struct NationalExportTests {
         #expect(rows[1].1 == ["multi\nline", "x"])
         #expect(rows[2].1 == ["last", "row"])
         #expect(TextEncoding.detect(Array("姓名".utf8)) == .utf8)
-        #expect(TextEncoding.detect(Array("姓名".utf8).dropLast()) == .utf8)   // cut off mid-character
-        #expect(TextEncoding.detect([0xD0, 0xD5, 0xC3, 0xFB]) == .gb18030)    // 姓名 in GBK
+        #expect(TextEncoding.detect(Array("姓名".utf8).dropLast()) == .utf8)  // cut off mid-character
+        #expect(TextEncoding.detect([0xD0, 0xD5, 0xC3, 0xFB]) == .gb18030)  // 姓名 in GBK
         // A GB18030 character split across chunks decodes whole.
         let decoder = try GB18030Decoder()
         let gbk: [UInt8] = [0xD0, 0xD5, 0xC3, 0xFB]

@@ -1,19 +1,25 @@
 import Foundation
-@testable import LiudongCore
 import Testing
+
+@testable import LiudongCore
 
 @Suite("Reading spreadsheets: ZIP, XML, .xlsx")
 struct XLSXReaderTests {
     static func row(_ i: Int) -> LedgerRow {
-        LedgerRow(name: "党员\(i) & <测试>", sex: "男", ethnicity: "蒙古族", birthDate: CalendarDate(year: 1980 + i % 20, month: 1 + i % 12, day: 1 + i % 28),
-                  education: "大学本科", idNumber: "150422198001010\(String(format: "%03d", i % 1000))", joinedOn: CalendarDate(year: 2000, month: 7, day: 1),
-                  category: "正式党员", branch: "东城村党支部", branchCode: "1504220101", leftOn: CalendarDate(year: 2026, month: 3, day: 1),
-                  destination: "北京市/北京市/朝阳区", addressEmployer: "某公司", reason: "务工经商", phone: "139****0000", inflowOrg: "",
-                  arrived: i % 2 == 0, lastContact: CalendarDate(year: 2026, month: 10, day: 1), status: "在外")
+        LedgerRow(
+            name: "党员\(i) & <测试>", sex: "男", ethnicity: "蒙古族",
+            birthDate: CalendarDate(year: 1980 + i % 20, month: 1 + i % 12, day: 1 + i % 28),
+            education: "大学本科", idNumber: "150422198001010\(String(format: "%03d", i % 1000))",
+            joinedOn: CalendarDate(year: 2000, month: 7, day: 1),
+            category: "正式党员", branch: "东城村党支部", branchCode: "1504220101",
+            leftOn: CalendarDate(year: 2026, month: 3, day: 1),
+            destination: "北京市/北京市/朝阳区", addressEmployer: "某公司", reason: "务工经商", phone: "139****0000", inflowOrg: "",
+            arrived: i % 2 == 0, lastContact: CalendarDate(year: 2026, month: 10, day: 1), status: "在外")
     }
 
     @Test func aWrittenLedgerReadsBackCellByCellAcrossManyChunks() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID().uuidString).xlsx").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID().uuidString).xlsx")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try LedgerXLSXWriter(path: path)
         try writer.beginSheet(name: "东城村党支部", title: "东城村党支部流动党员信息台账（2026年第四季度）")
@@ -32,20 +38,31 @@ struct XLSXReaderTests {
             #expect(cells[1] == .text("党员\(i) & <测试>"))
             #expect(cells[6] == .text(Self.row(i).idNumber))
             // 出生年月 is a month: the writer stores the first of that month.
-            if case .date(let serial)? = cells[4] { #expect(XLSXValue.calendarDate(serial: serial) == CalendarDate(year: Self.row(i).birthDate!.year, month: Self.row(i).birthDate!.month, day: 1)) }
-            else { Issue.record("row \(number): birth date is \(String(describing: cells[4]))") }
+            if case .date(let serial)? = cells[4] {
+                #expect(
+                    XLSXValue.calendarDate(serial: serial)
+                        == CalendarDate(year: Self.row(i).birthDate!.year, month: Self.row(i).birthDate!.month, day: 1))
+            } else {
+                Issue.record("row \(number): birth date is \(String(describing: cells[4]))")
+            }
         }
         #expect(count == 5002)
         #expect(last == 5002)
     }
 
     @Test func theScannerGivesTheSameEventsWhateverTheChunking() throws {
-        let xml = #"<?xml version="1.0"?><!-- note --><x:root a="1 &amp; 2" b='>'><c r="A1" t="s"><v>0</v></c><t>甲&lt;乙&#x4E19;&#19969;</t><e/><![CDATA[<raw>]]></x:root>"#
+        let xml =
+            #"<?xml version="1.0"?><!-- note --><x:root a="1 &amp; 2" b='>'><c r="A1" t="s"><v>0</v></c><t>甲&lt;乙&#x4E19;&#19969;</t><e/><![CDATA[<raw>]]></x:root>"#
         func events(chunk: Int) throws -> [String] { try XMLScanner.events(xml, chunk: chunk) }
         let whole = try events(chunk: 1 << 20)
-        #expect(whole == ["<root a=1 & 2,b=>>", "<c r=A1,t=s>", "<v >", "0", "</v>", "</c>", "<t >", "甲<乙丙丁", "</t>", "<e /", "<raw>", "</root>"].map {
-            $0 == "<e /" ? "<e />" : $0
-        })
+        #expect(
+            whole
+                == [
+                    "<root a=1 & 2,b=>>", "<c r=A1,t=s>", "<v >", "0", "</v>", "</c>", "<t >", "甲<乙丙丁", "</t>", "<e /",
+                    "<raw>", "</root>",
+                ].map {
+                    $0 == "<e /" ? "<e />" : $0
+                })
         #expect(try events(chunk: 1) == whole)
         #expect(try events(chunk: 7) == whole)
     }

@@ -16,8 +16,15 @@ struct AccountController {
     }
 
     struct Row: Encodable {
-        var id: String; var username: String; var displayName: String; var role: String; var org: String
-        var disabled: Bool; var locked: Bool; var lastSignIn: String; var isSelf: Bool
+        var id: String
+        var username: String
+        var displayName: String
+        var role: String
+        var org: String
+        var disabled: Bool
+        var locked: Bool
+        var lastSignIn: String
+        var isSelf: Bool
     }
     struct IndexView: Encodable { var rows: [Row] }
 
@@ -31,58 +38,88 @@ struct AccountController {
     static func accounts(for user: CurrentUser, on db: Database) async throws -> [(Account, Organization)] {
         let orgs = try await user.visibleOrganizations(Organization.query(on: db)).all()
         let byID = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
-        let accounts = try await Account.query(on: db).filter(\.$organizationID ~~ Array(byID.keys)).sort(\.$username).all()
+        let accounts = try await Account.query(on: db).filter(\.$organizationID ~~ Array(byID.keys)).sort(\.$username)
+            .all()
         return accounts.compactMap { a in byID[a.organizationID].map { (a, $0) } }
     }
 
     func index(req: Request) async throws -> Response {
         let user = try requireAdmin(req)
         let rows = try await Self.accounts(for: user, on: req.db).map { a, o in
-            Row(id: a.id!.uuidString, username: a.username, displayName: a.displayName, role: a.role.label, org: o.shortName,
+            Row(
+                id: a.id!.uuidString, username: a.username, displayName: a.displayName, role: a.role.label,
+                org: o.shortName,
                 disabled: a.disabledAt != nil, locked: (a.lockedUntil ?? .distantPast) > Date(),
                 lastSignIn: Format.dateTime(a.lastSignInAt), isSelf: a.id == user.accountID)
         }
         return try await req.page("accounts/index", title: "账号管理", IndexView(rows: rows))
     }
 
-    struct Form: Content { var username: String?; var displayName: String?; var password: String?; var role: String?; var orgCode: String? }
-    struct FormView: Encodable { var form: Form; var errors: [String: String]; var roles: [SelectOption]; var orgs: [SelectOption] }
+    struct Form: Content {
+        var username: String?
+        var displayName: String?
+        var password: String?
+        var role: String?
+        var orgCode: String?
+    }
+    struct FormView: Encodable {
+        var form: Form
+        var errors: [String: String]
+        var roles: [SelectOption]
+        var orgs: [SelectOption]
+    }
 
-    private func formView(_ req: Request, _ user: CurrentUser, form: Form, errors: [FieldError]) async throws -> FormView {
-        let orgs = try await user.visibleOrganizations(Organization.query(on: req.db)).filter(\.$closedAt == nil).sort(\.$code).all()
-        return FormView(form: form, errors: errors.byField,
-                        roles: Role.options(selected: form.role),
-                        orgs: orgs.map { SelectOption(value: $0.code, label: "\($0.code) \($0.shortName)（\($0.typeLabel)）", selected: $0.code == form.orgCode) })
+    private func formView(_ req: Request, _ user: CurrentUser, form: Form, errors: [FieldError]) async throws
+        -> FormView
+    {
+        let orgs = try await user.visibleOrganizations(Organization.query(on: req.db)).filter(\.$closedAt == nil).sort(
+            \.$code
+        ).all()
+        return FormView(
+            form: form, errors: errors.byField,
+            roles: Role.options(selected: form.role),
+            orgs: orgs.map {
+                SelectOption(
+                    value: $0.code, label: "\($0.code) \($0.shortName)（\($0.typeLabel)）",
+                    selected: $0.code == form.orgCode)
+            })
     }
 
     func new(req: Request) async throws -> Response {
         let user = try requireAdmin(req)
-        return try await req.page("accounts/form", title: "新建账号", try await formView(req, user, form: Form(), errors: []))
+        return try await req.page(
+            "accounts/form", title: "新建账号", try await formView(req, user, form: Form(), errors: []))
     }
 
     func create(req: Request) async throws -> Response {
         let user = try requireAdmin(req)
         let f = try req.content.decode(Form.self)
         guard let role = f.role.flatMap(Role.init(rawValue:)) else {
-            return try await req.page("accounts/form", title: "新建账号",
-                                      try await formView(req, user, form: f, errors: [FieldError("role", "请选择角色")]), status: .unprocessableEntity)
+            return try await req.page(
+                "accounts/form", title: "新建账号",
+                try await formView(req, user, form: f, errors: [FieldError("role", "请选择角色")]),
+                status: .unprocessableEntity)
         }
         do {
-            let a = try await AccountService.create(.init(username: f.username ?? "", displayName: f.displayName ?? "", password: f.password ?? "",
-                                                          role: role, orgCode: f.orgCode ?? ""), creator: user, on: req.db)
+            let a = try await AccountService.create(
+                .init(
+                    username: f.username ?? "", displayName: f.displayName ?? "", password: f.password ?? "",
+                    role: role, orgCode: f.orgCode ?? ""), creator: user, on: req.db)
             try await req.audit(.create, "account", ref: a.username, summary: "新建账号\(a.username)（\(a.role.label)）")
             return req.redirect(to: "/accounts", flash: "已新建账号\(a.username)")
         } catch AppError.invalid(let errors) {
             var kept = f
             kept.password = nil
-            return try await req.page("accounts/form", title: "新建账号", try await formView(req, user, form: kept, errors: errors),
-                                      status: .unprocessableEntity)
+            return try await req.page(
+                "accounts/form", title: "新建账号", try await formView(req, user, form: kept, errors: errors),
+                status: .unprocessableEntity)
         }
     }
 
     private func target(_ req: Request, _ user: CurrentUser) async throws -> Account {
         guard let id = req.parameters.get("id", as: UUID.self),
-              let a = try await Self.accounts(for: user, on: req.db).first(where: { $0.0.id == id })?.0 else { throw AppError.notFound }
+            let a = try await Self.accounts(for: user, on: req.db).first(where: { $0.0.id == id })?.0
+        else { throw AppError.notFound }
         return a
     }
 
@@ -114,11 +151,13 @@ struct AccountController {
         let user = try requireAdmin(req)
         let a = try await target(req, user)
         let password = try req.content.decode(PasswordForm.self).password ?? ""
-        if let e = AuthService.checkPassword(password) { return req.redirect(to: "/accounts", flash: "\(a.username)：\(e.message)") }
+        if let e = AuthService.checkPassword(password) {
+            return req.redirect(to: "/accounts", flash: "\(a.username)：\(e.message)")
+        }
         a.passwordHash = try await AuthService.hash(password, on: req.application.threadPool)
         a.failedCount = 0
         a.lockedUntil = nil
-        a.passwordChangedAt = Date()   // every web session of the account ends
+        a.passwordChangedAt = Date()  // every web session of the account ends
         try await a.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
         try await req.audit(.update, "account", ref: a.username, summary: "重置账号\(a.username)的密码")

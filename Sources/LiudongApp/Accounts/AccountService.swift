@@ -13,16 +13,22 @@ enum AccountService {
     }
 
     /// Checks the input; `creator` nil means the server operator on the command line (no scope limit).
-    static func create(_ input: Input, creator: CurrentUser?, bcryptCost: Int = 12, on db: Database) async throws -> Account {
+    static func create(_ input: Input, creator: CurrentUser?, bcryptCost: Int = 12, on db: Database) async throws
+        -> Account
+    {
         var errors: [FieldError] = []
         let username = input.username.trimmingCharacters(in: .whitespaces).lowercased()
-        if username.count < 3 || username.count > 32 || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+        if username.count < 3 || username.count > 32
+            || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        {
             errors.append(FieldError("username", "用户名为3–32位字母、数字或 . _ -"))
         } else if try await Account.query(on: db).filter(\.$username == username).count() > 0 {
             errors.append(FieldError("username", "用户名“\(username)”已被使用"))
         }
         if let e = AuthService.checkPassword(input.password) { errors.append(e) }
-        let org = try await Organization.query(on: db).filter(\.$code == input.orgCode.trimmingCharacters(in: .whitespaces)).first()
+        let org = try await Organization.query(on: db).filter(
+            \.$code == input.orgCode.trimmingCharacters(in: .whitespaces)
+        ).first()
         if org == nil || (creator.map { !$0.covers(org!) } ?? false) {
             errors.append(FieldError("orgCode", "所属组织不存在或不在您的管理范围内"))
         } else if let org, let problem = fit(role: input.role, org: org) {
@@ -30,8 +36,9 @@ enum AccountService {
         }
         guard errors.isEmpty, let org else { throw AppError.invalid(errors) }
         let name = Normalize.text(input.displayName) ?? username
-        let account = Account(username: username, displayName: name, passwordHash: try AuthService.hash(input.password, cost: bcryptCost),
-                              role: input.role, organizationID: org.id!)
+        let account = Account(
+            username: username, displayName: name, passwordHash: try AuthService.hash(input.password, cost: bcryptCost),
+            role: input.role, organizationID: org.id!)
         try await account.create(on: db)
         return account
     }

@@ -6,8 +6,10 @@ struct AccountsFeature: Feature {
     let name = "accounts"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(3, CreateAccounts()), NumberedMigration(5, SessionRecord.migration),
-         NumberedMigration(12, AddPasswordChangedAt())]
+        [
+            NumberedMigration(3, CreateAccounts()), NumberedMigration(5, SessionRecord.migration),
+            NumberedMigration(12, AddPasswordChangedAt()),
+        ]
     }
 
     func routes(_ routes: FeatureRoutes) throws {

@@ -23,7 +23,8 @@ struct AdminCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "create" else {
-            context.console.error("未知操作“\(signature.action)”。用法：liudong admin create --username U --org CODE [--role admin]")
+            context.console.error(
+                "未知操作“\(signature.action)”。用法：liudong admin create --username U --org CODE [--role admin]")
             throw CommandFailed()
         }
         guard let username = signature.username, let org = signature.org else {
@@ -34,14 +35,19 @@ struct AdminCommand: AsyncCommand {
             context.console.error("角色应为 admin、orgDept、committee、secretary 或 inflow")
             throw CommandFailed()
         }
-        let password = signature.password ?? Environment.get("LIUDONG_ADMIN_PASSWORD") ?? context.console.ask("密码：", isSecure: true)
+        let password =
+            signature.password ?? Environment.get("LIUDONG_ADMIN_PASSWORD")
+            ?? context.console.ask("密码：", isSecure: true)
         let app = context.application
         try await app.autoMigrate()
         do {
-            let a = try await AccountService.create(.init(username: username, displayName: signature.name ?? username, password: password,
-                                                          role: role, orgCode: org), creator: nil, on: app.db)
-            try await Audit.record(.create, "account", ref: a.username, summary: "命令行新建账号\(a.username)（\(a.role.label)，\(org)）",
-                                   user: nil, username: "cli", client: "command-line", on: app.db)
+            let a = try await AccountService.create(
+                .init(
+                    username: username, displayName: signature.name ?? username, password: password,
+                    role: role, orgCode: org), creator: nil, on: app.db)
+            try await Audit.record(
+                .create, "account", ref: a.username, summary: "命令行新建账号\(a.username)（\(a.role.label)，\(org)）",
+                user: nil, username: "cli", client: "command-line", on: app.db)
             context.console.success("已创建账号 \(a.username)（\(a.role.label)，组织 \(org)）")
         } catch AppError.invalid(let errors) {
             errors.forEach { context.console.error("\($0.field)：\($0.message)") }

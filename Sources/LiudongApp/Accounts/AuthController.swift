@@ -16,7 +16,11 @@ struct AuthController {
     }
 
     struct PasswordView: Encodable { var errors: [String: String] }
-    struct PasswordForm: Content { var current: String?; var password: String?; var confirm: String? }
+    struct PasswordForm: Content {
+        var current: String?
+        var password: String?
+        var confirm: String?
+    }
 
     func passwordPage(req: Request) async throws -> Response {
         try await req.page("password", title: "修改密码", PasswordView(errors: [:]))
@@ -31,13 +35,17 @@ struct AuthController {
         if try await !AuthService.verify(f.current ?? "", hash: account.passwordHash, on: req.application.threadPool) {
             errors.append(FieldError("current", "当前密码不正确"))
         }
-        if let e = AuthService.checkPassword(f.password ?? "") { errors.append(e) }
-        else if f.password == f.current { errors.append(FieldError("password", "新密码不能与当前密码相同")) }
+        if let e = AuthService.checkPassword(f.password ?? "") {
+            errors.append(e)
+        } else if f.password == f.current {
+            errors.append(FieldError("password", "新密码不能与当前密码相同"))
+        }
         if f.confirm != f.password { errors.append(FieldError("confirm", "两次输入的新密码不一致")) }
         guard errors.isEmpty else {
-            return try await req.page("password", title: "修改密码",
-                                      PasswordView(errors: errors.byField),
-                                      status: .unprocessableEntity)
+            return try await req.page(
+                "password", title: "修改密码",
+                PasswordView(errors: errors.byField),
+                status: .unprocessableEntity)
         }
         account.passwordHash = try await AuthService.hash(f.password ?? "", on: req.application.threadPool)
         let changedAt = Date()
@@ -72,7 +80,8 @@ struct AuthController {
         let form = try req.content.decode(LoginForm.self)
         let next = safeNext(form.next)
         do {
-            let account = try await AuthService.signIn(username: form.username ?? "", password: form.password ?? "", req: req)
+            let account = try await AuthService.signIn(
+                username: form.username ?? "", password: form.password ?? "", req: req)
             // A fresh session id on sign-in prevents session fixation: drop the old record, start anew.
             if let old = req.session.id {
                 try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
@@ -89,8 +98,9 @@ struct AuthController {
             return req.redirect(to: next)
         } catch let e as AppError {
             let message = e.fields.first?.message ?? e.reason
-            return try await req.page("login", title: "登录", LoginView(username: form.username ?? "", next: next, error: message),
-                                      status: e.status == .tooManyRequests ? .tooManyRequests : .ok)
+            return try await req.page(
+                "login", title: "登录", LoginView(username: form.username ?? "", next: next, error: message),
+                status: e.status == .tooManyRequests ? .tooManyRequests : .ok)
         }
     }
 
@@ -103,25 +113,35 @@ struct AuthController {
         return req.redirect(to: "/login")
     }
 
-    struct SessionRequest: Content { var username: String?; var password: String? }
-    struct SessionResponse: Content { var token: String; var expiresAt: Date }
+    struct SessionRequest: Content {
+        var username: String?
+        var password: String?
+    }
+    struct SessionResponse: Content {
+        var token: String
+        var expiresAt: Date
+    }
 
     func apiSession(req: Request) async throws -> Response {
         let body = try req.content.decode(SessionRequest.self)
         let account: Account
         do {
-            account = try await AuthService.signIn(username: body.username ?? "", password: body.password ?? "", req: req)
+            account = try await AuthService.signIn(
+                username: body.username ?? "", password: body.password ?? "", req: req)
         } catch AppError.invalid(let fields) where fields.first?.field == "password" {
-            throw AppError.signInFailed(fields)   // 401, same error shape
+            throw AppError.signInFailed(fields)  // 401, same error shape
         }
-        let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "=", with: "")
+        let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "+", with: "-"
+        ).replacingOccurrences(of: "=", with: "")
         let token = APIToken()
         token.tokenHash = SHA256.hash(data: Data(raw.utf8)).hex
         token.accountID = account.id!
         token.expiresAt = Date().addingTimeInterval(TimeInterval(req.settings.apiTokenHours * 3600))
         try await token.create(on: req.db)
-        try await Audit.record(.signIn, "account", ref: account.username, summary: "登录成功（API令牌）", user: nil,
-                               username: account.username, client: req.clientAddress, on: req.db)
+        try await Audit.record(
+            .signIn, "account", ref: account.username, summary: "登录成功（API令牌）", user: nil,
+            username: account.username, client: req.clientAddress, on: req.db)
         let res = Response(status: .ok)
         try res.content.encode(SessionResponse(token: raw, expiresAt: token.expiresAt), as: .json)
         return res
@@ -129,7 +149,9 @@ struct AuthController {
 
     /// `DELETE /api/v1/session`: the bearer token in use stops working.
     func apiSignOut(req: Request) async throws -> Response {
-        guard let bearer = req.headers.bearerAuthorization, req.auth.has(CurrentUser.self) else { throw AppError.unauthorized }
+        guard let bearer = req.headers.bearerAuthorization, req.auth.has(CurrentUser.self) else {
+            throw AppError.unauthorized
+        }
         let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
         try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).delete()
         try await req.audit(.signOut, "account", ref: try req.user.username, summary: "退出登录（API令牌已作废）")

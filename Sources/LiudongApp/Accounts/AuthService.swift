@@ -17,15 +17,19 @@ enum AuthService {
         let settings = req.settings
         let limiter = req.application.signInLimiter
         if let wait = limiter.hit("client:\(req.clientAddress)", limit: settings.signInsPerClientPerMinute, window: 60)
-            ?? limiter.hit("user:\(username.prefix(64))", limit: settings.signInsPerUserPerMinute, window: 60) {
+            ?? limiter.hit("user:\(username.prefix(64))", limit: settings.signInsPerUserPerMinute, window: 60)
+        {
             throw AppError.rateLimited(retryAfter: wait)
         }
-        return try await signIn(username: username, password: password, settings: settings, client: req.clientAddress,
-                                threadPool: req.application.threadPool, on: req.db)
+        return try await signIn(
+            username: username, password: password, settings: settings, client: req.clientAddress,
+            threadPool: req.application.threadPool, on: req.db)
     }
 
-    static func signIn(username rawName: String, password: String, settings: Settings, client: String,
-                       threadPool: NIOThreadPool? = nil, on db: Database, now: Date = Date()) async throws -> Account {
+    static func signIn(
+        username rawName: String, password: String, settings: Settings, client: String,
+        threadPool: NIOThreadPool? = nil, on db: Database, now: Date = Date()
+    ) async throws -> Account {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
         guard !username.isEmpty, !password.isEmpty else {
             throw AppError.invalid([FieldError("username", "请输入用户名和密码")])
@@ -33,28 +37,32 @@ enum AuthService {
         guard let account = try await Account.query(on: db).filter(\.$username == username).first() else {
             // Same work and message as a wrong password, so usernames cannot be probed.
             _ = try await verify(password, hash: dummyHash, on: threadPool)
-            try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：用户名不存在", user: nil,
-                                   username: username, client: client, on: db)
+            try await Audit.record(
+                .signInFailed, "account", ref: username, summary: "登录失败：用户名不存在", user: nil,
+                username: username, client: client, on: db)
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
         if let until = account.lockedUntil, until > now {
-            try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：账号锁定中", user: nil,
-                                   username: username, client: client, on: db)
+            try await Audit.record(
+                .signInFailed, "account", ref: username, summary: "登录失败：账号锁定中", user: nil,
+                username: username, client: client, on: db)
             throw AppError.locked(until: timeText(until))
         }
         let matches = try await verify(password, hash: account.passwordHash, on: threadPool)
         guard account.disabledAt == nil else {
             // The same message as a wrong password: a stranger learns nothing about the account.
-            try await Audit.record(.signInFailed, "account", ref: username, summary: "登录失败：账号已停用", user: nil,
-                                   username: username, client: client, on: db)
+            try await Audit.record(
+                .signInFailed, "account", ref: username, summary: "登录失败：账号已停用", user: nil,
+                username: username, client: client, on: db)
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
         guard matches, let id = account.id else {
             let (count, lockedUntil) = try await recordFailure(id: account.id, settings: settings, now: now, on: db)
             var summary = "登录失败：密码错误（连续第\(count)次）"
             if lockedUntil != nil { summary += "，账号锁定\(settings.lockoutMinutes)分钟" }
-            try await Audit.record(.signInFailed, "account", ref: username, summary: summary, user: nil,
-                                   username: username, client: client, on: db)
+            try await Audit.record(
+                .signInFailed, "account", ref: username, summary: summary, user: nil,
+                username: username, client: client, on: db)
             if let until = lockedUntil { throw AppError.locked(until: timeText(until)) }
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
@@ -69,13 +77,18 @@ enum AuthService {
 
     /// Counts a failure in one statement (parallel guesses each count), and locks the account when the count
     /// reaches the limit. Returns the count and, when this failure locked it, until when.
-    private static func recordFailure(id: UUID?, settings: Settings, now: Date, on db: Database) async throws -> (Int, Date?) {
+    private static func recordFailure(id: UUID?, settings: Settings, now: Date, on db: Database) async throws -> (
+        Int, Date?
+    ) {
         guard let id else { return (0, nil) }
         let sql = try db.sql()
         struct Count: Decodable { var failed_count: Int }
-        let count = try await sql.raw("""
-            UPDATE accounts SET failed_count = failed_count + 1 WHERE id = \(bind: id) RETURNING failed_count
-            """).first(decoding: Count.self)?.failed_count ?? 0
+        let count =
+            try await sql.raw(
+                """
+                UPDATE accounts SET failed_count = failed_count + 1 WHERE id = \(bind: id) RETURNING failed_count
+                """
+            ).first(decoding: Count.self)?.failed_count ?? 0
         guard count >= settings.lockoutAttempts else { return (count, nil) }
         let until = now.addingTimeInterval(TimeInterval(settings.lockoutMinutes * 60))
         try await sql.update("accounts").set("locked_until", to: until).set("failed_count", to: 0)
@@ -108,8 +121,10 @@ enum AuthService {
 
     static func checkPassword(_ password: String) -> FieldError? {
         if password.count < 10 { return FieldError("password", "密码至少10位") }
-        let kinds = [password.contains(where: \.isLetter), password.contains(where: \.isNumber),
-                     password.contains(where: { !$0.isLetter && !$0.isNumber })].filter { $0 }.count
+        let kinds = [
+            password.contains(where: \.isLetter), password.contains(where: \.isNumber),
+            password.contains(where: { !$0.isLetter && !$0.isNumber }),
+        ].filter { $0 }.count
         if kinds < 2 { return FieldError("password", "密码应包含字母、数字、符号中的至少两类") }
         return nil
     }

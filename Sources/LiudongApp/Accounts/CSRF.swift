@@ -9,8 +9,9 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         guard ![.GET, .HEAD, .OPTIONS].contains(req.method),
-              req.headers.bearerAuthorization == nil,
-              !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) }) else {
+            req.headers.bearerAuthorization == nil,
+            !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) })
+        else {
             return try await next.respond(to: req)
         }
         // No session, no token to compare with: refuse before reading a byte of the body.
@@ -49,7 +50,8 @@ extension Request {
     /// The session's CSRF token, created on first use.
     var csrfToken: String {
         if let t = session.data["csrf"] { return t }
-        let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "+", with: "-")
         session.data["csrf"] = t
         // Every session knows when it began, so `liudong sweep` can purge the ones nobody signed in with.
         if session.data["since"] == nil { session.data["since"] = String(Date().timeIntervalSince1970) }

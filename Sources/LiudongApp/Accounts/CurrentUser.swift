@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import LiudongCore
+import SQLKit
 import Vapor
 
 /// The signed-in account and its scope organization: the one place authorization is decided.
@@ -22,16 +22,30 @@ struct CurrentUser: Authenticatable, Sendable {
     var noticesReadThrough: Int
 
     init(account: Account, scope: Organization, viaToken: Bool) {
-        self.init(accountID: account.id!, username: account.username, displayName: account.displayName, role: account.role,
-                  scopeID: scope.id!, scopeCode: scope.code, scopeName: scope.shortName, scopePath: scope.path, scopeKind: scope.kind,
-                  scopeLevel: scope.level, viaToken: viaToken, noticesReadThrough: account.noticesReadThrough)
+        self.init(
+            accountID: account.id!, username: account.username, displayName: account.displayName, role: account.role,
+            scopeID: scope.id!, scopeCode: scope.code, scopeName: scope.shortName, scopePath: scope.path,
+            scopeKind: scope.kind,
+            scopeLevel: scope.level, viaToken: viaToken, noticesReadThrough: account.noticesReadThrough)
     }
 
-    init(accountID: UUID, username: String, displayName: String, role: Role, scopeID: Int, scopeCode: String, scopeName: String,
-         scopePath: String, scopeKind: OrgKind, scopeLevel: OrgLevel?, viaToken: Bool, noticesReadThrough: Int) {
-        self.accountID = accountID; self.username = username; self.displayName = displayName; self.role = role
-        self.scopeID = scopeID; self.scopeCode = scopeCode; self.scopeName = scopeName; self.scopePath = scopePath
-        self.scopeKind = scopeKind; self.scopeLevel = scopeLevel; self.viaToken = viaToken; self.noticesReadThrough = noticesReadThrough
+    init(
+        accountID: UUID, username: String, displayName: String, role: Role, scopeID: Int, scopeCode: String,
+        scopeName: String,
+        scopePath: String, scopeKind: OrgKind, scopeLevel: OrgLevel?, viaToken: Bool, noticesReadThrough: Int
+    ) {
+        self.accountID = accountID
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.scopeID = scopeID
+        self.scopeCode = scopeCode
+        self.scopeName = scopeName
+        self.scopePath = scopePath
+        self.scopeKind = scopeKind
+        self.scopeLevel = scopeLevel
+        self.viaToken = viaToken
+        self.noticesReadThrough = noticesReadThrough
     }
 
     /// Whether the account holds a permission (the one table: `Role.permissions`).
@@ -64,10 +78,19 @@ struct CurrentUser: Authenticatable, Sendable {
     func visibleMembers(_ query: QueryBuilder<Member>, within path: String? = nil) -> QueryBuilder<Member> {
         let subtree = path ?? scopePath
         if can(.actForInflowOrganization) || scopeKind == .external {
-            let open = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
-            return query.filter(.sql(embed: "\(ident: "id") IN (SELECT \(ident: "member_id") FROM \(ident: "flows") WHERE \(ident: "inflow_org_id") = \(bind: scopeID) AND \(ident: "status") IN \(open))"))
+            let open = SQLGroupExpression(
+                FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
+            return query.filter(
+                .sql(
+                    embed:
+                        "\(ident: "id") IN (SELECT \(ident: "member_id") FROM \(ident: "flows") WHERE \(ident: "inflow_org_id") = \(bind: scopeID) AND \(ident: "status") IN \(open))"
+                ))
         }
-        return query.filter(.sql(embed: "\(ident: "organization_id") IN (SELECT \(ident: "id") FROM \(ident: "organizations") WHERE \(PathPrefix("path", subtree)))"))
+        return query.filter(
+            .sql(
+                embed:
+                    "\(ident: "organization_id") IN (SELECT \(ident: "id") FROM \(ident: "organizations") WHERE \(PathPrefix("path", subtree)))"
+            ))
     }
 
     /// Organizations this account may see.
@@ -97,10 +120,12 @@ struct UserAuthenticator: AsyncMiddleware {
             if let user = try await Self.load(tokenHash: hash, on: req.db) { req.auth.login(user) }
         } else if req.hasSession, let raw = req.session.data["account"], let id = UUID(uuidString: raw) {
             // Sessions end on the server after `sessionHours`, whatever the browser keeps.
-            let started = req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
+            let started =
+                req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
             if Date().timeIntervalSince(started) > Self.sessionHours * 3600 {
                 req.session.data["account"] = nil
-            } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false, sessionSince: started) {
+            } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false, sessionSince: started)
+            {
                 req.auth.login(user)
             } else {
                 req.session.data["account"] = nil
@@ -111,36 +136,54 @@ struct UserAuthenticator: AsyncMiddleware {
 
     /// One row per signed-in request: the account joined with its scope organization (and the token, for bearer calls).
     private struct Row: Decodable {
-        var id: UUID; var username: String; var display_name: String; var role: String; var notices_read_through: Int
-        var org_id: Int; var code: String; var short_name: String; var path: String; var kind: String; var level: String?
+        var id: UUID
+        var username: String
+        var display_name: String
+        var role: String
+        var notices_read_through: Int
+        var org_id: Int
+        var code: String
+        var short_name: String
+        var path: String
+        var kind: String
+        var level: String?
         var password_changed_at: Date?
     }
 
-    private static let columns = "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level, a.password_changed_at"
+    private static let columns =
+        "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level, a.password_changed_at"
 
     private static func user(_ row: Row?, viaToken: Bool) -> CurrentUser? {
         guard let r = row, let role = Role(rawValue: r.role), let kind = OrgKind(rawValue: r.kind) else { return nil }
-        return CurrentUser(accountID: r.id, username: r.username, displayName: r.display_name, role: role, scopeID: r.org_id,
-                           scopeCode: r.code, scopeName: r.short_name, scopePath: r.path, scopeKind: kind,
-                           scopeLevel: r.level.flatMap(OrgLevel.init(rawValue:)), viaToken: viaToken, noticesReadThrough: r.notices_read_through)
+        return CurrentUser(
+            accountID: r.id, username: r.username, displayName: r.display_name, role: role, scopeID: r.org_id,
+            scopeCode: r.code, scopeName: r.short_name, scopePath: r.path, scopeKind: kind,
+            scopeLevel: r.level.flatMap(OrgLevel.init(rawValue:)), viaToken: viaToken,
+            noticesReadThrough: r.notices_read_through)
     }
 
     static func load(tokenHash: String, on db: Database) async throws -> CurrentUser? {
         let sql = try db.sql()
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN organizations o ON o.id = a.organization_id
             WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: Date()) AND a.disabled_at IS NULL
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
         return user(row, viaToken: true)
     }
 
     /// `sessionSince`: when the web session began; a session older than the account's last password change ends.
-    static func load(accountID: UUID, on db: Database, viaToken: Bool, sessionSince: Date? = nil) async throws -> CurrentUser? {
+    static func load(accountID: UUID, on db: Database, viaToken: Bool, sessionSince: Date? = nil) async throws
+        -> CurrentUser?
+    {
         let sql = try db.sql()
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM accounts a JOIN organizations o ON o.id = a.organization_id
             WHERE a.id = \(bind: accountID) AND a.disabled_at IS NULL
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
         if let since = sessionSince, let changed = row?.password_changed_at, changed > since { return nil }
         return user(row, viaToken: viaToken)
     }

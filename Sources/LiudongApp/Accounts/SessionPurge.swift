@@ -6,7 +6,9 @@ import Vapor
 /// ones (signed-in or not), so page views by strangers leave nothing behind for long.
 enum SessionPurge {
     /// Deletes session records begun more than `hours` ago, or with no start time; returns how many.
-    static func run(olderThan hours: Double = UserAuthenticator.sessionHours, now: Date = Date(), on db: Database) async throws -> Int {
+    static func run(olderThan hours: Double = UserAuthenticator.sessionHours, now: Date = Date(), on db: Database)
+        async throws -> Int
+    {
         let cutoff = now.timeIntervalSince1970 - hours * 3600
         var last: UUID?
         var deleted = 0

@@ -18,8 +18,11 @@ struct SkipUnchangedSessions: SessionDriver {
         }
     }
 
-    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
-        if let read = request.storage[ReadKey.self], read == data.snapshot { return request.eventLoop.makeSucceededFuture(sessionID) }
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID>
+    {
+        if let read = request.storage[ReadKey.self], read == data.snapshot {
+            return request.eventLoop.makeSucceededFuture(sessionID)
+        }
         return base.updateSession(sessionID, to: data, for: request)
     }
 

@@ -4,7 +4,10 @@ import Vapor
 public struct FieldError: Content, Equatable, Sendable {
     public var field: String
     public var message: String
-    public init(_ field: String, _ message: String) { self.field = field; self.message = message }
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
 }
 
 extension Array where Element == FieldError {

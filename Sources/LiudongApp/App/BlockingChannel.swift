@@ -17,10 +17,15 @@ final class BlockingChannel<T: Sendable>: @unchecked Sendable {
     init(capacity: Int = 2) { space = DispatchSemaphore(value: capacity) }
 
     /// Runs `produce` on its own thread; whatever it throws reaches the consumer's `next()`.
-    static func reading(capacity: Int = 2, _ produce: @escaping @Sendable (BlockingChannel<T>) throws -> Void) -> BlockingChannel<T> {
+    static func reading(capacity: Int = 2, _ produce: @escaping @Sendable (BlockingChannel<T>) throws -> Void)
+        -> BlockingChannel<T>
+    {
         let channel = BlockingChannel<T>(capacity: capacity)
         let thread = Thread {
-            do { try produce(channel); channel.finish(nil) } catch { channel.finish(error) }
+            do {
+                try produce(channel)
+                channel.finish(nil)
+            } catch { channel.finish(error) }
         }
         thread.stackSize = 1 << 22
         thread.start()
@@ -30,7 +35,10 @@ final class BlockingChannel<T: Sendable>: @unchecked Sendable {
     func put(_ item: T) throws {
         space.wait()
         lock.lock()
-        if cancelled { lock.unlock(); throw Cancelled() }
+        if cancelled {
+            lock.unlock()
+            throw Cancelled()
+        }
         if let w = waiter {
             waiter = nil
             lock.unlock()
@@ -49,7 +57,13 @@ final class BlockingChannel<T: Sendable>: @unchecked Sendable {
         let w = waiter
         waiter = nil
         lock.unlock()
-        if let w { if let failure = error, !(failure is Cancelled) { w.resume(throwing: failure) } else { w.resume(returning: nil) } }
+        if let w {
+            if let failure = error, !(failure is Cancelled) {
+                w.resume(throwing: failure)
+            } else {
+                w.resume(returning: nil)
+            }
+        }
     }
 
     /// The next batch, or nil when the reader is done.

@@ -7,10 +7,12 @@ extension Request {
     /// Streams a temporary file as a download (removed once sent), named for Chinese users (RFC 5987) with an
     /// ASCII fallback for old clients.
     func download(_ path: String, kind: DownloadKind, name: String, fallback: String) async throws -> Response {
-        let res = try await fileio.asyncStreamFile(at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
+        let res = try await fileio.asyncStreamFile(
+            at: path, onCompleted: { _ in try? FileManager.default.removeItem(atPath: path) })
         res.headers.contentType = kind.mediaType
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)")
+        res.headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)")
         return res
     }
 }
@@ -19,7 +21,8 @@ enum DownloadKind {
     case xlsx, csv
     var mediaType: HTTPMediaType {
         switch self {
-        case .xlsx: return HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        case .xlsx:
+            return HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         case .csv: return HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         }
     }
@@ -30,8 +33,10 @@ enum DownloadKind {
 enum PrivateFiles {
     static func directory(_ app: Application, _ sub: String) throws -> String {
         let dir = app.settings.varDirectory + "/private/" + sub
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: app.settings.varDirectory + "/private")
+        try FileManager.default.createDirectory(
+            atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.setAttributes(
+            [.posixPermissions: 0o700], ofItemAtPath: app.settings.varDirectory + "/private")
         return dir
     }
 
@@ -47,14 +52,17 @@ enum PrivateFiles {
     /// Writes bytes to a new 0600 file.
     static func write(_ data: Data, _ app: Application, _ sub: String, name: String) throws -> String {
         let path = try directory(app, sub) + "/" + name
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw AppError.conflict("无法保存上传的文件")
         }
         return path
     }
 
     /// Runs `body` with a new private file; the file is removed if `body` throws (on success the download removes it).
-    static func with<T>(_ app: Application, _ sub: String, name: String, _ body: (String) async throws -> T) async throws -> T {
+    static func with<T>(_ app: Application, _ sub: String, name: String, _ body: (String) async throws -> T)
+        async throws -> T
+    {
         let path = try make(app, sub, name: name)
         do { return try await body(path) } catch {
             try? FileManager.default.removeItem(atPath: path)
@@ -68,7 +76,10 @@ enum PrivateFiles {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
             let file = dir + "/" + name
             if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
-               now.timeIntervalSince(modified) > age { try? FileManager.default.removeItem(atPath: file) }
+                now.timeIntervalSince(modified) > age
+            {
+                try? FileManager.default.removeItem(atPath: file)
+            }
         }
     }
 }
@@ -77,19 +88,27 @@ enum PrivateFiles {
 /// the option in the Chinese error an operator reads.
 func commandScope(_ code: String?, what: String, on db: Database, console: Console) async throws -> Organization {
     if let code {
-        guard let org = try await Organization.query(on: db).filter(\.$code == code).first(), org.kind == .regular else {
-            console.error("\(what)：找不到本系统的党组织“\(code)”"); throw CommandFailed()
+        guard let org = try await Organization.query(on: db).filter(\.$code == code).first(), org.kind == .regular
+        else {
+            console.error("\(what)：找不到本系统的党组织“\(code)”")
+            throw CommandFailed()
         }
         return org
     }
-    guard let root = try await OrganizationService.root(on: db) else { console.error("还没有组织架构"); throw CommandFailed() }
+    guard let root = try await OrganizationService.root(on: db) else {
+        console.error("还没有组织架构")
+        throw CommandFailed()
+    }
     return root
 }
 
 /// Reads a command's `--quarter` (default: the current quarter), failing with the Chinese message operators see.
 func commandQuarter(_ raw: String?, console: Console) throws -> Quarter {
     guard let raw else { return .current() }
-    guard let q = Quarter(raw) else { console.error("--quarter 格式应为 2026Q2"); throw CommandFailed() }
+    guard let q = Quarter(raw) else {
+        console.error("--quarter 格式应为 2026Q2")
+        throw CommandFailed()
+    }
     return q
 }
 
@@ -97,8 +116,12 @@ extension Request {
     /// A quarter from the query string: nil when absent or empty, a 400 with a Chinese message when it is not a
     /// quarter between 1900Q1 and 9999Q4 (no caller then has to think about `previous`/`next` at the edges).
     func quarterQuery(_ name: String = "quarter") throws -> Quarter? {
-        guard let raw = try? query.get(String.self, at: name), !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        guard let q = Quarter(raw) else { throw AppError.badRequest("季度“\(raw.prefix(20))”不正确，应写成如 2026Q2（1900–9999年）") }
+        guard let raw = try? query.get(String.self, at: name), !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return nil
+        }
+        guard let q = Quarter(raw) else {
+            throw AppError.badRequest("季度“\(raw.prefix(20))”不正确，应写成如 2026Q2（1900–9999年）")
+        }
         return q
     }
 }

@@ -131,7 +131,9 @@ struct RequirePermission: AsyncMiddleware {
 extension Route {
     /// The permissions enforced on this route (nil: a public route).
     var requiredPermissions: [Permission]? {
-        (userInfo[AnySendableHashable(RequirePermission.userInfoKey)] as? [String]).map { $0.compactMap(Permission.init(rawValue:)) }
+        (userInfo[AnySendableHashable(RequirePermission.userInfoKey)] as? [String]).map {
+            $0.compactMap(Permission.init(rawValue:))
+        }
     }
 
     /// The status an account without the permissions gets here.

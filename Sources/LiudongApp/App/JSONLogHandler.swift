@@ -23,8 +23,11 @@ public struct JSONLogHandler: LogHandler {
             "message": event.message.description,
         ]
         for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = "\(v)" }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
-              var line = String(data: data, encoding: .utf8) else { return }
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+            var line = String(data: data, encoding: .utf8)
+        else { return }
         line += "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }

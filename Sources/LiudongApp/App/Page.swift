@@ -3,7 +3,12 @@ import Vapor
 
 /// What every page's layout needs: title, navigation for the role, CSRF token, flash message.
 struct Layout: Encodable {
-    struct NavItem: Encodable { var href: String; var label: String; var active: Bool; var badge: Int? = nil }
+    struct NavItem: Encodable {
+        var href: String
+        var label: String
+        var active: Bool
+        var badge: Int? = nil
+    }
     var title: String
     var csrf: String
     var user: UserBadge?
@@ -26,7 +31,9 @@ struct Page<Body: Encodable>: Encodable {
 
 extension Request {
     /// Renders a Leaf view inside the common layout.
-    func page<Body: Encodable>(_ view: String, title: String, _ body: Body, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func page<Body: Encodable>(_ view: String, title: String, _ body: Body, status: HTTPResponseStatus = .ok)
+        async throws -> Response
+    {
         let user = auth.get(CurrentUser.self)
         // A bearer-token client has no session and posts no forms: do not create one for it.
         let viaToken = user?.viaToken == true
@@ -34,9 +41,14 @@ extension Request {
         let needsSession = !viaToken && (user != nil || view == "login")
         let flash = needsSession || hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
-        let layout = Layout(title: title, csrf: needsSession ? csrfToken : "", user: user.map {
-            UserBadge(displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label, scopeName: $0.scopeName)
-        }, nav: try await user.asyncMap { try await Features.navigation(for: $0, path: url.path, on: db) } ?? [], flash: flash)
+        let layout = Layout(
+            title: title, csrf: needsSession ? csrfToken : "",
+            user: user.map {
+                UserBadge(
+                    displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label,
+                    scopeName: $0.scopeName)
+            }, nav: try await user.asyncMap { try await Features.navigation(for: $0, path: url.path, on: db) } ?? [],
+            flash: flash)
         let view = try await self.view.render(view, Page(layout: layout, body: body))
         let res = try await view.encodeResponse(for: self)
         res.status = status
@@ -62,6 +74,8 @@ struct SelectOption: Encodable {
 
 extension Labelled {
     static func options(selected: String?) -> [SelectOption] {
-        allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected || $0.label == selected) }
+        allCases.map {
+            SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected || $0.label == selected)
+        }
     }
 }

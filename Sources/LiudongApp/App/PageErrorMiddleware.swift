@@ -16,10 +16,16 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 let body = ErrorBody(error: .init(code: code, message: message, fields: fields))
                 let res = Response(status: status)
                 try res.content.encode(body, as: .json)
-                if let e = error as? AppError { for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) } }
+                if let e = error as? AppError {
+                    for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) }
+                }
                 return res
             }
-            struct ErrorView: Encodable { var status: UInt; var heading: String; var message: String }
+            struct ErrorView: Encodable {
+                var status: UInt
+                var heading: String
+                var message: String
+            }
             let heading: String
             switch status.code {
             case 401: heading = "请先登录"
@@ -30,8 +36,12 @@ struct PageErrorMiddleware: AsyncMiddleware {
             default: heading = "系统出错了"
             }
             do {
-                let res = try await req.page("error", title: heading, ErrorView(status: status.code, heading: heading, message: message), status: status)
-                if let e = error as? AppError { for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) } }
+                let res = try await req.page(
+                    "error", title: heading, ErrorView(status: status.code, heading: heading, message: message),
+                    status: status)
+                if let e = error as? AppError {
+                    for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) }
+                }
                 return res
             } catch {
                 let res = Response(status: status, body: .init(string: "\(status.code) \(message)"))
@@ -55,10 +65,14 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .unsupportedMediaType: message = "不支持的提交格式"
             case .methodNotAllowed: message = "不支持该请求方式"
             default:
-                message = e.reason.unicodeScalars.contains(where: { $0.value > 0x2E80 }) ? e.reason
+                message =
+                    e.reason.unicodeScalars.contains(where: { $0.value > 0x2E80 })
+                    ? e.reason
                     : (e.status.code < 500 ? "请求有误（\(e.status.code)）" : "系统出错了，请稍后再试")
             }
-            return (e.status, e.status.code == 403 ? "forbidden" : e.status.code == 404 ? "not_found" : "error", message, [])
+            return (
+                e.status, e.status.code == 403 ? "forbidden" : e.status.code == 404 ? "not_found" : "error", message, []
+            )
         default:
             return (.internalServerError, "internal", "系统出错了，请稍后再试；如多次出现请联系管理员", [])
         }

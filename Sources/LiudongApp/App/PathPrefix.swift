@@ -42,7 +42,9 @@ struct PathPrefix: SQLExpression {
 enum LocalPath {
     static func safe(_ raw: String?, fallback: String = "/") -> String {
         guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.utf8.count <= 2048,
-              !raw.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || ($0.value >= 0x80 && $0.properties.isWhitespace) })
+            !raw.unicodeScalars.contains(where: {
+                $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" || ($0.value >= 0x80 && $0.properties.isWhitespace)
+            })
         else { return fallback }
         return raw
     }

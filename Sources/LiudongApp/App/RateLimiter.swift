@@ -32,7 +32,9 @@ extension RateLimiter {
     /// Seconds to wait when `key` already has `limit` counted hits in the window; counts nothing.
     func wait(_ key: String, limit: Int, window: TimeInterval, now: Date = Date()) -> Int? {
         state.withLockedValue { s in
-            guard let entry = s.windows[key], now.timeIntervalSince(entry.start) < window, entry.count >= limit else { return nil }
+            guard let entry = s.windows[key], now.timeIntervalSince(entry.start) < window, entry.count >= limit else {
+                return nil
+            }
             return max(1, Int((window - now.timeIntervalSince(entry.start)).rounded(.up)))
         }
     }
@@ -71,7 +73,9 @@ struct ClientRateLimit: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let isPost = req.method == .POST
         let limit = isPost ? req.settings.reportsPerClientPerMinute : req.settings.publicViewsPerClientPerMinute
-        if let wait = req.application.rateLimiter.hit("\(isPost ? "client" : "view"):\(req.clientAddress)", limit: limit, window: 60) {
+        if let wait = req.application.rateLimiter.hit(
+            "\(isPost ? "client" : "view"):\(req.clientAddress)", limit: limit, window: 60)
+        {
             throw AppError.rateLimited(retryAfter: wait)
         }
         return try await next.respond(to: req)

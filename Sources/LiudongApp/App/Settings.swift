@@ -44,8 +44,10 @@ public struct Settings: Sendable {
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
 
-    public init(database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
-                lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12) {
+    public init(
+        database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
+        lockoutAttempts: Int = 5, lockoutMinutes: Int = 15, apiTokenHours: Int = 12
+    ) {
         self.database = database
         self.varDirectory = varDirectory
         self.dataKey = dataKey
@@ -60,7 +62,8 @@ public struct Settings: Sendable {
     }
 
     /// Reads the process environment; names every bad setting at once.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings
+    {
         var problems: [String] = []
         let varDir = env["LIUDONG_VAR_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "var"
         let database: Database
@@ -70,11 +73,15 @@ public struct Settings: Sendable {
             }
             database = .postgres(url: url)
         } else {
-            database = .sqlite(path: env["LIUDONG_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(varDir)/liudong.sqlite")
+            database = .sqlite(
+                path: env["LIUDONG_SQLITE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(varDir)/liudong.sqlite")
         }
         func int(_ name: String, _ fallback: Int) -> Int {
             guard let raw = env[name], !raw.isEmpty else { return fallback }
-            guard let v = Int(raw), v > 0 else { problems.append("\(name) must be a positive integer"); return fallback }
+            guard let v = Int(raw), v > 0 else {
+                problems.append("\(name) must be a positive integer")
+                return fallback
+            }
             return v
         }
         let attempts = int("LIUDONG_LOCKOUT_ATTEMPTS", 5)
@@ -98,10 +105,15 @@ public struct Settings: Sendable {
         }
         var base = env["LIUDONG_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://127.0.0.1:8080"
         while base.hasSuffix("/") { base.removeLast() }
-        if !(base.hasPrefix("http://") || base.hasPrefix("https://")) { problems.append("LIUDONG_BASE_URL must start with http:// or https://") }
-        if !problems.isEmpty { throw Problem(description: "configuration problems: " + problems.joined(separator: "; ")) }
-        var settings = Settings(database: database, varDirectory: varDir, dataKey: key, baseURL: base,
-                                lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
+        if !(base.hasPrefix("http://") || base.hasPrefix("https://")) {
+            problems.append("LIUDONG_BASE_URL must start with http:// or https://")
+        }
+        if !problems.isEmpty {
+            throw Problem(description: "configuration problems: " + problems.joined(separator: "; "))
+        }
+        var settings = Settings(
+            database: database, varDirectory: varDir, dataKey: key, baseURL: base,
+            lockoutAttempts: attempts, lockoutMinutes: minutes, apiTokenHours: tokenHours)
         settings.trustProxy = ["1", "true", "yes"].contains((env["LIUDONG_TRUST_PROXY"] ?? "").lowercased())
         settings.reportsPerClientPerMinute = perClient
         settings.reportsPerIDPerHour = perID
@@ -129,7 +141,8 @@ enum DataKey {
         try fm.createDirectory(atPath: varDirectory, withIntermediateDirectories: true)
         let key = FieldCipher.newKey()
         let hex = key.map { String(format: "%02x", $0) }.joined()
-        guard fm.createFile(atPath: path, contents: Data((hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard fm.createFile(atPath: path, contents: Data((hex + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw Settings.Problem(description: "cannot create the data key file \(path)")
         }
         return key

@@ -9,7 +9,10 @@ actor WriteGate {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     func acquire() async {
-        if !busy { busy = true; return }
+        if !busy {
+            busy = true
+            return
+        }
         await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -29,7 +32,9 @@ extension Application {
 
 extension Database {
     /// A write transaction: all or nothing, and one at a time on SQLite.
-    func writeTransaction<T: Sendable>(gate: WriteGate, _ body: @escaping @Sendable (Database) async throws -> T) async throws -> T {
+    func writeTransaction<T: Sendable>(gate: WriteGate, _ body: @escaping @Sendable (Database) async throws -> T)
+        async throws -> T
+    {
         guard (self as? SQLDatabase)?.dialect.name == "sqlite" else { return try await transaction(body) }
         await gate.acquire()
         do {

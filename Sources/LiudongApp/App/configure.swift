@@ -26,8 +26,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.sessions.use { app in SkipUnchangedSessions(base: app.fluent.sessions.driver()) }
     app.sessions.configuration.cookieName = "liudong_session"
     app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
-                          isSecure: settings.baseURL.hasPrefix("https://"), isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
+            isSecure: settings.baseURL.hasPrefix("https://"), isHTTPOnly: true, sameSite: .lax)
     }
 
     app.views.use(.leaf)
@@ -70,8 +71,11 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         if res.headers.contentType == .html {
-            res.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                     value: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'")
+            res.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value:
+                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+            )
             res.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         }
         return res

@@ -11,11 +11,31 @@ struct AuditController {
         r.signedIn(.readAudit).get("audit", use: index)
     }
 
-    struct Filter: Content { var action: String?; var user: String?; var q: String?; var from: String?; var to: String?; var page: Int? }
-    struct Row: Encodable { var at: String; var username: String; var action: String; var object: String; var summary: String; var client: String }
+    struct Filter: Content {
+        var action: String?
+        var user: String?
+        var q: String?
+        var from: String?
+        var to: String?
+        var page: Int?
+    }
+    struct Row: Encodable {
+        var at: String
+        var username: String
+        var action: String
+        var object: String
+        var summary: String
+        var client: String
+    }
     struct IndexView: Encodable {
-        var rows: [Row]; var total: Int; var page: Int; var pages: Int; var filter: Filter; var actions: [SelectOption]
-        var prev: String?; var next: String?
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var filter: Filter
+        var actions: [SelectOption]
+        var prev: String?
+        var next: String?
     }
 
     /// Entries visible to `user` matching the filter, newest first.
@@ -25,7 +45,11 @@ struct AuditController {
         if user.scopeLevel != .city { q = q.filter(\.$scopePath =~ user.scopePath) }
         if let a = Normalize.text(f.action) { q = q.filter(\.$action == a) }
         if let u = Normalize.text(f.user) { q = q.filter(\.$username == u.lowercased()) }
-        if let t = Normalize.text(f.q) { q = q.group(.or) { $0.filter(\.$summary, .contains(inverse: false, .anywhere), t).filter(\.$objectRef == t) } }
+        if let t = Normalize.text(f.q) {
+            q = q.group(.or) {
+                $0.filter(\.$summary, .contains(inverse: false, .anywhere), t).filter(\.$objectRef == t)
+            }
+        }
         if let from = Normalize.text(f.from) {
             guard let d = CalendarDate(from) else { throw AppError.invalid([FieldError("from", "起始日期格式应为YYYY-MM-DD")]) }
             q = q.filter(\.$at >= d.startDate)
@@ -45,20 +69,31 @@ struct AuditController {
         let total = try await q.count()
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(max(1, f.page ?? 1), pages)
-        let entries = try await q.sort(\.$id, .descending).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        let entries = try await q.sort(\.$id, .descending).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize))
+            .all()
         func link(_ p: Int) -> String {
             var c = URLComponents()
-            c.queryItems = [("action", f.action), ("user", f.user), ("q", f.q), ("from", f.from), ("to", f.to)]
-                .compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } } + [URLQueryItem(name: "page", value: "\(p)")]
+            c.queryItems =
+                [("action", f.action), ("user", f.user), ("q", f.q), ("from", f.from), ("to", f.to)]
+                .compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } } + [
+                    URLQueryItem(name: "page", value: "\(p)")
+                ]
             return "/audit?" + (c.percentEncodedQuery ?? "")
         }
         let rows = entries.map {
-            Row(at: Format.dateTime($0.at), username: $0.username, action: AuditAction(rawValue: $0.action)?.label ?? $0.action,
-                object: [Self.objectLabels[$0.objectType] ?? $0.objectType, $0.objectRef].compactMap { $0 }.joined(separator: " "), summary: $0.summary, client: $0.clientAddress)
+            Row(
+                at: Format.dateTime($0.at), username: $0.username,
+                action: AuditAction(rawValue: $0.action)?.label ?? $0.action,
+                object: [Self.objectLabels[$0.objectType] ?? $0.objectType, $0.objectRef].compactMap { $0 }.joined(
+                    separator: " "), summary: $0.summary, client: $0.clientAddress)
         }
-        let actions = AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == f.action) }
-        return try await req.page("audit/index", title: "审计日志",
-                                  IndexView(rows: rows, total: total, page: page, pages: pages, filter: f, actions: actions,
-                                            prev: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
+        let actions = AuditAction.allCases.map {
+            SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == f.action)
+        }
+        return try await req.page(
+            "audit/index", title: "审计日志",
+            IndexView(
+                rows: rows, total: total, page: page, pages: pages, filter: f, actions: actions,
+                prev: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
     }
 }

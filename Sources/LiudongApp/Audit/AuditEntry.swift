@@ -57,17 +57,25 @@ struct CreateAuditEntries: AsyncMigration {
         try await sql.create(index: "audit_entries_at").on("audit_entries").column("at").run()
         // Append-only, enforced by the database itself, not only by the absence of an edit screen.
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION 'audit_entries is append-only'; END; $$ LANGUAGE plpgsql
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER audit_entries_no_change BEFORE UPDATE OR DELETE ON audit_entries
                 FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()
-                """).run()
+                """
+            ).run()
         } else {
-            try await sql.raw("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END").run()
-            try await sql.raw("CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END").run()
+            try await sql.raw(
+                "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+            ).run()
+            try await sql.raw(
+                "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+            ).run()
         }
     }
 

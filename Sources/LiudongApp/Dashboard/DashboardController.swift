@@ -9,8 +9,18 @@ struct DashboardController {
         r.signedIn(.ownAccount).get(use: index)
     }
 
-    struct Tile: Encodable { var label: String; var value: Int; var href: String? }
-    struct ChildRow: Encodable { var code: String; var name: String; var type: String; var members: Int; var mobile: Int }
+    struct Tile: Encodable {
+        var label: String
+        var value: Int
+        var href: String?
+    }
+    struct ChildRow: Encodable {
+        var code: String
+        var name: String
+        var type: String
+        var members: Int
+        var mobile: Int
+    }
     struct DashboardView: Encodable {
         var scopeName: String
         var scopeType: String
@@ -34,35 +44,45 @@ struct DashboardController {
         let mobileOrgs = orgs.filter { $0.kind == .mobile }.count
         let visible = user.visibleMembers(Member.query(on: db))
         let members = try await visible.count()
-        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary).count()
+        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary)
+            .count()
         let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$isMigrantWorker == true).count()
         let mobile = user.isInflowSide ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
-        var tiles = [Tile(label: "党员总数", value: members, href: "/members"),
-                     Tile(label: "流动党员", value: mobile, href: nil),
-                     Tile(label: "预备党员", value: probationary, href: nil),
-                     Tile(label: "农民工党员", value: migrant, href: nil)]
+        var tiles = [
+            Tile(label: "党员总数", value: members, href: "/members"),
+            Tile(label: "流动党员", value: mobile, href: nil),
+            Tile(label: "预备党员", value: probationary, href: nil),
+            Tile(label: "农民工党员", value: migrant, href: nil),
+        ]
         if !user.isInflowSide {
             tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
             tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/orgs"))
         }
-        let children = orgs.filter { $0.parentID == scope.id }.sorted { ($0.sortOrder, $0.code) < ($1.sortOrder, $1.code) }.map {
-            ChildRow(code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
-                     mobile: counts[$0.id!]?.mobileMembers ?? 0)
+        let children = orgs.filter { $0.parentID == scope.id }.sorted {
+            ($0.sortOrder, $0.code) < ($1.sortOrder, $1.code)
+        }.map {
+            ChildRow(
+                code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
+                mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
         var progress: [ReconciliationController.CountyProgress] = []
         let tallies = try await Worklist.compute(for: user, on: db, settings: settings)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
-            progress = try await ReconciliationController.pairs(quarter: .current(), scope: scope, user: user, on: db.sql()).1
+            progress = try await ReconciliationController.pairs(
+                quarter: .current(), scope: scope, user: user, on: db.sql()
+            ).1
         }
-        return DashboardView(scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
-                             quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
-                             note: user.isInflowSide ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
-                             reconciliation: progress, worklist: worklist)
+        return DashboardView(
+            scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
+            quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
+            note: user.isInflowSide ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
+            reconciliation: progress, worklist: worklist)
     }
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        return try await req.page("dashboard", title: "首页", try await Self.view(for: user, on: req.db, settings: req.application.settings))
+        return try await req.page(
+            "dashboard", title: "首页", try await Self.view(for: user, on: req.db, settings: req.application.settings))
     }
 }

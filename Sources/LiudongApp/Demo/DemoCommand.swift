@@ -15,7 +15,9 @@ struct DemoCommand: AsyncCommand {
         var force: Bool
     }
 
-    var help: String { "Create and migrate the database, then load the Chifeng demo (organizations, members, demo accounts)" }
+    var help: String {
+        "Create and migrate the database, then load the Chifeng demo (organizations, members, demo accounts)"
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -36,23 +38,26 @@ struct DemoCommand: AsyncCommand {
             throw CommandFailed()
         }
         let started = Date()
-        let summary = try await DemoLoader.load(seed: signature.seed ?? 1, memberCount: signature.members ?? 60_000,
-                                                cipher: app.cipher, on: app.db) { context.console.info($0) }
+        let summary = try await DemoLoader.load(
+            seed: signature.seed ?? 1, memberCount: signature.members ?? 60_000,
+            cipher: app.cipher, on: app.db
+        ) { context.console.info($0) }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         context.console.success("演示数据已装入：\(summary.organizations)个组织，\(summary.members)名党员，用时\(seconds)秒。")
         DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
     }
 
     static func printAccounts(_ console: Console, baseURL: String) {
-        console.output("""
+        console.output(
+            """
 
-        演示账号（仅供演示，密码均为 \(DemoLoader.password)；正式环境请勿使用）：
-          admin      系统管理员  赤峰市
-          city       组织部      赤峰市 150400
-          county     组织部      巴林左旗 150422
-          committee  基层党委    巴林左旗下的一个基层党委
-          secretary  支部书记    巴林左旗下的一个党支部
-          inflow     流入地党组织 北京市朝阳区望京街道党工委
-        """)
+            演示账号（仅供演示，密码均为 \(DemoLoader.password)；正式环境请勿使用）：
+              admin      系统管理员  赤峰市
+              city       组织部      赤峰市 150400
+              county     组织部      巴林左旗 150422
+              committee  基层党委    巴林左旗下的一个基层党委
+              secretary  支部书记    巴林左旗下的一个党支部
+              inflow     流入地党组织 北京市朝阳区望京街道党工委
+            """)
     }
 }

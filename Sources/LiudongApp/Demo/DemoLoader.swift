@@ -18,24 +18,32 @@ enum DemoLoader {
         try await Organization.query(on: db).count() == 0
     }
 
-    static func load(seed: UInt64, memberCount: Int, flowCount: Int? = nil, cipher: FieldCipher, bcryptCost: Int = 12, on db: Database,
-                     today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+    static func load(
+        seed: UInt64, memberCount: Int, flowCount: Int? = nil, cipher: FieldCipher, bcryptCost: Int = 12,
+        on db: Database,
+        today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> Summary {
         // Chifeng's Q2 ledger held about 13,000 mobile members among some 60,000: the same share here.
-        try await load(plan: DemoPlan(seed: seed, today: today), seed: seed, memberCount: memberCount,
-                       flowCount: flowCount ?? memberCount * 13 / 60, pendingPerBranch: 2...4, cipher: cipher, bcryptCost: bcryptCost,
-                       on: db, today: today, progress: progress)
+        try await load(
+            plan: DemoPlan(seed: seed, today: today), seed: seed, memberCount: memberCount,
+            flowCount: flowCount ?? memberCount * 13 / 60, pendingPerBranch: 2...4, cipher: cipher,
+            bcryptCost: bcryptCost,
+            on: db, today: today, progress: progress)
     }
 
     /// Loads any plan (the demo, or `liudong generate`'s province-sized tree).
-    static func load(plan planned: DemoPlan, seed: UInt64, memberCount: Int, flowCount: Int, pendingPerBranch: ClosedRange<Int>,
-                     cipher: FieldCipher, bcryptCost: Int = 12, on db: Database, today: CalendarDate = .today(),
-                     progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Summary {
+    static func load(
+        plan planned: DemoPlan, seed: UInt64, memberCount: Int, flowCount: Int, pendingPerBranch: ClosedRange<Int>,
+        cipher: FieldCipher, bcryptCost: Int = 12, on db: Database, today: CalendarDate = .today(),
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> Summary {
         guard try await isEmpty(db) else { throw AppError.conflict("数据库中已有数据，演示数据只能装入空数据库（可用 --force 清空后重装）") }
         var planned = planned
         progress("生成党员 \(memberCount) 名…")
         let members = planned.members(count: memberCount)
         let plan = planned
-        let (flows, reports) = DemoPlan.flows(for: members, count: flowCount, pendingPerBranch: pendingPerBranch, seed: seed, today: today)
+        let (flows, reports) = DemoPlan.flows(
+            for: members, count: flowCount, pendingPerBranch: pendingPerBranch, seed: seed, today: today)
         let flowStatus = Dictionary(flows.map { ($0.memberIndex, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a })
         let accounts = try await db.transaction { tx -> [(username: String, role: Role, org: String)] in
             let sql = try tx.sql()
@@ -47,8 +55,15 @@ enum DemoLoader {
             let now = Date()
             for (i, o) in plan.organizations.enumerated() {
                 let org = Organization()
-                org.code = o.code; org.name = o.name; org.shortName = o.shortName; org.level = o.level; org.kind = o.kind
-                org.basis = o.basis; org.divisionCode = o.divisionCode; org.secretary = o.secretary; org.phone = o.phone
+                org.code = o.code
+                org.name = o.name
+                org.shortName = o.shortName
+                org.level = o.level
+                org.kind = o.kind
+                org.basis = o.basis
+                org.divisionCode = o.divisionCode
+                org.secretary = o.secretary
+                org.phone = o.phone
                 org.contactPerson = o.kind == .external ? o.secretary : nil
                 org.parentID = o.parentCode.flatMap { idsByCode[$0] }
                 org.path = "/"
@@ -63,20 +78,28 @@ enum DemoLoader {
             for chunk in plan.organizations.chunked(200) {
                 var insert = sql.insert(into: "organization_events").columns(eventColumns)
                 for o in chunk {
-                    insert = insert.values([idsByCode[o.code]!, now, "created", "设立“\(o.name)”（演示数据）", "demo"] as [any Encodable & Sendable])
+                    insert = insert.values(
+                        [idsByCode[o.code]!, now, "created", "设立“\(o.name)”（演示数据）", "demo"]
+                            as [any Encodable & Sendable])
                 }
                 try await insert.run()
             }
-            let columns = ["id", "name", "sex", "ethnicity", "birth_date", "id_number_enc", "id_number_hash", "id_tail", "id_prefix",
-                           "phone_enc", "phone_hash", "phone_tail", "phone_prefix", "education", "category", "joined_on", "full_on",
-                           "organization_id", "household", "residence", "employer", "is_migrant_worker", "flow_status", "created_at", "updated_at",
-                           "id_tail_hash"]
+            let columns = [
+                "id", "name", "sex", "ethnicity", "birth_date", "id_number_enc", "id_number_hash", "id_tail",
+                "id_prefix",
+                "phone_enc", "phone_hash", "phone_tail", "phone_prefix", "education", "category", "joined_on",
+                "full_on",
+                "organization_id", "household", "residence", "employer", "is_migrant_worker", "flow_status",
+                "created_at", "updated_at",
+                "id_tail_hash",
+            ]
             var seen = Set<String>()
             var written = 0
             var memberIDs: [Int: UUID] = [:]
             for chunk in Array(members.enumerated()).chunked(400) {
                 var insert = sql.insert(into: "members").columns(columns)
-                var events = sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
+                var events = sql.insert(into: "member_events").columns(
+                    "member_id", "at", "kind", "summary", "account_username")
                 var rows = 0
                 for (index, m) in chunk {
                     let hash = cipher.hash(m.idNumber)
@@ -84,10 +107,12 @@ enum DemoLoader {
                     let id = UUID(random: &rng)
                     memberIDs[index] = id
                     let values: [any Encodable & Sendable] = [
-                        id, m.name, m.sex.rawValue, m.ethnicity, m.birthDate.description, try cipher.seal(m.idNumber), hash,
+                        id, m.name, m.sex.rawValue, m.ethnicity, m.birthDate.description, try cipher.seal(m.idNumber),
+                        hash,
                         "", String(m.idNumber.prefix(6)), try cipher.seal(m.phone), cipher.hash(m.phone),
                         String(m.phone.suffix(4)), String(m.phone.prefix(3)), m.education.rawValue, m.category.rawValue,
-                        m.joinedOn.description, m.fullOn?.description, idsByCode[m.branchCode]!, m.household, m.residence,
+                        m.joinedOn.description, m.fullOn?.description, idsByCode[m.branchCode]!, m.household,
+                        m.residence,
                         m.employer, m.isMigrantWorker, flowStatus[index], now, now, cipher.tailHash(m.idNumber),
                     ]
                     insert = insert.values(values)
@@ -101,11 +126,14 @@ enum DemoLoader {
                 if written % 10_000 < 500 { progress("党员 \(written)/\(members.count)…") }
             }
             progress("流动记录 \(flows.count) 条、待审核报告 \(reports.count) 份…")
-            try await insertFlows(flows, reports: reports, members: members, memberIDs: memberIDs, idsByCode: idsByCode,
-                                  pathByCode: pathByCode, cipher: cipher, rng: &rng, now: now, sql: sql)
+            try await insertFlows(
+                flows, reports: reports, members: members, memberIDs: memberIDs, idsByCode: idsByCode,
+                pathByCode: pathByCode, cipher: cipher, rng: &rng, now: now, sql: sql)
             progress("账号…")
             let county = plan.counties.contains("150422") ? "150422" : plan.counties[0]
-            let branch150422 = plan.organizations.first { $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix(county) }!
+            let branch150422 = plan.organizations.first {
+                $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix(county)
+            }!
             let committee = branch150422.parentCode!
             let countyName = Divisions.shared[county]?.name ?? county
             let specs: [(String, String, Role, String)] = [
@@ -118,13 +146,16 @@ enum DemoLoader {
             ]
             let hash = try AuthService.hash(password, cost: bcryptCost)
             for (username, name, role, code) in specs {
-                let a = Account(username: username, displayName: name, passwordHash: hash, role: role, organizationID: idsByCode[code]!)
+                let a = Account(
+                    username: username, displayName: name, passwordHash: hash, role: role,
+                    organizationID: idsByCode[code]!)
                 try await a.create(on: tx)
                 accounts.append((username, role, code))
             }
             try await Features.loadDemo(DemoContext(db: tx, cipher: cipher, today: today))
-            try await Audit.record(.import, "demo", ref: "seed \(seed)", summary: "装入演示数据：\(plan.organizations.count)个组织，\(written)名党员",
-                                   user: nil, username: "cli", client: "command-line", on: tx)
+            try await Audit.record(
+                .import, "demo", ref: "seed \(seed)", summary: "装入演示数据：\(plan.organizations.count)个组织，\(written)名党员",
+                user: nil, username: "cli", client: "command-line", on: tx)
             return accounts
         }
         // Fresh statistics so the planner starts from the organization path, not from every flow.
@@ -134,53 +165,70 @@ enum DemoLoader {
 }
 
 extension DemoLoader {
-    static func insertFlows(_ flows: [DemoFlow], reports: [DemoReport], members: [DemoMember], memberIDs: [Int: UUID],
-                            idsByCode: [String: Int], pathByCode: [String: String], cipher: FieldCipher,
-                            rng: inout SeededRandom, now: Date, sql: SQLDatabase) async throws {
-        let flowColumns = ["id", "member_id", "status", "left_on", "expected_return_on", "destination_code", "address", "employer",
-                           "occupation", "reason", "inflow_org_id", "arrived_on", "arrival_confirmed", "returned_on", "last_contact_on",
-                           "overdue_since", "lost_candidate_since", "created_at", "updated_at"]
+    static func insertFlows(
+        _ flows: [DemoFlow], reports: [DemoReport], members: [DemoMember], memberIDs: [Int: UUID],
+        idsByCode: [String: Int], pathByCode: [String: String], cipher: FieldCipher,
+        rng: inout SeededRandom, now: Date, sql: SQLDatabase
+    ) async throws {
+        let flowColumns = [
+            "id", "member_id", "status", "left_on", "expected_return_on", "destination_code", "address", "employer",
+            "occupation", "reason", "inflow_org_id", "arrived_on", "arrival_confirmed", "returned_on",
+            "last_contact_on",
+            "overdue_since", "lost_candidate_since", "created_at", "updated_at",
+        ]
         for chunk in flows.chunked(500) {
             var insert = sql.insert(into: "flows").columns(flowColumns)
-            var events = sql.insert(into: "member_events").columns("member_id", "at", "kind", "summary", "account_username")
+            var events = sql.insert(into: "member_events").columns(
+                "member_id", "at", "kind", "summary", "account_username")
             var rows = 0
             for f in chunk {
                 guard let memberID = memberIDs[f.memberIndex] else { continue }
                 let values: [any Encodable & Sendable] = [
-                    UUID(random: &rng), memberID, f.status.rawValue, f.leftOn.description, f.expectedReturnOn?.description,
+                    UUID(random: &rng), memberID, f.status.rawValue, f.leftOn.description,
+                    f.expectedReturnOn?.description,
                     f.destinationCode, f.address, f.employer, f.occupation, f.reason.rawValue,
-                    f.inflowOrgCode.flatMap { idsByCode[$0] }, f.arrivedOn?.description, f.arrivedOn != nil, f.returnedOn?.description,
-                    f.lastContactOn.description, f.overdueSince?.description, f.lostCandidateSince?.description, now, now,
+                    f.inflowOrgCode.flatMap { idsByCode[$0] }, f.arrivedOn?.description, f.arrivedOn != nil,
+                    f.returnedOn?.description,
+                    f.lastContactOn.description, f.overdueSince?.description, f.lostCandidateSince?.description, now,
+                    now,
                 ]
                 insert = insert.values(values)
                 let place = Divisions.shared.fullName(f.destinationCode)
-                events = events.values([memberID, now, "flow", "流出至\(place)（\(f.reason.label)），现状：\(f.status.label)（演示数据）", "demo"]
-                                       as [any Encodable & Sendable])
+                events = events.values(
+                    [memberID, now, "flow", "流出至\(place)（\(f.reason.label)），现状：\(f.status.label)（演示数据）", "demo"]
+                        as [any Encodable & Sendable])
                 rows += 1
             }
             guard rows > 0 else { continue }
             try await insert.run()
             try await events.run()
         }
-        let reportColumns = ["id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "member_id", "name",
-                             "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked", "destination_code", "address",
-                             "employer", "reason", "left_on", "status", "dedupe_key", "client_address", "created_at"]
+        let reportColumns = [
+            "id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "member_id", "name",
+            "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked", "destination_code", "address",
+            "employer", "reason", "left_on", "status", "dedupe_key", "client_address", "created_at",
+        ]
         for chunk in reports.chunked(300) {
             var insert = sql.insert(into: "self_reports").columns(reportColumns)
-            var notices = sql.insert(into: "notices").columns("org_id", "org_path", "kind", "title", "link", "created_at")
+            var notices = sql.insert(into: "notices").columns(
+                "org_id", "org_path", "kind", "title", "link", "created_at")
             var rows = 0
             for r in chunk {
                 guard let memberID = memberIDs[r.memberIndex] else { continue }
                 let m = members[r.memberIndex]
                 let orgID = idsByCode[m.branchCode]!, path = pathByCode[m.branchCode]!
                 let values: [any Encodable & Sendable] = [
-                    UUID(random: &rng), r.receipt, ReportKind.outflow.rawValue, m.branchCode, orgID, path, orgID, memberID, m.name,
-                    try cipher.seal(m.idNumber), cipher.hash(m.idNumber), Masking.idStored(m.idNumber), try cipher.seal(m.phone),
-                    Masking.phone(m.phone), r.destinationCode, r.address, r.employer, r.reason.rawValue, r.leftOn.description,
+                    UUID(random: &rng), r.receipt, ReportKind.outflow.rawValue, m.branchCode, orgID, path, orgID,
+                    memberID, m.name,
+                    try cipher.seal(m.idNumber), cipher.hash(m.idNumber), Masking.idStored(m.idNumber),
+                    try cipher.seal(m.phone),
+                    Masking.phone(m.phone), r.destinationCode, r.address, r.employer, r.reason.rawValue,
+                    r.leftOn.description,
                     "pending", "demo-" + r.receipt, "demo", now,
                 ]
                 insert = insert.values(values)
-                notices = notices.values([orgID, path, "report", "新的流出登记：\(m.name)，待审核", "/reviews", now] as [any Encodable & Sendable])
+                notices = notices.values(
+                    [orgID, path, "report", "新的流出登记：\(m.name)，待审核", "/reviews", now] as [any Encodable & Sendable])
                 rows += 1
             }
             guard rows > 0 else { continue }
@@ -206,7 +254,10 @@ extension UUID {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        self = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        self = UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 }

@@ -14,7 +14,8 @@ struct FlowController {
     private func flow(_ req: Request) async throws -> (Flow, Member, Organization) {
         let user = try req.user
         guard user.can(.decideFlows), let id = req.parameters.get("id", as: UUID.self),
-              let f = try await Flow.find(id, on: req.db) else { throw AppError.notFound }
+            let f = try await Flow.find(id, on: req.db)
+        else { throw AppError.notFound }
         let m = try await MemberService.find(f.memberID, for: user, on: req.db)
         guard let org = try await Organization.find(m.organizationID, on: req.db) else { throw AppError.notFound }
         return (f, m, org)
@@ -28,7 +29,9 @@ struct FlowController {
             try await f.update(on: tx)
             m.flowStatus = FlowState.lost.rawValue
             try await m.update(on: tx)
-            try await MemberEvent(memberID: m.id!, kind: .flow, summary: "经核实确认失联（最近联系\(f.lastContactOn)）", by: username).create(on: tx)
+            try await MemberEvent(
+                memberID: m.id!, kind: .flow, summary: "经核实确认失联（最近联系\(f.lastContactOn)）", by: username
+            ).create(on: tx)
         }
         try await req.audit(.update, "flow", ref: m.id!.uuidString, summary: "确认\(m.name)失联")
         return req.redirect(to: "/orgs/\(org.code)#lost", flash: "已将\(m.name)标记为失联")

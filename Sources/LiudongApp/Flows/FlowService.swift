@@ -7,15 +7,25 @@ import Vapor
 enum FlowService {
     /// One flow with its member and branch, as lists show it.
     struct Item: Encodable {
-        var flowID: String; var memberID: String; var name: String; var branch: String; var status: String
-        var destination: String; var leftOn: String; var lastContactOn: String; var inflowOrg: String?
-        var overdueSince: String?; var lostCandidateSince: String?
+        var flowID: String
+        var memberID: String
+        var name: String
+        var branch: String
+        var status: String
+        var destination: String
+        var leftOn: String
+        var lastContactOn: String
+        var inflowOrg: String?
+        var overdueSince: String?
+        var lostCandidateSince: String?
     }
 
     enum List { case mobile, overdue, lostCandidates }
 
     /// Flows of members in the subtree at `path` (for an inflow organization: those reported to it).
-    static func items(_ list: List, under org: Organization, limit: Int = 100, on db: Database) async throws -> (items: [Item], total: Int) {
+    static func items(_ list: List, under org: Organization, limit: Int = 100, on db: Database) async throws -> (
+        items: [Item], total: Int
+    ) {
         var q = Flow.query(on: db)
             .join(Member.self, on: \Flow.$memberID == \Member.$id)
             .join(Organization.self, on: \Member.$organizationID == \Organization.$id)
@@ -32,50 +42,70 @@ enum FlowService {
         let total = try await q.count()
         let flows = try await q.sort(Member.self, \.$name).limit(limit).all()
         let inflowIDs = Set(flows.compactMap(\.inflowOrgID))
-        let inflow = Dictionary(uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(inflowIDs)).all().map { ($0.id!, $0.shortName) })
+        let inflow = Dictionary(
+            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(inflowIDs)).all().map {
+                ($0.id!, $0.shortName)
+            })
         let items = try flows.map { f in
             let m = try f.joined(Member.self)
             let o = try f.joined(Organization.self)
-            return Item(flowID: f.id!.uuidString, memberID: m.id!.uuidString, name: m.name, branch: o.shortName, status: f.status.label,
-                        destination: f.destinationName, leftOn: f.leftOn, lastContactOn: f.lastContactOn,
-                        inflowOrg: f.inflowOrgID.flatMap { inflow[$0] }, overdueSince: f.overdueSince, lostCandidateSince: f.lostCandidateSince)
+            return Item(
+                flowID: f.id!.uuidString, memberID: m.id!.uuidString, name: m.name, branch: o.shortName,
+                status: f.status.label,
+                destination: f.destinationName, leftOn: f.leftOn, lastContactOn: f.lastContactOn,
+                inflowOrg: f.inflowOrgID.flatMap { inflow[$0] }, overdueSince: f.overdueSince,
+                lostCandidateSince: f.lostCandidateSince)
         }
         return (items, total)
     }
 
-    struct SweepResult: Equatable, Sendable { var overdue: Int; var lostCandidates: Int }
+    struct SweepResult: Equatable, Sendable {
+        var overdue: Int
+        var lostCandidates: Int
+    }
 
     /// Flags flows not yet arrived `arrivalDueDays` after leaving, and open flows with no contact for `lostContactDays`;
     /// each newly flagged member produces a notice to the home branch. Running twice a day flags nothing twice.
-    static func sweep(today: CalendarDate, settings: Settings, gate: WriteGate, on db: Database) async throws -> SweepResult {
+    static func sweep(today: CalendarDate, settings: Settings, gate: WriteGate, on db: Database) async throws
+        -> SweepResult
+    {
         let dueBefore = today.adding(days: -settings.arrivalDueDays).description
         let silentBefore = today.adding(days: -settings.lostContactDays).description
         return try await db.writeTransaction(gate: gate) { tx in
             let overdue = try await Flow.query(on: tx).filter(\.$status == .away).filter(\.$overdueSince == nil)
                 .filter(\.$leftOn < dueBefore).all()
-            let silent = try await Flow.query(on: tx).filter(\.$status ~~ [.away, .arrived]).filter(\.$lostCandidateSince == nil)
-                .filter(\.$lastContactOn < silentBefore).all()
+            let silent = try await Flow.query(on: tx).filter(\.$status ~~ [.away, .arrived]).filter(
+                \.$lostCandidateSince == nil
+            )
+            .filter(\.$lastContactOn < silentBefore).all()
             let memberIDs = Array(Set((overdue + silent).map(\.memberID)))
             var members: [UUID: Member] = [:]
             for chunk in memberIDs.chunked(500) {
                 for m in try await Member.query(on: tx).filter(\.$id ~~ Array(chunk)).all() { members[m.id!] = m }
             }
             let orgIDs = Array(Set(members.values.map(\.organizationID)))
-            let orgs = Dictionary(uniqueKeysWithValues: try await Organization.query(on: tx).filter(\.$id ~~ orgIDs).all().map { ($0.id!, $0) })
+            let orgs = Dictionary(
+                uniqueKeysWithValues: try await Organization.query(on: tx).filter(\.$id ~~ orgIDs).all().map {
+                    ($0.id!, $0)
+                })
             for f in overdue {
                 f.overdueSince = today.description
                 try await f.update(on: tx)
                 if let m = members[f.memberID], let org = orgs[m.organizationID] {
-                    try await Notice(org: org, kind: .overdue, title: "\(m.name)外出\(settings.arrivalDueDays)天仍未报到（\(f.leftOn)外出）",
-                                     link: "/orgs/\(org.code)#overdue").create(on: tx)
+                    try await Notice(
+                        org: org, kind: .overdue, title: "\(m.name)外出\(settings.arrivalDueDays)天仍未报到（\(f.leftOn)外出）",
+                        link: "/orgs/\(org.code)#overdue"
+                    ).create(on: tx)
                 }
             }
             for f in silent {
                 f.lostCandidateSince = today.description
                 try await f.update(on: tx)
                 if let m = members[f.memberID], let org = orgs[m.organizationID] {
-                    try await Notice(org: org, kind: .lost, title: "\(m.name)已超过6个月无联系（最近\(f.lastContactOn)），请核实是否失联",
-                                     link: "/orgs/\(org.code)#lost").create(on: tx)
+                    try await Notice(
+                        org: org, kind: .lost, title: "\(m.name)已超过6个月无联系（最近\(f.lastContactOn)），请核实是否失联",
+                        link: "/orgs/\(org.code)#lost"
+                    ).create(on: tx)
                 }
             }
             return SweepResult(overdue: overdue.count, lostCandidates: silent.count)

@@ -20,8 +20,10 @@ struct FlowsFeature: Feature {
             let destination = flow.destination_code.map { "至" + Divisions.shared.fullName($0) } ?? ""
             let inflow = flow.inflow.map { "，流入地党组织：" + $0 } ?? ""
             let status = FlowState(rawValue: flow.status)?.label ?? flow.status
-            entries.append(ArchiveEntry(at: flow.left_on, side: "流出地", kind: "流动",
-                                        text: "外出\(destination)\(inflow)，状态：\(status)，最近联系 \(flow.last_contact_on)"))
+            entries.append(
+                ArchiveEntry(
+                    at: flow.left_on, side: "流出地", kind: "流动",
+                    text: "外出\(destination)\(inflow)，状态：\(status)，最近联系 \(flow.last_contact_on)"))
             if let arrived = flow.arrived_on {
                 entries.append(ArchiveEntry(at: arrived, side: "流入地", kind: "报到", text: "到达\(flow.inflow ?? "流入地")报到"))
             }
@@ -38,13 +40,16 @@ struct FlowsFeature: Feature {
         let sql = try scope.sql()
         let overdue = try await FlowStore.flagged(.overdue, under: scope.user.scopePath, lateBefore: nil, on: sql)
         let monthAgo = scope.today.adding(days: -30).description
-        let lost = try await FlowStore.flagged(.lostCandidates, under: scope.user.scopePath, lateBefore: monthAgo, on: sql)
+        let lost = try await FlowStore.flagged(
+            .lostCandidates, under: scope.user.scopePath, lateBefore: monthAgo, on: sql)
         let page = "/orgs/\(scope.user.scopeCode)"
         return [
-            WorkTally(kind: "arrivalsOverdue", label: "逾期未报到", href: page + "#overdue", counts: overdue.counts,
-                      overdue: overdue.counts),
-            WorkTally(kind: "lostCandidates", label: "失联待确认", href: page + "#lost", counts: lost.counts,
-                      overdue: lost.late),
+            WorkTally(
+                kind: "arrivalsOverdue", label: "逾期未报到", href: page + "#overdue", counts: overdue.counts,
+                overdue: overdue.counts),
+            WorkTally(
+                kind: "lostCandidates", label: "失联待确认", href: page + "#lost", counts: lost.counts,
+                overdue: lost.late),
         ]
     }
 }
@@ -63,16 +68,20 @@ struct FlowHistoryRow: Decodable {
 /// The flows table's queries for the archive and the worklist.
 enum FlowStore {
     static func history(of memberID: UUID, on sql: SQLDatabase) async throws -> [FlowHistoryRow] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT f.status, f.left_on, f.destination_code, i.short_name AS inflow, f.arrived_on, f.returned_on,
                    f.last_contact_on
             FROM flows f LEFT JOIN organizations i ON i.id = f.inflow_org_id WHERE f.member_id = \(bind: memberID)
-            """).all(decoding: FlowHistoryRow.self)
+            """
+        ).all(decoding: FlowHistoryRow.self)
     }
 
     /// Flagged flows of members in the subtree, per branch; `late`: those flagged before `lateBefore`.
-    static func flagged(_ list: FlowService.List, under path: String, lateBefore: String?,
-                        on sql: SQLDatabase) async throws -> [OrgCount] {
+    static func flagged(
+        _ list: FlowService.List, under path: String, lateBefore: String?,
+        on sql: SQLDatabase
+    ) async throws -> [OrgCount] {
         let condition: SQLQueryString
         let flaggedOn: String
         switch list {
@@ -86,11 +95,14 @@ enum FlowStore {
                 """
             flaggedOn = "f.lost_candidate_since"
         }
-        let late = SQLQueryString("SUM(CASE WHEN \(unsafeRaw: flaggedOn) < \(bind: lateBefore ?? "") THEN 1 ELSE 0 END)")
-        return try await sql.raw("""
+        let late = SQLQueryString(
+            "SUM(CASE WHEN \(unsafeRaw: flaggedOn) < \(bind: lateBefore ?? "") THEN 1 ELSE 0 END)")
+        return try await sql.raw(
+            """
             SELECT m.organization_id AS org_id, COUNT(*) AS n, \(late) AS late
             FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
             WHERE \(condition) AND \(PathPrefix("b.path", path)) GROUP BY m.organization_id
-            """).all(decoding: OrgCount.self)
+            """
+        ).all(decoding: OrgCount.self)
     }
 }

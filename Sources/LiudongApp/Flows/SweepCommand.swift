@@ -23,9 +23,10 @@ struct SweepCommand: AsyncCommand {
             today = d
         }
         let result = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)
-        try await Audit.record(.update, "sweep", ref: today.description,
-                               summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
-                               user: nil, username: "cli", client: "command-line", on: app.db)
+        try await Audit.record(
+            .update, "sweep", ref: today.description,
+            summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
+            user: nil, username: "cli", client: "command-line", on: app.db)
         context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
         // Ended sessions, and files with personal data left by uploads nobody applied or abandoned.
         let sessions = try await SessionPurge.run(on: app.db)
@@ -35,10 +36,13 @@ struct SweepCommand: AsyncCommand {
         // Keep the planner's statistics fresh as the tables grow.
         if let sql = app.db as? SQLDatabase, sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
-        if let ended = Quarter(containing: today).previous, !(try await LedgerSnapshot.closed(on: app.db)).contains(ended) {
+        if let ended = Quarter(containing: today).previous,
+            !(try await LedgerSnapshot.closed(on: app.db)).contains(ended)
+        {
             let rows = try await LedgerSnapshot.close(ended, by: "sweep", gate: app.writeGate, on: app.db, today: today)
-            try await Audit.record(.update, "ledger", ref: ended.description, summary: "每日巡检封存\(ended.chinese)台账：\(rows)行",
-                                   user: nil, username: "cli", client: "command-line", on: app.db)
+            try await Audit.record(
+                .update, "ledger", ref: ended.description, summary: "每日巡检封存\(ended.chinese)台账：\(rows)行",
+                user: nil, username: "cli", client: "command-line", on: app.db)
             context.console.success("已封存\(ended.chinese)台账：\(rows) 行。")
         }
     }

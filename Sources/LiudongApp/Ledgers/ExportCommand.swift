@@ -19,13 +19,24 @@ struct ExportCommand: AsyncCommand {
         var unmasked: Bool
     }
 
-    var help: String { "Export an organization's ledger: export ledger --org CODE --format xlsx|csv --output FILE [--unmasked]" }
+    var help: String {
+        "Export an organization's ledger: export ledger --org CODE --format xlsx|csv --output FILE [--unmasked]"
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
-        guard signature.what == "ledger" else { console.error("只支持 export ledger"); throw CommandFailed() }
-        guard let code = signature.org, let output = signature.output else { console.error("请提供 --org 和 --output"); throw CommandFailed() }
-        guard let format = LedgerExport.Format(rawValue: signature.format ?? "xlsx") else { console.error("--format 应为 xlsx 或 csv"); throw CommandFailed() }
+        guard signature.what == "ledger" else {
+            console.error("只支持 export ledger")
+            throw CommandFailed()
+        }
+        guard let code = signature.org, let output = signature.output else {
+            console.error("请提供 --org 和 --output")
+            throw CommandFailed()
+        }
+        guard let format = LedgerExport.Format(rawValue: signature.format ?? "xlsx") else {
+            console.error("--format 应为 xlsx 或 csv")
+            throw CommandFailed()
+        }
         let quarter = try commandQuarter(signature.quarter, console: console)
         let app = context.application
         guard let source = try await LedgerSnapshot.source(for: quarter, on: app.db) else {
@@ -33,14 +44,20 @@ struct ExportCommand: AsyncCommand {
             throw CommandFailed()
         }
         guard let org = try await Organization.query(on: app.db).filter(\.$code == code).first() else {
-            console.error("组织代码“\(code)”不存在"); throw CommandFailed()
+            console.error("组织代码“\(code)”不存在")
+            throw CommandFailed()
         }
         let started = Date()
-        let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source, cipher: app.cipher, unmasked: signature.unmasked,
-                                                  to: output, on: app.db)
-        try await Audit.record(.export, "ledger", ref: org.code,
-                               summary: "命令行导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(signature.unmasked ? "含完整身份证号" : "脱敏")）→ \(output)",
-                               user: nil, username: "cli", client: "command-line", on: app.db)
-        console.success("已导出 \(result.rows) 行到 \(output)，用时 \(String(format: "%.2f", Date().timeIntervalSince(started))) 秒")
+        let result = try await LedgerExport.write(
+            org: org, format: format, quarter: quarter, source: source, cipher: app.cipher,
+            unmasked: signature.unmasked,
+            to: output, on: app.db)
+        try await Audit.record(
+            .export, "ledger", ref: org.code,
+            summary:
+                "命令行导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(signature.unmasked ? "含完整身份证号" : "脱敏")）→ \(output)",
+            user: nil, username: "cli", client: "command-line", on: app.db)
+        console.success(
+            "已导出 \(result.rows) 行到 \(output)，用时 \(String(format: "%.2f", Date().timeIntervalSince(started))) 秒")
     }
 }

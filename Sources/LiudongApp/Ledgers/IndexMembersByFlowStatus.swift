@@ -6,7 +6,8 @@ import SQLKit
 struct IndexMembersByFlowStatus: AsyncMigration {
     func prepare(on database: Database) async throws {
         guard let sql = database as? SQLDatabase else { return }
-        try await sql.create(index: "members_org_flow").on("members").column("organization_id").column("flow_status").column("id").run()
+        try await sql.create(index: "members_org_flow").on("members").column("organization_id").column("flow_status")
+            .column("id").run()
         if sql.dialect.name == "sqlite" { try await sql.raw("ANALYZE members").run() }
     }
 

@@ -7,41 +7,72 @@ import Vapor
 /// reported to our mobile organizations.
 enum InflowLedger {
     struct Line: Encodable, Sendable {
-        var kind: String; var name: String; var idMasked: String; var phoneMasked: String?; var org: String
-        var address: String?; var employer: String?; var since: String
+        var kind: String
+        var name: String
+        var idMasked: String
+        var phoneMasked: String?
+        var org: String
+        var address: String?
+        var employer: String?
+        var since: String
     }
 
     static func lines(under org: Organization, cipher: FieldCipher, on db: Database) async throws -> [Line] {
         let sql = try db.sql()
-        func masked(_ enc: String, _ stored: String) -> String { (try? cipher.open(enc)).map(Masking.idNumber) ?? Masking.idStored(stored) }
-        struct Registration: Decodable {
-            var name: String; var id_masked: String; var id_number_enc: String; var phone_masked: String?; var org: String; var address: String?
-            var employer: String?; var reviewed_at: Date?
+        func masked(_ enc: String, _ stored: String) -> String {
+            (try? cipher.open(enc)).map(Masking.idNumber) ?? Masking.idStored(stored)
         }
-        let registrations = try await sql.raw("""
+        struct Registration: Decodable {
+            var name: String
+            var id_masked: String
+            var id_number_enc: String
+            var phone_masked: String?
+            var org: String
+            var address: String?
+            var employer: String?
+            var reviewed_at: Date?
+        }
+        let registrations = try await sql.raw(
+            """
             SELECT r.name, r.id_masked, r.id_number_enc, r.phone_masked, o.short_name AS org, r.address, r.employer, r.reviewed_at
             FROM self_reports r JOIN organizations o ON o.id = r.review_org_id
             WHERE r.member_id IS NULL AND r.status = 'confirmed' AND r.review_path LIKE \(bind: org.path + "%")
             ORDER BY r.reviewed_at DESC
-            """).all(decoding: Registration.self)
+            """
+        ).all(decoding: Registration.self)
         struct Reported: Decodable {
-            var name: String; var id_prefix: String; var id_number_enc: String; var phone_prefix: String?; var phone_tail: String?
-            var org: String; var address: String?; var employer: String?; var arrived_on: String?; var left_on: String
+            var name: String
+            var id_prefix: String
+            var id_number_enc: String
+            var phone_prefix: String?
+            var phone_tail: String?
+            var org: String
+            var address: String?
+            var employer: String?
+            var arrived_on: String?
+            var left_on: String
         }
         let open = SQLBind.group(LedgerService.openStates)
-        let reported = try await sql.raw("""
+        let reported = try await sql.raw(
+            """
             SELECT m.name, m.id_prefix, m.id_number_enc, m.phone_prefix, m.phone_tail, i.short_name AS org, f.address, f.employer, f.arrived_on, f.left_on
             FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations i ON i.id = f.inflow_org_id
             WHERE i.kind = 'mobile' AND i.path LIKE \(bind: org.path + "%") AND f.status IN \(open)
             ORDER BY i.code, m.name
-            """).all(decoding: Reported.self)
+            """
+        ).all(decoding: Reported.self)
         return registrations.map {
-            Line(kind: "外地流入", name: $0.name, idMasked: masked($0.id_number_enc, $0.id_masked), phoneMasked: $0.phone_masked, org: $0.org, address: $0.address,
-                 employer: $0.employer, since: Format.dateTime($0.reviewed_at))
-        } + reported.map { r in
-            Line(kind: "流动党员党组织", name: r.name, idMasked: masked(r.id_number_enc, r.id_prefix),
-                 phoneMasked: r.phone_prefix.flatMap { p in r.phone_tail.map { p + "****" + $0 } }, org: r.org, address: r.address,
-                 employer: r.employer, since: r.arrived_on ?? r.left_on)
+            Line(
+                kind: "外地流入", name: $0.name, idMasked: masked($0.id_number_enc, $0.id_masked),
+                phoneMasked: $0.phone_masked, org: $0.org, address: $0.address,
+                employer: $0.employer, since: Format.dateTime($0.reviewed_at))
         }
+            + reported.map { r in
+                Line(
+                    kind: "流动党员党组织", name: r.name, idMasked: masked(r.id_number_enc, r.id_prefix),
+                    phoneMasked: r.phone_prefix.flatMap { p in r.phone_tail.map { p + "****" + $0 } }, org: r.org,
+                    address: r.address,
+                    employer: r.employer, since: r.arrived_on ?? r.left_on)
+            }
     }
 }

@@ -17,13 +17,20 @@ struct LedgerController {
         view.get("ledger", ":code", "inflow", use: inflow)
     }
 
-    struct InflowView: Encodable { var code: String; var name: String; var lines: [InflowLedger.Line] }
+    struct InflowView: Encodable {
+        var code: String
+        var name: String
+        var lines: [InflowLedger.Line]
+    }
 
     func inflow(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        return try await req.page("ledgers/inflow", title: "流入党员", InflowView(code: org.code, name: org.shortName,
-                                                                               lines: try await InflowLedger.lines(under: org, cipher: req.cipher, on: req.db)))
+        return try await req.page(
+            "ledgers/inflow", title: "流入党员",
+            InflowView(
+                code: org.code, name: org.shortName,
+                lines: try await InflowLedger.lines(under: org, cipher: req.cipher, on: req.db)))
     }
 
     /// The quarter asked for (default: the current one), where its lines come from, and the closed quarters.
@@ -40,15 +47,36 @@ struct LedgerController {
     }
 
     /// A branch's rows, rendered to `<tr>` markup here (a county page has 50 rows × 21 cells; Leaf's per-cell cost adds up).
-    struct Group: Encodable { var code: String; var name: String; var rows: String; var count: Int }
+    struct Group: Encodable {
+        var code: String
+        var name: String
+        var rows: String
+        var count: Int
+    }
     struct View: Encodable {
-        var code: String; var name: String; var title: String; var kind: String
-        var headers: [String]; var groups: [Group]; var total: Int
-        var filter: LedgerService.Filter; var page: Int; var pages: Int; var prev: String?; var next: String?
-        var statuses: [SelectOption]; var reasons: [SelectOption]; var educations: [SelectOption]; var ageBands: [SelectOption]
-        var provinces: [SelectOption]; var inflows: [SelectOption]
-        var canUnmask: Bool; var exportQuery: String
-        var quarter: String; var quarters: [SelectOption]; var isPast: Bool
+        var code: String
+        var name: String
+        var title: String
+        var kind: String
+        var headers: [String]
+        var groups: [Group]
+        var total: Int
+        var filter: LedgerService.Filter
+        var page: Int
+        var pages: Int
+        var prev: String?
+        var next: String?
+        var statuses: [SelectOption]
+        var reasons: [SelectOption]
+        var educations: [SelectOption]
+        var ageBands: [SelectOption]
+        var provinces: [SelectOption]
+        var inflows: [SelectOption]
+        var canUnmask: Bool
+        var exportQuery: String
+        var quarter: String
+        var quarters: [SelectOption]
+        var isPast: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -64,8 +92,12 @@ struct LedgerController {
         var f = filter
         let total: Int, size: Int, pages: Int, lines: [LedgerService.Line]
         if whole {
-            lines = try await LedgerService.page(sql, path: org.path, filter: LedgerService.Filter(q: filter.q), size: Int(Int32.max), source: source)
-            total = lines.count; size = max(total, 1); pages = 1; f.page = 1
+            lines = try await LedgerService.page(
+                sql, path: org.path, filter: LedgerService.Filter(q: filter.q), size: Int(Int32.max), source: source)
+            total = lines.count
+            size = max(total, 1)
+            pages = 1
+            f.page = 1
         } else {
             total = try await LedgerService.count(sql, path: org.path, filter: filter, source: source)
             size = Self.pageSize
@@ -96,36 +128,61 @@ struct LedgerController {
         }
         func link(_ p: Int) -> String {
             var c = URLComponents()
-            c.queryItems = queryItems(filter) + [URLQueryItem(name: "quarter", value: quarter.description), URLQueryItem(name: "page", value: "\(p)")]
+            c.queryItems =
+                queryItems(filter) + [
+                    URLQueryItem(name: "quarter", value: quarter.description),
+                    URLQueryItem(name: "page", value: "\(p)"),
+                ]
             return "/ledger/\(org.code)?" + (c.percentEncodedQuery ?? "")
         }
         var exportQuery = URLComponents()
         exportQuery.queryItems = [URLQueryItem(name: "quarter", value: quarter.description)]
         let quarters = ([Quarter.current()] + closed).map {
-            SelectOption(value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）", selected: $0 == quarter)
+            SelectOption(
+                value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）",
+                selected: $0 == quarter)
         }
         // The filter lists only appear on the county database.
-        let inflowOrgs = isBranch || isBook ? [] : try await req.application.orgDirectory.inflowOrganizations(on: req.db)
+        let inflowOrgs =
+            isBranch || isBook ? [] : try await req.application.orgDirectory.inflowOrganizations(on: req.db)
         let view = View(
             code: org.code, name: org.shortName, title: LedgerTitle.make(orgName: org.name, quarter: quarter),
             kind: isBranch ? "table" : isBook ? "book" : "database",
-            headers: LedgerColumn.allCases.map(\.title), groups: groups, total: total, filter: f, page: f.page ?? 1, pages: pages,
-            prev: (f.page ?? 1) > 1 ? link((f.page ?? 1) - 1) : nil, next: (f.page ?? 1) < pages ? link((f.page ?? 1) + 1) : nil,
-            statuses: FlowState.allCases.filter(\.isOpen).map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status) },
-            reasons: OutflowReason.allCases.map { SelectOption(value: "\($0.rawValue)", label: $0.label, selected: $0.rawValue == filter.reason) },
+            headers: LedgerColumn.allCases.map(\.title), groups: groups, total: total, filter: f, page: f.page ?? 1,
+            pages: pages,
+            prev: (f.page ?? 1) > 1 ? link((f.page ?? 1) - 1) : nil,
+            next: (f.page ?? 1) < pages ? link((f.page ?? 1) + 1) : nil,
+            statuses: FlowState.allCases.filter(\.isOpen).map {
+                SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filter.status)
+            },
+            reasons: OutflowReason.allCases.map {
+                SelectOption(value: "\($0.rawValue)", label: $0.label, selected: $0.rawValue == filter.reason)
+            },
             educations: Education.options(selected: filter.education),
-            ageBands: LedgerService.Filter.ageBands.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand) },
-            provinces: isBranch || isBook ? [] : Divisions.shared.children(of: "").map { SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province) },
-            inflows: inflowOrgs.map { SelectOption(value: $0.code, label: $0.short_name, selected: $0.code == filter.inflow) },
+            ageBands: LedgerService.Filter.ageBands.map {
+                SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter.ageBand)
+            },
+            provinces: isBranch || isBook
+                ? []
+                : Divisions.shared.children(of: "").map {
+                    SelectOption(value: $0.code, label: $0.name, selected: $0.code == filter.province)
+                },
+            inflows: inflowOrgs.map {
+                SelectOption(value: $0.code, label: $0.short_name, selected: $0.code == filter.inflow)
+            },
             canUnmask: user.can(.exportFullNumbers), exportQuery: exportQuery.percentEncodedQuery ?? "",
             quarter: quarter.description, quarters: quarters, isPast: source != .live)
         return try await req.page("ledgers/show", title: "台账", view)
     }
 
     private func queryItems(_ f: LedgerService.Filter) -> [URLQueryItem] {
-        [("status", f.status), ("reason", f.reason.map { "\($0)" }), ("province", f.province), ("city", f.city), ("ageBand", f.ageBand),
-         ("education", f.education), ("inflow", f.inflow), ("overdue", f.overdue == true ? "true" : nil), ("lost", f.lost == true ? "true" : nil),
-         ("q", f.q), ("sort", f.sort)].compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
+        [
+            ("status", f.status), ("reason", f.reason.map { "\($0)" }), ("province", f.province), ("city", f.city),
+            ("ageBand", f.ageBand),
+            ("education", f.education), ("inflow", f.inflow), ("overdue", f.overdue == true ? "true" : nil),
+            ("lost", f.lost == true ? "true" : nil),
+            ("q", f.q), ("sort", f.sort),
+        ].compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
     }
 
     /// Masked export (every role with the organization in scope).
@@ -134,34 +191,58 @@ struct LedgerController {
         return try await export(req, format: format, unmasked: false, reason: nil)
     }
 
-    struct UnmaskForm: Content { var format: String?; var reason: String?; var quarter: String? }
+    struct UnmaskForm: Content {
+        var format: String?
+        var reason: String?
+        var quarter: String?
+    }
 
     /// Full ID numbers and phones: admin and orgDept only, with a reason, audited.
     func exportUnmasked(req: Request) async throws -> Response {
         let user = try req.user
         try user.require(.exportFullNumbers)
         let f = try req.content.decode(UnmaskForm.self)
-        guard let reason = Normalize.text(f.reason) else { throw AppError.invalid([FieldError("reason", "导出完整身份证号须填写事由")]) }
-        return try await export(req, format: LedgerExport.Format(rawValue: f.format ?? "xlsx") ?? .xlsx, unmasked: true, reason: reason)
+        guard let reason = Normalize.text(f.reason) else {
+            throw AppError.invalid([FieldError("reason", "导出完整身份证号须填写事由")])
+        }
+        return try await export(
+            req, format: LedgerExport.Format(rawValue: f.format ?? "xlsx") ?? .xlsx, unmasked: true, reason: reason)
     }
 
-    private func export(_ req: Request, format: LedgerExport.Format, unmasked: Bool, reason: String?) async throws -> Response {
+    private func export(_ req: Request, format: LedgerExport.Format, unmasked: Bool, reason: String?) async throws
+        -> Response
+    {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let (quarter, source, _) = try await self.quarter(req)
-        return try await PrivateFiles.with(req.application, "exports", name: "ledger-\(UUID().uuidString).\(format.rawValue)") { path in
-            let result = try await LedgerExport.write(org: org, format: format, quarter: quarter, source: source,
-                                                      cipher: req.cipher, unmasked: unmasked, to: path, on: req.db)
-            try await req.audit(.export, "ledger", ref: org.code,
-                                summary: "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）")
+        return try await PrivateFiles.with(
+            req.application, "exports", name: "ledger-\(UUID().uuidString).\(format.rawValue)"
+        ) { path in
+            let result = try await LedgerExport.write(
+                org: org, format: format, quarter: quarter, source: source,
+                cipher: req.cipher, unmasked: unmasked, to: path, on: req.db)
+            try await req.audit(
+                .export, "ledger", ref: org.code,
+                summary:
+                    "导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(unmasked ? "含完整身份证号，事由：\(reason ?? "")" : "脱敏")）"
+            )
             let name = LedgerExport.fileName(org: org, quarter: quarter, format: format)
-            return try await req.download(path, kind: format == .xlsx ? .xlsx : .csv, name: name, fallback: "ledger.\(format.rawValue)")
+            return try await req.download(
+                path, kind: format == .xlsx ? .xlsx : .csv, name: name, fallback: "ledger.\(format.rawValue)")
         }
     }
 
     struct ChangesView: Encodable {
-        var code: String; var name: String; var from: String; var to: String; var quarters: [SelectOption]; var toOptions: [SelectOption]
-        var changes: [LedgerSnapshot.Change]; var added: Int; var removed: Int; var changed: Int
+        var code: String
+        var name: String
+        var from: String
+        var to: String
+        var quarters: [SelectOption]
+        var toOptions: [SelectOption]
+        var changes: [LedgerSnapshot.Change]
+        var added: Int
+        var removed: Int
+        var changed: Int
     }
 
     /// What changed in an organization's ledger between two quarters (closed ones, or a closed one and now).
@@ -175,7 +256,9 @@ struct LedgerController {
             throw AppError.badRequest("\(to.chinese)之前没有季度可比较")
         }
         var list: [LedgerSnapshot.Change] = []
-        if let a = try await LedgerSnapshot.source(for: from, on: req.db), let b = try await LedgerSnapshot.source(for: to, on: req.db) {
+        if let a = try await LedgerSnapshot.source(for: from, on: req.db),
+            let b = try await LedgerSnapshot.source(for: to, on: req.db)
+        {
             list = try await LedgerSnapshot.changes(from: a, to: b, path: org.path, on: req.db)
         } else if !closed.isEmpty {
             return req.redirect(to: "/ledger/\(org.code)", flash: "所选季度的台账尚未封存")
@@ -183,9 +266,13 @@ struct LedgerController {
         func options(_ selected: Quarter) -> [SelectOption] {
             all.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == selected) }
         }
-        return try await req.page("ledgers/changes", title: "季度变化", ChangesView(
-            code: org.code, name: org.shortName, from: from.chinese, to: to.chinese, quarters: options(from), toOptions: options(to),
-            changes: list, added: list.filter { $0.kind == "新增" }.count, removed: list.filter { $0.kind == "减少" }.count,
-            changed: list.filter { $0.kind == "变化" }.count))
+        return try await req.page(
+            "ledgers/changes", title: "季度变化",
+            ChangesView(
+                code: org.code, name: org.shortName, from: from.chinese, to: to.chinese, quarters: options(from),
+                toOptions: options(to),
+                changes: list, added: list.filter { $0.kind == "新增" }.count,
+                removed: list.filter { $0.kind == "减少" }.count,
+                changed: list.filter { $0.kind == "变化" }.count))
     }
 }

@@ -7,12 +7,17 @@ import Vapor
 enum LedgerExport {
     enum Format: String, Sendable { case xlsx, csv }
 
-    struct Result: Sendable { var rows: Int; var path: String }
+    struct Result: Sendable {
+        var rows: Int
+        var path: String
+    }
 
     /// A branch gets one sheet; a committee (or general branch) one sheet per branch plus a summary sheet;
     /// a county or the city one sheet with every line.
-    static func write(org: Organization, format: Format, quarter: Quarter, source: LedgerService.Source = .live,
-                      cipher: FieldCipher, unmasked: Bool, to path: String, on db: Database) async throws -> Result {
+    static func write(
+        org: Organization, format: Format, quarter: Quarter, source: LedgerService.Source = .live,
+        cipher: FieldCipher, unmasked: Bool, to path: String, on db: Database
+    ) async throws -> Result {
         let sql = try db.sql()
         let title = LedgerTitle.make(orgName: org.name, quarter: quarter)
         let filter = LedgerService.Filter()
@@ -31,8 +36,10 @@ enum LedgerExport {
             let book = try LedgerXLSXWriter(path: path)
             if org.level == .committee || org.level == .generalBranch {
                 // One sheet per branch, in order; branches with no mobile member still get their (empty) table.
-                let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
-                    .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
+                let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(
+                    \.$level == .branch
+                )
+                .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
                 var summary: [[String]] = []
                 for (i, b) in branches.enumerated() {
                     try book.beginSheet(name: b.shortName, title: LedgerTitle.make(orgName: b.name, quarter: quarter))
@@ -45,8 +52,9 @@ enum LedgerExport {
                     summary.append(["\(i + 1)", b.shortName, "\(n)"])
                     total += n
                 }
-                try book.writeSummary(title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
-                                      total: ["", "合计", "\(total)"])
+                try book.writeSummary(
+                    title: title + "汇总", header: ["序号", "党支部", "流动党员（人）"], rows: summary,
+                    total: ["", "合计", "\(total)"])
             } else {
                 try book.beginSheet(name: org.shortName, title: title)
                 try await LedgerService.stream(sql, path: org.path, filter: filter, source: source) { l in

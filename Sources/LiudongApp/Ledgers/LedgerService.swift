@@ -20,8 +20,10 @@ enum LedgerService {
         var sort: String?
         var page: Int?
 
-        static let ageBands: [(String, String, ClosedRange<Int>)] = [("under35", "35岁及以下", 0...35), ("36to45", "36–45岁", 36...45),
-                                                                     ("46to60", "46–60岁", 46...60), ("over60", "60岁以上", 61...200)]
+        static let ageBands: [(String, String, ClosedRange<Int>)] = [
+            ("under35", "35岁及以下", 0...35), ("36to45", "36–45岁", 36...45),
+            ("46to60", "46–60岁", 46...60), ("over60", "60岁以上", 61...200),
+        ]
     }
 
     /// One raw line as the query returns it.
@@ -62,16 +64,33 @@ enum LedgerService {
             func optional(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
             flow_id = try row.decode(column: "flow_id", as: UUID.self)
             member_id = try row.decode(column: "member_id", as: UUID.self)
-            name = try text("name"); sex = try text("sex"); ethnicity = try text("ethnicity"); birth_date = try text("birth_date")
-            education = try text("education"); id_prefix = try text("id_prefix"); id_tail = try text("id_tail")
-            id_number_enc = try text("id_number_enc"); phone_prefix = try optional("phone_prefix"); phone_tail = try optional("phone_tail")
-            phone_enc = try optional("phone_enc"); joined_on = try text("joined_on"); category = try text("category")
-            branch_code = try text("branch_code"); branch_name = try text("branch_name")
+            name = try text("name")
+            sex = try text("sex")
+            ethnicity = try text("ethnicity")
+            birth_date = try text("birth_date")
+            education = try text("education")
+            id_prefix = try text("id_prefix")
+            id_tail = try text("id_tail")
+            id_number_enc = try text("id_number_enc")
+            phone_prefix = try optional("phone_prefix")
+            phone_tail = try optional("phone_tail")
+            phone_enc = try optional("phone_enc")
+            joined_on = try text("joined_on")
+            category = try text("category")
+            branch_code = try text("branch_code")
+            branch_name = try text("branch_name")
             branch_sort = try row.decode(column: "branch_sort", as: Int.self)
-            status = try text("status"); left_on = try text("left_on"); destination_code = try optional("destination_code")
-            address = try optional("address"); employer = try optional("employer"); reason = try row.decode(column: "reason", as: Int?.self)
-            inflow_name = try optional("inflow_name"); arrived_on = try optional("arrived_on"); last_contact_on = try text("last_contact_on")
-            overdue_since = try optional("overdue_since"); lost_candidate_since = try optional("lost_candidate_since")
+            status = try text("status")
+            left_on = try text("left_on")
+            destination_code = try optional("destination_code")
+            address = try optional("address")
+            employer = try optional("employer")
+            reason = try row.decode(column: "reason", as: Int?.self)
+            inflow_name = try optional("inflow_name")
+            arrived_on = try optional("arrived_on")
+            last_contact_on = try text("last_contact_on")
+            overdue_since = try optional("overdue_since")
+            lost_candidate_since = try optional("lost_candidate_since")
         }
     }
 
@@ -84,31 +103,43 @@ enum LedgerService {
 
         /// SQL for each logical column.
         struct Columns {
-            var select, from, path, status, reason, destination, birth, education, inflowCode, overdue, lost, name, left, order, keyset: String
+            var select, from, path, status, reason, destination, birth, education, inflowCode, overdue, lost, name,
+                left, order, keyset: String
         }
 
         var columns: Columns {
             switch self {
             case .live:
                 return Columns(
-                    select: "f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since",
-                    from: "flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id LEFT JOIN organizations i ON i.id = f.inflow_org_id",
-                    path: "b.path", status: "f.status", reason: "f.reason", destination: "f.destination_code", birth: "m.birth_date",
-                    education: "m.education", inflowCode: "i.code", overdue: "f.overdue_since", lost: "f.lost_candidate_since", name: "m.name",
-                    left: "f.left_on", order: "b.sort_order, b.code, m.name, f.id", keyset: "(b.sort_order, b.code, m.name, f.id)")
+                    select:
+                        "f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since",
+                    from:
+                        "flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id LEFT JOIN organizations i ON i.id = f.inflow_org_id",
+                    path: "b.path", status: "f.status", reason: "f.reason", destination: "f.destination_code",
+                    birth: "m.birth_date",
+                    education: "m.education", inflowCode: "i.code", overdue: "f.overdue_since",
+                    lost: "f.lost_candidate_since", name: "m.name",
+                    left: "f.left_on", order: "b.sort_order, b.code, m.name, f.id",
+                    keyset: "(b.sort_order, b.code, m.name, f.id)")
             case .snapshot:
                 return Columns(
-                    select: "s.flow_id, s.member_id, s.name, s.sex, s.ethnicity, s.birth_date, s.education, s.id_prefix, s.id_tail, s.id_number_enc, s.phone_prefix, s.phone_tail, s.phone_enc, s.joined_on, s.category, s.branch_code, s.branch_name, s.branch_sort, s.status, s.left_on, s.destination_code, s.address, s.employer, s.reason, s.inflow_name, s.arrived_on, s.last_contact_on, s.overdue_since, s.lost_candidate_since",
-                    from: "ledger_snapshots s", path: "s.branch_path", status: "s.status", reason: "s.reason", destination: "s.destination_code",
-                    birth: "s.birth_date", education: "s.education", inflowCode: "s.inflow_code", overdue: "s.overdue_since",
-                    lost: "s.lost_candidate_since", name: "s.name", left: "s.left_on", order: "s.branch_sort, s.branch_code, s.name, s.flow_id",
+                    select:
+                        "s.flow_id, s.member_id, s.name, s.sex, s.ethnicity, s.birth_date, s.education, s.id_prefix, s.id_tail, s.id_number_enc, s.phone_prefix, s.phone_tail, s.phone_enc, s.joined_on, s.category, s.branch_code, s.branch_name, s.branch_sort, s.status, s.left_on, s.destination_code, s.address, s.employer, s.reason, s.inflow_name, s.arrived_on, s.last_contact_on, s.overdue_since, s.lost_candidate_since",
+                    from: "ledger_snapshots s", path: "s.branch_path", status: "s.status", reason: "s.reason",
+                    destination: "s.destination_code",
+                    birth: "s.birth_date", education: "s.education", inflowCode: "s.inflow_code",
+                    overdue: "s.overdue_since",
+                    lost: "s.lost_candidate_since", name: "s.name", left: "s.left_on",
+                    order: "s.branch_sort, s.branch_code, s.name, s.flow_id",
                     keyset: "(s.branch_sort, s.branch_code, s.name, s.flow_id)")
             }
         }
     }
 
     /// The SELECT … FROM … WHERE of a ledger under `path`, with the filter applied.
-    static func base(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate, source: Source = .live) -> SQLSelectBuilder {
+    static func base(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate, source: Source = .live)
+        -> SQLSelectBuilder
+    {
         let col = source.columns
         var q = sql.select().column(SQLRaw(col.select)).from(SQLRaw(col.from))
             .where(PathPrefix(col.path, path))
@@ -131,12 +162,16 @@ enum LedgerService {
         }
         if let band = Filter.ageBands.first(where: { $0.0 == filter.ageBand }) {
             // Age a..b today means born after today-(b+1) years and on or before today-a years.
-            let latest = CalendarDate(year: today.year - band.2.lowerBound, month: today.month, day: min(today.day, 28))!
-            let earliest = CalendarDate(year: today.year - band.2.upperBound - 1, month: today.month, day: min(today.day, 28))!
+            let latest = CalendarDate(
+                year: today.year - band.2.lowerBound, month: today.month, day: min(today.day, 28))!
+            let earliest = CalendarDate(
+                year: today.year - band.2.upperBound - 1, month: today.month, day: min(today.day, 28))!
             q = q.where(SQLRaw(col.birth), .lessThanOrEqual, SQLBind(latest.description))
                 .where(SQLRaw(col.birth), .greaterThan, SQLBind(earliest.description))
         }
-        if let e = Normalize.text(filter.education), Education(rawValue: e) != nil { q = q.where(SQLRaw(col.education), .equal, SQLBind(e)) }
+        if let e = Normalize.text(filter.education), Education(rawValue: e) != nil {
+            q = q.where(SQLRaw(col.education), .equal, SQLBind(e))
+        }
         if let code = Normalize.text(filter.inflow) { q = q.where(SQLRaw(col.inflowCode), .equal, SQLBind(code)) }
         if filter.overdue == true { q = q.where(SQLRaw(col.overdue), .isNot, SQLLiteral.null) }
         if filter.lost == true { q = q.where(SQLRaw(col.lost), .isNot, SQLLiteral.null) }
@@ -153,32 +188,41 @@ enum LedgerService {
         }
     }
 
-    static func count(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), source: Source = .live) async throws -> Int {
+    static func count(
+        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), source: Source = .live
+    ) async throws -> Int {
         struct N: Decodable { var n: Int }
         let q = base(sql, path: path, filter: filter, today: today, source: source)
         q.select.columns = [SQLRaw("COUNT(*) AS n")]
         return try await q.first(decoding: N.self)?.n ?? 0
     }
 
-    static func page(_ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = .today(),
-                     source: Source = .live) async throws -> [Line] {
+    static func page(
+        _ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = .today(),
+        source: Source = .live
+    ) async throws -> [Line] {
         let page = max(1, filter.page ?? 1)
-        return try await order(base(sql, path: path, filter: filter, today: today, source: source), sort: filter.sort, source: source)
-            .limit(size).offset((page - 1) * size).all().map(Line.init(row:))
+        return try await order(
+            base(sql, path: path, filter: filter, today: today, source: source), sort: filter.sort, source: source
+        )
+        .limit(size).offset((page - 1) * size).all().map(Line.init(row:))
     }
 
     /// Every line in ledger order, fetched a few hundred organizations at a time (their own small, sorted queries),
     /// so exports never hold more than two batches, whatever the size of the ledger. The next batch is queried and
     /// decoded while `body` writes the current one.
-    static func stream(_ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
-                       source: Source = .live, _ body: (Line) throws -> Void) async throws {
+    static func stream(
+        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
+        source: Source = .live, _ body: (Line) throws -> Void
+    ) async throws {
         struct Code: Decodable { var code: String }
         let codes = try await sql.select().column("code").from("organizations").where(PathPrefix("path", path))
             .orderBy(SQLRaw("sort_order, code")).all(decoding: Code.self).map(\.code)
         let codeColumn = source == .live ? "b.code" : "s.branch_code"
         let chunks = codes.chunked(batch).map(Array.init)
         @Sendable func fetch(_ chunk: [String]) async throws -> [Line] {
-            let q = base(sql, path: path, filter: filter, today: today, source: source).where(SQLRaw(codeColumn), .in, SQLBind.group(chunk))
+            let q = base(sql, path: path, filter: filter, today: today, source: source).where(
+                SQLRaw(codeColumn), .in, SQLBind.group(chunk))
             return try await order(q, sort: nil, source: source).all().map(Line.init(row:))
         }
         var next: Task<[Line], Error>? = chunks.first.map { first in Task { try await fetch(first) } }
@@ -199,21 +243,29 @@ enum LedgerService {
     /// `unmasked` (an audited export). Without a cipher (comparisons between quarters) the division alone.
     static func row(_ l: Line, cipher: FieldCipher? = nil, unmasked: Bool = false) -> LedgerRow {
         let full = cipher.flatMap { try? $0.open(l.id_number_enc) }
-        let id = unmasked ? (full ?? Masking.idStored(l.id_prefix)) : full.map(Masking.idNumber) ?? Masking.idStored(l.id_prefix)
-        let phone = (unmasked ? cipher.flatMap { c in l.phone_enc.flatMap { try? c.open($0) } } : nil)
+        let id =
+            unmasked
+            ? (full ?? Masking.idStored(l.id_prefix)) : full.map(Masking.idNumber) ?? Masking.idStored(l.id_prefix)
+        let phone =
+            (unmasked ? cipher.flatMap { c in l.phone_enc.flatMap { try? c.open($0) } } : nil)
             ?? (l.phone_prefix.flatMap { p in l.phone_tail.map { p + "****" + $0 } } ?? "")
         let state = FlowState(rawValue: l.status)
         var note: [String] = []
         if l.overdue_since != nil { note.append("逾期未报到") }
         if l.lost_candidate_since != nil { note.append("失联待确认") }
         return LedgerRow(
-            name: l.name, sex: Sex(rawValue: l.sex)?.label ?? l.sex, ethnicity: l.ethnicity, birthDate: CalendarDate(l.birth_date),
-            education: Education(rawValue: l.education)?.label ?? l.education, idNumber: id, joinedOn: CalendarDate(l.joined_on),
-            category: MemberCategory(rawValue: l.category)?.label ?? l.category, branch: l.branch_name, branchCode: l.branch_code,
+            name: l.name, sex: Sex(rawValue: l.sex)?.label ?? l.sex, ethnicity: l.ethnicity,
+            birthDate: CalendarDate(l.birth_date),
+            education: Education(rawValue: l.education)?.label ?? l.education, idNumber: id,
+            joinedOn: CalendarDate(l.joined_on),
+            category: MemberCategory(rawValue: l.category)?.label ?? l.category, branch: l.branch_name,
+            branchCode: l.branch_code,
             leftOn: CalendarDate(l.left_on), destination: l.destination_code.map(Divisions.shared.slashedName) ?? "",
             addressEmployer: [l.address, l.employer].compactMap { $0 }.joined(separator: "；"),
-            reason: l.reason.flatMap(OutflowReason.init(rawValue:))?.label ?? "", phone: phone, inflowOrg: l.inflow_name ?? "",
-            arrived: l.arrived_on != nil, lastContact: CalendarDate(l.last_contact_on), status: state?.label ?? l.status,
+            reason: l.reason.flatMap(OutflowReason.init(rawValue:))?.label ?? "", phone: phone,
+            inflowOrg: l.inflow_name ?? "",
+            arrived: l.arrived_on != nil, lastContact: CalendarDate(l.last_contact_on),
+            status: state?.label ?? l.status,
             note: note.joined(separator: "、"))
     }
 }

@@ -49,7 +49,9 @@ struct CreateLedgerSnapshots: AsyncMigration {
             .field("closed_by", .string, .required)
             .create()
         guard let sql = database as? SQLDatabase else { return }
-        try await sql.create(index: "ledger_snapshots_path").on("ledger_snapshots").column("quarter").column("branch_path").run()
+        try await sql.create(index: "ledger_snapshots_path").on("ledger_snapshots").column("quarter").column(
+            "branch_path"
+        ).run()
     }
 
     func revert(on database: Database) async throws {
@@ -75,13 +77,16 @@ enum LedgerSnapshot {
 
     /// Freezes every organization's ledger for `quarter` in one statement; refuses a quarter already closed
     /// (a frozen quarter never changes) and a quarter that has not begun.
-    static func close(_ quarter: Quarter, by who: String, gate: WriteGate, on db: Database, today: CalendarDate = .today()) async throws -> Int {
+    static func close(
+        _ quarter: Quarter, by who: String, gate: WriteGate, on db: Database, today: CalendarDate = .today()
+    ) async throws -> Int {
         guard quarter.firstDay <= today else { throw AppError.badRequest("\(quarter.chinese)尚未开始，不能封存") }
         if try await closed(on: db).contains(quarter) { throw AppError.conflict("\(quarter.chinese)的台账已封存，不能重复封存") }
         let open = SQLBind.group(LedgerService.openStates)
         return try await db.writeTransaction(gate: gate) { tx in
             let sql = tx as! SQLDatabase
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO ledger_snapshots (quarter, flow_id, member_id, name, sex, ethnicity, birth_date, education, id_prefix, id_tail,
                     id_number_enc, phone_prefix, phone_tail, phone_enc, joined_on, category, branch_code, branch_name, branch_sort, branch_path,
                     status, left_on, destination_code, address, employer, reason, inflow_code, inflow_name, arrived_on, last_contact_on,
@@ -93,9 +98,13 @@ enum LedgerSnapshot {
                 FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
                 LEFT JOIN organizations i ON i.id = f.inflow_org_id
                 WHERE f.status IN \(open)
-                """).run()
+                """
+            ).run()
             struct N: Decodable { var n: Int }
-            let n = try await sql.raw("SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: quarter.description)").first(decoding: N.self)?.n ?? 0
+            let n =
+                try await sql.raw(
+                    "SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: quarter.description)"
+                ).first(decoding: N.self)?.n ?? 0
             try await sql.insert(into: "ledger_closes").columns("quarter", "closed_at", "rows", "closed_by")
                 .values([quarter.description, Date(), n, who] as [any Encodable & Sendable]).run()
             return n
@@ -110,17 +119,23 @@ enum LedgerSnapshot {
         var fields: [String]
     }
 
-    static func changes(from a: LedgerService.Source, to b: LedgerService.Source, path: String, on db: Database) async throws -> [Change] {
+    static func changes(from a: LedgerService.Source, to b: LedgerService.Source, path: String, on db: Database)
+        async throws -> [Change]
+    {
         let sql = try db.sql()
         func lines(_ source: LedgerService.Source) async throws -> [UUID: LedgerService.Line] {
             var out: [UUID: LedgerService.Line] = [:]
-            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in out[l.member_id] = l }
+            try await LedgerService.stream(sql, path: path, filter: .init(), source: source) { l in out[l.member_id] = l
+            }
             return out
         }
         let before = try await lines(a), after = try await lines(b)
         var changes: [Change] = []
         for (id, l) in after where before[id] == nil {
-            changes.append(Change(kind: "新增", name: l.name, branch: l.branch_name, fields: ["流向 \(LedgerService.row(l).destination)"]))
+            changes.append(
+                Change(
+                    kind: "新增", name: l.name, branch: l.branch_name, fields: ["流向 \(LedgerService.row(l).destination)"])
+            )
         }
         for (id, l) in before where after[id] == nil {
             changes.append(Change(kind: "减少", name: l.name, branch: l.branch_name, fields: []))
@@ -129,10 +144,14 @@ enum LedgerSnapshot {
             guard let old = before[id] else { continue }
             let o = LedgerService.row(old), n = LedgerService.row(new)
             var fields: [String] = []
-            for c in [LedgerColumn.status, .destination, .addressEmployer, .inflowOrg, .phone, .branch, .arrived, .note] where o.text(c, serial: 0) != n.text(c, serial: 0) {
+            for c in [
+                LedgerColumn.status, .destination, .addressEmployer, .inflowOrg, .phone, .branch, .arrived, .note,
+            ] where o.text(c, serial: 0) != n.text(c, serial: 0) {
                 fields.append("\(c.title)：\(o.text(c, serial: 0)) → \(n.text(c, serial: 0))")
             }
-            if !fields.isEmpty { changes.append(Change(kind: "变化", name: new.name, branch: new.branch_name, fields: fields)) }
+            if !fields.isEmpty {
+                changes.append(Change(kind: "变化", name: new.name, branch: new.branch_name, fields: fields))
+            }
         }
         return changes.sorted { ($0.kind, $0.branch, $0.name) < ($1.kind, $1.branch, $1.name) }
     }

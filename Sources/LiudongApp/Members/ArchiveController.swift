@@ -13,9 +13,19 @@ struct ArchiveController {
     }
 
     struct View: Encodable {
-        var memberID: String; var name: String; var sex: String; var idMasked: String; var birth: String; var ethnicity: String
-        var education: String; var category: String; var joined: String; var branch: String; var phoneMasked: String
-        var entries: [ArchiveEntry]; var printedAt: String
+        var memberID: String
+        var name: String
+        var sex: String
+        var idMasked: String
+        var birth: String
+        var ethnicity: String
+        var education: String
+        var category: String
+        var joined: String
+        var branch: String
+        var phoneMasked: String
+        var entries: [ArchiveEntry]
+        var printedAt: String
     }
 
     static func time(_ d: Date?) -> String { Format.dateTime(d) }
@@ -26,11 +36,12 @@ struct ArchiveController {
         let m = try await MemberService.find(id, for: user, on: req.db)
         let branch = try await Organization.find(m.organizationID, on: req.db)
         let entries = try await Features.archive(m, on: req.db)
-        let view = View(memberID: id.uuidString, name: m.name, sex: m.sex.label, idMasked: m.idMasked(req.cipher),
-                        birth: Masking.birthMonth(m.birthDate), ethnicity: m.ethnicity, education: m.education.label,
-                        category: m.category.label, joined: m.joinedOn, branch: branch?.name ?? "",
-                        phoneMasked: (m.phonePrefix ?? "") + (m.phoneTail.map { "****" + $0 } ?? ""), entries: entries,
-                        printedAt: ArchiveController.time(Date()))
+        let view = View(
+            memberID: id.uuidString, name: m.name, sex: m.sex.label, idMasked: m.idMasked(req.cipher),
+            birth: Masking.birthMonth(m.birthDate), ethnicity: m.ethnicity, education: m.education.label,
+            category: m.category.label, joined: m.joinedOn, branch: branch?.name ?? "",
+            phoneMasked: (m.phonePrefix ?? "") + (m.phoneTail.map { "****" + $0 } ?? ""), entries: entries,
+            printedAt: ArchiveController.time(Date()))
         return try await req.page("members/archive", title: "流动党员档案", view)
     }
 }

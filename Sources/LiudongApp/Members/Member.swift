@@ -72,7 +72,9 @@ final class MemberEvent: Model, @unchecked Sendable {
 
 extension MemberEvent {
     /// Adds a line to the member's timeline (their archive).
-    static func record(_ memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, on db: Database) async throws {
+    static func record(_ memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, on db: Database)
+        async throws
+    {
         try await MemberEvent(memberID: memberID, kind: kind, summary: summary, by: username).create(on: db)
     }
 }

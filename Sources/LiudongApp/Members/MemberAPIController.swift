@@ -14,45 +14,78 @@ struct APIController {
     }
 
     struct OrgSummary: Content {
-        var code: String; var name: String; var shortName: String; var kind: String; var level: String?
-        var basis: String?; var divisionCode: String; var closed: Bool; var members: Int; var mobileMembers: Int
+        var code: String
+        var name: String
+        var shortName: String
+        var kind: String
+        var level: String?
+        var basis: String?
+        var divisionCode: String
+        var closed: Bool
+        var members: Int
+        var mobileMembers: Int
     }
     struct OrgResponse: Content {
-        var code: String; var name: String; var shortName: String; var kind: String; var level: String?; var basis: String?
-        var divisionCode: String; var divisionName: String; var secretary: String; var phone: String; var contactPerson: String?
-        var parentCode: String?; var closed: Bool; var counts: OrganizationService.Counts; var children: [OrgSummary]
+        var code: String
+        var name: String
+        var shortName: String
+        var kind: String
+        var level: String?
+        var basis: String?
+        var divisionCode: String
+        var divisionName: String
+        var secretary: String
+        var phone: String
+        var contactPerson: String?
+        var parentCode: String?
+        var closed: Bool
+        var counts: OrganizationService.Counts
+        var children: [OrgSummary]
     }
 
     func org(req: Request) async throws -> OrgResponse {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let counts = try await OrganizationService.counts(under: org, on: req.db)
-        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).sort(\.$sortOrder).sort(\.$code).all()
+        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).sort(\.$sortOrder).sort(
+            \.$code
+        ).all()
         let parent = try await Organization.find(org.parentID, on: req.db)
         return OrgResponse(
-            code: org.code, name: org.name, shortName: org.shortName, kind: org.kind.rawValue, level: org.level?.rawValue,
-            basis: org.basis?.rawValue, divisionCode: org.divisionCode, divisionName: Divisions.shared.fullName(org.divisionCode),
+            code: org.code, name: org.name, shortName: org.shortName, kind: org.kind.rawValue,
+            level: org.level?.rawValue,
+            basis: org.basis?.rawValue, divisionCode: org.divisionCode,
+            divisionName: Divisions.shared.fullName(org.divisionCode),
             secretary: org.secretary, phone: org.phone, contactPerson: org.contactPerson,
             parentCode: parent.flatMap { user.covers($0) ? $0.code : nil }, closed: org.isClosed,
             counts: counts[org.id!] ?? .init(),
             children: children.map { c in
                 let n = counts[c.id!] ?? .init()
-                return OrgSummary(code: c.code, name: c.name, shortName: c.shortName, kind: c.kind.rawValue, level: c.level?.rawValue,
-                                  basis: c.basis?.rawValue, divisionCode: c.divisionCode, closed: c.isClosed,
-                                  members: n.members, mobileMembers: n.mobileMembers)
+                return OrgSummary(
+                    code: c.code, name: c.name, shortName: c.shortName, kind: c.kind.rawValue, level: c.level?.rawValue,
+                    basis: c.basis?.rawValue, divisionCode: c.divisionCode, closed: c.isClosed,
+                    members: n.members, mobileMembers: n.mobileMembers)
             })
     }
 
-    struct MemberList: Content { var items: [MemberRow]; var total: Int; var page: Int; var pageSize: Int }
+    struct MemberList: Content {
+        var items: [MemberRow]
+        var total: Int
+        var page: Int
+        var pageSize: Int
+    }
 
     func members(req: Request) async throws -> MemberList {
         let user = try req.user
-        let result = try await MemberService.search(org: try? req.query.get(String.self, at: "org"),
-                                                    q: try? req.query.get(String.self, at: "q"), page: req.pageNumber(),
-                                                    for: user, cipher: req.cipher, on: req.db)
+        let result = try await MemberService.search(
+            org: try? req.query.get(String.self, at: "org"),
+            q: try? req.query.get(String.self, at: "q"), page: req.pageNumber(),
+            for: user, cipher: req.cipher, on: req.db)
         let orgs = try await MemberController.organizations(of: result.members, on: req.db)
-        return MemberList(items: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) }, total: result.total,
-                          page: result.page, pageSize: MemberService.pageSize)
+        return MemberList(
+            items: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) },
+            total: result.total,
+            page: result.page, pageSize: MemberService.pageSize)
     }
 
     func member(req: Request) async throws -> MemberDetail {
@@ -63,17 +96,30 @@ struct APIController {
 
     func createMember(req: Request) async throws -> Response {
         let user = try req.user
-        let m = try await MemberService.create(try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher, on: req.db)
-        try await req.audit(.create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))，API）")
+        let m = try await MemberService.create(
+            try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher, on: req.db
+        )
+        try await req.audit(
+            .create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))，API）")
         let res = Response(status: .created)
-        try res.content.encode(MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher), as: .json)
+        try res.content.encode(
+            MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher),
+            as: .json)
         return res
     }
 
-    struct Me: Content { var username: String; var displayName: String; var role: String; var scopeCode: String; var scopeName: String }
+    struct Me: Content {
+        var username: String
+        var displayName: String
+        var role: String
+        var scopeCode: String
+        var scopeName: String
+    }
 
     func me(req: Request) async throws -> Me {
         let u = try req.user
-        return Me(username: u.username, displayName: u.displayName, role: u.role.rawValue, scopeCode: u.scopeCode, scopeName: u.scopeName)
+        return Me(
+            username: u.username, displayName: u.displayName, role: u.role.rawValue, scopeCode: u.scopeCode,
+            scopeName: u.scopeName)
     }
 }

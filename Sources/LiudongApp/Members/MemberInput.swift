@@ -41,7 +41,10 @@ struct MemberForm: Content {
     func validate(today: CalendarDate = .today()) -> Result<Valid, AppError> {
         var errors: [FieldError] = []
         func need(_ field: String, _ value: String?, _ message: String) -> String? {
-            guard let v = Normalize.text(value) else { errors.append(FieldError(field, message)); return nil }
+            guard let v = Normalize.text(value) else {
+                errors.append(FieldError(field, message))
+                return nil
+            }
             return v
         }
         let name = need("name", name, "请填写姓名")
@@ -53,14 +56,20 @@ struct MemberForm: Content {
         case .failure(let p): errors.append(FieldError("idNumber", p.message))
         }
         let sexValue = Normalize.text(sex).flatMap { Sex(rawValue: $0) ?? Sex(label: $0) }
-        if sexValue == nil { errors.append(FieldError("sex", "请选择性别")) }
-        else if let id, id.sex != sexValue { errors.append(FieldError("sex", "性别与公民身份号码不一致（号码第17位表示\(id.sex.label)）")) }
+        if sexValue == nil {
+            errors.append(FieldError("sex", "请选择性别"))
+        } else if let id, id.sex != sexValue {
+            errors.append(FieldError("sex", "性别与公民身份号码不一致（号码第17位表示\(id.sex.label)）"))
+        }
 
         var birth: CalendarDate?
         if let raw = Normalize.text(birthDate) {
             birth = CalendarDate(raw)
-            if birth == nil { errors.append(FieldError("birthDate", "出生日期格式应为YYYY-MM-DD")) }
-            else if let id, id.birthDate != birth { errors.append(FieldError("birthDate", "出生日期与公民身份号码不一致（号码中为\(id.birthDate)）")) }
+            if birth == nil {
+                errors.append(FieldError("birthDate", "出生日期格式应为YYYY-MM-DD"))
+            } else if let id, id.birthDate != birth {
+                errors.append(FieldError("birthDate", "出生日期与公民身份号码不一致（号码中为\(id.birthDate)）"))
+            }
         } else {
             birth = id?.birthDate
         }
@@ -74,17 +83,26 @@ struct MemberForm: Content {
         var joined: CalendarDate?
         if let raw = need("joinedOn", joinedOn, "请填写入党日期") {
             joined = CalendarDate(raw)
-            if joined == nil { errors.append(FieldError("joinedOn", "入党日期格式应为YYYY-MM-DD")) }
-            else if joined! > today { errors.append(FieldError("joinedOn", "入党日期不能晚于今天")) }
-            else if let b = birth, b.years(until: joined!) < 18 { errors.append(FieldError("joinedOn", "入党时应年满18周岁")) }
+            if joined == nil {
+                errors.append(FieldError("joinedOn", "入党日期格式应为YYYY-MM-DD"))
+            } else if joined! > today {
+                errors.append(FieldError("joinedOn", "入党日期不能晚于今天"))
+            } else if let b = birth, b.years(until: joined!) < 18 {
+                errors.append(FieldError("joinedOn", "入党时应年满18周岁"))
+            }
         }
         var full: CalendarDate?
         if let raw = Normalize.text(fullOn) {
             full = CalendarDate(raw)
-            if full == nil { errors.append(FieldError("fullOn", "转正日期格式应为YYYY-MM-DD")) }
-            else if let j = joined, full! <= j { errors.append(FieldError("fullOn", "转正日期应晚于入党日期")) }
-            else if full! > today { errors.append(FieldError("fullOn", "转正日期不能晚于今天")) }
-            else if cat == .probationary { errors.append(FieldError("fullOn", "预备党员不应有转正日期")) }
+            if full == nil {
+                errors.append(FieldError("fullOn", "转正日期格式应为YYYY-MM-DD"))
+            } else if let j = joined, full! <= j {
+                errors.append(FieldError("fullOn", "转正日期应晚于入党日期"))
+            } else if full! > today {
+                errors.append(FieldError("fullOn", "转正日期不能晚于今天"))
+            } else if cat == .probationary {
+                errors.append(FieldError("fullOn", "预备党员不应有转正日期"))
+            }
         } else if cat == .full {
             errors.append(FieldError("fullOn", "正式党员请填写转正日期"))
         }
@@ -96,13 +114,16 @@ struct MemberForm: Content {
             case .failure(let p): errors.append(FieldError("phone", p.message))
             }
         }
-        guard errors.isEmpty, let name, let id, let sexValue, let birth, let eth, let edu, let cat, let joined, let org else {
+        guard errors.isEmpty, let name, let id, let sexValue, let birth, let eth, let edu, let cat, let joined, let org
+        else {
             return .failure(.invalid(errors))
         }
         let migrant = ["1", "true", "on", "是", "yes"].contains((isMigrantWorker ?? "").lowercased())
-        return .success(Valid(name: name, sex: sexValue, ethnicity: eth, birthDate: birth, idNumber: id, education: edu,
-                              category: cat, joinedOn: joined, fullOn: full, orgCode: org, phone: phoneValue,
-                              household: Normalize.text(household), residence: Normalize.text(residence),
-                              employer: Normalize.text(employer), isMigrantWorker: migrant))
+        return .success(
+            Valid(
+                name: name, sex: sexValue, ethnicity: eth, birthDate: birth, idNumber: id, education: edu,
+                category: cat, joinedOn: joined, fullOn: full, orgCode: org, phone: phoneValue,
+                household: Normalize.text(household), residence: Normalize.text(residence),
+                employer: Normalize.text(employer), isMigrantWorker: migrant))
     }
 }

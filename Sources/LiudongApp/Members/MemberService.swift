@@ -12,34 +12,42 @@ enum MemberService {
     /// and the refusal is audited: an editor trying numbers leaves a trail.
     static let numberTaken = "该公民身份号码已在花名册中，同一人只能登记一次；如需转入本单位，请办理组织关系转接"
 
-    static func create(_ form: MemberForm, by user: CurrentUser, client: String = "", cipher: FieldCipher,
-                       on db: Database) async throws -> Member {
+    static func create(
+        _ form: MemberForm, by user: CurrentUser, client: String = "", cipher: FieldCipher,
+        on db: Database
+    ) async throws -> Member {
         guard user.can(.editRoster) else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
         if try await Member.query(on: db).filter(\.$idNumberHash == hash).count() > 0 {
-            try await Audit.record(.create, "member", summary: "登记党员未成功：公民身份号码（\(Masking.idStored(v.idNumber.value))）已在花名册中",
-                                   user: user, client: client, on: db)
+            try await Audit.record(
+                .create, "member", summary: "登记党员未成功：公民身份号码（\(Masking.idStored(v.idNumber.value))）已在花名册中",
+                user: user, client: client, on: db)
             throw AppError.invalid([FieldError("idNumber", numberTaken)])
         }
         let m = Member()
         try apply(v, org: org, to: m, cipher: cipher)
         try await db.transaction { tx in
             try await m.create(on: tx)
-            try await MemberEvent(memberID: m.id!, kind: .created, summary: "登记入花名册，所在党支部：\(org.shortName)", by: user.username).create(on: tx)
+            try await MemberEvent(
+                memberID: m.id!, kind: .created, summary: "登记入花名册，所在党支部：\(org.shortName)", by: user.username
+            ).create(on: tx)
         }
         return m
     }
 
     /// Edits a member in scope; records what changed in the timeline.
-    static func update(_ member: Member, with form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database) async throws -> [String] {
+    static func update(
+        _ member: Member, with form: MemberForm, by user: CurrentUser, cipher: FieldCipher, on db: Database
+    ) async throws -> [String] {
         guard user.can(.editRoster) else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
         if hash != member.idNumberHash,
-           try await Member.query(on: db).filter(\.$idNumberHash == hash).filter(\.$id != member.id!).count() > 0 {
+            try await Member.query(on: db).filter(\.$idNumberHash == hash).filter(\.$id != member.id!).count() > 0
+        {
             throw AppError.invalid([FieldError("idNumber", numberTaken)])
         }
         let before = snapshot(member)
@@ -47,24 +55,29 @@ enum MemberService {
         let oldHash = member.idNumberHash
         try apply(v, org: org, to: member, cipher: cipher)
         let after = snapshot(member)
-        var changed = before.keys.sorted().filter { before[$0] != after[$0] }.map { "\($0)：\(before[$0] ?? "") → \(after[$0] ?? "")" }
+        var changed = before.keys.sorted().filter { before[$0] != after[$0] }.map {
+            "\($0)：\(before[$0] ?? "") → \(after[$0] ?? "")"
+        }
         if hash != oldHash { changed.append("公民身份号码已更正") }
         if oldOrg != org.id { changed.append("所在党支部改为\(org.shortName)") }
         guard member.hasChanges else { return [] }
         let summary = "信息修改：" + (changed.isEmpty ? "号码信息更新" : changed.joined(separator: "；"))
         try await db.transaction { tx in
             try await member.update(on: tx)
-            try await MemberEvent(memberID: member.id!, kind: .updated, summary: summary, by: user.username).create(on: tx)
+            try await MemberEvent(memberID: member.id!, kind: .updated, summary: summary, by: user.username).create(
+                on: tx)
         }
         return changed
     }
 
     /// Plain fields worth naming in a timeline entry (never the ID number or phone themselves).
     private static func snapshot(_ m: Member) -> [String: String] {
-        ["姓名": m.name, "民族": m.ethnicity, "学历": m.education.label, "人员类别": m.category.label,
-         "入党日期": m.joinedOn, "转正日期": m.fullOn ?? "", "户籍所在地": m.household ?? "",
-         "现居住地": m.residence ?? "", "工作单位及职务": m.employer ?? "", "是否农民工": m.isMigrantWorker ? "是" : "否",
-         "手机号码": m.phoneMasked ?? ""]
+        [
+            "姓名": m.name, "民族": m.ethnicity, "学历": m.education.label, "人员类别": m.category.label,
+            "入党日期": m.joinedOn, "转正日期": m.fullOn ?? "", "户籍所在地": m.household ?? "",
+            "现居住地": m.residence ?? "", "工作单位及职务": m.employer ?? "", "是否农民工": m.isMigrantWorker ? "是" : "否",
+            "手机号码": m.phoneMasked ?? "",
+        ]
     }
 
     static func apply(_ v: MemberForm.Valid, org: Organization, to m: Member, cipher: FieldCipher) throws {
@@ -88,7 +101,10 @@ enum MemberService {
             m.phonePrefix = String(p.prefix(3))
             m.phoneTail = String(p.suffix(4))
         } else {
-            m.phoneEnc = nil; m.phoneHash = nil; m.phonePrefix = nil; m.phoneTail = nil
+            m.phoneEnc = nil
+            m.phoneHash = nil
+            m.phonePrefix = nil
+            m.phoneTail = nil
         }
         m.education = v.education
         m.category = v.category
@@ -130,8 +146,10 @@ enum MemberService {
 
     /// Members in the subtree of `orgCode` (default: the user's scope) matching `q`:
     /// a name fragment, the last digits (1–4) of an ID number or phone, a full ID number or a full phone number.
-    static func search(org orgCode: String?, q: String?, page: Int, for user: CurrentUser, cipher: FieldCipher,
-                       on db: Database) async throws -> SearchResult {
+    static func search(
+        org orgCode: String?, q: String?, page: Int, for user: CurrentUser, cipher: FieldCipher,
+        on db: Database
+    ) async throws -> SearchResult {
         var path = user.scopePath
         if let orgCode, !orgCode.isEmpty {
             let org = try user.require(try await Organization.query(on: db).filter(\.$code == orgCode).first())
@@ -146,7 +164,9 @@ enum MemberService {
             } else if digits, text.count == 11, !text.contains("X") {
                 query = query.filter(\.$phoneHash == cipher.hash(text))
             } else if digits, text.count == 4 {
-                query = query.group(.or) { $0.filter(\.$idTailHash == cipher.tailHash(text)).filter(\.$phoneTail == text) }
+                query = query.group(.or) {
+                    $0.filter(\.$idTailHash == cipher.tailHash(text)).filter(\.$phoneTail == text)
+                }
             } else if digits, text.count < 4 {
                 // ID tails are stored only as a keyed hash of all four; shorter tails search phones.
                 query = query.filter(\.$phoneTail, .contains(inverse: false, .suffix), text)
@@ -162,7 +182,9 @@ enum MemberService {
     }
 
     static func timeline(_ member: Member, on db: Database) async throws -> [MemberEvent] {
-        try await MemberEvent.query(on: db).filter(\.$memberID == member.id!).sort(\.$at, .descending).sort(\.$id, .descending).all()
+        try await MemberEvent.query(on: db).filter(\.$memberID == member.id!).sort(\.$at, .descending).sort(
+            \.$id, .descending
+        ).all()
     }
 
     /// Decrypts one field for display; the caller audits it.

@@ -18,18 +18,23 @@ struct MembersFeature: Feature {
     }
 
     var navigation: [NavEntry] {
-        [NavEntry(order: 30, permission: .viewMembers, link: { user in
-            ("/members", user.isInflowSide ? "报到党员" : "党员花名册")
-        })]
+        [
+            NavEntry(
+                order: 30, permission: .viewMembers,
+                link: { user in
+                    ("/members", user.isInflowSide ? "报到党员" : "党员花名册")
+                })
+        ]
     }
 
     /// Roster changes and every other event recorded against the member.
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         return try await MemberEvent.query(on: db).filter(\.$memberID == id).all().map { event in
-            ArchiveEntry(at: Format.dateTime(event.at), side: "流出地",
-                         kind: event.kind == MemberEventKind.reconciliation.rawValue ? "对账" : "花名册",
-                         text: event.summary + (event.accountUsername.map { "（\($0)）" } ?? ""))
+            ArchiveEntry(
+                at: Format.dateTime(event.at), side: "流出地",
+                kind: event.kind == MemberEventKind.reconciliation.rawValue ? "对账" : "花名册",
+                text: event.summary + (event.accountUsername.map { "（\($0)）" } ?? ""))
         }
     }
 

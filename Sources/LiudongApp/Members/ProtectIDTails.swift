@@ -38,10 +38,16 @@ struct ProtectIDTails: AsyncMigration {
     /// Converts rows written before this migration (idempotent: converted rows have an empty `id_tail`).
     static func convert(cipher: FieldCipher, on sql: SQLDatabase) async throws {
         // Members: the tail becomes a keyed hash, in batches (a province has a million rows).
-        struct MemberRow: Decodable { var id: UUID; var id_number_enc: String; var id_tail: String }
+        struct MemberRow: Decodable {
+            var id: UUID
+            var id_number_enc: String
+            var id_tail: String
+        }
         while true {
-            let batch = try await sql.raw("SELECT id, id_number_enc, id_tail FROM members WHERE id_tail <> '' LIMIT 2000")
-                .all(decoding: MemberRow.self)
+            let batch = try await sql.raw(
+                "SELECT id, id_number_enc, id_tail FROM members WHERE id_tail <> '' LIMIT 2000"
+            )
+            .all(decoding: MemberRow.self)
             if batch.isEmpty { break }
             try await transaction(sql) { tx in
                 for m in batch {
@@ -55,39 +61,62 @@ struct ProtectIDTails: AsyncMigration {
         try await sql.raw("UPDATE national_records SET id_tail = '' WHERE id_tail <> ''").run()
         try await sql.raw("UPDATE ledger_snapshots SET id_tail = '' WHERE id_tail <> ''").run()
         // Findings and inflow lists: the tail sealed.
-        struct Item: Decodable { var id: Int; var id_tail: String }
+        struct Item: Decodable {
+            var id: Int
+            var id_tail: String
+        }
         while true {
-            let batch = try await sql.raw("SELECT id, id_tail FROM reconciliation_items WHERE id_tail <> '' LIMIT 2000").all(decoding: Item.self)
+            let batch = try await sql.raw("SELECT id, id_tail FROM reconciliation_items WHERE id_tail <> '' LIMIT 2000")
+                .all(decoding: Item.self)
             if batch.isEmpty { break }
             try await transaction(sql) { tx in
                 for r in batch {
-                    try await tx.update("reconciliation_items").set("id_tail_enc", to: try cipher.seal(r.id_tail)).set("id_tail", to: "")
-                        .where("id", .equal, r.id).run()
+                    try await tx.update("reconciliation_items").set("id_tail_enc", to: try cipher.seal(r.id_tail)).set(
+                        "id_tail", to: ""
+                    )
+                    .where("id", .equal, r.id).run()
                 }
             }
         }
-        struct Entry: Decodable { var quarter: String; var org_id: Int; var id_hash: String; var id_tail: String }
+        struct Entry: Decodable {
+            var quarter: String
+            var org_id: Int
+            var id_hash: String
+            var id_tail: String
+        }
         while true {
-            let batch = try await sql.raw("SELECT quarter, org_id, id_hash, id_tail FROM inflow_ledger_entries WHERE id_tail <> '' LIMIT 2000")
-                .all(decoding: Entry.self)
+            let batch = try await sql.raw(
+                "SELECT quarter, org_id, id_hash, id_tail FROM inflow_ledger_entries WHERE id_tail <> '' LIMIT 2000"
+            )
+            .all(decoding: Entry.self)
             if batch.isEmpty { break }
             try await transaction(sql) { tx in
                 for e in batch {
-                    try await tx.update("inflow_ledger_entries").set("id_tail_enc", to: try cipher.seal(e.id_tail)).set("id_tail", to: "")
-                        .where("quarter", .equal, e.quarter).where("org_id", .equal, e.org_id).where("id_hash", .equal, e.id_hash).run()
+                    try await tx.update("inflow_ledger_entries").set("id_tail_enc", to: try cipher.seal(e.id_tail)).set(
+                        "id_tail", to: ""
+                    )
+                    .where("quarter", .equal, e.quarter).where("org_id", .equal, e.org_id).where(
+                        "id_hash", .equal, e.id_hash
+                    ).run()
                 }
             }
         }
         // Self-reports stored the old masked form (division + last four): keep the division only.
-        try await sql.raw("UPDATE self_reports SET id_masked = substr(id_masked, 1, 6) || '************' WHERE id_masked NOT LIKE '%************'").run()
+        try await sql.raw(
+            "UPDATE self_reports SET id_masked = substr(id_masked, 1, 6) || '************' WHERE id_masked NOT LIKE '%************'"
+        ).run()
         try await redactAuditSummaries(on: sql)
     }
 
     /// Old audit summaries quoted the old masked form. The log is append-only (a trigger refuses changes); this one
     /// redaction lifts the trigger for the length of one statement per row, puts it back, and records itself.
     static func redactAuditSummaries(on sql: SQLDatabase) async throws {
-        struct Entry: Decodable { var id: Int; var summary: String }
-        let old = try await sql.raw("SELECT id, summary FROM audit_entries WHERE summary LIKE '%********%'").all(decoding: Entry.self)
+        struct Entry: Decodable {
+            var id: Int
+            var summary: String
+        }
+        let old = try await sql.raw("SELECT id, summary FROM audit_entries WHERE summary LIKE '%********%'").all(
+            decoding: Entry.self)
         let pattern = try NSRegularExpression(pattern: "([0-9]{6})\\*{8}[0-9Xx]{4}")
         let changed = old.compactMap { e -> (Int, String)? in
             let range = NSRange(e.summary.startIndex..., in: e.summary)
@@ -107,15 +136,25 @@ struct ProtectIDTails: AsyncMigration {
         if postgres {
             try await sql.raw("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_no_change").run()
         } else {
-            try await sql.raw("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END").run()
+            try await sql.raw(
+                "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+            ).run()
         }
-        try await sql.insert(into: "audit_entries").columns("at", "username", "action", "object_type", "object_ref", "summary", "client_address")
-            .values([Date(), "migration", "update", "audit", "ProtectIDTails",
-                     "数据迁移：隐去\(changed.count)条旧审计记录中的身份证号后四位（旧脱敏格式与出生日期合起来可还原号码）", "migration"]
-                    as [any Encodable & Sendable]).run()
+        try await sql.insert(into: "audit_entries").columns(
+            "at", "username", "action", "object_type", "object_ref", "summary", "client_address"
+        )
+        .values(
+            [
+                Date(), "migration", "update", "audit", "ProtectIDTails",
+                "数据迁移：隐去\(changed.count)条旧审计记录中的身份证号后四位（旧脱敏格式与出生日期合起来可还原号码）", "migration",
+            ]
+                as [any Encodable & Sendable]
+        ).run()
     }
 
-    private static func transaction(_ sql: SQLDatabase, _ body: @escaping @Sendable (SQLDatabase) async throws -> Void) async throws {
+    private static func transaction(_ sql: SQLDatabase, _ body: @escaping @Sendable (SQLDatabase) async throws -> Void)
+        async throws
+    {
         guard let db = sql as? Database else { return try await body(sql) }
         try await db.transaction { tx in
             guard let inner = tx as? SQLDatabase else { return }

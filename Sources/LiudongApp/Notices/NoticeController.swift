@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import LiudongCore
+import SQLKit
 import Vapor
 
 /// Each account's inbox: notices for organizations in its scope; opening the inbox marks them read.
@@ -20,8 +20,21 @@ struct NoticeController {
         try await visible(for: user, on: db).filter(\.$id > user.noticesReadThrough).count()
     }
 
-    struct Row: Encodable { var at: String; var title: String; var link: String; var unread: Bool; var kind: String }
-    struct IndexView: Encodable { var rows: [Row]; var total: Int; var page: Int; var pages: Int; var prev: String?; var next: String? }
+    struct Row: Encodable {
+        var at: String
+        var title: String
+        var link: String
+        var unread: Bool
+        var kind: String
+    }
+    struct IndexView: Encodable {
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var prev: String?
+        var next: String?
+    }
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
@@ -30,7 +43,8 @@ struct NoticeController {
         let total = try await q.count()
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(req.pageNumber(), pages)
-        let notices = try await q.sort(\.$id, .descending).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize)).all()
+        let notices = try await q.sort(\.$id, .descending).range(((page - 1) * Self.pageSize)..<(page * Self.pageSize))
+            .all()
         let watermark = account.noticesReadThrough
         if let newest = notices.first?.id, newest > watermark, page == 1 {
             account.noticesReadThrough = newest
@@ -39,10 +53,16 @@ struct NoticeController {
             seen.noticesReadThrough = newest
             req.auth.login(seen)
         }
-        let rows = notices.map { Row(at: Format.dateTime($0.createdAt), title: $0.title, link: $0.link, unread: ($0.id ?? 0) > watermark,
-                                     kind: NoticeKind(rawValue: $0.kind)?.label ?? $0.kind) }
-        return try await req.page("inbox", title: "消息", IndexView(rows: rows, total: total, page: page, pages: pages,
-                                                                    prev: page > 1 ? "/inbox?page=\(page - 1)" : nil,
-                                                                    next: page < pages ? "/inbox?page=\(page + 1)" : nil))
+        let rows = notices.map {
+            Row(
+                at: Format.dateTime($0.createdAt), title: $0.title, link: $0.link, unread: ($0.id ?? 0) > watermark,
+                kind: NoticeKind(rawValue: $0.kind)?.label ?? $0.kind)
+        }
+        return try await req.page(
+            "inbox", title: "消息",
+            IndexView(
+                rows: rows, total: total, page: page, pages: pages,
+                prev: page > 1 ? "/inbox?page=\(page - 1)" : nil,
+                next: page < pages ? "/inbox?page=\(page + 1)" : nil))
     }
 }

@@ -10,15 +10,22 @@ struct NoticesFeature: Feature {
     func routes(_ routes: FeatureRoutes) throws { try NoticeController().boot(routes) }
 
     var navigation: [NavEntry] {
-        [NavEntry(order: 110, permission: .ownAccount, link: { _ in ("/inbox", "消息") }, badge: { user, db in
-            let unread = try await NoticeController.unreadCount(for: user, on: db)
-            return unread > 0 ? unread : nil
-        })]
+        [
+            NavEntry(
+                order: 110, permission: .ownAccount, link: { _ in ("/inbox", "消息") },
+                badge: { user, db in
+                    let unread = try await NoticeController.unreadCount(for: user, on: db)
+                    return unread > 0 ? unread : nil
+                })
+        ]
     }
 
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let unread = try await NoticeController.unreadCount(for: scope.user, on: scope.db)
-        return [WorkTally(kind: "notices", label: "未读消息", href: "/inbox", counts: [scope.user.scopeID: unread],
-                          personal: true)]
+        return [
+            WorkTally(
+                kind: "notices", label: "未读消息", href: "/inbox", counts: [scope.user.scopeID: unread],
+                personal: true)
+        ]
     }
 }

@@ -31,15 +31,22 @@ enum OrganizationService {
     /// Subtree counts for every organization under `root`, one grouped query.
     static func counts(under root: Organization, on db: Database) async throws -> [Int: Counts] {
         let sql = try db.sql()
-        struct Row: Decodable { var organization_id: Int; var members: Int; var mobile: Int }
-        let mobileList = SQLGroupExpression(FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
-        let rows = try await sql.raw("""
+        struct Row: Decodable {
+            var organization_id: Int
+            var members: Int
+            var mobile: Int
+        }
+        let mobileList = SQLGroupExpression(
+            FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
+        let rows = try await sql.raw(
+            """
             SELECT m.organization_id, COUNT(*) AS members,
                    SUM(CASE WHEN m.flow_status IN \(mobileList) THEN 1 ELSE 0 END) AS mobile
             FROM members m JOIN organizations o ON o.id = m.organization_id
             WHERE \(PathPrefix("o.path", root.path))
             GROUP BY m.organization_id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         let orgs = try await Organization.query(on: db).filter(\.$path =~ root.path).all()
         var result: [Int: Counts] = [:]
         let own = Dictionary(uniqueKeysWithValues: rows.map { ($0.organization_id, $0) })
@@ -63,8 +70,9 @@ enum OrganizationService {
             byParent[o.parentID ?? -1, default: []].append(o)
         }
         func build(_ o: Organization, depth: Int) -> Node {
-            Node(org: o, depth: depth, counts: counts[o.id!] ?? Counts(),
-                 children: (byParent[o.id!] ?? []).map { build($0, depth: depth + 1) })
+            Node(
+                org: o, depth: depth, counts: counts[o.id!] ?? Counts(),
+                children: (byParent[o.id!] ?? []).map { build($0, depth: depth + 1) })
         }
         return build(root, depth: 0)
     }
@@ -88,14 +96,18 @@ enum OrganizationService {
         if kind == .external, Normalize.text(f.contactPerson) == nil {
             errors.append(FieldError("contactPerson", "请填写联系人"))
         }
-        if let c = Normalize.text(f.code), !c.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || c.count > 32 {
+        if let c = Normalize.text(f.code),
+            !c.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || c.count > 32
+        {
             errors.append(FieldError("code", "组织代码只能由字母、数字和“-”组成，不超过32位"))
         }
         return errors
     }
 
     /// Creates an organization under `parent` (nil: an external organization outside the tree).
-    static func create(_ f: OrganizationForm, parent: Organization?, by user: CurrentUser, on db: Database) async throws -> Organization {
+    static func create(_ f: OrganizationForm, parent: Organization?, by user: CurrentUser, on db: Database) async throws
+        -> Organization
+    {
         guard user.can(.editOrganizations) else { throw AppError.forbidden }
         let kind = Normalize.text(f.kind).flatMap(OrgKind.init(rawValue:)) ?? .regular
         var errors = validate(f, kind: kind)
@@ -109,7 +121,9 @@ enum OrganizationService {
             }
         case .mobile:
             level = .branch
-            guard let parent, parent.kind == .regular, parent.level == .county || parent.level == .committee || parent.level == .city else {
+            guard let parent, parent.kind == .regular,
+                parent.level == .county || parent.level == .committee || parent.level == .city
+            else {
                 throw AppError.invalid([FieldError("parent", "流动党员党组织应设在市、旗县区或基层党委之下")])
             }
         case .external:
@@ -119,7 +133,9 @@ enum OrganizationService {
         }
         if let parent, parent.isClosed { errors.append(FieldError("parent", "上级组织已撤销")) }
         var code = Normalize.text(f.code) ?? ""
-        if code.isEmpty { code = try await nextCode(parent: parent, kind: kind, division: f.divisionCode ?? "", on: db) }
+        if code.isEmpty {
+            code = try await nextCode(parent: parent, kind: kind, division: f.divisionCode ?? "", on: db)
+        }
         if try await Organization.query(on: db).filter(\.$code == code).count() > 0 {
             errors.append(FieldError("code", "组织代码“\(code)”已被使用"))
         }
@@ -138,9 +154,11 @@ enum OrganizationService {
             org.path = (parent?.path ?? "/") + "\(org.id!)/"
             org.sortOrder = org.id!
             try await org.update(on: tx)
-            try await OrganizationEvent(organizationID: org.id!, kind: "created",
-                                        summary: "设立\(org.typeLabel)“\(org.name)”" + (parent.map { "，上级：\($0.shortName)" } ?? ""),
-                                        by: user.username).create(on: tx)
+            try await OrganizationEvent(
+                organizationID: org.id!, kind: "created",
+                summary: "设立\(org.typeLabel)“\(org.name)”" + (parent.map { "，上级：\($0.shortName)" } ?? ""),
+                by: user.username
+            ).create(on: tx)
         }
         return org
     }
@@ -155,7 +173,8 @@ enum OrganizationService {
     }
 
     /// A code under the parent: the parent's code plus the next two-digit number.
-    static func nextCode(parent: Organization?, kind: OrgKind, division: String, on db: Database) async throws -> String {
+    static func nextCode(parent: Organization?, kind: OrgKind, division: String, on db: Database) async throws -> String
+    {
         let prefix: String
         switch kind {
         case .regular: prefix = parent!.code
@@ -171,7 +190,9 @@ enum OrganizationService {
     }
 
     /// Edits names and contacts; a rename is recorded with the old name.
-    static func update(_ org: Organization, with f: OrganizationForm, by user: CurrentUser, on db: Database) async throws {
+    static func update(_ org: Organization, with f: OrganizationForm, by user: CurrentUser, on db: Database)
+        async throws
+    {
         guard user.can(.editOrganizations) else { throw AppError.forbidden }
         var errors = validate(f, kind: org.kind)
         errors.removeAll { $0.field == "code" || $0.field == "basis" && org.kind != .mobile }
@@ -183,23 +204,33 @@ enum OrganizationService {
         try await db.transaction { tx in
             try await org.update(on: tx)
             if oldName != org.name || oldShort != org.shortName {
-                try await OrganizationEvent(organizationID: org.id!, kind: "renamed",
-                                            summary: "更名：“\(oldName)”（\(oldShort)）→“\(org.name)”（\(org.shortName)）", by: user.username).create(on: tx)
+                try await OrganizationEvent(
+                    organizationID: org.id!, kind: "renamed",
+                    summary: "更名：“\(oldName)”（\(oldShort)）→“\(org.name)”（\(org.shortName)）", by: user.username
+                ).create(on: tx)
             } else {
-                try await OrganizationEvent(organizationID: org.id!, kind: "updated", summary: "修改组织信息", by: user.username).create(on: tx)
+                try await OrganizationEvent(
+                    organizationID: org.id!, kind: "updated", summary: "修改组织信息", by: user.username
+                ).create(on: tx)
             }
         }
     }
 
     /// Moves `org` and its whole subtree under `newParent`, rewriting the paths in one statement.
-    static func move(_ org: Organization, under newParent: Organization, by user: CurrentUser, on db: Database) async throws {
+    static func move(_ org: Organization, under newParent: Organization, by user: CurrentUser, on db: Database)
+        async throws
+    {
         guard user.can(.editOrganizations) else { throw AppError.forbidden }
         guard org.kind != .external, org.parentID != nil else { throw AppError.badRequest("该组织不能移动") }
         guard !org.contains(newParent) else { throw AppError.invalid([FieldError("parent", "不能把组织移到它自己或它的下级之下")]) }
-        guard !newParent.isClosed, newParent.kind == .regular else { throw AppError.invalid([FieldError("parent", "新的上级组织已撤销或不是本系统的党组织")]) }
+        guard !newParent.isClosed, newParent.kind == .regular else {
+            throw AppError.invalid([FieldError("parent", "新的上级组织已撤销或不是本系统的党组织")])
+        }
         if org.kind == .regular {
             guard let level = org.level, newParent.level?.allowedChildren.contains(level) ?? false else {
-                throw AppError.invalid([FieldError("parent", "“\(newParent.shortName)”（\(newParent.typeLabel)）下不能设立\(org.typeLabel)")])
+                throw AppError.invalid([
+                    FieldError("parent", "“\(newParent.shortName)”（\(newParent.typeLabel)）下不能设立\(org.typeLabel)")
+                ])
             }
         }
         // A mobile organization sits where it may be created: under the city, a county or a grassroots committee.
@@ -212,14 +243,18 @@ enum OrganizationService {
         let newPath = newParent.path + "\(org.id!)/"
         try await db.transaction { tx in
             let sql = try tx.sql()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE organizations SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
                 WHERE path LIKE \(bind: oldPath + "%")
-                """).run()
+                """
+            ).run()
             try await sql.update("organizations").set("parent_id", to: newParent.id!).where("id", .equal, org.id!).run()
-            try await OrganizationEvent(organizationID: org.id!, kind: "moved",
-                                        summary: "隶属关系调整：从“\(oldParent?.shortName ?? "-")”移至“\(newParent.shortName)”（含全部下级组织）",
-                                        by: user.username).create(on: tx)
+            try await OrganizationEvent(
+                organizationID: org.id!, kind: "moved",
+                summary: "隶属关系调整：从“\(oldParent?.shortName ?? "-")”移至“\(newParent.shortName)”（含全部下级组织）",
+                by: user.username
+            ).create(on: tx)
         }
         org.path = newPath
         org.parentID = newParent.id
@@ -231,7 +266,9 @@ enum OrganizationService {
         guard let reason = Normalize.text(reason) else { throw AppError.invalid([FieldError("reason", "请填写撤销原因")]) }
         guard !org.isClosed else { return }
         guard org.id != user.scopeID else { throw AppError.badRequest("不能撤销本账号所属的组织") }
-        let openChildren = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$closedAt == nil).count()
+        let openChildren = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(
+            \.$closedAt == nil
+        ).count()
         guard openChildren == 0 else { throw AppError.conflict("该组织还有\(openChildren)个未撤销的下级组织，请先调整或撤销下级组织") }
         let members = try await Member.query(on: db).filter(\.$organizationID == org.id!).count()
         guard members == 0 else { throw AppError.conflict("该组织还有\(members)名党员，请先办理组织关系转接") }
@@ -239,7 +276,9 @@ enum OrganizationService {
         org.closedReason = reason
         try await db.transaction { tx in
             try await org.update(on: tx)
-            try await OrganizationEvent(organizationID: org.id!, kind: "closed", summary: "撤销：\(reason)", by: user.username).create(on: tx)
+            try await OrganizationEvent(
+                organizationID: org.id!, kind: "closed", summary: "撤销：\(reason)", by: user.username
+            ).create(on: tx)
         }
     }
 }

@@ -9,8 +9,12 @@ struct OrganizationsFeature: Feature {
     func routes(_ routes: FeatureRoutes) throws { try OrganizationController().boot(routes) }
 
     var navigation: [NavEntry] {
-        [NavEntry(order: 20, permission: .viewOrganizations, link: { user in
-            user.isInflowSide ? ("/orgs/\(user.scopeCode)", "本组织") : ("/orgs", "组织架构")
-        })]
+        [
+            NavEntry(
+                order: 20, permission: .viewOrganizations,
+                link: { user in
+                    user.isInflowSide ? ("/orgs/\(user.scopeCode)", "本组织") : ("/orgs", "组织架构")
+                })
+        ]
     }
 }

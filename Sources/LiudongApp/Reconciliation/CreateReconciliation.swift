@@ -107,14 +107,21 @@ struct CreateReconciliation: AsyncMigration {
             .unique(on: "quarter", "county_id", "inflow_org_id")
             .create()
         guard let sql = database as? SQLDatabase else { return }
-        try await sql.create(index: "national_records_org").on("national_records").column("quarter").column("organization_id").run()
+        try await sql.create(index: "national_records_org").on("national_records").column("quarter").column(
+            "organization_id"
+        ).run()
         try await sql.create(index: "inflow_ledger_hash").on("inflow_ledger_entries").column("id_hash").run()
-        try await sql.create(index: "reconciliation_items_queue").on("reconciliation_items").column("quarter").column("assignee_path").column("status").run()
+        try await sql.create(index: "reconciliation_items_queue").on("reconciliation_items").column("quarter").column(
+            "assignee_path"
+        ).column("status").run()
         try await sql.create(index: "reconciliation_items_hash").on("reconciliation_items").column("id_hash").run()
     }
 
     func revert(on database: Database) async throws {
-        for t in ["reconciliation_signoffs", "reconciliation_runs", "reconciliation_items", "inflow_ledger_submissions", "inflow_ledger_entries", "national_records", "national_imports"] {
+        for t in [
+            "reconciliation_signoffs", "reconciliation_runs", "reconciliation_items", "inflow_ledger_submissions",
+            "inflow_ledger_entries", "national_records", "national_imports",
+        ] {
             try await database.schema(t).delete()
         }
     }

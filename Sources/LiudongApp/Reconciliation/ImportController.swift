@@ -26,10 +26,20 @@ struct ImportController {
     static func canImportNational(_ u: CurrentUser) -> Bool { u.can(.importNational) && u.scopeKind == .regular }
 
     struct IndexView: Encodable {
-        var national: Bool; var inflow: Bool; var quarter: String; var quarters: [SelectOption]; var recent: [RecentImport]
-        var inflowName: String?; var systemList: [InflowRow]; var submitted: String?
+        var national: Bool
+        var inflow: Bool
+        var quarter: String
+        var quarters: [SelectOption]
+        var recent: [RecentImport]
+        var inflowName: String?
+        var systemList: [InflowRow]
+        var submitted: String?
     }
-    struct InflowRow: Encodable { var name: String; var idTail: String; var home: String }
+    struct InflowRow: Encodable {
+        var name: String
+        var idTail: String
+        var home: String
+    }
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
@@ -41,42 +51,69 @@ struct ImportController {
         let inflow = user.isInflowSide
         if inflow {
             list = try await ImportStore.reportingTo(user.scopeID, on: sql).map {
-                InflowRow(name: $0.name, idTail: String(((try? req.cipher.open($0.id_number_enc)) ?? "").suffix(4)), home: $0.home)
+                InflowRow(
+                    name: $0.name, idTail: String(((try? req.cipher.open($0.id_number_enc)) ?? "").suffix(4)),
+                    home: $0.home)
             }
             if let s = try await ImportStore.submission(quarter: quarter, orgID: user.scopeID, on: sql) {
                 let how = InflowListSource(rawValue: s.method)?.label ?? s.method
                 submitted = "\(quarter.chinese)已由 \(s.by_username) \(how)名单，共 \(s.rows) 人"
             }
         }
-        let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter) }
-        return try await req.page("imports/index", title: "数据导入", IndexView(
-            national: Self.canImportNational(user), inflow: inflow, quarter: quarter.description, quarters: quarters,
-            recent: Self.canImportNational(user) ? recent : [], inflowName: inflow ? user.scopeName : nil, systemList: list, submitted: submitted))
+        let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map {
+            SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter)
+        }
+        return try await req.page(
+            "imports/index", title: "数据导入",
+            IndexView(
+                national: Self.canImportNational(user), inflow: inflow, quarter: quarter.description,
+                quarters: quarters,
+                recent: Self.canImportNational(user) ? recent : [], inflowName: inflow ? user.scopeName : nil,
+                systemList: list, submitted: submitted))
     }
 
-    struct UploadForm: Content { var kind: String?; var quarter: String?; var file: File?; var confirm: String? }
+    struct UploadForm: Content {
+        var kind: String?
+        var quarter: String?
+        var file: File?
+        var confirm: String?
+    }
 
     func upload(req: Request) async throws -> Response {
         let user = try req.user
         let form = try req.content.decode(UploadForm.self)
-        guard let quarter = form.quarter.flatMap(Quarter.init) else { throw AppError.invalid([FieldError("quarter", "请选择季度")]) }
+        guard let quarter = form.quarter.flatMap(Quarter.init) else {
+            throw AppError.invalid([FieldError("quarter", "请选择季度")])
+        }
         let kind = form.kind == "inflow" ? "inflow" : "national"
-        if kind == "national" { guard Self.canImportNational(user) else { throw AppError.forbidden } }
-        else { guard user.isInflowSide else { throw AppError.forbidden } }
+        if kind == "national" {
+            guard Self.canImportNational(user) else { throw AppError.forbidden }
+        } else {
+            guard user.isInflowSide else { throw AppError.forbidden }
+        }
         // An inflow organization confirms the list the system holds, without a file.
         if kind == "inflow", form.confirm == "1" {
             guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
-            let n = try await InflowLedgerService.confirm(org: org, quarter: quarter, username: user.username, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
-            try await req.audit(.import, "inflow-ledger", ref: quarter.description, summary: "\(org.shortName)确认\(quarter.chinese)流入党员名单（\(n)人）")
+            let n = try await InflowLedgerService.confirm(
+                org: org, quarter: quarter, username: user.username, cipher: req.cipher,
+                gate: req.application.writeGate, on: req.db)
+            try await req.audit(
+                .import, "inflow-ledger", ref: quarter.description,
+                summary: "\(org.shortName)确认\(quarter.chinese)流入党员名单（\(n)人）")
             return req.redirect(to: "/imports?quarter=\(quarter)", flash: "已确认\(quarter.chinese)名单，共 \(n) 人")
         }
-        guard let file = form.file, file.data.readableBytes > 0 else { throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")]) }
+        guard let file = form.file, file.data.readableBytes > 0 else {
+            throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")])
+        }
         // Uploads never applied (or left by a restart) are removed after a day.
         PrivateFiles.sweep(req.application, "imports")
         let id = UUID()
-        let path = try PrivateFiles.write(Data(file.data.readableBytesView), req.application, "imports", name: "\(id.uuidString).upload")
-        let job = ImportJobs.Job(id: id, accountID: user.accountID, kind: kind, orgID: kind == "inflow" ? user.scopeID : nil, quarter: quarter,
-                                 fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
+        let path = try PrivateFiles.write(
+            Data(file.data.readableBytesView), req.application, "imports", name: "\(id.uuidString).upload")
+        let job = ImportJobs.Job(
+            id: id, accountID: user.accountID, kind: kind, orgID: kind == "inflow" ? user.scopeID : nil,
+            quarter: quarter,
+            fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
         req.application.importJobs.add(job)
         start(job, apply: false, app: req.application, username: user.username)
         return req.redirect(to: "/imports/\(id)")
@@ -89,32 +126,47 @@ struct ImportController {
             do {
                 let summary: NationalImportService.Summary
                 if job.kind == "inflow" {
-                    guard let orgID = job.orgID, let org = try await Organization.find(orgID, on: app.db) else { throw AppError.notFound }
-                    summary = try await InflowLedgerService.upload(path: job.path, org: org, quarter: job.quarter, username: username, apply: apply,
-                                                                   cipher: app.cipher, gate: app.writeGate, on: app.db,
-                                                                   keepRejected: app.settings.rejectedRowsKept)
+                    guard let orgID = job.orgID, let org = try await Organization.find(orgID, on: app.db) else {
+                        throw AppError.notFound
+                    }
+                    summary = try await InflowLedgerService.upload(
+                        path: job.path, org: org, quarter: job.quarter, username: username, apply: apply,
+                        cipher: app.cipher, gate: app.writeGate, on: app.db,
+                        keepRejected: app.settings.rejectedRowsKept)
                 } else {
                     summary = try await NationalImportService.run(
-                        path: job.path, fileName: job.fileName, quarter: job.quarter, scopePath: job.scopePath, scopeCode: job.scopeCode,
+                        path: job.path, fileName: job.fileName, quarter: job.quarter, scopePath: job.scopePath,
+                        scopeCode: job.scopeCode,
                         username: username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db,
                         keepRejected: app.settings.rejectedRowsKept,
                         progress: { n in jobs.update(job.id) { $0.rowsRead = n } })
                 }
-                jobs.update(job.id) { $0.summary = summary; $0.phase = apply ? .applied : .checked; $0.rowsRead = summary.rows }
+                jobs.update(job.id) {
+                    $0.summary = summary
+                    $0.phase = apply ? .applied : .checked
+                    $0.rowsRead = summary.rows
+                }
                 if apply {
                     try? FileManager.default.removeItem(atPath: job.path)
-                    try await Audit.record(.import, job.kind == "inflow" ? "inflow-ledger" : "national", ref: job.quarter.description,
-                                           summary: "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
-                                           user: nil, username: username, client: "web", on: app.db)
+                    try await Audit.record(
+                        .import, job.kind == "inflow" ? "inflow-ledger" : "national", ref: job.quarter.description,
+                        summary:
+                            "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
+                        user: nil, username: username, client: "web", on: app.db)
                 }
             } catch {
                 // The user reads a Chinese sentence; the Swift or database text goes to the log only.
                 let message: String
-                if let e = error as? AppError { message = e.reason } else {
+                if let e = error as? AppError {
+                    message = e.reason
+                } else {
                     app.logger.report(error: error)
                     message = "导入失败，文件未导入（系统错误已记录，请稍后重试或联系管理员）"
                 }
-                jobs.update(job.id) { $0.phase = .failed; $0.error = message }
+                jobs.update(job.id) {
+                    $0.phase = .failed
+                    $0.error = message
+                }
                 // A failed file is not kept: the uploader fixes it and sends it again.
                 try? FileManager.default.removeItem(atPath: job.path)
             }
@@ -123,16 +175,28 @@ struct ImportController {
 
     private func job(_ req: Request) throws -> ImportJobs.Job {
         let user = try req.user
-        guard let id = req.parameters.get("job", as: UUID.self), let job = req.application.importJobs.get(id), job.accountID == user.accountID else {
+        guard let id = req.parameters.get("job", as: UUID.self), let job = req.application.importJobs.get(id),
+            job.accountID == user.accountID
+        else {
             throw AppError.notFound
         }
         return job
     }
 
     struct JobView: Encodable {
-        var id: String; var kind: String; var fileName: String; var quarter: String; var phase: String; var running: Bool
-        var rowsRead: Int; var seconds: String; var summary: NationalImportService.Summary?; var rejectedShown: [RejectedRow]; var more: Int
-        var error: String?; var canApply: Bool
+        var id: String
+        var kind: String
+        var fileName: String
+        var quarter: String
+        var phase: String
+        var running: Bool
+        var rowsRead: Int
+        var seconds: String
+        var summary: NationalImportService.Summary?
+        var rejectedShown: [RejectedRow]
+        var more: Int
+        var error: String?
+        var canApply: Bool
     }
 
     func show(req: Request) async throws -> Response {
@@ -140,18 +204,22 @@ struct ImportController {
         let running = j.phase == .checking || j.phase == .applying
         let rejected = j.summary?.rejected ?? []
         let total = j.summary?.rejectedTotal ?? 0
-        let view = JobView(id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
-                           quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
-                           seconds: String(format: "%.1f", Date().timeIntervalSince(j.started)), summary: j.summary,
-                           rejectedShown: Array(rejected.prefix(500)), more: max(0, total - 500), error: j.error,
-                           canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejectedTotal } ?? false))
+        let view = JobView(
+            id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
+            quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
+            seconds: String(format: "%.1f", Date().timeIntervalSince(j.started)), summary: j.summary,
+            rejectedShown: Array(rejected.prefix(500)), more: max(0, total - 500), error: j.error,
+            canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejectedTotal } ?? false))
         return try await req.page("imports/job", title: "导入", view)
     }
 
     /// For scripts and the page's own polling: `{"phase","rowsRead"}`.
     func progress(req: Request) async throws -> Response {
         let j = try job(req)
-        struct P: Content { var phase: String; var rowsRead: Int }
+        struct P: Content {
+            var phase: String
+            var rowsRead: Int
+        }
         return try await P(phase: j.phase.rawValue, rowsRead: j.rowsRead).encodeResponse(for: req)
     }
 
@@ -176,9 +244,11 @@ struct ImportController {
     func rejected(req: Request) async throws -> Response {
         let j = try job(req)
         guard let summary = j.summary else { throw AppError.notFound }
-        return try await PrivateFiles.with(req.application, "exports", name: "rejected-\(UUID().uuidString).xlsx") { path in
-            try NationalImportService.writeRejected(summary.rejected, more: summary.rejectedMore,
-                                                    title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
+        return try await PrivateFiles.with(req.application, "exports", name: "rejected-\(UUID().uuidString).xlsx") {
+            path in
+            try NationalImportService.writeRejected(
+                summary.rejected, more: summary.rejectedMore,
+                title: "“\(j.fileName)”未导入的行（\(j.quarter.chinese)）", to: path)
             return try await req.download(path, kind: .xlsx, name: "未导入的行_\(j.quarter).xlsx", fallback: "rejected.xlsx")
         }
     }
@@ -200,11 +270,15 @@ struct ImportController {
         guard let reason = Normalize.text(try req.content.decode(SampleForm.self).reason) else {
             throw AppError.invalid([FieldError("reason", "下载含完整身份证号的示例文件须填写事由")])
         }
-        return try await PrivateFiles.with(req.application, "exports", name: "sample-\(UUID().uuidString).xlsx") { path in
-            let rows = try await NationalExportWriter.write(under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
-            try await req.audit(.export, "national-sample", ref: user.scopeCode,
-                                summary: "下载示例全国系统导出文件（\(user.scopeName)，\(rows)行，含完整身份证号，事由：\(reason)）")
-            return try await req.download(path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
+        return try await PrivateFiles.with(req.application, "exports", name: "sample-\(UUID().uuidString).xlsx") {
+            path in
+            let rows = try await NationalExportWriter.write(
+                under: user.scopePath, format: .xlsx, messy: true, to: path, cipher: req.cipher, on: req.db)
+            try await req.audit(
+                .export, "national-sample", ref: user.scopeCode,
+                summary: "下载示例全国系统导出文件（\(user.scopeName)，\(rows)行，含完整身份证号，事由：\(reason)）")
+            return try await req.download(
+                path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
         }
     }
 }

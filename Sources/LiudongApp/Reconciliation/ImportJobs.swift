@@ -11,8 +11,8 @@ final class ImportJobs: @unchecked Sendable {
     struct Job: Sendable {
         var id: UUID
         var accountID: UUID
-        var kind: String            // national | inflow
-        var orgID: Int?             // the inflow organization (kind inflow)
+        var kind: String  // national | inflow
+        var orgID: Int?  // the inflow organization (kind inflow)
         var quarter: Quarter
         var fileName: String
         var path: String
@@ -30,7 +30,9 @@ final class ImportJobs: @unchecked Sendable {
     /// Adds a job; jobs (and their uploaded files) older than a day are forgotten.
     func add(_ job: Job) {
         let stale = box.withLockedValue { jobs -> [Job] in
-            let old = jobs.values.filter { Date().timeIntervalSince($0.started) > 86_400 && $0.phase != .checking && $0.phase != .applying }
+            let old = jobs.values.filter {
+                Date().timeIntervalSince($0.started) > 86_400 && $0.phase != .checking && $0.phase != .applying
+            }
             for j in old { jobs[j.id] = nil }
             jobs[job.id] = job
             return old
@@ -38,7 +40,14 @@ final class ImportJobs: @unchecked Sendable {
         for j in stale { try? FileManager.default.removeItem(atPath: j.path) }
     }
     func get(_ id: UUID) -> Job? { box.withLockedValue { $0[id] } }
-    func update(_ id: UUID, _ change: (inout Job) -> Void) { box.withLockedValue { if var j = $0[id] { change(&j); $0[id] = j } } }
+    func update(_ id: UUID, _ change: (inout Job) -> Void) {
+        box.withLockedValue {
+            if var j = $0[id] {
+                change(&j)
+                $0[id] = j
+            }
+        }
+    }
 
     /// Moves a job from one phase to the next only if it is still in the first (true when this caller moved it).
     func begin(_ id: UUID, from: Phase, to: Phase) -> Bool {

@@ -8,14 +8,20 @@ import Vapor
 /// tolerant formats as the national export, or confirmed on screen from the reports the system already holds.
 /// Handing in a list replaces that organization's list for the quarter.
 enum InflowLedgerService {
-    struct Entry: Decodable, Sendable { var id_hash: String; var name: String; var phone_hash: String? }
+    struct Entry: Decodable, Sendable {
+        var id_hash: String
+        var name: String
+        var phone_hash: String?
+    }
 
-    static func upload(path: String, org: Organization, quarter: Quarter, username: String, apply: Bool,
-                       cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max) async throws -> NationalImportService.Summary {
+    static func upload(
+        path: String, org: Organization, quarter: Quarter, username: String, apply: Bool,
+        cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max
+    ) async throws -> NationalImportService.Summary {
         let sql = try db.sql()
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
         var summary = NationalImportService.Summary(keepRejected: keepRejected)
-        var rows: [(String, String, String, String?, String)] = []   // hash, sealed tail, name, phone hash, home org
+        var rows: [(String, String, String, String?, String)] = []  // hash, sealed tail, name, phone hash, home org
         do {
             while let batch = try await channel.next() {
                 for outcome in batch {
@@ -23,7 +29,11 @@ enum InflowLedgerService {
                     switch outcome {
                     case .rejected(let r): summary.reject(r)
                     case .record(let r):
-                        rows.append((cipher.hash(r.idNumber), try cipher.seal(String(r.idNumber.suffix(4))), r.name, r.phone.map(cipher.hash), r.branchName))
+                        rows.append(
+                            (
+                                cipher.hash(r.idNumber), try cipher.seal(String(r.idNumber.suffix(4))), r.name,
+                                r.phone.map(cipher.hash), r.branchName
+                            ))
                     }
                 }
             }
@@ -32,34 +42,56 @@ enum InflowLedgerService {
             guard let problem = NationalImportService.readerProblem(error) else { throw error }
             throw AppError.badRequest(problem.replacingOccurrences(of: "“所在党支部（或所在党组织）”", with: ""))
         }
-        if let (kind, encoding) = info() { summary.kind = kind.rawValue; summary.encoding = encoding?.rawValue }
+        if let (kind, encoding) = info() {
+            summary.kind = kind.rawValue
+            summary.encoding = encoding?.rawValue
+        }
         let existing = try await entries(org: org.id!, quarter: quarter, on: sql)
         let known = Dictionary(existing.map { ($0.id_hash, $0) }, uniquingKeysWith: { a, _ in a })
         for r in rows {
-            if let old = known[r.0] { if old.name == r.2 && old.phone_hash == r.3 { summary.unchanged += 1 } else { summary.updated += 1 } }
-            else { summary.new += 1 }
+            if let old = known[r.0] {
+                if old.name == r.2 && old.phone_hash == r.3 { summary.unchanged += 1 } else { summary.updated += 1 }
+            } else {
+                summary.new += 1
+            }
         }
         guard apply else { return summary }
-        try await replace(org: org, quarter: quarter, rows: rows, method: InflowListSource.upload.rawValue, username: username, gate: gate, on: db)
+        try await replace(
+            org: org, quarter: quarter, rows: rows, method: InflowListSource.upload.rawValue, username: username,
+            gate: gate, on: db)
         return summary
     }
 
     /// The inflow organization confirms the list the system holds: every open flow reporting to it.
-    static func confirm(org: Organization, quarter: Quarter, username: String, cipher: FieldCipher, gate: WriteGate,
-                        on db: Database) async throws -> Int {
+    static func confirm(
+        org: Organization, quarter: Quarter, username: String, cipher: FieldCipher, gate: WriteGate,
+        on db: Database
+    ) async throws -> Int {
         let sql = try db.sql()
-        struct Row: Decodable { var id_number_hash: String; var id_number_enc: String; var name: String; var phone_hash: String?; var home: String }
+        struct Row: Decodable {
+            var id_number_hash: String
+            var id_number_enc: String
+            var name: String
+            var phone_hash: String?
+            var home: String
+        }
         let open = SQLBind.group(LedgerService.openStates)
-        let list = try await sql.raw("""
+        let list = try await sql.raw(
+            """
             SELECT m.id_number_hash, m.id_number_enc, m.name, m.phone_hash, b.short_name AS home FROM flows f
             JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
             WHERE f.inflow_org_id = \(bind: org.id!) AND f.status IN \(open)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         let rows = try list.map { r in
-            (r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))), r.name, r.phone_hash, r.home)
+            (
+                r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))),
+                r.name, r.phone_hash, r.home
+            )
         }
-        try await replace(org: org, quarter: quarter, rows: rows,
-                          method: InflowListSource.confirmed.rawValue, username: username, gate: gate, on: db)
+        try await replace(
+            org: org, quarter: quarter, rows: rows,
+            method: InflowListSource.confirmed.rawValue, username: username, gate: gate, on: db)
         return list.count
     }
 
@@ -68,21 +100,37 @@ enum InflowLedgerService {
             .where("quarter", .equal, quarter.description).where("org_id", .equal, org).all(decoding: Entry.self)
     }
 
-    private static func replace(org: Organization, quarter: Quarter, rows: [(String, String, String, String?, String)], method: String,
-                                username: String, gate: WriteGate, on db: Database) async throws {
+    private static func replace(
+        org: Organization, quarter: Quarter, rows: [(String, String, String, String?, String)], method: String,
+        username: String, gate: WriteGate, on db: Database
+    ) async throws {
         let orgID = org.id!
         try await db.writeTransaction(gate: gate) { tx in
             let sql = tx as! SQLDatabase
-            try await sql.delete(from: "inflow_ledger_entries").where("quarter", .equal, quarter.description).where("org_id", .equal, orgID).run()
+            try await sql.delete(from: "inflow_ledger_entries").where("quarter", .equal, quarter.description).where(
+                "org_id", .equal, orgID
+            ).run()
             let now = Date()
             for chunk in rows.chunked(500) {
-                var insert = sql.insert(into: "inflow_ledger_entries").columns("quarter", "org_id", "id_hash", "id_tail", "id_tail_enc", "name", "phone_hash", "home_org", "source", "created_at")
-                for r in chunk { insert = insert.values([quarter.description, orgID, r.0, "", r.1, r.2, r.3, r.4, method, now] as [any Encodable & Sendable]) }
-                try await insert.onConflict(with: ["quarter", "org_id", "id_hash"]) { $0.set(excludedValueOf: "name").set(excludedValueOf: "id_tail_enc") }.run()
+                var insert = sql.insert(into: "inflow_ledger_entries").columns(
+                    "quarter", "org_id", "id_hash", "id_tail", "id_tail_enc", "name", "phone_hash", "home_org",
+                    "source", "created_at")
+                for r in chunk {
+                    insert = insert.values(
+                        [quarter.description, orgID, r.0, "", r.1, r.2, r.3, r.4, method, now]
+                            as [any Encodable & Sendable])
+                }
+                try await insert.onConflict(with: ["quarter", "org_id", "id_hash"]) {
+                    $0.set(excludedValueOf: "name").set(excludedValueOf: "id_tail_enc")
+                }.run()
             }
-            try await sql.delete(from: "inflow_ledger_submissions").where("quarter", .equal, quarter.description).where("org_id", .equal, orgID).run()
-            try await sql.insert(into: "inflow_ledger_submissions").columns("quarter", "org_id", "method", "rows", "by_username", "at")
-                .values([quarter.description, orgID, method, rows.count, username, now] as [any Encodable & Sendable]).run()
+            try await sql.delete(from: "inflow_ledger_submissions").where("quarter", .equal, quarter.description).where(
+                "org_id", .equal, orgID
+            ).run()
+            try await sql.insert(into: "inflow_ledger_submissions").columns(
+                "quarter", "org_id", "method", "rows", "by_username", "at"
+            )
+            .values([quarter.description, orgID, method, rows.count, username, now] as [any Encodable & Sendable]).run()
         }
     }
 }

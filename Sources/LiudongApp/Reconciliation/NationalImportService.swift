@@ -33,12 +33,22 @@ enum NationalImportService {
 
         /// The command line's `--json` shape, exactly.
         var contractJSON: String {
-            struct Rejected: Encodable { var row: Int; var reason: String }
-            struct Shape: Encodable { var rows: Int; var new: Int; var updated: Int; var unchanged: Int; var rejected: [Rejected] }
+            struct Rejected: Encodable {
+                var row: Int
+                var reason: String
+            }
+            struct Shape: Encodable {
+                var rows: Int
+                var new: Int
+                var updated: Int
+                var unchanged: Int
+                var rejected: [Rejected]
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let shape = Shape(rows: rows, new: new, updated: updated, unchanged: unchanged,
-                              rejected: rejected.map { Rejected(row: $0.row, reason: $0.reason) })
+            let shape = Shape(
+                rows: rows, new: new, updated: updated, unchanged: unchanged,
+                rejected: rejected.map { Rejected(row: $0.row, reason: $0.reason) })
             return String(decoding: (try? encoder.encode(shape)) ?? Data(), as: UTF8.self)
         }
     }
@@ -70,12 +80,19 @@ enum NationalImportService {
 
         /// Regular organizations of a subtree that can hold members.
         static func load(under path: String, on sql: SQLDatabase) async throws -> OrgMatcher {
-            struct Row: Decodable { var id: Int; var name: String; var short_name: String; var parent_short: String? }
-            let rows = try await sql.raw("""
+            struct Row: Decodable {
+                var id: Int
+                var name: String
+                var short_name: String
+                var parent_short: String?
+            }
+            let rows = try await sql.raw(
+                """
                 SELECT o.id, o.name, o.short_name, p.short_name AS parent_short FROM organizations o
                 LEFT JOIN organizations p ON p.id = o.parent_id
                 WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.closed_at IS NULL
-                """).all(decoding: Row.self)
+                """
+            ).all(decoding: Row.self)
             return OrgMatcher(orgs: rows.map { ($0.id, $0.name, $0.short_name, $0.parent_short) })
         }
     }
@@ -84,8 +101,12 @@ enum NationalImportService {
 
     /// Reads `path` (xlsx or CSV) on its own thread; batches of parsed rows come back through the channel.
     static func read(path: String, batchSize: Int = 1000, required: [NationalColumn] = NationalColumn.required)
-        -> (BlockingChannel<Batch>, @Sendable () -> (TableReader.Kind, TextEncoding?)?) {
-        final class Info: @unchecked Sendable { var value: (TableReader.Kind, TextEncoding?)?; let lock = NSLock() }
+        -> (BlockingChannel<Batch>, @Sendable () -> (TableReader.Kind, TextEncoding?)?)
+    {
+        final class Info: @unchecked Sendable {
+            var value: (TableReader.Kind, TextEncoding?)?
+            let lock = NSLock()
+        }
         let info = Info()
         let channel = BlockingChannel<Batch>.reading { channel in
             var parser = NationalExportParser(required: required)
@@ -94,22 +115,37 @@ enum NationalImportService {
             let result = try TableReader.rows(path: path) { row, cells in
                 if let outcome = try parser.consume(row: row, cells: cells) {
                     batch.append(outcome)
-                    if batch.count == batchSize { try channel.put(batch); batch.removeAll(keepingCapacity: true) }
+                    if batch.count == batchSize {
+                        try channel.put(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
             }
             try parser.finish()
             if !batch.isEmpty { try channel.put(batch) }
-            info.lock.lock(); info.value = (result.kind, result.encoding); info.lock.unlock()
+            info.lock.lock()
+            info.value = (result.kind, result.encoding)
+            info.lock.unlock()
         }
-        return (channel, { info.lock.lock(); defer { info.lock.unlock() }; return info.value })
+        return (
+            channel,
+            {
+                info.lock.lock()
+                defer { info.lock.unlock() }
+                return info.value
+            }
+        )
     }
 
     /// A stable digest of everything stored for a row (FNV-1a 64): equal digests mean an unchanged row.
     static func fingerprint(_ r: NationalRecord, orgID: Int) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let fields = [String(orgID), r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category, r.branchName,
-                      r.phone ?? "", r.joinedOn?.description ?? "", r.fullOn?.description ?? "", r.residence, r.household,
-                      r.isMobile ? "1" : "0", r.isLost ? "1" : "0", r.employer]
+        let fields = [
+            String(orgID), r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category,
+            r.branchName,
+            r.phone ?? "", r.joinedOn?.description ?? "", r.fullOn?.description ?? "", r.residence, r.household,
+            r.isMobile ? "1" : "0", r.isLost ? "1" : "0", r.employer,
+        ]
         for f in fields {
             for b in f.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             h = (h ^ 0x1F) &* 0x0000_0100_0000_01B3
@@ -117,9 +153,12 @@ enum NationalImportService {
         return String(h, radix: 16)
     }
 
-    static let columns = ["quarter", "id_hash", "id_enc", "id_prefix", "id_tail", "name", "sex", "ethnicity", "birth_date", "education", "category",
-                          "branch_name", "organization_id", "phone_hash", "phone_enc", "phone_tail", "joined_on", "full_on", "residence",
-                          "household", "is_mobile", "is_lost", "employer", "fingerprint", "import_id", "source_row"]
+    static let columns = [
+        "quarter", "id_hash", "id_enc", "id_prefix", "id_tail", "name", "sex", "ethnicity", "birth_date", "education",
+        "category",
+        "branch_name", "organization_id", "phone_hash", "phone_enc", "phone_tail", "joined_on", "full_on", "residence",
+        "household", "is_mobile", "is_lost", "employer", "fingerprint", "import_id", "source_row",
+    ]
 
     /// A value of a national_records row, bound without Codable on SQLite.
     enum NationalValue: Sendable {
@@ -142,7 +181,8 @@ enum NationalImportService {
         }
     }
 
-    static let conflictUpdate = "ON CONFLICT (quarter, id_hash) DO UPDATE SET "
+    static let conflictUpdate =
+        "ON CONFLICT (quarter, id_hash) DO UPDATE SET "
         + columns.filter { $0 != "quarter" && $0 != "id_hash" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
 
     /// An import updates only records of its own scope: a county's file never overwrites another county's record of
@@ -156,7 +196,8 @@ enum NationalImportService {
     static func upsert(_ rows: [[NationalValue]], scopePath: String, on db: Database) async throws {
         if let lite = db as? SQLiteDatabase {
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-            let sqlText = "INSERT INTO national_records (\(columns.joined(separator: ","))) VALUES "
+            let sqlText =
+                "INSERT INTO national_records (\(columns.joined(separator: ","))) VALUES "
                 + Array(repeating: placeholders, count: rows.count).joined(separator: ",") + " " + conflictUpdate
                 + " WHERE national_records.organization_id IN (SELECT id FROM organizations WHERE path >= ? AND path < ?)"
             var binds: [SQLiteData] = []
@@ -178,14 +219,19 @@ enum NationalImportService {
     }
 
     /// Dry run (`apply: false`) or apply. `scopePath` limits which organizations rows may name (a county account's subtree).
-    static func run(path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
-                    apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
-                    progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+    static func run(
+        path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
+        apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
+        progress: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Summary {
         let sql = try db.sql()
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
         // Every organization of the scope, closed ones too: the import's own records are theirs.
         struct ID: Decodable { var id: Int }
-        let scopeIDs = Set(try await sql.raw("SELECT id FROM organizations WHERE \(PathPrefix("path", scopePath))").all(decoding: ID.self).map(\.id))
+        let scopeIDs = Set(
+            try await sql.raw("SELECT id FROM organizations WHERE \(PathPrefix("path", scopePath))").all(
+                decoding: ID.self
+            ).map(\.id))
         let (channel, info) = read(path: path)
         let body: @Sendable (Database) async throws -> Summary = { db in
             let sql = db as! SQLDatabase
@@ -193,14 +239,21 @@ enum NationalImportService {
             var importID = 0
             if apply {
                 struct ID: Decodable { var id: Int }
-                importID = try await sql.insert(into: "national_imports")
-                    .columns("quarter", "file_name", "rows", "new_count", "updated_count", "unchanged_count", "rejected_count", "scope_code", "by_username", "applied_at")
-                    .values([quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, Date()] as [any Encodable & Sendable])
+                importID =
+                    try await sql.insert(into: "national_imports")
+                    .columns(
+                        "quarter", "file_name", "rows", "new_count", "updated_count", "unchanged_count",
+                        "rejected_count", "scope_code", "by_username", "applied_at"
+                    )
+                    .values(
+                        [quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, Date()]
+                            as [any Encodable & Sendable]
+                    )
                     .returning("id").first(decoding: ID.self)?.id ?? 0
             }
             do {
                 while let batch = try await channel.next() {
-                    var accepted: [(NationalRecord, Int, String, String)] = []   // record, org id, id hash, fingerprint
+                    var accepted: [(NationalRecord, Int, String, String)] = []  // record, org id, id hash, fingerprint
                     var ambiguous: [(NationalRecord, Set<Int>, String)] = []
                     for outcome in batch {
                         summary.rows += 1
@@ -208,9 +261,13 @@ enum NationalImportService {
                         case .rejected(let r): summary.reject(r)
                         case .record(let r):
                             switch matcher.match(r.branchName) {
-                            case .found(let org): accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
-                            case .unknown: summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
-                                                                                name: r.name, idTail: String(r.idNumber.suffix(4))))
+                            case .found(let org):
+                                accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
+                            case .unknown:
+                                summary.reject(
+                                    RejectedRow(
+                                        row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
+                                        name: r.name, idTail: String(r.idNumber.suffix(4))))
                             case .ambiguous(let candidates): ambiguous.append((r, candidates, cipher.hash(r.idNumber)))
                             }
                         }
@@ -218,47 +275,74 @@ enum NationalImportService {
                     // A short name several branches share (进长村党支部 in two counties) is settled by the roster: the
                     // branch among them where this person is a member.
                     if !ambiguous.isEmpty {
-                        struct Home: Decodable { var id_number_hash: String; var organization_id: Int }
+                        struct Home: Decodable {
+                            var id_number_hash: String
+                            var organization_id: Int
+                        }
                         let homes = try await sql.select().columns("id_number_hash", "organization_id").from("members")
                             .where("id_number_hash", .in, ambiguous.map(\.2)).all(decoding: Home.self)
-                        let homeOf = Dictionary(homes.map { ($0.id_number_hash, $0.organization_id) }, uniquingKeysWith: { a, _ in a })
+                        let homeOf = Dictionary(
+                            homes.map { ($0.id_number_hash, $0.organization_id) }, uniquingKeysWith: { a, _ in a })
                         for (r, candidates, hash) in ambiguous {
                             if let org = homeOf[hash], candidates.contains(org) {
                                 accepted.append((r, org, hash, fingerprint(r, orgID: org)))
                             } else {
-                                summary.reject(RejectedRow(row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
-                                                           name: r.name, idTail: String(r.idNumber.suffix(4))))
+                                summary.reject(
+                                    RejectedRow(
+                                        row: r.row, reason: "所在党支部“\(r.branchName)”对应多个党组织，请写全称",
+                                        name: r.name, idTail: String(r.idNumber.suffix(4))))
                             }
                         }
                         accepted.sort { $0.0.row < $1.0.row }
                     }
-                    guard !accepted.isEmpty else { progress(summary.rows); continue }
-                    struct Existing: Decodable { var id_hash: String; var fingerprint: String; var organization_id: Int }
+                    guard !accepted.isEmpty else {
+                        progress(summary.rows)
+                        continue
+                    }
+                    struct Existing: Decodable {
+                        var id_hash: String
+                        var fingerprint: String
+                        var organization_id: Int
+                    }
                     // Only this scope's records count as existing: the counts never tell which people another county has.
                     // (Filtered here, not by a subquery, which would lead SQLite to walk records by organization.)
-                    let existing = try await sql.select().columns("id_hash", "fingerprint", "organization_id").from("national_records")
-                        .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
-                        .all(decoding: Existing.self)
-                    let known = Dictionary(existing.filter { scopeIDs.contains($0.organization_id) }.map { ($0.id_hash, $0.fingerprint) },
-                                           uniquingKeysWith: { a, _ in a })
+                    let existing = try await sql.select().columns("id_hash", "fingerprint", "organization_id").from(
+                        "national_records"
+                    )
+                    .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
+                    .all(decoding: Existing.self)
+                    let known = Dictionary(
+                        existing.filter { scopeIDs.contains($0.organization_id) }.map { ($0.id_hash, $0.fingerprint) },
+                        uniquingKeysWith: { a, _ in a })
                     var changed: [(NationalRecord, Int, String, String)] = []
                     for a in accepted {
                         switch known[a.2] {
-                        case nil: summary.new += 1; changed.append(a)
+                        case nil:
+                            summary.new += 1
+                            changed.append(a)
                         case a.3?: summary.unchanged += 1
-                        default: summary.updated += 1; changed.append(a)
+                        default:
+                            summary.updated += 1
+                            changed.append(a)
                         }
                     }
                     if apply, !changed.isEmpty {
                         var rows: [[NationalValue]] = []
                         rows.reserveCapacity(changed.count)
                         for (r, org, hash, print) in changed {
-                            rows.append([.text(quarter.description), .text(hash), .text(try cipher.seal(r.idNumber)), .text(String(r.idNumber.prefix(6))),
-                                         .text(""), .text(r.name), .text(r.sex.rawValue), .text(r.ethnicity),
-                                         .text(r.birthDate.description), .text(r.education), .text(r.category), .text(r.branchName), .int(org),
-                                         .optional(r.phone.map(cipher.hash)), .optional(try r.phone.map(cipher.seal)), .optional(r.phone.map { String($0.suffix(4)) }),
-                                         .optional(r.joinedOn?.description), .optional(r.fullOn?.description), .text(r.residence), .text(r.household),
-                                         .bool(r.isMobile), .bool(r.isLost), .text(r.employer), .text(print), .int(importID), .int(r.row)])
+                            rows.append([
+                                .text(quarter.description), .text(hash), .text(try cipher.seal(r.idNumber)),
+                                .text(String(r.idNumber.prefix(6))),
+                                .text(""), .text(r.name), .text(r.sex.rawValue), .text(r.ethnicity),
+                                .text(r.birthDate.description), .text(r.education), .text(r.category),
+                                .text(r.branchName), .int(org),
+                                .optional(r.phone.map(cipher.hash)), .optional(try r.phone.map(cipher.seal)),
+                                .optional(r.phone.map { String($0.suffix(4)) }),
+                                .optional(r.joinedOn?.description), .optional(r.fullOn?.description),
+                                .text(r.residence), .text(r.household),
+                                .bool(r.isMobile), .bool(r.isLost), .text(r.employer), .text(print), .int(importID),
+                                .int(r.row),
+                            ])
                         }
                         try await upsert(rows, scopePath: scopePath, on: db)
                     }
@@ -269,7 +353,10 @@ enum NationalImportService {
                 throw error
             }
             summary.rejected.sort { $0.row < $1.row }
-            if let (kind, encoding) = info() { summary.kind = kind.rawValue; summary.encoding = encoding?.rawValue }
+            if let (kind, encoding) = info() {
+                summary.kind = kind.rawValue
+                summary.encoding = encoding?.rawValue
+            }
             if apply {
                 try await sql.update("national_imports").set("rows", to: summary.rows).set("new_count", to: summary.new)
                     .set("updated_count", to: summary.updated).set("unchanged_count", to: summary.unchanged)
@@ -303,8 +390,9 @@ enum NationalImportService {
         let book = try LedgerXLSXWriter(path: path)
         var table = rows.map { ["\($0.row)", $0.name ?? "", $0.idTail ?? "", $0.reason] }
         if more > 0 { table.append(["", "", "", "另有 \(more) 行未导入，未逐行列出：请先改正以上各行的问题后重新导出、重新上传"]) }
-        try book.writeTable(sheet: "未导入的行", title: title, header: ["行号", "姓名", "身份证号后四位", "原因"],
-                            rows: table, numberColumns: [0], widths: [8, 12, 14, 80])
+        try book.writeTable(
+            sheet: "未导入的行", title: title, header: ["行号", "姓名", "身份证号后四位", "原因"],
+            rows: table, numberColumns: [0], widths: [8, 12, 14, 80])
         try book.close()
     }
 }

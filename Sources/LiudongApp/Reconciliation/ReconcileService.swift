@@ -38,16 +38,24 @@ enum ReconcileService {
 
         /// `{"quarter","scope","counts":{CATEGORY:N},"items":[{"category","idTail","name","ours":{},"inflow":{},"national":{}}]}`
         var json: Data {
-            struct Shape: Encodable { var quarter: String; var scope: String; var counts: [String: Int]; var items: [Item] }
+            struct Shape: Encodable {
+                var quarter: String
+                var scope: String
+                var counts: [String: Int]
+                var items: [Item]
+            }
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (try? e.encode(Shape(quarter: quarter.description, scope: scope, counts: counts, items: items))) ?? Data()
+            return (try? e.encode(Shape(quarter: quarter.description, scope: scope, counts: counts, items: items)))
+                ?? Data()
         }
     }
 
     /// Runs the reconciliation for `scope` (an organization of our tree) and stores its items: load the three sides
     /// (`ReconcileLoader`), classify them (`ThreeWayMatch.classify`, pure), store the queue.
-    static func run(quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database) async throws -> Report {
+    static func run(quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database)
+        async throws -> Report
+    {
         let sql = try db.sql()
         let started = Date()
         let loaded = try await ReconcileLoader.load(quarter: quarter, scope: scope, on: sql)
@@ -60,90 +68,136 @@ enum ReconcileService {
             case .idNumber(let sealed): tail = (try? cipher.open(sealed)).map { String($0.suffix(4)) } ?? ""
             case .tail(let sealed): tail = sealed.flatMap { try? cipher.open($0) } ?? ""
             }
-            return Item(category: finding.category.rawValue, idTail: tail, name: finding.name, ours: finding.ours,
-                        inflow: finding.inflow, national: finding.national, idHash: finding.idHash, memberID: finding.memberID,
-                        countyID: finding.countyID, inflowOrgID: finding.inflowOrgID, assigneeID: finding.assigneeID,
-                        assigneePath: finding.assigneePath)
+            return Item(
+                category: finding.category.rawValue, idTail: tail, name: finding.name, ours: finding.ours,
+                inflow: finding.inflow, national: finding.national, idHash: finding.idHash, memberID: finding.memberID,
+                countyID: finding.countyID, inflowOrgID: finding.inflowOrgID, assigneeID: finding.assigneeID,
+                assigneePath: finding.assigneePath)
         }
         try await store(items, quarter: quarter, scope: scope, cipher: cipher, gate: gate, on: db)
         try await sql.insert(into: "reconciliation_runs").columns("quarter", "scope_path", "scope_code", "items", "at")
-            .values([quarter.description, scope.path, scope.code, items.count, Date()] as [any Encodable & Sendable]).run()
-        return Report(quarter: quarter, scope: scope.code, counts: outcome.counts, items: items,
-                      nationalRows: loaded.nationalRows, seconds: Date().timeIntervalSince(started))
+            .values([quarter.description, scope.path, scope.code, items.count, Date()] as [any Encodable & Sendable])
+            .run()
+        return Report(
+            quarter: quarter, scope: scope.code, counts: outcome.counts, items: items,
+            nationalRows: loaded.nationalRows, seconds: Date().timeIntervalSince(started))
     }
 
     /// Whether this quarter's reconciliation has been run over `path` (by a run of it or of an organization above it).
     static func hasRun(quarter: Quarter, covering path: String, on sql: SQLDatabase) async throws -> Bool {
         struct R: Decodable { var scope_path: String }
-        return try await sql.select().column("scope_path").from("reconciliation_runs").where("quarter", .equal, quarter.description)
-            .all(decoding: R.self).contains { path.hasPrefix($0.scope_path) }
+        return try await sql.select().column("scope_path").from("reconciliation_runs").where(
+            "quarter", .equal, quarter.description
+        )
+        .all(decoding: R.self).contains { path.hasPrefix($0.scope_path) }
     }
 
     /// The items as an .xlsx for those who work through them on paper.
     static func writeXLSX(_ report: Report, title: String, to path: String) throws {
-        func show(_ d: [String: String]) -> String { d.sorted { $0.key < $1.key }.map { "\(fieldLabel($0.key))：\($0.value)" }.joined(separator: "；") }
+        func show(_ d: [String: String]) -> String {
+            d.sorted { $0.key < $1.key }.map { "\(fieldLabel($0.key))：\($0.value)" }.joined(separator: "；")
+        }
         let book = try LedgerXLSXWriter(path: path)
         let summary = Category.allCases.map { [$0.label, "\(report.counts[$0.rawValue] ?? 0)"] }
-        try book.writeTable(sheet: "汇总", title: title, header: ["类别", "人数"], rows: summary, numberColumns: [1], widths: [36, 10])
-        try book.writeTable(sheet: "差异明细", title: title + "差异明细", header: ["序号", "类别", "姓名", "身份证号后四位", "我方", "流入地", "全国系统"],
-                            rows: report.items.enumerated().map { i, item in
-                                ["\(i + 1)", Category(rawValue: item.category)?.label ?? item.category, item.name, item.idTail,
-                                 show(item.ours), show(item.inflow), show(item.national)]
-                            }, numberColumns: [0], widths: [6, 26, 10, 12, 60, 30, 40])
+        try book.writeTable(
+            sheet: "汇总", title: title, header: ["类别", "人数"], rows: summary, numberColumns: [1], widths: [36, 10])
+        try book.writeTable(
+            sheet: "差异明细", title: title + "差异明细", header: ["序号", "类别", "姓名", "身份证号后四位", "我方", "流入地", "全国系统"],
+            rows: report.items.enumerated().map { i, item in
+                [
+                    "\(i + 1)", Category(rawValue: item.category)?.label ?? item.category, item.name, item.idTail,
+                    show(item.ours), show(item.inflow), show(item.national),
+                ]
+            }, numberColumns: [0], widths: [6, 26, 10, 12, 60, 30, 40])
         try book.close()
     }
 
     static func fieldLabel(_ key: String) -> String {
-        ["branch": "所在党支部", "status": "状态", "destination": "流向地", "inflowOrg": "流入地党组织", "phoneTail": "手机尾号", "lost": "失联",
-         "lostCandidate": "失联待确认", "org": "报到组织", "name": "姓名", "mobile": "是否流动", "conflicts": "不一致项"][key] ?? key
+        [
+            "branch": "所在党支部", "status": "状态", "destination": "流向地", "inflowOrg": "流入地党组织", "phoneTail": "手机尾号",
+            "lost": "失联",
+            "lostCandidate": "失联待确认", "org": "报到组织", "name": "姓名", "mobile": "是否流动", "conflicts": "不一致项",
+        ][key] ?? key
     }
 
     /// Upserts the items (keeping what people already did with them), reopens ones that came back, and resolves
     /// as 已一致 the open items of this scope that no longer differ.
-    static func store(_ items: [Item], quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database) async throws {
+    static func store(
+        _ items: [Item], quarter: Quarter, scope: Organization, cipher: FieldCipher, gate: WriteGate, on db: Database
+    ) async throws {
         let q = quarter.description
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try await db.writeTransaction(gate: gate) { tx in
             let sql = try tx.sql()
             let now = Date()
-            try await sql.raw("CREATE TEMPORARY TABLE IF NOT EXISTS reconcile_current (id_hash TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (id_hash, category))").run()
+            try await sql.raw(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS reconcile_current (id_hash TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (id_hash, category))"
+            ).run()
             try await sql.raw("DELETE FROM reconcile_current").run()
             for chunk in items.chunked(400) {
                 var insert = sql.insert(into: "reconciliation_items").columns(
-                    "quarter", "category", "id_hash", "id_tail", "id_tail_enc", "name", "member_id", "county_id", "inflow_org_id", "assignee_org_id", "assignee_path",
+                    "quarter", "category", "id_hash", "id_tail", "id_tail_enc", "name", "member_id", "county_id",
+                    "inflow_org_id", "assignee_org_id", "assignee_path",
                     "details", "status", "created_at")
                 var current = sql.insert(into: "reconcile_current").columns("id_hash", "category")
                 for i in chunk {
-                    struct Details: Encodable { var ours: [String: String]; var inflow: [String: String]; var national: [String: String] }
-                    let details = String(decoding: try encoder.encode(Details(ours: i.ours, inflow: i.inflow, national: i.national)), as: UTF8.self)
-                    insert = insert.values([q, i.category, i.idHash, "", try cipher.seal(i.idTail), i.name, i.memberID, i.countyID, i.inflowOrgID, i.assigneeID,
-                                            i.assigneePath, details, "open", now] as [any Encodable & Sendable])
+                    struct Details: Encodable {
+                        var ours: [String: String]
+                        var inflow: [String: String]
+                        var national: [String: String]
+                    }
+                    let details = String(
+                        decoding: try encoder.encode(Details(ours: i.ours, inflow: i.inflow, national: i.national)),
+                        as: UTF8.self)
+                    insert = insert.values(
+                        [
+                            q, i.category, i.idHash, "", try cipher.seal(i.idTail), i.name, i.memberID, i.countyID,
+                            i.inflowOrgID, i.assigneeID,
+                            i.assigneePath, details, "open", now,
+                        ] as [any Encodable & Sendable])
                     current = current.values([i.idHash, i.category] as [any Encodable & Sendable])
                 }
                 try await insert.onConflict(with: ["quarter", "id_hash", "category"]) { c in
-                    c.set(excludedValueOf: "details").set(excludedValueOf: "name").set(excludedValueOf: "assignee_org_id")
-                        .set(excludedValueOf: "assignee_path").set(excludedValueOf: "county_id").set(excludedValueOf: "inflow_org_id")
-                        .set(excludedValueOf: "member_id").set(excludedValueOf: "id_tail_enc")
-                        .set(SQLColumn("status"), to: SQLRaw("CASE WHEN reconciliation_items.resolution = 'consistent' THEN 'open' ELSE reconciliation_items.status END"))
-                        .set(SQLColumn("resolution"), to: SQLRaw("CASE WHEN reconciliation_items.resolution = 'consistent' THEN NULL ELSE reconciliation_items.resolution END"))
+                    c.set(excludedValueOf: "details").set(excludedValueOf: "name").set(
+                        excludedValueOf: "assignee_org_id"
+                    )
+                    .set(excludedValueOf: "assignee_path").set(excludedValueOf: "county_id").set(
+                        excludedValueOf: "inflow_org_id"
+                    )
+                    .set(excludedValueOf: "member_id").set(excludedValueOf: "id_tail_enc")
+                    .set(
+                        SQLColumn("status"),
+                        to: SQLRaw(
+                            "CASE WHEN reconciliation_items.resolution = 'consistent' THEN 'open' ELSE reconciliation_items.status END"
+                        )
+                    )
+                    .set(
+                        SQLColumn("resolution"),
+                        to: SQLRaw(
+                            "CASE WHEN reconciliation_items.resolution = 'consistent' THEN NULL ELSE reconciliation_items.resolution END"
+                        ))
                 }.run()
                 try await current.run()
             }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE reconciliation_items SET status = 'resolved', resolution = 'consistent', resolved_by = 'reconcile', resolved_at = \(bind: now)
                 WHERE quarter = \(bind: q) AND status = 'open' AND \(PathPrefix("assignee_path", scope.path))
                   AND NOT EXISTS (SELECT 1 FROM reconcile_current c WHERE c.id_hash = reconciliation_items.id_hash AND c.category = reconciliation_items.category)
-                """).run()
+                """
+            ).run()
             try await sql.raw("DELETE FROM reconcile_current").run()
             // A signature says “nothing open between us”: a run that (re)opens items between a pair voids both.
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE reconciliation_signoffs SET outflow_signed_by = NULL, outflow_signed_at = NULL, inflow_signed_by = NULL, inflow_signed_at = NULL
                 WHERE quarter = \(bind: q) AND (outflow_signed_by IS NOT NULL OR inflow_signed_by IS NOT NULL)
                   AND EXISTS (SELECT 1 FROM reconciliation_items ri WHERE ri.quarter = reconciliation_signoffs.quarter
                               AND ri.county_id = reconciliation_signoffs.county_id AND ri.inflow_org_id = reconciliation_signoffs.inflow_org_id
                               AND ri.status = 'open')
-                """).run()
+                """
+            ).run()
         }
     }
 }

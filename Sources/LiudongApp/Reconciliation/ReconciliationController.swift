@@ -22,18 +22,61 @@ struct ReconciliationController {
         return req.redirect(to: "/reconcile/\(user.scopeCode)")
     }
 
-    struct ItemView: Encodable { var id: Int; var category: String; var name: String; var idTail: String; var memberID: String?
-        var ours: String; var inflow: String; var national: String; var open: Bool; var outcome: String?; var assignee: String; var canAccept: Bool
-        var canAct: Bool }
-    struct CountRow: Encodable { var label: String; var key: String; var open: Int; var resolved: Int }
-    struct PairView: Encodable { var countyID: Int; var county: String; var inflowID: Int; var inflow: String; var openItems: Int
-        var outflowSigned: String?; var inflowSigned: String?; var canSignOutflow: Bool; var canSignInflow: Bool
-        var countyPath: String = "" }
-    struct CountyProgress: Encodable { var county: String; var items: Int; var resolved: Int; var percent: Int; var pairs: Int; var signed: Int }
+    struct ItemView: Encodable {
+        var id: Int
+        var category: String
+        var name: String
+        var idTail: String
+        var memberID: String?
+        var ours: String
+        var inflow: String
+        var national: String
+        var open: Bool
+        var outcome: String?
+        var assignee: String
+        var canAccept: Bool
+        var canAct: Bool
+    }
+    struct CountRow: Encodable {
+        var label: String
+        var key: String
+        var open: Int
+        var resolved: Int
+    }
+    struct PairView: Encodable {
+        var countyID: Int
+        var county: String
+        var inflowID: Int
+        var inflow: String
+        var openItems: Int
+        var outflowSigned: String?
+        var inflowSigned: String?
+        var canSignOutflow: Bool
+        var canSignInflow: Bool
+        var countyPath: String = ""
+    }
+    struct CountyProgress: Encodable {
+        var county: String
+        var items: Int
+        var resolved: Int
+        var percent: Int
+        var pairs: Int
+        var signed: Int
+    }
     struct View: Encodable {
-        var code: String; var name: String; var quarter: String; var quarters: [SelectOption]; var canRun: Bool
-        var counts: [CountRow]; var items: [ItemView]; var total: Int; var categories: [SelectOption]; var status: String
-        var pairs: [PairView]; var progress: [CountyProgress]; var frozen: Bool
+        var code: String
+        var name: String
+        var quarter: String
+        var quarters: [SelectOption]
+        var canRun: Bool
+        var counts: [CountRow]
+        var items: [ItemView]
+        var total: Int
+        var categories: [SelectOption]
+        var status: String
+        var pairs: [PairView]
+        var progress: [CountyProgress]
+        var frozen: Bool
     }
 
     private func quarter(_ req: Request) throws -> Quarter { try req.quarterQuery() ?? .current() }
@@ -43,17 +86,20 @@ struct ReconciliationController {
         let sql = try req.db.sql()
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let q = try quarter(req)
-        let category = (try? req.query.get(String.self, at: "category")).flatMap(ReconcileService.Category.init(rawValue:))
+        let category = (try? req.query.get(String.self, at: "category")).flatMap(
+            ReconcileService.Category.init(rawValue:))
         let status = (try? req.query.get(String.self, at: "status")) ?? "open"
         let grouped = try await ReconciliationStore.counts(quarter: q, for: user, on: sql)
         let open = ItemStatus.open.rawValue
         let counts = ReconcileService.Category.allCases.filter { $0 != .matched }.map { c in
-            CountRow(label: c.label, key: c.rawValue,
-                     open: grouped.filter { $0.category == c.rawValue && $0.status == open }.map(\.n).reduce(0, +),
-                     resolved: grouped.filter { $0.category == c.rawValue && $0.status != open }.map(\.n).reduce(0, +))
+            CountRow(
+                label: c.label, key: c.rawValue,
+                open: grouped.filter { $0.category == c.rawValue && $0.status == open }.map(\.n).reduce(0, +),
+                resolved: grouped.filter { $0.category == c.rawValue && $0.status != open }.map(\.n).reduce(0, +))
         }
         let wanted: ItemStatus? = status == "all" ? nil : status == "resolved" ? .resolved : .open
-        let rows = try await ReconciliationStore.queue(quarter: q, for: user, status: wanted, category: category, on: sql)
+        let rows = try await ReconciliationStore.queue(
+            quarter: q, for: user, status: wanted, category: category, on: sql)
         let total = grouped.filter { status == "all" || (status == "open" ? $0.status == open : $0.status != open) }
             .filter { category == nil || $0.category == category?.rawValue }.map(\.n).reduce(0, +)
         let items = rows.map { Self.itemView($0, user: user, cipher: req.cipher) }
@@ -63,9 +109,10 @@ struct ReconciliationController {
             .map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == q) }
         let categories = ReconcileService.Category.allCases.filter { $0 != .matched }
             .map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == category) }
-        let view = View(code: org.code, name: org.shortName, quarter: q.description, quarters: quarters,
-                        canRun: Self.canRun(user) && org.kind == .regular, counts: counts, items: items, total: total,
-                        categories: categories, status: status, pairs: pairs, progress: progress, frozen: closed.contains(q))
+        let view = View(
+            code: org.code, name: org.shortName, quarter: q.description, quarters: quarters,
+            canRun: Self.canRun(user) && org.kind == .regular, counts: counts, items: items, total: total,
+            categories: categories, status: status, pairs: pairs, progress: progress, frozen: closed.contains(q))
         return try await req.page("reconcile/show", title: "对账", view)
     }
 
@@ -77,35 +124,44 @@ struct ReconciliationController {
                 .map { "\(ReconcileService.fieldLabel($0.key))：\($0.value)" }.joined(separator: "；")
         }
         let isOpen = r.status == ItemStatus.open.rawValue
-        let outcome = isOpen ? nil : r.resolution.flatMap(ItemResolution.init(rawValue:)).map {
-            $0.label + (r.note.map { "：\($0)" } ?? "") + (r.resolved_by.map { "（\($0)）" } ?? "")
-        }
+        let outcome =
+            isOpen
+            ? nil
+            : r.resolution.flatMap(ItemResolution.init(rawValue:)).map {
+                $0.label + (r.note.map { "：\($0)" } ?? "") + (r.resolved_by.map { "（\($0)）" } ?? "")
+            }
         let conflicts = d["ours"]?["conflicts"] ?? ""
-        return ItemView(id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category,
-                        name: r.name, idTail: r.id_tail_enc.flatMap { try? cipher.open($0) } ?? "",
-                        memberID: r.member_id?.uuidString, ours: show(d["ours"]), inflow: show(d["inflow"]),
-                        national: show(d["national"]), open: isOpen, outcome: outcome, assignee: r.assignee ?? "",
-                        canAccept: r.actionable && user.scopeKind == .regular
-                            && (conflicts.contains("phone") || conflicts.contains("inflowOrg")),
-                        canAct: r.actionable)
+        return ItemView(
+            id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category,
+            name: r.name, idTail: r.id_tail_enc.flatMap { try? cipher.open($0) } ?? "",
+            memberID: r.member_id?.uuidString, ours: show(d["ours"]), inflow: show(d["inflow"]),
+            national: show(d["national"]), open: isOpen, outcome: outcome, assignee: r.assignee ?? "",
+            canAccept: r.actionable && user.scopeKind == .regular
+                && (conflicts.contains("phone") || conflicts.contains("inflowOrg")),
+            canAct: r.actionable)
     }
 
     /// Organization pairs (outflow county × inflow organization) with members flowing between them, their sign-offs,
     /// and each county's progress.
     /// `wholeTree`: every pair of the tree whatever the account's scope (to tell whether the quarter is fully signed).
-    static func pairs(quarter: Quarter, scope: Organization, user: CurrentUser, wholeTree: Bool = false,
-                      on sql: SQLDatabase) async throws -> ([PairView], [CountyProgress]) {
+    static func pairs(
+        quarter: Quarter, scope: Organization, user: CurrentUser, wholeTree: Bool = false,
+        on sql: SQLDatabase
+    ) async throws -> ([PairView], [CountyProgress]) {
         let inflowOnly = !wholeTree && user.isInflowSide
-        let rows = try await ReconciliationStore.pairs(quarter: quarter, under: scope.path,
-                                                       inflowOrgID: inflowOnly ? user.scopeID : nil, on: sql)
+        let rows = try await ReconciliationStore.pairs(
+            quarter: quarter, under: scope.path,
+            inflowOrgID: inflowOnly ? user.scopeID : nil, on: sql)
         var unique: [String: PairRow] = [:]
         for r in rows { unique["\(r.county_id)-\(r.inflow_id)"] = r }
         let pairs = unique.values.sorted { ($0.county, $0.inflow) < ($1.county, $1.inflow) }.map { r in
-            PairView(countyID: r.county_id, county: r.county, inflowID: r.inflow_id, inflow: r.inflow, openItems: r.open_items,
-                     outflowSigned: r.outflow_signed_by, inflowSigned: r.inflow_signed_by,
-                     canSignOutflow: r.outflow_signed_by == nil && canRun(user) && r.county_path.hasPrefix(user.scopePath),
-                     canSignInflow: r.inflow_signed_by == nil && (user.scopeID == r.inflow_id || user.seesExternal),
-                     countyPath: r.county_path)
+            PairView(
+                countyID: r.county_id, county: r.county, inflowID: r.inflow_id, inflow: r.inflow,
+                openItems: r.open_items,
+                outflowSigned: r.outflow_signed_by, inflowSigned: r.inflow_signed_by,
+                canSignOutflow: r.outflow_signed_by == nil && canRun(user) && r.county_path.hasPrefix(user.scopePath),
+                canSignInflow: r.inflow_signed_by == nil && (user.scopeID == r.inflow_id || user.seesExternal),
+                countyPath: r.county_path)
         }
         let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
         let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -113,9 +169,11 @@ struct ReconciliationController {
         let progress = counties.map { c -> CountyProgress in
             let g = byCounty[c.id]
             let countyPairs = pairs.filter { $0.countyID == c.id }
-            return CountyProgress(county: c.short_name, items: g?.n ?? 0, resolved: g?.resolved ?? 0,
-                                  percent: Self.percent(g?.resolved ?? 0, of: g?.n ?? 0),
-                                  pairs: countyPairs.count, signed: countyPairs.filter { $0.outflowSigned != nil && $0.inflowSigned != nil }.count)
+            return CountyProgress(
+                county: c.short_name, items: g?.n ?? 0, resolved: g?.resolved ?? 0,
+                percent: Self.percent(g?.resolved ?? 0, of: g?.n ?? 0),
+                pairs: countyPairs.count,
+                signed: countyPairs.filter { $0.outflowSigned != nil && $0.inflowSigned != nil }.count)
         }
         return (pairs, progress)
     }
@@ -131,13 +189,22 @@ struct ReconciliationController {
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         guard org.kind == .regular else { throw AppError.badRequest("对账范围应为本系统的党组织") }
         let q = (try? req.content.decode(RunForm.self))?.quarter.flatMap(Quarter.init) ?? .current()
-        let report = try await ReconcileService.run(quarter: q, scope: org, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
-        try await req.audit(.create, "reconciliation", ref: "\(q) \(org.code)", summary: "运行对账（\(q.chinese)，\(org.shortName)）：差异 \(report.items.count) 条")
+        let report = try await ReconcileService.run(
+            quarter: q, scope: org, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
+        try await req.audit(
+            .create, "reconciliation", ref: "\(q) \(org.code)",
+            summary: "运行对账（\(q.chinese)，\(org.shortName)）：差异 \(report.items.count) 条")
         let matched = report.counts[ReconcileService.Category.matched.rawValue] ?? 0
-        return req.redirect(to: "/reconcile/\(org.code)?quarter=\(q)", flash: "对账完成：一致 \(matched) 人，差异 \(report.items.count) 条（用时 \(String(format: "%.1f", report.seconds)) 秒）")
+        return req.redirect(
+            to: "/reconcile/\(org.code)?quarter=\(q)",
+            flash: "对账完成：一致 \(matched) 人，差异 \(report.items.count) 条（用时 \(String(format: "%.1f", report.seconds)) 秒）")
     }
 
-    struct ResolveForm: Content { var action: String; var note: String?; var back: String? }
+    struct ResolveForm: Content {
+        var action: String
+        var note: String?
+        var back: String?
+    }
     struct RunForm: Content { var quarter: String? }
 
     /// fix: the record was corrected; accept: take the other side's value (phone from the national export, the
@@ -153,21 +220,25 @@ struct ReconciliationController {
         guard item.actionable else { throw AppError.forbidden }
         guard item.status == ItemStatus.open.rawValue else { return req.redirect(to: back, flash: "该差异已处理") }
         let note = Normalize.text(form.note)
-        let resolution: ItemResolution = form.action == "explain" ? .explained : form.action == "accept" ? .accepted : .fixed
+        let resolution: ItemResolution =
+            form.action == "explain" ? .explained : form.action == "accept" ? .accepted : .fixed
         if resolution == .explained, note == nil { throw AppError.invalid([FieldError("note", "请填写说明")]) }
         var phone: AcceptedPhone?
         var inflowOrgID: Int?
         if resolution == .accepted {
             guard let memberID = item.member_id, let member = try await Member.find(memberID, on: req.db),
-                  let branch = try await Organization.find(member.organizationID, on: req.db) else {
+                let branch = try await Organization.find(member.organizationID, on: req.db)
+            else {
                 throw AppError.badRequest("此条没有可采纳的值")
             }
             guard branch.path.hasPrefix(user.scopePath), user.scopeKind == .regular else { throw AppError.forbidden }
-            let details = (try? JSONDecoder().decode([String: [String: String]].self, from: Data(item.details.utf8))) ?? [:]
+            let details =
+                (try? JSONDecoder().decode([String: [String: String]].self, from: Data(item.details.utf8))) ?? [:]
             let conflicts = details["ours"]?["conflicts"] ?? ""
             if conflicts.contains("phone") {
-                phone = try await ReconciliationStore.nationalPhone(quarter: item.quarter, idHash: item.id_hash,
-                                                                    cipher: req.cipher, on: sql)
+                phone = try await ReconciliationStore.nationalPhone(
+                    quarter: item.quarter, idHash: item.id_hash,
+                    cipher: req.cipher, on: sql)
             }
             // The inflow organization the page showed for this item, not whichever list row comes first.
             if conflicts.contains("inflowOrg"), let code = details["inflow"]?["orgCode"] {
@@ -184,15 +255,22 @@ struct ReconciliationController {
         case .accepted: summary = "对账差异“\(item.name)”采纳对方：\(changed.joined(separator: "，"))"
         case .fixed, .consistent: summary = "对账差异“\(item.name)”标记为已修正"
         }
-        let done = try await ReconciliationStore.resolve(item, resolution: resolution, note: note, summary: summary,
-                                                         phone: phone, inflowOrgID: inflowOrgID, username: user.username,
-                                                         gate: req.application.writeGate, on: req.db)
+        let done = try await ReconciliationStore.resolve(
+            item, resolution: resolution, note: note, summary: summary,
+            phone: phone, inflowOrgID: inflowOrgID, username: user.username,
+            gate: req.application.writeGate, on: req.db)
         guard done else { return req.redirect(to: back, flash: "该差异已处理") }
         try await req.audit(.update, "reconciliation-item", ref: "\(id)", summary: summary)
         return req.redirect(to: back, flash: "已处理")
     }
 
-    struct SignForm: Content { var quarter: String; var county: Int; var inflow: Int; var side: String; var back: String? }
+    struct SignForm: Content {
+        var quarter: String
+        var county: Int
+        var inflow: Int
+        var side: String
+        var back: String?
+    }
 
     /// 对账确认: each side of a pair signs once no item between them is open; when every pair of the quarter is
     /// signed by both sides, the quarter's ledger is frozen (snapshot).
@@ -200,9 +278,11 @@ struct ReconciliationController {
         let user = try req.user
         let sql = try req.db.sql()
         let f = try req.content.decode(SignForm.self)
-        guard let q = Quarter(f.quarter), let county = try await Organization.find(f.county, on: req.db), county.level == .county,
-              let inflow = try await Organization.find(f.inflow, on: req.db), let countyID = county.id,
-              let inflowID = inflow.id else { throw AppError.notFound }
+        guard let q = Quarter(f.quarter), let county = try await Organization.find(f.county, on: req.db),
+            county.level == .county,
+            let inflow = try await Organization.find(f.inflow, on: req.db), let countyID = county.id,
+            let inflowID = inflow.id
+        else { throw AppError.notFound }
         let back = LocalPath.safe(f.back, fallback: "/reconcile")
         let outflowSide = f.side == "outflow"
         if outflowSide {
@@ -217,14 +297,17 @@ struct ReconciliationController {
         guard try await ReconcileService.hasRun(quarter: q, covering: county.path, on: sql) else {
             return req.redirect(to: back, flash: "\(q.chinese)尚未对\(county.shortName)运行对账，不能确认")
         }
-        let openItems = try await ReconciliationStore.openItems(quarter: q, countyID: countyID, inflowOrgID: inflowID, on: sql)
+        let openItems = try await ReconciliationStore.openItems(
+            quarter: q, countyID: countyID, inflowOrgID: inflowID, on: sql)
         guard openItems == 0 else {
             return req.redirect(to: back, flash: "\(county.shortName)与\(inflow.shortName)之间还有 \(openItems) 条差异未处理，不能确认")
         }
-        try await ReconciliationStore.sign(quarter: q, countyID: countyID, inflowOrgID: inflowID, outflowSide: outflowSide,
-                                           username: user.username, gate: req.application.writeGate, on: req.db)
-        try await req.audit(.update, "reconciliation-signoff", ref: "\(q) \(county.code) \(inflow.code)",
-                            summary: "对账确认（\(q.chinese)）：\(county.shortName) ↔ \(inflow.shortName)，\(outflowSide ? "流出地" : "流入地")签认")
+        try await ReconciliationStore.sign(
+            quarter: q, countyID: countyID, inflowOrgID: inflowID, outflowSide: outflowSide,
+            username: user.username, gate: req.application.writeGate, on: req.db)
+        try await req.audit(
+            .update, "reconciliation-signoff", ref: "\(q) \(county.code) \(inflow.code)",
+            summary: "对账确认（\(q.chinese)）：\(county.shortName) ↔ \(inflow.shortName)，\(outflowSide ? "流出地" : "流入地")签认")
         return req.redirect(to: back, flash: try await freezeIfAllSigned(q, user: user, req: req))
     }
 
@@ -235,7 +318,8 @@ struct ReconciliationController {
         let (all, _) = try await Self.pairs(quarter: q, scope: root, user: user, wholeTree: true, on: sql)
         let stillOpen = try await ReconciliationStore.openItems(quarter: q, on: sql)
         guard !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
-              !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= .today() else { return "已确认" }
+            !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= .today()
+        else { return "已确认" }
         do {
             let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)
             return "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"

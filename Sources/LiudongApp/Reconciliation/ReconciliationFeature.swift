@@ -23,9 +23,11 @@ struct ReconciliationFeature: Feature {
         [
             NavEntry(order: 65, permission: .actForInflowOrganization, link: { _ in ("/imports", "流入名单") }),
             NavEntry(order: 70, permission: .viewReconciliation, link: { _ in ("/reconcile", "对账") }),
-            NavEntry(order: 80, permission: .importNational, link: { user in
-                user.isInflowSide ? nil : ("/imports", "数据导入")
-            }),
+            NavEntry(
+                order: 80, permission: .importNational,
+                link: { user in
+                    user.isInflowSide ? nil : ("/imports", "数据导入")
+                }),
         ]
     }
 
@@ -36,28 +38,35 @@ struct ReconciliationFeature: Feature {
         for record in try await ReconciliationStore.nationalRecords(idHash: member.idNumberHash, on: sql) {
             let quarter = Quarter(record.quarter)
             let yes = { (flag: Bool) in flag ? "是" : "否" }
-            entries.append(ArchiveEntry(
-                at: quarter.map { $0.firstDay.description } ?? record.quarter, side: "全国系统", kind: "导入",
-                text: "\(quarter?.chinese ?? record.quarter)全国党员管理信息系统导出：所在党支部 \(record.branch_name)，"
-                    + "是否流动 \(yes(record.is_mobile))，是否失联 \(yes(record.is_lost))"))
+            entries.append(
+                ArchiveEntry(
+                    at: quarter.map { $0.firstDay.description } ?? record.quarter, side: "全国系统", kind: "导入",
+                    text: "\(quarter?.chinese ?? record.quarter)全国党员管理信息系统导出：所在党支部 \(record.branch_name)，"
+                        + "是否流动 \(yes(record.is_mobile))，是否失联 \(yes(record.is_lost))"))
         }
         for entry in try await ReconciliationStore.inflowEntries(idHash: member.idNumberHash, on: sql) {
             let how = InflowListSource(rawValue: entry.source)?.label ?? entry.source
             let quarter = Quarter(entry.quarter)?.chinese ?? entry.quarter
-            entries.append(ArchiveEntry(at: Format.dateTime(entry.created_at), side: "流入地", kind: "流入地台账",
-                                        text: "\(entry.org)\(how)的\(quarter)流入党员名单中有此人"))
+            entries.append(
+                ArchiveEntry(
+                    at: Format.dateTime(entry.created_at), side: "流入地", kind: "流入地台账",
+                    text: "\(entry.org)\(how)的\(quarter)流入党员名单中有此人"))
         }
         for item in try await ReconciliationStore.items(idHash: member.idNumberHash, on: sql) {
             let label = ReconcileService.Category(rawValue: item.category)?.label ?? item.category
             let quarter = Quarter(item.quarter)?.chinese ?? item.quarter
-            entries.append(ArchiveEntry(at: Format.dateTime(item.created_at), side: "对账", kind: "对账",
-                                        text: "\(quarter)对账发现：\(label)"))
+            entries.append(
+                ArchiveEntry(
+                    at: Format.dateTime(item.created_at), side: "对账", kind: "对账",
+                    text: "\(quarter)对账发现：\(label)"))
             if item.status != ItemStatus.open.rawValue, let at = item.resolved_at {
                 let outcome = item.resolution.map { ItemResolution(rawValue: $0)?.label ?? $0 } ?? ""
                 let note = item.note.map { "：" + $0 } ?? ""
                 let by = item.resolved_by.map { "（\($0)）" } ?? ""
-                entries.append(ArchiveEntry(at: Format.dateTime(at), side: "对账", kind: "对账",
-                                            text: "“\(label)”\(outcome)\(note)\(by)"))
+                entries.append(
+                    ArchiveEntry(
+                        at: Format.dateTime(at), side: "对账", kind: "对账",
+                        text: "“\(label)”\(outcome)\(note)\(by)"))
             }
         }
         return entries
@@ -70,14 +79,20 @@ struct ReconciliationFeature: Feature {
         let sql = try scope.sql()
         let current = Quarter.current()
         let assigned = try await ReconciliationStore.openAssigned(to: user, currentQuarter: current, on: sql)
-        var tallies = [WorkTally(kind: "reconciliationItems", label: "对账差异待处理", href: "/reconcile",
-                                 counts: assigned.counts, overdue: assigned.late)]
+        var tallies = [
+            WorkTally(
+                kind: "reconciliationItems", label: "对账差异待处理", href: "/reconcile",
+                counts: assigned.counts, overdue: assigned.late)
+        ]
         guard ReconciliationController.canRun(user) || user.isInflowSide,
-              let org = try await Organization.find(user.scopeID, on: scope.db) else { return tallies }
+            let org = try await Organization.find(user.scopeID, on: scope.db)
+        else { return tallies }
         let (pairs, _) = try await ReconciliationController.pairs(quarter: current, scope: org, user: user, on: sql)
         var waiting: [Int: Int] = [:]
         for pair in pairs where pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow) {
-            guard try await ReconcileService.hasRun(quarter: current, covering: pair.countyPath, on: sql) else { continue }
+            guard try await ReconcileService.hasRun(quarter: current, covering: pair.countyPath, on: sql) else {
+                continue
+            }
             waiting[pair.canSignOutflow ? pair.countyID : pair.inflowID, default: 0] += 1
         }
         tallies.append(WorkTally(kind: "signoffs", label: "对账待确认签字", href: "/reconcile", counts: waiting))

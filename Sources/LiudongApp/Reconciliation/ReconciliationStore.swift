@@ -32,36 +32,47 @@ struct ItemHistoryRow: Decodable {
 /// Reconciliation tables' queries for the archive and the worklist.
 enum ReconciliationStore {
     static func nationalRecords(idHash: String, on sql: SQLDatabase) async throws -> [NationalRecordRow] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT quarter, is_mobile, is_lost, branch_name FROM national_records
             WHERE quarter IN (SELECT DISTINCT quarter FROM national_imports) AND id_hash = \(bind: idHash)
-            """).all(decoding: NationalRecordRow.self)
+            """
+        ).all(decoding: NationalRecordRow.self)
     }
 
     static func inflowEntries(idHash: String, on sql: SQLDatabase) async throws -> [InflowEntryRow] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT e.quarter, o.short_name AS org, e.source, e.created_at
             FROM inflow_ledger_entries e JOIN organizations o ON o.id = e.org_id WHERE e.id_hash = \(bind: idHash)
-            """).all(decoding: InflowEntryRow.self)
+            """
+        ).all(decoding: InflowEntryRow.self)
     }
 
     static func items(idHash: String, on sql: SQLDatabase) async throws -> [ItemHistoryRow] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT quarter, category, status, resolution, note, resolved_by, created_at, resolved_at
             FROM reconciliation_items WHERE id_hash = \(bind: idHash)
-            """).all(decoding: ItemHistoryRow.self)
+            """
+        ).all(decoding: ItemHistoryRow.self)
     }
 
     /// Open items assigned to the account's organizations, per assignee; `late`: those of earlier quarters.
-    static func openAssigned(to user: CurrentUser, currentQuarter: Quarter, on sql: SQLDatabase) async throws -> [OrgCount] {
-        let assignee: SQLExpression = user.isInflowSide
+    static func openAssigned(to user: CurrentUser, currentQuarter: Quarter, on sql: SQLDatabase) async throws
+        -> [OrgCount]
+    {
+        let assignee: SQLExpression =
+            user.isInflowSide
             ? SQLQueryString("assignee_org_id = \(bind: user.scopeID)") : PathPrefix("assignee_path", user.scopePath)
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT assignee_org_id AS org_id, COUNT(*) AS n,
                    SUM(CASE WHEN quarter < \(bind: currentQuarter.description) THEN 1 ELSE 0 END) AS late
             FROM reconciliation_items WHERE status = \(bind: ItemStatus.open.rawValue) AND \(assignee)
             GROUP BY assignee_org_id
-            """).all(decoding: OrgCount.self)
+            """
+        ).all(decoding: OrgCount.self)
     }
 }
 
@@ -150,7 +161,8 @@ extension ReconciliationStore {
     /// organization) about people reporting to it.
     static func visible(_ user: CurrentUser) -> SQLExpression {
         if user.isInflowSide {
-            return SQLQueryString("(ri.assignee_org_id = \(bind: user.scopeID) OR ri.inflow_org_id = \(bind: user.scopeID))")
+            return SQLQueryString(
+                "(ri.assignee_org_id = \(bind: user.scopeID) OR ri.inflow_org_id = \(bind: user.scopeID))")
         }
         let counties = SQLQueryString("SELECT id FROM organizations WHERE \(PathPrefix("path", user.scopePath))")
         return SQLQueryString("(\(PathPrefix("ri.assignee_path", user.scopePath)) OR ri.county_id IN (\(counties)))")
@@ -163,35 +175,47 @@ extension ReconciliationStore {
         return PathPrefix("ri.assignee_path", user.scopePath)
     }
 
-    static func counts(quarter: Quarter, for user: CurrentUser, on sql: SQLDatabase) async throws -> [CategoryStatusCount] {
-        try await sql.raw("""
+    static func counts(quarter: Quarter, for user: CurrentUser, on sql: SQLDatabase) async throws
+        -> [CategoryStatusCount]
+    {
+        try await sql.raw(
+            """
             SELECT ri.category, ri.status, COUNT(*) AS n FROM reconciliation_items ri
             WHERE ri.quarter = \(bind: quarter.description) AND \(visible(user)) GROUP BY ri.category, ri.status
-            """).all(decoding: CategoryStatusCount.self)
+            """
+        ).all(decoding: CategoryStatusCount.self)
     }
 
     /// The queue: `status` nil for every state; at most 200, open first.
-    static func queue(quarter: Quarter, for user: CurrentUser, status: ItemStatus?,
-                      category: ReconcileService.Category?, on sql: SQLDatabase) async throws -> [QueueItemRow] {
+    static func queue(
+        quarter: Quarter, for user: CurrentUser, status: ItemStatus?,
+        category: ReconcileService.Category?, on sql: SQLDatabase
+    ) async throws -> [QueueItemRow] {
         var filter = SQLQueryString("ri.quarter = \(bind: quarter.description) AND \(visible(user))")
         if let status { filter.appendInterpolation(SQLQueryString(" AND ri.status = \(bind: status.rawValue)")) }
         if let category { filter.appendInterpolation(SQLQueryString(" AND ri.category = \(bind: category.rawValue)")) }
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT ri.id, ri.category, ri.id_tail_enc, ri.name, ri.member_id, ri.details, ri.status, ri.resolution,
                    ri.note, ri.resolved_by, a.short_name AS assignee,
                    CASE WHEN \(actionable(user)) THEN TRUE ELSE FALSE END AS actionable
             FROM reconciliation_items ri LEFT JOIN organizations a ON a.id = ri.assignee_org_id
             WHERE \(filter) ORDER BY ri.status DESC, ri.category, ri.name LIMIT 200
-            """).all(decoding: QueueItemRow.self)
+            """
+        ).all(decoding: QueueItemRow.self)
     }
 
     /// Pairs with members flowing between them: in the subtree at `path`, or (`inflowOrgID`) reporting to one
     /// inflow organization.
-    static func pairs(quarter: Quarter, under path: String, inflowOrgID: Int?, on sql: SQLDatabase) async throws -> [PairRow] {
+    static func pairs(quarter: Quarter, under path: String, inflowOrgID: Int?, on sql: SQLDatabase) async throws
+        -> [PairRow]
+    {
         let open = SQLBind.group(LedgerService.openStates)
-        let inScope: SQLExpression = inflowOrgID.map { SQLQueryString("f.inflow_org_id = \(bind: $0)") }
+        let inScope: SQLExpression =
+            inflowOrgID.map { SQLQueryString("f.inflow_org_id = \(bind: $0)") }
             ?? PathPrefix("b.path", path)
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT c.id AS county_id, c.short_name AS county, c.path AS county_path, i.id AS inflow_id, i.short_name AS inflow,
                    s.outflow_signed_by, s.inflow_signed_by,
                    (SELECT COUNT(*) FROM reconciliation_items ri WHERE ri.quarter = \(bind: quarter.description)
@@ -204,56 +228,76 @@ extension ReconciliationStore {
             JOIN organizations i ON i.id = x.inflow_org_id
             LEFT JOIN reconciliation_signoffs s ON s.quarter = \(bind: quarter.description) AND s.county_id = c.id
                  AND s.inflow_org_id = i.id
-            """).all(decoding: PairRow.self)
+            """
+        ).all(decoding: PairRow.self)
     }
 
     static func itemsPerCounty(quarter: Quarter, on sql: SQLDatabase) async throws -> [CountyItemCount] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT county_id, COUNT(*) AS n,
                    SUM(CASE WHEN status = \(bind: ItemStatus.open.rawValue) THEN 0 ELSE 1 END) AS resolved
             FROM reconciliation_items WHERE quarter = \(bind: quarter.description) AND county_id IS NOT NULL
             GROUP BY county_id
-            """).all(decoding: CountyItemCount.self)
+            """
+        ).all(decoding: CountyItemCount.self)
     }
 
     static func counties(under path: String, on sql: SQLDatabase) async throws -> [CountyName] {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT id, short_name FROM organizations WHERE level = 'county' AND \(PathPrefix("path", path))
             ORDER BY sort_order, code
-            """).all(decoding: CountyName.self)
+            """
+        ).all(decoding: CountyName.self)
     }
 
     static func item(_ id: Int, for user: CurrentUser, on sql: SQLDatabase) async throws -> ResolvableItemRow? {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             SELECT ri.id, ri.quarter, ri.category, ri.id_hash, ri.member_id, ri.details, ri.status, ri.name,
                    CASE WHEN \(actionable(user)) THEN TRUE ELSE FALSE END AS actionable
             FROM reconciliation_items ri WHERE ri.id = \(bind: id) AND \(visible(user))
-            """).first(decoding: ResolvableItemRow.self)
+            """
+        ).first(decoding: ResolvableItemRow.self)
     }
 
     /// The phone the national export holds for the person, sealed for our roster.
-    static func nationalPhone(quarter: String, idHash: String, cipher: FieldCipher,
-                              on sql: SQLDatabase) async throws -> AcceptedPhone? {
-        guard let row = try await sql.raw("""
-            SELECT phone_enc FROM national_records WHERE quarter = \(bind: quarter) AND id_hash = \(bind: idHash)
-            """).first(decoding: PhoneRow.self), let enc = row.phone_enc, let phone = try? cipher.open(enc) else { return nil }
-        return AcceptedPhone(enc: try cipher.seal(phone), hash: cipher.hash(phone), prefix: String(phone.prefix(3)),
-                             tail: String(phone.suffix(4)))
+    static func nationalPhone(
+        quarter: String, idHash: String, cipher: FieldCipher,
+        on sql: SQLDatabase
+    ) async throws -> AcceptedPhone? {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT phone_enc FROM national_records WHERE quarter = \(bind: quarter) AND id_hash = \(bind: idHash)
+                """
+            ).first(decoding: PhoneRow.self), let enc = row.phone_enc, let phone = try? cipher.open(enc)
+        else { return nil }
+        return AcceptedPhone(
+            enc: try cipher.seal(phone), hash: cipher.hash(phone), prefix: String(phone.prefix(3)),
+            tail: String(phone.suffix(4)))
     }
 
     /// Resolves an open item (with what was accepted from the other side) in one transaction; false when someone
     /// else resolved it first.
-    static func resolve(_ item: ResolvableItemRow, resolution: ItemResolution, note: String?, summary: String,
-                        phone: AcceptedPhone?, inflowOrgID: Int?, username: String, gate: WriteGate,
-                        on db: Database) async throws -> Bool {
+    static func resolve(
+        _ item: ResolvableItemRow, resolution: ItemResolution, note: String?, summary: String,
+        phone: AcceptedPhone?, inflowOrgID: Int?, username: String, gate: WriteGate,
+        on db: Database
+    ) async throws -> Bool {
         try await db.writeTransaction(gate: gate) { tx -> Bool in
             let sql = try tx.sql()
-            guard try await sql.raw("""
-                UPDATE reconciliation_items SET status = \(bind: ItemStatus.resolved.rawValue),
-                       resolution = \(bind: resolution.rawValue), note = \(bind: note),
-                       resolved_by = \(bind: username), resolved_at = \(bind: Date())
-                WHERE id = \(bind: item.id) AND status = \(bind: ItemStatus.open.rawValue) RETURNING id
-                """).first(decoding: IDRow.self) != nil else { return false }
+            guard
+                try await sql.raw(
+                    """
+                    UPDATE reconciliation_items SET status = \(bind: ItemStatus.resolved.rawValue),
+                           resolution = \(bind: resolution.rawValue), note = \(bind: note),
+                           resolved_by = \(bind: username), resolved_at = \(bind: Date())
+                    WHERE id = \(bind: item.id) AND status = \(bind: ItemStatus.open.rawValue) RETURNING id
+                    """
+                ).first(decoding: IDRow.self) != nil
+            else { return false }
             guard let memberID = item.member_id else { return true }
             if let phone {
                 try await sql.update("members").set("phone_enc", to: phone.enc).set("phone_hash", to: phone.hash)
@@ -262,10 +306,12 @@ extension ReconciliationStore {
             }
             if let inflowOrgID {
                 let open = SQLBind.group(LedgerService.openStates)
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE flows SET inflow_org_id = \(bind: inflowOrgID)
                     WHERE member_id = \(bind: memberID) AND status IN \(open)
-                    """).run()
+                    """
+                ).run()
             }
             try await MemberEvent.record(memberID, kind: .reconciliation, summary: summary, by: username, on: tx)
             return true
@@ -273,23 +319,31 @@ extension ReconciliationStore {
     }
 
     /// Whether members of the county report to the inflow organization, or items of the quarter stand between them.
-    static func related(county: Organization, inflow: Organization, quarter: Quarter,
-                        on sql: SQLDatabase) async throws -> Bool {
+    static func related(
+        county: Organization, inflow: Organization, quarter: Quarter,
+        on sql: SQLDatabase
+    ) async throws -> Bool {
         let open = SQLBind.group(LedgerService.openStates)
-        let n = try await sql.raw("""
-            SELECT (SELECT COUNT(*) FROM flows f JOIN members m ON m.id = f.member_id
-                      JOIN organizations b ON b.id = m.organization_id
-                    WHERE f.inflow_org_id = \(bind: inflow.id) AND f.status IN \(open) AND \(PathPrefix("b.path", county.path)))
-                 + (SELECT COUNT(*) FROM reconciliation_items WHERE quarter = \(bind: quarter.description)
-                    AND county_id = \(bind: county.id) AND inflow_org_id = \(bind: inflow.id)) AS n
-            """).first(decoding: Count.self)?.n ?? 0
+        let n =
+            try await sql.raw(
+                """
+                SELECT (SELECT COUNT(*) FROM flows f JOIN members m ON m.id = f.member_id
+                          JOIN organizations b ON b.id = m.organization_id
+                        WHERE f.inflow_org_id = \(bind: inflow.id) AND f.status IN \(open) AND \(PathPrefix("b.path", county.path)))
+                     + (SELECT COUNT(*) FROM reconciliation_items WHERE quarter = \(bind: quarter.description)
+                        AND county_id = \(bind: county.id) AND inflow_org_id = \(bind: inflow.id)) AS n
+                """
+            ).first(decoding: Count.self)?.n ?? 0
         return n > 0
     }
 
     /// Open items of the quarter, between one pair or (nil) anywhere.
-    static func openItems(quarter: Quarter, countyID: Int? = nil, inflowOrgID: Int? = nil,
-                          on sql: SQLDatabase) async throws -> Int {
-        var filter = SQLQueryString("quarter = \(bind: quarter.description) AND status = \(bind: ItemStatus.open.rawValue)")
+    static func openItems(
+        quarter: Quarter, countyID: Int? = nil, inflowOrgID: Int? = nil,
+        on sql: SQLDatabase
+    ) async throws -> Int {
+        var filter = SQLQueryString(
+            "quarter = \(bind: quarter.description) AND status = \(bind: ItemStatus.open.rawValue)")
         if let countyID { filter.appendInterpolation(SQLQueryString(" AND county_id = \(bind: countyID)")) }
         if let inflowOrgID { filter.appendInterpolation(SQLQueryString(" AND inflow_org_id = \(bind: inflowOrgID)")) }
         return try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE \(filter)")
@@ -297,14 +351,17 @@ extension ReconciliationStore {
     }
 
     /// One side's signature on a pair.
-    static func sign(quarter: Quarter, countyID: Int, inflowOrgID: Int, outflowSide: Bool, username: String,
-                     gate: WriteGate, on db: Database) async throws {
+    static func sign(
+        quarter: Quarter, countyID: Int, inflowOrgID: Int, outflowSide: Bool, username: String,
+        gate: WriteGate, on db: Database
+    ) async throws {
         let now = Date()
         try await db.writeTransaction(gate: gate) { tx in
             let sql = try tx.sql()
             try await sql.insert(into: "reconciliation_signoffs").columns("quarter", "county_id", "inflow_org_id")
                 .values([quarter.description, countyID, inflowOrgID] as [any Encodable & Sendable])
-                .onConflict(with: ["quarter", "county_id", "inflow_org_id"]) { $0.set(excludedValueOf: "quarter") }.run()
+                .onConflict(with: ["quarter", "county_id", "inflow_org_id"]) { $0.set(excludedValueOf: "quarter") }
+                .run()
             let by = outflowSide ? "outflow_signed_by" : "inflow_signed_by"
             let at = outflowSide ? "outflow_signed_at" : "inflow_signed_at"
             try await sql.update("reconciliation_signoffs").set(SQLColumn(by), to: SQLBind(username))

@@ -18,7 +18,8 @@ final class OrgDirectory: @unchecked Sendable {
     }
 
     private let ttl: TimeInterval
-    private let box = NIOLockedValueBox<(loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry])>((.distantPast, [:], [:], []))
+    private let box = NIOLockedValueBox<(loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry])>(
+        (.distantPast, [:], [:], []))
 
     init(ttl: TimeInterval = 30) { self.ttl = ttl }
 
@@ -33,7 +34,9 @@ final class OrgDirectory: @unchecked Sendable {
     }
 
     /// A code not seen yet may be a new organization: look again, but at most once a second.
-    private func refreshAfterMiss(_ db: Database) async throws -> (loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry])? {
+    private func refreshAfterMiss(_ db: Database) async throws -> (
+        loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]
+    )? {
         let loaded = box.withLockedValue { $0.loaded }
         guard Date().timeIntervalSince(loaded) >= 1 else { return nil }
         box.withLockedValue { $0.loaded = .distantPast }
@@ -47,15 +50,22 @@ final class OrgDirectory: @unchecked Sendable {
 
     func invalidate() { box.withLockedValue { $0.loaded = .distantPast } }
 
-    private func refreshIfStale(_ db: Database) async throws -> (loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]) {
+    private func refreshIfStale(_ db: Database) async throws -> (
+        loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]
+    ) {
         let current = box.withLockedValue { $0 }
         if Date().timeIntervalSince(current.loaded) < ttl { return current }
         let sql = try db.sql()
-        let rows = try await sql.select().columns("id", "code", "path", "short_name", "kind", "closed_at").from("organizations")
-            .all(decoding: Entry.self)
-        let fresh = (Date(), Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
-                     Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
-                     rows.filter { !$0.isClosed && ($0.kind == OrgKind.external.rawValue || $0.kind == OrgKind.mobile.rawValue) }.sorted { $0.code < $1.code })
+        let rows = try await sql.select().columns("id", "code", "path", "short_name", "kind", "closed_at").from(
+            "organizations"
+        )
+        .all(decoding: Entry.self)
+        let fresh = (
+            Date(), Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+            Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+            rows.filter { !$0.isClosed && ($0.kind == OrgKind.external.rawValue || $0.kind == OrgKind.mobile.rawValue) }
+                .sorted { $0.code < $1.code }
+        )
         box.withLockedValue { $0 = fresh }
         return fresh
     }

@@ -17,10 +17,21 @@ enum PhonePage {
         var today: String
         var errorCount: Int
     }
-    struct OrgInfo: Encodable { var code: String; var name: String; var type: String }
-    struct Receipt: Encodable { var receipt: String; var kind: String; var duplicate: Bool; var orgCode: String }
+    struct OrgInfo: Encodable {
+        var code: String
+        var name: String
+        var type: String
+    }
+    struct Receipt: Encodable {
+        var receipt: String
+        var kind: String
+        var duplicate: Bool
+        var orgCode: String
+    }
 
-    static func render(_ req: Request, org: Organization, input: SelfReportInput, errors: [FieldError]) async throws -> View {
+    static func render(_ req: Request, org: Organization, input: SelfReportInput, errors: [FieldError]) async throws
+        -> View
+    {
         let isInflow = org.kind == .external || org.kind == .mobile
         let isBranch = org.kind == .regular && (org.level == .branch || org.level == .generalBranch)
         var input = input
@@ -36,13 +47,25 @@ enum PhonePage {
                 .filter(\.$level == .branch).filter(\.$closedAt == nil).sort(\.$code).all()
                 .map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == input.orgCode) }
         }
-        let inflowOrgs = try await Organization.query(on: req.db).group(.or) { $0.filter(\.$kind == .external).filter(\.$kind == .mobile) }
-            .filter(\.$closedAt == nil).sort(\.$code).all()
-            .map { SelectOption(value: $0.code, label: "\($0.shortName)（\(Divisions.shared.fullName($0.divisionCode))）", selected: $0.code == input.inflowOrgCode) }
+        let inflowOrgs = try await Organization.query(on: req.db).group(.or) {
+            $0.filter(\.$kind == .external).filter(\.$kind == .mobile)
+        }
+        .filter(\.$closedAt == nil).sort(\.$code).all()
+        .map {
+            SelectOption(
+                value: $0.code, label: "\($0.shortName)（\(Divisions.shared.fullName($0.divisionCode))）",
+                selected: $0.code == input.inflowOrgCode)
+        }
         let body = Body(
-            org: OrgInfo(code: org.code, name: org.shortName, type: org.typeLabel), input: input, errors: errors.byField,
-            kinds: (isInflow ? [.arrival] : ReportKind.allCases).map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.kind) },
-            reasons: OutflowReason.allCases.map { SelectOption(value: "\($0.rawValue)", label: "\($0.rawValue) \($0.label)", selected: $0.rawValue == input.reason) },
+            org: OrgInfo(code: org.code, name: org.shortName, type: org.typeLabel), input: input,
+            errors: errors.byField,
+            kinds: (isInflow ? [.arrival] : ReportKind.allCases).map {
+                SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == input.kind)
+            },
+            reasons: OutflowReason.allCases.map {
+                SelectOption(
+                    value: "\($0.rawValue)", label: "\($0.rawValue) \($0.label)", selected: $0.rawValue == input.reason)
+            },
             branches: branches, inflowOrgs: inflowOrgs, presetBranch: isBranch, isInflowOrg: isInflow,
             today: CalendarDate.today().description, errorCount: errors.count)
         return try await req.view.render("report/phone", body)
@@ -50,10 +73,21 @@ enum PhonePage {
 
     /// The form's fields as the API's input: the home branch or, for an arrival, the organization reported to.
     struct Form: Content {
-        var kind: String?; var branch: String?; var name: String?; var idNumber: String?; var phone: String?
-        var destinationCode: String?; var address: String?; var employer: String?; var occupation: String?
-        var reason: String?; var leftOn: String?; var expectedReturnOn: String?; var joined: String?
-        var inflowOrgCode: String?; var note: String?
+        var kind: String?
+        var branch: String?
+        var name: String?
+        var idNumber: String?
+        var phone: String?
+        var destinationCode: String?
+        var address: String?
+        var employer: String?
+        var occupation: String?
+        var reason: String?
+        var leftOn: String?
+        var expectedReturnOn: String?
+        var joined: String?
+        var inflowOrgCode: String?
+        var note: String?
     }
 
     static func input(from req: Request, org: Organization) throws -> SelfReportInput {
@@ -72,9 +106,10 @@ enum PhonePage {
             if kind != ReportKind.outflow.rawValue { inflow = nil }
         }
         let reasonText = Normalize.text(f.reason)
-        return SelfReportInput(kind: kind, orgCode: orgCode, name: f.name, idNumber: f.idNumber, phone: f.phone,
-                               destinationCode: f.destinationCode, address: f.address, employer: f.employer, occupation: f.occupation,
-                               reason: reasonText.map { Int($0) ?? 0 }, leftOn: f.leftOn, expectedReturnOn: f.expectedReturnOn,
-                               inflowOrgCode: inflow, note: f.note)
+        return SelfReportInput(
+            kind: kind, orgCode: orgCode, name: f.name, idNumber: f.idNumber, phone: f.phone,
+            destinationCode: f.destinationCode, address: f.address, employer: f.employer, occupation: f.occupation,
+            reason: reasonText.map { Int($0) ?? 0 }, leftOn: f.leftOn, expectedReturnOn: f.expectedReturnOn,
+            inflowOrgCode: inflow, note: f.note)
     }
 }

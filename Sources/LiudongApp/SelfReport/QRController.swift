@@ -16,24 +16,40 @@ struct QRController {
             print.get("orgs", ":code", "posters", use: posters)
         }
 
-        struct PosterItem: Encodable { var code: String; var name: String; var fullName: String; var url: String }
-        struct PostersView: Encodable { var items: [PosterItem]; var title: String }
+        struct PosterItem: Encodable {
+            var code: String
+            var name: String
+            var fullName: String
+            var url: String
+        }
+        struct PostersView: Encodable {
+            var items: [PosterItem]
+            var title: String
+        }
 
         func poster(req: Request) async throws -> View {
-            let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: try req.user, on: req.db)
-            return try await req.view.render("report/posters", PostersView(items: [item(org, req)], title: org.shortName))
+            let org = try await OrganizationService.find(
+                code: req.parameters.get("code") ?? "", for: try req.user, on: req.db)
+            return try await req.view.render(
+                "report/posters", PostersView(items: [item(org, req)], title: org.shortName))
         }
 
         /// Every open branch under an organization, one A4 page each.
         func posters(req: Request) async throws -> View {
-            let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: try req.user, on: req.db)
-            let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$closedAt == nil)
-                .filter(\.$level == .branch).sort(\.$sortOrder).sort(\.$code).all()
-            return try await req.view.render("report/posters", PostersView(items: branches.map { item($0, req) }, title: "\(org.shortName)各支部"))
+            let org = try await OrganizationService.find(
+                code: req.parameters.get("code") ?? "", for: try req.user, on: req.db)
+            let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(
+                \.$closedAt == nil
+            )
+            .filter(\.$level == .branch).sort(\.$sortOrder).sort(\.$code).all()
+            return try await req.view.render(
+                "report/posters", PostersView(items: branches.map { item($0, req) }, title: "\(org.shortName)各支部"))
         }
 
         private func item(_ o: Organization, _ req: Request) -> PosterItem {
-            PosterItem(code: o.code, name: o.shortName, fullName: o.name, url: QRController.target(o.code, base: req.settings.baseURL))
+            PosterItem(
+                code: o.code, name: o.shortName, fullName: o.name,
+                url: QRController.target(o.code, base: req.settings.baseURL))
         }
     }
 
@@ -43,7 +59,9 @@ struct QRController {
 
     func svg(req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        guard try await Organization.query(on: req.db).filter(\.$code == code).first() != nil else { throw AppError.notFound }
+        guard try await Organization.query(on: req.db).filter(\.$code == code).first() != nil else {
+            throw AppError.notFound
+        }
         let qr = try QRCode(Self.target(code, base: req.settings.baseURL))
         let res = Response(status: .ok, body: .init(string: qr.svg()))
         res.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")

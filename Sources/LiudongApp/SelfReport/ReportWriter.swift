@@ -13,10 +13,12 @@ actor ReportWriter {
         var event: [any Encodable & Sendable]?
     }
 
-    static let reportColumns = ["id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "inflow_org_id",
-                                "member_id", "name", "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked",
-                                "destination_code", "address", "employer", "occupation", "reason", "left_on", "expected_return_on", "note",
-                                "status", "dedupe_key", "client_address", "created_at", "roster_name_differs"]
+    static let reportColumns = [
+        "id", "receipt", "kind", "org_code", "review_org_id", "review_path", "home_org_id", "inflow_org_id",
+        "member_id", "name", "id_number_enc", "id_number_hash", "id_masked", "phone_enc", "phone_masked",
+        "destination_code", "address", "employer", "occupation", "reason", "left_on", "expected_return_on", "note",
+        "status", "dedupe_key", "client_address", "created_at", "roster_name_differs",
+    ]
     static let noticeColumns = ["org_id", "org_path", "kind", "title", "link", "created_at"]
     static let eventColumns = ["member_id", "at", "kind", "summary", "account_username"]
     /// Rows per statement: 28 columns × 300 stays under SQLite's 32,766 bound parameters.
@@ -78,7 +80,10 @@ actor ReportWriter {
             for r in rows {
                 reports = reports.values(r.report)
                 notices = notices.values(r.notice)
-                if let e = r.event { events = events.values(e); hasEvents = true }
+                if let e = r.event {
+                    events = events.values(e)
+                    hasEvents = true
+                }
             }
             try await reports.run()
             try await notices.run()

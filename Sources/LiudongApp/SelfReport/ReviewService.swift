@@ -11,7 +11,10 @@ enum ReviewService {
     }
 
     static func find(_ id: UUID, for user: CurrentUser, on db: Database) async throws -> SelfReport {
-        guard let r = try await SelfReport.query(on: db).filter(\.$id == id).filter(\.$reviewPath =~ user.scopePath).first() else {
+        guard
+            let r = try await SelfReport.query(on: db).filter(\.$id == id).filter(\.$reviewPath =~ user.scopePath)
+                .first()
+        else {
             throw AppError.notFound
         }
         return r
@@ -21,8 +24,10 @@ enum ReviewService {
     enum Confirmation: Sendable { case confirmed, handedToHome }
 
     @discardableResult
-    static func confirm(_ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
-                        today: CalendarDate = .today()) async throws -> Confirmation {
+    static func confirm(
+        _ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
+        today: CalendarDate = .today()
+    ) async throws -> Confirmation {
         guard user.can(.reviewHomeReports) || report.kind == .arrival else { throw AppError.forbidden }
         guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
         let phone = try report.phoneEnc.map(cipher.open)
@@ -45,9 +50,12 @@ enum ReviewService {
                 return .confirmed
             }
             // Roster fields (the phone) change only by the home side.
-            let summary = try await apply(report, to: member, phone: byHome ? phone : nil, today: today, cipher: cipher, on: tx)
-            try await MemberEvent(memberID: memberID, kind: .flow, summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
-                                  by: user.username).create(on: tx)
+            let summary = try await apply(
+                report, to: member, phone: byHome ? phone : nil, today: today, cipher: cipher, on: tx)
+            try await MemberEvent(
+                memberID: memberID, kind: .flow, summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
+                by: user.username
+            ).create(on: tx)
             try await notify(report, member: member, summary: summary, on: tx)
             return .confirmed
         }
@@ -57,30 +65,44 @@ enum ReviewService {
     /// leads there: to this inflow organization, or to no organization yet and a destination in the same city.
     static func arrivalAgreesWithHome(_ r: SelfReport, member: Member, on db: Database) async throws -> Bool {
         guard r.kind == .arrival, let memberID = member.id,
-              let open = try await Flow.query(on: db).filter(\.$memberID == memberID).filter(\.$status ~~ [.away, .arrived, .lost]).first()
+            let open = try await Flow.query(on: db).filter(\.$memberID == memberID).filter(
+                \.$status ~~ [.away, .arrived, .lost]
+            ).first()
         else { return false }
         if let id = open.inflowOrgID { return id == r.inflowOrgID }
         guard let destination = open.destinationCode, let inflowID = r.inflowOrgID,
-              let division = try await Organization.find(inflowID, on: db)?.divisionCode, !division.isEmpty else { return true }
+            let division = try await Organization.find(inflowID, on: db)?.divisionCode, !division.isEmpty
+        else { return true }
         return destination.prefix(4) == division.prefix(4)
     }
 
     /// The inflow side's confirmation goes to the home branch, which decides; nothing of the member changes yet.
-    private static func handOver(_ r: SelfReport, to home: Organization, member: Member, by user: CurrentUser, on db: Database) async throws {
+    private static func handOver(
+        _ r: SelfReport, to home: Organization, member: Member, by user: CurrentUser, on db: Database
+    ) async throws {
         let from = user.scopeName
         r.reviewOrgID = home.id!
         r.reviewPath = home.path
-        r.note = [r.note, "\(from)已确认其报到（\(user.username)），本支部没有去往该地的流出记录，请核实后确认或退回"].compactMap { $0 }.joined(separator: "；")
+        r.note = [r.note, "\(from)已确认其报到（\(user.username)），本支部没有去往该地的流出记录，请核实后确认或退回"].compactMap { $0 }.joined(
+            separator: "；")
         try await r.update(on: db)
-        try await MemberEvent(memberID: member.id!, kind: .report,
-                              summary: "\(from)确认了\(r.kind.label)（回执\(r.receipt)），与流出记录不符，转党支部核实", by: user.username).create(on: db)
-        try await Notice(org: home, kind: .report, title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews").create(on: db)
+        try await MemberEvent(
+            memberID: member.id!, kind: .report,
+            summary: "\(from)确认了\(r.kind.label)（回执\(r.receipt)），与流出记录不符，转党支部核实", by: user.username
+        ).create(on: db)
+        try await Notice(
+            org: home, kind: .report, title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews"
+        ).create(on: db)
     }
 
     /// The flow change a confirmed report makes; returns a one-line summary for the timeline.
-    private static func apply(_ r: SelfReport, to member: Member, phone: String?, today: CalendarDate, cipher: FieldCipher,
-                              on db: Database) async throws -> String {
-        let open = try await Flow.query(on: db).filter(\.$memberID == member.id!).filter(\.$status ~~ [.away, .arrived, .lost]).first()
+    private static func apply(
+        _ r: SelfReport, to member: Member, phone: String?, today: CalendarDate, cipher: FieldCipher,
+        on db: Database
+    ) async throws -> String {
+        let open = try await Flow.query(on: db).filter(\.$memberID == member.id!).filter(
+            \.$status ~~ [.away, .arrived, .lost]
+        ).first()
         let inflowName = try await r.inflowOrgID.asyncMap { try await Organization.find($0, on: db)?.shortName } ?? nil
         var summary: String
         let flow: Flow
@@ -109,8 +131,11 @@ enum ReviewService {
                 flow.reason = r.reason
                 flow.arrivalConfirmed = false
             }
-            if let d = r.destinationCode { flow.destinationCode = d }
-            else if flow.destinationCode == nil, let orgID = r.inflowOrgID { flow.destinationCode = try await Organization.find(orgID, on: db)?.divisionCode }
+            if let d = r.destinationCode {
+                flow.destinationCode = d
+            } else if flow.destinationCode == nil, let orgID = r.inflowOrgID {
+                flow.destinationCode = try await Organization.find(orgID, on: db)?.divisionCode
+            }
             if let a = r.address { flow.address = a }
             if let e = r.employer { flow.employer = e }
             flow.inflowOrgID = r.inflowOrgID
@@ -123,9 +148,18 @@ enum ReviewService {
             guard let open else { throw AppError.conflict("该党员没有进行中的流动记录，无法变更；请先做流出登记") }
             flow = open
             var parts: [String] = []
-            if let d = r.destinationCode { flow.destinationCode = d; parts.append("流向地改为\(flow.destinationName)") }
-            if let a = r.address { flow.address = a; parts.append("地址改为\(a)") }
-            if let e = r.employer { flow.employer = e; parts.append("工作单位改为\(e)") }
+            if let d = r.destinationCode {
+                flow.destinationCode = d
+                parts.append("流向地改为\(flow.destinationName)")
+            }
+            if let a = r.address {
+                flow.address = a
+                parts.append("地址改为\(a)")
+            }
+            if let e = r.employer {
+                flow.employer = e
+                parts.append("工作单位改为\(e)")
+            }
             if let o = r.occupation { flow.occupation = o }
             summary = parts.isEmpty ? "信息更新" : parts.joined(separator: "，")
         case .return:
@@ -155,18 +189,25 @@ enum ReviewService {
         switch r.kind {
         case .outflow:
             if let id = r.inflowOrgID, let org = try await Organization.find(id, on: db) {
-                try await Notice(org: org, kind: .arrival, title: "\(member.name)登记流出，已在贵组织参加组织生活，请确认报到", link: "/reviews").create(on: db)
+                try await Notice(
+                    org: org, kind: .arrival, title: "\(member.name)登记流出，已在贵组织参加组织生活，请确认报到", link: "/reviews"
+                ).create(on: db)
             }
         case .arrival:
             if let home = try await Organization.find(member.organizationID, on: db) {
-                try await Notice(org: home, kind: .arrival, title: "\(member.name)\(summary)", link: "/members/\(member.id!.uuidString)").create(on: db)
+                try await Notice(
+                    org: home, kind: .arrival, title: "\(member.name)\(summary)",
+                    link: "/members/\(member.id!.uuidString)"
+                ).create(on: db)
             }
         case .change, .return:
             break
         }
     }
 
-    static func returnReport(_ report: SelfReport, reason: String?, by user: CurrentUser, gate: WriteGate, on db: Database) async throws {
+    static func returnReport(
+        _ report: SelfReport, reason: String?, by user: CurrentUser, gate: WriteGate, on db: Database
+    ) async throws {
         guard let reason = Normalize.text(reason) else { throw AppError.invalid([FieldError("reason", "请填写退回原因")]) }
         guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
         let reviewOrg = try await Organization.find(report.reviewOrgID, on: db)
@@ -177,11 +218,17 @@ enum ReviewService {
             report.reviewedAt = Date()
             try await report.update(on: tx)
             if let memberID = report.memberID {
-                try await MemberEvent(memberID: memberID, kind: .report, summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
-                                      by: user.username).create(on: tx)
+                try await MemberEvent(
+                    memberID: memberID, kind: .report,
+                    summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
+                    by: user.username
+                ).create(on: tx)
             }
             if let reviewOrg {
-                try await Notice(org: reviewOrg, kind: .returned, title: "已退回\(report.name)的\(report.kind.label)：\(reason)", link: "/reviews?status=returned").create(on: tx)
+                try await Notice(
+                    org: reviewOrg, kind: .returned, title: "已退回\(report.name)的\(report.kind.label)：\(reason)",
+                    link: "/reviews?status=returned"
+                ).create(on: tx)
             }
         }
     }

@@ -97,7 +97,8 @@ struct CreateSelfReports: AsyncMigration {
             .unique(on: "dedupe_key")
             .create()
         guard let sql = database as? SQLDatabase else { return }
-        try await sql.create(index: "self_reports_review").on("self_reports").column("review_path").column("status").run()
+        try await sql.create(index: "self_reports_review").on("self_reports").column("review_path").column("status")
+            .run()
         try await sql.create(index: "self_reports_member").on("self_reports").column("member_id").run()
         try await sql.create(index: "self_reports_id_hash").on("self_reports").column("id_number_hash").run()
     }

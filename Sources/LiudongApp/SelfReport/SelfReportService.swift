@@ -23,7 +23,9 @@ enum SelfReportService {
     }
 
     /// The hot path stays on plain SQL (no model reflection): DESIGN §5 asks for thousands of reports a second.
-    static func submit(_ input: SelfReportInput, context c: Context, directory: OrgDirectory, on db: Database) async throws -> Outcome {
+    static func submit(_ input: SelfReportInput, context c: Context, directory: OrgDirectory, on db: Database)
+        async throws -> Outcome
+    {
         let v: SelfReportInput.Valid
         switch input.validate(today: c.today) {
         case .success(let ok): v = ok
@@ -42,39 +44,60 @@ enum SelfReportService {
         }
         // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
         let key = dedupeKey(v, idHash: idHash, now: c.now)
-        struct Lookup: Decodable { var id: UUID?; var name: String?; var organization_id: Int?; var dup_receipt: String?; var dup_status: String? }
-        let found = try await sql.raw("""
+        struct Lookup: Decodable {
+            var id: UUID?
+            var name: String?
+            var organization_id: Int?
+            var dup_receipt: String?
+            var dup_status: String?
+        }
+        let found = try await sql.raw(
+            """
             SELECT m.id, m.name, m.organization_id,
                    (SELECT receipt FROM self_reports WHERE dedupe_key IN (\(bind: key.current), \(bind: key.previous)) LIMIT 1) AS dup_receipt,
                    (SELECT status FROM self_reports WHERE dedupe_key IN (\(bind: key.current), \(bind: key.previous)) LIMIT 1) AS dup_status
             FROM (SELECT 1 AS one) AS anchor LEFT JOIN members m ON m.id_number_hash = \(bind: idHash)
-            """).first(decoding: Lookup.self)
+            """
+        ).first(decoding: Lookup.self)
         if let receipt = found?.dup_receipt {
-            return Outcome(receipt: receipt, status: found?.dup_status.flatMap(ReportStatus.init(rawValue:)) ?? .pending, duplicate: true)
+            return Outcome(
+                receipt: receipt, status: found?.dup_status.flatMap(ReportStatus.init(rawValue:)) ?? .pending,
+                duplicate: true)
         }
         let memberID = found?.id
         // Identity: a name that differs from the roster's goes to the reviewer as a flag, never back to the sender.
         let nameDiffers = memberID != nil && found?.name.map { Normalize.key($0) != Normalize.key(v.name) } == true
-        let route = try await routing(v, codes: codes, homeOrgID: memberID == nil ? nil : found?.organization_id, directory: directory, on: db)
+        let route = try await routing(
+            v, codes: codes, homeOrgID: memberID == nil ? nil : found?.organization_id, directory: directory, on: db)
         let receipt = Receipt.make()
         let who = memberID == nil ? "\(v.name)（花名册外，流入登记）" : nameDiffers ? "\(v.name)（姓名与花名册不符，请核实）" : v.name
         let rows = ReportWriter.Rows(
-            report: [UUID(), receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id, route.inflow?.id,
-                     memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idStored(v.idNumber.value),
-                     try v.phone.map(c.cipher.seal), v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer, v.occupation,
-                     v.reason?.rawValue, v.leftOn?.description, v.expectedReturnOn?.description, v.note, ReportStatus.pending.rawValue,
-                     key.current, c.client, c.now, nameDiffers],
+            report: [
+                UUID(), receipt, v.kind.rawValue, v.orgCode, route.review.id, route.review.path, route.home?.id,
+                route.inflow?.id,
+                memberID, v.name, try c.cipher.seal(v.idNumber.value), idHash, Masking.idStored(v.idNumber.value),
+                try v.phone.map(c.cipher.seal), v.phone.map(Masking.phone), v.destinationCode, v.address, v.employer,
+                v.occupation,
+                v.reason?.rawValue, v.leftOn?.description, v.expectedReturnOn?.description, v.note,
+                ReportStatus.pending.rawValue,
+                key.current, c.client, c.now, nameDiffers,
+            ],
             notice: [route.review.id, route.review.path, "report", "新的\(v.kind.label)：\(who)，待审核", "/reviews", c.now],
             event: memberID.map { [$0, c.now, "report", "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none] })
         do {
             try await c.writer.write(rows)
         } catch {
             // The same report arrived twice at the same moment: answer with the first one's receipt.
-            struct Existing: Decodable { var receipt: String; var status: String }
+            struct Existing: Decodable {
+                var receipt: String
+                var status: String
+            }
             if (error as? any DatabaseError)?.isConstraintFailure == true,
-               let first = try await sql.select().columns("receipt", "status").from("self_reports")
-                .where("dedupe_key", .equal, key.current).first(decoding: Existing.self) {
-                return Outcome(receipt: first.receipt, status: ReportStatus(rawValue: first.status) ?? .pending, duplicate: true)
+                let first = try await sql.select().columns("receipt", "status").from("self_reports")
+                    .where("dedupe_key", .equal, key.current).first(decoding: Existing.self)
+            {
+                return Outcome(
+                    receipt: first.receipt, status: ReportStatus(rawValue: first.status) ?? .pending, duplicate: true)
             }
             throw error
         }
@@ -84,7 +107,8 @@ enum SelfReportService {
 
     /// The organization of the code and the chosen inflow organization, both checked before anything else.
     static func checkCodes(_ v: SelfReportInput.Valid, directory: OrgDirectory, on db: Database) async throws
-        -> (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?) {
+        -> (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?)
+    {
         var errors: [FieldError] = []
         let org = try await directory.byCode(v.orgCode, on: db).flatMap { $0.isClosed ? nil : $0 }
         if org == nil { errors.append(FieldError("orgCode", "党组织代码“\(v.orgCode)”不存在或已撤销，请重新扫码")) }
@@ -104,8 +128,10 @@ enum SelfReportService {
     }
 
     /// Who reviews: the member's own branch, or the organization of the code for an arrival or a person not on our roster.
-    static func routing(_ v: SelfReportInput.Valid, codes: (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?), homeOrgID: Int?,
-                        directory: OrgDirectory, on db: Database) async throws -> Route {
+    static func routing(
+        _ v: SelfReportInput.Valid, codes: (org: OrgDirectory.Entry, inflow: OrgDirectory.Entry?), homeOrgID: Int?,
+        directory: OrgDirectory, on db: Database
+    ) async throws -> Route {
         let (org, inflow) = codes
         var home: OrgDirectory.Entry?
         if let homeOrgID { home = try await directory.byID(homeOrgID, on: db) }
@@ -119,22 +145,28 @@ enum SelfReportService {
     }
 
     /// A hash of the content and the ten-minute window it was sent in (and the one before).
-    static func dedupeKey(_ v: SelfReportInput.Valid, idHash: String, now: Date) -> (current: String, previous: String) {
-        let content = [v.kind.rawValue, idHash, v.orgCode, v.name, v.phone ?? "", v.destinationCode ?? "", v.address ?? "",
-                       v.employer ?? "", v.occupation ?? "", v.reason.map { "\($0.rawValue)" } ?? "", v.leftOn?.description ?? "",
-                       v.expectedReturnOn?.description ?? "", v.inflowOrgCode ?? "", v.note ?? ""].joined(separator: "\u{1F}")
+    static func dedupeKey(_ v: SelfReportInput.Valid, idHash: String, now: Date) -> (current: String, previous: String)
+    {
+        let content = [
+            v.kind.rawValue, idHash, v.orgCode, v.name, v.phone ?? "", v.destinationCode ?? "", v.address ?? "",
+            v.employer ?? "", v.occupation ?? "", v.reason.map { "\($0.rawValue)" } ?? "", v.leftOn?.description ?? "",
+            v.expectedReturnOn?.description ?? "", v.inflowOrgCode ?? "", v.note ?? "",
+        ].joined(separator: "\u{1F}")
         let bucket = Int(now.timeIntervalSince1970 / 600)
         func key(_ b: Int) -> String { SHA256.hash(data: Data((content + "\u{1F}\(b)").utf8)).hex }
         return (key(bucket), key(bucket - 1))
     }
 
     /// Status check for the member: the receipt and the last six characters of the ID number must both match.
-    static func status(receipt raw: String, idTail: String, cipher: FieldCipher, on db: Database) async throws -> SelfReport {
+    static func status(receipt raw: String, idTail: String, cipher: FieldCipher, on db: Database) async throws
+        -> SelfReport
+    {
         let receipt = Receipt.normalize(raw)
         let tail = Normalize.key(idTail).uppercased()
         guard receipt.count >= 12, tail.count == 6,
-              let report = try await SelfReport.query(on: db).filter(\.$receipt == receipt).first(),
-              let id = try? cipher.open(report.idNumberEnc), id.hasSuffix(tail) else {
+            let report = try await SelfReport.query(on: db).filter(\.$receipt == receipt).first(),
+            let id = try? cipher.open(report.idNumberEnc), id.hasSuffix(tail)
+        else {
             throw AppError.notFound
         }
         return report

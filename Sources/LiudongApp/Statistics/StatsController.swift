@@ -12,11 +12,25 @@ struct StatsController {
 
     func mine(req: Request) async throws -> Response { req.redirect(to: "/stats/\(try req.user.scopeCode)") }
 
-    struct Row: Encodable { var label: String; var value: Int; var share: String }
-    struct Panel: Encodable { var id: String; var title: String; var svg: String; var rows: [Row] }
+    struct Row: Encodable {
+        var label: String
+        var value: Int
+        var share: String
+    }
+    struct Panel: Encodable {
+        var id: String
+        var title: String
+        var svg: String
+        var rows: [Row]
+    }
     struct View: Encodable {
-        var code: String; var name: String; var quarter: String; var panels: [Panel]
-        var contacted: Int; var open: Int; var contactedShare: String
+        var code: String
+        var name: String
+        var quarter: String
+        var panels: [Panel]
+        var contacted: Int
+        var open: Int
+        var contactedShare: String
     }
 
     static func percent(_ part: Int, _ whole: Int) -> String {
@@ -33,23 +47,36 @@ struct StatsController {
             return items.map { Row(label: $0.label, value: $0.value, share: Self.percent($0.value, total)) }
         }
         var panels = [
-            Panel(id: "totals", title: "总体情况", svg: SVGChart.bars(s.totals, title: "总体情况"),
-                  rows: s.totals.map { Row(label: $0.label, value: $0.value, share: "") }),
-            Panel(id: "provinces", title: "流向省份", svg: SVGChart.bars(Array(s.provinces.prefix(15)), title: "流向省份"), rows: rows(s.provinces)),
-            Panel(id: "map", title: "流向分布图（按县）", svg: SVGChart.dotMap(s.places, title: "流向分布图"),
-                  rows: s.places.sorted { $0.value > $1.value }.prefix(15).map { Row(label: $0.label, value: $0.value, share: "") }),
+            Panel(
+                id: "totals", title: "总体情况", svg: SVGChart.bars(s.totals, title: "总体情况"),
+                rows: s.totals.map { Row(label: $0.label, value: $0.value, share: "") }),
+            Panel(
+                id: "provinces", title: "流向省份", svg: SVGChart.bars(Array(s.provinces.prefix(15)), title: "流向省份"),
+                rows: rows(s.provinces)),
+            Panel(
+                id: "map", title: "流向分布图（按县）", svg: SVGChart.dotMap(s.places, title: "流向分布图"),
+                rows: s.places.sorted { $0.value > $1.value }.prefix(15).map {
+                    Row(label: $0.label, value: $0.value, share: "")
+                }),
             Panel(id: "reasons", title: "外出原因", svg: SVGChart.bars(s.reasons, title: "外出原因"), rows: rows(s.reasons)),
             Panel(id: "ages", title: "年龄结构", svg: SVGChart.bars(s.ages, title: "年龄结构"), rows: rows(s.ages)),
-            Panel(id: "education", title: "学历", svg: SVGChart.bars(s.educations, title: "学历"), rows: rows(s.educations)),
-            Panel(id: "trend", title: "季度变化（流动党员人数）", svg: SVGChart.trend(s.trend, title: "季度变化"),
-                  rows: s.trend.map { Row(label: $0.label, value: $0.value, share: "") }),
+            Panel(
+                id: "education", title: "学历", svg: SVGChart.bars(s.educations, title: "学历"), rows: rows(s.educations)),
+            Panel(
+                id: "trend", title: "季度变化（流动党员人数）", svg: SVGChart.trend(s.trend, title: "季度变化"),
+                rows: s.trend.map { Row(label: $0.label, value: $0.value, share: "") }),
         ]
         if !s.ranking.isEmpty {
-            panels.append(Panel(id: "ranking", title: "下级组织排名（流动党员人数）", svg: SVGChart.bars(s.ranking, title: "下级组织排名"),
-                                rows: rows(s.ranking)))
+            panels.append(
+                Panel(
+                    id: "ranking", title: "下级组织排名（流动党员人数）", svg: SVGChart.bars(s.ranking, title: "下级组织排名"),
+                    rows: rows(s.ranking)))
         }
-        return try await req.page("stats/show", title: "统计", View(
-            code: org.code, name: org.shortName, quarter: Quarter.current().chinese, panels: panels, contacted: s.contacted,
-            open: s.open, contactedShare: Self.percent(s.contacted, s.open)))
+        return try await req.page(
+            "stats/show", title: "统计",
+            View(
+                code: org.code, name: org.shortName, quarter: Quarter.current().chinese, panels: panels,
+                contacted: s.contacted,
+                open: s.open, contactedShare: Self.percent(s.contacted, s.open)))
     }
 }

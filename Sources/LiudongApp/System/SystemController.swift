@@ -11,7 +11,10 @@ struct SystemController {
         r.public.get("api", "v1", "divisions", use: divisions)
     }
 
-    struct Health: Content { var status: String; var database: String }
+    struct Health: Content {
+        var status: String
+        var database: String
+    }
 
     func health(req: Request) async throws -> Response {
         let name = req.settings.database.name
@@ -33,7 +36,11 @@ struct SystemController {
         return res
     }
 
-    struct DivisionItem: Content { var code: String; var name: String; var level: String }
+    struct DivisionItem: Content {
+        var code: String
+        var name: String
+        var level: String
+    }
 
     /// Children of `parent` (provinces when omitted): the cascade behind every division picker.
     func divisions(req: Request) async throws -> [DivisionItem] {

@@ -60,27 +60,35 @@ struct WorklistView: Encodable {
 enum Worklist {
     /// Every feature's items for the account, only what is non-zero: the most overdue first, the account's own
     /// (unread notices) after the organizations' work, otherwise in the order of the features.
-    static func compute(for user: CurrentUser, features: [any Feature] = Features.all, on db: Database,
-                        settings: Settings, today: CalendarDate = .today()) async throws -> [WorkTally] {
+    static func compute(
+        for user: CurrentUser, features: [any Feature] = Features.all, on db: Database,
+        settings: Settings, today: CalendarDate = .today()
+    ) async throws -> [WorkTally] {
         let scope = WorkScope(user: user, db: db, settings: settings, today: today)
         var tallies: [WorkTally] = []
         for feature in features { tallies += try await feature.worklist(scope) }
         return tallies.filter { $0.total > 0 }.enumerated().sorted { a, b in
-            if a.element.overdueTotal != b.element.overdueTotal { return a.element.overdueTotal > b.element.overdueTotal }
+            if a.element.overdueTotal != b.element.overdueTotal {
+                return a.element.overdueTotal > b.element.overdueTotal
+            }
             if a.element.personal != b.element.personal { return !a.element.personal }
             return a.offset < b.offset
         }.map(\.element)
     }
 
     static func items(_ tallies: [WorkTally]) -> [WorkItem] {
-        tallies.map { WorkItem(kind: $0.kind, label: $0.label, count: $0.total, overdue: $0.overdueTotal, href: $0.href) }
+        tallies.map {
+            WorkItem(kind: $0.kind, label: $0.label, count: $0.total, overdue: $0.overdueTotal, href: $0.href)
+        }
     }
 
     /// The same work per child organization of the scope (a committee, county or city account); lagging ones first.
     static func children(_ tallies: [WorkTally], for user: CurrentUser, on db: Database) async throws -> WorklistView {
         let shared = tallies.filter { !$0.personal }
         let items = Self.items(tallies)
-        guard !user.isInflowSide, !shared.isEmpty else { return WorklistView(items: items, children: [], childKinds: []) }
+        guard !user.isInflowSide, !shared.isEmpty else {
+            return WorklistView(items: items, children: [], childKinds: [])
+        }
         let sql = try db.sql()
         let ids = Set(shared.flatMap { $0.counts.keys })
         var paths: [Int: String] = [:]
@@ -101,8 +109,9 @@ enum Worklist {
         }
         var rows: [Int: WorkChildRow] = [:]
         for c in children {
-            rows[c.id] = WorkChildRow(code: c.code, name: c.short_name, counts: Array(repeating: 0, count: shared.count),
-                                      overdue: 0, total: 0, lagging: false)
+            rows[c.id] = WorkChildRow(
+                code: c.code, name: c.short_name, counts: Array(repeating: 0, count: shared.count),
+                overdue: 0, total: 0, lagging: false)
         }
         for (index, tally) in shared.enumerated() {
             for (orgID, n) in tally.counts {

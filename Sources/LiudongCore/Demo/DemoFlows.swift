@@ -40,12 +40,17 @@ extension DemoPlan {
 
     /// About `count` flows among `members`, in every state, with ~`pendingPerBranch` pending reports per branch;
     /// deterministic for the plan's seed.
-    public static func flows(for members: [DemoMember], count: Int, pendingPerBranch: ClosedRange<Int> = 2...4,
-                             seed: UInt64, today: CalendarDate) -> (flows: [DemoFlow], reports: [DemoReport]) {
+    public static func flows(
+        for members: [DemoMember], count: Int, pendingPerBranch: ClosedRange<Int> = 2...4,
+        seed: UInt64, today: CalendarDate
+    ) -> (flows: [DemoFlow], reports: [DemoReport]) {
         var rng = SeededRandom(seed: seed ^ 0xF10F)
         let divisions = Divisions.shared
         // Mainland counties outside Chifeng (mobile members in Hong Kong, Macao or Taiwan are handled by other rules).
-        let counties = divisions.all.filter { $0.level == .county && !$0.code.hasPrefix("1504") && !["71", "81", "82"].contains(String($0.code.prefix(2))) }
+        let counties = divisions.all.filter {
+            $0.level == .county && !$0.code.hasPrefix("1504")
+                && !["71", "81", "82"].contains(String($0.code.prefix(2)))
+        }
         let hubCounties = hubs.map { hub in counties.filter { $0.code.hasPrefix(hub.prefix) } }
         // Working-age members leave more often.
         var candidates = members.indices.filter { members[$0].birthDate.years(until: today) < 60 }
@@ -57,24 +62,37 @@ extension DemoPlan {
             var hub = -1
             let roll = Double.random(in: 0..<100, using: &rng)
             var acc = 0.0
-            for (h, entry) in hubs.enumerated() { acc += entry.weight; if roll < acc { hub = h; break } }
+            for (h, entry) in hubs.enumerated() {
+                acc += entry.weight
+                if roll < acc {
+                    hub = h
+                    break
+                }
+            }
             let place = hub >= 0 ? rng.pick(hubCounties[hub]) : rng.pick(counties)
-            let reason: OutflowReason = rng.weighted([(.business, 62), (.restructured, 4), (.graduateUnknown, 8), (.employerChanged, 6),
-                                                      (.abroad, 2), (.residenceChanged, 12), (.other, 6)])
+            let reason: OutflowReason = rng.weighted([
+                (.business, 62), (.restructured, 4), (.graduateUnknown, 8), (.employerChanged, 6),
+                (.abroad, 2), (.residenceChanged, 12), (.other, 6),
+            ])
             let left = today.adding(days: -rng.int(1...1100))
-            let status: FlowState = rng.weighted([(.arrived, 55), (.away, 22), (.returned, 13), (.lost, 4), (.transferred, 2), (.arrived, 4)])
+            let status: FlowState = rng.weighted([
+                (.arrived, 55), (.away, 22), (.returned, 13), (.lost, 4), (.transferred, 2), (.arrived, 4),
+            ])
             var flow = DemoFlow(
                 memberIndex: i, status: status, leftOn: left,
                 expectedReturnOn: rng.chance(0.4) ? left.adding(days: rng.int(90...720)) : nil,
                 destinationCode: place.code, address: rng.pick(streets) + "\(rng.int(1...300))号",
-                employer: (reason == .graduateUnknown ? "待业" : divisions.fullName(place.code).suffix(3) + rng.pick(employersAway)),
+                employer: (reason == .graduateUnknown
+                    ? "待业" : divisions.fullName(place.code).suffix(3) + rng.pick(employersAway)),
                 occupation: rng.pick(occupations), reason: reason, inflowOrgCode: nil, arrivedOn: nil, returnedOn: nil,
                 lastContactOn: today.adding(days: -rng.int(0...150)), overdueSince: nil, lostCandidateSince: nil)
             switch status {
             case .arrived:
                 let arrived = left.adding(days: rng.int(2...25))
                 flow.arrivedOn = min(arrived, today)
-                if hub >= 0, !hubs[hub].inflow.isEmpty, rng.chance(0.45) { flow.inflowOrgCode = rng.pick(hubs[hub].inflow) }
+                if hub >= 0, !hubs[hub].inflow.isEmpty, rng.chance(0.45) {
+                    flow.inflowOrgCode = rng.pick(hubs[hub].inflow)
+                }
             case .away:
                 // Those who left more than 30 days ago without reporting are overdue.
                 if today.adding(days: -30) > left { flow.overdueSince = left.adding(days: 31) }
@@ -83,15 +101,18 @@ extension DemoPlan {
                 flow.lastContactOn = flow.returnedOn!
             case .lost:
                 flow.lastContactOn = left.adding(days: rng.int(0...20))
-                if flow.lastContactOn > today.adding(days: -200) { flow.lastContactOn = today.adding(days: -rng.int(200...700)) }
+                if flow.lastContactOn > today.adding(days: -200) {
+                    flow.lastContactOn = today.adding(days: -rng.int(200...700))
+                }
             case .transferred:
                 break
             }
             // Some still counted as away or arrived have gone silent: lost-contact candidates for the branch to confirm.
-            if (status == .arrived || status == .away), rng.chance(0.05) {
+            if status == .arrived || status == .away, rng.chance(0.05) {
                 flow.lastContactOn = today.adding(days: -rng.int(190...500))
                 if flow.lastContactOn < left { flow.lastContactOn = left }
-                flow.lostCandidateSince = flow.lastContactOn.adding(days: 183) > today ? nil : flow.lastContactOn.adding(days: 183)
+                flow.lostCandidateSince =
+                    flow.lastContactOn.adding(days: 183) > today ? nil : flow.lastContactOn.adding(days: 183)
             }
             if flow.lastContactOn < left { flow.lastContactOn = left }
             flows.append(flow)
@@ -107,10 +128,13 @@ extension DemoPlan {
             for i in pool.prefix(rng.int(pendingPerBranch)) {
                 let hub = rng.int(0...(hubs.count - 1))
                 let place = rng.pick(hubCounties[hub])
-                reports.append(DemoReport(memberIndex: i, receipt: Receipt.make(using: &rng), destinationCode: place.code,
-                                          address: rng.pick(streets) + "\(rng.int(1...300))号",
-                                          employer: rng.pick(employersAway), reason: rng.weighted([(.business, 70), (.residenceChanged, 20), (.other, 10)]),
-                                          leftOn: today.adding(days: -rng.int(0...20))))
+                reports.append(
+                    DemoReport(
+                        memberIndex: i, receipt: Receipt.make(using: &rng), destinationCode: place.code,
+                        address: rng.pick(streets) + "\(rng.int(1...300))号",
+                        employer: rng.pick(employersAway),
+                        reason: rng.weighted([(.business, 70), (.residenceChanged, 20), (.other, 10)]),
+                        leftOn: today.adding(days: -rng.int(0...20))))
             }
         }
         return (flows, reports)

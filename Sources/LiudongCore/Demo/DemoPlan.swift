@@ -34,8 +34,10 @@ public struct DemoMember: Sendable {
 /// The Chifeng demo: a deterministic function of its seed.
 public struct DemoPlan: Sendable {
     public static let cityCode = "150400"
-    public static let countyCodes = ["150402", "150403", "150404", "150421", "150422", "150423", "150424",
-                                     "150425", "150426", "150428", "150429", "150430"]
+    public static let countyCodes = [
+        "150402", "150403", "150404", "150421", "150422", "150423", "150424",
+        "150425", "150426", "150428", "150429", "150430",
+    ]
 
     public private(set) var organizations: [DemoOrganization] = []
     public var branchCodes: [String] { organizations.filter { $0.level == .branch }.map(\.code) }
@@ -51,7 +53,9 @@ public struct DemoPlan: Sendable {
     }
 
     /// A tree of any size: `root` holds `counties` (real division codes), each with 3–6 committees of 5–15 branches.
-    public init(seed: UInt64, today: CalendarDate, root: (code: String, name: String, shortName: String), counties: [String]) {
+    public init(
+        seed: UInt64, today: CalendarDate, root: (code: String, name: String, shortName: String), counties: [String]
+    ) {
         rng = SeededRandom(seed: seed)
         self.today = today
         rootCode = root.code
@@ -81,31 +85,39 @@ public struct DemoPlan: Sendable {
     }
 
     private mutating func mobilePhone() -> String {
-        let prefix = rng.pick(["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155",
-                                 "156", "158", "159", "177", "182", "183", "186", "187", "188", "189", "199"])
+        let prefix = rng.pick([
+            "130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155",
+            "156", "158", "159", "177", "182", "183", "186", "187", "188", "189", "199",
+        ])
         return prefix + String(rng.int(10_000_000...99_999_999))
     }
 
     private mutating func buildTree(root: (code: String, name: String, shortName: String)) {
         let divisions = Divisions.shared
-        organizations.append(DemoOrganization(
-            code: root.code, parentCode: nil, name: root.name, shortName: root.shortName,
-            level: .city, kind: .regular, basis: nil, divisionCode: root.code, secretary: person(), phone: "0476-8222001"))
+        organizations.append(
+            DemoOrganization(
+                code: root.code, parentCode: nil, name: root.name, shortName: root.shortName,
+                level: .city, kind: .regular, basis: nil, divisionCode: root.code, secretary: person(),
+                phone: "0476-8222001"))
         for county in counties {
             let countyName = divisions[county]!.name
-            organizations.append(DemoOrganization(
-                code: county, parentCode: root.code, name: "中共\(countyName)委员会", shortName: countyName,
-                level: .county, kind: .regular, basis: nil, divisionCode: county, secretary: person(),
-                phone: "0476-\(rng.int(5_000_000...8_999_999))"))
+            organizations.append(
+                DemoOrganization(
+                    code: county, parentCode: root.code, name: "中共\(countyName)委员会", shortName: countyName,
+                    level: .county, kind: .regular, basis: nil, divisionCode: county, secretary: person(),
+                    phone: "0476-\(rng.int(5_000_000...8_999_999))"))
             var committeePool = DemoNames.committeeNames
             committeePool.shuffle(using: &rng)
             for c in 0..<rng.int(3...6) {
                 let cCode = county + String(format: "%02d", c + 1)
                 let cName = committeePool[c]
-                organizations.append(DemoOrganization(
-                    code: cCode, parentCode: county, name: "中共\(countyName)\(cName)委员会".replacingOccurrences(of: "党委委员会", with: "委员会").replacingOccurrences(of: "党工委委员会", with: "工作委员会"),
-                    shortName: "\(countyName)\(cName)", level: .committee, kind: .regular, basis: nil,
-                    divisionCode: county, secretary: person(), phone: mobilePhone()))
+                organizations.append(
+                    DemoOrganization(
+                        code: cCode, parentCode: county,
+                        name: "中共\(countyName)\(cName)委员会".replacingOccurrences(of: "党委委员会", with: "委员会")
+                            .replacingOccurrences(of: "党工委委员会", with: "工作委员会"),
+                        shortName: "\(countyName)\(cName)", level: .committee, kind: .regular, basis: nil,
+                        divisionCode: county, secretary: person(), phone: mobilePhone()))
                 var used = Set<String>()
                 for b in 0..<rng.int(5...15) {
                     var place: String
@@ -115,26 +127,34 @@ public struct DemoPlan: Sendable {
                     used.insert(place)
                     let kind = rng.pick(DemoNames.branchKinds)
                     let short = place + kind
-                    let committeeShort = cName.replacingOccurrences(of: "党委", with: "").replacingOccurrences(of: "党工委", with: "")
-                    organizations.append(DemoOrganization(
-                        code: cCode + String(format: "%02d", b + 1), parentCode: cCode,
-                        name: "中共\(countyName)\(committeeShort)\(place)\(kind.replacingOccurrences(of: "党支部", with: ""))支部委员会",
-                        shortName: short, level: .branch, kind: .regular, basis: nil, divisionCode: county,
-                        secretary: person(), phone: mobilePhone()))
+                    let committeeShort = cName.replacingOccurrences(of: "党委", with: "").replacingOccurrences(
+                        of: "党工委", with: "")
+                    organizations.append(
+                        DemoOrganization(
+                            code: cCode + String(format: "%02d", b + 1), parentCode: cCode,
+                            name:
+                                "中共\(countyName)\(committeeShort)\(place)\(kind.replacingOccurrences(of: "党支部", with: ""))支部委员会",
+                            shortName: short, level: .branch, kind: .regular, basis: nil, divisionCode: county,
+                            secretary: person(), phone: mobilePhone()))
                 }
             }
         }
         // The demo's mobile organizations hang under Chifeng's city and counties when they are in the tree.
         let codes = Set(organizations.map(\.code))
         let mobile: [(String, String, String, String, MobileBasis, String)] = [
-            ("150400M01", codes.contains(Self.cityCode) ? Self.cityCode : root.code, "赤峰驻北京流动党员党支部", "驻京流动党支部", .chamber, "110105"),
+            (
+                "150400M01", codes.contains(Self.cityCode) ? Self.cityCode : root.code, "赤峰驻北京流动党员党支部", "驻京流动党支部",
+                .chamber, "110105"
+            ),
             ("150422M01", "150422", "巴林左旗驻呼和浩特流动党员党支部", "驻呼流动党支部", .office, "150105"),
             ("150402M01", "150402", "红山区驻天津流动党员临时党支部", "驻津临时党支部", .temporary, "120116"),
             ("150404M01", "150404", "松山区驻沈阳流动党员联合党支部", "驻沈联合党支部", .joint, "210102"),
         ]
         for m in mobile where codes.contains(m.1) {
-            organizations.append(DemoOrganization(code: m.0, parentCode: m.1, name: m.2, shortName: m.3, level: .branch,
-                                                  kind: .mobile, basis: m.4, divisionCode: m.5, secretary: person(), phone: mobilePhone()))
+            organizations.append(
+                DemoOrganization(
+                    code: m.0, parentCode: m.1, name: m.2, shortName: m.3, level: .branch,
+                    kind: .mobile, basis: m.4, divisionCode: m.5, secretary: person(), phone: mobilePhone()))
         }
         let external: [(String, String, String, String)] = [
             ("X110105", "北京市朝阳区望京街道党工委", "望京街道党工委", "110105"),
@@ -144,8 +164,10 @@ public struct DemoPlan: Sendable {
             ("X150203", "包头市昆都仑区友谊大街街道党工委", "友谊大街街道党工委", "150203"),
         ]
         for x in external {
-            organizations.append(DemoOrganization(code: x.0, parentCode: nil, name: x.1, shortName: x.2, level: nil,
-                                                  kind: .external, basis: nil, divisionCode: x.3, secretary: person(), phone: mobilePhone()))
+            organizations.append(
+                DemoOrganization(
+                    code: x.0, parentCode: nil, name: x.1, shortName: x.2, level: nil,
+                    kind: .external, basis: nil, divisionCode: x.3, secretary: person(), phone: mobilePhone()))
         }
     }
 
@@ -173,7 +195,9 @@ public struct DemoPlan: Sendable {
                 let sex: Sex = rng.chance(0.68) ? .male : .female
                 let ethnicity = rng.weighted([("汉族", 78.0), ("蒙古族", 19.0), ("回族", 1.5), ("满族", 1.5)])
                 let (name, _) = personName(sex: sex, mongol: ethnicity == "蒙古族")
-                let band: ClosedRange<Int> = rng.weighted([(20...35, 25.0), (36...50, 30.0), (51...65, 27.0), (66...88, 18.0)])
+                let band: ClosedRange<Int> = rng.weighted([
+                    (20...35, 25.0), (36...50, 30.0), (51...65, 27.0), (66...88, 18.0),
+                ])
                 let age = rng.int(band)
                 let birthYear = today.year - age
                 let birth = CalendarDate(year: birthYear, month: rng.int(1...12), day: rng.int(1...28))!
@@ -186,25 +210,39 @@ public struct DemoPlan: Sendable {
                 let id = IDNumber.make(division: origin, birth: birth, sequence: seq, sex: sex)
                 let joinAge = rng.int(18...min(age, 45))
                 // On or after the birthday of the joining year, so every member joined at 18 or older.
-                var joined = CalendarDate(year: birthYear + joinAge, month: birth.month, day: birth.day)!.adding(days: rng.int(0...300))
+                var joined = CalendarDate(year: birthYear + joinAge, month: birth.month, day: birth.day)!.adding(
+                    days: rng.int(0...300))
                 if joined > today { joined = today.adding(days: -rng.int(30...300)) }
-                if birth.years(until: joined) < 18 { joined = CalendarDate(year: birthYear + 18, month: birth.month, day: birth.day)! }
+                if birth.years(until: joined) < 18 {
+                    joined = CalendarDate(year: birthYear + 18, month: birth.month, day: birth.day)!
+                }
                 let probationary = joined.adding(days: 365) > today
-                let education: Education = rng.weighted(age < 40
-                    ? [(.postgraduate, 6), (.undergraduate, 35), (.college, 28), (.highSchool, 14), (.technical, 9), (.middleSchool, 8)]
-                    : [(.undergraduate, 12), (.college, 18), (.highSchool, 24), (.technical, 10), (.middleSchool, 28), (.primary, 8)])
+                let education: Education = rng.weighted(
+                    age < 40
+                        ? [
+                            (.postgraduate, 6), (.undergraduate, 35), (.college, 28), (.highSchool, 14),
+                            (.technical, 9), (.middleSchool, 8),
+                        ]
+                        : [
+                            (.undergraduate, 12), (.college, 18), (.highSchool, 24), (.technical, 10),
+                            (.middleSchool, 28), (.primary, 8),
+                        ])
                 let migrant = age < 55 && rng.chance(0.18)
-                let employer = migrant ? rng.pick(["建筑公司 施工员", "物流公司 司机", "外卖平台 骑手", "餐饮店 厨师", "工厂 操作工"])
+                let employer =
+                    migrant
+                    ? rng.pick(["建筑公司 施工员", "物流公司 司机", "外卖平台 骑手", "餐饮店 厨师", "工厂 操作工"])
                     : rng.pick(DemoNames.employers)
                 let phone = mobilePhone()
                 let village = rng.pick(DemoNames.villages)
-                out.append(DemoMember(
-                    name: name, sex: sex, ethnicity: ethnicity, birthDate: birth, idNumber: id, education: education,
-                    category: probationary ? .probationary : .full, joinedOn: joined,
-                    fullOn: probationary ? nil : joined.adding(days: 365), branchCode: branch.code, phone: phone,
-                    household: countyName, residence: countyName + village,
-                    employer: employer,
-                    isMigrantWorker: migrant))
+                out.append(
+                    DemoMember(
+                        name: name, sex: sex, ethnicity: ethnicity, birthDate: birth, idNumber: id,
+                        education: education,
+                        category: probationary ? .probationary : .full, joinedOn: joined,
+                        fullOn: probationary ? nil : joined.adding(days: 365), branchCode: branch.code, phone: phone,
+                        household: countyName, residence: countyName + village,
+                        employer: employer,
+                        isMigrantWorker: migrant))
             }
         }
         return out

@@ -14,7 +14,8 @@ public final class LedgerXLSXWriter {
     }
 
     private let workbook: UnsafeMutablePointer<lxw_workbook>
-    private let titleFormat, headerFormat, textFormat, dateFormat, monthFormat, numberFormat, subtotalFormat: UnsafeMutablePointer<lxw_format>
+    private let titleFormat, headerFormat, textFormat, dateFormat, monthFormat, numberFormat,
+        subtotalFormat: UnsafeMutablePointer<lxw_format>
     private var sheet: UnsafeMutablePointer<lxw_worksheet>?
     private var row: UInt32 = 0
     private var closed = false
@@ -33,14 +34,36 @@ public final class LedgerXLSXWriter {
             configure(f)
             return f
         }
-        titleFormat = format { format_set_bold($0); format_set_font_size($0, 16); format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue)) }
-        headerFormat = format { format_set_bold($0); format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_bg_color($0, 0xF2DCDB)
-            format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue)); format_set_text_wrap($0) }
-        textFormat = format { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_num_format($0, "@") }
-        dateFormat = format { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_num_format($0, "yyyy-mm-dd") }
-        monthFormat = format { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_num_format($0, "yyyy.mm") }
+        titleFormat = format {
+            format_set_bold($0)
+            format_set_font_size($0, 16)
+            format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue))
+        }
+        headerFormat = format {
+            format_set_bold($0)
+            format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bg_color($0, 0xF2DCDB)
+            format_set_align($0, UInt8(LXW_ALIGN_CENTER.rawValue))
+            format_set_text_wrap($0)
+        }
+        textFormat = format {
+            format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_num_format($0, "@")
+        }
+        dateFormat = format {
+            format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_num_format($0, "yyyy-mm-dd")
+        }
+        monthFormat = format {
+            format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_num_format($0, "yyyy.mm")
+        }
         numberFormat = format { format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)) }
-        subtotalFormat = format { format_set_bold($0); format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue)); format_set_bg_color($0, 0xF5F5F5) }
+        subtotalFormat = format {
+            format_set_bold($0)
+            format_set_border($0, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_bg_color($0, 0xF5F5F5)
+        }
     }
 
     deinit { if !closed { workbook_close(workbook) } }
@@ -48,7 +71,10 @@ public final class LedgerXLSXWriter {
     /// A sheet name Excel accepts and no other sheet of this book has: without `[]:*?/\` and control characters, not
     /// starting or ending with an apostrophe, at most 31 characters, not “History”, unique ignoring case (“(2)”, “(3)”…).
     func uniqueSheetName(_ raw: String) -> String {
-        var scalars = String.UnicodeScalarView(raw.unicodeScalars.filter { !"[]:*?/\\".unicodeScalars.contains($0) && $0.value >= 0x20 && $0.value != 0x7F })
+        var scalars = String.UnicodeScalarView(
+            raw.unicodeScalars.filter {
+                !"[]:*?/\\".unicodeScalars.contains($0) && $0.value >= 0x20 && $0.value != 0x7F
+            })
         while scalars.first == "'" { scalars.removeFirst() }
         var base = String(String.UnicodeScalarView(scalars.prefix(31)))
         while base.hasSuffix("'") { base.removeLast() }
@@ -70,7 +96,9 @@ public final class LedgerXLSXWriter {
         guard let ws = workbook_add_worksheet(workbook, name) else { throw Problem.writeFailed("worksheet \(name)") }
         sheet = ws
         row = 0
-        for c in LedgerColumn.allCases { worksheet_set_column(ws, UInt16(c.rawValue), UInt16(c.rawValue), c.width, nil) }
+        for c in LedgerColumn.allCases {
+            worksheet_set_column(ws, UInt16(c.rawValue), UInt16(c.rawValue), c.width, nil)
+        }
         worksheet_set_row(ws, 0, 30, nil)
         worksheet_merge_range(ws, 0, 0, 0, UInt16(LedgerColumn.allCases.count - 1), title, titleFormat)
         worksheet_set_row(ws, 1, 30, nil)
@@ -87,12 +115,16 @@ public final class LedgerXLSXWriter {
             if c == .serial {
                 worksheet_write_number(ws, row, col, Double(serial), numberFormat)
             } else if let d = r.date(c) {
-                var dt = lxw_datetime(year: Int32(d.year), month: Int32(d.month), day: Int32(d.day), hour: 0, min: 0, sec: 0)
+                var dt = lxw_datetime(
+                    year: Int32(d.year), month: Int32(d.month), day: Int32(d.day), hour: 0, min: 0, sec: 0)
                 worksheet_write_datetime(ws, row, col, &dt, c == .birthMonth ? monthFormat : dateFormat)
             } else {
                 let text = r.text(c, serial: serial)
-                if text.isEmpty { worksheet_write_blank(ws, row, col, textFormat) }
-                else { worksheet_write_string(ws, row, col, text, textFormat) }
+                if text.isEmpty {
+                    worksheet_write_blank(ws, row, col, textFormat)
+                } else {
+                    worksheet_write_string(ws, row, col, text, textFormat)
+                }
             }
         }
         row += 1
@@ -120,8 +152,11 @@ public final class LedgerXLSXWriter {
         var r: UInt32 = 2
         for line in rows + [total] {
             for (i, cell) in line.enumerated() {
-                if let n = Double(cell), i != 1 { worksheet_write_number(ws, r, UInt16(i), n, line == total ? subtotalFormat : numberFormat) }
-                else { worksheet_write_string(ws, r, UInt16(i), cell, line == total ? subtotalFormat : textFormat) }
+                if let n = Double(cell), i != 1 {
+                    worksheet_write_number(ws, r, UInt16(i), n, line == total ? subtotalFormat : numberFormat)
+                } else {
+                    worksheet_write_string(ws, r, UInt16(i), cell, line == total ? subtotalFormat : textFormat)
+                }
             }
             r += 1
         }
@@ -129,12 +164,16 @@ public final class LedgerXLSXWriter {
 
     /// A plain sheet of text cells under a title and a frozen bold header (rejected import rows, reconciliation lists);
     /// columns in `numberColumns` are written as numbers.
-    public func writeTable(sheet rawName: String, title: String, header: [String], rows: [[String]], numberColumns: Set<Int> = [],
-                           widths: [Double] = []) throws {
+    public func writeTable(
+        sheet rawName: String, title: String, header: [String], rows: [[String]], numberColumns: Set<Int> = [],
+        widths: [Double] = []
+    ) throws {
         let name = uniqueSheetName(rawName)
         guard let ws = workbook_add_worksheet(workbook, name) else { throw Problem.writeFailed("sheet \(name)") }
         sheet = ws
-        for i in header.indices { worksheet_set_column(ws, UInt16(i), UInt16(i), i < widths.count ? widths[i] : 16, nil) }
+        for i in header.indices {
+            worksheet_set_column(ws, UInt16(i), UInt16(i), i < widths.count ? widths[i] : 16, nil)
+        }
         worksheet_set_row(ws, 0, 30, nil)
         worksheet_merge_range(ws, 0, 0, 0, UInt16(max(1, header.count) - 1), title, titleFormat)
         for (i, h) in header.enumerated() { worksheet_write_string(ws, 1, UInt16(i), h, headerFormat) }
@@ -142,9 +181,13 @@ public final class LedgerXLSXWriter {
         var r: UInt32 = 2
         for line in rows {
             for (i, cell) in line.enumerated() {
-                if numberColumns.contains(i), let n = Double(cell) { worksheet_write_number(ws, r, UInt16(i), n, numberFormat) }
-                else if cell.isEmpty { worksheet_write_blank(ws, r, UInt16(i), textFormat) }
-                else { worksheet_write_string(ws, r, UInt16(i), cell, textFormat) }
+                if numberColumns.contains(i), let n = Double(cell) {
+                    worksheet_write_number(ws, r, UInt16(i), n, numberFormat)
+                } else if cell.isEmpty {
+                    worksheet_write_blank(ws, r, UInt16(i), textFormat)
+                } else {
+                    worksheet_write_string(ws, r, UInt16(i), cell, textFormat)
+                }
             }
             r += 1
         }
@@ -165,13 +208,15 @@ public final class LedgerCSVWriter {
 
     public init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF])),
-              let h = FileHandle(forWritingAtPath: path) else { throw LedgerXLSXWriter.Problem.cannotCreate(path) }
+            let h = FileHandle(forWritingAtPath: path)
+        else { throw LedgerXLSXWriter.Problem.cannotCreate(path) }
         handle = h
         handle.seekToEndOfFile()
     }
 
     public func line(_ cells: [String]) {
-        buffer.append(contentsOf: Array((cells.map { Self.quote(Self.neutralize($0)) }.joined(separator: ",") + "\r\n").utf8))
+        buffer.append(
+            contentsOf: Array((cells.map { Self.quote(Self.neutralize($0)) }.joined(separator: ",") + "\r\n").utf8))
         if buffer.count > 64 * 1024 { flush() }
     }
 
@@ -180,10 +225,12 @@ public final class LedgerCSVWriter {
     public func write(_ r: LedgerRow, serial: Int) {
         // Excel turns a bare 18-digit number into 1.50422E+17 and loses digits; a leading tab keeps it text
         // (masked numbers contain * and need nothing).
-        line(LedgerColumn.allCases.map { c in
-            let t = r.text(c, serial: serial)
-            return (c == .idNumber || c == .phone) && !t.isEmpty && t.allSatisfy({ $0.isNumber || $0 == "X" }) ? "\t" + t : t
-        })
+        line(
+            LedgerColumn.allCases.map { c in
+                let t = r.text(c, serial: serial)
+                return (c == .idNumber || c == .phone) && !t.isEmpty && t.allSatisfy({ $0.isNumber || $0 == "X" })
+                    ? "\t" + t : t
+            })
     }
 
     private func flush() {
@@ -201,7 +248,9 @@ public final class LedgerCSVWriter {
     /// number stays: digits are no formula.
     static func neutralize(_ s: String) -> String {
         guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
-        if first == "\t", s.unicodeScalars.dropFirst().allSatisfy({ ("0"..."9").contains($0) || $0 == "X" }), s.unicodeScalars.count > 1 {
+        if first == "\t", s.unicodeScalars.dropFirst().allSatisfy({ ("0"..."9").contains($0) || $0 == "X" }),
+            s.unicodeScalars.count > 1
+        {
             return s
         }
         return "'" + s

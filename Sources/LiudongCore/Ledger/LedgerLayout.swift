@@ -1,7 +1,7 @@
 /// The columns of a 流动党员台账, in the order organization departments hand them upward.
 public enum LedgerColumn: Int, CaseIterable, Sendable {
     case serial, name, sex, ethnicity, birthMonth, education, idNumber, joinedOn, category, branch, leftOn, destination,
-         addressEmployer, reason, phone, inflowOrg, arrived, pairContact, lastContact, status, note
+        addressEmployer, reason, phone, inflowOrg, arrived, pairContact, lastContact, status, note
 
     public var title: String {
         switch self {
@@ -69,15 +69,33 @@ public struct LedgerRow: Sendable, Equatable {
     public var status: String
     public var note: String
 
-    public init(name: String, sex: String, ethnicity: String, birthDate: CalendarDate?, education: String, idNumber: String,
-                joinedOn: CalendarDate?, category: String, branch: String, branchCode: String, leftOn: CalendarDate?,
-                destination: String, addressEmployer: String, reason: String, phone: String, inflowOrg: String, arrived: Bool,
-                pairContact: String = "", lastContact: CalendarDate?, status: String, note: String = "") {
-        self.name = name; self.sex = sex; self.ethnicity = ethnicity; self.birthDate = birthDate; self.education = education
-        self.idNumber = idNumber; self.joinedOn = joinedOn; self.category = category; self.branch = branch; self.branchCode = branchCode
-        self.leftOn = leftOn; self.destination = destination; self.addressEmployer = addressEmployer; self.reason = reason
-        self.phone = phone; self.inflowOrg = inflowOrg; self.arrived = arrived; self.pairContact = pairContact
-        self.lastContact = lastContact; self.status = status; self.note = note
+    public init(
+        name: String, sex: String, ethnicity: String, birthDate: CalendarDate?, education: String, idNumber: String,
+        joinedOn: CalendarDate?, category: String, branch: String, branchCode: String, leftOn: CalendarDate?,
+        destination: String, addressEmployer: String, reason: String, phone: String, inflowOrg: String, arrived: Bool,
+        pairContact: String = "", lastContact: CalendarDate?, status: String, note: String = ""
+    ) {
+        self.name = name
+        self.sex = sex
+        self.ethnicity = ethnicity
+        self.birthDate = birthDate
+        self.education = education
+        self.idNumber = idNumber
+        self.joinedOn = joinedOn
+        self.category = category
+        self.branch = branch
+        self.branchCode = branchCode
+        self.leftOn = leftOn
+        self.destination = destination
+        self.addressEmployer = addressEmployer
+        self.reason = reason
+        self.phone = phone
+        self.inflowOrg = inflowOrg
+        self.arrived = arrived
+        self.pairContact = pairContact
+        self.lastContact = lastContact
+        self.status = status
+        self.note = note
     }
 
     /// A cell as the page and the CSV show it.

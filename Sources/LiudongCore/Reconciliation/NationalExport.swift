@@ -60,7 +60,10 @@ public struct RejectedRow: Sendable, Equatable, Codable {
     public var name: String?
     public var idTail: String?
     public init(row: Int, reason: String, name: String? = nil, idTail: String? = nil) {
-        self.row = row; self.reason = reason; self.name = name; self.idTail = idTail
+        self.row = row
+        self.reason = reason
+        self.name = name
+        self.idTail = idTail
     }
 }
 
@@ -98,7 +101,11 @@ public struct NationalExportParser {
     /// Feeds one spreadsheet row; nil for the title and header rows.
     public mutating func consume(row: Int, cells: [TableCell]) throws -> Outcome? {
         guard headerRow != nil else {
-            if let map = Self.header(cells, required: required) { columns = map; headerRow = row; return nil }
+            if let map = Self.header(cells, required: required) {
+                columns = map
+                headerRow = row
+                return nil
+            }
             rowsBeforeHeader += 1
             if rowsBeforeHeader >= 30 { throw Problem.noHeader }
             return nil
@@ -109,12 +116,17 @@ public struct NationalExportParser {
     /// Finishes: a file whose header never appeared is an error.
     public func finish() throws { if headerRow == nil { throw Problem.noHeader } }
 
-    static func header(_ cells: [TableCell], required: [NationalColumn] = NationalColumn.required) -> [NationalColumn: Int]? {
+    static func header(_ cells: [TableCell], required: [NationalColumn] = NationalColumn.required) -> [NationalColumn:
+        Int]?
+    {
         var map: [NationalColumn: Int] = [:]
         for (i, cell) in cells.enumerated() {
             let key = Normalize.key(cell.text)
             guard !key.isEmpty else { continue }
-            for c in NationalColumn.allCases where map[c] == nil && c.aliases.contains(key) { map[c] = i; break }
+            for c in NationalColumn.allCases where map[c] == nil && c.aliases.contains(key) {
+                map[c] = i
+                break
+            }
         }
         return required.allSatisfy({ map[$0] != nil }) ? map : nil
     }
@@ -133,7 +145,9 @@ public struct NationalExportParser {
         let name = Normalize.key(text(.name, cells))
         let rawID = cell(.idNumber, cells)
         let tail = rawID.map { String(Normalize.key($0.text).suffix(4)) }
-        func reject(_ reason: String) -> Outcome { .rejected(RejectedRow(row: row, reason: reason, name: name.isEmpty ? nil : name, idTail: tail)) }
+        func reject(_ reason: String) -> Outcome {
+            .rejected(RejectedRow(row: row, reason: reason, name: name.isEmpty ? nil : name, idTail: tail))
+        }
         guard !name.isEmpty else { return reject("姓名为空") }
         let id: IDNumber
         switch Self.idNumber(rawID, today: today) {
@@ -161,12 +175,15 @@ public struct NationalExportParser {
         }
         let sexText = text(.sex, cells)
         let sex = sexText.isEmpty ? id.sex : (Sex(label: sexText) ?? id.sex)
-        return .record(NationalRecord(
-            row: row, name: name, sex: sex, idNumber: id.value, ethnicity: text(.ethnicity, cells),
-            birthDate: dates[.birthDate] ?? id.birthDate, education: Self.education(text(.education, cells)),
-            category: Self.category(text(.category, cells)), branchName: branch, phone: phone, joinedOn: dates[.joinedOn], fullOn: dates[.fullOn],
-            residence: text(.residence, cells), household: text(.household, cells), isMobile: Self.flag(text(.isMobile, cells)),
-            isLost: Self.flag(text(.isLost, cells)), employer: text(.employer, cells)))
+        return .record(
+            NationalRecord(
+                row: row, name: name, sex: sex, idNumber: id.value, ethnicity: text(.ethnicity, cells),
+                birthDate: dates[.birthDate] ?? id.birthDate, education: Self.education(text(.education, cells)),
+                category: Self.category(text(.category, cells)), branchName: branch, phone: phone,
+                joinedOn: dates[.joinedOn], fullOn: dates[.fullOn],
+                residence: text(.residence, cells), household: text(.household, cells),
+                isMobile: Self.flag(text(.isMobile, cells)),
+                isLost: Self.flag(text(.isLost, cells)), employer: text(.employer, cells)))
     }
 
     /// An ID number from a cell: text (spaces, full-width digits and a lower-case x allowed) — never a number
@@ -182,7 +199,10 @@ public struct NationalExportParser {
             let s = Normalize.key(raw)
             if s.isEmpty { return .failure(RowProblem("公民身份号码为空")) }
             if s.contains(where: { $0 == "E" || $0 == "e" }),
-               s.range(of: #"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"#, options: .regularExpression) != nil { return .failure(RowProblem(lost)) }
+                s.range(of: #"^[0-9]+(\.[0-9]+)?[eE][+]?[0-9]+$"#, options: .regularExpression) != nil
+            {
+                return .failure(RowProblem(lost))
+            }
             switch IDNumber.parse(s, today: today) {
             case .success(let id): return .success(id)
             case .failure(let p): return .failure(RowProblem(p.message))
@@ -201,11 +221,15 @@ public struct NationalExportParser {
             if s.isEmpty { return nil }
             if s.utf8.count == 10, let d = CalendarDate(s) { return d }
             if s.count == 8, s.allSatisfy(\.isNumber) { return CalendarDate(compact: s) }
-            if (4...5).contains(s.count), s.allSatisfy(\.isNumber), let serial = Double(s) { return XLSXValue.calendarDate(serial: serial) }
+            if (4...5).contains(s.count), s.allSatisfy(\.isNumber), let serial = Double(s) {
+                return XLSXValue.calendarDate(serial: serial)
+            }
             // A time part after the date ("2001-07-01 00:00:00") is ignored.
-            let datePart = s.count > 10 && s.contains(":") ? String(s.prefix(while: { $0 != " " && $0 != "T" }).prefix(10)) : s
+            let datePart =
+                s.count > 10 && s.contains(":") ? String(s.prefix(while: { $0 != " " && $0 != "T" }).prefix(10)) : s
             let parts = datePart.split(whereSeparator: { "-/.年月日".contains($0) }).map(String.init)
-            guard (2...3).contains(parts.count), parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+            guard (2...3).contains(parts.count), parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1])
+            else { return nil }
             let d = parts.count == 3 ? Int(parts[2]) : 1
             guard let d else { return nil }
             return CalendarDate(year: y, month: m, day: d)

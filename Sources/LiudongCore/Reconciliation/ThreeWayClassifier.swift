@@ -23,15 +23,19 @@ extension ThreeWayMatch {
         private static func yes(_ flag: Bool?) -> String { flag == true ? "是" : "否" }
 
         /// Records a finding unless this person already has one of the category.
-        private mutating func add(_ category: Category, hash: String, tail: TailSource, name: String,
-                                  ours: [String: String] = [:], inflow: [String: String] = [:],
-                                  national: [String: String] = [:], member: UUID? = nil, county: Int?, inflowOrg: Int?,
-                                  assignee: Int, path: String) {
+        private mutating func add(
+            _ category: Category, hash: String, tail: TailSource, name: String,
+            ours: [String: String] = [:], inflow: [String: String] = [:],
+            national: [String: String] = [:], member: UUID? = nil, county: Int?, inflowOrg: Int?,
+            assignee: Int, path: String
+        ) {
             guard keys.insert(category.rawValue + hash).inserted else { return }
             counts[category.rawValue, default: 0] += 1
-            findings.append(Finding(category: category, tail: tail, name: name, ours: ours, inflow: inflow,
-                                    national: national, idHash: hash, memberID: member, countyID: county,
-                                    inflowOrgID: inflowOrg, assigneeID: assignee, assigneePath: path))
+            findings.append(
+                Finding(
+                    category: category, tail: tail, name: name, ours: ours, inflow: inflow,
+                    national: national, idHash: hash, memberID: member, countyID: county,
+                    inflowOrgID: inflowOrg, assigneeID: assignee, assigneePath: path))
         }
 
         /// Each of our open flows against the inflow lists and the national export.
@@ -58,7 +62,9 @@ extension ThreeWayMatch {
             // Inflow side.
             if let inflowOrg = o.inflowOrgID {
                 if let entry = listed.first(where: { $0.orgID == inflowOrg }) {
-                    if let ours = o.phoneHash, let theirs = entry.phoneHash, ours != theirs { conflicts.append("phone") }
+                    if let ours = o.phoneHash, let theirs = entry.phoneHash, ours != theirs {
+                        conflicts.append("phone")
+                    }
                     if lost { conflicts.append("status") }
                 } else if let other = listed.first {
                     // The organization shown is the one “accept” takes.
@@ -66,7 +72,8 @@ extension ThreeWayMatch {
                     inflowFields["orgCode"] = other.orgCode
                     conflicts.append("inflowOrg")
                 } else if input.submitted.contains(inflowOrg) {
-                    add(.oursNotInflow, hash: o.idHash, tail: tail, name: o.name, ours: oursFields, member: o.memberID,
+                    add(
+                        .oursNotInflow, hash: o.idHash, tail: tail, name: o.name, ours: oursFields, member: o.memberID,
                         county: countyID, inflowOrg: inflowOrg, assignee: inflowOrg,
                         path: input.inflowOrgPaths[inflowOrg] ?? "/")
                     problem = true
@@ -79,16 +86,20 @@ extension ThreeWayMatch {
             // National side (only where the national export for this quarter covers the county).
             if let countyID, input.coveredCounties.contains(countyID) {
                 if let n = o.national {
-                    nationalFields = ["mobile": Self.yes(n.isMobile), "lost": Self.yes(n.isLost),
-                                      "branch": n.branchName ?? "", "phoneTail": n.phoneTail ?? ""]
+                    nationalFields = [
+                        "mobile": Self.yes(n.isMobile), "lost": Self.yes(n.isLost),
+                        "branch": n.branchName ?? "", "phoneTail": n.phoneTail ?? "",
+                    ]
                     if !n.isMobile {
-                        add(.oursNotNationalFlag, hash: o.idHash, tail: tail, name: o.name, ours: oursFields,
+                        add(
+                            .oursNotNationalFlag, hash: o.idHash, tail: tail, name: o.name, ours: oursFields,
                             national: nationalFields, member: o.memberID, county: countyID, inflowOrg: o.inflowOrgID,
                             assignee: o.branchID, path: o.branchPath)
                         problem = true
                     }
                     if (n.isLost ?? false) != lost {
-                        add(.lostDisagreement, hash: o.idHash, tail: tail, name: o.name, ours: oursFields,
+                        add(
+                            .lostDisagreement, hash: o.idHash, tail: tail, name: o.name, ours: oursFields,
                             national: nationalFields, member: o.memberID, county: countyID, inflowOrg: o.inflowOrgID,
                             assignee: o.branchID, path: o.branchPath)
                         problem = true
@@ -98,7 +109,9 @@ extension ThreeWayMatch {
                         conflicts.append("phone")
                     }
                 } else {
-                    add(.oursNotNational, hash: o.idHash, tail: tail, name: o.name, ours: oursFields, member: o.memberID,
+                    add(
+                        .oursNotNational, hash: o.idHash, tail: tail, name: o.name, ours: oursFields,
+                        member: o.memberID,
                         county: countyID, inflowOrg: o.inflowOrgID, assignee: o.branchID, path: o.branchPath)
                     problem = true
                 }
@@ -106,7 +119,8 @@ extension ThreeWayMatch {
             if !conflicts.isEmpty {
                 var fields = oursFields
                 fields["conflicts"] = conflicts.joined(separator: ",")
-                add(.fieldConflict, hash: o.idHash, tail: tail, name: o.name, ours: fields, inflow: inflowFields,
+                add(
+                    .fieldConflict, hash: o.idHash, tail: tail, name: o.name, ours: fields, inflow: inflowFields,
                     national: nationalFields, member: o.memberID, county: countyID, inflowOrg: o.inflowOrgID,
                     assignee: o.branchID, path: o.branchPath)
                 problem = true
@@ -122,12 +136,14 @@ extension ThreeWayMatch {
                 let tail = TailSource.tail(sealed: entry.tailSealed)
                 let inflowFields = ["org": entry.orgName, "name": entry.name]
                 if let member = input.roster[entry.idHash] {
-                    add(.inflowNotOurs, hash: entry.idHash, tail: tail, name: entry.name,
+                    add(
+                        .inflowNotOurs, hash: entry.idHash, tail: tail, name: entry.name,
                         ours: ["status": member.flowStatus.map(Self.stateLabel) ?? "未流出"], inflow: inflowFields,
                         member: member.memberID, county: county(of: member.path), inflowOrg: entry.orgID,
                         assignee: member.orgID, path: member.path)
                 } else if entry.orgPath.hasPrefix(input.scopePath) {
-                    add(.inflowNotOurs, hash: entry.idHash, tail: tail, name: entry.name, ours: ["status": "不在花名册"],
+                    add(
+                        .inflowNotOurs, hash: entry.idHash, tail: tail, name: entry.name, ours: ["status": "不在花名册"],
                         inflow: inflowFields, county: county(of: entry.orgPath), inflowOrg: entry.orgID,
                         assignee: entry.orgID, path: entry.orgPath)
                 }
@@ -141,16 +157,19 @@ extension ThreeWayMatch {
                 let fields = ["mobile": Self.yes(n.isMobile), "lost": Self.yes(n.isLost)]
                 let tail = TailSource.idNumber(sealed: n.idSealed)
                 if n.memberID == nil {
-                    add(.nationalNotOurs, hash: n.idHash, tail: tail, name: n.name, national: fields,
+                    add(
+                        .nationalNotOurs, hash: n.idHash, tail: tail, name: n.name, national: fields,
                         county: county(of: n.path), inflowOrg: nil, assignee: n.orgID, path: n.path)
                 } else {
-                    add(.nationalFlagNotOurs, hash: n.idHash, tail: tail, name: n.name,
+                    add(
+                        .nationalFlagNotOurs, hash: n.idHash, tail: tail, name: n.name,
                         ours: ["status": n.flowStatus.map(Self.stateLabel) ?? "未流出"], national: fields,
                         member: n.memberID, county: county(of: n.path), inflowOrg: nil, assignee: n.orgID, path: n.path)
                 }
             }
             for a in input.absent {
-                add(.oursNotNational, hash: a.idHash, tail: .idNumber(sealed: a.idSealed), name: a.name,
+                add(
+                    .oursNotNational, hash: a.idHash, tail: .idNumber(sealed: a.idSealed), name: a.name,
                     ours: ["status": "未流出"], member: a.memberID, county: a.countyID, inflowOrg: nil,
                     assignee: a.orgID, path: a.path)
             }

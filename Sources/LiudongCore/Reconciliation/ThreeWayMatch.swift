@@ -37,7 +37,9 @@ public enum ThreeWayMatch {
         public var phoneHash: String?
         public var phoneTail: String?
 
-        public init(isMobile: Bool, isLost: Bool?, orgID: Int?, branchName: String?, phoneHash: String?, phoneTail: String?) {
+        public init(
+            isMobile: Bool, isLost: Bool?, orgID: Int?, branchName: String?, phoneHash: String?, phoneTail: String?
+        ) {
             self.isMobile = isMobile
             self.isLost = isLost
             self.orgID = orgID
@@ -66,9 +68,11 @@ public enum ThreeWayMatch {
         public var lostCandidateSince: String?
         public var national: NationalFacts?
 
-        public init(memberID: UUID, idHash: String, idSealed: String, name: String, phoneHash: String?, phoneTail: String?,
-                    branchID: Int, branchName: String, branchPath: String, status: String, destinationCode: String?,
-                    inflowOrgID: Int?, inflowName: String?, lostCandidateSince: String?, national: NationalFacts?) {
+        public init(
+            memberID: UUID, idHash: String, idSealed: String, name: String, phoneHash: String?, phoneTail: String?,
+            branchID: Int, branchName: String, branchPath: String, status: String, destinationCode: String?,
+            inflowOrgID: Int?, inflowName: String?, lostCandidateSince: String?, national: NationalFacts?
+        ) {
             self.memberID = memberID
             self.idHash = idHash
             self.idSealed = idSealed
@@ -98,8 +102,10 @@ public enum ThreeWayMatch {
         public var orgPath: String
         public var phoneHash: String?
 
-        public init(idHash: String, tailSealed: String?, name: String, orgID: Int, orgCode: String, orgName: String,
-                    orgPath: String, phoneHash: String?) {
+        public init(
+            idHash: String, tailSealed: String?, name: String, orgID: Int, orgCode: String, orgName: String,
+            orgPath: String, phoneHash: String?
+        ) {
             self.idHash = idHash
             self.tailSealed = tailSealed
             self.name = name
@@ -138,8 +144,10 @@ public enum ThreeWayMatch {
         public var memberID: UUID?
         public var flowStatus: String?
 
-        public init(idHash: String, idSealed: String, name: String, orgID: Int, path: String, isMobile: Bool, isLost: Bool,
-                    memberID: UUID?, flowStatus: String?) {
+        public init(
+            idHash: String, idSealed: String, name: String, orgID: Int, path: String, isMobile: Bool, isLost: Bool,
+            memberID: UUID?, flowStatus: String?
+        ) {
             self.idHash = idHash
             self.idSealed = idSealed
             self.name = name
@@ -162,7 +170,9 @@ public enum ThreeWayMatch {
         public var path: String
         public var countyID: Int
 
-        public init(memberID: UUID, idHash: String, idSealed: String, name: String, orgID: Int, path: String, countyID: Int) {
+        public init(
+            memberID: UUID, idHash: String, idSealed: String, name: String, orgID: Int, path: String, countyID: Int
+        ) {
             self.memberID = memberID
             self.idHash = idHash
             self.idSealed = idSealed
@@ -191,9 +201,11 @@ public enum ThreeWayMatch {
         public var absent: [AbsentMember]
         public var scopePath: String
 
-        public init(scopePath: String, countyByPath: [String: Int], ours: [OurFlow], entries: [InflowEntry],
-                    submitted: Set<Int>, inflowOrgPaths: [Int: String], coveredCounties: Set<Int>,
-                    roster: [String: RosterMember], nationalOnly: [NationalOnly], absent: [AbsentMember]) {
+        public init(
+            scopePath: String, countyByPath: [String: Int], ours: [OurFlow], entries: [InflowEntry],
+            submitted: Set<Int>, inflowOrgPaths: [Int: String], coveredCounties: Set<Int>,
+            roster: [String: RosterMember], nationalOnly: [NationalOnly], absent: [AbsentMember]
+        ) {
             self.scopePath = scopePath
             self.countyByPath = countyByPath
             self.ours = ours

@@ -62,12 +62,26 @@ public struct SelfReportInput: Codable, Sendable, Equatable {
     public var inflowOrgCode: String?
     public var note: String?
 
-    public init(kind: String? = nil, orgCode: String? = nil, name: String? = nil, idNumber: String? = nil, phone: String? = nil,
-                destinationCode: String? = nil, address: String? = nil, employer: String? = nil, occupation: String? = nil,
-                reason: Int? = nil, leftOn: String? = nil, expectedReturnOn: String? = nil, inflowOrgCode: String? = nil, note: String? = nil) {
-        self.kind = kind; self.orgCode = orgCode; self.name = name; self.idNumber = idNumber; self.phone = phone
-        self.destinationCode = destinationCode; self.address = address; self.employer = employer; self.occupation = occupation
-        self.reason = reason; self.leftOn = leftOn; self.expectedReturnOn = expectedReturnOn; self.inflowOrgCode = inflowOrgCode; self.note = note
+    public init(
+        kind: String? = nil, orgCode: String? = nil, name: String? = nil, idNumber: String? = nil, phone: String? = nil,
+        destinationCode: String? = nil, address: String? = nil, employer: String? = nil, occupation: String? = nil,
+        reason: Int? = nil, leftOn: String? = nil, expectedReturnOn: String? = nil, inflowOrgCode: String? = nil,
+        note: String? = nil
+    ) {
+        self.kind = kind
+        self.orgCode = orgCode
+        self.name = name
+        self.idNumber = idNumber
+        self.phone = phone
+        self.destinationCode = destinationCode
+        self.address = address
+        self.employer = employer
+        self.occupation = occupation
+        self.reason = reason
+        self.leftOn = leftOn
+        self.expectedReturnOn = expectedReturnOn
+        self.inflowOrgCode = inflowOrgCode
+        self.note = note
     }
 
     /// Clean values, ready to store.
@@ -97,7 +111,10 @@ public struct SelfReportInput: Codable, Sendable, Equatable {
     public struct FieldProblem: Equatable, Sendable {
         public var field: String
         public var message: String
-        public init(_ field: String, _ message: String) { self.field = field; self.message = message }
+        public init(_ field: String, _ message: String) {
+            self.field = field
+            self.message = message
+        }
     }
 
     public static let maxText = 200
@@ -109,7 +126,11 @@ public struct SelfReportInput: Codable, Sendable, Equatable {
         let org = Normalize.text(orgCode)
         if org == nil { errors.append(.init("orgCode", kind == .arrival ? "请选择报到的党组织" : "请选择所在党支部")) }
         let name = Normalize.text(name)
-        if name == nil { errors.append(.init("name", "请填写姓名")) } else if name!.count > 40 { errors.append(.init("name", "姓名不能超过40个字")) }
+        if name == nil {
+            errors.append(.init("name", "请填写姓名"))
+        } else if name!.count > 40 {
+            errors.append(.init("name", "姓名不能超过40个字"))
+        }
         var id: IDNumber?
         switch IDNumber.parse(idNumber ?? "", today: today) {
         case .success(let v): id = v
@@ -124,13 +145,18 @@ public struct SelfReportInput: Codable, Sendable, Equatable {
         } else if kind == .outflow || kind == .arrival {
             errors.append(.init("phone", "请填写手机号码，便于党组织联系您"))
         }
-        for (field, value) in [("address", address), ("employer", employer), ("occupation", occupation), ("note", note)] {
+        for (field, value) in [
+            ("address", address), ("employer", employer), ("occupation", occupation), ("note", note),
+        ] {
             if let v = value, v.count > Self.maxText { errors.append(.init(field, "不能超过\(Self.maxText)个字")) }
         }
         var destination: String?
         if let d = Normalize.text(destinationCode) {
-            if d.count != 6 || !divisions.contains(d) { errors.append(.init("destinationCode", "流向地不是有效的行政区划，请在列表中选择")) }
-            else { destination = d }
+            if d.count != 6 || !divisions.contains(d) {
+                errors.append(.init("destinationCode", "流向地不是有效的行政区划，请在列表中选择"))
+            } else {
+                destination = d
+            }
         } else if kind == .outflow {
             errors.append(.init("destinationCode", "请选择流向地（省、市、县）"))
         }
@@ -144,27 +170,41 @@ public struct SelfReportInput: Codable, Sendable, Equatable {
         var left: CalendarDate?
         if let raw = Normalize.text(leftOn) {
             left = CalendarDate(raw)
-            if left == nil { errors.append(.init("leftOn", "外出日期格式应为YYYY-MM-DD")) }
-            else if left! > today.adding(days: 30) { errors.append(.init("leftOn", "外出日期最多只能填写30天以后的日期")) }
-            else if let id, left! < id.birthDate { errors.append(.init("leftOn", "外出日期早于出生日期")) }
-            else if left! < today.adding(days: -365 * 30) { errors.append(.init("leftOn", "外出日期过早，请核对")) }
+            if left == nil {
+                errors.append(.init("leftOn", "外出日期格式应为YYYY-MM-DD"))
+            } else if left! > today.adding(days: 30) {
+                errors.append(.init("leftOn", "外出日期最多只能填写30天以后的日期"))
+            } else if let id, left! < id.birthDate {
+                errors.append(.init("leftOn", "外出日期早于出生日期"))
+            } else if left! < today.adding(days: -365 * 30) {
+                errors.append(.init("leftOn", "外出日期过早，请核对"))
+            }
         } else if kind == .outflow {
             errors.append(.init("leftOn", "请填写外出日期"))
         }
         var back: CalendarDate?
         if let raw = Normalize.text(expectedReturnOn) {
             back = CalendarDate(raw)
-            if back == nil { errors.append(.init("expectedReturnOn", "预计返回日期格式应为YYYY-MM-DD")) }
-            else if let l = left, back! <= l { errors.append(.init("expectedReturnOn", "预计返回日期应晚于外出日期")) }
+            if back == nil {
+                errors.append(.init("expectedReturnOn", "预计返回日期格式应为YYYY-MM-DD"))
+            } else if let l = left, back! <= l {
+                errors.append(.init("expectedReturnOn", "预计返回日期应晚于外出日期"))
+            }
         }
         let inflow = Normalize.text(inflowOrgCode)
-        if kind == .change, destination == nil, Normalize.text(address) == nil, Normalize.text(employer) == nil, phoneValue == nil {
+        if kind == .change, destination == nil, Normalize.text(address) == nil, Normalize.text(employer) == nil,
+            phoneValue == nil
+        {
             errors.append(.init("destinationCode", "请至少填写一项变更内容（流向地、地址、工作单位或手机号码）"))
         }
         guard errors.isEmpty, let kind, let org, let name, let id else { return .failure(Problems(fields: errors)) }
-        return .success(Valid(kind: kind, orgCode: org, name: name, idNumber: id, phone: phoneValue, destinationCode: destination,
-                              address: Normalize.text(address), employer: Normalize.text(employer), occupation: Normalize.text(occupation),
-                              reason: reasonValue, leftOn: left, expectedReturnOn: back, inflowOrgCode: inflow, note: Normalize.text(note)))
+        return .success(
+            Valid(
+                kind: kind, orgCode: org, name: name, idNumber: id, phone: phoneValue, destinationCode: destination,
+                address: Normalize.text(address), employer: Normalize.text(employer),
+                occupation: Normalize.text(occupation),
+                reason: reasonValue, leftOn: left, expectedReturnOn: back, inflowOrgCode: inflow,
+                note: Normalize.text(note)))
     }
 }
 

@@ -4,7 +4,7 @@ public struct CSVParser {
     private var field: [UInt8] = []
     private var record: [String] = []
     private var inQuotes = false
-    private var quoteSeen = false   // the previous byte closed a quoted section (or was a doubled quote's first half)
+    private var quoteSeen = false  // the previous byte closed a quoted section (or was a doubled quote's first half)
     private var afterCR = false
     private var row = 0
     private var recordHasContent = false
@@ -14,15 +14,30 @@ public struct CSVParser {
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (Int, [String]) throws -> Void) throws {
         for b in bytes {
-            if afterCR { afterCR = false; if b == 0x0A { continue } }
+            if afterCR {
+                afterCR = false
+                if b == 0x0A { continue }
+            }
             if inQuotes {
-                if b == 0x22 { inQuotes = false; quoteSeen = true } else { try append(b) }
+                if b == 0x22 {
+                    inQuotes = false
+                    quoteSeen = true
+                } else {
+                    try append(b)
+                }
                 continue
             }
             switch b {
             case 0x22:
-                if quoteSeen { try append(0x22); inQuotes = true; quoteSeen = false }  // "" inside quotes
-                else { inQuotes = true; recordHasContent = true }
+                if quoteSeen {
+                    try append(0x22)
+                    inQuotes = true
+                    quoteSeen = false
+                }  // "" inside quotes
+                else {
+                    inQuotes = true
+                    recordHasContent = true
+                }
             case 0x2C:
                 quoteSeen = false
                 try endField()

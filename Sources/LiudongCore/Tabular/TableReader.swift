@@ -38,7 +38,9 @@ public enum TableReader {
 
     /// Streams every non-empty row; returns the kind and (for CSV) the detected encoding.
     @discardableResult
-    public static func rows(path: String, limits: ReadLimits = .standard, _ body: (Int, [TableCell]) throws -> Void) throws -> (kind: Kind, encoding: TextEncoding?) {
+    public static func rows(path: String, limits: ReadLimits = .standard, _ body: (Int, [TableCell]) throws -> Void)
+        throws -> (kind: Kind, encoding: TextEncoding?)
+    {
         switch try kind(of: path) {
         case .xlsx:
             let reader = try XLSXReader(path: path, limits: limits)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The encodings CSV files reach us in: UTF-8 (with or without a BOM) or GB18030 (a superset of GBK and GB2312),
 /// detected from the bytes, never asked.
@@ -18,9 +19,20 @@ public enum TextEncoding: String, Sendable {
         let n = sample.count
         while i < n {
             let b = sample[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let length: Int
-            if b & 0xE0 == 0xC0, b >= 0xC2 { length = 2 } else if b & 0xF0 == 0xE0 { length = 3 } else if b & 0xF8 == 0xF0, b <= 0xF4 { length = 4 } else { return .gb18030 }
+            if b & 0xE0 == 0xC0, b >= 0xC2 {
+                length = 2
+            } else if b & 0xF0 == 0xE0 {
+                length = 3
+            } else if b & 0xF8 == 0xF0, b <= 0xF4 {
+                length = 4
+            } else {
+                return .gb18030
+            }
             if i + length > n { return .utf8 }  // cut off by the sample's end
             for k in 1..<length where sample[i + k] & 0xC0 != 0x80 { return .gb18030 }
             i += length

@@ -38,12 +38,17 @@ public enum XLSXValue: Equatable, Sendable, CustomStringConvertible {
 /// (row number as Excel shows it, cells by column index), so memory stays flat in the number of rows.
 /// Only the shared-string table is held in memory.
 public final class XLSXReader {
-    public struct Sheet: Sendable { public let name: String; let path: String }
+    public struct Sheet: Sendable {
+        public let name: String
+        let path: String
+    }
 
     public enum Problem: Error, CustomStringConvertible {
         case notWorkbook(String)
         public var description: String {
-            switch self { case .notWorkbook(let m): return "不是有效的Excel（.xlsx）文件：\(m)" }
+            switch self {
+            case .notWorkbook(let m): return "不是有效的Excel（.xlsx）文件：\(m)"
+            }
         }
     }
 
@@ -59,7 +64,9 @@ public final class XLSXReader {
         guard let workbook = try zip.data("xl/workbook.xml") else { throw Problem.notWorkbook("缺少 xl/workbook.xml") }
         var targets: [String: String] = [:]
         if let rels = try zip.data("xl/_rels/workbook.xml.rels") {
-            try Self.scan(rels) { if case .start("Relationship", let a, _) = $0, let id = a["Id"], let t = a["Target"] { targets[id] = t } }
+            try Self.scan(rels) {
+                if case .start("Relationship", let a, _) = $0, let id = a["Id"], let t = a["Target"] { targets[id] = t }
+            }
         }
         var found: [Sheet] = []
         try Self.scan(workbook) {
@@ -87,14 +94,17 @@ public final class XLSXReader {
             func add(_ s: String) throws {
                 total += s.utf8.count
                 guard strings.count < limits.sharedStrings, total <= limits.sharedStringBytes else {
-                    throw LimitExceeded("共享字符串超过上限（\(limits.sharedStrings)个或\(LimitExceeded.bytes(limits.sharedStringBytes))），已拒绝")
+                    throw LimitExceeded(
+                        "共享字符串超过上限（\(limits.sharedStrings)个或\(LimitExceeded.bytes(limits.sharedStringBytes))），已拒绝")
                 }
                 strings.append(s)
             }
             try zip.read(entry) { chunk in
                 try scanner.feed(chunk) { event in
                     switch event {
-                    case .start("si", _, let closed): current = ""; if closed { try add("") }
+                    case .start("si", _, let closed):
+                        current = ""
+                        if closed { try add("") }
                     case .start("rPh", _, _): inPhonetic = true
                     case .end("rPh"): inPhonetic = false
                     case .start("t", _, _): inText = !inPhonetic
@@ -121,7 +131,8 @@ public final class XLSXReader {
             var inCellXfs = false
             try Self.scan(styles) { event in
                 switch event {
-                case .start("numFmt", let a, _): if let id = a["numFmtId"].flatMap(Int.init), let code = a["formatCode"] { custom[id] = code }
+                case .start("numFmt", let a, _):
+                    if let id = a["numFmtId"].flatMap(Int.init), let code = a["formatCode"] { custom[id] = code }
                 case .start("cellXfs", _, _): inCellXfs = true
                 case .end("cellXfs"): inCellXfs = false
                 case .start("xf", let a, _) where inCellXfs: xfFormats.append(a["numFmtId"].flatMap(Int.init) ?? 0)
@@ -131,7 +142,9 @@ public final class XLSXReader {
         }
         var result = Set<Int>()
         for (index, id) in xfFormats.enumerated() {
-            if (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id) || custom[id].map(Self.isDateFormat) == true {
+            if (14...22).contains(id) || (27...36).contains(id) || (45...47).contains(id) || (50...58).contains(id)
+                || custom[id].map(Self.isDateFormat) == true
+            {
                 result.insert(index)
             }
         }
@@ -143,13 +156,17 @@ public final class XLSXReader {
     static func isDateFormat(_ code: String) -> Bool {
         var inQuote = false, inBracket = false, escaped = false
         for c in code {
-            if escaped { escaped = false; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
             switch c {
             case "\\": escaped = true
             case "\"": inQuote.toggle()
             case "[" where !inQuote: inBracket = true
             case "]" where !inQuote: inBracket = false
-            case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S", "年", "月", "日": if !inQuote && !inBracket { return true }
+            case "y", "Y", "m", "M", "d", "D", "h", "H", "s", "S", "年", "月", "日":
+                if !inQuote && !inBracket { return true }
             default: break
             }
         }
@@ -164,10 +181,17 @@ public final class XLSXReader {
     static func reference(_ ref: String) -> (column: Int, row: Int)? {
         var column = 0, row = 0, sawLetter = false
         for u in ref.utf8 {
-            if u >= 65 && u <= 90 { column = column * 26 + Int(u - 64); sawLetter = true }
-            else if u >= 97 && u <= 122 { column = column * 26 + Int(u - 96); sawLetter = true }
-            else if u >= 48 && u <= 57 { row = row * 10 + Int(u - 48) }
-            else if u != 36 { return nil }
+            if u >= 65 && u <= 90 {
+                column = column * 26 + Int(u - 64)
+                sawLetter = true
+            } else if u >= 97 && u <= 122 {
+                column = column * 26 + Int(u - 96)
+                sawLetter = true
+            } else if u >= 48 && u <= 57 {
+                row = row * 10 + Int(u - 48)
+            } else if u != 36 {
+                return nil
+            }
             guard column <= maxColumn, row <= maxRow else { return nil }
         }
         return sawLetter ? (column - 1, row) : nil
@@ -196,7 +220,9 @@ public final class XLSXReader {
                 switch event {
                 case .start("row", let a, let closed):
                     if let r = a["r"] {
-                        guard let n = Int(r), (1...Self.maxRow).contains(n) else { throw Problem.notWorkbook("行号“\(r.prefix(20))”无效") }
+                        guard let n = Int(r), (1...Self.maxRow).contains(n) else {
+                            throw Problem.notWorkbook("行号“\(r.prefix(20))”无效")
+                        }
                         rowNumber = n
                     } else {
                         rowNumber += 1
@@ -237,11 +263,17 @@ public final class XLSXReader {
                     case "b": cell = .bool(value == "1")
                     case "e": cell = .error(value)
                     default:
-                        if value.isEmpty { cell = nil }
-                        else if let d = Double(value) { cell = dates.contains(style) ? .date(d) : .number(d) }
-                        else { cell = .text(value) }
+                        if value.isEmpty {
+                            cell = nil
+                        } else if let d = Double(value) {
+                            cell = dates.contains(style) ? .date(d) : .number(d)
+                        } else {
+                            cell = .text(value)
+                        }
                     }
-                    if column >= cells.count { cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1)) }
+                    if column >= cells.count {
+                        cells.append(contentsOf: repeatElement(nil, count: column - cells.count + 1))
+                    }
                     cells[column] = cell
                 default: break
                 }

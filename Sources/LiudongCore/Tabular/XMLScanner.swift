@@ -27,9 +27,13 @@ struct XMLScanner {
         var stoppedQuote: UInt8 = 0
         try pending.withUnsafeBufferPointer { b in
             while i < n {
-                defer { hint = 0; hintQuote = 0 }
+                defer {
+                    hint = 0
+                    hintQuote = 0
+                }
                 if b[i] != UInt8(ascii: "<") {
-                    guard let lt = Self.find(b, UInt8(ascii: "<"), from: max(i, i + hint)) else { return }  // wait for the rest of the text
+                    // wait for the rest of the text
+                    guard let lt = Self.find(b, UInt8(ascii: "<"), from: max(i, i + hint)) else { return }
                     try handle(.text(Self.decode(b, i, lt)))
                     i = lt
                     continue
@@ -51,8 +55,14 @@ struct XMLScanner {
                 }
                 let resumeAt = hint > 0 ? i + hint : i + 1
                 let found = Self.findTagEnd(b, from: resumeAt, quote: hint > 0 ? hintQuote : 0)
-                guard let gt = found.index else { stoppedQuote = found.quote; return }
-                if b[i + 1] == UInt8(ascii: "?") || b[i + 1] == UInt8(ascii: "!") { i = gt + 1; continue }
+                guard let gt = found.index else {
+                    stoppedQuote = found.quote
+                    return
+                }
+                if b[i + 1] == UInt8(ascii: "?") || b[i + 1] == UInt8(ascii: "!") {
+                    i = gt + 1
+                    continue
+                }
                 if b[i + 1] == UInt8(ascii: "/") {
                     try handle(.end(name: Self.localName(b, i + 2, gt)))
                 } else {
@@ -85,23 +95,37 @@ struct XMLScanner {
 
     private static func find(_ b: UnsafeBufferPointer<UInt8>, _ c: UInt8, from: Int) -> Int? {
         var j = from
-        while j < b.count { if b[j] == c { return j }; j += 1 }
+        while j < b.count {
+            if b[j] == c { return j }
+            j += 1
+        }
         return nil
     }
 
     private static func find(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString, from: Int) -> Int? {
         var j = from
-        while j < b.count { if matches(b, j, s) { return j }; j += 1 }
+        while j < b.count {
+            if matches(b, j, s) { return j }
+            j += 1
+        }
         return nil
     }
 
     /// The `>` closing a tag, skipping quoted attribute values; when there is none yet, the quote the search ended in.
-    private static func findTagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, quote start: UInt8) -> (index: Int?, quote: UInt8) {
+    private static func findTagEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, quote start: UInt8) -> (
+        index: Int?, quote: UInt8
+    ) {
         var j = from
         var quote = start
         while j < b.count {
             let c = b[j]
-            if quote != 0 { if c == quote { quote = 0 } } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c } else if c == UInt8(ascii: ">") { return (j, 0) }
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: ">") {
+                return (j, 0)
+            }
             j += 1
         }
         return (nil, quote)
@@ -163,7 +187,10 @@ struct XMLScanner {
         while j < to {
             // An entity is short and has no `&` in it: look for its `;` within 12 bytes, so a run of bare `&`
             // stays linear (and each bare `&` stays as written).
-            guard b[j] == UInt8(ascii: "&"), let semi = entityEnd(b, j + 1, min(to, j + 12)) else { j += 1; continue }
+            guard b[j] == UInt8(ascii: "&"), let semi = entityEnd(b, j + 1, min(to, j + 12)) else {
+                j += 1
+                continue
+            }
             out += String(decoding: UnsafeBufferPointer(rebasing: b[run..<j]), as: UTF8.self)
             let entity = String(decoding: UnsafeBufferPointer(rebasing: b[(j + 1)..<semi]), as: UTF8.self)
             switch entity {
@@ -173,9 +200,15 @@ struct XMLScanner {
             case "quot": out += "\""
             case "apos": out += "'"
             default:
-                let scalar: UInt32? = entity.hasPrefix("#x") || entity.hasPrefix("#X") ? UInt32(entity.dropFirst(2), radix: 16)
+                let scalar: UInt32? =
+                    entity.hasPrefix("#x") || entity.hasPrefix("#X")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst()) : nil
-                if let s = scalar.flatMap(Unicode.Scalar.init) { out.unicodeScalars.append(s) } else { out += "&" + entity + ";" }
+                if let s = scalar.flatMap(Unicode.Scalar.init) {
+                    out.unicodeScalars.append(s)
+                } else {
+                    out += "&" + entity + ";"
+                }
             }
             j = semi + 1
             run = j

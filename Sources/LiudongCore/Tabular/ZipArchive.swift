@@ -56,7 +56,8 @@ public final class ZipArchive {
         guard fileSize >= 22 else { throw Problem.notZip }
         let tailSize = Int(min(fileSize, 65_557))
         let tail = try read(at: fileSize - UInt64(tailSize), count: tailSize)
-        guard let eocd = stride(from: tail.count - 22, through: 0, by: -1).first(where: { tail.u32($0) == 0x0605_4b50 }) else { throw Problem.notZip }
+        guard let eocd = stride(from: tail.count - 22, through: 0, by: -1).first(where: { tail.u32($0) == 0x0605_4b50 })
+        else { throw Problem.notZip }
         var count = UInt64(tail.u16(eocd + 10))
         var cdSize = UInt64(tail.u32(eocd + 12))
         var cdOffset = UInt64(tail.u32(eocd + 16))
@@ -74,7 +75,8 @@ public final class ZipArchive {
             throw LimitExceeded("ZIP目录过大（超过\(LimitExceeded.bytes(limits.centralDirectoryBytes))），不是正常的Excel文件")
         }
         guard count <= UInt64(limits.zipEntries), count <= cdSize / 46 + 1 else {
-            throw count > UInt64(limits.zipEntries) ? LimitExceeded("ZIP内文件数超过上限（\(limits.zipEntries)个）") : Problem.corrupt("central directory")
+            throw count > UInt64(limits.zipEntries)
+                ? LimitExceeded("ZIP内文件数超过上限（\(limits.zipEntries)个）") : Problem.corrupt("central directory")
         }
         let cd = try read(at: cdOffset, count: Int(cdSize))
         var p = 0
@@ -109,7 +111,8 @@ public final class ZipArchive {
                 e += 4 + len
             }
             guard offset < fileSize, compressed <= fileSize else { throw Problem.corrupt("\(name) 的位置或大小超出文件") }
-            entries.append(Entry(name: name, method: method, compressedSize: compressed, size: size, localHeaderOffset: offset))
+            entries.append(
+                Entry(name: name, method: method, compressedSize: compressed, size: size, localHeaderOffset: offset))
             p = extraEnd + commentLength
         }
     }
@@ -122,7 +125,9 @@ public final class ZipArchive {
         let dataStart = entry.localHeaderOffset + 30 + UInt64(header.u16(26)) + UInt64(header.u16(28))
         guard dataStart <= fileSize, entry.compressedSize <= fileSize - dataStart else { throw Problem.truncated }
         guard entry.size <= limits.entryBytes else {
-            throw LimitExceeded("\(entry.name) 解压后有 \(LimitExceeded.bytes(entry.size))，超过单个文件上限 \(LimitExceeded.bytes(limits.entryBytes))")
+            throw LimitExceeded(
+                "\(entry.name) 解压后有 \(LimitExceeded.bytes(entry.size))，超过单个文件上限 \(LimitExceeded.bytes(limits.entryBytes))"
+            )
         }
         var produced: UInt64 = 0
         func emit(_ bytes: UnsafeRawBufferPointer) throws {
@@ -156,7 +161,9 @@ public final class ZipArchive {
             var output = [UInt8](repeating: 0, count: chunkSize)
             var finished = false
             while !finished {
-                let input = remaining > 0 ? (try handle.read(upToCount: Int(min(UInt64(chunkSize), remaining))) ?? Data()) : Data()
+                let input =
+                    remaining > 0
+                    ? (try handle.read(upToCount: Int(min(UInt64(chunkSize), remaining))) ?? Data()) : Data()
                 remaining -= UInt64(input.count)
                 if input.isEmpty && remaining > 0 { throw Problem.truncated }
                 var bytes = [UInt8](input)
@@ -170,8 +177,13 @@ public final class ZipArchive {
                             return inflate(&stream, Z_NO_FLUSH)
                         }
                         let made = chunkSize - Int(stream.avail_out)
-                        if made > 0 { try output.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<made])) } }
-                        if status == Z_STREAM_END { finished = true; return }
+                        if made > 0 {
+                            try output.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<made])) }
+                        }
+                        if status == Z_STREAM_END {
+                            finished = true
+                            return
+                        }
                         if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                         guard status == Z_OK else { throw Problem.corrupt("\(entry.name) (zlib \(status))") }
                     } while stream.avail_out == 0 || stream.avail_in > 0
@@ -188,7 +200,8 @@ public final class ZipArchive {
     public func data(_ name: String) throws -> [UInt8]? {
         guard let e = entry(name) else { return nil }
         guard e.size <= UInt64(limits.wholeEntryBytes) else {
-            throw LimitExceeded("\(name) 过大（\(LimitExceeded.bytes(e.size))，上限 \(LimitExceeded.bytes(limits.wholeEntryBytes))）")
+            throw LimitExceeded(
+                "\(name) 过大（\(LimitExceeded.bytes(e.size))，上限 \(LimitExceeded.bytes(limits.wholeEntryBytes))）")
         }
         var all: [UInt8] = []
         all.reserveCapacity(Int(e.size))

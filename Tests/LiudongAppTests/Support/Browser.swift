@@ -1,7 +1,8 @@
 import Foundation
-@testable import LiudongApp
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// A signed-in (or not) client through the in-memory tester, keeping the session cookie and CSRF token like a browser.
 struct Browser {
@@ -23,7 +24,9 @@ struct Browser {
 
     /// Posts a form; includes the CSRF token unless `withCSRF` is false.
     @discardableResult
-    mutating func post(_ path: String, form: [String: String], withCSRF: Bool = true) async throws -> TestingHTTPResponse {
+    mutating func post(_ path: String, form: [String: String], withCSRF: Bool = true) async throws
+        -> TestingHTTPResponse
+    {
         var fields = form
         if withCSRF, let csrf { fields["_csrf"] = csrf }
         var h = HTTPHeaders()
@@ -38,7 +41,9 @@ struct Browser {
 
     /// Posts a multipart form with one file, as a browser's upload does.
     @discardableResult
-    mutating func upload(_ path: String, form: [String: String], file: (field: String, name: String, data: Data)) async throws -> TestingHTTPResponse {
+    mutating func upload(_ path: String, form: [String: String], file: (field: String, name: String, data: Data))
+        async throws -> TestingHTTPResponse
+    {
         var fields = form
         if let csrf { fields["_csrf"] = csrf }
         let boundary = "----liudong\(UUID().uuidString)"
@@ -46,7 +51,10 @@ struct Browser {
         for (k, v) in fields {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
         }
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8))
         body.append(file.data)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
         var h = HTTPHeaders()
@@ -59,7 +67,9 @@ struct Browser {
 
     /// Opens the sign-in page and signs in; returns the response to the sign-in POST.
     @discardableResult
-    mutating func signIn(_ username: String, _ password: String = DemoLoader.password) async throws -> TestingHTTPResponse {
+    mutating func signIn(_ username: String, _ password: String = DemoLoader.password) async throws
+        -> TestingHTTPResponse
+    {
         try await get("/login")
         return try await post("/login", form: ["username": username, "password": password])
     }
@@ -91,9 +101,12 @@ struct APIClient {
     let app: Application
     var token: String?
 
-    static func signIn(_ app: Application, _ username: String, _ password: String = DemoLoader.password) async throws -> APIClient {
-        let res = try await app.testing().sendRequest(.POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
-                                                      body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
+    static func signIn(_ app: Application, _ username: String, _ password: String = DemoLoader.password) async throws
+        -> APIClient
+    {
+        let res = try await app.testing().sendRequest(
+            .POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
         #expect(res.status == .ok, "sign-in of \(username) failed: \(res.body.string)")
         struct T: Decodable { var token: String }
         return APIClient(app: app, token: try res.content.decode(T.self).token)
@@ -115,6 +128,10 @@ struct APIClient {
 
 /// The error body of DESIGN §3, for assertions.
 struct APIErrorBody: Decodable {
-    struct Inner: Decodable { var code: String; var message: String; var fields: [FieldError] }
+    struct Inner: Decodable {
+        var code: String
+        var message: String
+        var fields: [FieldError]
+    }
     var error: Inner
 }

@@ -1,10 +1,11 @@
 import Fluent
 import FluentPostgresDriver
 import Foundation
-@testable import LiudongApp
 import LiudongCore
 import Testing
 import VaporTesting
+
+@testable import LiudongApp
 
 /// A database every database test runs on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
 enum TestDatabase: CustomTestStringConvertible, Sendable {
@@ -13,7 +14,9 @@ enum TestDatabase: CustomTestStringConvertible, Sendable {
 
     static var all: [TestDatabase] {
         var list: [TestDatabase] = [.sqlite]
-        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty { list.append(.postgres(url)) }
+        if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
+            list.append(.postgres(url))
+        }
         return list
     }
 
@@ -52,7 +55,9 @@ func withTestApp(_ db: TestDatabase, _ body: (Application) async throws -> Void)
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
-        if let dropName, case .postgres(let url) = db { try? await adminSQL(url, "DROP DATABASE IF EXISTS \(dropName)") }
+        if let dropName, case .postgres(let url) = db {
+            try? await adminSQL(url, "DROP DATABASE IF EXISTS \(dropName)")
+        }
         throw error
     }
     try await app.asyncShutdown()

@@ -11,7 +11,10 @@ extension XMLScanner {
             try bytes[start..<min(bytes.count, start + chunk)].withUnsafeBytes { raw in
                 try scanner.feed(raw) { e in
                     switch e {
-                    case .start(let n, let a, let c): out.append("<\(n) \(a.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))\(c ? "/" : "")>")
+                    case .start(let n, let a, let c):
+                        out.append(
+                            "<\(n) \(a.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))\(c ? "/" : "")>"
+                        )
                     case .end(let n): out.append("</\(n)>")
                     case .text(let t): out.append(t)
                     }
