@@ -37,6 +37,33 @@ struct FeatureSeamTests {
         try await app.asyncShutdown()
     }
 
+    /// Each migration lives in `Sources/LiudongApp/<Feature>/Migrations/NNNN_Name.swift`, numbered as it runs (the
+    /// check in `make lint` keeps those files as they landed).
+    @Test func migrationFilesAreNumberedAsTheyRun() async throws {
+        let app = try await Self.app()
+        let byNumber = Dictionary(
+            uniqueKeysWithValues: Features.migrations(app).map {
+                ($0.number, $0.migration.name.split(separator: ".").last.map(String.init) ?? "")
+            })
+        try await app.asyncShutdown()
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/LiudongApp")
+        let files =
+            FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.deletingLastPathComponent().lastPathComponent == "Migrations" } ?? []
+        var numbers = Set<Int>()
+        for file in files {
+            let stem = file.deletingPathExtension().lastPathComponent
+            let parts = stem.split(separator: "_", maxSplits: 1).map(String.init)
+            let number = try #require(parts.first.flatMap { Int($0) }, "\(stem): NNNN_Name.swift")
+            #expect(parts.count == 2 && parts[0].count == 4, "\(stem)")
+            #expect(byNumber[number] == parts.last, "\(stem) is migration \(number)")
+            numbers.insert(number)
+        }
+        // Every migration but Fluent's own session table (5) has its file.
+        #expect(numbers == Set(byNumber.keys).subtracting([5]))
+    }
+
     @Test func featureNamesAreUniqueAndEveryOpenAPIPartParses() {
         let names = Features.all.map(\.name)
         #expect(Set(names).count == names.count)
