@@ -13,7 +13,7 @@ if [ -n "$previous" ]; then
   done
 fi
 for f in $(git ls-files -- 'Sources/*/Migrations/*.swift' 'Sources/*/*/Migrations/*.swift'); do
-  added=$(git log --diff-filter=A --format=%H -1 -- "$f")
+  added=$(git log --no-renames --diff-filter=A --format=%H -1 -- "$f")
   [ -n "$added" ] || continue
   git diff --quiet "$added" -- "$f" || { echo "landed migration edited since it was added ($added): $f"; fail=1; }
 done

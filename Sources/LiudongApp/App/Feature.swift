@@ -80,6 +80,8 @@ struct DemoContext: Sendable {
     let db: Database
     let cipher: FieldCipher
     let today: CalendarDate
+    /// The demo's seed: the same seed gives the same demo.
+    let seed: UInt64
 }
 
 /// Routes of one feature: public ones, and signed-in ones behind a permission (enforced by middleware on the group,

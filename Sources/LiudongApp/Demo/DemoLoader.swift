@@ -152,7 +152,7 @@ enum DemoLoader {
                 try await a.create(on: tx)
                 accounts.append((username, role, code))
             }
-            try await Features.loadDemo(DemoContext(db: tx, cipher: cipher, today: today))
+            try await Features.loadDemo(DemoContext(db: tx, cipher: cipher, today: today, seed: seed))
             try await Audit.record(
                 .import, "demo", ref: "seed \(seed)", summary: "装入演示数据：\(plan.organizations.count)个组织，\(written)名党员",
                 user: nil, username: "cli", client: "command-line", on: tx)

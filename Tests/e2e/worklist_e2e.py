@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""End-to-end: every demo account's home page opens with its worklist (待办), at 1280 and at 375 px, and agrees
+with GET /api/v1/worklist.
+
+Usage: worklist_e2e.py BINARY ARTIFACT_DIR
+Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
+"""
+import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
+os.makedirs(ARTIFACTS, exist_ok=True)
+# The demo accounts, and whether their demo worklist must hold something: reports to review in every branch, and
+# arrivals waiting at the inflow organization (the demo puts them there).
+ACCOUNTS = [("secretary", True), ("committee", True), ("county", True), ("city", True), ("inflow", True)]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def call(base, path, body=None, token=None):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def chrome():
+    o = Options()
+    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+        o.add_argument(a)
+    for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]:
+        if os.path.exists(path):
+            o.binary_location = path
+            break
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    return webdriver.Chrome(service=Service(driver), options=o)
+
+
+def shot(d, width, name):
+    d.set_window_size(width, 900)
+    h = d.execute_script("return document.body.scrollHeight")
+    d.set_window_size(width, max(900, min(h, 4000)))
+    d.save_screenshot(os.path.join(ARTIFACTS, name))
+
+
+def page_items(d):
+    """The worklist as the page shows it: kind, count, overdue."""
+    items = []
+    for li in d.find_elements(By.CSS_SELECTOR, "#worklist ul.work li"):
+        count = int(li.find_element(By.CSS_SELECTOR, ".count").text)
+        late = li.find_elements(By.CSS_SELECTOR, ".overdue")
+        overdue = int(late[0].text.replace("逾期", "").strip()) if late else 0
+        href = li.find_element(By.TAG_NAME, "a").get_attribute("href")
+        items.append((li.get_attribute("data-kind"), count, overdue, href))
+    return items
+
+
+def main():
+    var = tempfile.mkdtemp(prefix="liudong-e2e-")
+    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    subprocess.run([BINARY, "demo", "--members", "1500", "--seed", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([BINARY, "sweep"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["LIUDONG_BASE_URL"] = base
+    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = None
+    try:
+        for _ in range(100):
+            try:
+                if call(base, "/healthz")["status"] == "ok":
+                    break
+            except Exception:
+                time.sleep(0.2)
+        d = chrome()
+        wait = WebDriverWait(d, 10)
+        summary = []
+        for username, must_have_work in ACCOUNTS:
+            token = call(base, "/api/v1/session", {"username": username, "password": "liudong-demo"})["token"]
+            api = call(base, "/api/v1/worklist", token=token)["items"]
+            d.delete_all_cookies()
+            d.set_window_size(1280, 900)
+            d.get(f"{base}/login")
+            d.find_element(By.NAME, "username").send_keys(username)
+            d.find_element(By.NAME, "password").send_keys("liudong-demo")
+            d.find_element(By.CSS_SELECTOR, "button.primary").click()
+            wait.until(lambda x: "/login" not in x.current_url)
+            d.get(f"{base}/")
+            # The worklist comes first on the page.
+            first = d.find_element(By.CSS_SELECTOR, "main section")
+            assert first.get_attribute("id") == "worklist", f"{username}: the home page does not open with 待办"
+            shown = page_items(d)
+            expected = [(i["kind"], i["count"], i["overdue"], base + i["href"]) for i in api]
+            assert shown == expected, f"{username}: page {shown} != api {expected}"
+            if must_have_work:
+                assert shown, f"{username}: an empty worklist on the demo"
+            shot(d, 1280, f"worklist-{username}-1280.png")
+            shot(d, 375, f"worklist-{username}-375.png")
+            overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"{username}: the home page scrolls sideways at 375 px ({overflow} px)"
+            children = len(d.find_elements(By.CSS_SELECTOR, "#worklist table.work-children tbody tr"))
+            summary.append(f"{username} {len(shown)} items, {sum(c for _, c, _, _ in shown)} things"
+                           + (f", {children} child orgs" if children else ""))
+        print("e2e ok: " + "; ".join(summary))
+    finally:
+        if d:
+            d.quit()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
