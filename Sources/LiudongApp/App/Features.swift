@@ -27,23 +27,26 @@ enum Features {
     }
 
     static func registerMigrations(on app: Application) {
-        for numbered in migrations(app) { app.migrations.add(numbered.migration) }
+        for numbered in migrations(app, features: app.features) { app.migrations.add(numbered.migration) }
     }
 
     static func registerRoutes(on app: Application) throws {
         let routes = FeatureRoutes(public: app.routes, signedInRoot: app.grouped(RequireUser()))
-        for feature in all { try feature.routes(routes) }
+        for feature in app.features { try feature.routes(routes) }
     }
 
     static func registerCommands(on app: Application) {
-        for feature in all {
+        for feature in app.features {
             for (name, command) in feature.commands { app.asyncCommands.use(command, as: name) }
         }
     }
 
     /// The navigation bar for an account: every feature's entries it holds the permission for, in their order.
-    static func navigation(for user: CurrentUser, path: String, on db: Database) async throws -> [Layout.NavItem] {
-        let entries = all.flatMap(\.navigation).filter { user.can($0.permission) }.sorted { $0.order < $1.order }
+    static func navigation(
+        for user: CurrentUser, path: String, features: [any Feature] = all,
+        on db: Database
+    ) async throws -> [Layout.NavItem] {
+        let entries = features.flatMap(\.navigation).filter { user.can($0.permission) }.sorted { $0.order < $1.order }
         var items: [Layout.NavItem] = []
         for entry in entries {
             guard let link = entry.link(user) else { continue }
@@ -55,14 +58,27 @@ enum Features {
     }
 
     /// A member's archive timeline from every feature, newest first.
-    static func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
+    static func archive(_ member: Member, features: [any Feature] = all, on db: Database) async throws -> [ArchiveEntry]
+    {
         var entries: [ArchiveEntry] = []
-        for feature in all { entries += try await feature.archive(member, on: db) }
+        for feature in features { entries += try await feature.archive(member, on: db) }
         return entries.sorted { $0.sort > $1.sort }
     }
 
     /// Each feature's demo data, after the demo loader's organizations, members, flows and accounts.
     static func loadDemo(_ demo: DemoContext) async throws {
         for feature in all { try await feature.loadDemo(demo) }
+    }
+}
+
+extension Application {
+    private struct FeaturesKey: StorageKey {
+        typealias Value = [any Feature]
+    }
+
+    /// The features this application was configured with (`Features.all` unless a test adds one).
+    var features: [any Feature] {
+        get { storage[FeaturesKey.self] ?? Features.all }
+        set { storage[FeaturesKey.self] = newValue }
     }
 }

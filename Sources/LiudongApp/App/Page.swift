@@ -47,7 +47,10 @@ extension Request {
                 UserBadge(
                     displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label,
                     scopeName: $0.scopeName)
-            }, nav: try await user.asyncMap { try await Features.navigation(for: $0, path: url.path, on: db) } ?? [],
+            },
+            nav: try await user.asyncMap {
+                try await Features.navigation(for: $0, path: url.path, features: application.features, on: db)
+            } ?? [],
             flash: flash)
         let view = try await self.view.render(view, Page(layout: layout, body: body))
         let res = try await view.encodeResponse(for: self)

@@ -8,7 +8,13 @@ import Vapor
 
 /// Builds the application from its settings: databases, migrations, sessions, views, routes, commands.
 public func configure(_ app: Application, settings: Settings) async throws {
+    try await configure(app, settings: settings, features: Features.all)
+}
+
+/// The same, with the features to assemble (a test may add one of its own).
+func configure(_ app: Application, settings: Settings, features: [any Feature]) async throws {
     app.settings = settings
+    app.features = features
     app.cipher = try FieldCipher(masterKey: settings.dataKey)
     app.makeNodeServices()
 

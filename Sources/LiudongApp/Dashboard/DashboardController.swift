@@ -36,7 +36,9 @@ struct DashboardController {
     }
 
     /// The counts behind the dashboard, apart from HTTP.
-    static func view(for user: CurrentUser, on db: Database, settings: Settings) async throws -> DashboardView {
+    static func view(
+        for user: CurrentUser, features: [any Feature] = Features.all, on db: Database, settings: Settings
+    ) async throws -> DashboardView {
         guard let scope = try await Organization.find(user.scopeID, on: db) else { throw AppError.notFound }
         let counts = try await OrganizationService.counts(under: scope, on: db)
         let orgs = try await Organization.query(on: db).filter(\.$path =~ scope.path).filter(\.$closedAt == nil).all()
@@ -66,7 +68,7 @@ struct DashboardController {
                 mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
         var progress: [ReconciliationController.CountyProgress] = []
-        let tallies = try await Worklist.compute(for: user, on: db, settings: settings)
+        let tallies = try await Worklist.compute(for: user, features: features, on: db, settings: settings)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
             progress = try await ReconciliationController.pairs(
@@ -83,6 +85,8 @@ struct DashboardController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         return try await req.page(
-            "dashboard", title: "首页", try await Self.view(for: user, on: req.db, settings: req.application.settings))
+            "dashboard", title: "首页",
+            try await Self.view(
+                for: user, features: req.application.features, on: req.db, settings: req.application.settings))
     }
 }

@@ -35,7 +35,7 @@ struct ArchiveController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound }
         let m = try await MemberService.find(id, for: user, on: req.db)
         let branch = try await Organization.find(m.organizationID, on: req.db)
-        let entries = try await Features.archive(m, on: req.db)
+        let entries = try await Features.archive(m, features: req.application.features, on: req.db)
         let view = View(
             memberID: id.uuidString, name: m.name, sex: m.sex.label, idMasked: m.idMasked(req.cipher),
             birth: Masking.birthMonth(m.birthDate), ethnicity: m.ethnicity, education: m.education.label,

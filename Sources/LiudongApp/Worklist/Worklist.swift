@@ -152,7 +152,8 @@ struct WorklistController {
     }
 
     func list(req: Request) async throws -> Response {
-        let tallies = try await Worklist.compute(for: try req.user, on: req.db, settings: req.application.settings)
+        let tallies = try await Worklist.compute(
+            for: try req.user, features: req.application.features, on: req.db, settings: req.application.settings)
         return Response(items: Worklist.items(tallies))
     }
 }

@@ -32,7 +32,10 @@ enum TestDatabase: CustomTestStringConvertible, Sendable {
 let testDataKey = Data((0..<32).map { UInt8($0 &* 7 &+ 3) })
 
 /// Runs `body` against a freshly migrated, empty database of the given kind, then throws it away.
-func withTestApp(_ db: TestDatabase, _ body: (Application) async throws -> Void) async throws {
+func withTestApp(
+    _ db: TestDatabase, features: [any Feature] = Features.all,
+    _ body: (Application) async throws -> Void
+) async throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-test-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -50,7 +53,8 @@ func withTestApp(_ db: TestDatabase, _ body: (Application) async throws -> Void)
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        try await configure(app, settings: Settings(database: database, varDirectory: dir, dataKey: testDataKey))
+        try await configure(
+            app, settings: Settings(database: database, varDirectory: dir, dataKey: testDataKey), features: features)
         try await app.autoMigrate()
         try await body(app)
     } catch {
