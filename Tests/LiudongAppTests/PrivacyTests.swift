@@ -154,10 +154,13 @@ struct PrivacyTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             try await Self.flowing(app, f)
-            let sql = app.db as! SQLDatabase
+            // One connection throughout, as a deployment migrates: a second pooled SQLite connection may still hold
+            // the schema from before the revert when the migration runs again.
+            let db = app.db
+            let sql = db as! SQLDatabase
             // Back to the schema before the migration, with rows written the old way.
             let migration = ProtectIDTails(cipher: app.cipher)
-            try await migration.revert(on: app.db)
+            try await migration.revert(on: db)
             let tail = String(Fixture.idA.suffix(4))
             try await sql.update("members").set("id_tail", to: tail).where("id", .equal, f.memberA.id!).run()
             try await sql.raw(
@@ -178,7 +181,7 @@ struct PrivacyTests {
                 user: nil,
                 username: "old", client: "t", on: app.db)
             // MUT
-            try await migration.prepare(on: app.db)
+            try await migration.prepare(on: db)
             // validate
             struct M: Decodable {
                 var id_tail: String

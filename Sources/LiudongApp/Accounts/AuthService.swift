@@ -82,13 +82,12 @@ enum AuthService {
     ) {
         guard let id else { return (0, nil) }
         let sql = try db.sql()
-        struct Count: Decodable { var failed_count: Int }
         let count =
             try await sql.raw(
                 """
                 UPDATE accounts SET failed_count = failed_count + 1 WHERE id = \(bind: id) RETURNING failed_count
                 """
-            ).first(decoding: Count.self)?.failed_count ?? 0
+            ).first(decoding: FailedCountRow.self)?.failed_count ?? 0
         guard count >= settings.lockoutAttempts else { return (count, nil) }
         let until = now.addingTimeInterval(TimeInterval(settings.lockoutMinutes * 60))
         try await sql.update("accounts").set("locked_until", to: until).set("failed_count", to: 0)
@@ -129,3 +128,5 @@ enum AuthService {
         return nil
     }
 }
+
+private struct FailedCountRow: Decodable { var failed_count: Int }

@@ -22,16 +22,6 @@ enum InflowLedger {
         func masked(_ enc: String, _ stored: String) -> String {
             (try? cipher.open(enc)).map(Masking.idNumber) ?? Masking.idStored(stored)
         }
-        struct Registration: Decodable {
-            var name: String
-            var id_masked: String
-            var id_number_enc: String
-            var phone_masked: String?
-            var org: String
-            var address: String?
-            var employer: String?
-            var reviewed_at: Date?
-        }
         let registrations = try await sql.raw(
             """
             SELECT r.name, r.id_masked, r.id_number_enc, r.phone_masked, o.short_name AS org, r.address, r.employer, r.reviewed_at
@@ -39,19 +29,7 @@ enum InflowLedger {
             WHERE r.member_id IS NULL AND r.status = 'confirmed' AND r.review_path LIKE \(bind: org.path + "%")
             ORDER BY r.reviewed_at DESC
             """
-        ).all(decoding: Registration.self)
-        struct Reported: Decodable {
-            var name: String
-            var id_prefix: String
-            var id_number_enc: String
-            var phone_prefix: String?
-            var phone_tail: String?
-            var org: String
-            var address: String?
-            var employer: String?
-            var arrived_on: String?
-            var left_on: String
-        }
+        ).all(decoding: InflowRegistrationRow.self)
         let open = SQLBind.group(LedgerService.openStates)
         let reported = try await sql.raw(
             """
@@ -60,7 +38,7 @@ enum InflowLedger {
             WHERE i.kind = 'mobile' AND i.path LIKE \(bind: org.path + "%") AND f.status IN \(open)
             ORDER BY i.code, m.name
             """
-        ).all(decoding: Reported.self)
+        ).all(decoding: ReportedMemberRow.self)
         return registrations.map {
             Line(
                 kind: "外地流入", name: $0.name, idMasked: masked($0.id_number_enc, $0.id_masked),
@@ -75,4 +53,28 @@ enum InflowLedger {
                     employer: r.employer, since: r.arrived_on ?? r.left_on)
             }
     }
+}
+
+private struct InflowRegistrationRow: Decodable {
+    var name: String
+    var id_masked: String
+    var id_number_enc: String
+    var phone_masked: String?
+    var org: String
+    var address: String?
+    var employer: String?
+    var reviewed_at: Date?
+}
+
+private struct ReportedMemberRow: Decodable {
+    var name: String
+    var id_prefix: String
+    var id_number_enc: String
+    var phone_prefix: String?
+    var phone_tail: String?
+    var org: String
+    var address: String?
+    var employer: String?
+    var arrived_on: String?
+    var left_on: String
 }

@@ -191,10 +191,9 @@ enum LedgerService {
     static func count(
         _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), source: Source = .live
     ) async throws -> Int {
-        struct N: Decodable { var n: Int }
         let q = base(sql, path: path, filter: filter, today: today, source: source)
         q.select.columns = [SQLRaw("COUNT(*) AS n")]
-        return try await q.first(decoding: N.self)?.n ?? 0
+        return try await q.first(decoding: CountResult.self)?.n ?? 0
     }
 
     static func page(
@@ -215,9 +214,8 @@ enum LedgerService {
         _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
         source: Source = .live, _ body: (Line) throws -> Void
     ) async throws {
-        struct Code: Decodable { var code: String }
         let codes = try await sql.select().column("code").from("organizations").where(PathPrefix("path", path))
-            .orderBy(SQLRaw("sort_order, code")).all(decoding: Code.self).map(\.code)
+            .orderBy(SQLRaw("sort_order, code")).all(decoding: OrgCodeRow.self).map(\.code)
         let codeColumn = source == .live ? "b.code" : "s.branch_code"
         let chunks = codes.chunked(batch).map(Array.init)
         @Sendable func fetch(_ chunk: [String]) async throws -> [Line] {
@@ -269,3 +267,5 @@ enum LedgerService {
             note: note.joined(separator: "、"))
     }
 }
+
+private struct OrgCodeRow: Decodable { var code: String }

@@ -13,8 +13,7 @@ enum LedgerSnapshot {
     /// Quarters already closed, newest first.
     static func closed(on db: Database) async throws -> [Quarter] {
         let sql = try db.sql()
-        struct Q: Decodable { var quarter: String }
-        return try await sql.select().column("quarter").from("ledger_closes").all(decoding: Q.self)
+        return try await sql.select().column("quarter").from("ledger_closes").all(decoding: ClosedQuarterRow.self)
             .compactMap { Quarter($0.quarter) }.sorted(by: >)
     }
 
@@ -43,11 +42,10 @@ enum LedgerSnapshot {
                 WHERE f.status IN \(open)
                 """
             ).run()
-            struct N: Decodable { var n: Int }
             let n =
                 try await sql.raw(
                     "SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: quarter.description)"
-                ).first(decoding: N.self)?.n ?? 0
+                ).first(decoding: CountResult.self)?.n ?? 0
             try await sql.insert(into: "ledger_closes").columns("quarter", "closed_at", "rows", "closed_by")
                 .values([quarter.description, Date(), n, who] as [any Encodable & Sendable]).run()
             return n
@@ -99,3 +97,5 @@ enum LedgerSnapshot {
         return changes.sorted { ($0.kind, $0.branch, $0.name) < ($1.kind, $1.branch, $1.name) }
     }
 }
+
+private struct ClosedQuarterRow: Decodable { var quarter: String }

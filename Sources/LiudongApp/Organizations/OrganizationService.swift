@@ -31,11 +31,6 @@ enum OrganizationService {
     /// Subtree counts for every organization under `root`, one grouped query.
     static func counts(under root: Organization, on db: Database) async throws -> [Int: Counts] {
         let sql = try db.sql()
-        struct Row: Decodable {
-            var organization_id: Int
-            var members: Int
-            var mobile: Int
-        }
         let mobileList = SQLGroupExpression(
             FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression })
         let rows = try await sql.raw(
@@ -46,7 +41,7 @@ enum OrganizationService {
             WHERE \(PathPrefix("o.path", root.path))
             GROUP BY m.organization_id
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: OrgMemberCountRow.self)
         let orgs = try await Organization.query(on: db).filter(\.$path =~ root.path).all()
         var result: [Int: Counts] = [:]
         let own = Dictionary(uniqueKeysWithValues: rows.map { ($0.organization_id, $0) })
@@ -296,4 +291,10 @@ struct OrganizationForm: Content {
     var phone: String?
     var contactPerson: String?
     var parent: String?
+}
+
+private struct OrgMemberCountRow: Decodable {
+    var organization_id: Int
+    var members: Int
+    var mobile: Int
 }

@@ -216,11 +216,7 @@ struct ImportController {
     /// For scripts and the page's own polling: `{"phase","rowsRead"}`.
     func progress(req: Request) async throws -> Response {
         let j = try job(req)
-        struct P: Content {
-            var phase: String
-            var rowsRead: Int
-        }
-        return try await P(phase: j.phase.rawValue, rowsRead: j.rowsRead).encodeResponse(for: req)
+        return try await ImportProgress(phase: j.phase.rawValue, rowsRead: j.rowsRead).encodeResponse(for: req)
     }
 
     func apply(req: Request) async throws -> Response {
@@ -281,4 +277,9 @@ struct ImportController {
                 path, kind: .xlsx, name: "全国系统导出示例_\(user.scopeCode).xlsx", fallback: "sample.xlsx")
         }
     }
+}
+
+private struct ImportProgress: Content {
+    var phase: String
+    var rowsRead: Int
 }

@@ -68,13 +68,6 @@ enum InflowLedgerService {
         on db: Database
     ) async throws -> Int {
         let sql = try db.sql()
-        struct Row: Decodable {
-            var id_number_hash: String
-            var id_number_enc: String
-            var name: String
-            var phone_hash: String?
-            var home: String
-        }
         let open = SQLBind.group(LedgerService.openStates)
         let list = try await sql.raw(
             """
@@ -82,7 +75,7 @@ enum InflowLedgerService {
             JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
             WHERE f.inflow_org_id = \(bind: org.id!) AND f.status IN \(open)
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: ReportingFlowRow.self)
         let rows = try list.map { r in
             (
                 r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))),
@@ -133,4 +126,12 @@ enum InflowLedgerService {
             .values([quarter.description, orgID, method, rows.count, username, now] as [any Encodable & Sendable]).run()
         }
     }
+}
+
+private struct ReportingFlowRow: Decodable {
+    var id_number_hash: String
+    var id_number_enc: String
+    var name: String
+    var phone_hash: String?
+    var home: String
 }

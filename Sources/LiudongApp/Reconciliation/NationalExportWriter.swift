@@ -37,11 +37,10 @@ enum NationalExportWriter {
         under path: String, format: Format, messy: Bool, to output: String, cipher: FieldCipher, on db: Database
     ) async throws -> Int {
         let sql = try db.sql()
-        struct Org: Decodable { var id: Int }
         let orgs = try await sql.raw(
             "SELECT id FROM organizations WHERE \(PathPrefix("path", path)) AND kind = 'regular' ORDER BY sort_order, code"
         )
-        .all(decoding: Org.self).map(\.id)
+        .all(decoding: IDResult.self).map(\.id)
         let csv = format == .csv ? try LedgerCSVWriter(path: output) : nil
         var buffered: [[String]] = []
         let title = "全国党员管理信息系统 党员信息导出"

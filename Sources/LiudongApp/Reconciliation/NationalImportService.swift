@@ -80,19 +80,13 @@ enum NationalImportService {
 
         /// Regular organizations of a subtree that can hold members.
         static func load(under path: String, on sql: SQLDatabase) async throws -> OrgMatcher {
-            struct Row: Decodable {
-                var id: Int
-                var name: String
-                var short_name: String
-                var parent_short: String?
-            }
             let rows = try await sql.raw(
                 """
                 SELECT o.id, o.name, o.short_name, p.short_name AS parent_short FROM organizations o
                 LEFT JOIN organizations p ON p.id = o.parent_id
                 WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.closed_at IS NULL
                 """
-            ).all(decoding: Row.self)
+            ).all(decoding: ScopeBranchRow.self)
             return OrgMatcher(orgs: rows.map { ($0.id, $0.name, $0.short_name, $0.parent_short) })
         }
     }
@@ -227,10 +221,9 @@ enum NationalImportService {
         let sql = try db.sql()
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
         // Every organization of the scope, closed ones too: the import's own records are theirs.
-        struct ID: Decodable { var id: Int }
         let scopeIDs = Set(
             try await sql.raw("SELECT id FROM organizations WHERE \(PathPrefix("path", scopePath))").all(
-                decoding: ID.self
+                decoding: IDResult.self
             ).map(\.id))
         let (channel, info) = read(path: path)
         let body: @Sendable (Database) async throws -> Summary = { db in
@@ -238,7 +231,6 @@ enum NationalImportService {
             var summary = Summary(keepRejected: keepRejected)
             var importID = 0
             if apply {
-                struct ID: Decodable { var id: Int }
                 importID =
                     try await sql.insert(into: "national_imports")
                     .columns(
@@ -249,7 +241,7 @@ enum NationalImportService {
                         [quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, Date()]
                             as [any Encodable & Sendable]
                     )
-                    .returning("id").first(decoding: ID.self)?.id ?? 0
+                    .returning("id").first(decoding: IDResult.self)?.id ?? 0
             }
             do {
                 while let batch = try await channel.next() {
@@ -275,12 +267,8 @@ enum NationalImportService {
                     // A short name several branches share (进长村党支部 in two counties) is settled by the roster: the
                     // branch among them where this person is a member.
                     if !ambiguous.isEmpty {
-                        struct Home: Decodable {
-                            var id_number_hash: String
-                            var organization_id: Int
-                        }
                         let homes = try await sql.select().columns("id_number_hash", "organization_id").from("members")
-                            .where("id_number_hash", .in, ambiguous.map(\.2)).all(decoding: Home.self)
+                            .where("id_number_hash", .in, ambiguous.map(\.2)).all(decoding: AmbiguousHomeRow.self)
                         let homeOf = Dictionary(
                             homes.map { ($0.id_number_hash, $0.organization_id) }, uniquingKeysWith: { a, _ in a })
                         for (r, candidates, hash) in ambiguous {
@@ -299,18 +287,13 @@ enum NationalImportService {
                         progress(summary.rows)
                         continue
                     }
-                    struct Existing: Decodable {
-                        var id_hash: String
-                        var fingerprint: String
-                        var organization_id: Int
-                    }
                     // Only this scope's records count as existing: the counts never tell which people another county has.
                     // (Filtered here, not by a subquery, which would lead SQLite to walk records by organization.)
                     let existing = try await sql.select().columns("id_hash", "fingerprint", "organization_id").from(
                         "national_records"
                     )
                     .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
-                    .all(decoding: Existing.self)
+                    .all(decoding: ExistingRecordRow.self)
                     let known = Dictionary(
                         existing.filter { scopeIDs.contains($0.organization_id) }.map { ($0.id_hash, $0.fingerprint) },
                         uniquingKeysWith: { a, _ in a })
@@ -395,4 +378,22 @@ enum NationalImportService {
             rows: table, numberColumns: [0], widths: [8, 12, 14, 80])
         try book.close()
     }
+}
+
+private struct ScopeBranchRow: Decodable {
+    var id: Int
+    var name: String
+    var short_name: String
+    var parent_short: String?
+}
+
+private struct AmbiguousHomeRow: Decodable {
+    var id_number_hash: String
+    var organization_id: Int
+}
+
+private struct ExistingRecordRow: Decodable {
+    var id_hash: String
+    var fingerprint: String
+    var organization_id: Int
 }

@@ -80,10 +80,6 @@ private struct PathRow: Decodable {
     var path: String
 }
 
-private struct CountRow: Decodable {
-    var n: Int
-}
-
 /// Loads what a reconciliation of one scope and quarter compares (`ThreeWayMatch.Input`).
 enum ReconcileLoader {
     struct Loaded {
@@ -143,7 +139,7 @@ enum ReconcileLoader {
                 SELECT COUNT(*) AS n FROM national_records n JOIN organizations b ON b.id = n.organization_id
                 WHERE n.quarter = \(bind: q) AND \(PathPrefix("b.path", scope.path))
                 """
-            ).first(decoding: CountRow.self)?.n ?? 0
+            ).first(decoding: CountResult.self)?.n ?? 0
         let input = ThreeWayMatch.Input(
             scopePath: scope.path, countyByPath: countyByPath, ours: ours, entries: entries, submitted: submitted,
             inflowOrgPaths: inflowPaths, coveredCounties: covered,

@@ -85,11 +85,10 @@ enum ReconcileService {
 
     /// Whether this quarter's reconciliation has been run over `path` (by a run of it or of an organization above it).
     static func hasRun(quarter: Quarter, covering path: String, on sql: SQLDatabase) async throws -> Bool {
-        struct R: Decodable { var scope_path: String }
         return try await sql.select().column("scope_path").from("reconciliation_runs").where(
             "quarter", .equal, quarter.description
         )
-        .all(decoding: R.self).contains { path.hasPrefix($0.scope_path) }
+        .all(decoding: RunScopeRow.self).contains { path.hasPrefix($0.scope_path) }
     }
 
     /// The items as an .xlsx for those who work through them on paper.
@@ -154,7 +153,7 @@ enum ReconcileService {
                         [
                             q, i.category, i.idHash, "", try cipher.seal(i.idTail), i.name, i.memberID, i.countyID,
                             i.inflowOrgID, i.assigneeID,
-                            i.assigneePath, details, "open", now,
+                            i.assigneePath, details, ItemStatus.open.rawValue, now,
                         ] as [any Encodable & Sendable])
                     current = current.values([i.idHash, i.category] as [any Encodable & Sendable])
                 }
@@ -166,24 +165,32 @@ enum ReconcileService {
                         excludedValueOf: "inflow_org_id"
                     )
                     .set(excludedValueOf: "member_id").set(excludedValueOf: "id_tail_enc")
+                    // An item that had resolved itself as 已一致 and differs again opens again; what people did stays.
                     .set(
                         SQLColumn("status"),
-                        to: SQLRaw(
-                            "CASE WHEN reconciliation_items.resolution = 'consistent' THEN 'open' ELSE reconciliation_items.status END"
-                        )
+                        to: SQLQueryString(
+                            """
+                            CASE WHEN reconciliation_items.resolution = \(bind: ItemResolution.consistent.rawValue)
+                            THEN \(bind: ItemStatus.open.rawValue) ELSE reconciliation_items.status END
+                            """)
                     )
                     .set(
                         SQLColumn("resolution"),
-                        to: SQLRaw(
-                            "CASE WHEN reconciliation_items.resolution = 'consistent' THEN NULL ELSE reconciliation_items.resolution END"
-                        ))
+                        to: SQLQueryString(
+                            """
+                            CASE WHEN reconciliation_items.resolution = \(bind: ItemResolution.consistent.rawValue)
+                            THEN NULL ELSE reconciliation_items.resolution END
+                            """))
                 }.run()
                 try await current.run()
             }
             try await sql.raw(
                 """
-                UPDATE reconciliation_items SET status = 'resolved', resolution = 'consistent', resolved_by = 'reconcile', resolved_at = \(bind: now)
-                WHERE quarter = \(bind: q) AND status = 'open' AND \(PathPrefix("assignee_path", scope.path))
+                UPDATE reconciliation_items SET status = \(bind: ItemStatus.resolved.rawValue),
+                       resolution = \(bind: ItemResolution.consistent.rawValue), resolved_by = 'reconcile',
+                       resolved_at = \(bind: now)
+                WHERE quarter = \(bind: q) AND status = \(bind: ItemStatus.open.rawValue)
+                  AND \(PathPrefix("assignee_path", scope.path))
                   AND NOT EXISTS (SELECT 1 FROM reconcile_current c WHERE c.id_hash = reconciliation_items.id_hash AND c.category = reconciliation_items.category)
                 """
             ).run()
@@ -195,9 +202,11 @@ enum ReconcileService {
                 WHERE quarter = \(bind: q) AND (outflow_signed_by IS NOT NULL OR inflow_signed_by IS NOT NULL)
                   AND EXISTS (SELECT 1 FROM reconciliation_items ri WHERE ri.quarter = reconciliation_signoffs.quarter
                               AND ri.county_id = reconciliation_signoffs.county_id AND ri.inflow_org_id = reconciliation_signoffs.inflow_org_id
-                              AND ri.status = 'open')
+                              AND ri.status = \(bind: ItemStatus.open.rawValue))
                 """
             ).run()
         }
     }
 }
+
+private struct RunScopeRow: Decodable { var scope_path: String }

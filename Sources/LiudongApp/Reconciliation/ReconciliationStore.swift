@@ -144,16 +144,8 @@ struct AcceptedPhone: Sendable {
     var tail: String
 }
 
-private struct Count: Decodable {
-    var n: Int
-}
-
 private struct PhoneRow: Decodable {
     var phone_enc: String?
-}
-
-private struct IDRow: Decodable {
-    var id: Int
 }
 
 extension ReconciliationStore {
@@ -296,7 +288,7 @@ extension ReconciliationStore {
                            resolved_by = \(bind: username), resolved_at = \(bind: Date())
                     WHERE id = \(bind: item.id) AND status = \(bind: ItemStatus.open.rawValue) RETURNING id
                     """
-                ).first(decoding: IDRow.self) != nil
+                ).first(decoding: IDResult.self) != nil
             else { return false }
             guard let memberID = item.member_id else { return true }
             if let phone {
@@ -333,7 +325,7 @@ extension ReconciliationStore {
                      + (SELECT COUNT(*) FROM reconciliation_items WHERE quarter = \(bind: quarter.description)
                         AND county_id = \(bind: county.id) AND inflow_org_id = \(bind: inflow.id)) AS n
                 """
-            ).first(decoding: Count.self)?.n ?? 0
+            ).first(decoding: CountResult.self)?.n ?? 0
         return n > 0
     }
 
@@ -347,7 +339,7 @@ extension ReconciliationStore {
         if let countyID { filter.appendInterpolation(SQLQueryString(" AND county_id = \(bind: countyID)")) }
         if let inflowOrgID { filter.appendInterpolation(SQLQueryString(" AND inflow_org_id = \(bind: inflowOrgID)")) }
         return try await sql.raw("SELECT COUNT(*) AS n FROM reconciliation_items WHERE \(filter)")
-            .first(decoding: Count.self)?.n ?? 0
+            .first(decoding: CountResult.self)?.n ?? 0
     }
 
     /// One side's signature on a pair.

@@ -44,13 +44,6 @@ enum SelfReportService {
         }
         // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
         let key = dedupeKey(v, idHash: idHash, now: c.now)
-        struct Lookup: Decodable {
-            var id: UUID?
-            var name: String?
-            var organization_id: Int?
-            var dup_receipt: String?
-            var dup_status: String?
-        }
         let found = try await sql.raw(
             """
             SELECT m.id, m.name, m.organization_id,
@@ -58,7 +51,7 @@ enum SelfReportService {
                    (SELECT status FROM self_reports WHERE dedupe_key IN (\(bind: key.current), \(bind: key.previous)) LIMIT 1) AS dup_status
             FROM (SELECT 1 AS one) AS anchor LEFT JOIN members m ON m.id_number_hash = \(bind: idHash)
             """
-        ).first(decoding: Lookup.self)
+        ).first(decoding: RosterLookupRow.self)
         if let receipt = found?.dup_receipt {
             return Outcome(
                 receipt: receipt, status: found?.dup_status.flatMap(ReportStatus.init(rawValue:)) ?? .pending,
@@ -88,13 +81,9 @@ enum SelfReportService {
             try await c.writer.write(rows)
         } catch {
             // The same report arrived twice at the same moment: answer with the first one's receipt.
-            struct Existing: Decodable {
-                var receipt: String
-                var status: String
-            }
             if (error as? any DatabaseError)?.isConstraintFailure == true,
                 let first = try await sql.select().columns("receipt", "status").from("self_reports")
-                    .where("dedupe_key", .equal, key.current).first(decoding: Existing.self)
+                    .where("dedupe_key", .equal, key.current).first(decoding: DuplicateReportRow.self)
             {
                 return Outcome(
                     receipt: first.receipt, status: ReportStatus(rawValue: first.status) ?? .pending, duplicate: true)
@@ -171,4 +160,17 @@ enum SelfReportService {
         }
         return report
     }
+}
+
+private struct RosterLookupRow: Decodable {
+    var id: UUID?
+    var name: String?
+    var organization_id: Int?
+    var dup_receipt: String?
+    var dup_status: String?
+}
+
+private struct DuplicateReportRow: Decodable {
+    var receipt: String
+    var status: String
 }

@@ -38,18 +38,17 @@ enum StatsService {
             return try await sql.raw(q).all(decoding: KV.self)
         }
         // Totals
-        struct N: Decodable { var n: Int }
         let registered =
             try await sql.raw(
                 "SELECT COUNT(*) AS n FROM members m JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
             )
-            .first(decoding: N.self)?.n ?? 0
+            .first(decoding: CountResult.self)?.n ?? 0
         let states = Dictionary(
             try await grouped("f.status", openOnly: false).map { ($0.k ?? "", $0.n) }, uniquingKeysWith: +)
         var overdueQ: SQLQueryString = "SELECT COUNT(*) AS n "
         overdueQ.appendInterpolation(from)
         overdueQ.appendInterpolation(" AND f.status = 'away' AND f.overdue_since IS NOT NULL" as SQLQueryString)
-        let overdue = try await sql.raw(overdueQ).first(decoding: N.self)?.n ?? 0
+        let overdue = try await sql.raw(overdueQ).first(decoding: CountResult.self)?.n ?? 0
         let openCount = (states["away"] ?? 0) + (states["arrived"] ?? 0) + (states["lost"] ?? 0)
         let totals = [
             SVGChart.Item("党员总数", registered), .init("流动党员", openCount), .init("流出未报到", states["away"] ?? 0),
@@ -97,7 +96,7 @@ enum StatsService {
                 try await sql.raw(
                     "SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: q.description) AND \(PathPrefix("branch_path", org.path))"
                 )
-                .first(decoding: N.self)?.n ?? 0
+                .first(decoding: CountResult.self)?.n ?? 0
             trend.append(.init(q.description, n))
         }
         trend.append(.init(Quarter(containing: today).description, openCount))
@@ -107,7 +106,7 @@ enum StatsService {
         contactQ.appendInterpolation(
             " AND f.status IN \(open) AND f.last_contact_on >= \(bind: Quarter(containing: today).firstDay.description)"
                 as SQLQueryString)
-        let contacted = try await sql.raw(contactQ).first(decoding: N.self)?.n ?? 0
+        let contacted = try await sql.raw(contactQ).first(decoding: CountResult.self)?.n ?? 0
         // The city ranks its counties (any organization ranks its children).
         let children = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$kind == .regular)
             .all()
@@ -119,7 +118,7 @@ enum StatsService {
                     SELECT COUNT(*) AS n FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
                     WHERE \(PathPrefix("b.path", child.path)) AND f.status IN \(open)
                     """
-                ).first(decoding: N.self)?.n ?? 0
+                ).first(decoding: CountResult.self)?.n ?? 0
             ranking.append(.init(child.shortName, n))
         }
         ranking.sort { ($0.value, $1.label) > ($1.value, $0.label) }
