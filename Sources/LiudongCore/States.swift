@@ -63,3 +63,17 @@ public enum InflowListSource: String, Codable, Labelled {
         }
     }
 }
+
+/// What an entry of an organization's history records.
+public enum OrganizationEventKind: String, Codable, Labelled {
+    case created, renamed, updated, moved, closed
+    public var label: String {
+        switch self {
+        case .created: return "设立"
+        case .renamed: return "更名"
+        case .updated: return "修改"
+        case .moved: return "调整隶属"
+        case .closed: return "撤销"
+        }
+    }
+}

@@ -79,7 +79,10 @@ enum DemoLoader {
                 var insert = sql.insert(into: "organization_events").columns(eventColumns)
                 for o in chunk {
                     insert = insert.values(
-                        [idsByCode[o.code]!, now, "created", "设立“\(o.name)”（演示数据）", "demo"]
+                        [
+                            idsByCode[o.code]!, now, OrganizationEventKind.created.rawValue, "设立“\(o.name)”（演示数据）",
+                            "demo",
+                        ]
                             as [any Encodable & Sendable])
                 }
                 try await insert.run()
@@ -116,7 +119,9 @@ enum DemoLoader {
                         m.employer, m.isMigrantWorker, flowStatus[index], now, now, cipher.tailHash(m.idNumber),
                     ]
                     insert = insert.values(values)
-                    events = events.values([id, now, "created", "登记入花名册（演示数据）", "demo"] as [any Encodable & Sendable])
+                    events = events.values(
+                        [id, now, MemberEventKind.created.rawValue, "登记入花名册（演示数据）", "demo"]
+                            as [any Encodable & Sendable])
                     rows += 1
                 }
                 guard rows > 0 else { continue }
@@ -159,7 +164,7 @@ enum DemoLoader {
             return accounts
         }
         // Fresh statistics so the planner starts from the organization path, not from every flow.
-        if let sql = db as? SQLDatabase { try await sql.raw("ANALYZE").run() }
+        try await db.sql().raw("ANALYZE").run()
         return Summary(organizations: plan.organizations.count, members: members.count, accounts: accounts)
     }
 }
@@ -195,7 +200,10 @@ extension DemoLoader {
                 insert = insert.values(values)
                 let place = Divisions.shared.fullName(f.destinationCode)
                 events = events.values(
-                    [memberID, now, "flow", "流出至\(place)（\(f.reason.label)），现状：\(f.status.label)（演示数据）", "demo"]
+                    [
+                        memberID, now, MemberEventKind.flow.rawValue,
+                        "流出至\(place)（\(f.reason.label)），现状：\(f.status.label)（演示数据）", "demo",
+                    ]
                         as [any Encodable & Sendable])
                 rows += 1
             }
@@ -228,7 +236,8 @@ extension DemoLoader {
                 ]
                 insert = insert.values(values)
                 notices = notices.values(
-                    [orgID, path, "report", "新的流出登记：\(m.name)，待审核", "/reviews", now] as [any Encodable & Sendable])
+                    [orgID, path, NoticeKind.report.rawValue, "新的流出登记：\(m.name)，待审核", "/reviews", now]
+                        as [any Encodable & Sendable])
                 rows += 1
             }
             guard rows > 0 else { continue }

@@ -34,7 +34,7 @@ struct SweepCommand: AsyncCommand {
         PrivateFiles.sweep(app, "exports", olderThan: 3600)
         context.console.success("已清理过期会话 \(sessions) 个及一天前的上传文件。")
         // Keep the planner's statistics fresh as the tables grow.
-        if let sql = app.db as? SQLDatabase, sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
+        if let sql = try? app.db.sql(), sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
         if let ended = Quarter(containing: today).previous,
             !(try await LedgerSnapshot.closed(on: app.db)).contains(ended)

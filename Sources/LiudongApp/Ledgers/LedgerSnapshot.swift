@@ -26,7 +26,7 @@ enum LedgerSnapshot {
         if try await closed(on: db).contains(quarter) { throw AppError.conflict("\(quarter.chinese)的台账已封存，不能重复封存") }
         let open = SQLBind.group(LedgerService.openStates)
         return try await db.writeTransaction(gate: gate) { tx in
-            let sql = tx as! SQLDatabase
+            let sql = try tx.sql()
             try await sql.raw(
                 """
                 INSERT INTO ledger_snapshots (quarter, flow_id, member_id, name, sex, ethnicity, birth_date, education, id_prefix, id_tail,

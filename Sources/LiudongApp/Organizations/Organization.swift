@@ -57,9 +57,9 @@ final class OrganizationEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(organizationID: Int, kind: String, summary: String, by username: String?, at: Date = Date()) {
+    init(organizationID: Int, kind: OrganizationEventKind, summary: String, by username: String?, at: Date = Date()) {
         self.organizationID = organizationID
-        self.kind = kind
+        self.kind = kind.rawValue
         self.summary = summary
         self.accountUsername = username
         self.at = at

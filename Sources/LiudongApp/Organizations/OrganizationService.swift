@@ -150,7 +150,7 @@ enum OrganizationService {
             org.sortOrder = org.id!
             try await org.update(on: tx)
             try await OrganizationEvent(
-                organizationID: org.id!, kind: "created",
+                organizationID: org.id!, kind: .created,
                 summary: "设立\(org.typeLabel)“\(org.name)”" + (parent.map { "，上级：\($0.shortName)" } ?? ""),
                 by: user.username
             ).create(on: tx)
@@ -200,12 +200,12 @@ enum OrganizationService {
             try await org.update(on: tx)
             if oldName != org.name || oldShort != org.shortName {
                 try await OrganizationEvent(
-                    organizationID: org.id!, kind: "renamed",
+                    organizationID: org.id!, kind: .renamed,
                     summary: "更名：“\(oldName)”（\(oldShort)）→“\(org.name)”（\(org.shortName)）", by: user.username
                 ).create(on: tx)
             } else {
                 try await OrganizationEvent(
-                    organizationID: org.id!, kind: "updated", summary: "修改组织信息", by: user.username
+                    organizationID: org.id!, kind: .updated, summary: "修改组织信息", by: user.username
                 ).create(on: tx)
             }
         }
@@ -246,7 +246,7 @@ enum OrganizationService {
             ).run()
             try await sql.update("organizations").set("parent_id", to: newParent.id!).where("id", .equal, org.id!).run()
             try await OrganizationEvent(
-                organizationID: org.id!, kind: "moved",
+                organizationID: org.id!, kind: .moved,
                 summary: "隶属关系调整：从“\(oldParent?.shortName ?? "-")”移至“\(newParent.shortName)”（含全部下级组织）",
                 by: user.username
             ).create(on: tx)
@@ -272,7 +272,7 @@ enum OrganizationService {
         try await db.transaction { tx in
             try await org.update(on: tx)
             try await OrganizationEvent(
-                organizationID: org.id!, kind: "closed", summary: "撤销：\(reason)", by: user.username
+                organizationID: org.id!, kind: .closed, summary: "撤销：\(reason)", by: user.username
             ).create(on: tx)
         }
     }

@@ -99,7 +99,7 @@ enum InflowLedgerService {
     ) async throws {
         let orgID = org.id!
         try await db.writeTransaction(gate: gate) { tx in
-            let sql = tx as! SQLDatabase
+            let sql = try tx.sql()
             try await sql.delete(from: "inflow_ledger_entries").where("quarter", .equal, quarter.description).where(
                 "org_id", .equal, orgID
             ).run()

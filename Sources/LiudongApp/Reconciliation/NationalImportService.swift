@@ -202,7 +202,7 @@ enum NationalImportService {
             _ = try await lite.query(sqlText, binds)
             return
         }
-        guard let sql = db as? SQLDatabase else { return }
+        let sql = try db.sql()
         var insert = sql.insert(into: "national_records").columns(columns)
         for r in rows { insert = insert.values(r.map(\.encodable)) }
         try await insert.onConflict(with: ["quarter", "id_hash"]) { conflict in
@@ -227,7 +227,7 @@ enum NationalImportService {
             ).map(\.id))
         let (channel, info) = read(path: path)
         let body: @Sendable (Database) async throws -> Summary = { db in
-            let sql = db as! SQLDatabase
+            let sql = try db.sql()
             var summary = Summary(keepRejected: keepRejected)
             var importID = 0
             if apply {

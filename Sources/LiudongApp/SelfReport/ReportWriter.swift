@@ -72,7 +72,7 @@ actor ReportWriter {
 
     private static func insert(_ rows: [Rows], gate: WriteGate, on db: Database) async throws {
         try await db.writeTransaction(gate: gate) { tx in
-            let sql = tx as! SQLDatabase
+            let sql = try tx.sql()
             var reports = sql.insert(into: "self_reports").columns(reportColumns)
             var notices = sql.insert(into: "notices").columns(noticeColumns)
             var events = sql.insert(into: "member_events").columns(eventColumns)

@@ -75,8 +75,13 @@ enum SelfReportService {
                 ReportStatus.pending.rawValue,
                 key.current, c.client, c.now, nameDiffers,
             ],
-            notice: [route.review.id, route.review.path, "report", "新的\(v.kind.label)：\(who)，待审核", "/reviews", c.now],
-            event: memberID.map { [$0, c.now, "report", "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none] })
+            notice: [
+                route.review.id, route.review.path, NoticeKind.report.rawValue, "新的\(v.kind.label)：\(who)，待审核",
+                "/reviews", c.now,
+            ],
+            event: memberID.map {
+                [$0, c.now, MemberEventKind.report.rawValue, "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none]
+            })
         do {
             try await c.writer.write(rows)
         } catch {

@@ -19,7 +19,7 @@ enum StatsService {
         var ranking: [SVGChart.Item]
     }
 
-    struct KV: Decodable {
+    struct LabelCountRow: Decodable {
         var k: String?
         var n: Int
     }
@@ -30,12 +30,12 @@ enum StatsService {
         let open = SQLBind.group(LedgerService.openStates)
         let from: SQLQueryString =
             "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
-        func grouped(_ key: String, openOnly: Bool = true) async throws -> [KV] {
+        func grouped(_ key: String, openOnly: Bool = true) async throws -> [LabelCountRow] {
             var q: SQLQueryString = "SELECT \(unsafeRaw: key) AS k, COUNT(*) AS n "
             q.appendInterpolation(from)
             if openOnly { q.appendInterpolation(" AND f.status IN \(open)" as SQLQueryString) }
             q.appendInterpolation(" GROUP BY \(unsafeRaw: key)" as SQLQueryString)
-            return try await sql.raw(q).all(decoding: KV.self)
+            return try await sql.raw(q).all(decoding: LabelCountRow.self)
         }
         // Totals
         let registered =
@@ -84,7 +84,7 @@ enum StatsService {
         ageSQL.appendInterpolation(from)
         ageSQL.appendInterpolation(" AND f.status IN \(open) GROUP BY 1" as SQLQueryString)
         let ageCounts = Dictionary(
-            try await sql.raw(ageSQL).all(decoding: KV.self).map { ($0.k ?? "", $0.n) }, uniquingKeysWith: +)
+            try await sql.raw(ageSQL).all(decoding: LabelCountRow.self).map { ($0.k ?? "", $0.n) }, uniquingKeysWith: +)
         let ages = bands.map { SVGChart.Item($0.1, ageCounts[$0.1] ?? 0) }
         let eduCounts = Dictionary(try await grouped("m.education").map { ($0.k ?? "", $0.n) }, uniquingKeysWith: +)
         let educations = Education.allCases.map { SVGChart.Item($0.label, eduCounts[$0.rawValue] ?? 0) }

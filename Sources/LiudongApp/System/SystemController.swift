@@ -52,10 +52,3 @@ struct SystemController {
         return res.map { DivisionItem(code: $0.code, name: $0.name, level: $0.level.rawValue) }
     }
 }
-
-/// The one query the system feature makes: is the database there.
-enum SystemStore {
-    static func ping(_ db: Database) async throws {
-        try await db.sql().raw("SELECT 1").run()
-    }
-}
