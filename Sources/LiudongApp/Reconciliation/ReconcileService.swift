@@ -85,10 +85,13 @@ enum ReconcileService {
 
     /// Whether this quarter's reconciliation has been run over `path` (by a run of it or of an organization above it).
     static func hasRun(quarter: Quarter, covering path: String, on sql: SQLDatabase) async throws -> Bool {
-        return try await sql.select().column("scope_path").from("reconciliation_runs").where(
-            "quarter", .equal, quarter.description
-        )
-        .all(decoding: RunScopeRow.self).contains { path.hasPrefix($0.scope_path) }
+        try await runScopes(quarter: quarter, on: sql).contains { path.hasPrefix($0) }
+    }
+
+    /// The paths this quarter's reconciliation has been run over.
+    static func runScopes(quarter: Quarter, on sql: SQLDatabase) async throws -> [String] {
+        try await sql.select().column("scope_path").from("reconciliation_runs")
+            .where("quarter", .equal, quarter.description).all(decoding: RunScopeRow.self).map(\.scope_path)
     }
 
     /// The items as an .xlsx for those who work through them on paper.

@@ -88,11 +88,11 @@ struct ReconciliationFeature: Feature {
             let org = try await Organization.find(user.scopeID, on: scope.db)
         else { return tallies }
         let (pairs, _) = try await ReconciliationController.pairs(quarter: current, scope: org, user: user, on: sql)
+        let runs = try await ReconcileService.runScopes(quarter: current, on: sql)
         var waiting: [Int: Int] = [:]
         for pair in pairs where pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow) {
-            guard try await ReconcileService.hasRun(quarter: current, covering: pair.countyPath, on: sql) else {
-                continue
-            }
+            // A pair can be signed once the quarter's reconciliation has run over its county.
+            guard runs.contains(where: { pair.countyPath.hasPrefix($0) }) else { continue }
             waiting[pair.canSignOutflow ? pair.countyID : pair.inflowID, default: 0] += 1
         }
         tallies.append(WorkTally(kind: "signoffs", label: "对账待确认签字", href: "/reconcile", counts: waiting))
