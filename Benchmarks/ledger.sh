@@ -60,6 +60,13 @@ bench() {
   # The same pages for one client at a time: service time without queueing behind wrk's other connections.
   read -r b1_rps b1_p50 b1_p95 b1_p99 < <(page "/ledger/$BRANCH" "$SEC" 1)
   read -r c1_rps c1_p50 c1_p95 c1_p99 < <(page "/ledger/$COUNTY" "$CTY" 1)
+  # The worklist (待办) every home page opens with: a branch, a county, the whole province rolled up per child; and the
+  # city's whole home page (worklist, counts, reconciliation progress).
+  local ws_rps ws_p50 ws_p95 ws_p99 wc_rps wc_p50 wc_p95 wc_p99 wr_rps wr_p50 wr_p95 wr_p99 hr_rps hr_p50 hr_p95 hr_p99
+  read -r ws_rps ws_p50 ws_p95 ws_p99 < <(page /api/v1/worklist "$SEC")
+  read -r wc_rps wc_p50 wc_p95 wc_p99 < <(page /api/v1/worklist "$CTY")
+  read -r wr_rps wr_p50 wr_p95 wr_p99 < <(page /api/v1/worklist "$ROOT_TOKEN")
+  read -r hr_rps hr_p50 hr_p95 hr_p99 < <(page / "$ROOT_TOKEN")
   kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=
 
   local s0 shell_ms
@@ -83,6 +90,10 @@ bench() {
   printf '%-40s %10s %10s %10s %10s\n' "county database /ledger/$COUNTY" "$c_rps" "$c_p50" "$c_p95" "$c_p99"
   printf '%-40s %10s %10s %10s %10s\n' "branch table, 1 connection" "$b1_rps" "$b1_p50" "$b1_p95" "$b1_p99"
   printf '%-40s %10s %10s %10s %10s\n' "county database, 1 connection" "$c1_rps" "$c1_p50" "$c1_p95" "$c1_p99"
+  printf '%-40s %10s %10s %10s %10s\n' "worklist, branch /api/v1/worklist" "$ws_rps" "$ws_p50" "$ws_p95" "$ws_p99"
+  printf '%-40s %10s %10s %10s %10s\n' "worklist, county" "$wc_rps" "$wc_p50" "$wc_p95" "$wc_p99"
+  printf '%-40s %10s %10s %10s %10s\n' "worklist, whole province" "$wr_rps" "$wr_p50" "$wr_p95" "$wr_p99"
+  printf '%-40s %10s %10s %10s %10s\n' "home page /, whole province" "$hr_rps" "$hr_p50" "$hr_p95" "$hr_p99"
   printf '%-40s %32.2f ms per run\n' "same county query, $db shell" "$shell_ms"
   printf '\nexport .xlsx: %s rows in %ss, peak RSS %s MB (one branch: %ss, %s MB)\n' "$big_rows" "$big_s" "$((big_kb / 1024))" "$small_s" "$((small_kb / 1024))"
   printf 'same with a 4 MB page cache: %ss, peak RSS %s MB (one branch: %s MB)\n' "$big4_s" "$((big4_kb / 1024))" "$((small4_kb / 1024))"
