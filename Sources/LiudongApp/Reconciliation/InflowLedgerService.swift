@@ -21,7 +21,7 @@ enum InflowLedgerService {
         let sql = try db.sql()
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
         var summary = NationalImportService.Summary(keepRejected: keepRejected)
-        var rows: [(String, String, String, String?, String)] = []  // hash, sealed tail, name, phone hash, home org
+        var rows: [InflowListLine] = []
         do {
             while let batch = try await channel.next() {
                 for outcome in batch {
@@ -30,10 +30,10 @@ enum InflowLedgerService {
                     case .rejected(let r): summary.reject(r)
                     case .record(let r):
                         rows.append(
-                            (
-                                cipher.hash(r.idNumber), try cipher.seal(String(r.idNumber.suffix(4))), r.name,
-                                r.phone.map(cipher.hash), r.branchName
-                            ))
+                            InflowListLine(
+                                idHash: cipher.hash(r.idNumber),
+                                tailSealed: try cipher.seal(String(r.idNumber.suffix(4))),
+                                name: r.name, phoneHash: r.phone.map(cipher.hash), homeOrg: r.branchName))
                     }
                 }
             }
@@ -49,8 +49,12 @@ enum InflowLedgerService {
         let existing = try await entries(org: org.id!, quarter: quarter, on: sql)
         let known = Dictionary(existing.map { ($0.id_hash, $0) }, uniquingKeysWith: { a, _ in a })
         for r in rows {
-            if let old = known[r.0] {
-                if old.name == r.2 && old.phone_hash == r.3 { summary.unchanged += 1 } else { summary.updated += 1 }
+            if let old = known[r.idHash] {
+                if old.name == r.name && old.phone_hash == r.phoneHash {
+                    summary.unchanged += 1
+                } else {
+                    summary.updated += 1
+                }
             } else {
                 summary.new += 1
             }
@@ -77,10 +81,10 @@ enum InflowLedgerService {
             """
         ).all(decoding: ReportingFlowRow.self)
         let rows = try list.map { r in
-            (
-                r.id_number_hash, try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))),
-                r.name, r.phone_hash, r.home
-            )
+            InflowListLine(
+                idHash: r.id_number_hash,
+                tailSealed: try cipher.seal(String(((try? cipher.open(r.id_number_enc)) ?? "").suffix(4))),
+                name: r.name, phoneHash: r.phone_hash, homeOrg: r.home)
         }
         try await replace(
             org: org, quarter: quarter, rows: rows,
@@ -94,7 +98,7 @@ enum InflowLedgerService {
     }
 
     private static func replace(
-        org: Organization, quarter: Quarter, rows: [(String, String, String, String?, String)], method: String,
+        org: Organization, quarter: Quarter, rows: [InflowListLine], method: String,
         username: String, gate: WriteGate, on db: Database
     ) async throws {
         let orgID = org.id!
@@ -110,7 +114,10 @@ enum InflowLedgerService {
                     "source", "created_at")
                 for r in chunk {
                     insert = insert.values(
-                        [quarter.description, orgID, r.0, "", r.1, r.2, r.3, r.4, method, now]
+                        [
+                            quarter.description, orgID, r.idHash, "", r.tailSealed, r.name, r.phoneHash, r.homeOrg,
+                            method, now,
+                        ]
                             as [any Encodable & Sendable])
                 }
                 try await insert.onConflict(with: ["quarter", "org_id", "id_hash"]) {
@@ -134,4 +141,13 @@ private struct ReportingFlowRow: Decodable {
     var name: String
     var phone_hash: String?
     var home: String
+}
+
+/// One line of an inflow organization's list, as stored: the keyed hash of the ID number, its last four sealed.
+struct InflowListLine: Sendable {
+    var idHash: String
+    var tailSealed: String
+    var name: String
+    var phoneHash: String?
+    var homeOrg: String
 }

@@ -9,90 +9,6 @@ import Vapor
 /// updated, unchanged and rejected rows, each rejected row with its spreadsheet row number and reason), then an
 /// all-or-nothing apply. The file is read on its own thread in batches, so memory stays flat in the file size.
 enum NationalImportService {
-    struct Summary: Sendable, Codable {
-        var rows = 0
-        var new = 0
-        var updated = 0
-        var unchanged = 0
-        /// The first `keepRejected` rejected rows (file order); `rejectedTotal` counts them all.
-        var rejected: [RejectedRow] = []
-        var rejectedTotal = 0
-        var keepRejected = Int.max
-        var kind = ""
-
-        var rejectedMore: Int { rejectedTotal - rejected.count }
-
-        init(keepRejected: Int = Int.max) { self.keepRejected = keepRejected }
-
-        mutating func reject(_ row: RejectedRow) {
-            rejectedTotal += 1
-            if rejected.count < keepRejected { rejected.append(row) }
-        }
-        var encoding: String?
-        var importID: Int?
-
-        /// The command line's `--json` shape, exactly.
-        var contractJSON: String {
-            struct Rejected: Encodable {
-                var row: Int
-                var reason: String
-            }
-            struct Shape: Encodable {
-                var rows: Int
-                var new: Int
-                var updated: Int
-                var unchanged: Int
-                var rejected: [Rejected]
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let shape = Shape(
-                rows: rows, new: new, updated: updated, unchanged: unchanged,
-                rejected: rejected.map { Rejected(row: $0.row, reason: $0.reason) })
-            return String(decoding: (try? encoder.encode(shape)) ?? Data(), as: UTF8.self)
-        }
-    }
-
-    /// Where our organizations are found by the names a spreadsheet uses for them.
-    struct OrgMatcher: Sendable {
-        private var byKey: [String: Set<Int>] = [:]
-
-        init(orgs: [(id: Int, name: String, shortName: String, parentShortName: String?)]) {
-            for o in orgs {
-                var keys = [Normalize.key(o.name), Normalize.key(o.shortName)]
-                // “林东镇东城村党支部”: the parent's name (with or without 党委/党工委/党总支) written before the branch's.
-                if let p = o.parentShortName {
-                    keys.append(Normalize.key(p + o.shortName))
-                    for suffix in ["党工委", "党委", "党总支", "委员会"] where p.hasSuffix(suffix) {
-                        keys.append(Normalize.key(String(p.dropLast(suffix.count)) + o.shortName))
-                    }
-                }
-                for k in keys where !k.isEmpty { byKey[k, default: []].insert(o.id) }
-            }
-        }
-
-        enum Match: Equatable { case found(Int), unknown, ambiguous(Set<Int>) }
-
-        func match(_ name: String) -> Match {
-            guard let ids = byKey[Normalize.key(name)], let first = ids.first else { return .unknown }
-            return ids.count == 1 ? .found(first) : .ambiguous(ids)
-        }
-
-        /// Regular organizations of a subtree that can hold members.
-        static func load(under path: String, on sql: SQLDatabase) async throws -> OrgMatcher {
-            let rows = try await sql.raw(
-                """
-                SELECT o.id, o.name, o.short_name, p.short_name AS parent_short FROM organizations o
-                LEFT JOIN organizations p ON p.id = o.parent_id
-                WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.closed_at IS NULL
-                """
-            ).all(decoding: ScopeBranchRow.self)
-            return OrgMatcher(orgs: rows.map { ($0.id, $0.name, $0.short_name, $0.parent_short) })
-        }
-    }
-
-    typealias Batch = [NationalExportParser.Outcome]
-
     /// Reads `path` (xlsx or CSV) on its own thread; batches of parsed rows come back through the channel.
     static func read(path: String, batchSize: Int = 1000, required: [NationalColumn] = NationalColumn.required)
         -> (BlockingChannel<Batch>, @Sendable () -> (TableReader.Kind, TextEncoding?)?)
@@ -245,8 +161,8 @@ enum NationalImportService {
             }
             do {
                 while let batch = try await channel.next() {
-                    var accepted: [(NationalRecord, Int, String, String)] = []  // record, org id, id hash, fingerprint
-                    var ambiguous: [(NationalRecord, Set<Int>, String)] = []
+                    var accepted: [AcceptedRecord] = []
+                    var ambiguous: [AmbiguousRecord] = []
                     for outcome in batch {
                         summary.rows += 1
                         switch outcome {
@@ -254,13 +170,18 @@ enum NationalImportService {
                         case .record(let r):
                             switch matcher.match(r.branchName) {
                             case .found(let org):
-                                accepted.append((r, org, cipher.hash(r.idNumber), fingerprint(r, orgID: org)))
+                                accepted.append(
+                                    AcceptedRecord(
+                                        record: r, orgID: org, idHash: cipher.hash(r.idNumber),
+                                        fingerprint: fingerprint(r, orgID: org)))
                             case .unknown:
                                 summary.reject(
                                     RejectedRow(
                                         row: r.row, reason: "所在党支部“\(r.branchName)”在本系统中找不到（或不在本账号管辖范围内）",
                                         name: r.name, idTail: String(r.idNumber.suffix(4))))
-                            case .ambiguous(let candidates): ambiguous.append((r, candidates, cipher.hash(r.idNumber)))
+                            case .ambiguous(let candidates):
+                                ambiguous.append(
+                                    AmbiguousRecord(record: r, candidates: candidates, idHash: cipher.hash(r.idNumber)))
                             }
                         }
                     }
@@ -268,12 +189,15 @@ enum NationalImportService {
                     // branch among them where this person is a member.
                     if !ambiguous.isEmpty {
                         let homes = try await sql.select().columns("id_number_hash", "organization_id").from("members")
-                            .where("id_number_hash", .in, ambiguous.map(\.2)).all(decoding: AmbiguousHomeRow.self)
+                            .where("id_number_hash", .in, ambiguous.map(\.idHash)).all(decoding: AmbiguousHomeRow.self)
                         let homeOf = Dictionary(
                             homes.map { ($0.id_number_hash, $0.organization_id) }, uniquingKeysWith: { a, _ in a })
-                        for (r, candidates, hash) in ambiguous {
+                        for a in ambiguous {
+                            let (r, candidates, hash) = (a.record, a.candidates, a.idHash)
                             if let org = homeOf[hash], candidates.contains(org) {
-                                accepted.append((r, org, hash, fingerprint(r, orgID: org)))
+                                accepted.append(
+                                    AcceptedRecord(
+                                        record: r, orgID: org, idHash: hash, fingerprint: fingerprint(r, orgID: org)))
                             } else {
                                 summary.reject(
                                     RejectedRow(
@@ -281,7 +205,7 @@ enum NationalImportService {
                                         name: r.name, idTail: String(r.idNumber.suffix(4))))
                             }
                         }
-                        accepted.sort { $0.0.row < $1.0.row }
+                        accepted.sort { $0.record.row < $1.record.row }
                     }
                     guard !accepted.isEmpty else {
                         progress(summary.rows)
@@ -292,18 +216,18 @@ enum NationalImportService {
                     let existing = try await sql.select().columns("id_hash", "fingerprint", "organization_id").from(
                         "national_records"
                     )
-                    .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.2))
+                    .where("quarter", .equal, quarter.description).where("id_hash", .in, accepted.map(\.idHash))
                     .all(decoding: ExistingRecordRow.self)
                     let known = Dictionary(
                         existing.filter { scopeIDs.contains($0.organization_id) }.map { ($0.id_hash, $0.fingerprint) },
                         uniquingKeysWith: { a, _ in a })
-                    var changed: [(NationalRecord, Int, String, String)] = []
+                    var changed: [AcceptedRecord] = []
                     for a in accepted {
-                        switch known[a.2] {
+                        switch known[a.idHash] {
                         case nil:
                             summary.new += 1
                             changed.append(a)
-                        case a.3?: summary.unchanged += 1
+                        case a.fingerprint?: summary.unchanged += 1
                         default:
                             summary.updated += 1
                             changed.append(a)
@@ -312,7 +236,8 @@ enum NationalImportService {
                     if apply, !changed.isEmpty {
                         var rows: [[NationalValue]] = []
                         rows.reserveCapacity(changed.count)
-                        for (r, org, hash, print) in changed {
+                        for a in changed {
+                            let (r, org, hash, print) = (a.record, a.orgID, a.idHash, a.fingerprint)
                             rows.append([
                                 .text(quarter.description), .text(hash), .text(try cipher.seal(r.idNumber)),
                                 .text(String(r.idNumber.prefix(6))),
@@ -355,36 +280,6 @@ enum NationalImportService {
             throw error
         }
     }
-
-    /// What went wrong reading an uploaded file, as the Chinese sentence its uploader sees; nil for other errors.
-    static func readerProblem(_ error: Error) -> String? {
-        switch error {
-        case let e as NationalExportParser.Problem: return e.description
-        case let e as ZipArchive.Problem: return e.description
-        case let e as XLSXReader.Problem: return e.description
-        case let e as GB18030Decoder.Problem: return e.description
-        case let e as LimitExceeded: return "文件超出读取上限，未导入：\(e.description)"
-        default: return nil
-        }
-    }
-
-    /// The rejected rows as an .xlsx the uploader can correct and send again.
-    static func writeRejected(_ rows: [RejectedRow], more: Int = 0, title: String, to path: String) throws {
-        let book = try LedgerXLSXWriter(path: path)
-        var table = rows.map { ["\($0.row)", $0.name ?? "", $0.idTail ?? "", $0.reason] }
-        if more > 0 { table.append(["", "", "", "另有 \(more) 行未导入，未逐行列出：请先改正以上各行的问题后重新导出、重新上传"]) }
-        try book.writeTable(
-            sheet: "未导入的行", title: title, header: ["行号", "姓名", "身份证号后四位", "原因"],
-            rows: table, numberColumns: [0], widths: [8, 12, 14, 80])
-        try book.close()
-    }
-}
-
-private struct ScopeBranchRow: Decodable {
-    var id: Int
-    var name: String
-    var short_name: String
-    var parent_short: String?
 }
 
 private struct AmbiguousHomeRow: Decodable {
@@ -396,4 +291,19 @@ private struct ExistingRecordRow: Decodable {
     var id_hash: String
     var fingerprint: String
     var organization_id: Int
+}
+
+/// A row of the national export whose branch is settled, with the keyed hash of its number and its fingerprint.
+private struct AcceptedRecord {
+    var record: NationalRecord
+    var orgID: Int
+    var idHash: String
+    var fingerprint: String
+}
+
+/// A row whose branch name several of our branches share (the roster decides).
+private struct AmbiguousRecord {
+    var record: NationalRecord
+    var candidates: Set<Int>
+    var idHash: String
 }
