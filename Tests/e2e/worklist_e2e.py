@@ -5,46 +5,19 @@ with GET /api/v1/worklist.
 Usage: worklist_e2e.py BINARY ARTIFACT_DIR
 Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import os, shutil, subprocess, sys, tempfile, time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from selfreport_e2e import call, chrome, free_port  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 # The demo accounts, and whether their demo worklist must hold something: reports to review in every branch, and
 # arrivals waiting at the inflow organization (the demo puts them there).
 ACCOUNTS = [("secretary", True), ("committee", True), ("county", True), ("city", True), ("inflow", True)]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def call(base, path, body=None, token=None):
-    req = urllib.request.Request(base + path, data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Content-Type": "application/json", **({"Authorization": "Bearer " + token} if token else {})})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
-
-
-def chrome():
-    o = Options()
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
-        o.add_argument(a)
-    for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]:
-        if os.path.exists(path):
-            o.binary_location = path
-            break
-    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    return webdriver.Chrome(service=Service(driver), options=o)
 
 
 def shot(d, width, name):
