@@ -100,7 +100,8 @@ enum FlowStore {
         return try await sql.raw(
             """
             SELECT m.organization_id AS org_id, COUNT(*) AS n, \(late) AS late
-            FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
+            FROM flows f \(FlowJoin(under: path)) members m ON m.id = f.member_id
+                 \(FlowJoin(under: path)) organizations b ON b.id = m.organization_id
             WHERE \(condition) AND \(PathPrefix("b.path", path)) GROUP BY m.organization_id
             """
         ).all(decoding: OrgCount.self)

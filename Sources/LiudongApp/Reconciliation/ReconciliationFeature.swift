@@ -87,8 +87,10 @@ struct ReconciliationFeature: Feature {
         guard ReconciliationController.canRun(user) || user.isInflowSide,
             let org = try await Organization.find(user.scopeID, on: scope.db)
         else { return tallies }
-        let (pairs, _) = try await ReconciliationController.pairs(quarter: current, scope: org, user: user, on: sql)
+        // Nothing can be signed before the quarter's reconciliation has run.
         let runs = try await ReconcileService.runScopes(quarter: current, on: sql)
+        guard !runs.isEmpty else { return tallies }
+        let (pairs, _) = try await ReconciliationController.pairs(quarter: current, scope: org, user: user, on: sql)
         var waiting: [Int: Int] = [:]
         for pair in pairs where pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow) {
             // A pair can be signed once the quarter's reconciliation has run over its county.

@@ -213,8 +213,9 @@ extension ReconciliationStore {
                    (SELECT COUNT(*) FROM reconciliation_items ri WHERE ri.quarter = \(bind: quarter.description)
                       AND ri.county_id = c.id AND ri.inflow_org_id = i.id
                       AND ri.status = \(bind: ItemStatus.open.rawValue)) AS open_items
-            FROM (SELECT DISTINCT b.path AS bpath, f.inflow_org_id FROM flows f JOIN members m ON m.id = f.member_id
-                  JOIN organizations b ON b.id = m.organization_id
+            FROM (SELECT DISTINCT b.path AS bpath, f.inflow_org_id
+                  FROM flows f \(FlowJoin(under: inflowOrgID == nil ? path : "")) members m ON m.id = f.member_id
+                  \(FlowJoin(under: inflowOrgID == nil ? path : "")) organizations b ON b.id = m.organization_id
                   WHERE f.status IN \(open) AND f.inflow_org_id IS NOT NULL AND \(inScope)) x
             JOIN organizations c ON c.level = 'county' AND x.bpath LIKE c.path || '%'
             JOIN organizations i ON i.id = x.inflow_org_id
