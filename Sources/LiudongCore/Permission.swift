@@ -26,6 +26,14 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case importNational
     /// Submit the inflow side's quarterly list (upload or confirm) as an inflow organization.
     case actForInflowOrganization
+    /// Issue a member's one-time activation code for the phone side (audited).
+    case issueActivationCodes
+    /// Pair cadres with mobile members and end pairings (the inflow side: its own side's pairings).
+    case managePairings
+    /// Record a quarterly contact (电话随访、视频约访、上门走访) with a paired member.
+    case recordContacts
+    /// Contact compliance, the half-year contact report and the hearings (听取联络情况汇报).
+    case viewContactReports
 
     public var label: String {
         switch self {
@@ -48,6 +56,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .runReconciliation: return "运行对账"
         case .importNational: return "导入全国系统数据"
         case .actForInflowOrganization: return "以流入地党组织身份报送名单"
+        case .issueActivationCodes: return "发放党员账号激活码"
+        case .managePairings: return "结对安排"
+        case .recordContacts: return "记录结对联系"
+        case .viewContactReports: return "联络情况统计与半年汇报"
         }
     }
 }
@@ -57,11 +69,11 @@ extension Role {
     public var permissions: Set<Permission> {
         let everyone: Set<Permission> = [
             .ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
-            .viewReconciliation, .printPosters,
+            .viewReconciliation, .printPosters, .managePairings, .recordContacts,
         ]
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
-            .viewStatistics,
+            .viewStatistics, .issueActivationCodes, .viewContactReports,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,

@@ -4,7 +4,9 @@ import Vapor
 /// as the `_csrf` form field or the `X-CSRF-Token` header. Bearer-token API calls carry no cookie and are exempt.
 struct CSRFMiddleware: AsyncMiddleware {
     /// Public endpoints that act for no signed-in account: nothing for a forged request to borrow.
-    static let exempt: Set<String> = ["/api/v1/session", "/api/v1/self-reports"]
+    static let exempt: Set<String> = [
+        "/api/v1/session", "/api/v1/self-reports", "/api/v1/member-session", "/api/v1/member-activation",
+    ]
     static let exemptPrefixes = ["/r/"]
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {

@@ -189,10 +189,12 @@ struct UserAuthenticator: AsyncMiddleware {
     }
 }
 
-/// Pages: redirect to sign-in; API: 401 in the JSON error shape.
+/// Pages: redirect to sign-in; API: 401 in the JSON error shape. A signed-in member (not staff) gets 404: staff
+/// pages do not exist for a member.
 struct RequireUser: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         guard req.auth.has(CurrentUser.self) else {
+            if req.auth.has(CurrentMember.self) { throw AppError.notFound }
             if req.url.path.hasPrefix("/api/") { throw AppError.unauthorized }
             let back = req.url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return req.redirect(to: "/login?next=\(back)")

@@ -23,6 +23,10 @@ protocol Feature: Sendable {
     func loadDemo(_ demo: DemoContext) async throws
     /// Its part of `/openapi.json`: a JSON object with `paths` and optionally `schemas`.
     var openAPI: String? { get }
+    /// Its tiles on the member's own phone page (`/my`), in the order of the features.
+    func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile]
+    /// Its part of the daily job (`liudong sweep`): one line per thing it did, for the console and the audit log.
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String]
 }
 
 extension Feature {
@@ -34,6 +38,29 @@ extension Feature {
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] { [] }
     func loadDemo(_ demo: DemoContext) async throws {}
     var openAPI: String? { nil }
+    func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] { [] }
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] { [] }
+}
+
+/// A tile of the member's phone page: a title, lines of text, and actions (a link, or a form posted with CSRF).
+struct MyTile: Encodable, Sendable {
+    struct Line: Encodable, Sendable {
+        var text: String
+        var note: String? = nil
+        /// A `tel:` number to tap, when the line is a person to call.
+        var tel: String? = nil
+        /// Buttons posted as forms to the given paths (e.g. confirm a contact).
+        var actions: [Action] = []
+    }
+    struct Action: Encodable, Sendable {
+        var label: String
+        var path: String
+        var primary: Bool = false
+    }
+    var id: String
+    var title: String
+    var lines: [Line]
+    var empty: String? = nil
 }
 
 /// A migration and its place in the global order.
@@ -89,6 +116,8 @@ struct DemoContext: Sendable {
 struct FeatureRoutes {
     let `public`: RoutesBuilder
     let signedInRoot: RoutesBuilder
+    /// Routes for a signed-in member (`/my`, `/api/v1/my…`): staff get 403 here, members 404 everywhere else.
+    let member: RoutesBuilder
 
     /// Routes for accounts holding `permission`.
     func signedIn(_ permission: Permission) -> RoutesBuilder { signedIn(anyOf: [permission]) }
@@ -142,4 +171,20 @@ extension Route {
     var deniedStatus: HTTPResponseStatus {
         (userInfo[AnySendableHashable(RequirePermission.hiddenKey)] as? Bool) == true ? .notFound : .forbidden
     }
+}
+
+/// Tags each route as a member's own (`Route.isMemberRoute`), so tests can tell them from public routes.
+struct MemberRoutes: RoutesBuilder {
+    static let userInfoKey = "liudong.member"
+    let base: RoutesBuilder
+
+    func add(_ route: Route) {
+        route.userInfo[AnySendableHashable(Self.userInfoKey)] = true
+        base.add(route)
+    }
+}
+
+extension Route {
+    /// A route for signed-in members only (`/my`).
+    var isMemberRoute: Bool { (userInfo[AnySendableHashable(MemberRoutes.userInfoKey)] as? Bool) == true }
 }

@@ -18,6 +18,8 @@ enum Features {
         LedgersFeature(),
         StatisticsFeature(),
         ReconciliationFeature(),
+        MemberPortalFeature(),
+        PairingFeature(),
         DemoFeature(),
     ]
 
@@ -31,7 +33,9 @@ enum Features {
     }
 
     static func registerRoutes(on app: Application) throws {
-        let routes = FeatureRoutes(public: app.routes, signedInRoot: app.grouped(RequireUser()))
+        let routes = FeatureRoutes(
+            public: app.routes, signedInRoot: app.grouped(RequireUser()),
+            member: MemberRoutes(base: app.grouped(RequireMember())))
         for feature in app.features { try feature.routes(routes) }
     }
 
@@ -63,6 +67,15 @@ enum Features {
         var entries: [ArchiveEntry] = []
         for feature in features { entries += try await feature.archive(member, on: db) }
         return entries.sorted { $0.sort > $1.sort }
+    }
+
+    /// Every feature's tiles on a member's phone page.
+    static func myTiles(_ member: CurrentMember, features: [any Feature], on db: Database, cipher: FieldCipher)
+        async throws -> [MyTile]
+    {
+        var tiles: [MyTile] = []
+        for feature in features { tiles += try await feature.myTiles(member, on: db, cipher: cipher) }
+        return tiles
     }
 
     /// Each feature's demo data, after the demo loader's organizations, members, flows and accounts.

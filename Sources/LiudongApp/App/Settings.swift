@@ -41,6 +41,9 @@ public struct Settings: Sendable {
     public var reviewDueDays: Int = 3
     /// Days without any contact before a member becomes a lost-contact candidate (six months).
     public var lostContactDays: Int = 183
+    /// Mobile members one cadre may be paired with at once (结对帮带, 1:N kept honest).
+    public var pairingCap: Int = Settings.defaultPairingCap
+    public static let defaultPairingCap = 10
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
 
@@ -125,6 +128,7 @@ public struct Settings: Sendable {
         settings.signInsPerClientPerMinute = signInsPerClient
         settings.signInsPerUserPerMinute = signInsPerUser
         settings.rejectedRowsKept = rejectedKept
+        settings.pairingCap = max(1, min(int("LIUDONG_PAIRING_CAP", 10), 1000))
         return settings
     }
 }

@@ -48,6 +48,7 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
+    app.middleware.use(MemberAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
     try Features.registerRoutes(on: app)

@@ -30,7 +30,9 @@ struct DemoCommand: AsyncCommand {
             if signature.ifEmpty {
                 context.console.info("数据库已有数据，未装入演示数据。")
                 if try await AuditEntry.query(on: app.db).filter(\.$objectType == "demo").count() > 0 {
-                    DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
+                    DemoCommand.printAccounts(
+                        context.console, baseURL: app.settings.baseURL,
+                        member: try await MemberPortalDemo.accountLine(app))
                 }
                 return
             }
@@ -44,10 +46,12 @@ struct DemoCommand: AsyncCommand {
         ) { context.console.info($0) }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         context.console.success("演示数据已装入：\(summary.organizations)个组织，\(summary.members)名党员，用时\(seconds)秒。")
-        DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
+        DemoCommand.printAccounts(
+            context.console, baseURL: app.settings.baseURL, member: try await MemberPortalDemo.accountLine(app))
     }
 
-    static func printAccounts(_ console: Console, baseURL: String) {
+    static func printAccounts(_ console: Console, baseURL: String, member: String? = nil) {
+        let memberLine = member.map { "\n" + $0 } ?? ""
         console.output(
             """
 
@@ -58,6 +62,7 @@ struct DemoCommand: AsyncCommand {
               committee  基层党委    巴林左旗下的一个基层党委
               secretary  支部书记    巴林左旗下的一个党支部
               inflow     流入地党组织 北京市朝阳区望京街道党工委
+            \(memberLine)
             """)
     }
 }

@@ -67,6 +67,7 @@ struct GenerateCommand: AsyncCommand {
                 format: "已生成：%d个组织（%d个县级单位），%d名党员，%d条流动记录，用时%.1f秒（%.0f名/秒）。",
                 summary.organizations, counties.count, summary.members, Int(Double(members) * share), seconds,
                 Double(summary.members) / seconds))
-        DemoCommand.printAccounts(context.console, baseURL: app.settings.baseURL)
+        DemoCommand.printAccounts(
+            context.console, baseURL: app.settings.baseURL, member: try await MemberPortalDemo.accountLine(app))
     }
 }

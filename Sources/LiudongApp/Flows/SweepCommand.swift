@@ -28,6 +28,15 @@ struct SweepCommand: AsyncCommand {
             summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
             user: nil, username: "cli", client: "command-line", on: app.db)
         context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+        // Each feature's daily part (reminders before a quarter ends, hearings overdue…).
+        for feature in app.features {
+            for line in try await feature.sweep(app, today: today) {
+                try await Audit.record(
+                    .update, "sweep", ref: today.description, summary: "每日巡检：\(line)", user: nil, username: "cli",
+                    client: "command-line", on: app.db)
+                context.console.success("\(today)：\(line)")
+            }
+        }
         // Ended sessions, and files with personal data left by uploads nobody applied or abandoned.
         let sessions = try await SessionPurge.run(on: app.db)
         PrivateFiles.sweep(app, "imports")

@@ -57,6 +57,8 @@ enum LedgerService {
         var last_contact_on: String
         var overdue_since: String?
         var lost_candidate_since: String?
+        /// The outflow-side pair cadre, "name（post）".
+        var pair_contact: String?
 
         /// Column by column: several times faster than `Decodable` at export sizes (no keyed-container boxes).
         init(row: any SQLRow) throws {
@@ -91,6 +93,7 @@ enum LedgerService {
             last_contact_on = try text("last_contact_on")
             overdue_since = try optional("overdue_since")
             lost_candidate_since = try optional("lost_candidate_since")
+            pair_contact = try optional("pair_contact")
         }
     }
 
@@ -112,7 +115,7 @@ enum LedgerService {
             case .live:
                 return Columns(
                     select:
-                        "f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since",
+                        "f.id AS flow_id, m.id AS member_id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail, m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code AS branch_code, b.short_name AS branch_name, b.sort_order AS branch_sort, f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.short_name AS inflow_name, f.arrived_on, f.last_contact_on, f.overdue_since, f.lost_candidate_since, (SELECT p.cadre_name || '（' || p.cadre_post || '）' FROM pairings p WHERE p.member_id = m.id AND p.side = 'outflow' AND p.ended_on IS NULL ORDER BY p.started_on DESC LIMIT 1) AS pair_contact",
                     from:
                         "flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id LEFT JOIN organizations i ON i.id = f.inflow_org_id",
                     path: "b.path", status: "f.status", reason: "f.reason", destination: "f.destination_code",
@@ -124,7 +127,7 @@ enum LedgerService {
             case .snapshot:
                 return Columns(
                     select:
-                        "s.flow_id, s.member_id, s.name, s.sex, s.ethnicity, s.birth_date, s.education, s.id_prefix, s.id_tail, s.id_number_enc, s.phone_prefix, s.phone_tail, s.phone_enc, s.joined_on, s.category, s.branch_code, s.branch_name, s.branch_sort, s.status, s.left_on, s.destination_code, s.address, s.employer, s.reason, s.inflow_name, s.arrived_on, s.last_contact_on, s.overdue_since, s.lost_candidate_since",
+                        "s.flow_id, s.member_id, s.name, s.sex, s.ethnicity, s.birth_date, s.education, s.id_prefix, s.id_tail, s.id_number_enc, s.phone_prefix, s.phone_tail, s.phone_enc, s.joined_on, s.category, s.branch_code, s.branch_name, s.branch_sort, s.status, s.left_on, s.destination_code, s.address, s.employer, s.reason, s.inflow_name, s.arrived_on, s.last_contact_on, s.overdue_since, s.lost_candidate_since, s.pair_contact",
                     from: "ledger_snapshots s", path: "s.branch_path", status: "s.status", reason: "s.reason",
                     destination: "s.destination_code",
                     birth: "s.birth_date", education: "s.education", inflowCode: "s.inflow_code",
@@ -262,7 +265,8 @@ enum LedgerService {
             addressEmployer: [l.address, l.employer].compactMap { $0 }.joined(separator: "；"),
             reason: l.reason.flatMap(OutflowReason.init(rawValue:))?.label ?? "", phone: phone,
             inflowOrg: l.inflow_name ?? "",
-            arrived: l.arrived_on != nil, lastContact: CalendarDate(l.last_contact_on),
+            arrived: l.arrived_on != nil, pairContact: l.pair_contact ?? "",
+            lastContact: CalendarDate(l.last_contact_on),
             status: state?.label ?? l.status,
             note: note.joined(separator: "、"))
     }

@@ -32,11 +32,13 @@ enum LedgerSnapshot {
                 INSERT INTO ledger_snapshots (quarter, flow_id, member_id, name, sex, ethnicity, birth_date, education, id_prefix, id_tail,
                     id_number_enc, phone_prefix, phone_tail, phone_enc, joined_on, category, branch_code, branch_name, branch_sort, branch_path,
                     status, left_on, destination_code, address, employer, reason, inflow_code, inflow_name, arrived_on, last_contact_on,
-                    overdue_since, lost_candidate_since)
+                    overdue_since, lost_candidate_since, pair_contact)
                 SELECT \(bind: quarter.description), f.id, m.id, m.name, m.sex, m.ethnicity, m.birth_date, m.education, m.id_prefix, m.id_tail,
                     m.id_number_enc, m.phone_prefix, m.phone_tail, m.phone_enc, m.joined_on, m.category, b.code, b.short_name, b.sort_order, b.path,
                     f.status, f.left_on, f.destination_code, f.address, f.employer, f.reason, i.code, i.short_name, f.arrived_on, f.last_contact_on,
-                    f.overdue_since, f.lost_candidate_since
+                    f.overdue_since, f.lost_candidate_since,
+                    (SELECT p.cadre_name || '（' || p.cadre_post || '）' FROM pairings p WHERE p.member_id = m.id
+                       AND p.side = 'outflow' AND p.ended_on IS NULL ORDER BY p.started_on DESC LIMIT 1)
                 FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
                 LEFT JOIN organizations i ON i.id = f.inflow_org_id
                 WHERE f.status IN \(open)

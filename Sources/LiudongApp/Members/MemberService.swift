@@ -66,6 +66,11 @@ enum MemberService {
             try await member.update(on: tx)
             try await MemberEvent(memberID: member.id!, kind: .updated, summary: summary, by: user.username).create(
                 on: tx)
+            if oldOrg != org.id {
+                // The home side's cadres served the old branch: their pairings end (the inflow side's stay).
+                try await PairingService.endAll(
+                    of: member.id!, side: .outflow, reason: "党员组织关系转至\(org.shortName)", on: tx)
+            }
         }
         return changed
     }

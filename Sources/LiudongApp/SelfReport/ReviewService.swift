@@ -179,6 +179,10 @@ enum ReviewService {
         flow.lastContactOn = today.description
         flow.lostCandidateSince = nil
         if flow.id == nil { try await flow.create(on: db) } else { try await flow.update(on: db) }
+        if !flow.status.isOpen {
+            try await PairingService.endAll(
+                of: member.id!, reason: "党员已\(flow.status.label)，流动结束", on: db, today: today)
+        }
         member.flowStatus = flow.status.rawValue
         try await member.update(on: db)
         return summary

@@ -16,6 +16,7 @@ struct SelfReportFeature: Feature {
         try QRController().boot(routes)
         try QRController.Posters().boot(routes)
         try ReviewController().boot(routes)
+        try ReviewAPIController().boot(routes)
     }
 
     var navigation: [NavEntry] {

@@ -35,3 +35,18 @@ enum DemoNames {
     ]
     static let villages = ["新村", "东村", "西沟", "南营子", "北山", "河东", "前屯", "后屯", "二道沟", "三家子"]
 }
+
+/// Synthetic people for demo data outside the plan (cadres paired with mobile members).
+public enum DemoPeople {
+    public static func name(using rng: inout SeededRandom) -> String {
+        let surname = rng.weighted(DemoNames.surnames)
+        let pool = rng.chance(0.7) ? DemoNames.maleGiven : DemoNames.femaleGiven
+        return surname
+            + (rng.chance(0.3) ? String(rng.pick(pool)) : String([rng.pick(DemoNames.middle), rng.pick(pool)]))
+    }
+
+    /// A mobile number that no real subscriber is likely to hold (the 1990–1999 block of a 139 prefix is arbitrary).
+    public static func phone(using rng: inout SeededRandom) -> String {
+        "139" + String(format: "%08d", rng.int(0...99_999_999))
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The members' own phone side (手机端"我的"): member accounts, activation codes, `/my` and `/api/v1/my`.
+struct MemberPortalFeature: Feature {
+    let name = "memberPortal"
+
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(15, CreateMemberAccounts())]
+    }
+
+    func routes(_ routes: FeatureRoutes) throws {
+        try MyController().boot(routes)
+        let staff = routes.signedIn(.issueActivationCodes)
+        staff.post("members", ":id", "activation-code", use: issuePage)
+        staff.post("api", "v1", "members", ":id", "activation-code", use: issueAPI)
+    }
+
+    var openAPI: String? { MemberPortalOpenAPI.part }
+
+    struct Issued: Content {
+        var code: String
+        var expiresAt: Date
+    }
+
+    /// A code for a member of the account's scope: shown once, audited.
+    private func issue(_ req: Request) async throws -> (Member, Issued) {
+        let user = try req.user
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound }
+        let member = try await MemberService.find(id, for: user, on: req.db)
+        let (code, expires) = try await MemberAuthService.issueCode(
+            for: member, by: user.username, cipher: req.cipher, on: req.db)
+        try await MemberEvent.record(
+            member.id!, kind: .updated, summary: "发放手机端账号激活码（14天内有效）", by: user.username, on: req.db)
+        try await req.audit(.create, "activation-code", ref: member.id!.uuidString, summary: "为\(member.name)发放手机端激活码")
+        return (member, Issued(code: code, expiresAt: expires))
+    }
+
+    /// `POST /api/v1/members/{id}/activation-code` → 201 `{"code","expiresAt"}`.
+    func issueAPI(req: Request) async throws -> Response {
+        let (_, issued) = try await issue(req)
+        let res = Response(status: .created)
+        try res.content.encode(issued, as: .json)
+        return res
+    }
+
+    struct SlipView: Encodable {
+        var name: String
+        var branch: String
+        var code: String
+        var expires: String
+        var url: String
+        var qr: String
+        var memberID: String
+    }
+
+    /// The printable slip: the code, where to activate, and a QR code that opens the page with the code filled in.
+    func issuePage(req: Request) async throws -> Response {
+        let (member, issued) = try await issue(req)
+        let url = req.settings.baseURL + "/my/activate?code=" + issued.code
+        let branch = try await Organization.find(member.organizationID, on: req.db)
+        let view = SlipView(
+            name: member.name, branch: branch?.name ?? "", code: issued.code,
+            expires: CalendarDate(date: issued.expiresAt).chinese, url: url,
+            qr: try QRCode(url).svg(pixelsPerModule: 5),
+            memberID: member.id!.uuidString)
+        let res = try await req.page("my/slip", title: "手机端激活码", view)
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
+    }
+}

@@ -1,0 +1,274 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// A member's pairings and contacts (the phone-first contact form), the quarter's compliance, and the member's answer.
+struct ContactController {
+    func boot(_ r: FeatureRoutes) throws {
+        let record = r.signedIn(.recordContacts)
+        record.get("members", ":id", "pairings", use: memberPage)
+        record.post("members", ":id", "contacts", use: recordPage)
+        record.post("api", "v1", "contacts", use: recordAPI)
+        let reports = r.signedIn(.viewContactReports)
+        reports.get("contacts", use: compliancePage)
+        reports.get("api", "v1", "contact-compliance", use: complianceAPI)
+        r.member.post("my", "contacts", ":id", "confirm", use: confirmMine)
+        r.member.post("my", "contacts", ":id", "deny", use: denyMine)
+        r.member.post("api", "v1", "my", "contacts", ":id", "answer", use: answerAPI)
+        r.member.get("api", "v1", "my", "contacts", use: myContactsAPI)
+    }
+
+    struct MemberView: Encodable {
+        struct Pair: Encodable {
+            var id: String
+            var side: String
+            var cadre: String
+            var phone: String
+            var org: String
+            var startedOn: String
+            var ended: String?
+            var canRecord: Bool
+        }
+        struct Line: Encodable {
+            var on: String
+            var method: String
+            var cadre: String
+            var summary: String
+            var needs: String?
+            var nextOn: String?
+            var answer: String
+            var answered: Bool
+            var denied: Bool
+        }
+        var memberID: String
+        var name: String
+        var orgCode: String
+        var flowSince: String?
+        var pairs: [Pair]
+        var contacts: [Line]
+        var methods: [SelectOption]
+        var today: String
+        var input: ContactService.Input
+        var errors: [String: String]
+        var canManage: Bool
+    }
+
+    private func member(_ req: Request) async throws -> Member {
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound }
+        return try await MemberService.find(id, for: try req.user, on: req.db)
+    }
+
+    func memberPage(req: Request) async throws -> Response {
+        try await render(req, member: try await member(req), input: .init(), errors: [:])
+    }
+
+    private func render(
+        _ req: Request, member: Member, input: ContactService.Input, errors: [String: String],
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        let user = try req.user
+        let pairings = try await Pairing.query(on: req.db).filter(\.$memberID == member.id!).sort(
+            \.$startedOn, .descending
+        )
+        .all()
+        let orgIDs = Array(Set(pairings.map(\.cadreOrgID)))
+        let orgs = try await orgIDs.isEmpty ? [] : Organization.query(on: req.db).filter(\.$id ~~ orgIDs).all()
+        let orgName = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0.shortName) })
+        let byID = Dictionary(uniqueKeysWithValues: pairings.map { ($0.id!, $0) })
+        let contacts = try await Contact.query(on: req.db).filter(\.$memberID == member.id!)
+            .sort(\.$contactOn, .descending).limit(100).all()
+        let flow = try await Flow.query(on: req.db).filter(\.$memberID == member.id!)
+            .filter(\.$status ~~ [.away, .arrived, .lost]).first()
+        let home = try await Organization.find(member.organizationID, on: req.db)
+        let view = MemberView(
+            memberID: member.id!.uuidString, name: member.name, orgCode: home?.code ?? "", flowSince: flow?.leftOn,
+            pairs: pairings.map {
+                .init(
+                    id: $0.id!.uuidString, side: $0.side.label, cadre: "\($0.cadreName)（\($0.cadrePost)）",
+                    phone: $0.cadrePhoneMasked, org: orgName[$0.cadreOrgID] ?? "", startedOn: $0.startedOn,
+                    ended: $0.endedOn.map { [reason = $0.endReason ?? ""] e in "\(e)解除：\(reason)" },
+                    canRecord: $0.endedOn == nil && (!user.isInflowSide || $0.side == .inflow))
+            },
+            contacts: contacts.map { c in
+                let p = byID[c.pairingID]
+                return .init(
+                    on: c.contactOn, method: c.method.label, cadre: p.map { "\($0.cadreName)（\($0.side.label)）" } ?? "",
+                    summary: c.summary, needs: c.needs, nextOn: c.nextOn, answer: c.answer?.label ?? "待本人确认",
+                    answered: c.answer != nil, denied: c.answer == .denied)
+            },
+            methods: ContactMethod.options(selected: input.method ?? ContactMethod.phone.rawValue),
+            today: CalendarDate.today().description, input: input, errors: errors,
+            canManage: user.can(.managePairings))
+        return try await req.page("pairing/member", title: "\(member.name) · 结对与联系", view, status: status)
+    }
+
+    func recordPage(req: Request) async throws -> Response {
+        let user = try req.user
+        let member = try await member(req)
+        let input = try req.content.decode(ContactService.Input.self)
+        do {
+            let c = try await ContactService.record(input, by: user, on: req.db)
+            guard c.memberID == member.id else { throw AppError.notFound }
+            try await req.audit(
+                .create, "contact", ref: c.id!.uuidString, summary: "记录与\(member.name)的\(c.method.label)")
+            return req.redirect(
+                to: "/members/\(member.id!.uuidString)/pairings", flash: "已记录\(c.method.label)（\(c.contactOn)），待党员本人确认")
+        } catch AppError.invalid(let errors) {
+            return try await render(
+                req, member: member, input: input, errors: errors.byField, status: .unprocessableEntity)
+        }
+    }
+
+    struct Created: Content { var id: UUID }
+
+    /// `POST /api/v1/contacts` `{"pairingId","method","date","summary","needs"?,"nextOn"?}` → 201 `{"id"}`.
+    func recordAPI(req: Request) async throws -> Response {
+        let input = try req.content.decode(ContactService.Input.self)
+        let c = try await ContactService.record(input, by: try req.user, on: req.db)
+        try await req.audit(.create, "contact", ref: c.id!.uuidString, summary: "记录\(c.method.label)（API）")
+        let res = Response(status: .created)
+        try res.content.encode(Created(id: c.id!), as: .json)
+        return res
+    }
+
+    // MARK: Compliance
+
+    static func quarter(_ req: Request) throws -> Quarter {
+        guard let raw = try? req.query.get(String.self, at: "quarter"), !raw.isEmpty else { return .current() }
+        guard let q = Quarter(raw) else { throw AppError.invalid([FieldError("quarter", "季度的格式应为2026Q4")]) }
+        return q
+    }
+
+    func complianceAPI(req: Request) async throws -> ComplianceResponse {
+        let org = try await PairingController.org(req)
+        return try await Compliance.compute(org: org, quarter: try Self.quarter(req), on: req.db).response
+    }
+
+    struct ComplianceView: Encodable {
+        struct Method: Encodable {
+            var label: String
+            var count: Int
+            var share: String
+        }
+        struct Missing: Encodable {
+            var id: String
+            var name: String
+            var org: String
+            var last: String
+        }
+        var orgCode: String
+        var orgName: String
+        var quarter: String
+        var quarterLabel: String
+        var quarters: [SelectOption]
+        var mobileMembers: Int
+        var contacted: Int
+        var confirmed: Int
+        var unconfirmed: Int
+        var share: String
+        var confirmedShare: String
+        var methods: [Method]
+        var children: [Compliance.Child]
+        var missing: [Missing]
+        var more: Int
+        var lastMonth: Bool
+    }
+
+    func compliancePage(req: Request) async throws -> Response {
+        let org = try await PairingController.org(req)
+        let quarter = try Self.quarter(req)
+        let c = try await Compliance.compute(org: org, quarter: quarter, on: req.db)
+        var recent: [Quarter] = [Quarter.current()]
+        while recent.count < 6, let p = recent.last?.previous { recent.append(p) }
+        let missing = c.notContacted
+        let today = CalendarDate.today()
+        let view = ComplianceView(
+            orgCode: org.code, orgName: org.name, quarter: quarter.description, quarterLabel: quarter.chinese,
+            quarters: recent.map {
+                SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter)
+            },
+            mobileMembers: c.mobileMembers, contacted: c.contacted, confirmed: c.confirmed,
+            unconfirmed: c.unconfirmed, share: Compliance.percent(c.contacted, of: c.mobileMembers),
+            confirmedShare: Compliance.percent(c.confirmed, of: c.mobileMembers),
+            methods: c.byMethod.map {
+                .init(label: $0.0.label, count: $0.1, share: Compliance.percent($0.1, of: c.mobileMembers))
+            },
+            children: c.children,
+            missing: missing.prefix(500).map {
+                .init(
+                    id: $0.member_id.uuidString, name: $0.name,
+                    org: $0.org_name, last: $0.last_contact_on ?? "从未联系")
+            },
+            more: max(0, missing.count - 500),
+            lastMonth: quarter.contains(today) && today.month % 3 == 0)
+        return try await req.page("pairing/compliance", title: "季度联系情况", view)
+    }
+
+    // MARK: The member's answer
+
+    struct AnswerBody: Content {
+        var answer: String?
+        var note: String?
+    }
+
+    func confirmMine(req: Request) async throws -> Response {
+        try await answerPage(req, .confirmed)
+    }
+
+    func denyMine(req: Request) async throws -> Response {
+        try await answerPage(req, .denied)
+    }
+
+    private func answerPage(_ req: Request, _ answer: ContactAnswer) async throws -> Response {
+        let m = try req.member
+        let note = (try? req.content.decode(AnswerBody.self))?.note
+        do {
+            _ = try await ContactService.answer(
+                req.parameters.get("id").flatMap(UUID.init(uuidString:)), answer: answer, note: note, by: m, on: req.db)
+        } catch AppError.conflict(let message) {
+            return req.redirect(to: "/my", flash: message)
+        }
+        return req.redirect(to: "/my", flash: answer == .confirmed ? "已确认这次联系，谢谢" : "已记录：这次联系没有发生，党组织会核实")
+    }
+
+    /// `POST /api/v1/my/contacts/{id}/answer` `{"answer":"confirmed"|"denied","note"?}`.
+    func answerAPI(req: Request) async throws -> MyContact {
+        let m = try req.member
+        let body = try req.content.decode(AnswerBody.self)
+        guard let answer = body.answer.flatMap(ContactAnswer.init(rawValue:)) else {
+            throw AppError.invalid([FieldError("answer", "answer 应为 confirmed 或 denied")])
+        }
+        let c = try await ContactService.answer(
+            req.parameters.get("id").flatMap(UUID.init(uuidString:)), answer: answer, note: body.note, by: m, on: req.db
+        )
+        return MyContact(c, pairing: try await Pairing.find(c.pairingID, on: req.db))
+    }
+
+    struct MyContact: Content {
+        var id: UUID
+        var date: String
+        var method: String
+        var cadre: String
+        var side: String
+        var summary: String
+        var answer: String?
+
+        init(_ c: Contact, pairing: Pairing?) {
+            id = c.id!
+            date = c.contactOn
+            method = c.method.rawValue
+            cadre = pairing?.cadreName ?? ""
+            side = pairing?.side.rawValue ?? ""
+            summary = c.summary
+            answer = c.answer?.rawValue
+        }
+    }
+    struct MyContacts: Content { var items: [MyContact] }
+
+    /// `GET /api/v1/my/contacts`: this year's contacts with the member, newest first.
+    func myContactsAPI(req: Request) async throws -> MyContacts {
+        let m = try req.member
+        let list = try await ContactService.ofMember(m.memberID, year: CalendarDate.today().year, on: req.db)
+        return MyContacts(items: list.map { MyContact($0.0, pairing: $0.1) })
+    }
+}

@@ -1,0 +1,122 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Pairings from an .xlsx or CSV list: read tolerantly (`PairingSheet`), each row paired or named with its reasons.
+enum PairingImport {
+    struct RowResult: Encodable, Sendable {
+        var row: Int
+        var name: String
+        var idTail: String
+        var ok: Bool
+        var reason: String
+    }
+
+    struct Outcome: Encodable, Sendable {
+        var fileName: String
+        var paired: Int
+        var rejected: Int
+        var rows: [RowResult]
+        var problem: String?
+    }
+
+    /// Reads the file at `path` and pairs row by row as `user` (the same rules as the page and API).
+    static func run(
+        path: String, fileName: String, by user: CurrentUser, cap: Int, cipher: FieldCipher, on db: Database
+    ) async throws -> Outcome {
+        var sheet = PairingSheet()
+        var rows: [PairingSheet.Row] = []
+        do {
+            _ = try TableReader.rows(path: path, limits: .upload) { n, cells in
+                if let r = try sheet.consume(row: n, cells: cells) { rows.append(r) }
+            }
+            try sheet.finish()
+        } catch {
+            let problem =
+                (error as? PairingSheet.Problem)?.description ?? NationalImportService.readerProblem(error)
+                ?? "无法读取该文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）"
+            return Outcome(fileName: fileName, paired: 0, rejected: 0, rows: [], problem: problem)
+        }
+        var results: [RowResult] = []
+        for r in rows {
+            let rawID = r[.idNumber] ?? ""
+            let tail = String(rawID.suffix(4))
+            var reasons: [String] = []
+            let side = PairingSheet.side(r[.side])
+            if side == nil { reasons.append("结对方应为“流出地”或“流入地”") }
+            let member =
+                try await MemberAuthService.normalizedID(rawID).asyncMap {
+                    try await user.visibleMembers(Member.query(on: db)).filter(\.$idNumberHash == cipher.hash($0))
+                        .first()
+                } ?? nil
+            if member == nil { reasons.append("身份证号不在您管理范围内的花名册中") }
+            if let member, let name = r[.memberName], Normalize.key(name) != Normalize.key(member.name) {
+                reasons.append("姓名与花名册不符（花名册为\(member.name)）")
+            }
+            if reasons.isEmpty, let member, let side {
+                do {
+                    _ = try await PairingService.create(
+                        .init(
+                            memberId: member.id!.uuidString, side: side,
+                            cadre: .init(
+                                name: r[.cadreName], post: r[.cadrePost], phone: r[.cadrePhone], orgCode: r[.cadreOrg],
+                                account: r[.account])), by: user, cap: cap, cipher: cipher, on: db)
+                } catch AppError.invalid(let errors) {
+                    reasons += errors.map(\.message)
+                }
+            }
+            results.append(
+                RowResult(
+                    row: r.row, name: member?.name ?? r[.memberName] ?? "", idTail: tail, ok: reasons.isEmpty,
+                    reason: reasons.isEmpty ? "已结对" : reasons.joined(separator: "；")))
+        }
+        let paired = results.filter(\.ok).count
+        return Outcome(
+            fileName: fileName, paired: paired, rejected: results.count - paired, rows: results, problem: nil)
+    }
+}
+
+extension ReadLimits {
+    /// A pairing list is small: a megabyte of upload, a few thousand rows.
+    static var upload: ReadLimits {
+        var l = ReadLimits()
+        l.entryBytes = 64 << 20
+        l.totalBytes = 64 << 20
+        l.wholeEntryBytes = 16 << 20
+        l.sharedStrings = 200_000
+        l.sharedStringBytes = 32 << 20
+        return l
+    }
+}
+
+extension PairingController {
+    struct ImportForm: Content {
+        var org: String?
+        var file: File?
+    }
+
+    /// `POST /pairings/import` (multipart, up to 1 MB): the results page lists every row with its outcome.
+    func importFile(req: Request) async throws -> Response {
+        let user = try req.user
+        let f = try req.content.decode(ImportForm.self)
+        let org = try await Self.org(req, code: f.org)
+        guard let file = f.file, file.data.readableBytes > 0 else {
+            return req.redirect(to: "/pairings?org=\(org.code)", flash: "请选择要上传的 .xlsx 或 .csv 文件")
+        }
+        // A personal-data file: private, 0600, removed when the request ends.
+        let path = try PrivateFiles.write(
+            Data(buffer: file.data), req.application, "imports", name: "pairings-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try await PairingImport.run(
+            path: path, fileName: String(file.filename.prefix(120)), by: user, cap: req.settings.pairingCap,
+            cipher: req.cipher, on: req.db)
+        try await req.audit(
+            .import, "pairing", ref: org.code,
+            summary: "导入结对名单\(outcome.fileName)：结对\(outcome.paired)人，未结对\(outcome.rejected)行")
+        struct View: Encodable {
+            var orgCode: String
+            var outcome: PairingImport.Outcome
+        }
+        return try await req.page("pairing/imported", title: "结对名单导入结果", View(orgCode: org.code, outcome: outcome))
+    }
+}

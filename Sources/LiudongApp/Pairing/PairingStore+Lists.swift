@@ -1,0 +1,111 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The lists the pairing pages and API show, for an organization's subtree.
+extension PairingStore {
+    struct UnpairedRow: Decodable, Sendable {
+        var member_id: UUID
+        var name: String
+        var org_name: String
+        var destination_code: String?
+        var left_on: String
+        var inflow_org_id: Int?
+    }
+
+    /// Members with an open flow and no open pairing of the side: under the subtree (outflow), or reported to the
+    /// organization (inflow side).
+    static func unpaired(side: PairingSide, org: Organization, limit: Int = 500, on db: Database) async throws
+        -> [UnpairedRow]
+    {
+        let open = FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression }
+        let whereOrg: SQLQueryString =
+            side == .outflow
+            ? "\(PathPrefix("o.path", org.path)) AND m.flow_status IN \(SQLGroupExpression(open))"
+            : "f.inflow_org_id = \(bind: org.id!)"
+        return try await db.sql().raw(
+            """
+            SELECT m.id AS member_id, m.name, o.short_name AS org_name, f.destination_code, f.left_on, f.inflow_org_id
+            FROM organizations o JOIN members m ON m.organization_id = o.id
+            JOIN flows f ON f.member_id = m.id AND f.status IN \(SQLGroupExpression(open))
+            WHERE \(whereOrg)
+              AND NOT EXISTS (SELECT 1 FROM pairings p WHERE p.member_id = m.id AND p.side = \(bind: side.rawValue) AND p.ended_on IS NULL)
+            ORDER BY o.code, m.name LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all(decoding: UnpairedRow.self)
+    }
+
+    struct CadreRow: Decodable, Sendable {
+        /// The cadre's key (the keyed hash of the phone): assigning to this cadre copies them from an open pairing.
+        var cadre_key: String
+        var cadre_name: String
+        var cadre_post: String
+        var cadre_phone_masked: String
+        var org_name: String
+        var side: String
+        var load: Int
+    }
+
+    /// Cadres of the subtree's organizations with their open pairings (their load).
+    static func cadres(under org: Organization, on db: Database) async throws -> [CadreRow] {
+        try await db.sql().raw(
+            """
+            SELECT p.cadre_phone_hash AS cadre_key, p.cadre_name, p.cadre_post, p.cadre_phone_masked,
+                   o.short_name AS org_name, p.side, COUNT(*) AS load
+            FROM pairings p JOIN organizations o ON o.id = p.cadre_org_id
+            WHERE \(PathPrefix("o.path", org.path)) AND p.ended_on IS NULL
+            GROUP BY p.cadre_phone_hash, p.cadre_name, p.cadre_post, p.cadre_phone_masked, o.short_name, p.side
+            ORDER BY COUNT(*) DESC, p.cadre_name LIMIT 1000
+            """
+        ).all(decoding: CadreRow.self)
+    }
+
+    struct ListedRow: Decodable, Sendable {
+        var id: UUID
+        var member_id: UUID
+        var member_name: String
+        var side: String
+        var cadre_name: String
+        var cadre_post: String
+        var cadre_phone_masked: String
+        var cadre_org_code: String
+        var started_on: String
+        var ended_on: String?
+        var end_reason: String?
+    }
+
+    /// Pairings of members of the subtree (or, for an inflow organization, of the members reported to it).
+    static func list(under org: Organization, includeEnded: Bool, limit: Int = 2000, on db: Database) async throws
+        -> [ListedRow]
+    {
+        let scope: SQLQueryString =
+            org.kind == .regular
+            ? "\(PathPrefix("h.path", org.path))" : "c.id = \(bind: org.id!)"
+        let ended: SQLQueryString = includeEnded ? "" : " AND p.ended_on IS NULL"
+        return try await db.sql().raw(
+            """
+            SELECT p.id, p.member_id, m.name AS member_name, p.side, p.cadre_name, p.cadre_post, p.cadre_phone_masked,
+                   c.code AS cadre_org_code, p.started_on, p.ended_on, p.end_reason
+            FROM pairings p JOIN members m ON m.id = p.member_id JOIN organizations h ON h.id = m.organization_id
+            JOIN organizations c ON c.id = p.cadre_org_id
+            WHERE \(scope)\(ended)
+            ORDER BY h.code, m.name, p.started_on LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all(decoding: ListedRow.self)
+    }
+
+    /// The outflow-side cadre of each member (the ledger's 结对联系人 column): "name（post）".
+    static func outflowCadres(of memberIDs: [UUID], on db: Database) async throws -> [UUID: String] {
+        guard !memberIDs.isEmpty else { return [:] }
+        var result: [UUID: String] = [:]
+        for chunk in stride(from: 0, to: memberIDs.count, by: 500).map({
+            Array(memberIDs[$0..<min($0 + 500, memberIDs.count)])
+        }) {
+            let rows = try await Pairing.query(on: db).filter(\.$memberID ~~ chunk).filter(\.$side == .outflow)
+                .filter(\.$endedOn == nil).all()
+            for p in rows { result[p.memberID] = "\(p.cadreName)（\(p.cadrePost)）" }
+        }
+        return result
+    }
+}
