@@ -126,6 +126,24 @@ struct APIClient {
     }
 }
 
+extension APIClient {
+    func delete(_ path: String, json: String) async throws -> TestingHTTPResponse {
+        var h = HTTPHeaders()
+        h.contentType = .json
+        if let token { h.bearerAuthorization = .init(token: token) }
+        return try await app.testing().sendRequest(.DELETE, path, headers: h, body: ByteBuffer(string: json))
+    }
+
+    /// A member's token (`POST /api/v1/member-session`).
+    static func member(_ app: Application, idNumber: String, password: String) async throws -> APIClient {
+        let res = try await APIClient(app: app).post(
+            "/api/v1/member-session", json: #"{"idNumber":"\#(idNumber)","password":"\#(password)"}"#)
+        #expect(res.status == .ok, "member sign-in failed: \(res.body.string)")
+        struct T: Decodable { var token: String }
+        return APIClient(app: app, token: try res.content.decode(T.self).token)
+    }
+}
+
 /// The error body of DESIGN §3, for assertions.
 struct APIErrorBody: Decodable {
     struct Inner: Decodable {
