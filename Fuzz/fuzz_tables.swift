@@ -1,5 +1,5 @@
 // libFuzzer target over the readers an upload goes through: TableReader (.xlsx by its ZIP signature, else CSV in
-// UTF-8/GB18030) feeding the national-export parser, row by row. Built by `make fuzz` with `swiftc -sanitize=fuzzer`
+// UTF-8/GB18030) feeding the national-export parser and the pairing-list reader, row by row. Built by `make fuzz` with `swiftc -sanitize=fuzzer`
 // from LiudongCore's own sources (no package needed). A crash, a trap or a leak here is a bug to fix and a
 // regression fixture to commit under Tests/LiudongCoreTests/Fixtures/fuzz-regressions/.
 import Foundation
@@ -26,8 +26,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     limits.xmlTokenBytes = 256 << 10
     var parser = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!)
     var inflow = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!, required: [.name, .idNumber])
+    var pairings = PairingSheet(maxRows: 1000)
     _ = try? TableReader.rows(path: path, limits: limits) { row, cells in
         _ = try? inflow.consume(row: row, cells: cells)
+        if let r = try? pairings.consume(row: row, cells: cells) { _ = PairingSheet.side(r[.side]) }
         if case .rejected(let r)? = try parser.consume(row: row, cells: cells) { _ = r.reason.count }
         for cell in cells { _ = cell.text; _ = NationalExportParser.date(cell) }
     }

@@ -136,9 +136,16 @@ enum DemoLoader {
                 pathByCode: pathByCode, cipher: cipher, rng: &rng, now: now, sql: sql)
             progress("账号…")
             let county = plan.counties.contains("150422") ? "150422" : plan.counties[0]
-            let branch150422 = plan.organizations.first {
+            // The demo secretary's branch: the county's branch with the most members away now (first in code order on
+            // a tie), so the secretary's pages, pairings and the demo member have something to show at any demo size.
+            var openFlows: [String: Int] = [:]
+            for f in flows where f.status.isOpen { openFlows[members[f.memberIndex].branchCode, default: 0] += 1 }
+            let countyBranches = plan.organizations.filter {
                 $0.level == .branch && $0.kind == .regular && $0.code.hasPrefix(county)
-            }!
+            }
+            let branch150422 = countyBranches.enumerated().max { a, b in
+                (openFlows[a.element.code] ?? 0, -a.offset) < (openFlows[b.element.code] ?? 0, -b.offset)
+            }!.element
             let committee = branch150422.parentCode!
             let countyName = Divisions.shared[county]?.name ?? county
             let specs: [(String, String, Role, String)] = [

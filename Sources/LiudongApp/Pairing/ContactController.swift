@@ -200,7 +200,7 @@ struct ContactController {
                     org: $0.org_name, last: $0.last_contact_on ?? "从未联系")
             },
             more: max(0, missing.count - 500),
-            lastMonth: quarter.contains(today) && today.month % 3 == 0)
+            lastMonth: quarter.contains(today) && today.month % 3 == 0 && !missing.isEmpty)
         return try await req.page("pairing/compliance", title: "季度联系情况", view)
     }
 

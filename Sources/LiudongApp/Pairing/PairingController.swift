@@ -58,6 +58,8 @@ struct PairingController {
         var side: String
         var sideLabel: String
         var canSwitchSide: Bool
+        /// Only the account's own pairings as the cadre (from the worklist).
+        var mine: Bool
         var unpaired: [Unpaired]
         var cadres: [Cadre]
         var pairings: [Listed]
@@ -74,10 +76,12 @@ struct PairingController {
         let cap = req.settings.pairingCap
         let unpaired = try await PairingStore.unpaired(side: side, org: org, on: req.db)
         let cadres = try await PairingStore.cadres(under: org, on: req.db)
-        let listed = try await PairingStore.list(under: org, includeEnded: false, limit: 500, on: req.db)
+        let mine = (try? req.query.get(String.self, at: "mine")) == "1"
+        let listed = try await PairingStore.list(
+            under: org, includeEnded: false, cadreAccount: mine ? user.accountID : nil, limit: 500, on: req.db)
         let view = IndexView(
             orgCode: org.code, orgName: org.name, side: side.rawValue, sideLabel: side.label,
-            canSwitchSide: !user.isInflowSide,
+            canSwitchSide: !user.isInflowSide, mine: mine,
             unpaired: unpaired.map {
                 .init(
                     id: $0.member_id.uuidString, name: $0.name, org: $0.org_name,

@@ -76,12 +76,14 @@ extension PairingStore {
     }
 
     /// Pairings of members of the subtree (or, for an inflow organization, of the members reported to it).
-    static func list(under org: Organization, includeEnded: Bool, limit: Int = 2000, on db: Database) async throws
-        -> [ListedRow]
-    {
-        let scope: SQLQueryString =
+    /// `cadreAccount`: only the pairings of that account as the cadre (its own list).
+    static func list(
+        under org: Organization, includeEnded: Bool, cadreAccount: UUID? = nil, limit: Int = 2000, on db: Database
+    ) async throws -> [ListedRow] {
+        var scope: SQLQueryString =
             org.kind == .regular
             ? "\(PathPrefix("h.path", org.path))" : "c.id = \(bind: org.id!)"
+        if let cadreAccount { scope = "p.cadre_account_id = \(bind: cadreAccount)" }
         let ended: SQLQueryString = includeEnded ? "" : " AND p.ended_on IS NULL"
         return try await db.sql().raw(
             """
