@@ -250,4 +250,23 @@ struct ContactTests {
             #expect(cells.contains("流动党员（人）") && cells.contains("联系（次）") && cells.contains("2"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theBranchIsRemindedOnceInTheQuartersLastThirtyDays(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let quarter = Quarter(containing: .today())
+            try await Mobile.open(app, f.memberA, leftOn: quarter.firstDay.adding(days: -40))
+            let feature = PairingFeature()
+            // Early in the quarter: nothing yet.
+            #expect(try await feature.sweep(app, today: quarter.firstDay.adding(days: 5)).isEmpty)
+            #expect(try await Notice.query(on: app.db).filter(\.$kind == NoticeKind.contact.rawValue).count() == 0)
+            // Thirty days before the end: one notice to the branch, not two.
+            let day = quarter.lastDay.adding(days: -30)
+            #expect(try await feature.sweep(app, today: day) == ["向1个党支部发出季度联系提醒"])
+            #expect(try await feature.sweep(app, today: day.adding(days: 1)).isEmpty)
+            let notices = try await Notice.query(on: app.db).filter(\.$kind == NoticeKind.contact.rawValue).all()
+            #expect(notices.count == 1 && notices[0].orgID == f.branchA.id && notices[0].title.contains("1人"))
+        }
+    }
 }
