@@ -269,4 +269,35 @@ struct ContactTests {
             #expect(notices.count == 1 && notices[0].orgID == f.branchA.id && notices[0].title.contains("1人"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theCommandLineWritesTheReportAsJSONAndXLSX(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            let half = HalfYear(containing: .today())
+            try await Mobile.open(app, f.memberA, leftOn: half.firstDay.adding(days: -10))
+            let p = try await Mobile.pair(app, county, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
+            _ = try await Mobile.contact(app, county, json: Mobile.contactJSON(pairing: p, method: "video"))
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var context = CommandContext(
+                console: Terminal(),
+                input: CommandInput(arguments: [
+                    "liudong", "contacts", "--org", f.committeeA.code, "--half", half.description, "--json",
+                    dir + "/r.json", "--xlsx", dir + "/r.xlsx",
+                ]))
+            context.application = app
+            try await ReportCommand().run(using: &context)
+            let report = try JSONDecoder().decode(
+                HalfYearReport.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json")))
+            #expect(report.org == f.committeeA.code && report.half == half.description)
+            #expect(report.mobileMembers == 1 && report.contacts == 1 && report.byMethod["video"] == 1)
+            var cells: [String] = []
+            _ = try TableReader.rows(path: dir + "/r.xlsx") { _, row in cells += row.map(\.text) }
+            #expect(cells.contains("视频约访（次）"))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$objectType == "contact-report").count() == 1)
+        }
+    }
 }
