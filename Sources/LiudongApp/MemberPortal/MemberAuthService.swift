@@ -42,9 +42,14 @@ enum MemberAuthService {
     static func issueCode(for member: Member, by username: String, cipher: FieldCipher, on db: Database) async throws
         -> (code: String, expiresAt: Date)
     {
-        var bytes = [UInt8].random(count: 8)
-        let code = String(bytes.indices.map { codeAlphabet[Int(bytes[$0] & 31) % codeAlphabet.count] })
-        bytes = []
+        // 31 symbols: rejection sampling keeps every symbol equally likely (8 symbols ≈ 40 bits).
+        var symbols: [Character] = []
+        while symbols.count < 8 {
+            for byte in [UInt8].random(count: 16) where Int(byte) < 248 && symbols.count < 8 {
+                symbols.append(codeAlphabet[Int(byte) % codeAlphabet.count])
+            }
+        }
+        let code = String(symbols)
         let row = ActivationCode()
         row.memberID = member.id!
         row.codeHash = codeHash(code, member: member.id!, cipher: cipher)

@@ -87,21 +87,22 @@ struct HalfYearReport: Content, Sendable {
                     confirmed: rows.map(\.confirmed).reduce(0, +)))
         }
         branches.sort { $0.code < $1.code }
+        // From the subtree's organizations to their members who ever flowed to their contacts (SQLite keeps the
+        // written order of a CROSS JOIN), never from every contact of the half-year in the province.
         let tally = try await sql.raw(
             """
-            SELECT COUNT(*) AS n, SUM(CASE WHEN c.answer = 'denied' THEN 1 ELSE 0 END) AS denied,
-                   COUNT(DISTINCT p.cadre_phone_hash) AS cadres
-            FROM contacts c JOIN pairings p ON p.id = c.pairing_id JOIN members m ON m.id = c.member_id
-            JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", org.path)) AND c.contact_on BETWEEN \(bind: half.firstDay.description) AND \(bind: half.lastDay.description)
+            SELECT COUNT(*) AS n, SUM(CASE WHEN c.answer = 'denied' THEN 1 ELSE 0 END) AS denied
+            FROM organizations o CROSS JOIN members m CROSS JOIN contacts c
+            WHERE \(PathPrefix("o.path", org.path)) AND m.organization_id = o.id AND m.flow_status IS NOT NULL
+              AND c.member_id = m.id AND c.contact_on BETWEEN \(bind: half.firstDay.description) AND \(bind: half.lastDay.description)
             """
         ).first(decoding: TallyRow.self)
         let cadres =
             try await sql.raw(
                 """
-                SELECT COUNT(DISTINCT p.cadre_phone_hash) AS n FROM pairings p JOIN members m ON m.id = p.member_id
-                JOIN organizations o ON o.id = m.organization_id
-                WHERE \(PathPrefix("o.path", org.path)) AND p.side = 'outflow' AND p.started_on <= \(bind: half.lastDay.description)
+                SELECT COUNT(DISTINCT p.cadre_phone_hash) AS n FROM organizations o CROSS JOIN members m CROSS JOIN pairings p
+                WHERE \(PathPrefix("o.path", org.path)) AND m.organization_id = o.id AND m.flow_status IS NOT NULL
+                  AND p.member_id = m.id AND p.side = 'outflow' AND p.started_on <= \(bind: half.lastDay.description)
                   AND (p.ended_on IS NULL OR p.ended_on >= \(bind: half.firstDay.description))
                 """
             ).first(decoding: CountResult.self)?.n ?? 0
@@ -109,8 +110,9 @@ struct HalfYearReport: Content, Sendable {
             """
             SELECT m.name, o.short_name, c.contact_on, c.needs,
               (SELECT MIN(l.contact_on) FROM contacts l WHERE l.member_id = c.member_id AND l.contact_on > c.contact_on) AS followed
-            FROM contacts c JOIN members m ON m.id = c.member_id JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", org.path)) AND c.needs IS NOT NULL AND c.needs <> ''
+            FROM organizations o CROSS JOIN members m CROSS JOIN contacts c
+            WHERE \(PathPrefix("o.path", org.path)) AND m.organization_id = o.id AND m.flow_status IS NOT NULL
+              AND c.member_id = m.id AND c.needs IS NOT NULL AND c.needs <> ''
               AND c.contact_on BETWEEN \(bind: half.firstDay.description) AND \(bind: half.lastDay.description)
             ORDER BY c.contact_on LIMIT 2000
             """
@@ -193,7 +195,6 @@ struct HalfYearReport: Content, Sendable {
 private struct TallyRow: Decodable {
     var n: Int
     var denied: Int?
-    var cadres: Int
 }
 
 private struct NeedRow: Decodable {

@@ -138,11 +138,8 @@ enum PairingService {
             throw AppError.invalid([FieldError("reason", "请填写解除结对的原因（200字以内）")])
         }
         guard p.endedOn == nil else { throw AppError.conflict("该结对已于\(p.endedOn ?? "")解除") }
-        if !user.isInflowSide || p.side == .inflow {
-            // allowed
-        } else {
-            throw AppError.forbidden
-        }
+        // The inflow side ends its own side's pairings only.
+        if user.isInflowSide, p.side != .inflow { throw AppError.forbidden }
         try await db.transaction { tx in
             p.endedOn = today.description
             p.endReason = reason
