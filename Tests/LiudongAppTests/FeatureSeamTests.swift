@@ -29,6 +29,8 @@ struct FeatureSeamTests {
             "CreateOrganizations", "CreateMembers", "CreateAccounts", "CreateAuditEntries", "Create",
             "CreateFlows", "CreateSelfReports", "CreateNotices", "CreateLedgerSnapshots", "IndexMembersByFlowStatus",
             "CreateReconciliation", "AddPasswordChangedAt", "AddReportRosterFlag", "ProtectIDTails",
+            "CreateMemberAccounts",
+            "CreatePairings", "IndexPairingsByCadreAccount",
         ]
         let names = numbered.prefix(landed.count).map {
             $0.migration.name.split(separator: ".").last.map(String.init) ?? ""

@@ -8,7 +8,9 @@ import Vapor
 struct PairingFeature: Feature {
     let name = "pairing"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(16, CreatePairings())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(16, CreatePairings()), NumberedMigration(17, IndexPairingsByCadreAccount())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws {
         try PairingController().boot(routes)
