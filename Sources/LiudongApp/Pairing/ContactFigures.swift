@@ -45,8 +45,8 @@ enum ContactFigures {
               (SELECT COUNT(*) FROM contacts c WHERE c.member_id = m.id AND c.contact_on BETWEEN \(bind: a) AND \(bind: b) AND c.method = 'visit') AS visit,
               (SELECT COUNT(*) FROM pairings p WHERE p.member_id = m.id AND p.side = 'outflow' AND p.started_on <= \(bind: b)
                  AND (p.ended_on IS NULL OR p.ended_on >= \(bind: a))) AS paired
-            FROM organizations o JOIN members m ON m.organization_id = o.id
-            WHERE \(PathPrefix("o.path", path)) AND m.flow_status IS NOT NULL
+            FROM organizations o CROSS JOIN members m
+            WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id AND m.flow_status IS NOT NULL
               AND EXISTS (SELECT 1 FROM flows f WHERE f.member_id = m.id AND f.left_on <= \(bind: b)
                 AND (f.status IN \(SQLGroupExpression(open)) OR f.returned_on >= \(bind: a)))
             ORDER BY o.path, m.name

@@ -182,9 +182,8 @@ enum HearingStore {
             LEFT JOIN contact_hearings h ON h.org_id = o.id AND h.half = \(bind: half.description)
             WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.level IN ('committee', 'generalBranch')
               AND (h.id IS NOT NULL OR EXISTS (
-                SELECT 1 FROM organizations b JOIN members m ON m.organization_id = b.id
-                JOIN flows f ON f.member_id = m.id
-                WHERE b.path >= o.path AND b.path < (substr(o.path, 1, length(o.path) - 1) || '0')
+                SELECT 1 FROM organizations b CROSS JOIN members m CROSS JOIN flows f
+                WHERE m.organization_id = b.id AND f.member_id = m.id AND b.path >= o.path AND b.path < (substr(o.path, 1, length(o.path) - 1) || '0')
                   AND m.flow_status IS NOT NULL AND f.left_on <= \(bind: last)
                   AND (f.returned_on IS NULL OR f.returned_on >= \(bind: first))))
             ORDER BY o.sort_order, o.code

@@ -137,8 +137,8 @@ enum PairingWork {
         let open = FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression }
         return try await sql.raw(
             """
-            SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o JOIN members m ON m.organization_id = o.id
-            WHERE \(PathPrefix("o.path", path)) AND m.flow_status IN \(SQLGroupExpression(open))
+            SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o CROSS JOIN members m
+            WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id AND m.flow_status IN \(SQLGroupExpression(open))
               AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = m.id AND c.contact_on >= \(bind: since.description))
             GROUP BY m.organization_id
             """
