@@ -7,6 +7,7 @@ Starts its own server on a free port with a fresh SQLite demo; leaves screenshot
 """
 import os, re, subprocess, sys, tempfile, time
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -64,12 +65,14 @@ def main():
         member_id = member["memberId"]
 
         d = chrome()
-        wait = WebDriverWait(d, 10)
+        # Pages are replaced on every submit: an element of the old page may go stale while we wait.
+        wait = WebDriverWait(d, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         # 1. The secretary reveals the ID number (audited, with a reason) and prints an activation slip.
         staff_sign_in(d, wait, base, "secretary")
         d.get(f"{base}/members/{member_id}")
         d.find_element(By.NAME, "reason").send_keys("发放手机端激活码，核对身份")
         d.find_element(By.CSS_SELECTOR, "form[action$='/reveal'] button").click()
+        wait.until(lambda x: x.find_elements(By.XPATH, "//span[@class='tag' and text()='已记录查看']"))
         text = d.find_element(By.TAG_NAME, "main").text
         id_number = re.search(r"\b\d{17}[\dX]\b", text).group(0)
         d.find_element(By.CSS_SELECTOR, "form[action$='/activation-code'] button").click()
