@@ -131,11 +131,9 @@ struct AuthController {
         } catch AppError.invalid(let fields) where fields.first?.field == "password" {
             throw AppError.signInFailed(fields)  // 401, same error shape
         }
-        let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(
-            of: "+", with: "-"
-        ).replacingOccurrences(of: "=", with: "")
+        let raw = BearerToken.make()
         let token = APIToken()
-        token.tokenHash = SHA256.hash(data: Data(raw.utf8)).hex
+        token.tokenHash = BearerToken.hash(raw)
         token.accountID = account.id!
         token.expiresAt = Date().addingTimeInterval(TimeInterval(req.settings.apiTokenHours * 3600))
         try await token.create(on: req.db)
@@ -152,7 +150,7 @@ struct AuthController {
         guard let bearer = req.headers.bearerAuthorization, req.auth.has(CurrentUser.self) else {
             throw AppError.unauthorized
         }
-        let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
+        let hash = BearerToken.hash(bearer.token)
         try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).delete()
         try await req.audit(.signOut, "account", ref: try req.user.username, summary: "退出登录（API令牌已作废）")
         return Response(status: .noContent)

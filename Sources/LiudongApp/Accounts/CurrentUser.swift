@@ -116,7 +116,7 @@ struct UserAuthenticator: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if let bearer = req.headers.bearerAuthorization {
-            let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
+            let hash = BearerToken.hash(bearer.token)
             if let user = try await Self.load(tokenHash: hash, on: req.db) { req.auth.login(user) }
         } else if req.hasSession, let raw = req.session.data["account"], let id = UUID(uuidString: raw) {
             // Sessions end on the server after `sessionHours`, whatever the browser keeps.
@@ -201,6 +201,16 @@ struct RequireUser: AsyncMiddleware {
         }
         return try await next.respond(to: req)
     }
+}
+
+/// Bearer tokens of staff and members alike: 32 random bytes, URL-safe base64; only the SHA-256 is stored.
+enum BearerToken {
+    static func make() -> String {
+        [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).hex }
 }
 
 extension Digest {

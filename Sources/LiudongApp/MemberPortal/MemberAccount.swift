@@ -76,7 +76,7 @@ struct MemberAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         if !req.auth.has(CurrentUser.self) {
             if let bearer = req.headers.bearerAuthorization {
-                let hash = SHA256.hash(data: Data(bearer.token.utf8)).hex
+                let hash = BearerToken.hash(bearer.token)
                 if let m = try await MemberSessions.load(tokenHash: hash, on: req.db) { req.auth.login(m) }
             } else if req.hasSession, let raw = req.session.data["member"], let id = UUID(uuidString: raw) {
                 let started =

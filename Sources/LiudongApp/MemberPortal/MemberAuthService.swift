@@ -203,11 +203,9 @@ enum MemberAuthService {
     }
 
     static func newToken(for account: MemberAccount, hours: Int, on db: Database) async throws -> (String, Date) {
-        let raw = [UInt8].random(count: 32).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(
-            of: "+", with: "-"
-        ).replacingOccurrences(of: "=", with: "")
+        let raw = BearerToken.make()
         let token = MemberToken()
-        token.tokenHash = SHA256.hash(data: Data(raw.utf8)).hex
+        token.tokenHash = BearerToken.hash(raw)
         token.memberAccountID = account.id!
         token.expiresAt = Date().addingTimeInterval(TimeInterval(hours * 3600))
         try await token.create(on: db)
