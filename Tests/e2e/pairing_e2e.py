@@ -5,14 +5,14 @@ and sees the pair contact; the cadre logs a phone contact; the member confirms i
 Usage: pairing_e2e.py BINARY ARTIFACT_DIR
 Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
 """
-import os, re, subprocess, sys, tempfile, time
+import os, re, sys
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, free_port  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, start_demo  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -36,23 +36,9 @@ def staff_sign_in(d, wait, base, username):
 
 
 def main():
-    var = tempfile.mkdtemp(prefix="liudong-e2e-")
-    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
-    env.pop("DATABASE_URL", None)
-    subprocess.run([BINARY, "demo", "--members", "3000", "--seed", "5"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["LIUDONG_BASE_URL"] = base
-    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, stop = start_demo(BINARY, members="3000", seed="5")
     d = None
     try:
-        for _ in range(100):
-            try:
-                if call(base, "/healthz")["status"] == "ok":
-                    break
-            except Exception:
-                time.sleep(0.2)
         token = call(base, "/api/v1/session", {"username": "secretary", "password": "liudong-demo"})["token"]
         me = call(base, "/api/v1/me", token=token)
         branch = me["scopeCode"]
@@ -134,8 +120,7 @@ def main():
     finally:
         if d:
             d.quit()
-        server.terminate()
-        server.wait(timeout=10)
+        stop()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ the member's archive — in real Chromium.
 
 Usage: reconcile_e2e.py BINARY ARTIFACT_DIR
 """
-import glob, os, subprocess, sys, tempfile, time
+import glob, os, sys, tempfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -31,24 +31,10 @@ def flash_with(text):
 
 
 def main():
-    var = tempfile.mkdtemp(prefix="liudong-e2e-rec-")
     downloads = tempfile.mkdtemp(prefix="liudong-e2e-dl-")
-    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
-    env.pop("DATABASE_URL", None)
-    subprocess.run([BINARY, "demo", "--members", "1500", "--seed", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = base_e2e.free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["LIUDONG_BASE_URL"] = base
-    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, stop = base_e2e.start_demo(BINARY)
     d = None
     try:
-        for _ in range(100):
-            try:
-                if base_e2e.call(base, "/healthz")["status"] == "ok":
-                    break
-            except Exception:
-                time.sleep(0.2)
         d = base_e2e.chrome()
         d.set_window_size(1280, 900)
         d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
@@ -95,8 +81,7 @@ def main():
     finally:
         if d:
             d.quit()
-        server.terminate()
-        server.wait()
+        stop()
 
 
 if __name__ == "__main__":

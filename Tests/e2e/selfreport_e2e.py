@@ -36,6 +36,35 @@ def call(base, path, body=None, token=None):
         return json.loads(r.read())
 
 
+def start_demo(binary, members="1500", seed="3", after=(), prefix="liudong-e2e-"):
+    """Loads the demo into a fresh SQLite database (then runs each command of `after`), serves it on a free port and
+    waits for /healthz. Returns the base URL and a function that stops the server and removes the database."""
+    var = tempfile.mkdtemp(prefix=prefix)
+    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    subprocess.run([binary, "demo", "--members", members, "--seed", seed], env=env, check=True, stdout=subprocess.DEVNULL)
+    for command in after:
+        subprocess.run([binary, *command], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["LIUDONG_BASE_URL"] = base
+    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop():
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(var, ignore_errors=True)
+
+    for _ in range(100):
+        try:
+            if call(base, "/healthz")["status"] == "ok":
+                break
+        except Exception:
+            time.sleep(0.2)
+    return base, stop
+
+
 def chrome():
     o = Options()
     for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812"]:
@@ -58,23 +87,9 @@ def shot(d, name):
 
 
 def main():
-    var = tempfile.mkdtemp(prefix="liudong-e2e-")
-    env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
-    env.pop("DATABASE_URL", None)
-    subprocess.run([BINARY, "demo", "--members", "1500", "--seed", "3"], env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["LIUDONG_BASE_URL"] = base
-    server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, stop = start_demo(BINARY)
     d = None
     try:
-        for _ in range(100):
-            try:
-                if call(base, "/healthz")["status"] == "ok":
-                    break
-            except Exception:
-                time.sleep(0.2)
         # setup: the secretary registers a member whose number we know
         token = call(base, "/api/v1/session", {"username": "secretary", "password": "liudong-demo"})["token"]
         branch = call(base, "/api/v1/me", token=token)["scopeCode"]
@@ -144,9 +159,7 @@ def main():
     finally:
         if d:
             d.quit()
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(var, ignore_errors=True)
+        stop()
 
 
 if __name__ == "__main__":
