@@ -34,6 +34,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case recordContacts
     /// Contact compliance, the half-year contact report and the hearings (听取联络情况汇报).
     case viewContactReports
+    /// See co-management agreements of one's own organizations (both sides) and confirm them as the other side.
+    case viewAgreements
+    /// Sign, renew and terminate agreements; let members take part in mobile organizations; act on suggestions.
+    case manageAgreements
+    /// Issue, check (年审) and revoke members' activity certificates.
+    case manageCertificates
 
     public var label: String {
         switch self {
@@ -60,6 +66,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .managePairings: return "结对安排"
         case .recordContacts: return "记录结对联系"
         case .viewContactReports: return "联络情况统计与半年汇报"
+        case .viewAgreements: return "查看共管协议"
+        case .manageAgreements: return "共管协议与流动党员党组织"
+        case .manageCertificates: return "流动党员活动证"
         }
     }
 }
@@ -69,11 +78,12 @@ extension Role {
     public var permissions: Set<Permission> {
         let everyone: Set<Permission> = [
             .ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
-            .viewReconciliation, .printPosters, .managePairings, .recordContacts,
+            .viewReconciliation, .printPosters, .managePairings, .recordContacts, .viewAgreements,
         ]
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
-            .viewStatistics, .issueActivationCodes, .viewContactReports,
+            .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
+            .manageCertificates,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,

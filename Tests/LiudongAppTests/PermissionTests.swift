@@ -21,13 +21,15 @@ struct PermissionTests {
         "GET /healthz", "GET /openapi.json", "GET /api/v1/divisions", "GET /login", "POST /login", "POST /logout",
         "POST /api/v1/session", "DELETE /api/v1/session", "GET /r/status", "POST /r/status", "GET /r/:orgCode",
         "POST /r/:orgCode", "POST /api/v1/self-reports", "GET /api/v1/self-reports/:receipt", "GET /orgs/:code/qr.svg",
-        "GET /my/login", "POST /my/login", "GET /my/activate", "POST /my/activate", "POST /api/v1/member-activation",
+        "GET /my/login", "POST /my/login", "GET /c/:token", "GET /my/activate", "POST /my/activate",
+        "POST /api/v1/member-activation",
         "POST /api/v1/member-session",
     ]
 
     /// A signed-in member's own routes (`/my`): no staff permission, 403 to staff, 404 to members elsewhere.
     static let memberRoutes: Set<String> = [
-        "GET /my", "POST /my/logout", "GET /my/password", "POST /my/password", "POST /my/report", "GET /api/v1/my",
+        "GET /my", "POST /my/logout", "GET /my/certificate", "GET /my/password", "POST /my/password", "POST /my/report",
+        "GET /api/v1/my",
         "POST /my/contacts/:id/confirm", "POST /my/contacts/:id/deny", "POST /api/v1/my/contacts/:id/answer",
         "GET /api/v1/my/contacts",
     ]

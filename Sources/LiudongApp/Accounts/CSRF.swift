@@ -20,11 +20,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard req.hasSession, let expected = req.session.data["csrf"] else { throw Self.refusal(req) }
         var sent = req.headers.first(name: "X-CSRF-Token")
         if sent == nil {
-            // Only the upload route streams (its body is collected by the route up to its own limit); collect it
-            // here first so `_csrf` can be read. Every other route's body is already collected within 1 MB.
+            // Only the upload routes stream (each collects its body up to its own limit); collect it here first so
+            // `_csrf` can be read. Every other route's body is already collected within 1 MB.
             if req.body.data == nil {
-                guard req.url.path == Self.uploadPath else { throw Self.refusal(req) }
-                _ = try await req.body.collect(max: Self.uploadLimit).get()
+                guard let limit = Self.uploadLimit(for: req.url.path) else { throw Self.refusal(req) }
+                _ = try await req.body.collect(max: limit).get()
             }
             sent = try? req.content.get(String.self, at: "_csrf")
         }
@@ -32,9 +32,19 @@ struct CSRFMiddleware: AsyncMiddleware {
         return try await next.respond(to: req)
     }
 
-    /// The one streaming route, and its limit (the route itself says the same).
+    /// The national import's streaming route, and its limit (the route itself says the same).
     static let uploadPath = "/imports"
     static let uploadLimit = 100 << 20
+    /// A signed agreement's scan: 10 MB of file plus the form around it.
+    static let scanLimit = 11 << 20
+
+    /// The streaming routes and their limits.
+    static func uploadLimit(for path: String) -> Int? {
+        if path == uploadPath { return uploadLimit }
+        let parts = path.split(separator: "/")
+        if parts.count == 3, parts[0] == "agreements", parts[2] == "scan" { return scanLimit }
+        return nil
+    }
 
     private static func refusal(_ req: Request) -> Abort {
         req.logger.notice("CSRF token missing or wrong", metadata: ["path": .string(req.url.path)])

@@ -56,6 +56,8 @@ struct MyTile: Encodable, Sendable {
         var label: String
         var path: String
         var primary: Bool = false
+        /// A plain link (a page to open) rather than a form to post.
+        var link: Bool = false
     }
     var id: String
     var title: String

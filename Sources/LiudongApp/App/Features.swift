@@ -20,6 +20,8 @@ enum Features {
         ReconciliationFeature(),
         MemberPortalFeature(),
         PairingFeature(),
+        NetworkFeature(),
+        CertificatesFeature(),
         DemoFeature(),
     ]
 

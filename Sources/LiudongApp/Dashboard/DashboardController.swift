@@ -13,6 +13,8 @@ struct DashboardController {
         var label: String
         var value: Int
         var href: String?
+        /// Shown instead of `value` (a rate).
+        var text: String? = nil
     }
     struct ChildRow: Encodable {
         var code: String
@@ -58,7 +60,12 @@ struct DashboardController {
         ]
         if !user.isInflowSide {
             tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
-            tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/orgs"))
+            tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/mobile-orgs"))
+            if user.can(.viewStatistics), scope.kind == .regular {
+                let (c, _) = try await Coverage.rolledUp(for: scope, on: db)
+                tiles.append(
+                    Tile(label: "流动党员党组织覆盖率", value: c.covered, href: "/stats/\(scope.code)#coverage", text: c.percent))
+            }
         }
         let children = orgs.filter { $0.parentID == scope.id }.sorted {
             ($0.sortOrder, $0.code) < ($1.sortOrder, $1.code)

@@ -182,9 +182,17 @@ enum ReviewService {
         if !flow.status.isOpen {
             try await PairingService.endAll(
                 of: member.id!, reason: "党员已\(flow.status.label)，流动结束", on: db, today: today)
+            try await CertificateService.revokeAll(
+                of: member.id!, reason: "党员已\(flow.status.label)，流动结束", on: db, today: today)
         }
         member.flowStatus = flow.status.rawValue
         try await member.update(on: db)
+        if r.kind == .outflow,
+            try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).count() == 0
+        {
+            let c = try await CertificateService.issue(for: member, by: "system", on: db, today: today)
+            summary += "，签发流动党员活动证\(c.number)"
+        }
         return summary
     }
 

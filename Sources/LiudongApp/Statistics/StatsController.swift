@@ -31,6 +31,46 @@ struct StatsController {
         var contacted: Int
         var open: Int
         var contactedShare: String
+        var coverage: CoveragePanel
+    }
+
+    /// 覆盖率: today's rate, by way, per child organization, the quarter trend and where to sign next.
+    struct CoveragePanel: Encodable {
+        struct Child: Encodable {
+            var name: String
+            var mobile: Int
+            var covered: Int
+            var rate: String
+        }
+        var mobile: Int
+        var byMobileOrg: Int
+        var byAgreement: Int
+        var covered: Int
+        var rate: String
+        var trendSVG: String
+        var trend: [Row]
+        var children: [Child]
+        var destinations: [Coverage.Destination]
+        var canSign: Bool
+    }
+
+    static func coveragePanel(for org: Organization, user: CurrentUser, on db: Database) async throws -> CoveragePanel {
+        let (c, perOrg) = try await Coverage.rolledUp(for: org, on: db)
+        let trend = try await Coverage.trend(under: org.path, on: db, current: c)
+        let children = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$kind == .regular)
+            .sort(\.$sortOrder).sort(\.$code).all()
+        return CoveragePanel(
+            mobile: c.mobile, byMobileOrg: c.byMobileOrg, byAgreement: c.byAgreement, covered: c.covered,
+            rate: c.percent,
+            trendSVG: SVGChart.trend(
+                trend.map { SVGChart.Item($0.0, Int(($0.1.rate * 1000).rounded())) }, title: "覆盖率（‰）"),
+            trend: trend.map { Row(label: $0.0, value: $0.1.covered, share: $0.1.percent) },
+            children: children.compactMap { o -> CoveragePanel.Child? in
+                guard let k = perOrg[o.id!], k.mobile > 0 else { return nil }
+                return CoveragePanel.Child(name: o.shortName, mobile: k.mobile, covered: k.covered, rate: k.percent)
+            },
+            destinations: try await Coverage.uncoveredByDestination(under: org, on: db, limit: 15),
+            canSign: user.can(.manageAgreements))
     }
 
     static func percent(_ part: Int, _ whole: Int) -> String {
@@ -77,6 +117,7 @@ struct StatsController {
             View(
                 code: org.code, name: org.shortName, quarter: Quarter.current().chinese, panels: panels,
                 contacted: s.contacted,
-                open: s.open, contactedShare: Self.percent(s.contacted, s.open)))
+                open: s.open, contactedShare: Self.percent(s.contacted, s.open),
+                coverage: try await Self.coveragePanel(for: org, user: user, on: req.db)))
     }
 }

@@ -34,9 +34,9 @@ extension DemoPlan {
         ("1101", 22, ["X110105", "150400M01"]), ("1501", 12, ["X150105", "150422M01"]), ("1502", 8, ["X150203"]),
         ("2101", 7, ["X210102", "150404M01"]), ("1201", 7, ["X120116", "150402M01"]), ("2102", 6, []),
     ]
-    static let streets = ["建设路", "人民路", "解放大街", "新华街", "长江路", "中山路", "胜利街", "和平路", "光明街", "友谊大街"]
+    public static let streets = ["建设路", "人民路", "解放大街", "新华街", "长江路", "中山路", "胜利街", "和平路", "光明街", "友谊大街"]
     static let occupations = ["建筑业", "批发零售", "交通运输", "住宿餐饮", "制造业", "信息技术", "教育", "个体经营", "家政服务", "快递物流"]
-    static let employersAway = ["建筑工程有限公司", "物流有限公司", "餐饮管理有限公司", "科技有限公司", "商贸有限公司", "汽车维修中心", "家政服务公司"]
+    public static let employersAway = ["建筑工程有限公司", "物流有限公司", "餐饮管理有限公司", "科技有限公司", "商贸有限公司", "汽车维修中心", "家政服务公司"]
 
     /// About `count` flows among `members`, in every state, with ~`pendingPerBranch` pending reports per branch;
     /// deterministic for the plan's seed.

@@ -1,0 +1,140 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The certificate's public verification page `/c/{token}` (with 登记报到 for a signed-in inflow or mobile
+/// organization), the branch's page for a member's certificate, the API, and the member's own card.
+struct CertificateController {
+    func boot(_ r: FeatureRoutes) throws {
+        r.public.grouped(ClientRateLimit()).get("c", ":token", use: verify)
+        r.signedIn(.actForInflowOrganization).post("c", ":token", "checkin", use: checkIn)
+        let manage = r.signedIn(.manageCertificates)
+        manage.get("members", ":id", "certificate", use: page)
+        manage.post("members", ":id", "certificate", use: issuePage)
+        manage.post("members", ":id", "certificate", "check", use: checkPage)
+        manage.post("api", "v1", "members", ":id", "certificate", use: issueAPI)
+        manage.get("api", "v1", "certificates", ":number", use: showAPI)
+        manage.post("api", "v1", "certificates", ":number", "checks", use: checkAPI)
+        r.member.get("my", "certificate", use: mine)
+    }
+
+    /// "张**": the first character and a star for each of the rest.
+    static func maskedName(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: max(1, name.count - 1))
+    }
+
+    static func url(_ c: Certificate, _ req: Request) -> String {
+        req.settings.baseURL + "/c/" + CertificateService.token(c, cipher: req.cipher)
+    }
+
+    // MARK: Public page
+
+    struct PublicView: Encodable {
+        var token: String
+        var name: String
+        var branch: String
+        var number: String
+        var validity: String
+        var status: String
+        var statusKey: String
+        var canCheckIn: Bool
+        var checkedInHere: String?
+        var orgName: String?
+    }
+
+    /// Shows only the masked name, the home branch, the number, validity and status; an unknown or forged token
+    /// is a plain 404.
+    func verify(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let c = try await CertificateService.find(token: token, cipher: req.cipher, on: req.db),
+            let m = try await Member.find(c.memberID, on: req.db)
+        else { throw AppError.notFound }
+        let branch = try await Organization.find(m.organizationID, on: req.db)
+        let status = c.status(on: .today())
+        let user = req.auth.get(CurrentUser.self)
+        var here: String?
+        if let user, user.can(.actForInflowOrganization) {
+            here = try await CertificateCheckin.query(on: req.db).filter(\.$certificateID == c.id!)
+                .filter(\.$orgID == user.scopeID).sort(\.$checkedInOn, .descending).first()?.checkedInOn
+        }
+        let res = try await req.page(
+            "certificates/public", title: "流动党员活动证查验",
+            PublicView(
+                token: token, name: Self.maskedName(m.name), branch: branch?.name ?? "", number: c.number,
+                validity:
+                    "\(CalendarDate(c.issuedOn)?.chinese ?? c.issuedOn) 至 \(CalendarDate(c.validTo)?.chinese ?? c.validTo)",
+                status: status.label, statusKey: status.rawValue,
+                canCheckIn: user?.can(.actForInflowOrganization) == true && status == .valid, checkedInHere: here,
+                orgName: user?.scopeName))
+        res.headers.replaceOrAdd(name: HTTPHeaders.Name.cacheControl, value: "no-store")
+        res.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex")
+        return res
+    }
+
+    /// 登记报到: the signed-in inflow or mobile organization records the member's check-in with it.
+    func checkIn(req: Request) async throws -> Response {
+        let user = try req.user
+        let token = req.parameters.get("token") ?? ""
+        guard let c = try await CertificateService.find(token: token, cipher: req.cipher, on: req.db) else {
+            throw AppError.notFound
+        }
+        let today = CalendarDate.today()
+        guard c.status(on: today) == .valid else {
+            return req.redirect(to: "/c/\(token)", flash: "活动证\(c.status(on: today).label)，不能登记报到")
+        }
+        let already = try await CertificateCheckin.query(on: req.db).filter(\.$certificateID == c.id!)
+            .filter(\.$orgID == user.scopeID).filter(\.$checkedInOn == today.description).count()
+        if already == 0 {
+            let ci = CertificateCheckin()
+            ci.certificateID = c.id!
+            ci.memberID = c.memberID
+            ci.orgID = user.scopeID
+            ci.checkedInOn = today.description
+            ci.byUsername = user.username
+            try await ci.create(on: req.db)
+            try await req.audit(.create, "certificate", ref: c.number, summary: "\(user.scopeName)凭活动证\(c.number)登记报到")
+        }
+        return req.redirect(to: "/c/\(token)", flash: "已登记报到（\(user.scopeName)，\(today.chinese)）")
+    }
+
+    // MARK: Member's own card
+
+    func mine(req: Request) async throws -> Response {
+        let me = try req.member
+        struct View: Encodable {
+            var card: CertificateCard?
+        }
+        let c = try await Certificate.query(on: req.db).filter(\.$memberID == me.memberID).sort(
+            \.$createdAt, .descending
+        )
+        .first()
+        let m = try await Member.find(me.memberID, on: req.db)
+        return try await req.myPage(
+            "my/certificate", title: "流动党员活动证",
+            View(card: try await c.asyncMap { c in try await CertificateCard.make(c, member: m, req: req) } ?? nil))
+    }
+}
+
+/// The card as the member's phone and the branch's page show it.
+struct CertificateCard: Encodable {
+    var number: String
+    var name: String
+    var branch: String
+    var issuedOn: String
+    var validTo: String
+    var status: String
+    var statusKey: String
+    var url: String
+    var qr: String
+
+    static func make(_ c: Certificate, member: Member?, req: Request) async throws -> CertificateCard {
+        let branch = try await member.asyncMap { try await Organization.find($0.organizationID, on: req.db) } ?? nil
+        let url = CertificateController.url(c, req)
+        let status = c.status(on: .today())
+        return CertificateCard(
+            number: c.number, name: member?.name ?? "", branch: branch?.name ?? "", issuedOn: c.issuedOn,
+            validTo: c.validTo, status: status.label, statusKey: status.rawValue, url: url,
+            qr: status == .revoked ? "" : try QRCode(url).svg(pixelsPerModule: 5))
+    }
+}

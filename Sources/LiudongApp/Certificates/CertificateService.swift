@@ -1,0 +1,161 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Issuing, re-issuing, checking and revoking activity certificates, and their signed tokens.
+enum CertificateService {
+    static let validDays = 365
+
+    // MARK: Tokens
+
+    /// `{id without dashes}{version}.{mac}`: the certificate's id and version, signed with a key derived from the
+    /// data key; a stranger can neither guess one nor turn one into another.
+    static func token(_ c: Certificate, cipher: FieldCipher) -> String {
+        let payload = c.id!.uuidString.replacingOccurrences(of: "-", with: "").lowercased() + "v\(c.tokenVersion)"
+        return payload + "." + String(cipher.hash("certificate-token|" + payload).prefix(32))
+    }
+
+    /// The certificate a token names, when its signature and version hold; nil for anything else.
+    static func find(token: String, cipher: FieldCipher, on db: Database) async throws -> Certificate? {
+        guard token.count <= 80, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") }) else {
+            return nil
+        }
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let payload = String(parts[0])
+        let expected = String(cipher.hash("certificate-token|" + payload).prefix(32))
+        guard constantTimeEqual(expected, String(parts[1])) else { return nil }
+        let halves = payload.split(separator: "v")
+        guard halves.count == 2, halves[0].count == 32, let version = Int(halves[1]), version < 1_000_000 else {
+            return nil
+        }
+        let hex = Array(halves[0])
+        let dashed = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }.joined(separator: "-")
+        guard let id = UUID(uuidString: dashed), let c = try await Certificate.find(id, on: db),
+            c.tokenVersion == version
+        else { return nil }
+        return c
+    }
+
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    // MARK: Lifecycle
+
+    /// The county code a member's certificate number starts with: their home county's code (the city's, above it).
+    static func countyCode(of member: Member, on db: Database) async throws -> String {
+        guard let branch = try await Organization.find(member.organizationID, on: db) else { return "000000" }
+        let chain = try await Organization.query(on: db).filter(\.$id ~~ branch.pathIDs).all()
+        return (chain.first { $0.level == .county } ?? chain.first { $0.level == .city } ?? branch).code
+    }
+
+    /// The next free number of the county and year.
+    static func nextNumber(county: String, year: Int, on db: Database) async throws -> String {
+        let prefix = "\(county)-\(year)-"
+        let last = try await Certificate.query(on: db).filter(\.$number =~ prefix).sort(\.$number, .descending).first()
+        let n = (last.flatMap { Int($0.number.suffix(5)) } ?? 0) + 1
+        guard n <= 99_999 else { throw AppError.conflict("\(county)\(year)年的活动证编号已用完") }
+        return prefix + String(format: "%05d", n)
+    }
+
+    /// The certificate of the member's open flow: a new one when there is none usable (or it was revoked), else the
+    /// same certificate with a new token (the old QR code stops working). Validity is never extended here.
+    static func issue(
+        for member: Member, by username: String, on db: Database, today: CalendarDate = .today()
+    ) async throws -> Certificate {
+        guard
+            let flow = try await Flow.query(on: db).filter(\.$memberID == member.id!)
+                .filter(\.$status ~~ [.away, .arrived, .lost]).first()
+        else { throw AppError.conflict("该党员没有进行中的流动，不能发放流动党员活动证") }
+        if let c = try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).first()
+        {
+            c.tokenVersion += 1
+            try await c.update(on: db)
+            return c
+        }
+        let county = try await countyCode(of: member, on: db)
+        let c = Certificate()
+        c.number = try await nextNumber(county: county, year: today.year, on: db)
+        c.memberID = member.id!
+        c.flowID = flow.id!
+        c.issuedOn = today.description
+        c.validTo = today.adding(days: validDays - 1).description
+        c.tokenVersion = 1
+        c.issuedBy = username
+        do {
+            try await c.create(on: db)
+        } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
+            // Another request took the number at the same moment (the unique index said so).
+            throw AppError.conflict("活动证编号冲突，请重试")
+        }
+        return c
+    }
+
+    /// Ends every certificate of the member's closed flows.
+    static func revokeAll(of memberID: UUID, reason: String, on db: Database, today: CalendarDate = .today())
+        async throws
+    {
+        for c in try await Certificate.query(on: db).filter(\.$memberID == memberID).filter(\.$revokedOn == nil).all() {
+            c.revokedOn = today.description
+            c.revokedReason = reason
+            try await c.update(on: db)
+        }
+    }
+
+    /// The annual check: the year's appraisal recorded, validity extended one year from the later of today and the
+    /// current end. Once per year; never on a revoked certificate.
+    static func check(
+        _ c: Certificate, year: Int?, appraisal: String?, by username: String, on db: Database,
+        today: CalendarDate = .today()
+    ) async throws -> CertificateCheck {
+        var errors: [FieldError] = []
+        let grade = appraisal.flatMap(AppraisalGrade.init(rawValue:))
+        if grade == nil { errors.append(FieldError("appraisal", "请选择民主评议结果（优秀、合格、基本合格、不合格）")) }
+        guard let year, (today.year - 1)...today.year ~= year else {
+            throw AppError.invalid(errors + [FieldError("year", "年审年度应为今年或去年")])
+        }
+        guard errors.isEmpty, let grade else { throw AppError.invalid(errors) }
+        guard c.revokedOn == nil else { throw AppError.conflict("活动证已注销，不能年审") }
+        if try await CertificateCheck.query(on: db).filter(\.$certificateID == c.id!).filter(\.$year == year).count()
+            > 0
+        {
+            throw AppError.conflict("\(year)年度已年审")
+        }
+        let base = max(today, CalendarDate(c.validTo) ?? today)
+        let check = CertificateCheck()
+        check.certificateID = c.id!
+        check.year = year
+        check.appraisal = grade
+        check.checkedOn = today.description
+        check.validTo = base.adding(days: validDays).description
+        check.checkedBy = username
+        try await db.transaction { tx in
+            try await check.create(on: tx)
+            c.validTo = check.validTo
+            try await c.update(on: tx)
+        }
+        return check
+    }
+
+    /// Certificates of flows that have ended (a safety net behind the review hook); returns how many.
+    static func revokeStale(on db: Database, today: CalendarDate) async throws -> Int {
+        let sql = try db.sql()
+        let open = SQLBind.group(LedgerService.openStates)
+        struct Row: Decodable { var id: UUID }
+        let stale = try await sql.raw(
+            """
+            SELECT c.id FROM certificates c JOIN flows f ON f.id = c.flow_id
+            WHERE c.revoked_on IS NULL AND f.status NOT IN \(open)
+            """
+        ).all(decoding: Row.self).map(\.id)
+        for chunk in stale.chunked(400) {
+            try await sql.update("certificates").set("revoked_on", to: today.description)
+                .set("revoked_reason", to: "流动已结束").where("id", .in, SQLBind.group(Array(chunk))).run()
+        }
+        return stale.count
+    }
+}
