@@ -15,6 +15,8 @@ enum InflowLedger {
         var address: String?
         var employer: String?
         var since: String
+        /// The co-management agreement covering the member here (our members reporting to an inflow organization).
+        var agreement: String? = nil
     }
 
     static func lines(under org: Organization, cipher: FieldCipher, on db: Database) async throws -> [Line] {
@@ -39,6 +41,24 @@ enum InflowLedger {
             ORDER BY i.code, m.name
             """
         ).all(decoding: ReportedMemberRow.self)
+        // Our own members reporting to this (inflow) organization, each with the agreement that covers them.
+        let day = CalendarDate.today().description
+        let ours =
+            org.kind == .external
+            ? try await sql.raw(
+                """
+                SELECT m.name, m.id_prefix, m.id_number_enc, m.phone_prefix, m.phone_tail, b.short_name AS org, f.address, f.employer, f.arrived_on, f.left_on,
+                  (SELECT a.number FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
+                   WHERE a.inflow_org_id = f.inflow_org_id AND a.signed_on IS NOT NULL AND a.valid_from <= \(bind: day)
+                     AND a.valid_to >= \(bind: day) AND (a.terminated_on IS NULL OR a.terminated_on > \(bind: day))
+                     AND b.path LIKE (ao.path || '%')
+                     AND (a.covers = 'all' OR EXISTS (SELECT 1 FROM agreement_members am WHERE am.agreement_id = a.id AND am.member_id = m.id))
+                   ORDER BY a.valid_to DESC LIMIT 1) AS agreement
+                FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id
+                WHERE f.inflow_org_id = \(bind: org.id!) AND f.status IN \(open)
+                ORDER BY b.code, m.name
+                """
+            ).all(decoding: ReportedMemberRow.self) : []
         return registrations.map {
             Line(
                 kind: "外地流入", name: $0.name, idMasked: masked($0.id_number_enc, $0.id_masked),
@@ -51,6 +71,14 @@ enum InflowLedger {
                     phoneMasked: r.phone_prefix.flatMap { p in r.phone_tail.map { p + "****" + $0 } }, org: r.org,
                     address: r.address,
                     employer: r.employer, since: r.arrived_on ?? r.left_on)
+            }
+            + ours.map { r in
+                Line(
+                    kind: "本市流动党员（\(r.org)）", name: r.name, idMasked: masked(r.id_number_enc, r.id_prefix),
+                    phoneMasked: r.phone_prefix.flatMap { p in r.phone_tail.map { p + "****" + $0 } },
+                    org: org.shortName,
+                    address: r.address, employer: r.employer, since: r.arrived_on ?? r.left_on,
+                    agreement: r.agreement ?? "未签共管协议")
             }
     }
 }
@@ -77,4 +105,5 @@ private struct ReportedMemberRow: Decodable {
     var employer: String?
     var arrived_on: String?
     var left_on: String
+    var agreement: String? = nil
 }

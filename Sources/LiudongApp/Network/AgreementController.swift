@@ -70,13 +70,16 @@ struct AgreementController {
             var orgName: String
             var rows: [Row]
             var canManage: Bool
+            /// The inflow side's list of our members reporting to it, with the agreement covering each.
+            var inflowLedger: String?
         }
         let rows = try await Self.rows(try await Self.list(for: org, on: req.db), on: req.db)
         return try await req.page(
             "agreements/index", title: "共管协议",
             View(
                 orgCode: org.code, orgName: org.shortName, rows: rows,
-                canManage: user.can(.manageAgreements) && !user.isInflowSide))
+                canManage: user.can(.manageAgreements) && !user.isInflowSide,
+                inflowLedger: user.isInflowSide ? "/ledger/\(user.scopeCode)/inflow" : nil))
     }
 
     struct FormView: Encodable {

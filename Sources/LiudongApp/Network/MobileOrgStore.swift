@@ -45,13 +45,19 @@ enum MobileOrgStore {
 
     /// Mobile members under the organization's parent (within the account's scope) flowing to the same city or
     /// prefecture as the organization and taking part in no mobile organization: who could join.
-    /// `unreported`: only members reporting to no organization (the demo's way to pick the uncovered).
+    /// `uncovered`: only members not yet covered (neither reporting to a mobile organization nor under an agreement).
     static func candidates(
-        for org: Organization, within scopePath: String, unreported: Bool = false, on db: Database
+        for org: Organization, within scopePath: String, uncovered: Bool = false, on db: Database,
+        today: CalendarDate = .today()
     ) async throws -> [Candidate] {
         guard let parentID = org.parentID, let parent = try await Organization.find(parentID, on: db) else { return [] }
         let under = parent.path.hasPrefix(scopePath) ? parent.path : scopePath
-        let onlyUnreported: SQLQueryString = unreported ? "AND f.inflow_org_id IS NULL" : ""
+        let onlyUncovered: SQLQueryString =
+            uncovered
+            ? """
+            AND NOT EXISTS (SELECT 1 FROM organizations i WHERE i.id = f.inflow_org_id AND i.kind = 'mobile')
+            AND NOT \(Coverage.byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: today.description))
+            """ : ""
         let open = SQLBind.group(LedgerService.openStates)
         return try await db.sql().raw(
             """
@@ -60,8 +66,8 @@ enum MobileOrgStore {
             WHERE \(PathPrefix("o.path", under)) AND m.organization_id = o.id AND m.flow_status IN \(open)
               AND f.member_id = m.id AND f.status IN \(open) AND f.destination_code LIKE \(bind: String(org.divisionCode.prefix(4)) + "%")
               AND NOT EXISTS (SELECT 1 FROM mobile_org_members mm WHERE mm.member_id = m.id AND mm.left_on IS NULL)
-              \(onlyUnreported)
-            ORDER BY o.code, m.name LIMIT 300
+              \(onlyUncovered)
+            ORDER BY o.code, m.name LIMIT 500
             """
         ).all(decoding: Candidate.self)
     }

@@ -23,6 +23,8 @@ enum NetworkDemo {
         "110105", "110108", "110106", "150105", "150102", "150104", "150203", "150204", "210102", "210103", "120116",
         "120101", "210202", "210204",
     ]
+    /// One district in each main destination city (Beijing, Hohhot, Baotou, Shenyang, Tianjin, Dalian).
+    static let hubCities = ["110105", "150105", "150203", "210102", "120116", "210202"]
     static let parks = ["经济技术开发区", "高新技术产业园", "物流园区", "商贸大厦", "创业孵化园", "国际商务中心"]
 
     static func load(_ demo: DemoContext) async throws {
@@ -72,7 +74,9 @@ enum NetworkDemo {
             let ended = made >= target
             let basis: MobileBasis =
                 ended ? .temporary : rng.weighted([(.chamber, 30), (.office, 25), (.joint, 25), (.temporary, 20)])
-            let place = rng.pick(places)
+            // Each county first gets one in each main destination city, then others at random.
+            let round = (n - 1) / counties.count
+            let place = round < hubCities.count ? hubCities[round] : rng.pick(places)
             let city = Divisions.shared[String(place.prefix(4)) + "00"]?.name ?? Divisions.shared[place]?.name ?? ""
             let placeName = city.isEmpty || city == "市辖区" ? Divisions.shared.fullName(place) : city
             let suffix: String
@@ -202,22 +206,23 @@ enum NetworkDemo {
         }
     }
 
-    /// Members away at a mobile organization's city take part in it until about two thirds are covered.
+    /// Uncovered members away at a mobile organization's city take part in it until about two thirds are covered.
     private static func participate(today: CalendarDate, on db: Database) async throws {
         guard let root = try await OrganizationService.root(on: db) else { return }
-        let (now, _) = try await Coverage.rolledUp(for: root, on: db, today: today)
-        var missing = Int(Double(now.mobile) * 0.66) - now.covered
-        guard missing > 0 else { return }
         let mobile = try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$closedAt == nil)
             .sort(\.$code).all()
-        for org in mobile where missing > 0 {
-            let candidates = try await MobileOrgStore.candidates(
-                for: org, within: root.path, unreported: true, on: db)
-            for c in candidates.prefix(min(missing, 60)) {
-                try await MobileOrgMembership(
-                    orgID: org.id!, memberID: c.id, joinedOn: today.adding(days: -30).description, by: "demo"
-                ).create(on: db)
-                missing -= 1
+        do {
+            let (now, _) = try await Coverage.rolledUp(for: root, on: db, today: today)
+            var missing = Int(Double(now.mobile) * 0.65) - now.covered
+            for org in mobile where missing > 0 {
+                let candidates = try await MobileOrgStore.candidates(
+                    for: org, within: root.path, uncovered: true, on: db, today: today)
+                for c in candidates.prefix(min(missing, 200)) {
+                    try await MobileOrgMembership(
+                        orgID: org.id!, memberID: c.id, joinedOn: today.adding(days: -30).description, by: "demo"
+                    ).create(on: db)
+                    missing -= 1
+                }
             }
         }
     }

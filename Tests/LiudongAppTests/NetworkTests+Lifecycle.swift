@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import LiudongApp
+
+@Suite("Measure 4a through the review, the archive, the worklist and the inflow ledger")
+struct NetworkLifecycleTests {
+    @Test(arguments: TestDatabase.all)
+    func aConfirmedOutflowIssuesTheCertificateAndAReturnRevokesIt(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await LedgerTests.flows(app, f)
+            let cert = try #require(
+                try await Certificate.query(on: app.db).filter(\.$memberID == f.memberA.id!).first())
+            #expect(cert.number.hasPrefix("150422-") && cert.status(on: .today()) == .valid)
+            #expect(try await Certificate.query(on: app.db).count() == 3)
+            // The archive shows it.
+            var secretary = Browser(app)
+            try await secretary.signIn("secretary", Fixture.password)
+            let archive = try await secretary.get("/members/\(f.memberA.id!.uuidString)/archive")
+            #expect(archive.body.string.contains("签发流动党员活动证\(cert.number)"))
+            // A confirmed return revokes it.
+            _ = try await SelfReportTests.post(
+                app,
+                #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)","phone":"13904760000"}"#
+            )
+            let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
+            try await ReviewService.confirm(
+                report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
+                on: app.db)
+            let revoked = try #require(try await Certificate.find(cert.id, on: app.db))
+            #expect(revoked.status(on: .today()) == .revoked && revoked.revokedReason?.contains("流动结束") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func worklistArchiveAndInflowLedgerShowTheAgreement(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            // Ten members of 巴林左旗 report to 望京 with no agreement: a worklist item for the county.
+            var members = [f.memberA]
+            for i in 1...9 {
+                members.append(try await NetworkTests.member(app, "报到\(i)", sequence: 300 + i, branch: f.branchA))
+            }
+            for m in members { try await Mobile.open(app, m, inflow: f.external) }
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            struct Items: Decodable {
+                struct Item: Decodable {
+                    var kind: String
+                    var count: Int
+                }
+                var items: [Item]
+            }
+            func count(_ client: APIClient, _ kind: String) async throws -> Int {
+                try await client.get("/api/v1/worklist").content.decode(Items.self).items.first { $0.kind == kind }?
+                    .count ?? 0
+            }
+            #expect(try await count(county, "inflowWithoutAgreement") == 1)
+            // An agreement ending in 20 days: covered now, expiring on the worklist; the inflow side must confirm it.
+            let to = CalendarDate.today().adding(days: 20).description
+            #expect(
+                try await county.post(
+                    "/api/v1/agreements", json: NetworkTests.agreementJSON(from: "2025-01-01", to: to)
+                ).status == .created)
+            #expect(try await count(county, "inflowWithoutAgreement") == 0)
+            #expect(try await count(county, "agreementsExpiring") == 1)
+            let inflow = try await APIClient.signIn(app, "inflow", Fixture.password)
+            #expect(try await count(inflow, "agreementsToConfirm") == 1)
+            // The inflow side's ledger lists our members reporting there with the agreement covering them.
+            var page = Browser(app)
+            try await page.signIn("inflow", Fixture.password)
+            let ledger = try await page.get("/ledger/\(f.external.code)/inflow")
+            #expect(ledger.status == .ok && ledger.body.string.contains("BLZQ-2026-001"))
+            #expect(ledger.body.string.contains("张建国") && !ledger.body.string.contains(Fixture.idA))
+            // The member's archive names the agreement.
+            var secretary = Browser(app)
+            try await secretary.signIn("secretary", Fixture.password)
+            let archive = try await secretary.get("/members/\(f.memberA.id!.uuidString)/archive")
+            #expect(archive.body.string.contains("纳入共管协议BLZQ-2026-001"))
+            // The county's statistics page shows the rate: all ten covered.
+            var stats = Browser(app)
+            try await stats.signIn("county", Fixture.password)
+            let html = try await stats.get("/stats/150422").body.string
+            #expect(html.contains(#"<strong id="coverage-rate">100.0%</strong>"#))
+        }
+    }
+}
