@@ -20,11 +20,10 @@ struct CSRFMiddleware: AsyncMiddleware {
         guard req.hasSession, let expected = req.session.data["csrf"] else { throw Self.refusal(req) }
         var sent = req.headers.first(name: "X-CSRF-Token")
         if sent == nil {
-            // Only the upload routes stream (each collects its body up to its own limit); collect it here first so
-            // `_csrf` can be read. Every other route's body is already collected within 1 MB.
+            // A body larger than the first read arrives as a stream and is collected by the route, after this
+            // middleware: collect it here first (up to the route's own limit) so that `_csrf` can be read.
             if req.body.data == nil {
-                guard let limit = Self.uploadLimit(for: req.url.path) else { throw Self.refusal(req) }
-                _ = try await req.body.collect(max: limit).get()
+                _ = try await req.body.collect(max: Self.uploadLimit(for: req.url.path) ?? Self.formLimit).get()
             }
             sent = try? req.content.get(String.self, at: "_csrf")
         }
@@ -35,6 +34,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     /// The national import's streaming route, and its limit (the route itself says the same).
     static let uploadPath = "/imports"
     static let uploadLimit = 100 << 20
+    /// Every other form's limit (as `routes.defaultMaxBodySize`).
+    static let formLimit = 1 << 20
     /// A signed agreement's scan: 10 MB of file plus the form around it.
     static let scanLimit = 11 << 20
 

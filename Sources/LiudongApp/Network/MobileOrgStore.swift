@@ -45,19 +45,31 @@ enum MobileOrgStore {
 
     /// Mobile members under the organization's parent (within the account's scope) flowing to the same city or
     /// prefecture as the organization and taking part in no mobile organization: who could join.
-    /// `uncovered`: only members not yet covered (neither reporting to a mobile organization nor under an agreement).
+    /// Which uncovered members the demo picks.
+    enum Uncovered {
+        /// Reporting to no organization.
+        case unreported
+        /// Reporting to an inflow organization (other than `except`) where no agreement covers them.
+        case unsigned(except: Int)
+    }
+
     static func candidates(
-        for org: Organization, within scopePath: String, uncovered: Bool = false, on db: Database,
+        for org: Organization, within scopePath: String, uncovered: Uncovered? = nil, on db: Database,
         today: CalendarDate = .today()
     ) async throws -> [Candidate] {
         guard let parentID = org.parentID, let parent = try await Organization.find(parentID, on: db) else { return [] }
         let under = parent.path.hasPrefix(scopePath) ? parent.path : scopePath
-        let onlyUncovered: SQLQueryString =
-            uncovered
-            ? """
-            AND NOT EXISTS (SELECT 1 FROM organizations i WHERE i.id = f.inflow_org_id AND i.kind = 'mobile')
-            AND NOT \(Coverage.byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: today.description))
-            """ : ""
+        let onlyUncovered: SQLQueryString
+        switch uncovered {
+        case nil: onlyUncovered = ""
+        case .unreported: onlyUncovered = "AND f.inflow_org_id IS NULL"
+        case .unsigned(let except):
+            onlyUncovered = """
+                AND f.inflow_org_id <> \(bind: except)
+                AND EXISTS (SELECT 1 FROM organizations i WHERE i.id = f.inflow_org_id AND i.kind = 'external')
+                AND NOT \(Coverage.byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: today.description))
+                """
+        }
         let open = SQLBind.group(LedgerService.openStates)
         return try await db.sql().raw(
             """
