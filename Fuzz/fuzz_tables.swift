@@ -1,5 +1,5 @@
 // libFuzzer target over the readers an upload goes through: TableReader (.xlsx by its ZIP signature, else CSV in
-// UTF-8/GB18030) feeding the national-export parser and the pairing-list reader, row by row. Built by `make fuzz` with `swiftc -sanitize=fuzzer`
+// UTF-8/GB18030) feeding the national-export parser and the pairing-list reader, row by row, and the scan check (ScanKind). Built by `make fuzz` with `swiftc -sanitize=fuzzer`
 // from LiudongCore's own sources (no package needed). A crash, a trap or a leak here is a bug to fix and a
 // regression fixture to commit under Tests/LiudongCoreTests/Fixtures/fuzz-regressions/.
 import Foundation
@@ -15,6 +15,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     let path = directory + "/input"
     let bytes = Data(bytes: data, count: size)
+    // The scan check behind every agreement upload (PDF/JPEG/PNG by their bytes).
+    _ = ScanKind.sniff(UnsafeBufferPointer(start: data, count: size))
     guard FileManager.default.createFile(atPath: path, contents: bytes) else { return 0 }
     // Small limits so each input stays fast; the code paths are the same as the defaults'.
     var limits = ReadLimits()

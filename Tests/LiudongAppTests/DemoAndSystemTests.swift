@@ -21,7 +21,22 @@ struct DemoAndSystemTests {
             }
             #expect(
                 try await Organization.query(on: app.db).filter(\.$name == "赤峰驻北京流动党员党支部").first()?.basis == .chamber)
-            #expect(try await Organization.query(on: app.db).filter(\.$kind == .external).count() == 5)
+            // The plan's five inflow organizations and measure 4a's at the main destinations.
+            #expect(
+                try await Organization.query(on: app.db).filter(\.$kind == .external).count()
+                    == 5 + NetworkDemo.externals.count)
+            // Measure 4a: the city's 81 mobile organizations (four dissolved temporary ones besides), each filed;
+            // agreements; a certificate for every open flow.
+            #expect(
+                try await Organization.query(on: app.db).filter(\.$kind == .mobile).filter(\.$closedAt == nil).count()
+                    == MobileOrgService.cityReportedCount)
+            #expect(
+                try await MobileOrgRecord.query(on: app.db).count()
+                    == (try await Organization.query(on: app.db).filter(\.$kind == .mobile).count()))
+            #expect(try await Agreement.query(on: app.db).count() > 50)
+            #expect(
+                try await Certificate.query(on: app.db).count()
+                    == (try await Flow.query(on: app.db).filter(\.$status ~~ [.away, .arrived, .lost]).count()))
             let members = try await Member.query(on: app.db).count()
             #expect(members > 550 && members < 700)
             // Flows for about 13/60 of the members, mirrored on the members; a few pending reports in every branch's queue.

@@ -89,3 +89,42 @@ struct NetworkLifecycleTests {
         }
     }
 }
+
+@Suite("Measure 4a: every new page and API is out of reach out of scope")
+struct NetworkScopeTests {
+    @Test(arguments: TestDatabase.all)
+    func anotherCountyGets404AndABranchSeesItsCountysAgreement(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await LedgerTests.flows(app, f)
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            struct Created: Decodable { var id: UUID }
+            let id = try await county.post("/api/v1/agreements", json: NetworkTests.agreementJSON()).content
+                .decode(Created.self).id
+            let cert = try #require(
+                try await Certificate.query(on: app.db).filter(\.$memberID == f.memberA.id!).first())
+            let member = f.memberA.id!.uuidString
+            let paths = [
+                "/agreements/\(id.uuidString)", "/agreements/\(id.uuidString)/scan",
+                "/agreements/\(id.uuidString)/renew",
+                "/agreements?org=150422", "/mobile-orgs?org=150422", "/temporary-orgs/suggestions?org=150422",
+                "/members/\(member)/certificate", "/api/v1/certificates/\(cert.number)",
+                "/api/v1/agreements?org=150422",
+                "/api/v1/coverage?org=150422", "/api/v1/temporary-org-suggestions?org=150422", "/stats/150422",
+            ]
+            let other = try await APIClient.signIn(app, "countyb", Fixture.password)
+            for p in paths { #expect(try await other.get(p).status == .notFound, "countyb GET \(p)") }
+            #expect(try await other.post("/api/v1/members/\(member)/certificate", json: "{}").status == .notFound)
+            // The branch secretary opens the county's agreement (it covers the branch's members) but cannot manage it.
+            let secretary = try await APIClient.signIn(app, "secretary", Fixture.password)
+            #expect(try await secretary.get("/agreements/\(id.uuidString)").status == .ok)
+            #expect(try await secretary.get("/agreements/\(id.uuidString)/renew").status == .forbidden)
+            // A member's token reaches none of it.
+            _ = try await Mobile.activate(
+                app, idNumber: Fixture.idA, code: try await Mobile.code(app, staff: secretary, member: f.memberA))
+            let me = try await APIClient.member(app, idNumber: Fixture.idA, password: Mobile.memberPassword)
+            for p in paths { #expect(try await me.get(p).status == .notFound, "member GET \(p)") }
+            #expect(try await me.get("/my/certificate").status == .ok)
+        }
+    }
+}

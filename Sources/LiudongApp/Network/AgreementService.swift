@@ -150,11 +150,13 @@ enum AgreementService {
         return try await Organization.query(on: db).filter(\.$code == c).first()
     }
 
-    /// Whether the account sees the agreement: our side's scope covers the outflow organization, or the account
-    /// sits at (or above) the other side.
+    /// Whether the account sees the agreement: its scope covers either side, or the agreement was signed by an
+    /// organization above it (and so covers its members).
     static func visible(_ a: Agreement, to user: CurrentUser, on db: Database) async throws -> Bool {
         for id in [a.outflowOrgID, a.inflowOrgID] {
-            if let o = try await Organization.find(id, on: db), user.covers(o) { return true }
+            guard let o = try await Organization.find(id, on: db) else { continue }
+            // An agreement of an organization above the account's covers the account's members too.
+            if user.covers(o) || (id == a.outflowOrgID && user.scopePath.hasPrefix(o.path)) { return true }
         }
         return false
     }
