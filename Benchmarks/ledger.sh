@@ -59,6 +59,10 @@ bench() {
   HALF="$(TZ=Asia/Shanghai date +%Y)H$(( $(TZ=Asia/Shanghai date +%-m) <= 6 ? 1 : 2 ))"
   read -r cp_rps cp_p50 cp_p95 cp_p99 < <(page "/api/v1/contact-compliance?org=$COUNTY" "$CTY")
   read -r hy_rps hy_p50 hy_p95 hy_p99 < <(page "/api/v1/contact-report?org=$COMMITTEE&half=$HALF" "$COM" 1)
+  # Measure 4a: a county's coverage rate (the API), and the county's home page, which shows it as a tile.
+  local cv_rps cv_p50 cv_p95 cv_p99 hc_rps hc_p50 hc_p95 hc_p99
+  read -r cv_rps cv_p50 cv_p95 cv_p99 < <(page "/api/v1/coverage?org=$COUNTY" "$CTY" 1)
+  read -r hc_rps hc_p50 hc_p95 hc_p99 < <(page / "$CTY" 1)
   local h_rps h_p50 h_p95 h_p99 b_rps b_p50 b_p95 b_p99 c_rps c_p50 c_p95 c_p99 b1_rps b1_p50 b1_p95 b1_p99 c1_rps c1_p50 c1_p95 c1_p99
   read -r h_rps h_p50 h_p95 h_p99 < <(page /healthz "$SEC")
   read -r b_rps b_p50 b_p95 b_p99 < <(page "/ledger/$BRANCH" "$SEC")
@@ -99,6 +103,24 @@ bench() {
   s0=$(date +%s.%N); for _ in $(seq 1 20); do shellq "$CQ" >/dev/null; done
   comp_ms=$(echo "($(date +%s.%N) - $s0) * 1000 / 20" | bc -l)
   local comp_rows; comp_rows=$(shellq "$CQ" | wc -l)
+  # The coverage query the app runs for the county (Coverage.perBranch), through the database's own shell.
+  local D CVQ cov_ms
+  D=$(TZ=Asia/Shanghai date +%Y-%m-%d)
+  CVQ="select m.organization_id, count(*),
+    sum(case when (coalesce(i.kind, '') = 'mobile' and i.closed_at is null) or exists (select 1 from mobile_org_members mm
+      where mm.member_id = m.id and mm.joined_on <= '$D' and (mm.left_on is null or mm.left_on > '$D')) then 1 else 0 end),
+    sum(case when exists (select 1 from agreements a join organizations ao on ao.id = a.outflow_org_id
+      where a.inflow_org_id = f.inflow_org_id and a.signed_on is not null and a.valid_from <= '$D' and a.valid_to >= '$D'
+        and (a.terminated_on is null or a.terminated_on > '$D') and o.path like (ao.path || '%')
+        and (a.covers = 'all' or exists (select 1 from agreement_members am where am.agreement_id = a.id and am.member_id = m.id)))
+      then 1 else 0 end)
+    from organizations o cross join members m cross join flows f left join organizations i on i.id = f.inflow_org_id
+    where $CW and m.organization_id = o.id and m.flow_status in ('away','arrived','lost') and f.member_id = m.id
+      and f.status in ('away','arrived','lost')
+    group by m.organization_id;"
+  shellq "$CVQ" >/dev/null
+  s0=$(date +%s.%N); for _ in $(seq 1 20); do shellq "$CVQ" >/dev/null; done
+  cov_ms=$(echo "($(date +%s.%N) - $s0) * 1000 / 20" | bc -l)
 
   # Export of every line (streamed) beside a one-branch export. SQLite's page cache is capped per connection
   # (LIUDONG_SQLITE_CACHE_MB, 64); the 4 MB runs show that the rest of the memory does not grow with the rows.
@@ -124,6 +146,9 @@ bench() {
   printf '%-40s %10s %10s %10s %10s\n' "contact compliance, county" "$cp_rps" "$cp_p50" "$cp_p95" "$cp_p99"
   printf '%-40s %32.2f ms per run (%s mobile members)\n' "same compliance query, $db shell" "$comp_ms" "$comp_rows"
   printf '%-40s %10s %10s %10s %10s\n' "half-year report $HALF, committee, 1 conn" "$hy_rps" "$hy_p50" "$hy_p95" "$hy_p99"
+  printf '%-40s %10s %10s %10s %10s\n' "coverage, county, 1 conn" "$cv_rps" "$cv_p50" "$cv_p95" "$cv_p99"
+  printf '%-40s %32.2f ms per run\n' "same coverage query, $db shell" "$cov_ms"
+  printf '%-40s %10s %10s %10s %10s\n' "home page /, county, 1 conn" "$hc_rps" "$hc_p50" "$hc_p95" "$hc_p99"
   printf '\nexport .xlsx: %s rows in %ss, peak RSS %s MB (one branch: %ss, %s MB)\n' "$big_rows" "$big_s" "$((big_kb / 1024))" "$small_s" "$((small_kb / 1024))"
   printf 'same with a 4 MB page cache: %ss, peak RSS %s MB (one branch: %s MB)\n' "$big4_s" "$((big4_kb / 1024))" "$((small4_kb / 1024))"
   [ "$gen" != 0 ] && printf 'generate: %s members in %.0fs\n' "$MEMBERS" "$gen"
