@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -25,15 +25,6 @@ def shot(d, name, width):
     d.set_window_size(width, max(900, min(h, 4000)))
     d.save_screenshot(os.path.join(ARTIFACTS, name))
     d.set_window_size(width, 900)
-
-
-def sign_in(d, wait, base, username):
-    d.delete_all_cookies()
-    d.get(f"{base}/login")
-    d.find_element(By.NAME, "username").send_keys(username)
-    d.find_element(By.NAME, "password").send_keys("liudong-demo")
-    d.find_element(By.CSS_SELECTOR, "button.primary").click()
-    wait.until(lambda x: "/login" not in x.current_url)
 
 
 def covered(d, base):
@@ -51,7 +42,7 @@ def main():
         d = chrome()
         wait = WebDriverWait(d, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         # 1. The county's coverage before; the demo county has no agreement with 望京 yet.
-        sign_in(d, wait, base, "county")
+        staff_sign_in(d, wait, base, "county")
         before, rate_before = covered(d, base)
         shot(d, "network-1-stats-before.png", 1280)
         # 2. It signs with 望京街道党工委 (X110105) from the form: every member of the county reporting there.
@@ -71,13 +62,13 @@ def main():
         wait.until(lambda x: "SHA-256" in x.find_element(By.TAG_NAME, "body").text)
         shot(d, "network-2-agreement.png", 1280)
         # 4. The inflow account confirms it.
-        sign_in(d, wait, base, "inflow")
+        staff_sign_in(d, wait, base, "inflow")
         d.get(url)
         d.find_element(By.ID, "confirm").click()
         wait.until(lambda x: "对方已于" in x.find_element(By.TAG_NAME, "body").text)
         shot(d, "network-3-confirmed-375.png", 375)
         # 5. The county's coverage rose by exactly the members the agreement covers.
-        sign_in(d, wait, base, "county")
+        staff_sign_in(d, wait, base, "county")
         after, rate_after = covered(d, base)
         shot(d, "network-4-stats-after.png", 1280)
         assert after == before + n, f"coverage {before} → {after}, the agreement covers {n}"

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -24,15 +24,6 @@ def shot(d, name):
     d.set_window_size(375, max(812, min(h, 4000)))
     d.save_screenshot(os.path.join(ARTIFACTS, name))
     d.set_window_size(375, 812)
-
-
-def staff_sign_in(d, wait, base, username):
-    d.delete_all_cookies()
-    d.get(f"{base}/login")
-    d.find_element(By.NAME, "username").send_keys(username)
-    d.find_element(By.NAME, "password").send_keys("liudong-demo")
-    d.find_element(By.CSS_SELECTOR, "button.primary").click()
-    wait.until(lambda x: "/login" not in x.current_url)
 
 
 def main():

@@ -65,6 +65,16 @@ def start_demo(binary, members="1500", seed="3", after=(), prefix="liudong-e2e-"
     return base, stop
 
 
+def staff_sign_in(d, wait, base, username):
+    """Signs a demo staff account in on the page (the demo password) and waits to leave the sign-in page."""
+    d.delete_all_cookies()
+    d.get(f"{base}/login")
+    d.find_element(By.NAME, "username").send_keys(username)
+    d.find_element(By.NAME, "password").send_keys("liudong-demo")
+    d.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait.until(lambda x: "/login" not in x.current_url)
+
+
 def chrome():
     o = Options()
     for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812"]:

@@ -52,11 +52,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         return Abort(.forbidden, reason: "表单已过期或来源不明（CSRF校验失败），请刷新页面后重试")
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+}
+
+/// Compares two secrets (tokens, signatures) in time that does not depend on where they first differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
 
 extension Request {

@@ -35,7 +35,8 @@ enum CertificateDemo {
             let county = counties.first { f.path.hasPrefix($0.path) }?.code ?? city?.code ?? "000000"
             let issued = CalendarDate(f.left_on) ?? today
             let key = "\(county)-\(issued.year)"
-            next[key, default: 0] += 1
+            let sequence = next[key, default: 0] + 1
+            next[key] = sequence
             let id = UUID(random: &rng)
             var validTo = issued.adding(days: CertificateService.validDays - 1)
             if validTo < today, rng.chance(0.95) {
@@ -48,7 +49,7 @@ enum CertificateDemo {
                 ])
             }
             certs.append([
-                id, "\(key)-" + String(format: "%05d", next[key]!), f.member_id, f.flow_id, issued.description,
+                id, "\(key)-" + String(format: "%05d", sequence), f.member_id, f.flow_id, issued.description,
                 validTo.description, 1, "demo", now,
             ])
         }

@@ -38,12 +38,6 @@ enum CertificateService {
         return c
     }
 
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
     // MARK: Lifecycle
 
     /// The county code a member's certificate number starts with: their home county's code (the city's, above it).
