@@ -91,11 +91,16 @@ struct NetworkFeature: Feature {
             WorkTally(
                 kind: "agreementsExpiring", label: "30天内到期的共管协议", href: "/agreements",
                 counts: Dictionary(expiring.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
-        let unsigned = try await NetworkWork.inflowWithoutAgreement(under: user.scopePath, today: scope.today, on: sql)
-        tallies.append(
-            WorkTally(
-                kind: "inflowWithoutAgreement", label: "在同一流入地党组织报到10人以上但未签共管协议",
-                href: "/stats/\(user.scopeCode)#coverage", counts: [user.scopeID: unsigned.count]))
+        // Counties and below sign agreements; the city reads the same on its statistics page (a scan of every mobile
+        // member of the city on each home page would cost more than it tells).
+        if user.scopeLevel != .city {
+            let unsigned = try await NetworkWork.inflowWithoutAgreement(
+                under: user.scopePath, today: scope.today, on: sql)
+            tallies.append(
+                WorkTally(
+                    kind: "inflowWithoutAgreement", label: "在同一流入地党组织报到10人以上但未签共管协议",
+                    href: "/stats/\(user.scopeCode)#coverage", counts: [user.scopeID: unsigned.count]))
+        }
         if user.scopeLevel == .county, user.can(.editOrganizations),
             let county = try await Organization.find(user.scopeID, on: scope.db)
         {
