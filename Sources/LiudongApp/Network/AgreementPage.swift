@@ -75,7 +75,7 @@ extension AgreementController {
         let view = ShowView(
             id: a.id!.uuidString, number: a.number, outflow: try await party(a.outflowOrgID, contact: a.outflowContact),
             inflow: try await party(a.inflowOrgID, contact: a.inflowContact),
-            signedOn: a.signedOn.flatMap { CalendarDate($0) }?.chinese ?? "（未签订）",
+            signedOn: a.signedOn.flatMap({ CalendarDate($0) })?.chinese ?? "（未签订）",
             validFrom: CalendarDate(a.validFrom)?.chinese ?? a.validFrom,
             validTo: CalendarDate(a.validTo)?.chinese ?? a.validTo, status: status.label, statusKey: status.rawValue,
             covers: a.covers.label, listed: names, duties: a.duties.split(whereSeparator: \.isNewline).map(String.init),

@@ -73,8 +73,8 @@ enum AgreementService {
                 errors.append(FieldError("signedOn", "签订日期不能晚于今天"))
             }
         }
-        let from = Normalize.text(input.validFrom).flatMap { CalendarDate($0) }
-        let to = Normalize.text(input.validTo).flatMap { CalendarDate($0) }
+        let from = Normalize.text(input.validFrom).flatMap({ CalendarDate($0) })
+        let to = Normalize.text(input.validTo).flatMap({ CalendarDate($0) })
         if from == nil { errors.append(FieldError("validFrom", "请填写生效日期，格式如 2026-01-31")) }
         if to == nil { errors.append(FieldError("validTo", "请填写截止日期，格式如 2026-12-31")) }
         if let from, let to {

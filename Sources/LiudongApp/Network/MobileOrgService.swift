@@ -30,7 +30,7 @@ enum MobileOrgService {
         text(f.documentNo, "documentNo", "请填写批复文号（60字以内）", max: 60)
         text(f.address, "address", "请填写活动地址（200字以内）", max: 200)
         text(f.contacts, "contacts", "请填写书记及联系人、电话（200字以内）", max: 200)
-        if let d = Normalize.text(f.approvedOn).flatMap { CalendarDate($0) } {
+        if let d = Normalize.text(f.approvedOn).flatMap({ CalendarDate($0) }) {
             if d > today { errors.append(FieldError("approvedOn", "批准日期不能晚于今天")) }
         } else {
             errors.append(FieldError("approvedOn", "请填写批准日期，格式如 2026-01-31"))
@@ -42,8 +42,8 @@ enum MobileOrgService {
             errors.append(FieldError("participants", "联建单位不超过2000字"))
         }
         if basis == .temporary {
-            if let e = Normalize.text(f.endsOn).flatMap { CalendarDate($0) } {
-                if let a = Normalize.text(f.approvedOn).flatMap { CalendarDate($0) }, e <= a {
+            if let e = Normalize.text(f.endsOn).flatMap({ CalendarDate($0) }) {
+                if let a = Normalize.text(f.approvedOn).flatMap({ CalendarDate($0) }), e <= a {
                     errors.append(FieldError("endsOn", "临时党组织的终止日期应晚于批准日期"))
                 }
             } else {

@@ -87,7 +87,7 @@ struct ContactReportController {
         }
         let back = "/contacts/report?org=\(org.code)&half=\(half)"
         var errors: [String] = []
-        let held = Normalize.text(f.heldOn).flatMap { CalendarDate($0) }
+        let held = Normalize.text(f.heldOn).flatMap({ CalendarDate($0) })
         if held == nil { errors.append("请填写听取汇报的日期") }
         if let held, held > CalendarDate.today() { errors.append("日期不能晚于今天") }
         if let held, held < half.firstDay { errors.append("日期不能早于该半年开始") }

@@ -25,7 +25,7 @@ enum ContactService {
         if method == nil { errors.append(FieldError("method", "联系方式应为电话随访（phone）、视频约访（video）或上门走访（visit）")) }
         let flow = try await Flow.query(on: db).filter(\.$memberID == pairing.memberID)
             .filter(\.$status ~~ [.away, .arrived, .lost]).first()
-        let date = Normalize.text(input.date).flatMap { CalendarDate($0) }
+        let date = Normalize.text(input.date).flatMap({ CalendarDate($0) })
         if let date {
             if date > today {
                 errors.append(FieldError("date", "联系日期不能晚于今天"))
