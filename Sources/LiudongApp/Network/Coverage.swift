@@ -29,14 +29,20 @@ enum Coverage {
         """
     }
 
+    /// The SQL of "agreement `a` is in force on `day`": signed, within its dates, not yet terminated.
+    static func inForce(on day: String) -> SQLQueryString {
+        """
+        a.signed_on IS NOT NULL AND a.valid_from <= \(bind: day) AND a.valid_to >= \(bind: day)
+          AND (a.terminated_on IS NULL OR a.terminated_on > \(bind: day))
+        """
+    }
+
     /// The SQL of "covered by an agreement": `inflowID` the organization reported to, `branchPath` the member's
     /// branch path.
     static func byAgreement(member: String, inflowID: String, branchPath: String, day: String) -> SQLQueryString {
         """
         EXISTS (SELECT 1 FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
-                WHERE a.inflow_org_id = \(unsafeRaw: inflowID) AND a.signed_on IS NOT NULL
-                  AND a.valid_from <= \(bind: day) AND a.valid_to >= \(bind: day)
-                  AND (a.terminated_on IS NULL OR a.terminated_on > \(bind: day))
+                WHERE a.inflow_org_id = \(unsafeRaw: inflowID) AND \(inForce(on: day))
                   AND \(unsafeRaw: branchPath) LIKE (ao.path || '%')
                   AND (a.covers = 'all' OR EXISTS (SELECT 1 FROM agreement_members am
                        WHERE am.agreement_id = a.id AND am.member_id = \(unsafeRaw: member))))
@@ -152,8 +158,7 @@ enum Coverage {
             """
             SELECT i.division_code FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
               JOIN organizations i ON i.id = a.inflow_org_id
-            WHERE a.signed_on IS NOT NULL AND a.valid_from <= \(bind: day) AND a.valid_to >= \(bind: day)
-              AND (a.terminated_on IS NULL OR a.terminated_on > \(bind: day))
+            WHERE \(inForce(on: day))
               AND (\(PathPrefix("ao.path", org.path)) OR \(bind: org.path) LIKE (ao.path || '%'))
             """
         ).all(decoding: Place.self)
