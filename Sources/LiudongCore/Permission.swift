@@ -40,6 +40,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageAgreements
     /// Issue, check (年审) and revoke members' activity certificates.
     case manageCertificates
+    /// Hold organizational life (组织生活) of the organizations in scope and record who attended (an inflow or
+    /// mobile organization's account for its own).
+    case recordOrgLife
+    /// The learning measure: publish courses and quizzes (city, county, committee), read diaries, plan study
+    /// delivered home, send red packages.
+    case manageLearning
 
     public var label: String {
         switch self {
@@ -69,6 +75,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .viewAgreements: return "查看共管协议"
         case .manageAgreements: return "共管协议与流动党员党组织"
         case .manageCertificates: return "流动党员活动证"
+        case .recordOrgLife: return "组织生活记录"
+        case .manageLearning: return "学习教育（点学、每周一学、日记、送学、红色包裹）"
         }
     }
 }
@@ -83,7 +91,7 @@ extension Role {
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
-            .manageCertificates,
+            .manageCertificates, .recordOrgLife, .manageLearning,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
@@ -93,7 +101,7 @@ extension Role {
         case .admin: return department.union([.manageAccounts])
         case .orgDept: return department
         case .committee, .secretary: return tree
-        case .inflow: return everyone.union([.actForInflowOrganization])
+        case .inflow: return everyone.union([.actForInflowOrganization, .recordOrgLife])
         }
     }
 

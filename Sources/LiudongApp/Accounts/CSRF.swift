@@ -38,12 +38,17 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let formLimit = 1 << 20
     /// A signed agreement's scan: 10 MB of file plus the form around it.
     static let scanLimit = 11 << 20
+    /// A diary photo: 5 MB of image plus the form around it.
+    static let photoLimit = 6 << 20
 
     /// The streaming routes and their limits.
     static func uploadLimit(for path: String) -> Int? {
         if path == uploadPath { return uploadLimit }
         let parts = path.split(separator: "/")
         if parts.count == 3, parts[0] == "agreements", parts[2] == "scan" { return scanLimit }
+        if parts.count == 3, parts[0] == "org-life", parts[2] == "attachments" { return scanLimit }
+        if path == "/learning/questions/import" { return scanLimit }
+        if path == "/my/diary" { return photoLimit }
         return nil
     }
 

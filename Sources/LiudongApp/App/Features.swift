@@ -22,6 +22,7 @@ enum Features {
         PairingFeature(),
         NetworkFeature(),
         CertificatesFeature(),
+        LearningFeature(),
         DemoFeature(),
     ]
 

@@ -41,6 +41,8 @@ struct CertificateController {
         var canCheckIn: Bool
         var checkedInHere: String?
         var orgName: String?
+        /// The account's events taking place now, to record the member present at.
+        var events: [OrgLifeOption]
     }
 
     /// Shows only the masked name, the home branch, the number, validity and status; an unknown or forged token
@@ -66,7 +68,9 @@ struct CertificateController {
                     "\(CalendarDate(c.issuedOn)?.chinese ?? c.issuedOn) 至 \(CalendarDate(c.validTo)?.chinese ?? c.validTo)",
                 status: status.label, statusKey: status.rawValue,
                 canCheckIn: user?.can(.actForInflowOrganization) == true && status == .valid, checkedInHere: here,
-                orgName: user?.scopeName))
+                orgName: user?.scopeName,
+                events: status == .valid && user?.can(.actForInflowOrganization) == true
+                    ? try await OrgLifeOption.openNow(orgID: user!.scopeID, on: req.db) : []))
         res.headers.replaceOrAdd(name: HTTPHeaders.Name.cacheControl, value: "no-store")
         res.headers.replaceOrAdd(name: "X-Robots-Tag", value: "noindex")
         return res

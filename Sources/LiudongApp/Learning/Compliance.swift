@@ -1,0 +1,164 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The required frequencies of organizational life against what each branch held, and the six-month rule.
+enum OrgLifeCompliance {
+    struct Requirement: Sendable {
+        var kind: OrgLifeKind
+        var period: OrgLifePeriod
+        var minimum: Int
+    }
+
+    /// The settings table, in the order of the kinds (kinds missing from it require nothing).
+    static func requirements(on db: Database) async throws -> [Requirement] {
+        let rows = try await OrgLifeRequirement.query(on: db).all()
+        return OrgLifeKind.allCases.compactMap { kind in
+            rows.first { $0.id == kind.rawValue }.map {
+                Requirement(kind: kind, period: $0.period, minimum: $0.minimum)
+            }
+        }
+    }
+
+    /// What a requirement asks within a quarter: monthly ones three times over, quarterly ones as they are, yearly
+    /// ones for the whole year (held counted from 1 January to the quarter's end).
+    static func required(_ r: Requirement) -> Int {
+        switch r.period {
+        case .month: return r.minimum * 3
+        case .quarter, .year: return r.minimum
+        }
+    }
+
+    struct Item: Content, Sendable, Equatable {
+        var orgCode: String
+        var kind: String
+        var required: Int
+        var held: Int
+    }
+
+    struct Branch: Decodable, Sendable {
+        var id: Int
+        var code: String
+        var short_name: String
+        var path: String
+    }
+
+    /// The open branches under `path` (the organization itself when it is one).
+    static func branches(under path: String, on sql: SQLDatabase) async throws -> [Branch] {
+        try await sql.raw(
+            """
+            SELECT id, code, short_name, path FROM organizations
+            WHERE \(PathPrefix("path", path)) AND level = 'branch' AND kind = 'regular' AND closed_at IS NULL
+            ORDER BY path
+            """
+        ).all(decoding: Branch.self)
+    }
+
+    /// Each branch under `path` and each required kind: required and held in `quarter`.
+    static func items(under path: String, quarter: Quarter, on db: Database) async throws -> [(Branch, [Item])] {
+        let sql = try db.sql()
+        let reqs = try await requirements(on: db).filter { $0.minimum > 0 }
+        let branches = try await branches(under: path, on: sql)
+        struct Held: Decodable {
+            var org_id: Int
+            var kind: String
+            var in_quarter: Int
+            var in_year: Int
+        }
+        let yearStart = CalendarDate(year: quarter.year, month: 1, day: 1)!.description
+        let rows = try await sql.raw(
+            """
+            SELECT e.org_id, e.kind, SUM(CASE WHEN e.held_on >= \(bind: quarter.firstDay.description) THEN 1 ELSE 0 END)
+              AS in_quarter, COUNT(*) AS in_year
+            FROM org_life_events e JOIN organizations o ON o.id = e.org_id
+            WHERE \(PathPrefix("o.path", path)) AND o.level = 'branch'
+              AND e.held_on >= \(bind: yearStart) AND e.held_on <= \(bind: quarter.lastDay.description)
+            GROUP BY e.org_id, e.kind
+            """
+        ).all(decoding: Held.self)
+        var held: [Int: [String: Held]] = [:]
+        for r in rows { held[r.org_id, default: [:]][r.kind] = r }
+        return branches.map { b in
+            (
+                b,
+                reqs.map { r in
+                    let h = held[b.id]?[r.kind.rawValue]
+                    return Item(
+                        orgCode: b.code, kind: r.kind.rawValue, required: required(r),
+                        held: r.period == .year ? (h?.in_year ?? 0) : (h?.in_quarter ?? 0))
+                }
+            )
+        }
+    }
+
+    /// Branches behind schedule, judged on the last completed quarter (yearly kinds when that quarter is the fourth).
+    static func behind(under path: String, today: CalendarDate, on db: Database) async throws -> [Int: Int] {
+        guard let last = Quarter(containing: today).previous else { return [:] }
+        let reqs = Dictionary(uniqueKeysWithValues: try await requirements(on: db).map { ($0.kind.rawValue, $0) })
+        var out: [Int: Int] = [:]
+        for (b, items) in try await items(under: path, quarter: last, on: db) {
+            let late = items.contains { i in
+                guard let r = reqs[i.kind] else { return false }
+                return (r.period != .year || last.number == 4) && i.held < i.required
+            }
+            if late { out[b.id] = 1 }
+        }
+        return out
+    }
+
+    /// Six calendar months before `today`.
+    static func sixMonthsBefore(_ today: CalendarDate) -> CalendarDate {
+        var y = today.year
+        var m = today.month - 6
+        if m < 1 {
+            m += 12
+            y -= 1
+        }
+        let d = min(today.day, CalendarDate.daysIn(year: y, month: m))
+        return CalendarDate(year: y, month: m, day: d) ?? today.adding(days: -183)
+    }
+
+    /// Members (mobile or not) under `path` who joined the Party before the cut-off and took part in no
+    /// organizational life anywhere since: counted per branch.
+    static func sixMonthCounts(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [Int: Int]
+    {
+        let cutoff = sixMonthsBefore(today).description
+        let rows = try await sql.raw(
+            """
+            SELECT m.organization_id AS org_id, COUNT(*) AS n
+            FROM organizations o JOIN members m ON m.organization_id = o.id
+            LEFT JOIN org_life_last l ON l.member_id = m.id
+            WHERE \(PathPrefix("o.path", path)) AND m.joined_on <= \(bind: cutoff)
+              AND (l.last_on IS NULL OR l.last_on < \(bind: cutoff))
+            GROUP BY m.organization_id
+            """
+        ).all(decoding: OrgCount.self)
+        return Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)
+    }
+
+    struct Silent: Decodable, Sendable {
+        var id: UUID
+        var name: String
+        var branch: String
+        var flow_status: String?
+        var last_on: String?
+    }
+
+    /// The members of the six-month alert under `path`, longest silent first.
+    static func silent(under path: String, today: CalendarDate, limit: Int = 500, on sql: SQLDatabase) async throws
+        -> [Silent]
+    {
+        let cutoff = sixMonthsBefore(today).description
+        return try await sql.raw(
+            """
+            SELECT m.id, m.name, o.short_name AS branch, m.flow_status, l.last_on
+            FROM organizations o JOIN members m ON m.organization_id = o.id
+            LEFT JOIN org_life_last l ON l.member_id = m.id
+            WHERE \(PathPrefix("o.path", path)) AND m.joined_on <= \(bind: cutoff)
+              AND (l.last_on IS NULL OR l.last_on < \(bind: cutoff))
+            ORDER BY l.last_on IS NOT NULL, l.last_on, o.path, m.name LIMIT \(unsafeRaw: String(limit))
+            """
+        ).all(decoding: Silent.self)
+    }
+}

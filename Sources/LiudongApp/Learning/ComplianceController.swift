@@ -1,0 +1,182 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// `/org-life/compliance` (required against held, per branch, rolled up), `/org-life/alerts` (the six-month rule),
+/// `/org-life/settings` (the required frequencies; the city's administrators edit them).
+struct ComplianceController {
+    func boot(_ r: FeatureRoutes) throws {
+        let rec = r.signedIn(.recordOrgLife)
+        rec.get("org-life", "compliance", use: page)
+        rec.get("org-life", "alerts", use: alerts)
+        rec.get("org-life", "settings", use: settings)
+        r.signedIn(.editOrganizations).post("org-life", "settings", use: saveSettings)
+    }
+
+    static func quarter(_ req: Request) throws -> Quarter {
+        guard let raw = Normalize.text(try? req.query.get(String.self, at: "quarter")) else { return .current() }
+        guard raw.count <= 10, let q = Quarter(raw) else {
+            throw AppError.invalid([FieldError("quarter", "季度格式如 2026Q4")])
+        }
+        return q
+    }
+
+    struct Cell: Encodable {
+        var text: String
+        var late: Bool
+    }
+    struct Row: Encodable {
+        var code: String
+        var name: String
+        var cells: [Cell]
+        var late: Bool
+        var branches: Int
+    }
+
+    func page(req: Request) async throws -> Response {
+        let user = try req.user
+        guard !user.isInflowSide else { throw AppError.forbidden }
+        let org = try await PairingController.org(req)
+        let q = try Self.quarter(req)
+        let reqs = try await OrgLifeCompliance.requirements(on: req.db).filter { $0.minimum > 0 }
+        let items = try await OrgLifeCompliance.items(under: org.path, quarter: q, on: req.db)
+        // Rolled up per child of the organization (or per branch when it has branches directly).
+        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).filter(
+            \.$closedAt == nil
+        )
+        .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
+        var rows: [Row] = []
+        let groups: [(String, String, String)] =
+            org.level == .branch
+            ? [(org.code, org.shortName, org.path)] : children.map { ($0.code, $0.shortName, $0.path) }
+        for (code, name, path) in groups {
+            let mine = items.filter { $0.0.path.hasPrefix(path) }
+            guard !mine.isEmpty else { continue }
+            var cells: [Cell] = []
+            for (k, r) in reqs.enumerated() {
+                let behind = mine.filter { $0.1[k].held < $0.1[k].required }.count
+                let held = mine.reduce(0) { $0 + $1.1[k].held }
+                cells.append(
+                    Cell(
+                        text: mine.count == 1
+                            ? "\(mine[0].1[k].held)/\(mine[0].1[k].required)" : "\(held)（\(behind)个未达）",
+                        late: behind > 0 && (r.period != .year || q.number == 4)))
+            }
+            rows.append(
+                Row(code: code, name: name, cells: cells, late: cells.contains(where: \.late), branches: mine.count))
+        }
+        struct View: Encodable {
+            var code: String
+            var name: String
+            var quarter: String
+            var quarterText: String
+            var previous: String
+            var next: String
+            var kinds: [String]
+            var rows: [Row]
+            var branches: Int
+            var behind: Int
+        }
+        let behind = items.filter { b in
+            b.1.enumerated().contains { k, i in i.held < i.required && (reqs[k].period != .year || q.number == 4) }
+        }.count
+        return try await req.page(
+            "orglife/compliance", title: "组织生活落实情况",
+            View(
+                code: org.code, name: org.name, quarter: q.description, quarterText: q.chinese,
+                previous: q.previous?.description ?? q.description, next: q.next?.description ?? q.description,
+                kinds: reqs.map { "\($0.kind.label)（\($0.period.label)≥\($0.minimum)）" }, rows: rows,
+                branches: items.count, behind: behind))
+    }
+
+    func alerts(req: Request) async throws -> Response {
+        let user = try req.user
+        guard !user.isInflowSide else { throw AppError.forbidden }
+        let org = try await PairingController.org(req)
+        let today = CalendarDate.today()
+        let rows = try await OrgLifeCompliance.silent(under: org.path, today: today, on: try req.db.sql())
+        let total = try await OrgLifeCompliance.sixMonthCounts(under: org.path, today: today, on: try req.db.sql())
+            .values.reduce(0, +)
+        struct Row: Encodable {
+            var id: String
+            var name: String
+            var branch: String
+            var mobile: Bool
+            var last: String
+        }
+        struct View: Encodable {
+            var code: String
+            var name: String
+            var cutoff: String
+            var total: Int
+            var rows: [Row]
+        }
+        return try await req.page(
+            "orglife/alerts", title: "六个月未参加组织生活",
+            View(
+                code: org.code, name: org.name, cutoff: OrgLifeCompliance.sixMonthsBefore(today).chinese, total: total,
+                rows: rows.map {
+                    Row(
+                        id: $0.id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,
+                        last: $0.last_on ?? "无记录")
+                }))
+    }
+
+    struct SettingRow: Encodable {
+        var kind: String
+        var label: String
+        var periods: [SelectOption]
+        var minimum: Int
+    }
+
+    func settings(req: Request) async throws -> Response {
+        let user = try req.user
+        let reqs = try await OrgLifeCompliance.requirements(on: req.db)
+        struct View: Encodable {
+            var rows: [SettingRow]
+            var canEdit: Bool
+        }
+        return try await req.page(
+            "orglife/settings", title: "组织生活频次要求",
+            View(
+                rows: reqs.map { r in
+                    SettingRow(
+                        kind: r.kind.rawValue, label: r.kind.label,
+                        periods: OrgLifePeriod.allCases.map {
+                            SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == r.period)
+                        }, minimum: r.minimum)
+                }, canEdit: Self.canEdit(user)))
+    }
+
+    static func canEdit(_ user: CurrentUser) -> Bool {
+        user.can(.editOrganizations) && user.scopeLevel == .city && user.scopeKind == .regular
+    }
+
+    func saveSettings(req: Request) async throws -> Response {
+        let user = try req.user
+        guard Self.canEdit(user) else { throw AppError.forbidden }
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        var changes: [String] = []
+        for kind in OrgLifeKind.allCases {
+            guard let p = form["period_\(kind.rawValue)"].flatMap(OrgLifePeriod.init(rawValue:)),
+                let n = form["minimum_\(kind.rawValue)"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+                (0...31).contains(n)
+            else {
+                return req.redirect(to: "/org-life/settings", flash: "\(kind.label)的频次应为0至31次")
+            }
+            let r = try await OrgLifeRequirement.find(kind.rawValue, on: req.db) ?? OrgLifeRequirement()
+            if r.id != nil && r.period == p && r.minimum == n { continue }
+            r.id = kind.rawValue
+            r.period = p
+            r.minimum = n
+            r.updatedBy = user.username
+            try await r.save(on: req.db)
+            changes.append("\(kind.label)\(p.label)≥\(n)")
+        }
+        if !changes.isEmpty {
+            try await req.audit(.update, "org-life-settings", summary: "修改组织生活频次要求：" + changes.joined(separator: "，"))
+        }
+        return req.redirect(to: "/org-life/settings", flash: changes.isEmpty ? "没有改动" : "已保存")
+    }
+}

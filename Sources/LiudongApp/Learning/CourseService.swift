@@ -1,0 +1,177 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The learning menu: publishing courses, what a member may pick, opening and confirming (never time online).
+enum CourseService {
+    struct Input: Content, Sendable {
+        var kind: String?
+        var title: String?
+        var source: String?
+        var url: String?
+        var place: String?
+        var minutes: String?
+        var tags: String?
+        var audience: String?
+        var availableFrom: String?
+        var availableTo: String?
+    }
+
+    /// The levels that publish learning: the city, a county, a committee.
+    static func canPublish(_ user: CurrentUser) -> Bool {
+        user.can(.manageLearning) && user.scopeKind == .regular
+            && [.city, .county, .committee].contains(user.scopeLevel)
+    }
+
+    static func create(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = .today())
+        async throws -> Course
+    {
+        guard canPublish(user) else { throw AppError.forbidden }
+        var errors: [FieldError] = []
+        let kind = Normalize.text(input.kind).flatMap(CourseKind.init(rawValue:))
+        if kind == nil { errors.append(FieldError("kind", "请选择课程形式")) }
+        let title = Normalize.text(input.title)
+        if title == nil || title!.count > 200 { errors.append(FieldError("title", "请填写标题（200字以内）")) }
+        let source = Normalize.text(input.source)
+        if source == nil || source!.count > 100 { errors.append(FieldError("source", "请填写来源（100字以内）")) }
+        let url = Normalize.text(input.url)
+        if let url, url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            errors.append(FieldError("url", "链接应以 https:// 或 http:// 开头（500字以内）"))
+        } else if url == nil, let kind, [.article, .video, .audio, .wechat].contains(kind) {
+            errors.append(FieldError("url", "\(kind.label)请填写链接"))
+        }
+        let place = Normalize.text(input.place)
+        if kind == .offline && place == nil { errors.append(FieldError("place", "线下课程请填写地点")) }
+        if (place?.count ?? 0) > 200 { errors.append(FieldError("place", "地点请控制在200字以内")) }
+        let minutes = Normalize.text(input.minutes).flatMap { Int(Normalize.halfWidth($0)) }
+        if minutes == nil || !(1...600).contains(minutes!) { errors.append(FieldError("minutes", "学时应为1至600分钟")) }
+        let tags = Normalize.text(input.tags) ?? ""
+        if tags.count > 100 { errors.append(FieldError("tags", "标签请控制在100字以内")) }
+        var audience: [Organization] = []
+        let codes = (Normalize.text(input.audience) ?? user.scopeCode).split(whereSeparator: { " ,，、;\n".contains($0) })
+        if codes.count > 100 { errors.append(FieldError("audience", "面向的党组织最多100个")) }
+        for code in codes.prefix(100) {
+            if let o = try await Organization.query(on: db).filter(\.$code == String(code)).first(), user.covers(o),
+                o.kind == .regular
+            {
+                audience.append(o)
+            } else {
+                errors.append(FieldError("audience", "党组织“\(code.prefix(20))”不存在或不在本级范围内"))
+            }
+        }
+        let from = Normalize.text(input.availableFrom).map { CalendarDate($0) } ?? today
+        let to = Normalize.text(input.availableTo).map { CalendarDate($0) } ?? today.adding(days: 30)
+        if from == nil { errors.append(FieldError("availableFrom", "开始日期格式如 2026-12-01")) }
+        if to == nil { errors.append(FieldError("availableTo", "结束日期格式如 2026-12-31")) }
+        if let from, let to, to < from || from.years(until: to) >= 3 {
+            errors.append(FieldError("availableTo", "结束日期应不早于开始日期，且不超过三年"))
+        }
+        guard errors.isEmpty, let kind, let title, let source, let minutes, let from, let to else {
+            throw AppError.invalid(errors)
+        }
+        let c = Course()
+        c.publisherOrgID = user.scopeID
+        c.kind = kind
+        c.title = title
+        c.source = source
+        c.url = url
+        c.place = place
+        c.minutes = minutes
+        c.tags = tags
+        c.availableFrom = from.description
+        c.availableTo = to.description
+        c.createdBy = user.username
+        let audienceIDs = Set(audience.map { $0.id! })
+        try await db.transaction { tx in
+            try await c.create(on: tx)
+            let sql = try tx.sql()
+            for o in audienceIDs {
+                try await sql.insert(into: "course_audience").columns("course_id", "org_id")
+                    .values(SQLBind(c.id!), SQLBind(o)).run()
+            }
+        }
+        return c
+    }
+
+    /// The member's branch and every organization above it.
+    static func ancestors(of memberID: UUID, on db: Database) async throws -> (Member, Organization, [Int]) {
+        guard let m = try await Member.find(memberID, on: db),
+            let branch = try await Organization.find(m.organizationID, on: db)
+        else { throw AppError.notFound }
+        return (m, branch, branch.pathIDs)
+    }
+
+    struct MyCourse: Content, Sendable {
+        var id: UUID
+        var title: String
+        var kind: String
+        var minutes: Int
+        var done: Bool
+    }
+
+    /// Courses available today to the member (an audience organization is the branch or above it).
+    static func menu(for memberID: UUID, on db: Database, today: CalendarDate = .today()) async throws -> [Course] {
+        let (_, _, ids) = try await ancestors(of: memberID, on: db)
+        let day = today.description
+        let courseIDs = try await db.sql().raw(
+            "SELECT DISTINCT course_id FROM course_audience WHERE org_id IN \(SQLBind.group(ids))"
+        ).all().map { try $0.decode(column: "course_id", as: UUID.self) }
+        guard !courseIDs.isEmpty else { return [] }
+        return try await Course.query(on: db).filter(\.$id ~~ courseIDs).filter(\.$availableFrom <= day)
+            .filter(\.$availableTo >= day).sort(\.$availableFrom, .descending).sort(\.$title).all()
+    }
+
+    static func done(_ memberID: UUID, on db: Database) async throws -> [UUID: CourseCompletion] {
+        Dictionary(
+            uniqueKeysWithValues: try await CourseCompletion.query(on: db).filter(\.$memberID == memberID).all().map {
+                ($0.courseID, $0)
+            })
+    }
+
+    /// A course of the member's menu, else 404.
+    static func find(_ id: UUID?, for memberID: UUID, on db: Database) async throws -> Course {
+        guard let id, let c = try await menu(for: memberID, on: db).first(where: { $0.id == id }) else {
+            throw AppError.notFound
+        }
+        return c
+    }
+
+    /// Opening a course is recorded once (the first time); nothing about how long it stays open.
+    @discardableResult
+    static func open(_ c: Course, memberID: UUID, on db: Database) async throws -> CourseCompletion {
+        if let done = try await CourseCompletion.query(on: db).filter(\.$courseID == c.id!).filter(
+            \.$memberID == memberID
+        ).first() {
+            return done
+        }
+        let cc = CourseCompletion()
+        cc.courseID = c.id!
+        cc.memberID = memberID
+        cc.openedAt = Date()
+        try await cc.create(on: db)
+        return cc
+    }
+
+    /// Confirms the course as learnt: courses of 30 minutes or more need a reflection of at least 50 characters.
+    static func complete(_ c: Course, memberID: UUID, reflection raw: String?, on db: Database) async throws
+        -> CourseCompletion
+    {
+        let reflection = Normalize.text(raw)
+        if c.needsReflection, (reflection?.count ?? 0) < CourseRules.reflectionCharacters {
+            throw AppError.invalid([
+                FieldError(
+                    "reflection",
+                    "本课程\(c.minutes)分钟，请写下不少于\(CourseRules.reflectionCharacters)字的学习体会（已写\(reflection?.count ?? 0)字）")
+            ])
+        }
+        if (reflection?.count ?? 0) > 2000 { throw AppError.invalid([FieldError("reflection", "学习体会请控制在2000字以内")]) }
+        let cc = try await open(c, memberID: memberID, on: db)
+        if cc.completedOn == nil {
+            cc.completedOn = CalendarDate.today().description
+            cc.reflection = reflection
+            try await cc.update(on: db)
+        }
+        return cc
+    }
+}

@@ -1,0 +1,199 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+enum CourseKind: String, Codable, Sendable, CaseIterable {
+    case article, video, audio, tv, wechat, offline
+
+    var label: String {
+        switch self {
+        case .article: return "文章"
+        case .video: return "视频"
+        case .audio: return "音频"
+        case .tv: return "电视节目"
+        case .wechat: return "微信公众号文章"
+        case .offline: return "线下课程"
+        }
+    }
+}
+
+/// A course of the learning menu (菜单式点学), published by the city, a county or a committee for an audience of
+/// organizations (their members and those below).
+final class Course: Model, @unchecked Sendable {
+    static let schema = "courses"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "publisher_org_id") var publisherOrgID: Int
+    @Enum(key: "kind") var kind: CourseKind
+    @Field(key: "title") var title: String
+    @Field(key: "source") var source: String
+    @OptionalField(key: "url") var url: String?
+    @OptionalField(key: "place") var place: String?
+    @Field(key: "minutes") var minutes: Int
+    @Field(key: "tags") var tags: String
+    @Field(key: "available_from") var availableFrom: String
+    @Field(key: "available_to") var availableTo: String
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    /// Courses of 30 minutes or more count as learnt only with a reflection of 50 characters or more.
+    var needsReflection: Bool { minutes >= CourseRules.reflectionMinutes }
+}
+
+enum CourseRules {
+    static let reflectionMinutes = 30
+    static let reflectionCharacters = 50
+}
+
+final class CourseCompletion: Model, @unchecked Sendable {
+    static let schema = "course_completions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "course_id") var courseID: UUID
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "opened_at") var openedAt: Date
+    @OptionalField(key: "completed_on") var completedOn: String?
+    @OptionalField(key: "reflection") var reflection: String?
+
+    init() {}
+}
+
+enum QuestionType: String, Codable, Sendable, CaseIterable {
+    case single, multiple, trueFalse
+
+    var label: String {
+        switch self {
+        case .single: return "单选题"
+        case .multiple: return "多选题"
+        case .trueFalse: return "判断题"
+        }
+    }
+}
+
+struct QuestionOption: Codable, Sendable, Equatable {
+    var key: String
+    var text: String
+}
+
+/// A question of the bank: options stored as JSON, the answer as the sorted keys ("AC", "T").
+final class QuizQuestion: Model, @unchecked Sendable {
+    static let schema = "quiz_questions"
+
+    @ID(key: .id) var id: UUID?
+    @Enum(key: "type") var type: QuestionType
+    @Field(key: "stem") var stem: String
+    @Field(key: "options") var optionsJSON: String
+    @Field(key: "answer") var answer: String
+    @Field(key: "source") var source: String
+    @Field(key: "explanation") var explanation: String
+    @Field(key: "publisher_org_id") var publisherOrgID: Int
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    var options: [QuestionOption] {
+        (try? JSONDecoder().decode([QuestionOption].self, from: Data(optionsJSON.utf8))) ?? []
+    }
+
+    static let trueFalseOptions = [QuestionOption(key: "T", text: "正确"), QuestionOption(key: "F", text: "错误")]
+}
+
+/// A week's quiz (每周一学): questions in order, open Monday to Sunday.
+final class Quiz: Model, @unchecked Sendable {
+    static let schema = "quizzes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "publisher_org_id") var publisherOrgID: Int
+    @Field(key: "week") var week: String
+    @Field(key: "title") var title: String
+    @Field(key: "opens_on") var opensOn: String
+    @Field(key: "closes_on") var closesOn: String
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+final class QuizAnswer: Model, @unchecked Sendable {
+    static let schema = "quiz_answers"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "quiz_id") var quizID: UUID
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "score") var score: Int
+    @Field(key: "total") var total: Int
+    @Field(key: "choices") var choices: String
+    @Field(key: "answered_at") var answeredAt: Date
+
+    init() {}
+}
+
+/// 党员先锋岗工作日记: a member's dated entry, with the branch secretary's comment and 优秀 mark.
+final class DiaryEntry: Model, @unchecked Sendable {
+    static let schema = "diary_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "text") var text: String
+    @OptionalField(key: "photo_sha256") var photoSHA256: String?
+    @OptionalField(key: "photo_type") var photoType: String?
+    @OptionalField(key: "comment") var comment: String?
+    @OptionalField(key: "commented_by") var commentedBy: String?
+    @Field(key: "excellent") var excellent: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+/// A return season (集中返乡): 春节 or dates a county sets, when branches deliver study to members at home.
+final class ReturnSeason: Model, @unchecked Sendable {
+    static let schema = "return_seasons"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "org_id") var orgID: Int
+    @Field(key: "name") var name: String
+    @Field(key: "starts_on") var startsOn: String
+    @Field(key: "ends_on") var endsOn: String
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+}
+
+final class HomeStudySession: Model, @unchecked Sendable {
+    static let schema = "home_study_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "season_id") var seasonID: UUID
+    @Field(key: "branch_id") var branchID: Int
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "place") var place: String
+    @Field(key: "topic") var topic: String
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+}
+
+/// 红色包裹: what was mailed to a member, with courier and tracking number, until the member confirms receipt.
+final class RedPackage: Model, @unchecked Sendable {
+    static let schema = "red_packages"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "branch_id") var branchID: Int
+    @Field(key: "contents") var contents: String
+    @Field(key: "sent_on") var sentOn: String
+    @Field(key: "courier") var courier: String
+    @Field(key: "tracking_no") var trackingNo: String
+    @OptionalField(key: "confirmed_on") var confirmedOn: String?
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    static let confirmDays = 30
+    var items: [String] { contents.split(separator: "\n").map(String.init) }
+}
