@@ -46,6 +46,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// The learning measure: publish courses and quizzes (city, county, committee), read diaries, plan study
     /// delivered home, send red packages.
     case manageLearning
+    /// Publish to the learning menu and the weekly quiz (the city, a county, a committee: not a branch).
+    case publishLearning
 
     public var label: String {
         switch self {
@@ -77,6 +79,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .manageCertificates: return "流动党员活动证"
         case .recordOrgLife: return "组织生活记录"
         case .manageLearning: return "学习教育（点学、每周一学、日记、送学、红色包裹）"
+        case .publishLearning: return "发布点学课程和每周一学"
         }
     }
 }
@@ -95,12 +98,13 @@ extension Role {
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
-            .runReconciliation, .importNational,
+            .runReconciliation, .importNational, .publishLearning,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts])
         case .orgDept: return department
-        case .committee, .secretary: return tree
+        case .committee: return tree.union([.publishLearning])
+        case .secretary: return tree
         case .inflow: return everyone.union([.actForInflowOrganization, .recordOrgLife])
         }
     }

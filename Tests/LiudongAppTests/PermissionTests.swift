@@ -41,7 +41,9 @@ struct PermissionTests {
 
     /// Routes the table allows whose handler also asks for a city-level scope (`CurrentUser.seesExternal`): external
     /// organizations are the city's to keep. Scope, not role: a county department gets 403 there too.
-    static let cityScopeOnly: Set<String> = ["GET /orgs/new-external", "POST /orgs/external"]
+    static let cityScopeOnly: Set<String> = [
+        "GET /orgs/new-external", "POST /orgs/external", "POST /org-life/settings",
+    ]
 
     static func key(_ route: Route) -> String {
         "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")

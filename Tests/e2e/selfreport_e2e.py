@@ -42,7 +42,10 @@ def start_demo(binary, members="1500", seed="3", after=(), prefix="liudong-e2e-"
     var = tempfile.mkdtemp(prefix=prefix)
     env = dict(os.environ, LIUDONG_VAR_DIR=var, LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)
-    subprocess.run([binary, "demo", "--members", members, "--seed", seed], env=env, check=True, stdout=subprocess.DEVNULL)
+    loaded = subprocess.run([binary, "demo", "--members", members, "--seed", seed], env=env, check=True,
+                            stdout=subprocess.PIPE, text=True)
+    # The demo's account list (the demo member's ID number is on it), for tests that sign the member in.
+    start_demo.output = loaded.stdout
     for command in after:
         subprocess.run([binary, *command], env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()

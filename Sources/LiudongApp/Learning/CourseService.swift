@@ -18,11 +18,8 @@ enum CourseService {
         var availableTo: String?
     }
 
-    /// The levels that publish learning: the city, a county, a committee.
-    static func canPublish(_ user: CurrentUser) -> Bool {
-        user.can(.manageLearning) && user.scopeKind == .regular
-            && [.city, .county, .committee].contains(user.scopeLevel)
-    }
+    /// Those who publish learning: the city, a county, a committee (the permission table's `publishLearning`).
+    static func canPublish(_ user: CurrentUser) -> Bool { user.can(.publishLearning) && user.scopeKind == .regular }
 
     static func create(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = .today())
         async throws -> Course

@@ -8,7 +8,7 @@ struct LearningAPIController {
         let rec = r.signedIn(.recordOrgLife)
         rec.post("api", "v1", "org-life", use: create)
         rec.put("api", "v1", "org-life", ":id", "attendance", use: attendance)
-        rec.get("api", "v1", "org-life", "compliance", use: compliance)
+        r.signedIn(.viewStatistics).get("api", "v1", "org-life", "compliance", use: compliance)
         r.member.get("api", "v1", "my", "courses", use: courses)
         r.member.post("api", "v1", "my", "courses", ":id", "complete", use: complete)
         r.member.get("api", "v1", "my", "quiz", use: quiz)
@@ -54,8 +54,6 @@ struct LearningAPIController {
 
     /// `GET /api/v1/org-life/compliance?org=CODE&quarter=2026Q4`.
     func compliance(req: Request) async throws -> Items<OrgLifeCompliance.Item> {
-        let user = try req.user
-        guard !user.isInflowSide else { throw AppError.forbidden }
         let org = try await PairingController.org(req)
         let q = try ComplianceController.quarter(req)
         return Items(items: try await OrgLifeCompliance.items(under: org.path, quarter: q, on: req.db).flatMap(\.1))

@@ -9,14 +9,15 @@ struct LearningController {
     func boot(_ r: FeatureRoutes) throws {
         let m = r.signedIn(.manageLearning)
         m.get("learning", use: index)
-        m.post("learning", "courses", use: createCourse)
+        let publish = r.signedIn(.publishLearning)
+        publish.post("learning", "courses", use: createCourse)
         m.get("learning", "questions", use: questions)
         m.get("learning", "questions", "template", use: template)
-        m.on(
+        publish.on(
             .POST, "learning", "questions", "import",
             body: .collect(maxSize: ByteCount(value: CSRFMiddleware.scanLimit)), use: importQuestions)
-        m.get("learning", "quizzes", "new", use: newQuiz)
-        m.post("learning", "quizzes", use: createQuiz)
+        publish.get("learning", "quizzes", "new", use: newQuiz)
+        publish.post("learning", "quizzes", use: createQuiz)
     }
 
     struct StatRow: Encodable {
@@ -46,8 +47,8 @@ struct LearningController {
         let rows = try await sql.raw(
             """
             SELECT m.organization_id AS org_id, COUNT(*) AS members,
-              SUM(CASE WHEN c.n > 0 THEN 1 ELSE 0 END) AS learners, SUM(c.n) AS completions,
-              SUM(CASE WHEN q.n > 0 THEN 1 ELSE 0 END) AS quiz_members, SUM(q.pct) AS quiz_score
+              SUM(CASE WHEN c.n > 0 THEN 1 ELSE 0 END) AS learners, CAST(SUM(c.n) AS INTEGER) AS completions,
+              SUM(CASE WHEN q.n > 0 THEN 1 ELSE 0 END) AS quiz_members, CAST(SUM(q.pct) AS DOUBLE PRECISION) AS quiz_score
             FROM organizations o JOIN members m ON m.organization_id = o.id
             LEFT JOIN (SELECT member_id, COUNT(*) AS n FROM course_completions
                        WHERE completed_on >= \(bind: from) AND completed_on <= \(bind: to) GROUP BY member_id) c
@@ -143,7 +144,7 @@ struct LearningController {
               (SELECT COUNT(*) FROM quiz_answers a JOIN members m ON m.id = a.member_id
                  JOIN organizations b ON b.id = m.organization_id
                WHERE a.quiz_id = z.id AND \(PathPrefix("b.path", org.path))) AS answered,
-              (SELECT AVG(100.0 * a.score / a.total) FROM quiz_answers a JOIN members m ON m.id = a.member_id
+              (SELECT CAST(AVG(100.0 * a.score / a.total) AS DOUBLE PRECISION) FROM quiz_answers a JOIN members m ON m.id = a.member_id
                  JOIN organizations b ON b.id = m.organization_id
                WHERE a.quiz_id = z.id AND a.total > 0 AND \(PathPrefix("b.path", org.path))) AS average
             FROM quizzes z JOIN organizations o ON o.id = z.publisher_org_id
