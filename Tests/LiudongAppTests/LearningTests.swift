@@ -269,3 +269,69 @@ struct LearningTests {
         }
     }
 }
+
+@Suite("Measure 4c pages")
+struct LearningPageTests {
+    /// Every page of the measure opens for those it is for, with some of everything on it (templates and SQL).
+    @Test(arguments: TestDatabase.all)
+    func everyPageOpens(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA, inflow: f.external)
+            let course = try await LearningTests.course(app, by: "county", title: "党课视频", minutes: 40)
+            let secretaryUser = try await Fixture.user(app, "secretary")
+            let e = try await OrgLifeService.create(
+                .init(
+                    orgCode: f.branchA.code, kind: "memberMeeting", startsAt: OrgLifeTime.text(Date()), place: "活动室",
+                    topic: "党员大会"), by: secretaryUser, on: app.db)
+            _ = try await OrgLifeService.setAttendance(
+                [.init(memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true)],
+                event: e,
+                org: f.branchA, by: secretaryUser, on: app.db)
+            let q = try await QuizService.save(
+                LearningDemoContent.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
+            _ = try await QuizService.assemble(
+                week: QuizService.week(of: .today()), title: "每周一学", questionIDs: [q.id!], publisherID: f.countyA.id!,
+                by: "county", on: app.db)
+            let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
+            for path in [
+                "/my", "/my/org-life", "/my/courses", "/my/courses/\(course.id!.uuidString)", "/my/quiz", "/my/diary",
+            ] {
+                let res = try await member.get(path)
+                #expect(res.status == .ok, "\(path): \(res.body.string.prefix(200))")
+            }
+            #expect(
+                try await member.post(
+                    "/api/v1/my/quiz/answers",
+                    json: #"{"answers":[{"questionId":"\#(q.id!.uuidString)","choices":["A","B","C","D","E"]}]}"#
+                ).status == .ok)
+            let result = try await member.get("/my/quiz")
+            #expect(result.status == .ok && result.body.string.contains("得分"))
+            for (user, paths) in [
+                (
+                    "secretary",
+                    [
+                        "/org-life", "/org-life/new", "/org-life/\(e.id!.uuidString)", "/org-life/compliance",
+                        "/org-life/alerts",
+                        "/org-life/settings", "/learning", "/learning/questions", "/diaries", "/home-study",
+                        "/red-packages",
+                    ]
+                ),
+                (
+                    "county",
+                    [
+                        "/org-life?org=\(f.countyA.code)", "/org-life/compliance", "/learning", "/learning/quizzes/new",
+                        "/home-study", "/learning/questions/template", "/members/\(f.memberA.id!.uuidString)/archive",
+                    ]
+                ),
+                ("inflow", ["/org-life", "/org-life/new", "/org-life/settings"]),
+            ] {
+                let client = try await APIClient.signIn(app, user, Fixture.password)
+                for path in paths {
+                    let res = try await client.get(path)
+                    #expect(res.status == .ok, "\(user) \(path): \(res.body.string.prefix(200))")
+                }
+            }
+        }
+    }
+}
