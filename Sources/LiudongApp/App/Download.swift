@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LiudongCore
@@ -123,5 +124,26 @@ extension Request {
             throw AppError.badRequest("季度“\(raw.prefix(20))”不正确，应写成如 2026Q2（1900–9999年）")
         }
         return q
+    }
+}
+
+extension PrivateFiles {
+    /// A stored private file, checked against its SHA-256 before it is sent.
+    static func serve(
+        _ req: Request, _ sub: String, name: String, sha256: String, kind: ScanKind, filename: String = "file"
+    ) throws -> Response {
+        let path = try directory(req.application, sub) + "/" + name
+        guard let data = FileManager.default.contents(atPath: path), SHA256.hash(data: data).hex == sha256 else {
+            throw AppError.conflict("文件缺失或与登记的 SHA-256 不一致，请重新上传")
+        }
+        let res = Response(status: .ok, body: .init(data: data))
+        let parts = kind.mimeType.split(separator: "/").map(String.init)
+        res.headers.contentType = HTTPMediaType(
+            type: parts.first ?? "application", subType: parts.last ?? "octet-stream")
+        res.headers.replaceOrAdd(
+            name: HTTPHeaders.Name.contentDisposition, value: "inline; filename=\"\(filename).\(kind.fileExtension)\"")
+        res.headers.replaceOrAdd(name: HTTPHeaders.Name.cacheControl, value: "private, no-store")
+        res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return res
     }
 }

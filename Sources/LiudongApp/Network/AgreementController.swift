@@ -264,18 +264,8 @@ struct AgreementController {
         guard let type = a.scanType.flatMap(ScanKind.init(rawValue:)), let sha = a.scanSHA256 else {
             throw AppError.notFound
         }
-        let path =
-            try PrivateFiles.directory(req.application, "agreements") + "/\(a.id!.uuidString).\(type.fileExtension)"
-        guard let data = FileManager.default.contents(atPath: path), SHA256.hash(data: data).hex == sha else {
-            throw AppError.conflict("扫描件文件缺失或与登记的 SHA-256 不一致，请重新上传")
-        }
-        let res = Response(status: .ok, body: .init(data: data))
-        res.headers.contentType = HTTPMediaType(
-            type: String(type.mimeType.split(separator: "/")[0]),
-            subType: String(type.mimeType.split(separator: "/")[1]))
-        res.headers.replaceOrAdd(
-            name: HTTPHeaders.Name.contentDisposition, value: "inline; filename=\"agreement.\(type.fileExtension)\"")
-        res.headers.replaceOrAdd(name: HTTPHeaders.Name.cacheControl, value: "private, no-store")
-        return res
+        return try PrivateFiles.serve(
+            req, "agreements", name: "\(a.id!.uuidString).\(type.fileExtension)", sha256: sha, kind: type,
+            filename: "agreement")
     }
 }
