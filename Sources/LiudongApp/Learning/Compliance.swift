@@ -56,9 +56,13 @@ enum OrgLifeCompliance {
     }
 
     /// Each branch under `path` and each required kind: required and held in `quarter`.
-    static func items(under path: String, quarter: Quarter, on db: Database) async throws -> [(Branch, [Item])] {
+    /// `requirements`: the settings to judge by (read once by the caller that also labels them), else read here.
+    static func items(
+        under path: String, quarter: Quarter, requirements given: [Requirement]? = nil, on db: Database
+    ) async throws -> [(Branch, [Item])] {
         let sql = try db.sql()
-        let reqs = try await requirements(on: db).filter { $0.minimum > 0 }
+        var reqs = given ?? []
+        if given == nil { reqs = try await requirements(on: db).filter { $0.minimum > 0 } }
         let branches = try await branches(under: path, on: sql)
         struct Held: Decodable {
             var org_id: Int
@@ -95,9 +99,10 @@ enum OrgLifeCompliance {
     /// Branches behind schedule, judged on the last completed quarter (yearly kinds when that quarter is the fourth).
     static func behind(under path: String, today: CalendarDate, on db: Database) async throws -> [Int: Int] {
         guard let last = Quarter(containing: today).previous else { return [:] }
-        let reqs = Dictionary(uniqueKeysWithValues: try await requirements(on: db).map { ($0.kind.rawValue, $0) })
+        let all = try await requirements(on: db).filter { $0.minimum > 0 }
+        let reqs = Dictionary(uniqueKeysWithValues: all.map { ($0.kind.rawValue, $0) })
         var out: [Int: Int] = [:]
-        for (b, items) in try await items(under: path, quarter: last, on: db) {
+        for (b, items) in try await items(under: path, quarter: last, requirements: all, on: db) {
             let late = items.contains { i in
                 guard let r = reqs[i.kind] else { return false }
                 return (r.period != .year || last.number == 4) && i.held < i.required

@@ -38,7 +38,7 @@ struct ComplianceController {
         let org = try await PairingController.org(req)
         let q = try Self.quarter(req)
         let reqs = try await OrgLifeCompliance.requirements(on: req.db).filter { $0.minimum > 0 }
-        let items = try await OrgLifeCompliance.items(under: org.path, quarter: q, on: req.db)
+        let items = try await OrgLifeCompliance.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
         // Rolled up per child of the organization (or per branch when it has branches directly).
         let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).filter(
             \.$closedAt == nil

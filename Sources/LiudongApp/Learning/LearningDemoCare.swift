@@ -95,8 +95,9 @@ enum LearningDemoCare {
             p.contents = Array(contents.shuffled(using: &rng).prefix(rng.int(2...4))).joined(separator: "\n")
             let sent = r.id == demoMember ? today.adding(days: -6) : today.adding(days: -rng.int(5...150))
             p.sentOn = sent.description
-            p.courier = rng.pick(["中国邮政EMS", "顺丰速运", "中通快递"])
-            p.trackingNo = String(format: "%@%010d", p.courier.hasPrefix("中国") ? "EM" : "SF", 1_000_000 + i * 7919)
+            let (courier, prefix) = rng.pick([("中国邮政EMS", "EM"), ("顺丰速运", "SF"), ("中通快递", "ZT")])
+            p.courier = courier
+            p.trackingNo = prefix + String(format: "%010d", 1_000_000 + i * 7919)
             let confirmed = r.id != demoMember && rng.chance(0.75)
             p.confirmedOn = confirmed ? min(sent.adding(days: rng.int(3...10)), today).description : nil
             p.createdBy = DemoAuthor.username
