@@ -48,6 +48,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageLearning
     /// Publish to the learning menu and the weekly quiz (the city, a county, a committee: not a branch).
     case publishLearning
+    /// Points (积分制管理): decide members' claims and appeals, talk with long-term low scorers, see rankings in scope.
+    case reviewPoints
+    /// A county's point rules, settings, quarterly closing and year-end publication (the city: which counties pilot).
+    case managePoints
 
     public var label: String {
         switch self {
@@ -80,6 +84,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .recordOrgLife: return "组织生活记录"
         case .manageLearning: return "学习教育（点学、每周一学、日记、送学、红色包裹）"
         case .publishLearning: return "发布点学课程和每周一学"
+        case .reviewPoints: return "积分审核、申诉、约谈与排名"
+        case .managePoints: return "积分规则、结算与评比公布"
         }
     }
 }
@@ -94,11 +100,11 @@ extension Role {
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
-            .manageCertificates, .recordOrgLife, .manageLearning,
+            .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
-            .runReconciliation, .importNational, .publishLearning,
+            .runReconciliation, .importNational, .publishLearning, .managePoints,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts])

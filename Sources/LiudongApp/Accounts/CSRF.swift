@@ -48,7 +48,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if parts.count == 3, parts[0] == "agreements", parts[2] == "scan" { return scanLimit }
         if parts.count == 3, parts[0] == "org-life", parts[2] == "attachments" { return scanLimit }
         if path == "/learning/questions/import" { return scanLimit }
-        if path == "/my/diary" { return photoLimit }
+        if path == "/my/diary" || path == "/my/points/claims" { return photoLimit }
         return nil
     }
 

@@ -23,6 +23,7 @@ enum Features {
         NetworkFeature(),
         CertificatesFeature(),
         LearningFeature(),
+        PointsFeature(),
         DemoFeature(),
     ]
 

@@ -1,0 +1,161 @@
+import Crypto
+import Foundation
+
+/// One computed entry of the points ledger (积分明细).
+public struct PointEntryDraft: Equatable, Sendable {
+    /// Stable across recomputations: derived from the member, the fact and the item.
+    public var id: UUID
+    public var member: UUID
+    public var on: CalendarDate
+    public var itemCode: String
+    public var itemName: String
+    public var category: PointCategory
+    public var ruleVersion: Int
+    /// What the item gives per occurrence.
+    public var nominal: Int
+    /// What this occurrence counts after caps (0 when capped away or revoked on appeal).
+    public var points: Int
+    public var capped: Bool
+    public var revoked: Bool
+    public var source: PointSource
+    public var sourceID: String
+    public var reason: String
+}
+
+/// Points already counted in a closed period, which caps of the open period must take into account.
+public struct PointUsage: Sendable {
+    public var member: UUID
+    public var itemCode: String
+    public var on: CalendarDate
+    public var points: Int
+
+    public init(member: UUID, itemCode: String, on: CalendarDate, points: Int) {
+        self.member = member
+        self.itemCode = itemCode
+        self.on = on
+        self.points = points
+    }
+}
+
+/// Turns recorded facts into ledger entries under versioned rules. Pure and deterministic: the same facts, versions,
+/// usage and revocations give the same entries in the same order, whatever order the facts came in.
+public enum PointEngine {
+    /// The entry id for a member's fact under an item.
+    public static func entryID(member: UUID, source: PointSource, sourceID: String, itemCode: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Data("\(member.uuidString)|\(source.rawValue)|\(sourceID)|\(itemCode)".utf8)))
+        var b = Array(digest.prefix(16))
+        b[6] = (b[6] & 0x0F) | 0x50  // version 5-style (name-based)
+        b[8] = (b[8] & 0x3F) | 0x80
+        return UUID(
+            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+
+    /// The version in effect on `day`: the latest by date (then by number) that began on or before it.
+    public static func version(on day: CalendarDate, in versions: [PointRuleVersion]) -> PointRuleVersion? {
+        versions.filter { $0.effectiveFrom <= day }.max { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+    }
+
+    /// Entries for `facts` in date order, applying each item's monthly and yearly caps (in absolute value) after the
+    /// points already counted in `usage`. Entries in `revoked` count nothing and use up no cap.
+    public static func compute(
+        facts: [PointFact], versions: [PointRuleVersion], usage: [PointUsage] = [], revoked: Set<UUID> = []
+    ) -> [PointEntryDraft] {
+        struct Key: Hashable {
+            var member: UUID
+            var code: String
+            var month: Int
+        }
+        var used: [Key: Int] = [:]
+        func add(_ member: UUID, _ code: String, _ on: CalendarDate, _ points: Int) {
+            used[Key(member: member, code: code, month: on.month), default: 0] += abs(points)
+            used[Key(member: member, code: code, month: 0), default: 0] += abs(points)
+        }
+        for u in usage { add(u.member, u.itemCode.uppercased(), u.on, u.points) }
+        let sorted = facts.sorted {
+            ($0.on, $0.source.rawValue, $0.id, $0.member.uuidString) < ($1.on, $1.source.rawValue, $1.id, $1.member.uuidString)
+        }
+        let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+        var out: [PointEntryDraft] = []
+        for fact in sorted {
+            guard let v = version(on: fact.on, in: ordered) else { continue }
+            for item in v.items where matches(item, fact) {
+                let code = item.code.uppercased()
+                let id = entryID(member: fact.member, source: fact.source, sourceID: fact.id, itemCode: code)
+                var entry = PointEntryDraft(
+                    id: id, member: fact.member, on: fact.on, itemCode: code, itemName: item.name,
+                    category: item.category, ruleVersion: v.version, nominal: item.points, points: 0, capped: false,
+                    revoked: false, source: fact.source, sourceID: fact.id,
+                    reason: "\(fact.detail)：\(item.name)，每次\(signed(item.points))分（第\(v.version)版规则）")
+                if revoked.contains(id) {
+                    entry.revoked = true
+                    entry.reason += "；经申诉撤销，不计分"
+                    out.append(entry)
+                    continue
+                }
+                let month = used[Key(member: fact.member, code: code, month: fact.on.month), default: 0]
+                let year = used[Key(member: fact.member, code: code, month: 0), default: 0]
+                var room = abs(item.points)
+                if let cap = item.monthCap { room = min(room, max(0, cap - month)) }
+                if let cap = item.yearCap { room = min(room, max(0, cap - year)) }
+                entry.points = item.points < 0 ? -room : room
+                if room < abs(item.points) {
+                    entry.capped = true
+                    let which =
+                        item.monthCap.map { month + abs(item.points) > $0 } == true
+                        ? "每月上限\(item.monthCap ?? 0)分" : "每年上限\(item.yearCap ?? 0)分"
+                    entry.reason += room == 0 ? "；已达\(which)，本次不计" : "；已达\(which)，本次计\(signed(entry.points))分"
+                }
+                add(fact.member, code, fact.on, entry.points)
+                out.append(entry)
+            }
+        }
+        return out
+    }
+
+    static func matches(_ item: PointItem, _ fact: PointFact) -> Bool {
+        guard item.source == fact.source else { return false }
+        switch fact.source {
+        case .quizPassed: return (fact.percent ?? 0) >= (item.threshold ?? 101)
+        case .claim: return fact.itemCode?.uppercased() == item.code.uppercased()
+        default: return true
+        }
+    }
+
+    public static func signed(_ n: Int) -> String { n > 0 ? "+\(n)" : "\(n)" }
+}
+
+/// The bands of a ranking (评比档次) and where a member falls.
+public struct PointBands: Codable, Equatable, Sendable {
+    /// The first band: the top this-many percent by rank.
+    public var topPercent: Int
+    /// 优良 from this many points (for a whole year; pro-rated during the year).
+    public var goodAt: Int
+    /// 合格 from this many points; below is 待提升.
+    public var passAt: Int
+
+    public init(topPercent: Int = 10, goodAt: Int = 60, passAt: Int = 30) {
+        self.topPercent = topPercent
+        self.goodAt = goodAt
+        self.passAt = passAt
+    }
+
+    public static let labels = ["前10%", "优良", "合格", "待提升"]
+
+    public func label(_ index: Int) -> String { index == 0 ? "前\(topPercent)%" : Self.labels[min(max(index, 0), 3)] }
+
+    /// The lines for a year seen after `months` completed months (12 at year end; at least 1).
+    public func lines(months: Int) -> (good: Int, pass: Int) {
+        let m = min(max(months, 1), 12)
+        return ((goodAt * m + 11) / 12, (passAt * m + 11) / 12)
+    }
+
+    /// The band index (0 top, 1 优良, 2 合格, 3 待提升) of a member ranked `rank` of `count` with `total` points.
+    public func band(rank: Int, count: Int, total: Int, months: Int) -> Int {
+        let (good, pass) = lines(months: months)
+        let top = max(1, count * topPercent / 100)
+        if rank <= top, total >= pass, total > 0 { return 0 }
+        if total >= good { return 1 }
+        if total >= pass { return 2 }
+        return 3
+    }
+}
