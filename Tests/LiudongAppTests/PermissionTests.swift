@@ -24,6 +24,8 @@ struct PermissionTests {
         "GET /my/login", "POST /my/login", "GET /c/:token", "GET /my/activate", "POST /my/activate",
         "POST /api/v1/member-activation",
         "POST /api/v1/member-session",
+        // A member's points ledger: staff with the permission for members of their scope, a member for themself.
+        "GET /api/v1/points",
     ]
 
     /// A signed-in member's own routes (`/my`): no staff permission, 403 to staff, 404 to members elsewhere.
@@ -37,12 +39,15 @@ struct PermissionTests {
         "GET /my/diary/:id/photo", "POST /my/red-packages/:id/confirm", "GET /api/v1/my/courses",
         "POST /api/v1/my/courses/:id/complete", "GET /api/v1/my/quiz", "POST /api/v1/my/quiz/answers",
         "POST /api/v1/my/org-life/check-in",
+        "GET /my/points", "POST /my/points/claims", "POST /my/points/appeals", "GET /my/points/claims/:id/photo",
+        "GET /my/points/ranking", "GET /api/v1/my/points", "POST /api/v1/my/points/claims",
+        "POST /api/v1/my/points/appeals",
     ]
 
     /// Routes the table allows whose handler also asks for a city-level scope (`CurrentUser.seesExternal`): external
     /// organizations are the city's to keep. Scope, not role: a county department gets 403 there too.
     static let cityScopeOnly: Set<String> = [
-        "GET /orgs/new-external", "POST /orgs/external", "POST /org-life/settings",
+        "GET /orgs/new-external", "POST /orgs/external", "POST /org-life/settings", "POST /points/counties",
     ]
 
     static func key(_ route: Route) -> String {

@@ -70,7 +70,8 @@ struct PointsFlowTests {
             #expect(auto.status == .unprocessableEntity && Mobile.fields(auto)["itemCode"] != nil)
             let fake = Data("<svg onload=alert(1)>".utf8).base64EncodedString()
             let bad = try await me.post(
-                "/api/v1/my/points/claims", json: #"{"itemCode":"V02","on":"2001-01-01","description":"短","photo":"\#(fake)"}"#)
+                "/api/v1/my/points/claims",
+                json: #"{"itemCode":"V02","on":"2001-01-01","description":"短","photo":"\#(fake)"}"#)
             #expect(Set(Mobile.fields(bad).keys) == ["on", "description", "photo"])
             #expect(try await AuditEntry.query(on: app.db).filter(\.$objectType == "point-claim").count() == 2)
 
@@ -78,7 +79,8 @@ struct PointsFlowTests {
             let claims = try await PointClaim.query(on: app.db).sort(\.$createdAt).all()
             #expect(claims.count == 2 && claims.allSatisfy { $0.status == .pending })
             await #expect(throws: AppError.self) {
-                try await PointClaimsService.claim(claims[0].id, for: try await Fixture.user(app, "secretaryb"), on: app.db)
+                try await PointClaimsService.claim(
+                    claims[0].id, for: try await Fixture.user(app, "secretaryb"), on: app.db)
             }
             var secretary = Browser(app)
             try await secretary.signIn("secretary", Fixture.password)
@@ -95,7 +97,9 @@ struct PointsFlowTests {
             let ledger = try res.content.decode(Ledger.self)
             #expect(ledger.total == 5 && ledger.entries.count == 1)
             let entry = try #require(ledger.entries.first)
-            #expect(entry.source.kind == "claim" && entry.source.id == claims[0].id!.uuidString && entry.status == "counted")
+            #expect(
+                entry.source.kind == "claim" && entry.source.id == claims[0].id!.uuidString && entry.status == "counted"
+            )
             #expect(entry.item == "志愿服务、帮扶群众" && entry.points == 5 && !entry.capped && entry.on == day)
 
             // The member appeals (a reason is required, once at a time); the secretary upholds: the entry is revoked.
@@ -129,7 +133,8 @@ struct PointsFlowTests {
             #expect(try await other.get("/api/v1/points?member=\(a.id!.uuidString)").status == .notFound)
             let inflow = try await APIClient.signIn(app, "inflow", Fixture.password)
             #expect(try await inflow.get("/api/v1/points?member=\(a.id!.uuidString)").status == .forbidden)
-            #expect(try await APIClient(app: app).get("/api/v1/points?member=\(a.id!.uuidString)").status == .unauthorized)
+            #expect(
+                try await APIClient(app: app).get("/api/v1/points?member=\(a.id!.uuidString)").status == .unauthorized)
         }
     }
 
@@ -164,14 +169,18 @@ struct PointsFlowTests {
             // Not before the year is over; then once.
             await #expect(throws: AppError.self) {
                 try await PointRanking.publish(
-                    county: f.countyA, year: 2025, form: .bands, by: "t", today: CalendarDate("2025-12-20")!, on: app.db)
+                    county: f.countyA, year: 2025, form: .bands, by: "t", today: CalendarDate("2025-12-20")!, on: app.db
+                )
             }
             let now = CalendarDate("2026-01-05")!
-            _ = try await PointRanking.publish(county: f.countyA, year: 2025, form: .bands, by: "t", today: now, on: app.db)
+            _ = try await PointRanking.publish(
+                county: f.countyA, year: 2025, form: .bands, by: "t", today: now, on: app.db)
             await #expect(throws: AppError.self) {
-                try await PointRanking.publish(county: f.countyA, year: 2025, form: .list, by: "t", today: now, on: app.db)
+                try await PointRanking.publish(
+                    county: f.countyA, year: 2025, form: .list, by: "t", today: now, on: app.db)
             }
-            _ = try await PointRanking.publish(county: f.countyB, year: 2025, form: .list, by: "t", today: now, on: app.db)
+            _ = try await PointRanking.publish(
+                county: f.countyB, year: 2025, form: .list, by: "t", today: now, on: app.db)
             // Frozen: late facts of 2025 change nothing.
             for d in ["2025-07-01", "2025-08-01", "2025-09-01"] { try await p.attend(a2, f.branchA2, d) }
             try await PointLedger.recompute(county: f.countyA, year: 2025, on: app.db)
@@ -223,7 +232,8 @@ struct PointsFlowTests {
             }
             try await PointLedger.recompute(county: f.countyA, year: 2025, on: app.db)
             func low(_ day: String) async throws -> [String] {
-                try await PointTalks.lowScorers(under: f.countyA.path, today: CalendarDate(day)!, on: app.db).map(\.name)
+                try await PointTalks.lowScorers(under: f.countyA.path, today: CalendarDate(day)!, on: app.db).map(
+                    \.name)
             }
             #expect(try await low("2025-05-15") == [])  // Q4 2024 has no rules: not judged
             #expect(try await low("2025-07-15") == [])  // Q1 6 points, Q2 0: one quarter only
@@ -238,7 +248,8 @@ struct PointsFlowTests {
                     today: CalendarDate("2025-10-20")!, on: app.db)
             }
             _ = try await PointTalks.record(
-                .init(talkedOn: "2025-10-16", way: "phone", summary: "了解到近期在外务工时间紧，讲明积分只记实际参加的活动", steps: "每月参加一次流入地主题党日"),
+                .init(
+                    talkedOn: "2025-10-16", way: "phone", summary: "了解到近期在外务工时间紧，讲明积分只记实际参加的活动", steps: "每月参加一次流入地主题党日"),
                 member: a, by: secretary, today: CalendarDate("2025-10-20")!, on: app.db)
             #expect(try await low("2025-10-20") == [])  // talked this quarter: not listed again
             #expect(try await low("2026-01-10") == ["张建国"])  // next quarter, still low: listed again
@@ -246,7 +257,8 @@ struct PointsFlowTests {
             #expect(archive.contains { $0.kind == "约谈提醒" && $0.text.contains("2025Q2、2025Q3") })
             // Another county's secretary does not see the task.
             #expect(
-                try await PointTalks.counts(under: f.countyB.path, today: CalendarDate("2025-10-15")!, on: app.db).isEmpty)
+                try await PointTalks.counts(under: f.countyB.path, today: CalendarDate("2025-10-15")!, on: app.db)
+                    .isEmpty)
         }
     }
 

@@ -11,7 +11,8 @@ import VaporTesting
 /// periods alone, a mid-year version applies from its date, and the editor refuses logins and time online.
 @Suite("Points ledger (积分管理)")
 struct PointsTests {
-    static func pilot(_ app: Application, _ county: Organization, years: [Int], form: PublicForm = .bands) async throws {
+    static func pilot(_ app: Application, _ county: Organization, years: [Int], form: PublicForm = .bands) async throws
+    {
         for y in years {
             try await PointRulesService.enable(county, true, year: y, by: "test", db: app.db)
         }
@@ -82,7 +83,8 @@ struct PointsTests {
 
             // Close the first quarter; a late fact in it changes nothing, a fact after it counts.
             try await PointRulesService.close(
-                county: f.countyA, through: Quarter(year: 2025, number: 1)!, by: "test", today: CalendarDate("2026-01-10")!,
+                county: f.countyA, through: Quarter(year: 2025, number: 1)!, by: "test",
+                today: CalendarDate("2026-01-10")!,
                 on: app.db)
             try await p.course(a, "2025-02-20", publisher: f.city)
             try await p.course(a, "2025-10-20", publisher: f.city)
@@ -100,11 +102,14 @@ struct PointsTests {
             #expect(v2.version == 2)
             let after = try await p.entries(a, 2025)
             #expect(after.filter { $0.hasPrefix("2025-0") && $0 < "2025-04" } == Array(expected.prefix(5)))
-            #expect(after.contains("2025-07-06 orgLifeHome O01 5") && after.contains("2025-10-20 courseCompleted L01 2"))
+            #expect(
+                after.contains("2025-07-06 orgLifeHome O01 5") && after.contains("2025-10-20 courseCompleted L01 2"))
             #expect(!after.contains { $0.hasPrefix("2025-02-20") })
             let versions = try await (app.db as! SQLDatabase).raw(
                 "SELECT on_day, rule_version FROM point_entries WHERE member_id = \(bind: a.id!) AND item_code = 'O01'"
-            ).all().map { (try $0.decode(column: "on_day", as: String.self), try $0.decode(column: "rule_version", as: Int.self)) }
+            ).all().map {
+                (try $0.decode(column: "on_day", as: String.self), try $0.decode(column: "rule_version", as: Int.self))
+            }
             #expect(versions.allSatisfy { $0.0 < "2025-07-01" ? $0.1 == 1 : $0.1 == 2 })
             #expect(try await p.total(a, 2025) == 31)
             // The command line gives the same fingerprint twice.
@@ -127,7 +132,8 @@ struct PointsTests {
             func row(_ code: String, _ name: String) -> [String: String] {
                 [
                     "county": f.countyA.code, "year": "\(year)", "effectiveFrom": today, "code[]": code, "name[]": name,
-                    "category[]": "learning", "points[]": "1", "monthCap[]": "", "yearCap[]": "", "source[]": "courseCompleted",
+                    "category[]": "learning", "points[]": "1", "monthCap[]": "", "yearCap[]": "",
+                    "source[]": "courseCompleted",
                     "threshold[]": "",
                 ]
             }

@@ -15,7 +15,8 @@ struct PointEngineTests {
             PointItem(code: "A", name: "参加组织生活", category: .orgLife, points: 3, monthCap: 6, source: .orgLifeHome),
             PointItem(
                 code: "Q", name: "每周一学", category: .learning, points: 1, yearCap: 2, source: .quizPassed, threshold: 60),
-            PointItem(code: "D", name: "缺席党员大会", category: .orgLife, points: -5, yearCap: 5, source: .memberMeetingAbsent),
+            PointItem(
+                code: "D", name: "缺席党员大会", category: .orgLife, points: -5, yearCap: 5, source: .memberMeetingAbsent),
             PointItem(code: "C", name: "志愿服务", category: .vanguard, points: 5, source: .claim),
         ])
     /// From 1 July item A gives 4 points with a monthly cap of 8.
@@ -28,7 +29,9 @@ struct PointEngineTests {
         return v
     }()
 
-    static func fact(_ s: PointSource, _ id: String, _ on: String, percent: Int? = nil, item: String? = nil) -> PointFact {
+    static func fact(_ s: PointSource, _ id: String, _ on: String, percent: Int? = nil, item: String? = nil)
+        -> PointFact
+    {
         PointFact(source: s, id: id, member: m, on: d(on), percent: percent, itemCode: item, detail: id)
     }
 
@@ -77,7 +80,10 @@ struct PointEngineTests {
         // Six points of item A already counted in March (a closed period): March's open facts are capped away.
         let usage = [PointUsage(member: Self.m, itemCode: "A", on: Self.d("2025-03-01"), points: 6)]
         let march = Self.facts.filter { $0.source == .orgLifeHome && $0.on.month == 3 }
-        #expect(PointEngine.compute(facts: march, versions: [Self.v1], usage: usage).allSatisfy { $0.points == 0 && $0.capped })
+        #expect(
+            PointEngine.compute(facts: march, versions: [Self.v1], usage: usage).allSatisfy {
+                $0.points == 0 && $0.capped
+            })
         // Revoking a1 on appeal: it counts nothing and uses up no cap, so a3 now counts.
         let a1 = PointEngine.entryID(member: Self.m, source: .orgLifeHome, sourceID: "a1", itemCode: "A")
         let out = PointEngine.compute(facts: march, versions: [Self.v1], revoked: [a1])
@@ -89,10 +95,14 @@ struct PointEngineTests {
         #expect(login.problems().contains { $0.contains("不能按登录、在线时长或点击计分") })
         let time = PointItem(code: "X2", name: "在线学习时长满30分钟", category: .learning, points: 1, source: .courseCompleted)
         #expect(time.problems().contains { $0.contains("在线") })
-        #expect(PointItem(code: "ok", name: "学完课程", category: .learning, points: 2, source: .courseCompleted).problems().isEmpty)
-        let bad = PointItem(code: "拼音", name: "", category: .other, points: 0, monthCap: 20, yearCap: 10, source: .quizPassed)
+        #expect(
+            PointItem(code: "ok", name: "学完课程", category: .learning, points: 2, source: .courseCompleted).problems()
+                .isEmpty)
+        let bad = PointItem(
+            code: "拼音", name: "", category: .other, points: 0, monthCap: 20, yearCap: 10, source: .quizPassed)
         #expect(bad.problems().count == 5)
-        let positiveAbsence = PointItem(code: "D", name: "缺席", category: .orgLife, points: 5, source: .memberMeetingAbsent)
+        let positiveAbsence = PointItem(
+            code: "D", name: "缺席", category: .orgLife, points: 5, source: .memberMeetingAbsent)
         #expect(positiveAbsence.problems() == ["缺席党员大会只能扣分（分值为负）"])
         #expect(PointRuleVersion.problems(PointRuleVersion.defaultItems).isEmpty)
         #expect(PointRuleVersion.problems(Self.v1.items + [Self.v1.items[0]]).map(\.message) == ["编码 A 重复"])

@@ -9,7 +9,9 @@ struct MyPointsController {
     func boot(_ r: FeatureRoutes) throws {
         let my = r.member
         my.get("my", "points", use: points)
-        my.on(.POST, "my", "points", "claims", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.photoLimit)), use: claim)
+        my.on(
+            .POST, "my", "points", "claims", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.photoLimit)),
+            use: claim)
         my.post("my", "points", "appeals", use: appeal)
         my.get("my", "points", "claims", ":id", "photo", use: photo)
         my.get("my", "points", "ranking", use: ranking)
@@ -26,7 +28,9 @@ struct MyPointsController {
         let year = PointsController.year(req)
         let ledger = try await MemberPoints.load(member: m, year: year, today: today, on: req.db)
         let county = try await PointClaimsService.pilotCounty(of: m, on: req.db)
-        let items = try await county.asyncMap { try await PointClaimsService.claimItems(county: $0, on: today, db: req.db) } ?? []
+        let items =
+            try await county.asyncMap { try await PointClaimsService.claimItems(county: $0, on: today, db: req.db) }
+            ?? []
         struct View: Encodable {
             var year: Int
             var ledger: MemberPoints
@@ -37,7 +41,8 @@ struct MyPointsController {
         return try await req.myPage(
             "my/points", title: "我的积分",
             View(
-                year: year, ledger: ledger, items: items.map { Pair($0.code, "\($0.name)（每次\(PointEngine.signed($0.points))分）") },
+                year: year, ledger: ledger,
+                items: items.map { Pair($0.code, "\($0.name)（每次\(PointEngine.signed($0.points))分）") },
                 today: today.description, earliest: today.adding(days: -90).description))
     }
 
@@ -86,7 +91,8 @@ struct MyPointsController {
         let me = try req.member
         let f = try req.content.decode(AppealForm.self)
         return try await PointsController.act(req, back: "/my/points") {
-            let a = try await PointClaimsService.appeal(.init(entryId: f.entryId, reason: f.reason), member: me.memberID, on: req.db)
+            let a = try await PointClaimsService.appeal(
+                .init(entryId: f.entryId, reason: f.reason), member: me.memberID, on: req.db)
             try await Self.auditAppeal(req, me, a)
             return "申诉已提交，党支部书记处理后会在该条记录上答复"
         }
@@ -103,10 +109,13 @@ struct MyPointsController {
     /// The county's published ranking as the county chose to show it: the full list, or the members per band.
     func ranking(req: Request) async throws -> Response {
         let m = try await Self.me(req)
-        let year = (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
+        let year =
+            (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
             ?? CalendarDate.today().year - 1
         let county = try await PointClaimsService.pilotCounty(of: m, on: req.db)
-        let pub = try await county.asyncMap { try await PointRanking.publication(county: $0.id!, year: year, on: req.db) } ?? nil
+        let pub =
+            try await county.asyncMap { try await PointRanking.publication(county: $0.id!, year: year, on: req.db) }
+            ?? nil
         struct View: Encodable {
             var year: Int
             var county: String?
@@ -133,8 +142,11 @@ struct MyPointsController {
             view.page = pageNo
             view.prev = pageNo > 1 ? pageNo - 1 : nil
             view.next = pageNo * size < page.count && pub.publicForm == .list ? pageNo + 1 : nil
-            if let s = try await PointRanking.standing(member: m.id!, county: county, year: year, today: .today(), on: req.db) {
-                view.mine = "\(s.total)分，" + (pub.publicForm == .list ? "第\(s.rank)名（共\(s.count)人），" : "") + "档次：\(s.band)"
+            if let s = try await PointRanking.standing(
+                member: m.id!, county: county, year: year, today: .today(), on: req.db)
+            {
+                view.mine =
+                    "\(s.total)分，" + (pub.publicForm == .list ? "第\(s.rank)名（共\(s.count)人），" : "") + "档次：\(s.band)"
             }
         }
         return try await req.myPage("my/points-ranking", title: "积分评比结果", view)

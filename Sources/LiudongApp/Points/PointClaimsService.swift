@@ -20,7 +20,10 @@ enum PointClaimsService {
     /// The description folded for comparison: without spaces and punctuation, half-width, lower case.
     static func textKey(_ s: String) -> String {
         let folded = Normalize.halfWidth(s).lowercased().unicodeScalars
-            .filter { !CharacterSet.whitespacesAndNewlines.contains($0) && !CharacterSet.punctuationCharacters.contains($0) && !CharacterSet.symbols.contains($0) }
+            .filter {
+                !CharacterSet.whitespacesAndNewlines.contains($0) && !CharacterSet.punctuationCharacters.contains($0)
+                    && !CharacterSet.symbols.contains($0)
+            }
         return SHA256.hash(data: Data(String(String.UnicodeScalarView(folded)).utf8)).hex
     }
 
@@ -64,7 +67,8 @@ enum PointClaimsService {
             errors.append(
                 FieldError(
                     "itemCode",
-                    "请选择可申报的项目" + (items.isEmpty ? "" : "（\(items.map { "\($0.code) \($0.name)" }.joined(separator: "、"))）")))
+                    "请选择可申报的项目"
+                        + (items.isEmpty ? "" : "（\(items.map { "\($0.code) \($0.name)" }.joined(separator: "、"))）")))
         }
         let text = Normalize.text(input.description) ?? ""
         if text.count < 10 || text.count > 1000 { errors.append(FieldError("description", "请用10–1000字说明做了什么")) }
@@ -80,7 +84,8 @@ enum PointClaimsService {
         }
         guard errors.isEmpty, let day else { throw AppError.invalid(errors) }
         let key = textKey(text)
-        if try await PointClaim.query(on: db).filter(\.$memberID == member.id!).filter(\.$textKey == key).first() != nil {
+        if try await PointClaim.query(on: db).filter(\.$memberID == member.id!).filter(\.$textKey == key).first() != nil
+        {
             throw AppError.conflict("您已申报过内容相同的事项，同一件事不能重复申报")
         }
         let sha = photo.map { SHA256.hash(data: Data($0)).hex }
@@ -115,7 +120,9 @@ enum PointClaimsService {
         return (c, m)
     }
 
-    static func decide(_ c: PointClaim, member: Member, approve: Bool, reason: String?, by user: CurrentUser, on db: Database)
+    static func decide(
+        _ c: PointClaim, member: Member, approve: Bool, reason: String?, by user: CurrentUser, on db: Database
+    )
         async throws
     {
         guard c.status == .pending else { throw AppError.conflict("这项申报已经处理过") }
@@ -178,7 +185,9 @@ enum PointClaimsService {
         return (a, m)
     }
 
-    static func decide(_ a: PointAppeal, member: Member, uphold: Bool, outcome: String?, by user: CurrentUser, on db: Database)
+    static func decide(
+        _ a: PointAppeal, member: Member, uphold: Bool, outcome: String?, by user: CurrentUser, on db: Database
+    )
         async throws
     {
         guard a.status == .pending else { throw AppError.conflict("这项申诉已经处理过") }

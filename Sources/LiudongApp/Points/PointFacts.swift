@@ -16,7 +16,8 @@ enum PointFacts {
     static func read(_ who: Population, year: Int, after: CalendarDate?, on sql: SQLDatabase) async throws
         -> [PointFact]
     {
-        let from = max(CalendarDate(year: year, month: 1, day: 1)!, after?.adding(days: 1) ?? .init(year: 1, month: 1, day: 1)!)
+        let from = max(
+            CalendarDate(year: year, month: 1, day: 1)!, after?.adding(days: 1) ?? .init(year: 1, month: 1, day: 1)!)
         let to = CalendarDate(year: year, month: 12, day: 31)!
         guard from <= to else { return [] }
         let lo = from.description
@@ -68,7 +69,8 @@ enum PointFacts {
             guard r.total > 0, r.score >= 0, r.score <= r.total else { continue }
             facts.append(
                 PointFact(
-                    source: .quizPassed, id: r.id.uuidString, member: r.member_id, on: CalendarDate(date: r.answered_at),
+                    source: .quizPassed, id: r.id.uuidString, member: r.member_id,
+                    on: CalendarDate(date: r.answered_at),
                     percent: r.score * 100 / r.total, detail: "每周一学（\(r.week)）得分\(r.score)/\(r.total)"))
         }
 

@@ -47,7 +47,10 @@ enum PointLedger {
         var counted = true
         if member != nil { counted = !(try await population(county: county, member: member, on: sql)).isEmpty }
         if !yearClosed {
-            facts = !counted ? [] : try await PointFacts.read(.init(path: county.path, member: member), year: year, after: after, on: sql)
+            facts =
+                !counted
+                ? []
+                : try await PointFacts.read(.init(path: county.path, member: member), year: year, after: after, on: sql)
             struct Used: Decodable {
                 var member_id: UUID
                 var item_code: String
@@ -61,7 +64,9 @@ enum PointLedger {
                 \(memberFilter)
                 """
             ).all(decoding: Used.self).compactMap { u in
-                CalendarDate(u.on_day).map { PointUsage(member: u.member_id, itemCode: u.item_code, on: $0, points: u.points) }
+                CalendarDate(u.on_day).map {
+                    PointUsage(member: u.member_id, itemCode: u.item_code, on: $0, points: u.points)
+                }
             }
             let appeals = try await PointAppeal.query(on: db).filter(\.$status != .rejected).all()
             let revoked = Set(appeals.filter { $0.status == .upheld }.map(\.entryID))
@@ -147,14 +152,16 @@ enum PointLedger {
             sums[r.member_id] = s
         }
         if let member {
-            try await sql.raw("DELETE FROM point_totals WHERE member_id = \(bind: member) AND year = \(bind: year)").run()
+            try await sql.raw("DELETE FROM point_totals WHERE member_id = \(bind: member) AND year = \(bind: year)")
+                .run()
         } else {
             try await sql.raw(
                 "DELETE FROM point_totals WHERE county_id = \(bind: countyID) AND year = \(bind: year)"
             ).run()
         }
         var rows = Rows(
-            table: "point_totals", columns: ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"])
+            table: "point_totals",
+            columns: ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"])
         for p in try await population(county: county, member: member, on: sql) {
             let s = sums[p.id] ?? [0, 0, 0, 0]
             rows.add([
@@ -183,7 +190,9 @@ enum PointLedger {
             WHERE county_id = \(bind: county) AND year = \(bind: year)
             """
         ).all(decoding: Row.self).sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
-            hash.update(data: Data("\(r.id.uuidString)|\(r.on_day)|\(r.item_code)|\(r.rule_version)|\(r.points)|\(r.status)\n".utf8))
+            hash.update(
+                data: Data(
+                    "\(r.id.uuidString)|\(r.on_day)|\(r.item_code)|\(r.rule_version)|\(r.points)|\(r.status)\n".utf8))
         }
         return hash.finalize().hex
     }

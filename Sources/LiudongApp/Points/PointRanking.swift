@@ -32,7 +32,8 @@ enum PointRanking {
 
     /// The set of rows asked for: a county (its column), a branch (its id) or any organization in between (its path).
     static func scope(_ alias: String, org: Organization, county: Int, year: Int) -> SQLQueryString {
-        let base: SQLQueryString = "\(ident: alias).county_id = \(bind: county) AND \(ident: alias).year = \(bind: year)"
+        let base: SQLQueryString =
+            "\(ident: alias).county_id = \(bind: county) AND \(ident: alias).year = \(bind: year)"
         if org.id == county { return base }
         if org.level == .branch || org.kind != .regular {
             return base + " AND \(ident: alias).org_id = \(bind: org.id!)"
@@ -118,12 +119,13 @@ enum PointRanking {
             var n: Int
             var above: Int
         }
-        let c = try await sql.raw(
-            """
-            SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN total > \(bind: mine) THEN 1 ELSE 0 END), 0) AS above
-            FROM \(unsafeRaw: table) WHERE county_id = \(bind: county.id!) AND year = \(bind: year)
-            """
-        ).first(decoding: C.self) ?? C(n: 1, above: 0)
+        let c =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN total > \(bind: mine) THEN 1 ELSE 0 END), 0) AS above
+                FROM \(unsafeRaw: table) WHERE county_id = \(bind: county.id!) AND year = \(bind: year)
+                """
+            ).first(decoding: C.self) ?? C(n: 1, above: 0)
         let rank = c.above + 1
         return (
             mine, rank, c.n, bands.label(bands.band(rank: rank, count: c.n, total: mine, months: months)), pub != nil
@@ -196,19 +198,21 @@ enum PointRanking {
     /// Claims and appeals still waiting in the county on or before `through`.
     static func pendingWork(county: Organization, through: String, on db: Database) async throws -> Int {
         let sql = try db.sql()
-        let claims = try await sql.raw(
-            """
-            SELECT COUNT(*) AS n FROM point_claims c JOIN members m ON m.id = c.member_id
-            JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", county.path)) AND c.status = 'pending' AND c.on_day <= \(bind: through)
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let appeals = try await sql.raw(
-            """
-            SELECT COUNT(*) AS n FROM point_appeals a JOIN point_entries e ON e.id = a.entry_id
-            WHERE e.county_id = \(bind: county.id!) AND a.status = 'pending' AND e.on_day <= \(bind: through)
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let claims =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM point_claims c JOIN members m ON m.id = c.member_id
+                JOIN organizations o ON o.id = m.organization_id
+                WHERE \(PathPrefix("o.path", county.path)) AND c.status = 'pending' AND c.on_day <= \(bind: through)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+        let appeals =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM point_appeals a JOIN point_entries e ON e.id = a.entry_id
+                WHERE e.county_id = \(bind: county.id!) AND a.status = 'pending' AND e.on_day <= \(bind: through)
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         return claims + appeals
     }
 }

@@ -25,14 +25,16 @@ struct PointRulesController {
     static func row(_ i: PointItem) -> ItemRow {
         ItemRow(
             code: i.code, name: i.name, category: i.category.rawValue, categoryLabel: i.category.label,
-            points: String(i.points), monthCap: i.monthCap.map(String.init) ?? "", yearCap: i.yearCap.map(String.init) ?? "",
+            points: String(i.points), monthCap: i.monthCap.map(String.init) ?? "",
+            yearCap: i.yearCap.map(String.init) ?? "",
             source: i.source.rawValue, sourceLabel: i.source.label, threshold: i.threshold.map(String.init) ?? "")
     }
 
     func rules(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
-        let county = try await PointRulesService.county(try? req.query.get(String.self, at: "county"), for: user, on: req.db)
+        let county = try await PointRulesService.county(
+            try? req.query.get(String.self, at: "county"), for: user, on: req.db)
         let year = PointsController.year(req)
         let sets = try await PointLedger.versions(county: county.id!, year: year, on: req.db)
         let wanted = try? req.query.get(Int.self, at: "version")
@@ -76,7 +78,8 @@ struct PointRulesController {
                         selected: $0.version == shown?.version)
                 }, shown: shown?.version, items: items, editor: items + Array(repeating: blank, count: 3),
                 categories: PointCategory.allCases.map { Pair($0.rawValue, $0.label) },
-                sources: PointSource.allCases.map { Pair($0.rawValue, $0.label) }, closedThrough: settings?.closedThrough,
+                sources: PointSource.allCases.map { Pair($0.rawValue, $0.label) },
+                closedThrough: settings?.closedThrough,
                 from: (year == today.year ? today : CalendarDate(year: year, month: 1, day: 1)!).description))
     }
 
@@ -100,7 +103,9 @@ struct PointRulesController {
     static func items(_ f: Form) -> (items: [PointItem], errors: [FieldError]) {
         let codes = f.code ?? []
         guard codes.count <= 60 else { return ([], [FieldError("items", "项目不能超过60个")]) }
-        func at(_ a: [String]?, _ i: Int) -> String { i < (a?.count ?? 0) ? (a?[i] ?? "").trimmingCharacters(in: .whitespaces) : "" }
+        func at(_ a: [String]?, _ i: Int) -> String {
+            i < (a?.count ?? 0) ? (a?[i] ?? "").trimmingCharacters(in: .whitespaces) : ""
+        }
         var items: [PointItem] = []
         var errors: [FieldError] = []
         for i in codes.indices {

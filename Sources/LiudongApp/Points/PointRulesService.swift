@@ -90,7 +90,9 @@ enum PointRulesService {
     }
 
     /// Closes the ledger through the end of `quarter`: its entries never change again.
-    static func close(county: Organization, through quarter: Quarter, by username: String, today: CalendarDate, on db: Database)
+    static func close(
+        county: Organization, through quarter: Quarter, by username: String, today: CalendarDate, on db: Database
+    )
         async throws
     {
         guard quarter.lastDay < today else { throw AppError.conflict("\(quarter.chinese)尚未结束，不能结算") }

@@ -36,7 +36,8 @@ enum PointTalks {
             // Only when rules were in effect from the start of the earlier quarter.
             let rules = try await PointLedger.versions(county: county.id!, year: earlier.year, on: db)
             let laterRules =
-                earlier.year == later.year ? rules : try await PointLedger.versions(county: county.id!, year: later.year, on: db)
+                earlier.year == later.year
+                ? rules : try await PointLedger.versions(county: county.id!, year: later.year, on: db)
             guard rules.contains(where: { $0.effectiveFrom <= earlier.firstDay.description }), !laterRules.isEmpty
             else { continue }
             let within = path.count > county.path.count ? path : county.path
@@ -61,7 +62,9 @@ enum PointTalks {
 
     /// Low scorers per branch (the worklist's count).
     static func counts(under path: String, today: CalendarDate, on db: Database) async throws -> [Int: Int] {
-        Dictionary(try await lowScorers(under: path, today: today, limit: 100_000, on: db).map { ($0.org_id, 1) }, uniquingKeysWith: +)
+        Dictionary(
+            try await lowScorers(under: path, today: today, limit: 100_000, on: db).map { ($0.org_id, 1) },
+            uniquingKeysWith: +)
     }
 
     struct TalkInput: Decodable {

@@ -12,7 +12,9 @@ struct PointsAPIController {
         r.public.get("api", "v1", "points", use: ledger)
         r.signedIn(.reviewPoints).get("api", "v1", "points", "ranking", use: ranking)
         r.member.get("api", "v1", "my", "points", use: mine)
-        r.member.on(.POST, "api", "v1", "my", "points", "claims", body: .collect(maxSize: ByteCount(value: Self.claimBodyLimit)), use: claim)
+        r.member.on(
+            .POST, "api", "v1", "my", "points", "claims",
+            body: .collect(maxSize: ByteCount(value: Self.claimBodyLimit)), use: claim)
         r.member.post("api", "v1", "my", "points", "appeals", use: appeal)
     }
 
@@ -49,7 +51,8 @@ struct PointsAPIController {
             entries: p.entries.map {
                 Entry(
                     id: $0.id, on: $0.on, item: $0.item, itemCode: $0.itemCode, points: $0.points, capped: $0.capped,
-                    source: Source(kind: $0.sourceKind, id: $0.sourceId), status: $0.status, ruleVersion: $0.ruleVersion,
+                    source: Source(kind: $0.sourceKind, id: $0.sourceId), status: $0.status,
+                    ruleVersion: $0.ruleVersion,
                     reason: $0.reason)
             })
     }

@@ -42,7 +42,9 @@ struct PointsCommand: AsyncCommand {
         _ = try await PointRulesService.ensureYear(county: county, year: year, by: "cli", on: app.db)
         let started = Date()
         let s = try await PointLedger.recompute(county: county, year: year, on: app.db)
-        console.print("\(county.shortName)（\(county.code)）\(year)年积分重算完成，用时\(String(format: "%.2f", Date().timeIntervalSince(started)))秒")
+        console.print(
+            "\(county.shortName)（\(county.code)）\(year)年积分重算完成，用时\(String(format: "%.2f", Date().timeIntervalSince(started)))秒"
+        )
         console.print("  党员 \(s.members) 人，事实 \(s.facts) 件，未结算积分记录 \(s.entries) 条")
         console.print("  已结算至：\(s.closedThrough ?? "（无）")，结算期内的记录未改动")
         console.print("  账本指纹 \(s.digest)")

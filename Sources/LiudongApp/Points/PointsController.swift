@@ -55,7 +55,8 @@ struct PointsController {
         let today = CalendarDate.today()
         let counties = try await PointRulesService.counties(for: user, on: req.db)
         let enabled = Set(try await PointCounty.query(on: req.db).filter(\.$enabled == true).all().compactMap(\.id))
-        let county = try await PointRulesService.county(try? req.query.get(String.self, at: "county"), for: user, on: req.db)
+        let county = try await PointRulesService.county(
+            try? req.query.get(String.self, at: "county"), for: user, on: req.db)
         let s = try await PointCounty.find(county.id!, on: req.db) ?? PointCounty(countyID: county.id!)
         let versions = try await PointLedger.versions(county: county.id!, year: year, on: req.db)
         let pub = try await PointRanking.publication(county: county.id!, year: year, on: req.db)
@@ -114,14 +115,19 @@ struct PointsController {
                 year: year, county: county.code, countyName: county.shortName,
                 rankingOrg: county.path.hasPrefix(user.scopePath) ? county.code : user.scopeCode,
                 counties: counties.map {
-                    CountyRow(code: $0.code, name: $0.shortName, enabled: enabled.contains($0.id!), selected: $0.id == county.id)
+                    CountyRow(
+                        code: $0.code, name: $0.shortName, enabled: enabled.contains($0.id!),
+                        selected: $0.id == county.id)
                 }, city: user.scopeLevel == .city && user.can(.managePoints), manage: user.can(.managePoints),
                 enabled: s.enabled, publicForm: s.publicForm.rawValue,
-                forms: PublicForm.allCases.map { Pair($0.rawValue, $0.label) }, topPercent: s.topPercent, goodAt: s.goodAt,
+                forms: PublicForm.allCases.map { Pair($0.rawValue, $0.label) }, topPercent: s.topPercent,
+                goodAt: s.goodAt,
                 passAt: s.passAt, lowQuarterBelow: s.lowQuarterBelow, closedThrough: s.closedThrough,
                 recomputedAt: s.recomputedAt.map { CalendarDate(date: $0).description }, versions: versions.count,
                 latest: versions.last.map { "第\($0.version)版，\($0.effectiveFrom)起" },
-                published: pub.map { "已于\(CalendarDate(date: $0.publishedAt ?? Date()))公布（\($0.publicForm.label)，\($0.members)人）" },
+                published: pub.map {
+                    "已于\(CalendarDate(date: $0.publishedAt ?? Date()))公布（\($0.publicForm.label)，\($0.members)人）"
+                },
                 canPublish: pub == nil && year < today.year && s.enabled, quarters: quarters.reversed(), claims: claims,
                 appeals: appeals,
                 talks: s.enabled ? try await PointTalks.lowScorers(under: under, today: today, on: req.db).count : 0))
@@ -154,8 +160,10 @@ struct PointsController {
         let county = try await Self.managedCounty(req, f.county)
         let on = f.enabled == "1"
         return try await Self.act(req, back: "/points?county=\(county.code)") {
-            try await PointRulesService.enable(county, on, year: CalendarDate.today().year, by: user.username, db: req.db)
-            try await req.audit(.update, "points", ref: county.code, summary: "\(county.shortName)\(on ? "纳入" : "退出")积分制管理试点")
+            try await PointRulesService.enable(
+                county, on, year: CalendarDate.today().year, by: user.username, db: req.db)
+            try await req.audit(
+                .update, "points", ref: county.code, summary: "\(county.shortName)\(on ? "纳入" : "退出")积分制管理试点")
             if on { try await PointLedger.recompute(county: county, year: CalendarDate.today().year, on: req.db) }
             return on ? "\(county.shortName)已纳入积分制管理试点，已按规则计算本年积分" : "\(county.shortName)已退出积分制管理试点"
         }
@@ -181,8 +189,11 @@ struct PointsController {
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
         return try await Self.act(req, back: "/points?county=\(county.code)") {
-            guard let q = f.quarter.flatMap(Quarter.init) else { throw AppError.invalid([FieldError("quarter", "请选择季度")]) }
-            try await PointRulesService.close(county: county, through: q, by: user.username, today: .today(), on: req.db)
+            guard let q = f.quarter.flatMap(Quarter.init) else {
+                throw AppError.invalid([FieldError("quarter", "请选择季度")])
+            }
+            try await PointRulesService.close(
+                county: county, through: q, by: user.username, today: .today(), on: req.db)
             try await req.audit(.update, "points", ref: county.code, summary: "\(county.shortName)积分结算至\(q.chinese)")
             return "已结算至\(q.chinese)末，此前的积分不再改变"
         }

@@ -39,14 +39,17 @@ enum PointsDemo {
             try await s.create(on: db)
             let members = try await PointLedger.population(county: county, member: nil, on: try db.sql())
             // Last year: the rules, the deeds members claimed and the secretary approved, then the publication.
-            _ = try await PointRulesService.ensureYear(county: county, year: today.year - 1, by: DemoAuthor.username, on: db)
+            _ = try await PointRulesService.ensureYear(
+                county: county, year: today.year - 1, by: DemoAuthor.username, on: db)
             try await claims(
-                members.map(\.id), year: today.year - 1, through: CalendarDate(year: today.year - 1, month: 12, day: 31)!,
+                members.map(\.id), year: today.year - 1,
+                through: CalendarDate(year: today.year - 1, month: 12, day: 31)!,
                 rng: &rng, on: db)
             _ = try await PointRanking.publish(
                 county: county, year: today.year - 1, form: form, by: DemoAuthor.username, today: today, on: db)
             // This year: default rules, and in 巴林左旗 a second version from 1 July.
-            _ = try await PointRulesService.ensureYear(county: county, year: today.year, by: DemoAuthor.username, on: db)
+            _ = try await PointRulesService.ensureYear(
+                county: county, year: today.year, by: DemoAuthor.username, on: db)
             try await claims(members.map(\.id), year: today.year, through: today.adding(days: -20), rng: &rng, on: db)
             let july = CalendarDate(year: today.year, month: 7, day: 1)!
             if code == "150422", july < today {
@@ -63,9 +66,11 @@ enum PointsDemo {
                 try await PointLedger.recompute(county: county, year: today.year, on: db)
             }
             if let q2 = Quarter(year: today.year, number: 2), q2.lastDay < today {
-                try await PointRulesService.close(county: county, through: q2, by: DemoAuthor.username, today: today, on: db)
+                try await PointRulesService.close(
+                    county: county, through: q2, by: DemoAuthor.username, today: today, on: db)
             }
-            try await pending(county: county, members: members.map(\.id), demoMember: demoMember, today: today, rng: &rng, on: db)
+            try await pending(
+                county: county, members: members.map(\.id), demoMember: demoMember, today: today, rng: &rng, on: db)
             try await talks(county: county, today: today, on: db)
         }
     }
@@ -86,7 +91,8 @@ enum PointsDemo {
         for m in members where rng.chance(0.7) {
             for k in 0..<rng.int(1...4) {
                 let day = start.adding(days: rng.int(0...span))
-                let text = "\(day.year)年\(day.month)月在\(rng.pick(places))\(deeds[(k + rng.int(0...7)) % deeds.count])（第\(k + 1)次申报）"
+                let text =
+                    "\(day.year)年\(day.month)月在\(rng.pick(places))\(deeds[(k + rng.int(0...7)) % deeds.count])（第\(k + 1)次申报）"
                 let rejected = rng.chance(0.08)
                 rows.add([
                     SQLBind(UUID()), SQLBind(m), SQLBind(k == 3 ? "V03" : "V02"), SQLBind(day.description),

@@ -50,7 +50,9 @@ struct PointsFeature: Feature {
         try await PointTalk.query(on: db).filter(\.$memberID == id).sort(\.$talkedOn, .descending).all().map {
             ArchiveEntry(
                 at: $0.talkedOn, side: "流出地", kind: "约谈提醒",
-                text: "党支部书记\($0.way.label)（因\($0.quarters.replacingOccurrences(of: ",", with: "、"))积分偏低）：\($0.summary)；商定：\($0.steps)")
+                text:
+                    "党支部书记\($0.way.label)（因\($0.quarters.replacingOccurrences(of: ",", with: "、"))积分偏低）：\($0.summary)；商定：\($0.steps)"
+            )
         }
     }
 

@@ -48,7 +48,8 @@ extension PointsController {
                 publishedNote: page.publication.map {
                     "\(year)年评比已于\(CalendarDate(date: $0.publishedAt ?? Date()))公布并冻结（向党员\($0.publicForm.label)）"
                 }, count: page.count, rows: page.rows, bands: page.bands.map { Pair($0.label, String($0.count)) },
-                page: pageNo, pages: pages, prev: pageNo > 1 ? pageNo - 1 : nil, next: pageNo < pages ? pageNo + 1 : nil,
+                page: pageNo, pages: pages, prev: pageNo > 1 ? pageNo - 1 : nil,
+                next: pageNo < pages ? pageNo + 1 : nil,
                 counties: counties.map { Pair($0.code, $0.shortName) }))
     }
 
@@ -157,11 +158,14 @@ struct MemberPoints: Encodable, Sendable {
                 .map { ($0.entryID, $0) }, uniquingKeysWith: { _, b in b })
         let settings = try await county.asyncMap { try await PointCounty.find($0.id!, on: db) } ?? nil
         let closed = settings?.closedThrough ?? ""
-        let standing = try await county.asyncMap {
-            try await PointRanking.standing(member: member.id!, county: $0, year: year, today: today, on: db)
-        } ?? nil
-        let claims = try await PointClaim.query(on: db).filter(\.$memberID == member.id!).sort(\.$createdAt, .descending)
-            .range(0..<50).all()
+        let standing =
+            try await county.asyncMap {
+                try await PointRanking.standing(member: member.id!, county: $0, year: year, today: today, on: db)
+            } ?? nil
+        let claims = try await PointClaim.query(on: db).filter(\.$memberID == member.id!).sort(
+            \.$createdAt, .descending
+        )
+        .range(0..<50).all()
         return MemberPoints(
             pilot: county != nil, county: county?.shortName,
             total: standing?.total ?? rows.reduce(0) { $0 + $1.points }, rank: standing?.rank, count: standing?.count,

@@ -219,7 +219,8 @@ struct PointsReviewController {
                 .init(member: f.member, talkedOn: f.talkedOn, way: f.way, summary: f.summary, steps: f.steps),
                 member: m, by: user, today: .today(), on: req.db)
             try await req.audit(
-                .create, "point-talk", ref: m.id!.uuidString, summary: "记录与\(m.name)的约谈提醒（\(t.way.label)，\(t.talkedOn)）")
+                .create, "point-talk", ref: m.id!.uuidString, summary: "记录与\(m.name)的约谈提醒（\(t.way.label)，\(t.talkedOn)）"
+            )
             return "已记录与\(m.name)的谈话，记入本人档案"
         }
     }

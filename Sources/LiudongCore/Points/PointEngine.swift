@@ -42,17 +42,21 @@ public struct PointUsage: Sendable {
 public enum PointEngine {
     /// The entry id for a member's fact under an item.
     public static func entryID(member: UUID, source: PointSource, sourceID: String, itemCode: String) -> UUID {
-        let digest = Array(SHA256.hash(data: Data("\(member.uuidString)|\(source.rawValue)|\(sourceID)|\(itemCode)".utf8)))
+        let digest = Array(
+            SHA256.hash(data: Data("\(member.uuidString)|\(source.rawValue)|\(sourceID)|\(itemCode)".utf8)))
         var b = Array(digest.prefix(16))
         b[6] = (b[6] & 0x0F) | 0x50  // version 5-style (name-based)
         b[8] = (b[8] & 0x3F) | 0x80
         return UUID(
-            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+            uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+        )
     }
 
     /// The version in effect on `day`: the latest by date (then by number) that began on or before it.
     public static func version(on day: CalendarDate, in versions: [PointRuleVersion]) -> PointRuleVersion? {
-        versions.filter { $0.effectiveFrom <= day }.max { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+        versions.filter { $0.effectiveFrom <= day }.max {
+            ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version)
+        }
     }
 
     /// Entries for `facts` in date order, applying each item's monthly and yearly caps (in absolute value) after the
@@ -72,7 +76,9 @@ public enum PointEngine {
         }
         for u in usage { add(u.member, u.itemCode.uppercased(), u.on, u.points) }
         let sorted = facts.sorted {
-            ($0.on, $0.source.rawValue, $0.id, $0.member.uuidString) < ($1.on, $1.source.rawValue, $1.id, $1.member.uuidString)
+            ($0.on, $0.source.rawValue, $0.id, $0.member.uuidString) < (
+                $1.on, $1.source.rawValue, $1.id, $1.member.uuidString
+            )
         }
         let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
         var out: [PointEntryDraft] = []

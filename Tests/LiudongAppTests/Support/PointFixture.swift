@@ -14,7 +14,8 @@ struct PointFixture {
     /// Attendance at an event of `org` held on `day`.
     @discardableResult
     func attend(
-        _ m: Member, _ org: Organization, _ day: String, kind: OrgLifeKind = .themeDay, status: AttendanceStatus = .present,
+        _ m: Member, _ org: Organization, _ day: String, kind: OrgLifeKind = .themeDay,
+        status: AttendanceStatus = .present,
         notCounted: Bool = false
     ) async throws -> UUID {
         let e = UUID()
@@ -40,7 +41,8 @@ struct PointFixture {
         let c = UUID()
         try await sql.insert(into: "courses")
             .columns(
-                "id", "publisher_org_id", "kind", "title", "source", "minutes", "tags", "available_from", "available_to",
+                "id", "publisher_org_id", "kind", "title", "source", "minutes", "tags", "available_from",
+                "available_to",
                 "created_by"
             )
             .values(
