@@ -86,6 +86,7 @@ bench: deps
 	Benchmarks/selfreport.sh .build-release/release/liudong
 	Benchmarks/ledger.sh .build-release/release/liudong
 	Benchmarks/reconcile.sh .build-release/release/liudong
+	Benchmarks/points.sh .build-release/release/liudong
 
 clean:
 	rm -rf .build

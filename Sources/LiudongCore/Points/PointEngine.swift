@@ -91,7 +91,7 @@ public enum PointEngine {
                     id: id, member: fact.member, on: fact.on, itemCode: code, itemName: item.name,
                     category: item.category, ruleVersion: v.version, nominal: item.points, points: 0, capped: false,
                     revoked: false, source: fact.source, sourceID: fact.id,
-                    reason: "\(fact.detail)：\(item.name)，每次\(signed(item.points))分（第\(v.version)版规则）")
+                    reason: "\(fact.detail)，每次\(signed(item.points))分（第\(v.version)版规则）")
                 if revoked.contains(id) {
                     entry.revoked = true
                     entry.reason += "；经申诉撤销，不计分"
