@@ -24,7 +24,7 @@ struct PointsReviewController {
 
     func claims(req: Request) async throws -> Response {
         let org = try await Self.scopeOrg(req)
-        struct Row: Decodable, Encodable {
+        struct Row: Decodable, Encodable, HasStatus {
             var id: UUID
             var member_id: UUID
             var name: String
@@ -46,21 +46,27 @@ struct PointsReviewController {
             ORDER BY c.status <> 'pending', c.created_at DESC LIMIT 200
             """
         ).all(decoding: Row.self)
-        struct View: Encodable {
-            var org: String
-            var orgName: String
-            var pending: [Row]
-            var decided: [Row]
-        }
         return try await req.page(
-            "points/claims", title: "积分申报审核",
-            View(
-                org: org.code, orgName: org.shortName, pending: rows.filter { $0.status == "pending" },
-                decided: rows.filter { $0.status != "pending" }.map {
-                    var r = $0
-                    r.status = ClaimStatus(rawValue: r.status)?.label ?? r.status
-                    return r
-                }))
+            "points/claims", title: "积分申报审核", Queue(org, rows) { ClaimStatus(rawValue: $0)?.label ?? $0 })
+    }
+
+    /// A page of things to decide: those waiting, and those decided with their status in words.
+    struct Queue<Row: Encodable & HasStatus>: Encodable {
+        var org: String
+        var orgName: String
+        var pending: [Row]
+        var decided: [Row]
+
+        init(_ org: Organization, _ rows: [Row], label: (String) -> String) {
+            self.org = org.code
+            self.orgName = org.shortName
+            pending = rows.filter { $0.status == "pending" }
+            decided = rows.filter { $0.status != "pending" }.map {
+                var r = $0
+                r.status = label(r.status)
+                return r
+            }
+        }
     }
 
     struct Decision: Content {
@@ -101,7 +107,7 @@ struct PointsReviewController {
 
     func appeals(req: Request) async throws -> Response {
         let org = try await Self.scopeOrg(req)
-        struct Row: Decodable, Encodable {
+        struct Row: Decodable, Encodable, HasStatus {
             var id: UUID
             var member_id: UUID
             var name: String
@@ -124,21 +130,8 @@ struct PointsReviewController {
             ORDER BY a.status <> 'pending', a.created_at DESC LIMIT 200
             """
         ).all(decoding: Row.self)
-        struct View: Encodable {
-            var org: String
-            var orgName: String
-            var pending: [Row]
-            var decided: [Row]
-        }
         return try await req.page(
-            "points/appeals", title: "积分申诉处理",
-            View(
-                org: org.code, orgName: org.shortName, pending: rows.filter { $0.status == "pending" },
-                decided: rows.filter { $0.status != "pending" }.map {
-                    var r = $0
-                    r.status = AppealStatus(rawValue: r.status)?.label ?? r.status
-                    return r
-                }))
+            "points/appeals", title: "积分申诉处理", Queue(org, rows) { AppealStatus(rawValue: $0)?.label ?? $0 })
     }
 
     func decideAppeal(req: Request) async throws -> Response {
@@ -224,4 +217,9 @@ struct PointsReviewController {
             return "已记录与\(m.name)的谈话，记入本人档案"
         }
     }
+}
+
+/// A row of a decision queue: its status is `pending` until decided.
+protocol HasStatus {
+    var status: String { get set }
 }
