@@ -81,24 +81,23 @@ enum PointLedger {
                     AND on_day > \(bind: after?.description ?? "") \(memberFilter)
                     """
                 ).run()
-                var rows = Rows(
-                    table: "point_entries",
-                    columns: [
+                var rows = PointRows(
+                    "point_entries",
+                    [
                         "id", "county_id", "year", "member_id", "on_day", "item_code", "item_name", "category",
                         "rule_version", "nominal", "points", "capped", "source_kind", "source_id", "status", "reason",
-                    ])
+                    ], on: tx)
                 for d in computed {
                     let status: EntryStatus =
                         d.revoked ? .revoked : pending.contains(d.id) ? .appealed : d.capped ? .capped : .counted
-                    rows.add([
-                        SQLBind(d.id), SQLBind(countyID), SQLBind(year), SQLBind(d.member), SQLBind(d.on.description),
-                        SQLBind(d.itemCode), SQLBind(d.itemName), SQLBind(d.category.rawValue), SQLBind(d.ruleVersion),
-                        SQLBind(d.nominal), SQLBind(d.points), SQLBind(d.capped), SQLBind(d.source.rawValue),
-                        SQLBind(d.sourceID), SQLBind(status.rawValue), SQLBind(d.reason),
+                    try await rows.add([
+                        .uuid(d.id), .int(countyID), .int(year), .uuid(d.member), .text(d.on.description),
+                        .text(d.itemCode), .text(d.itemName), .text(d.category.rawValue), .int(d.ruleVersion),
+                        .int(d.nominal), .int(d.points), .bool(d.capped), .text(d.source.rawValue), .text(d.sourceID),
+                        .text(status.rawValue), .text(d.reason),
                     ])
-                    try await rows.flushIfFull(sql)
                 }
-                try await rows.flush(sql)
+                try await rows.flush()
                 try await writeTotals(county: county, year: year, member: member, on: tx)
             }
         }
@@ -159,18 +158,16 @@ enum PointLedger {
                 "DELETE FROM point_totals WHERE county_id = \(bind: countyID) AND year = \(bind: year)"
             ).run()
         }
-        var rows = Rows(
-            table: "point_totals",
-            columns: ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"])
+        var rows = PointRows(
+            "point_totals", ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"], on: db)
         for p in try await population(county: county, member: member, on: sql) {
             let s = sums[p.id] ?? [0, 0, 0, 0]
-            rows.add([
-                SQLBind(p.id), SQLBind(year), SQLBind(countyID), SQLBind(p.organization_id), SQLBind(s.reduce(0, +)),
-                SQLBind(s[0]), SQLBind(s[1]), SQLBind(s[2]), SQLBind(s[3]),
+            try await rows.add([
+                .uuid(p.id), .int(year), .int(countyID), .int(p.organization_id), .int(s.reduce(0, +)), .int(s[0]),
+                .int(s[1]), .int(s[2]), .int(s[3]),
             ])
-            try await rows.flushIfFull(sql)
         }
-        try await rows.flush(sql)
+        try await rows.flush()
     }
 
     /// A fingerprint of the county's ledger for the year: equal fingerprints, equal ledgers.
@@ -189,7 +186,7 @@ enum PointLedger {
             SELECT id, on_day, item_code, rule_version, points, status FROM point_entries
             WHERE county_id = \(bind: county) AND year = \(bind: year)
             """
-        ).all(decoding: Row.self).sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+        ).all(decoding: Row.self).sorted(by: { PointEngine.uuidLess($0.id, $1.id) }) {
             hash.update(
                 data: Data(
                     "\(r.id.uuidString)|\(r.on_day)|\(r.item_code)|\(r.rule_version)|\(r.points)|\(r.status)\n".utf8))
