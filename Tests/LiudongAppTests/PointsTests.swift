@@ -119,6 +119,20 @@ struct PointsTests {
         }
     }
 
+    @Test func idsReadBackAsWritten() {
+        for _ in 0..<200 {
+            let u = UUID()
+            #expect(PointRow.parseUUID(u.uuidString) == u && PointRow.parseUUID(u.uuidString.lowercased()) == u)
+        }
+        for bad in [
+            "", "x", String(UUID().uuidString.dropLast()), UUID().uuidString + "0", "G" + UUID().uuidString.dropFirst(),
+            UUID().uuidString.replacingOccurrences(of: "-", with: ""),
+            "--------------------------------------------------",
+        ] {
+            #expect(PointRow.parseUUID(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func theEditorRefusesLoginsAndOnlyTheCountyEditsItsRules(db: TestDatabase) async throws {
         try await withTestApp(db) { app in

@@ -5,6 +5,7 @@ import LiudongCore
 import SQLKit
 
 /// The points ledger: recomputed from the facts under the county's rule versions, never touching a closed period.
+/// Only entries that differ from what is stored are written, so a recomputation that changes nothing writes nothing.
 enum PointLedger {
     struct Summary: Sendable {
         var county: String
@@ -28,6 +29,59 @@ enum PointLedger {
             .sort(\.$version).all()
     }
 
+    static let columns = [
+        "id", "county_id", "year", "member_id", "on_day", "item_code", "item_name", "category", "rule_version",
+        "nominal", "points", "capped", "source_kind", "source_id", "status", "reason",
+    ]
+
+    /// An entry as stored (or about to be): what is compared, fingerprinted and summed.
+    struct Entry {
+        var id: UUID
+        var member: UUID
+        var on: String
+        var code: String
+        var version: Int
+        var points: Int
+        var status: String
+        /// Every stored column but the county and year, joined: equal signatures, equal rows.
+        var signature: String
+        var values: [PointRows.Value]
+
+        init(
+            id: UUID, member: UUID, on: String, code: String, name: String, category: String, version: Int,
+            nominal: Int,
+            points: Int, capped: Bool, kind: String, sourceID: String, status: String, reason: String, county: Int,
+            year: Int
+        ) {
+            self.id = id
+            self.member = member
+            self.on = on
+            self.code = code
+            self.version = version
+            self.points = points
+            self.status = status
+            signature =
+                "\(on)|\(code)|\(name)|\(category)|\(version)|\(nominal)|\(points)|\(capped)|\(kind)|\(sourceID)|\(status)|\(reason)"
+            values = [
+                .uuid(id), .int(county), .int(year), .uuid(member), .text(on), .text(code), .text(name),
+                .text(category),
+                .int(version), .int(nominal), .int(points), .bool(capped), .text(kind), .text(sourceID), .text(status),
+                .text(reason),
+            ]
+        }
+
+        init?(_ r: PointRow, county: Int, year: Int) {
+            guard let id = r.uuid("id"), let member = r.uuid("member_id"), let on = r.string("on_day"),
+                let code = r.string("item_code"), let version = r.int("rule_version"), let points = r.int("points")
+            else { return nil }
+            self.init(
+                id: id, member: member, on: on, code: code, name: r.string("item_name") ?? "",
+                category: r.string("category") ?? "", version: version, nominal: r.int("nominal") ?? 0, points: points,
+                capped: r.bool("capped"), kind: r.string("source_kind") ?? "", sourceID: r.string("source_id") ?? "",
+                status: r.string("status") ?? "", reason: r.string("reason") ?? "", county: county, year: year)
+        }
+    }
+
     /// Recomputes the county's ledger for `year` after its closed day — for everyone, or for one member (after a
     /// claim or an appeal is decided). The same facts give the same ledger.
     @discardableResult
@@ -37,68 +91,58 @@ enum PointLedger {
         let countyID = county.id!
         let settings = try await PointCounty.find(countyID, on: db) ?? PointCounty(countyID: countyID)
         let closed = settings.closed
-        let sql = try db.sql()
         let versions = try await versions(county: countyID, year: year, on: db).compactMap(\.rules)
         let yearClosed = closed.map { $0.year > year || ($0.year == year && $0.month == 12 && $0.day == 31) } ?? false
         let after = closed.flatMap { $0.year == year ? $0 : nil }
-        var facts: [PointFact] = []
-        var drafts: [PointEntryDraft] = []
+        let cut = yearClosed ? "9999" : after?.description ?? ""
+        let people = try await population(county: county, member: member, on: db)
         let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
-        var counted = true
-        if member != nil { counted = !(try await population(county: county, member: member, on: sql)).isEmpty }
+        let stored = try await PointRow.all(
+            """
+            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM point_entries
+            WHERE county_id = \(bind: countyID) AND year = \(bind: year) \(memberFilter)
+            """, on: db
+        ).compactMap { Entry($0, county: countyID, year: year) }
+        let closedEntries = stored.filter { $0.on <= cut }
+        var facts: [PointFact] = []
+        var entries = closedEntries
         if !yearClosed {
-            facts =
-                !counted
-                ? []
-                : try await PointFacts.read(.init(path: county.path, member: member), year: year, after: after, on: sql)
-            struct Used: Decodable {
-                var member_id: UUID
-                var item_code: String
-                var on_day: String
-                var points: Int
+            if member == nil || !people.isEmpty {
+                facts = try await PointFacts.read(
+                    .init(path: county.path, member: member), year: year, after: after, on: db)
             }
-            let usage = try await sql.raw(
-                """
-                SELECT member_id, item_code, on_day, points FROM point_entries
-                WHERE county_id = \(bind: countyID) AND year = \(bind: year) AND on_day <= \(bind: after?.description ?? "")
-                \(memberFilter)
-                """
-            ).all(decoding: Used.self).compactMap { u in
-                CalendarDate(u.on_day).map {
-                    PointUsage(member: u.member_id, itemCode: u.item_code, on: $0, points: u.points)
-                }
+            let usage = closedEntries.compactMap { e in
+                CalendarDate(e.on).map { PointUsage(member: e.member, itemCode: e.code, on: $0, points: e.points) }
             }
             let appeals = try await PointAppeal.query(on: db).filter(\.$status != .rejected).all()
             let revoked = Set(appeals.filter { $0.status == .upheld }.map(\.entryID))
             let pending = Set(appeals.filter { $0.status == .pending }.map(\.entryID))
-            drafts = PointEngine.compute(facts: facts, versions: versions, usage: usage, revoked: revoked)
-            let computed = drafts
+            let drafts = PointEngine.compute(facts: facts, versions: versions, usage: usage, revoked: revoked).map {
+                d in
+                let status: EntryStatus =
+                    d.revoked ? .revoked : pending.contains(d.id) ? .appealed : d.capped ? .capped : .counted
+                return Entry(
+                    id: d.id, member: d.member, on: d.on.description, code: d.itemCode, name: d.itemName,
+                    category: d.category.rawValue, version: d.ruleVersion, nominal: d.nominal, points: d.points,
+                    capped: d.capped, kind: d.source.rawValue, sourceID: d.sourceID, status: status.rawValue,
+                    reason: d.reason, county: countyID, year: year)
+            }
+            entries += drafts
+            let want = Dictionary(drafts.map { ($0.id, $0.signature) }, uniquingKeysWith: { a, _ in a })
+            let have = Dictionary(
+                stored.filter { $0.on > cut }.map { ($0.id, $0.signature) }, uniquingKeysWith: { a, _ in a })
+            let gone = have.filter { want[$0.key] != $0.value }.map(\.key)
+            let new = drafts.filter { have[$0.id] != $0.signature }
+            let totals = Self.totals(entries, people: people, county: countyID, year: year)
             try await db.transaction { tx in
-                let sql = try tx.sql()
-                try await sql.raw(
-                    """
-                    DELETE FROM point_entries WHERE county_id = \(bind: countyID) AND year = \(bind: year)
-                    AND on_day > \(bind: after?.description ?? "") \(memberFilter)
-                    """
-                ).run()
-                var rows = PointRows(
-                    "point_entries",
-                    [
-                        "id", "county_id", "year", "member_id", "on_day", "item_code", "item_name", "category",
-                        "rule_version", "nominal", "points", "capped", "source_kind", "source_id", "status", "reason",
-                    ], on: tx)
-                for d in computed {
-                    let status: EntryStatus =
-                        d.revoked ? .revoked : pending.contains(d.id) ? .appealed : d.capped ? .capped : .counted
-                    try await rows.add([
-                        .uuid(d.id), .int(countyID), .int(year), .uuid(d.member), .text(d.on.description),
-                        .text(d.itemCode), .text(d.itemName), .text(d.category.rawValue), .int(d.ruleVersion),
-                        .int(d.nominal), .int(d.points), .bool(d.capped), .text(d.source.rawValue), .text(d.sourceID),
-                        .text(status.rawValue), .text(d.reason),
-                    ])
+                for chunk in stride(from: 0, to: gone.count, by: 500) {
+                    let ids = gone[chunk..<min(chunk + 500, gone.count)].map { $0 as any Encodable & Sendable }
+                    try await tx.sql().raw("DELETE FROM point_entries WHERE id IN \(SQLBind.group(ids))").run()
                 }
+                var rows = PointRows("point_entries", columns, on: tx)
+                for e in new { try await rows.add(e.values) }
                 try await rows.flush()
-                try await writeTotals(county: county, year: year, member: member, on: tx)
+                try await writeTotals(totals, county: countyID, year: year, member: member, on: tx)
             }
         }
         if member == nil {
@@ -106,92 +150,73 @@ enum PointLedger {
             if settings.id == nil { settings.id = countyID }
             try await settings.save(on: db)
         }
+        var hash = SHA256()
+        for e in entries.sorted(by: { PointEngine.uuidLess($0.id, $1.id) }) {
+            hash.update(data: Data("\(e.id.uuidString)|\(e.on)|\(e.code)|\(e.version)|\(e.points)|\(e.status)\n".utf8))
+        }
         return Summary(
-            county: county.code, year: year, facts: facts.count, entries: drafts.count,
-            members: try await population(county: county, member: member, on: sql).count,
-            closedThrough: settings.closedThrough, digest: try await digest(county: countyID, year: year, on: sql))
+            county: county.code, year: year, facts: facts.count, entries: entries.count - closedEntries.count,
+            members: people.count, closedThrough: settings.closedThrough, digest: hash.finalize().hex)
     }
 
-    struct Person: Decodable {
+    struct Person {
         var id: UUID
-        var organization_id: Int
+        var org: Int
     }
 
     /// Whom points are for: the county's mobile members (an open flow) — or the one member when among them.
-    static func population(county: Organization, member: UUID?, on sql: SQLDatabase) async throws -> [Person] {
+    static func population(county: Organization, member: UUID?, on db: Database) async throws -> [Person] {
         let only: SQLQueryString = member.map { "AND m.id = \(bind: $0)" } ?? ""
-        return try await sql.raw(
+        return try await PointRow.all(
             """
             SELECT m.id, m.organization_id FROM members m JOIN organizations o ON o.id = m.organization_id
             WHERE \(PathPrefix("o.path", county.path)) AND m.flow_status IN \(SQLBind.group(LedgerService.openStates)) \(only)
-            """
-        ).all(decoding: Person.self)
+            """, on: db
+        ).compactMap { r in r.uuid("id").flatMap { id in r.int("organization_id").map { Person(id: id, org: $0) } } }
     }
 
-    /// One row per member of the county with the year's total and each quarter's sum (zero when nothing earned).
-    static func writeTotals(county: Organization, year: Int, member: UUID?, on db: Database) async throws {
-        let sql = try db.sql()
-        let countyID = county.id!
-        struct Row: Decodable {
-            var member_id: UUID
-            var on_day: String
-            var points: Int
-        }
-        let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
+    /// One row per member of the population: the year's total and each quarter's sum (zero when nothing earned).
+    static func totals(_ entries: [Entry], people: [Person], county: Int, year: Int) -> [UUID: [Int]] {
         var sums: [UUID: [Int]] = [:]
-        for r in try await sql.raw(
-            """
-            SELECT member_id, on_day, points FROM point_entries
-            WHERE county_id = \(bind: countyID) AND year = \(bind: year) \(memberFilter)
-            """
-        ).all(decoding: Row.self) {
-            guard let d = CalendarDate(r.on_day) else { continue }
-            var s = sums[r.member_id] ?? [0, 0, 0, 0]
-            s[(d.month - 1) / 3] += r.points
-            sums[r.member_id] = s
+        for e in entries {
+            guard let d = CalendarDate(e.on) else { continue }
+            sums[e.member, default: [0, 0, 0, 0]][(d.month - 1) / 3] += e.points
         }
-        if let member {
-            try await sql.raw("DELETE FROM point_totals WHERE member_id = \(bind: member) AND year = \(bind: year)")
-                .run()
-        } else {
-            try await sql.raw(
-                "DELETE FROM point_totals WHERE county_id = \(bind: countyID) AND year = \(bind: year)"
+        var out: [UUID: [Int]] = [:]
+        for p in people {
+            let q = sums[p.id] ?? [0, 0, 0, 0]
+            out[p.id] = [p.org, q.reduce(0, +)] + q
+        }
+        return out
+    }
+
+    /// Writes the totals that differ from the stored ones (and removes rows of members no longer counted).
+    static func writeTotals(_ wanted: [UUID: [Int]], county: Int, year: Int, member: UUID?, on db: Database)
+        async throws
+    {
+        let filter: SQLQueryString =
+            member.map { "member_id = \(bind: $0) AND year = \(bind: year)" }
+            ?? "county_id = \(bind: county) AND year = \(bind: year)"
+        var have: [UUID: [Int]] = [:]
+        for r in try await PointRow.all(
+            "SELECT member_id, org_id, total, q1, q2, q3, q4 FROM point_totals WHERE \(filter)", on: db)
+        {
+            guard let id = r.uuid("member_id") else { continue }
+            have[id] = ["org_id", "total", "q1", "q2", "q3", "q4"].map { r.int($0) ?? 0 }
+        }
+        let gone = have.filter { wanted[$0.key] != $0.value }.map(\.key)
+        for chunk in stride(from: 0, to: gone.count, by: 500) {
+            let ids = gone[chunk..<min(chunk + 500, gone.count)].map { $0 as any Encodable & Sendable }
+            try await db.sql().raw(
+                "DELETE FROM point_totals WHERE year = \(bind: year) AND member_id IN \(SQLBind.group(ids))"
             ).run()
         }
         var rows = PointRows(
             "point_totals", ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"], on: db)
-        for p in try await population(county: county, member: member, on: sql) {
-            let s = sums[p.id] ?? [0, 0, 0, 0]
-            try await rows.add([
-                .uuid(p.id), .int(year), .int(countyID), .int(p.organization_id), .int(s.reduce(0, +)), .int(s[0]),
-                .int(s[1]), .int(s[2]), .int(s[3]),
-            ])
+        for (id, v) in wanted where have[id] != v {
+            try await rows.add([.uuid(id), .int(year), .int(county)] + v.map { .int($0) })
         }
         try await rows.flush()
-    }
-
-    /// A fingerprint of the county's ledger for the year: equal fingerprints, equal ledgers.
-    static func digest(county: Int, year: Int, on sql: SQLDatabase) async throws -> String {
-        struct Row: Decodable {
-            var id: UUID
-            var on_day: String
-            var item_code: String
-            var rule_version: Int
-            var points: Int
-            var status: String
-        }
-        var hash = SHA256()
-        for r in try await sql.raw(
-            """
-            SELECT id, on_day, item_code, rule_version, points, status FROM point_entries
-            WHERE county_id = \(bind: county) AND year = \(bind: year)
-            """
-        ).all(decoding: Row.self).sorted(by: { PointEngine.uuidLess($0.id, $1.id) }) {
-            hash.update(
-                data: Data(
-                    "\(r.id.uuidString)|\(r.on_day)|\(r.item_code)|\(r.rule_version)|\(r.points)|\(r.status)\n".utf8))
-        }
-        return hash.finalize().hex
     }
 
     /// Recomputes one member's year in their county (when the county is in the pilot).

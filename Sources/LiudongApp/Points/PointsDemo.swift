@@ -37,7 +37,7 @@ enum PointsDemo {
             s.passAt = 8
             s.updatedBy = DemoAuthor.username
             try await s.create(on: db)
-            let members = try await PointLedger.population(county: county, member: nil, on: try db.sql())
+            let members = try await PointLedger.population(county: county, member: nil, on: db)
             // Last year: the rules, the deeds members claimed and the secretary approved, then the publication.
             _ = try await PointRulesService.ensureYear(
                 county: county, year: today.year - 1, by: DemoAuthor.username, on: db)
