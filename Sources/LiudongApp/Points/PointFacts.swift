@@ -21,10 +21,10 @@ enum PointFacts {
         guard from <= to else { return [] }
         let lo = from.description
         let hi = to.description
-        func members(_ alias: String) -> SQLQueryString {
-            if let m = who.member { return "\(ident: alias).member_id = \(bind: m)" }
+        func members(_ alias: String, _ column: String = "member_id") -> SQLQueryString {
+            if let m = who.member { return "\(ident: alias).\(ident: column) = \(bind: m)" }
             return """
-                \(ident: alias).member_id IN (SELECT m.id FROM members m JOIN organizations o ON o.id = m.organization_id
+                \(ident: alias).\(ident: column) IN (SELECT m.id FROM members m JOIN organizations o ON o.id = m.organization_id
                 WHERE \(PathPrefix("o.path", who.path)) AND m.flow_status IN \(SQLBind.group(LedgerService.openStates)))
                 """
         }
@@ -65,24 +65,51 @@ enum PointFacts {
                 "每周一学（\(r.string("week") ?? "")）得分\(score)/\(total)")
         }
 
+        // Attendance, then the events it names and each member's home branch once (not on every row).
+        struct Event {
+            var day: String
+            var kind: OrgLifeKind?
+            var what: String
+            var path: String
+        }
+        var events: [String: Event] = [:]
         for r in try await PointRow.all(
             """
-            SELECT a.id, a.member_id, a.status, a.not_counted, e.held_on, e.kind, e.topic, eo.short_name,
-                   eo.path AS event_path, ho.path AS home_path
-            FROM org_life_attendance a JOIN org_life_events e ON e.id = a.event_id
-            JOIN organizations eo ON eo.id = e.org_id
-            JOIN members hm ON hm.id = a.member_id JOIN organizations ho ON ho.id = hm.organization_id
-            WHERE \(members("a")) AND e.held_on >= \(bind: lo) AND e.held_on <= \(bind: hi) AND a.status IN ('present', 'absent')
+            SELECT e.id, e.held_on, e.kind, e.topic, o.short_name, o.path FROM org_life_events e
+            JOIN organizations o ON o.id = e.org_id
+            WHERE e.held_on >= \(bind: lo) AND e.held_on <= \(bind: hi)
+              AND e.id IN (SELECT a.event_id FROM org_life_attendance a WHERE \(members("a")))
             """, on: db)
         {
+            guard let id = r.id("id") else { continue }
             let kind = r.string("kind").flatMap(OrgLifeKind.init(rawValue:))
-            let what = "\(r.string("short_name") ?? "")\(kind?.label ?? "")“\(r.string("topic") ?? "")”"
-            let day = r.string("held_on") ?? ""
+            events[id] = Event(
+                day: r.string("held_on") ?? "", kind: kind,
+                what: "\(r.string("short_name") ?? "")\(kind?.label ?? "")“\(r.string("topic") ?? "")”",
+                path: r.string("path") ?? "\u{0}")
+        }
+        var homes: [UUID: String] = [:]
+        for r in try await PointRow.all(
+            """
+            SELECT hm.id AS member_id, ho.path FROM members hm JOIN organizations ho ON ho.id = hm.organization_id
+            WHERE \(members("hm", "id"))
+            """, on: db)
+        {
+            if let m = r.uuid("member_id") { homes[m] = r.string("path") }
+        }
+        for r in try await PointRow.all(
+            """
+            SELECT a.id, a.member_id, a.event_id, a.status, a.not_counted FROM org_life_attendance a
+            WHERE \(members("a")) AND a.status IN ('present', 'absent') AND a.event_id IN (
+              SELECT id FROM org_life_events WHERE held_on >= \(bind: lo) AND held_on <= \(bind: hi))
+            """, on: db)
+        {
+            guard let e = r.id("event_id").flatMap({ events[$0] }), let m = r.uuid("member_id") else { continue }
             if r.string("status") == "present" {
-                let home = (r.string("home_path") ?? "").hasPrefix(r.string("event_path") ?? "\u{0}")
-                add(r, home ? .orgLifeHome : .orgLifeAway, day: day, "参加\(what)")
-            } else if kind == .memberMeeting, !r.bool("not_counted") {
-                add(r, .memberMeetingAbsent, day: day, "未请假缺席\(what)")
+                let home = (homes[m] ?? "").hasPrefix(e.path)
+                add(r, home ? .orgLifeHome : .orgLifeAway, day: e.day, "参加\(e.what)")
+            } else if e.kind == .memberMeeting, !r.bool("not_counted") {
+                add(r, .memberMeetingAbsent, day: e.day, "未请假缺席\(e.what)")
             }
         }
 

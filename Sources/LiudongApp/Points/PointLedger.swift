@@ -16,6 +16,8 @@ enum PointLedger {
         var closedThrough: String?
         /// SHA-256 over the whole year's ledger of the county (closed and open), in a fixed order.
         var digest: String
+        /// Seconds spent reading the facts, reading the stored ledger, computing, and writing.
+        var timings: [(String, Double)] = []
     }
 
     /// The county organization above an organization (itself when it is one).
@@ -95,6 +97,12 @@ enum PointLedger {
         let yearClosed = closed.map { $0.year > year || ($0.year == year && $0.month == 12 && $0.day == 31) } ?? false
         let after = closed.flatMap { $0.year == year ? $0 : nil }
         let cut = yearClosed ? "9999" : after?.description ?? ""
+        var clock = Date()
+        var timings: [(String, Double)] = []
+        func lap(_ label: String) {
+            timings.append((label, Date().timeIntervalSince(clock)))
+            clock = Date()
+        }
         let people = try await population(county: county, member: member, on: db)
         let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
         let stored = try await PointRow.all(
@@ -103,6 +111,7 @@ enum PointLedger {
             WHERE county_id = \(bind: countyID) AND year = \(bind: year) \(memberFilter)
             """, on: db
         ).compactMap { Entry($0, county: countyID, year: year) }
+        lap("读取已有积分记录")
         let closedEntries = stored.filter { $0.on <= cut }
         var facts: [PointFact] = []
         var entries = closedEntries
@@ -111,6 +120,7 @@ enum PointLedger {
                 facts = try await PointFacts.read(
                     .init(path: county.path, member: member), year: year, after: after, on: db)
             }
+            lap("读取事实")
             let usage = closedEntries.compactMap { e in
                 CalendarDate(e.on).map { PointUsage(member: e.member, itemCode: e.code, on: $0, points: e.points) }
             }
@@ -134,6 +144,7 @@ enum PointLedger {
             let gone = have.filter { want[$0.key] != $0.value }.map(\.key)
             let new = drafts.filter { have[$0.id] != $0.signature }
             let totals = Self.totals(entries, people: people, county: countyID, year: year)
+            lap("计算（\(new.count)条有变化，\(gone.count)条撤下）")
             try await db.transaction { tx in
                 for chunk in stride(from: 0, to: gone.count, by: 500) {
                     let ids = gone[chunk..<min(chunk + 500, gone.count)].map { $0 as any Encodable & Sendable }
@@ -144,6 +155,7 @@ enum PointLedger {
                 try await rows.flush()
                 try await writeTotals(totals, county: countyID, year: year, member: member, on: tx)
             }
+            lap("写入")
         }
         if member == nil {
             settings.recomputedAt = Date()
@@ -156,7 +168,7 @@ enum PointLedger {
         }
         return Summary(
             county: county.code, year: year, facts: facts.count, entries: entries.count - closedEntries.count,
-            members: people.count, closedThrough: settings.closedThrough, digest: hash.finalize().hex)
+            members: people.count, closedThrough: settings.closedThrough, digest: hash.finalize().hex, timings: timings)
     }
 
     struct Person {

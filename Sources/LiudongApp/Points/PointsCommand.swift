@@ -48,6 +48,7 @@ struct PointsCommand: AsyncCommand {
         console.print("  党员 \(s.members) 人，事实 \(s.facts) 件，未结算积分记录 \(s.entries) 条")
         console.print("  已结算至：\(s.closedThrough ?? "（无）")，结算期内的记录未改动")
         console.print("  账本指纹 \(s.digest)")
+        console.print("  用时：" + s.timings.map { "\($0.0) \(String(format: "%.2f", $0.1))秒" }.joined(separator: "，"))
         try await Audit.record(
             .update, "points", ref: county.code, summary: "命令行重算\(county.shortName)\(year)年积分", user: nil,
             username: "cli", client: "command-line", on: app.db)

@@ -56,9 +56,12 @@ public enum PointEngine {
 
     /// The version in effect on `day`: the latest by date (then by number) that began on or before it.
     public static func version(on day: CalendarDate, in versions: [PointRuleVersion]) -> PointRuleVersion? {
-        versions.filter { $0.effectiveFrom <= day }.max {
-            ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version)
+        var best: PointRuleVersion?
+        for v in versions where v.effectiveFrom <= day {
+            if let b = best, (b.effectiveFrom, b.version) >= (v.effectiveFrom, v.version) { continue }
+            best = v
         }
+        return best
     }
 
     /// Entries for `facts` in date order, applying each item's monthly and yearly caps (in absolute value) after the
