@@ -72,21 +72,29 @@ enum PointFacts {
             var what: String
             var path: String
         }
-        var events: [String: Event] = [:]
-        for r in try await PointRow.all(
+        let attendance = try await PointRow.all(
             """
-            SELECT e.id, e.held_on, e.kind, e.topic, o.short_name, o.path FROM org_life_events e
-            JOIN organizations o ON o.id = e.org_id
-            WHERE e.held_on >= \(bind: lo) AND e.held_on <= \(bind: hi)
-              AND e.id IN (SELECT a.event_id FROM org_life_attendance a WHERE \(members("a")))
+            SELECT a.id, a.member_id, a.event_id, a.status, a.not_counted FROM org_life_attendance a
+            JOIN org_life_events e ON e.id = a.event_id
+            WHERE \(members("a")) AND a.status IN ('present', 'absent') AND e.held_on >= \(bind: lo) AND e.held_on <= \(bind: hi)
             """, on: db)
-        {
-            guard let id = r.id("id") else { continue }
-            let kind = r.string("kind").flatMap(OrgLifeKind.init(rawValue:))
-            events[id] = Event(
-                day: r.string("held_on") ?? "", kind: kind,
-                what: "\(r.string("short_name") ?? "")\(kind?.label ?? "")“\(r.string("topic") ?? "")”",
-                path: r.string("path") ?? "\u{0}")
+        var events: [String: Event] = [:]
+        let eventIDs = Array(Set(attendance.compactMap { $0.uuid("event_id") }))
+        for chunk in stride(from: 0, to: eventIDs.count, by: 500) {
+            let ids = eventIDs[chunk..<min(chunk + 500, eventIDs.count)].map { $0 as any Encodable & Sendable }
+            for r in try await PointRow.all(
+                """
+                SELECT e.id, e.held_on, e.kind, e.topic, o.short_name, o.path FROM org_life_events e
+                JOIN organizations o ON o.id = e.org_id WHERE e.id IN \(SQLBind.group(ids))
+                """, on: db)
+            {
+                guard let id = r.id("id") else { continue }
+                let kind = r.string("kind").flatMap(OrgLifeKind.init(rawValue:))
+                events[id] = Event(
+                    day: r.string("held_on") ?? "", kind: kind,
+                    what: "\(r.string("short_name") ?? "")\(kind?.label ?? "")“\(r.string("topic") ?? "")”",
+                    path: r.string("path") ?? "\u{0}")
+            }
         }
         var homes: [UUID: String] = [:]
         for r in try await PointRow.all(
@@ -97,13 +105,7 @@ enum PointFacts {
         {
             if let m = r.uuid("member_id") { homes[m] = r.string("path") }
         }
-        for r in try await PointRow.all(
-            """
-            SELECT a.id, a.member_id, a.event_id, a.status, a.not_counted FROM org_life_attendance a
-            WHERE \(members("a")) AND a.status IN ('present', 'absent') AND a.event_id IN (
-              SELECT id FROM org_life_events WHERE held_on >= \(bind: lo) AND held_on <= \(bind: hi))
-            """, on: db)
-        {
+        for r in attendance {
             guard let e = r.id("event_id").flatMap({ events[$0] }), let m = r.uuid("member_id") else { continue }
             if r.string("status") == "present" {
                 let home = (homes[m] ?? "").hasPrefix(e.path)

@@ -45,9 +45,25 @@ enum PointLedger {
         var version: Int
         var points: Int
         var status: String
-        /// Every stored column but the county and year, joined: equal signatures, equal rows.
-        var signature: String
-        var values: [PointRows.Value]
+        /// Every stored column but the id, county and year: equal signatures, equal rows.
+        var signature: Signature
+        var county: Int
+        var year: Int
+
+        struct Signature: Equatable {
+            var on: String
+            var code: String
+            var name: String
+            var category: String
+            var version: Int
+            var nominal: Int
+            var points: Int
+            var capped: Bool
+            var kind: String
+            var sourceID: String
+            var status: String
+            var reason: String
+        }
 
         init(
             id: UUID, member: UUID, on: String, code: String, name: String, category: String, version: Int,
@@ -62,13 +78,19 @@ enum PointLedger {
             self.version = version
             self.points = points
             self.status = status
-            signature =
-                "\(on)|\(code)|\(name)|\(category)|\(version)|\(nominal)|\(points)|\(capped)|\(kind)|\(sourceID)|\(status)|\(reason)"
-            values = [
-                .uuid(id), .int(county), .int(year), .uuid(member), .text(on), .text(code), .text(name),
-                .text(category),
-                .int(version), .int(nominal), .int(points), .bool(capped), .text(kind), .text(sourceID), .text(status),
-                .text(reason),
+            self.county = county
+            self.year = year
+            signature = Signature(
+                on: on, code: code, name: name, category: category, version: version, nominal: nominal, points: points,
+                capped: capped, kind: kind, sourceID: sourceID, status: status, reason: reason)
+        }
+
+        var values: [PointRows.Value] {
+            let s = signature
+            return [
+                .uuid(id), .int(county), .int(year), .uuid(member), .text(s.on), .text(s.code), .text(s.name),
+                .text(s.category), .int(s.version), .int(s.nominal), .int(s.points), .bool(s.capped), .text(s.kind),
+                .text(s.sourceID), .text(s.status), .text(s.reason),
             ]
         }
 
