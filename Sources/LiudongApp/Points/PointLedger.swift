@@ -160,20 +160,29 @@ enum PointLedger {
                     reason: d.reason, county: countyID, year: year)
             }
             entries += drafts
-            let want = Dictionary(drafts.map { ($0.id, $0.signature) }, uniquingKeysWith: { a, _ in a })
-            let have = Dictionary(
-                stored.filter { $0.on > cut }.map { ($0.id, $0.signature) }, uniquingKeysWith: { a, _ in a })
-            let gone = have.filter { want[$0.key] != $0.value }.map(\.key)
-            let new = drafts.filter { have[$0.id] != $0.signature }
+            // Only what differs is written: entries no longer wanted or changed go, new or changed ones come.
+            let open = stored.filter { $0.on > cut }
+            var openIndex: [UUID: Int] = [:]
+            for (i, e) in open.enumerated() { openIndex[e.id] = i }
+            var wanted: Set<UUID> = []
+            var new: [Entry] = []
+            for d in drafts {
+                wanted.insert(d.id)
+                if let i = openIndex[d.id], open[i].signature == d.signature { continue }
+                new.append(d)
+            }
+            let changed = Set(new.map(\.id))
+            let inserts = new
+            let gone = open.filter { !wanted.contains($0.id) || changed.contains($0.id) }.map(\.id)
             let totals = Self.totals(entries, people: people, county: countyID, year: year)
-            lap("计算（\(new.count)条有变化，\(gone.count)条撤下）")
+            lap("计算（\(inserts.count)条有变化，\(gone.count)条撤下）")
             try await db.transaction { tx in
                 for chunk in stride(from: 0, to: gone.count, by: 500) {
                     let ids = gone[chunk..<min(chunk + 500, gone.count)].map { $0 as any Encodable & Sendable }
                     try await tx.sql().raw("DELETE FROM point_entries WHERE id IN \(SQLBind.group(ids))").run()
                 }
                 var rows = PointRows("point_entries", columns, on: tx)
-                for e in new { try await rows.add(e.values) }
+                for e in inserts { try await rows.add(e.values) }
                 try await rows.flush()
                 try await writeTotals(totals, county: countyID, year: year, member: member, on: tx)
             }

@@ -80,15 +80,24 @@ public enum PointEngine {
             used[Key(member: member, code: code, month: 0), default: 0] += abs(points)
         }
         for u in usage { add(u.member, u.itemCode.uppercased(), u.on, u.points) }
-        let sorted = facts.sorted {
-            if $0.on != $1.on { return $0.on < $1.on }
-            if $0.source != $1.source { return $0.source.rawValue < $1.source.rawValue }
-            if $0.id != $1.id { return $0.id < $1.id }
-            return uuidLess($0.member, $1.member)
+        // Caps are per member: each member's facts in date order (then kind and id), members in a fixed order.
+        var byMember: [UUID: [Int]] = [:]
+        for (i, f) in facts.enumerated() { byMember[f.member, default: []].append(i) }
+        var order: [Int] = []
+        order.reserveCapacity(facts.count)
+        for m in byMember.keys.sorted(by: uuidLess) {
+            order += byMember[m, default: []].sorted { a, b in
+                let x = facts[a]
+                let y = facts[b]
+                if x.on != y.on { return x.on < y.on }
+                if x.source != y.source { return x.source.rawValue < y.source.rawValue }
+                return x.id < y.id
+            }
         }
         let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
         var out: [PointEntryDraft] = []
-        for fact in sorted {
+        for index in order {
+            let fact = facts[index]
             guard let v = version(on: fact.on, in: ordered) else { continue }
             for item in v.items where matches(item, fact) {
                 let code = item.code.uppercased()
