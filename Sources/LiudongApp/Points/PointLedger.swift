@@ -129,7 +129,7 @@ enum PointLedger {
         let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
         let stored = try await PointRow.all(
             """
-            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM point_entries
+            SELECT \(unsafeRaw: columns.filter { $0 != "county_id" && $0 != "year" }.joined(separator: ", ")) FROM point_entries
             WHERE county_id = \(bind: countyID) AND year = \(bind: year) \(memberFilter)
             """, on: db
         ).compactMap { Entry($0, county: countyID, year: year) }
@@ -193,9 +193,12 @@ enum PointLedger {
             if settings.id == nil { settings.id = countyID }
             try await settings.save(on: db)
         }
+        // The fingerprint: every entry's id bytes, day, item, version, points and status, in id order.
         var hash = SHA256()
-        for e in entries.sorted(by: { PointEngine.uuidLess($0.id, $1.id) }) {
-            hash.update(data: Data("\(e.id.uuidString)|\(e.on)|\(e.code)|\(e.version)|\(e.points)|\(e.status)\n".utf8))
+        for i in entries.indices.sorted(by: { PointEngine.uuidLess(entries[$0].id, entries[$1].id) }) {
+            let e = entries[i]
+            withUnsafeBytes(of: e.id.uuid) { hash.update(bufferPointer: $0) }
+            hash.update(data: Data("|\(e.on)|\(e.code)|\(e.version)|\(e.points)|\(e.status)\n".utf8))
         }
         return Summary(
             county: county.code, year: year, facts: facts.count, entries: entries.count - closedEntries.count,

@@ -95,12 +95,14 @@ public enum PointEngine {
             }
         }
         let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+        let codes = ordered.map { v in v.items.map { ($0, $0.code.uppercased()) } }
         var out: [PointEntryDraft] = []
         for index in order {
             let fact = facts[index]
-            guard let v = version(on: fact.on, in: ordered) else { continue }
-            for item in v.items where matches(item, fact) {
-                let code = item.code.uppercased()
+            // The version in effect: the last of those (in date order) that began on or before the day.
+            guard let at = ordered.lastIndex(where: { $0.effectiveFrom <= fact.on }) else { continue }
+            let v = ordered[at]
+            for (item, code) in codes[at] where matches(item, fact) {
                 let id = entryID(member: fact.member, source: fact.source, sourceID: fact.id, itemCode: code)
                 var entry = PointEntryDraft(
                     id: id, member: fact.member, on: fact.on, itemCode: code, itemName: item.name,
