@@ -42,6 +42,17 @@ enum PointRanking {
             + " AND \(ident: alias).org_id IN (SELECT id FROM organizations WHERE \(PathPrefix("path", org.path)))"
     }
 
+    /// Where a year's ranking is read from: the live totals with the county's lines pro-rated, or the published
+    /// snapshot with the lines it was published under.
+    static func source(county: Organization, year: Int, today: CalendarDate, on db: Database) async throws
+        -> (publication: PointPublication?, table: String, bands: PointBands, months: Int)
+    {
+        let pub = try await publication(county: county.id!, year: year, on: db)
+        if let pub { return (pub, "point_snapshot", pub.bands, 12) }
+        let settings = try await PointCounty.find(county.id!, on: db) ?? PointCounty(countyID: county.id!)
+        return (nil, "point_totals", settings.bands, months(year: year, today: today))
+    }
+
     static func publication(county: Int, year: Int, on db: Database) async throws -> PointPublication? {
         try await PointPublication.query(on: db).filter(\.$countyID == county).filter(\.$year == year).first()
     }
@@ -52,11 +63,7 @@ enum PointRanking {
         on db: Database
     ) async throws -> Page {
         let sql = try db.sql()
-        let settings = try await PointCounty.find(county.id!, on: db) ?? PointCounty(countyID: county.id!)
-        let pub = try await publication(county: county.id!, year: year, on: db)
-        let table = pub == nil ? "point_totals" : "point_snapshot"
-        let bands = pub?.bands ?? settings.bands
-        let months = pub == nil ? months(year: year, today: today) : 12
+        let (pub, table, bands, months) = try await source(county: county, year: year, today: today, on: db)
         let set = scope("t", org: org, county: county.id!, year: year)
         struct Dist: Decodable {
             var total: Int
@@ -105,11 +112,7 @@ enum PointRanking {
         async throws -> (total: Int, rank: Int, count: Int, band: String, published: Bool)?
     {
         let sql = try db.sql()
-        let settings = try await PointCounty.find(county.id!, on: db) ?? PointCounty(countyID: county.id!)
-        let pub = try await publication(county: county.id!, year: year, on: db)
-        let table = pub == nil ? "point_totals" : "point_snapshot"
-        let bands = pub?.bands ?? settings.bands
-        let months = pub == nil ? months(year: year, today: today) : 12
+        let (pub, table, bands, months) = try await source(county: county, year: year, today: today, on: db)
         guard
             let mine = try await sql.raw(
                 "SELECT total FROM \(unsafeRaw: table) WHERE member_id = \(bind: member) AND year = \(bind: year) AND county_id = \(bind: county.id!)"
