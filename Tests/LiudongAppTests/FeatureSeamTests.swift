@@ -31,7 +31,7 @@ struct FeatureSeamTests {
             "CreateReconciliation", "AddPasswordChangedAt", "AddReportRosterFlag", "ProtectIDTails",
             "CreateMemberAccounts",
             "CreatePairings", "IndexPairingsByCadreAccount", "CreateAgreements", "CreateCertificates",
-            "CreateOrgLifeAndLearning", "CreatePoints",
+            "CreateOrgLifeAndLearning", "CreatePoints", "AddPointEntrySignature",
         ]
         let names = numbered.prefix(landed.count).map {
             $0.migration.name.split(separator: ".").last.map(String.init) ?? ""

@@ -114,7 +114,17 @@ struct PointsFlowTests {
                     .status == .conflict)
             let mine = try await me.get("/api/v1/points").content.decode(Ledger.self)
             #expect(mine.entries.first?.status == "appealed" && mine.member == a.id!.uuidString)
-            let pending = try #require(try await PointAppeal.query(on: app.db).first())
+            // Rejected: the entry counts again (the stored row was marked in place, so the recomputation rewrites it).
+            let first = try #require(try await PointAppeal.query(on: app.db).first())
+            _ = try await secretary.get("/points/appeals")
+            _ = try await secretary.post(
+                "/points/appeals/\(first.id!)", form: ["decision": "reject", "reason": "日期无误"])
+            let kept = try await me.get("/api/v1/my/points?year=\(year)").content.decode(Ledger.self)
+            #expect(kept.total == 5 && kept.entries.first?.status == "counted")
+            #expect(
+                try await me.post("/api/v1/my/points/appeals", json: #"{"entryId":"\#(entry.id)","reason":"补充了活动照片"}"#)
+                    .status == .created)
+            let pending = try #require(try await PointAppeal.query(on: app.db).filter(\.$status == .pending).first())
             _ = try await secretary.get("/points/appeals")
             _ = try await secretary.post(
                 "/points/appeals/\(pending.id!)", form: ["decision": "uphold", "reason": "经核实，同意撤销"])

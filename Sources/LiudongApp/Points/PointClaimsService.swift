@@ -174,7 +174,7 @@ enum PointClaimsService {
         a.reason = reason
         a.status = .pending
         try await a.create(on: db)
-        try await sql.raw("UPDATE point_entries SET status = 'appealed' WHERE id = \(bind: id)").run()
+        try await sql.raw("UPDATE point_entries SET status = 'appealed', signature = NULL WHERE id = \(bind: id)").run()
         return a
     }
 

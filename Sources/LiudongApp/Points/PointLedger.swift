@@ -33,37 +33,33 @@ enum PointLedger {
 
     static let columns = [
         "id", "county_id", "year", "member_id", "on_day", "item_code", "item_name", "category", "rule_version",
-        "nominal", "points", "capped", "source_kind", "source_id", "status", "reason",
+        "nominal", "points", "capped", "source_kind", "source_id", "status", "reason", "signature",
     ]
 
     /// An entry as stored (or about to be): what is compared, fingerprinted and summed.
-    struct Entry {
-        var id: UUID
-        var member: UUID
-        var on: String
-        var code: String
-        var version: Int
-        var points: Int
-        var status: String
-        /// Every stored column but the id, county and year: equal signatures, equal rows.
-        var signature: Signature
-        var county: Int
-        var year: Int
-
-        struct Signature: Equatable {
-            var on: String
-            var code: String
-            var name: String
-            var category: String
-            var version: Int
-            var nominal: Int
-            var points: Int
-            var capped: Bool
-            var kind: String
-            var sourceID: String
-            var status: String
-            var reason: String
-        }
+    /// A class: a recomputation passes a hundred thousand of them through several lists, and copying a struct of
+    /// ten strings costs more than the arithmetic.
+    final class Entry: Sendable {
+        let id: UUID
+        let member: UUID
+        let on: String
+        let code: String
+        let name: String
+        let category: String
+        let version: Int
+        let nominal: Int
+        let points: Int
+        let capped: Bool
+        let kind: String
+        let sourceID: String
+        let status: String
+        let reason: String
+        let county: Int
+        let year: Int
+        /// A digest of every stored column but the id and what the id implies (member, county, year) — the first 8
+        /// bytes of a SHA-256, as stored in `signature`: equal ids and digests, equal rows — so the stored ledger is
+        /// compared without reading it back.
+        let signature: Int
 
         init(
             id: UUID, member: UUID, on: String, code: String, name: String, category: String, version: Int,
@@ -75,26 +71,35 @@ enum PointLedger {
             self.member = member
             self.on = on
             self.code = code
+            self.name = name
+            self.category = category
             self.version = version
+            self.nominal = nominal
             self.points = points
+            self.capped = capped
+            self.kind = kind
+            self.sourceID = sourceID
             self.status = status
+            self.reason = reason
             self.county = county
             self.year = year
-            signature = Signature(
-                on: on, code: code, name: name, category: category, version: version, nominal: nominal, points: points,
-                capped: capped, kind: kind, sourceID: sourceID, status: status, reason: reason)
+            let text =
+                "\(on)\u{1F}\(code)\u{1F}\(name)\u{1F}\(category)\u{1F}\(version)\u{1F}\(nominal)"
+                + "\u{1F}\(points)\u{1F}\(capped)\u{1F}\(kind)\u{1F}\(sourceID)\u{1F}\(status)\u{1F}\(reason)"
+            var first: UInt64 = 0
+            for b in SHA256.hash(data: Data(text.utf8)).prefix(8) { first = first << 8 | UInt64(b) }
+            signature = Int(truncatingIfNeeded: first)
         }
 
         var values: [PointRows.Value] {
-            let s = signature
-            return [
-                .uuid(id), .int(county), .int(year), .uuid(member), .text(s.on), .text(s.code), .text(s.name),
-                .text(s.category), .int(s.version), .int(s.nominal), .int(s.points), .bool(s.capped), .text(s.kind),
-                .text(s.sourceID), .text(s.status), .text(s.reason),
+            [
+                .uuid(id), .int(county), .int(year), .uuid(member), .text(on), .text(code), .text(name),
+                .text(category), .int(version), .int(nominal), .int(points), .bool(capped), .text(kind),
+                .text(sourceID), .text(status), .text(reason), .int(signature),
             ]
         }
 
-        init?(_ r: PointRow, county: Int, year: Int) {
+        convenience init?(_ r: PointRow, county: Int, year: Int) {
             guard let id = r.uuid("id"), let member = r.uuid("member_id"), let on = r.string("on_day"),
                 let code = r.string("item_code"), let version = r.int("rule_version"), let points = r.int("points")
             else { return nil }
@@ -127,14 +132,29 @@ enum PointLedger {
         }
         let people = try await population(county: county, member: member, on: db)
         let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
-        let stored = try await PointRow.all(
-            """
-            SELECT \(unsafeRaw: columns.filter { $0 != "county_id" && $0 != "year" }.joined(separator: ", ")) FROM point_entries
-            WHERE county_id = \(bind: countyID) AND year = \(bind: year) \(memberFilter)
-            """, on: db
-        ).compactMap { Entry($0, county: countyID, year: year) }
+        // Entries of the closed period are read whole (they are kept, counted first for caps, and summed); those after
+        // it only by id and digest (they are compared with the recomputed ones).
+        let closedEntries =
+            cut.isEmpty
+            ? []
+            : try await PointRow.all(
+                """
+                SELECT \(unsafeRaw: columns.filter { $0 != "county_id" && $0 != "year" }.joined(separator: ", ")) FROM point_entries
+                WHERE county_id = \(bind: countyID) AND year = \(bind: year) AND on_day <= \(bind: cut) \(memberFilter)
+                """, on: db
+            ).compactMap { Entry($0, county: countyID, year: year) }
+        var open: [UUID: Int?] = [:]
+        if !yearClosed {
+            for r in try await PointRow.all(
+                """
+                SELECT id, signature FROM point_entries
+                WHERE county_id = \(bind: countyID) AND year = \(bind: year) AND on_day > \(bind: cut) \(memberFilter)
+                """, on: db)
+            {
+                if let id = r.uuid("id") { open[id] = r.int("signature") }
+            }
+        }
         lap("读取已有积分记录")
-        let closedEntries = stored.filter { $0.on <= cut }
         var facts: [PointFact] = []
         var entries = closedEntries
         if !yearClosed {
@@ -161,28 +181,27 @@ enum PointLedger {
             }
             entries += drafts
             // Only what differs is written: entries no longer wanted or changed go, new or changed ones come.
-            let open = stored.filter { $0.on > cut }
-            var openIndex: [UUID: Int] = [:]
-            for (i, e) in open.enumerated() { openIndex[e.id] = i }
-            var wanted: Set<UUID> = []
-            var new: [Entry] = []
+            var inserts: [Entry] = []
+            var gone: [UUID] = []
             for d in drafts {
-                wanted.insert(d.id)
-                if let i = openIndex[d.id], open[i].signature == d.signature { continue }
-                new.append(d)
+                switch open.removeValue(forKey: d.id) {
+                case .some(.some(let stored)) where stored == d.signature: continue
+                case .some: gone.append(d.id)
+                case .none: break
+                }
+                inserts.append(d)
             }
-            let changed = Set(new.map(\.id))
-            let inserts = new
-            let gone = open.filter { !wanted.contains($0.id) || changed.contains($0.id) }.map(\.id)
+            gone += open.keys
+            let (removals, additions) = (gone, inserts)
             let totals = Self.totals(entries, people: people, county: countyID, year: year)
             lap("计算（\(inserts.count)条有变化，\(gone.count)条撤下）")
             try await db.transaction { tx in
-                for chunk in stride(from: 0, to: gone.count, by: 500) {
-                    let ids = gone[chunk..<min(chunk + 500, gone.count)].map { $0 as any Encodable & Sendable }
+                for chunk in stride(from: 0, to: removals.count, by: 500) {
+                    let ids = removals[chunk..<min(chunk + 500, removals.count)].map { $0 as any Encodable & Sendable }
                     try await tx.sql().raw("DELETE FROM point_entries WHERE id IN \(SQLBind.group(ids))").run()
                 }
                 var rows = PointRows("point_entries", columns, on: tx)
-                for e in inserts { try await rows.add(e.values) }
+                for e in additions { try await rows.add(e.values) }
                 try await rows.flush()
                 try await writeTotals(totals, county: countyID, year: year, member: member, on: tx)
             }
@@ -195,10 +214,17 @@ enum PointLedger {
         }
         // The fingerprint: every entry's id bytes, day, item, version, points and status, in id order.
         var hash = SHA256()
+        var line: [UInt8] = []
         for i in entries.indices.sorted(by: { PointEngine.uuidLess(entries[$0].id, entries[$1].id) }) {
             let e = entries[i]
-            withUnsafeBytes(of: e.id.uuid) { hash.update(bufferPointer: $0) }
-            hash.update(data: Data("|\(e.on)|\(e.code)|\(e.version)|\(e.points)|\(e.status)\n".utf8))
+            line.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: e.id.uuid) { line.append(contentsOf: $0) }
+            for part in [e.on, e.code, String(e.version), String(e.points), e.status] {
+                line.append(124)  // |
+                line.append(contentsOf: part.utf8)
+            }
+            line.append(10)
+            hash.update(data: line)
         }
         return Summary(
             county: county.code, year: year, facts: facts.count, entries: entries.count - closedEntries.count,

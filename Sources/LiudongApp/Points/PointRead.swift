@@ -13,6 +13,11 @@ struct PointRow {
     }
     private let storage: Storage
 
+    /// Appended to only by the one thread that steps the statement, then read after the query has returned.
+    private final class Rows: @unchecked Sendable {
+        var items: [PointRow] = []
+    }
+
     static func all(_ query: SQLQueryString, on db: Database) async throws -> [PointRow] {
         let sql = try db.sql()
         if let lite = db as? SQLiteDatabase {
@@ -30,7 +35,16 @@ struct PointRow {
                 default: plain = false
                 }
             }
-            if plain { return try await lite.query(s.sql, binds).map { PointRow(storage: .lite($0)) } }
+            if plain {
+                // Rows are collected on SQLite's own thread: the futures-based reader hops to the event loop once
+                // per row, which costs more than the query itself at a hundred thousand rows.
+                let rows = Rows()
+                let (text, values) = (s.sql, binds)
+                try await lite.withConnection { connection in
+                    try await connection.query(text, values) { rows.items.append(PointRow(storage: .lite($0))) }
+                }
+                return rows.items
+            }
         }
         return try await sql.raw(query).all().map { PointRow(storage: .sql($0)) }
     }
@@ -45,7 +59,10 @@ struct PointRow {
     /// A uuid column as text, upper case (as `UUID.uuidString` writes it), whichever database.
     func id(_ c: String) -> String? {
         switch storage {
-        case .lite(let r): return r.column(c)?.string?.uppercased()
+        case .lite(let r):
+            // Stored upper case by the app; other writers' lower case is folded.
+            guard let s = r.column(c)?.string else { return nil }
+            return s.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) ? s.uppercased() : s
         case .sql(let r): return ((try? r.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
         }
     }
@@ -79,37 +96,36 @@ struct PointRow {
     }
 
     /// `8-4-4-4-12` hex digits, either case (Foundation's parser goes through sscanf).
-    static func parseUUID(_ s: String) -> UUID? {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(16)
-        var high: UInt8?
-        var count = 0
-        for c in s.utf8 {
-            count += 1
-            if c == 45 {
-                guard count == 9 || count == 14 || count == 19 || count == 24, high == nil else { return nil }
-                continue
+    static func parseUUID(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { p -> UUID? in
+            guard p.count == 36, p[8] == 45, p[13] == 45, p[18] == 45, p[23] == 45 else { return nil }
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+                var i = 0
+                var j = 0
+                while i < 35 {
+                    if i == 8 || i == 13 || i == 18 || i == 23 {
+                        i += 1
+                        continue
+                    }
+                    guard let high = hex(p[i]), let low = hex(p[i + 1]), j < 16 else { return false }
+                    out[j] = high << 4 | low
+                    i += 2
+                    j += 1
+                }
+                return j == 16
             }
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 65...70: v = c - 55
-            case 97...102: v = c - 87
-            default: return nil
-            }
-            if let h = high {
-                guard bytes.count < 16 else { return nil }
-                bytes.append(h << 4 | v)
-                high = nil
-            } else {
-                high = v
-            }
+            return ok ? UUID(uuid: bytes) : nil
         }
-        guard count == 36, bytes.count == 16, high == nil else { return nil }
-        return UUID(
-            uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9],
-                bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-            ))
+    }
+
+    private static func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 65...70: return c - 55
+        case 97...102: return c - 87
+        default: return nil
+        }
     }
 }

@@ -10,7 +10,7 @@ struct PointsFeature: Feature {
     let name = "points"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(21, CreatePoints())]
+        [NumberedMigration(21, CreatePoints()), NumberedMigration(22, AddPointEntrySignature())]
     }
 
     func routes(_ routes: FeatureRoutes) throws {

@@ -69,67 +69,75 @@ public enum PointEngine {
     public static func compute(
         facts: [PointFact], versions: [PointRuleVersion], usage: [PointUsage] = [], revoked: Set<UUID> = []
     ) -> [PointEntryDraft] {
-        struct Key: Hashable {
-            var member: UUID
-            var code: String
-            var month: Int
+        let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
+        // Every item code of every version gets a number; a member's caps are counted in one array indexed by code
+        // and month (0 for the year), so the hot loop hashes nothing.
+        var codeIndex: [String: Int] = [:]
+        let codes = ordered.map { v in
+            v.items.map { item -> (PointItem, String, Int) in
+                let code = item.code.uppercased()
+                if codeIndex[code] == nil { codeIndex[code] = codeIndex.count }
+                return (item, code, codeIndex[code] ?? 0)
+            }
         }
-        var used: [Key: Int] = [:]
-        func add(_ member: UUID, _ code: String, _ on: CalendarDate, _ points: Int) {
-            used[Key(member: member, code: code, month: on.month), default: 0] += abs(points)
-            used[Key(member: member, code: code, month: 0), default: 0] += abs(points)
-        }
-        for u in usage { add(u.member, u.itemCode.uppercased(), u.on, u.points) }
+        var usageBy: [UUID: [PointUsage]] = [:]
+        for u in usage { usageBy[u.member, default: []].append(u) }
         // Caps are per member: each member's facts in date order (then kind and id), members in a fixed order.
         var byMember: [UUID: [Int]] = [:]
         for (i, f) in facts.enumerated() { byMember[f.member, default: []].append(i) }
-        var order: [Int] = []
-        order.reserveCapacity(facts.count)
+        var used = [Int](repeating: 0, count: codeIndex.count * 13)
+        var out: [PointEntryDraft] = []
+        out.reserveCapacity(facts.count)
         for m in byMember.keys.sorted(by: uuidLess) {
-            order += byMember[m, default: []].sorted { a, b in
+            for i in used.indices { used[i] = 0 }
+            for u in usageBy[m] ?? [] {
+                guard let c = codeIndex[u.itemCode.uppercased()] else { continue }
+                used[c * 13 + u.on.month] += abs(u.points)
+                used[c * 13] += abs(u.points)
+            }
+            let mine = byMember[m, default: []].sorted { a, b in
                 let x = facts[a]
                 let y = facts[b]
                 if x.on != y.on { return x.on < y.on }
                 if x.source != y.source { return x.source.rawValue < y.source.rawValue }
                 return x.id < y.id
             }
-        }
-        let ordered = versions.sorted { ($0.effectiveFrom, $0.version) < ($1.effectiveFrom, $1.version) }
-        let codes = ordered.map { v in v.items.map { ($0, $0.code.uppercased()) } }
-        var out: [PointEntryDraft] = []
-        for index in order {
-            let fact = facts[index]
-            // The version in effect: the last of those (in date order) that began on or before the day.
-            guard let at = ordered.lastIndex(where: { $0.effectiveFrom <= fact.on }) else { continue }
-            let v = ordered[at]
-            for (item, code) in codes[at] where matches(item, fact) {
-                let id = entryID(member: fact.member, source: fact.source, sourceID: fact.id, itemCode: code)
-                var entry = PointEntryDraft(
-                    id: id, member: fact.member, on: fact.on, itemCode: code, itemName: item.name,
-                    category: item.category, ruleVersion: v.version, nominal: item.points, points: 0, capped: false,
-                    revoked: false, source: fact.source, sourceID: fact.id,
-                    reason: "\(fact.detail)，每次\(signed(item.points))分（第\(v.version)版规则）")
-                if revoked.contains(id) {
-                    entry.revoked = true
-                    entry.reason += "；经申诉撤销，不计分"
+            for index in mine {
+                let fact = facts[index]
+                // The version in effect: the last of those (in date order) that began on or before the day.
+                guard let at = ordered.lastIndex(where: { $0.effectiveFrom <= fact.on }) else { continue }
+                let v = ordered[at]
+                for (item, code, c) in codes[at] where matches(item, fact) {
+                    let id = entryID(member: fact.member, source: fact.source, sourceID: fact.id, itemCode: code)
+                    var entry = PointEntryDraft(
+                        id: id, member: fact.member, on: fact.on, itemCode: code, itemName: item.name,
+                        category: item.category, ruleVersion: v.version, nominal: item.points, points: 0,
+                        capped: false, revoked: false, source: fact.source, sourceID: fact.id,
+                        reason: "\(fact.detail)，每次\(signed(item.points))分（第\(v.version)版规则）")
+                    if revoked.contains(id) {
+                        entry.revoked = true
+                        entry.reason += "；经申诉撤销，不计分"
+                        out.append(entry)
+                        continue
+                    }
+                    let month = used[c * 13 + fact.on.month]
+                    let year = used[c * 13]
+                    var room = abs(item.points)
+                    if let cap = item.monthCap { room = min(room, max(0, cap - month)) }
+                    if let cap = item.yearCap { room = min(room, max(0, cap - year)) }
+                    entry.points = item.points < 0 ? -room : room
+                    if room < abs(item.points) {
+                        entry.capped = true
+                        let which =
+                            item.monthCap.map { month + abs(item.points) > $0 } == true
+                            ? "每月上限\(item.monthCap ?? 0)分" : "每年上限\(item.yearCap ?? 0)分"
+                        entry.reason +=
+                            room == 0 ? "；已达\(which)，本次不计" : "；已达\(which)，本次计\(signed(entry.points))分"
+                    }
+                    used[c * 13 + fact.on.month] += room
+                    used[c * 13] += room
                     out.append(entry)
-                    continue
                 }
-                let month = used[Key(member: fact.member, code: code, month: fact.on.month), default: 0]
-                let year = used[Key(member: fact.member, code: code, month: 0), default: 0]
-                var room = abs(item.points)
-                if let cap = item.monthCap { room = min(room, max(0, cap - month)) }
-                if let cap = item.yearCap { room = min(room, max(0, cap - year)) }
-                entry.points = item.points < 0 ? -room : room
-                if room < abs(item.points) {
-                    entry.capped = true
-                    let which =
-                        item.monthCap.map { month + abs(item.points) > $0 } == true
-                        ? "每月上限\(item.monthCap ?? 0)分" : "每年上限\(item.yearCap ?? 0)分"
-                    entry.reason += room == 0 ? "；已达\(which)，本次不计" : "；已达\(which)，本次计\(signed(entry.points))分"
-                }
-                add(fact.member, code, fact.on, entry.points)
-                out.append(entry)
             }
         }
         return out
