@@ -52,6 +52,11 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case reviewPoints
     /// A county's point rules, settings, quarterly closing and year-end publication (the city: which counties pilot).
     case managePoints
+    /// Requests (诉求办理) routed or escalated to the account's organizations: accept, answer, transfer, statistics;
+    /// record a need heard in a contact as a request.
+    case handleRequests
+    /// The city's working-day calendar, the deadlines of requests and the legal service stations (city scope).
+    case manageServiceSettings
 
     public var label: String {
         switch self {
@@ -86,6 +91,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .publishLearning: return "发布点学课程和每周一学"
         case .reviewPoints: return "积分审核、申诉、约谈与排名"
         case .managePoints: return "积分规则、结算与评比公布"
+        case .handleRequests: return "诉求受理、答复、转办与统计"
+        case .manageServiceSettings: return "工作日历、诉求时限与法律服务站"
         }
     }
 }
@@ -95,7 +102,7 @@ extension Role {
     public var permissions: Set<Permission> {
         let everyone: Set<Permission> = [
             .ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
-            .viewReconciliation, .printPosters, .managePairings, .recordContacts, .viewAgreements,
+            .viewReconciliation, .printPosters, .managePairings, .recordContacts, .viewAgreements, .handleRequests,
         ]
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
@@ -107,7 +114,7 @@ extension Role {
             .runReconciliation, .importNational, .publishLearning, .managePoints,
         ])
         switch self {
-        case .admin: return department.union([.manageAccounts])
+        case .admin: return department.union([.manageAccounts, .manageServiceSettings])
         case .orgDept: return department
         case .committee: return tree.union([.publishLearning])
         case .secretary: return tree

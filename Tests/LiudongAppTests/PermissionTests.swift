@@ -42,12 +42,17 @@ struct PermissionTests {
         "GET /my/points", "POST /my/points/claims", "POST /my/points/appeals", "GET /my/points/claims/:id/photo",
         "GET /my/points/ranking", "GET /api/v1/my/points", "POST /api/v1/my/points/claims",
         "POST /api/v1/my/points/appeals",
+        "GET /my/requests", "POST /my/requests", "GET /my/requests/:id", "POST /my/requests/:id/rate",
+        "POST /my/requests/:id/reopen", "POST /api/v1/my/requests", "GET /api/v1/my/requests",
+        "POST /api/v1/my/requests/:id/rate", "POST /api/v1/my/requests/:id/reopen",
     ]
 
     /// Routes the table allows whose handler also asks for a city-level scope (`CurrentUser.seesExternal`): external
     /// organizations are the city's to keep. Scope, not role: a county department gets 403 there too.
     static let cityScopeOnly: Set<String> = [
         "GET /orgs/new-external", "POST /orgs/external", "POST /org-life/settings", "POST /points/counties",
+        "GET /requests/calendar", "POST /requests/calendar", "POST /requests/calendar/remove", "POST /requests/settings",
+        "POST /requests/stations", "POST /requests/stations/remove",
     ]
 
     static func key(_ route: Route) -> String {

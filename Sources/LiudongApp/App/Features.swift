@@ -24,6 +24,7 @@ enum Features {
         CertificatesFeature(),
         LearningFeature(),
         PointsFeature(),
+        ServicesFeature(),
         DemoFeature(),
     ]
 

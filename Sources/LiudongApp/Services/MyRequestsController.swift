@@ -1,0 +1,126 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The member's own requests on the phone: raise one, follow it, rate the answer, reopen once.
+struct MyRequestsController {
+    func boot(_ r: FeatureRoutes) throws {
+        let my = r.member
+        my.get("my", "requests", use: list)
+        my.post("my", "requests", use: raise)
+        my.get("my", "requests", ":id", use: show)
+        my.post("my", "requests", ":id", "rate", use: rate)
+        my.post("my", "requests", ":id", "reopen", use: reopen)
+    }
+
+    /// The member's own request (404 for anyone else's).
+    static func mine(_ req: Request) async throws -> ServiceRequest {
+        let me = try req.member
+        guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
+            let r = try await ServiceRequest.find(id, on: req.db), r.memberID == me.memberID
+        else { throw AppError.notFound }
+        return r
+    }
+
+    func list(req: Request) async throws -> Response {
+        let me = try req.member
+        struct View: Encodable {
+            var items: [ServiceRequestQueries.Item]
+            var kinds: [Pair]
+        }
+        return try await req.myPage(
+            "my/requests", title: "我的诉求",
+            View(
+                items: try await ServiceRequestQueries.member(me.memberID, today: .today(), on: req.db),
+                kinds: ServiceRequestKind.allCases.map { Pair($0.rawValue, $0.label) }))
+    }
+
+    func raise(req: Request) async throws -> Response {
+        let me = try req.member
+        let m = try await MyPointsController.me(req)
+        let draft = try req.content.decode(ServiceRequests.Draft.self)
+        do {
+            let (r, org) = try await ServiceRequests.raise(
+                draft, member: m, raisedBy: me.auditName, today: .today(), on: req.db)
+            try await Self.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
+            return req.redirect(
+                to: "/my/requests/\(r.id!)", flash: "已提交，由\(org.shortName)在\(r.acknowledgeBy)前受理、\(r.answerBy)前答复")
+        } catch AppError.invalid(let errors) {
+            return req.redirect(to: "/my/requests", flash: errors.map(\.message).joined(separator: "；"))
+        }
+    }
+
+    static func audit(_ req: Request, _ me: CurrentMember, _ r: ServiceRequest, _ summary: String) async throws {
+        try await Audit.record(
+            .create, "service-request", ref: r.id!.uuidString, summary: summary, user: nil, username: me.auditName,
+            client: req.clientAddress, on: req.db)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let r = try await Self.mine(req)
+        let routed = try await Organization.find(r.routedOrgID, on: req.db)
+        let limits = try await ServiceRequests.deadlines(on: req.db)
+        let today = CalendarDate.today()
+        let canReopen =
+            r.status == .closed && r.reopened == 0
+            && (r.closedOn.flatMap { CalendarDate($0) }.map { today <= $0.adding(days: limits.reopenDays) } ?? false)
+        struct View: Encodable {
+            var id: String
+            var kind: String
+            var title: String
+            var details: String
+            var status: String
+            var routed: String
+            var side: String
+            var submittedOn: String
+            var acknowledgeBy: String
+            var answerBy: String
+            var handler: String?
+            var reply: String?
+            var stars: Int?
+            var comment: String?
+            var canRate: Bool
+            var canReopen: Bool
+            var reopenDays: Int
+            var trail: [ServiceRequestQueries.Event]
+        }
+        return try await req.myPage(
+            "my/request", title: "我的诉求",
+            View(
+                id: r.id!.uuidString, kind: r.kind.label, title: r.title, details: r.details, status: r.status.label,
+                routed: routed?.shortName ?? "", side: r.side.label, submittedOn: r.submittedOn,
+                acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy, handler: r.handlerName, reply: r.reply,
+                stars: r.stars, comment: r.ratingComment, canRate: r.status == .answered, canReopen: canReopen,
+                reopenDays: limits.reopenDays,
+                trail: try await ServiceRequestQueries.trail(r.id!, on: req.db)))
+    }
+
+    struct RateForm: Content {
+        var stars: String?
+        var comment: String?
+        var reason: String?
+    }
+
+    func rate(req: Request) async throws -> Response {
+        let me = try req.member
+        let r = try await Self.mine(req)
+        let f = try req.content.decode(RateForm.self)
+        return try await PointsController.act(req, back: "/my/requests/\(r.id!)") {
+            try await ServiceRequests.rate(
+                r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: .today(),
+                on: req.db)
+            return "谢谢您的评价，诉求已办结"
+        }
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let me = try req.member
+        let r = try await Self.mine(req)
+        let f = try req.content.decode(RateForm.self)
+        return try await PointsController.act(req, back: "/my/requests/\(r.id!)") {
+            try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: .today(), on: req.db)
+            try await Self.audit(req, me, r, "党员本人申请重新办理诉求")
+            return "已申请重新办理，请在\(r.answerBy)前等待答复"
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// The handling side of requests: the list of what is routed (or escalated) to the account's organizations, one
+/// request with its trail and the actions (受理, 办理进展, 答复, 转办), and the statistics per organization.
+struct ServiceRequestsController {
+    func boot(_ r: FeatureRoutes) throws {
+        let handle = r.signedIn(.handleRequests)
+        handle.get("requests", use: list)
+        handle.get("requests", "stats", use: statsPage)
+        handle.get("requests", ":id", use: show)
+        handle.post("requests", ":id", "accept", use: accept)
+        handle.post("requests", ":id", "progress", use: progress)
+        handle.post("requests", ":id", "reply", use: reply)
+        handle.post("requests", ":id", "transfer", use: transfer)
+        handle.post("contacts", ":id", "request", use: fromContact)
+    }
+
+    static func id(_ req: Request) -> UUID? { req.parameters.get("id").flatMap { UUID(uuidString: $0) } }
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.user
+        let status = req.query[String.self, at: "status"].flatMap(ServiceRequestStatus.init(rawValue:))
+        let overdue = req.query[String.self, at: "overdue"] == "1"
+        let items = try await ServiceRequestQueries.staff(
+            user, status: status, overdueOnly: overdue, today: .today(), on: req.db)
+        struct View: Encodable {
+            var items: [ServiceRequestQueries.Item]
+            var statuses: [Pair]
+            var status: String
+            var overdue: Bool
+        }
+        return try await req.page(
+            "services/requests", title: "诉求办理",
+            View(
+                items: items, statuses: ServiceRequestStatus.allCases.map { Pair($0.rawValue, $0.label) },
+                status: status?.rawValue ?? "", overdue: overdue))
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try req.user
+        let (r, routed) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        guard let m = try await Member.find(r.memberID, on: req.db) else { throw AppError.notFound }
+        let home = try await Organization.find(r.homeOrgID, on: req.db)
+        let up = try await r.escalatedToOrgID.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
+        var canTransfer = false
+        if r.status.isOpen {
+            if r.routedOrgID != r.homeOrgID {
+                canTransfer = true
+            } else if let inflow = r.inflowOrgID {
+                canTransfer = try await ServiceRequests.hasAccount(inflow, on: req.db)
+            }
+        }
+        struct View: Encodable {
+            var id: String
+            var kind: String
+            var title: String
+            var details: String
+            var place: String?
+            var status: String
+            var statusCode: String
+            var side: String
+            var routed: String
+            var home: String
+            var member: String
+            var memberID: String
+            var showMember: Bool
+            var submittedOn: String
+            var acknowledgeBy: String
+            var answerBy: String
+            var handler: String?
+            var reply: String?
+            var stars: Int?
+            var comment: String?
+            var escalated: String?
+            var overdue: Bool
+            var canTransfer: Bool
+            var transferTo: String
+            var trail: [ServiceRequestQueries.Event]
+        }
+        let today = CalendarDate.today()
+        let place = r.divisionCode.map { Divisions.shared.slashedName($0) }
+        return try await req.page(
+            "services/request", title: "诉求 · \(r.title)",
+            View(
+                id: r.id!.uuidString, kind: r.kind.label, title: r.title, details: r.details, place: place,
+                status: r.status.label, statusCode: r.status.rawValue, side: r.side.label, routed: routed.shortName,
+                home: home?.shortName ?? "", member: m.name, memberID: m.id!.uuidString, showMember: !user.isInflowSide,
+                submittedOn: r.submittedOn, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
+                handler: r.handlerName, reply: r.reply, stars: r.stars, comment: r.ratingComment,
+                escalated: up.map { "已报\($0.shortName)督办（\(r.escalatedOn ?? "")）" },
+                overdue: ServiceRequests.overdueStage(r, today: today) != nil, canTransfer: canTransfer,
+                transferTo: r.routedOrgID == r.homeOrgID ? "流入地党组织" : "流出地党支部",
+                trail: try await ServiceRequestQueries.trail(r.id!, on: req.db)))
+    }
+
+    struct ActionForm: Content {
+        var handler: String?
+        var note: String?
+        var reply: String?
+        var reason: String?
+    }
+
+    func act(_ req: Request, _ body: (ServiceRequest, CurrentUser, ActionForm) async throws -> String) async throws
+        -> Response
+    {
+        let user = try req.user
+        let (r, _) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        let f = try req.content.decode(ActionForm.self)
+        return try await PointsController.act(req, back: "/requests/\(r.id!)") { try await body(r, user, f) }
+    }
+
+    func accept(req: Request) async throws -> Response {
+        try await act(req) { r, user, f in
+            try await ServiceRequests.accept(r, handler: f.handler, by: user, today: .today(), on: req.db)
+            try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
+            return "已受理，请在\(r.answerBy)前答复"
+        }
+    }
+
+    func progress(req: Request) async throws -> Response {
+        try await act(req) { r, user, f in
+            try await ServiceRequests.progress(r, note: f.note, by: user, on: req.db)
+            return "已记录办理进展"
+        }
+    }
+
+    func reply(req: Request) async throws -> Response {
+        try await act(req) { r, user, f in
+            try await ServiceRequests.reply(r, text: f.reply, by: user, today: .today(), on: req.db)
+            try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
+            return "已答复，党员本人会看到并评价"
+        }
+    }
+
+    func transfer(req: Request) async throws -> Response {
+        let user = try req.user
+        let (r, _) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        let f = try req.content.decode(ActionForm.self)
+        do {
+            let to = try await ServiceRequests.transfer(r, reason: f.reason, by: user, on: req.db)
+            try await req.audit(
+                .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
+            // After a transfer the request may be outside this account's scope: back to the list.
+            return req.redirect(to: "/requests", flash: "已转\(to.shortName)办理")
+        } catch AppError.invalid(let errors) {
+            return req.redirect(to: "/requests/\(r.id!)", flash: errors.map(\.message).joined(separator: "；"))
+        } catch AppError.conflict(let message) {
+            return req.redirect(to: "/requests/\(r.id!)", flash: message)
+        }
+    }
+
+    /// A cadre records a need heard in a contact as a request on the member's behalf (linked to the contact).
+    func fromContact(req: Request) async throws -> Response {
+        let user = try req.user
+        guard let id = Self.id(req), let c = try await Contact.find(id, on: req.db),
+            let m = try await Member.find(c.memberID, on: req.db),
+            let branch = try await Organization.find(m.organizationID, on: req.db)
+        else { throw AppError.notFound }
+        guard user.covers(branch) || user.isInflowSide else { throw AppError.notFound }
+        if user.isInflowSide {
+            guard
+                try await Flow.query(on: req.db).filter(\.$memberID == m.id!).filter(\.$inflowOrgID == user.scopeID)
+                    .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first() != nil
+            else { throw AppError.notFound }
+        }
+        let draft = try req.content.decode(ServiceRequests.Draft.self)
+        let back = "/members/\(m.id!)"
+        return try await PointsController.act(req, back: back) {
+            let (r, org) = try await ServiceRequests.raise(
+                draft, member: m, raisedBy: user.username, contact: c.id, today: .today(), on: req.db)
+            try await req.audit(
+                .create, "service-request", ref: r.id!.uuidString, summary: "结对联系中为\(m.name)记录诉求：\(r.title)")
+            return "已记录为诉求，转\(org.shortName)办理"
+        }
+    }
+
+    func statsPage(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await PairingController.org(req)
+        let (from, to) = Self.period(req)
+        let today = CalendarDate.today()
+        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id).sort(\.$sortOrder)
+            .sort(\.$code).all()
+        struct Row: Encodable {
+            var code: String
+            var name: String
+            var stats: ServiceRequestQueries.Stats
+        }
+        var rows: [Row] = []
+        for c in children where user.covers(c) {
+            rows.append(
+                Row(
+                    code: c.code, name: c.shortName,
+                    stats: try await ServiceRequestQueries.stats(
+                        path: c.path, from: from, to: to, today: today, on: req.db)))
+        }
+        struct View: Encodable {
+            var org: String
+            var orgName: String
+            var from: String
+            var to: String
+            var total: ServiceRequestQueries.Stats
+            var rows: [Row]
+        }
+        return try await req.page(
+            "services/stats", title: "诉求办理统计",
+            View(
+                org: org.code, orgName: org.shortName, from: from.description, to: to.description,
+                total: try await ServiceRequestQueries.stats(
+                    path: org.path, from: from, to: to, today: today, on: req.db), rows: rows))
+    }
+
+    /// `from`/`to` from the query (default: this year so far); a reversed or unreadable period falls back.
+    static func period(_ req: Request) -> (CalendarDate, CalendarDate) {
+        let today = CalendarDate.today()
+        let from = req.query[String.self, at: "from"].flatMap { CalendarDate($0) }
+        let to = req.query[String.self, at: "to"].flatMap { CalendarDate($0) }
+        let start = from ?? CalendarDate(year: today.year, month: 1, day: 1) ?? today
+        let end = to ?? today
+        return start <= end ? (start, end) : (end, start)
+    }
+}

@@ -1,0 +1,146 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// `/api/v1` for requests: the member's own (raise, list, rate, reopen) and the handling side's (list, accept, reply,
+/// transfer, statistics).
+struct ServicesAPIController {
+    func boot(_ r: FeatureRoutes) throws {
+        let my = r.member
+        my.post("api", "v1", "my", "requests", use: raise)
+        my.get("api", "v1", "my", "requests", use: mine)
+        my.post("api", "v1", "my", "requests", ":id", "rate", use: rate)
+        my.post("api", "v1", "my", "requests", ":id", "reopen", use: reopen)
+        let handle = r.signedIn(.handleRequests)
+        handle.get("api", "v1", "requests", use: list)
+        handle.get("api", "v1", "requests", "stats", use: stats)
+        handle.post("api", "v1", "requests", ":id", "accept", use: accept)
+        handle.post("api", "v1", "requests", ":id", "reply", use: reply)
+        handle.post("api", "v1", "requests", ":id", "transfer", use: transfer)
+    }
+
+    struct Raised: Content {
+        var id: String
+        var acknowledgeBy: String
+        var answerBy: String
+        var routedTo: ServiceRequestQueries.RoutedTo
+    }
+
+    struct Items: Content {
+        var items: [ServiceRequestQueries.Item]
+    }
+
+    func raise(req: Request) async throws -> Response {
+        let me = try req.member
+        let m = try await MyPointsController.me(req)
+        let draft = try req.content.decode(ServiceRequests.Draft.self)
+        let (r, org) = try await ServiceRequests.raise(
+            draft, member: m, raisedBy: me.auditName, today: .today(), on: req.db)
+        try await MyRequestsController.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
+        return try await Raised(
+            id: r.id!.uuidString, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
+            routedTo: .init(orgCode: org.code, name: org.shortName)
+        ).encodeResponse(status: .created, for: req)
+    }
+
+    func mine(req: Request) async throws -> Items {
+        Items(items: try await ServiceRequestQueries.member(try req.member.memberID, today: .today(), on: req.db))
+    }
+
+    struct Rating: Content {
+        var stars: Int?
+        var comment: String?
+    }
+
+    func rate(req: Request) async throws -> Response {
+        let me = try req.member
+        let r = try await MyRequestsController.mine(req)
+        let f = try req.content.decode(Rating.self)
+        try await ServiceRequests.rate(
+            r, stars: f.stars, comment: f.comment, member: me.auditName, today: .today(), on: req.db)
+        return Response(status: .noContent)
+    }
+
+    struct Reason: Content {
+        var reason: String?
+        var handler: String?
+        var reply: String?
+    }
+
+    func reopen(req: Request) async throws -> Response {
+        let me = try req.member
+        let r = try await MyRequestsController.mine(req)
+        let f = try req.content.decode(Reason.self)
+        try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: .today(), on: req.db)
+        try await MyRequestsController.audit(req, me, r, "党员本人申请重新办理诉求")
+        return Response(status: .noContent)
+    }
+
+    func list(req: Request) async throws -> Items {
+        let raw = req.query[String.self, at: "status"]
+        let status = raw.flatMap(ServiceRequestStatus.init(rawValue:))
+        if let raw, !raw.isEmpty, status == nil {
+            throw AppError.invalid([
+                FieldError("status", "状态应为 " + ServiceRequestStatus.allCases.map(\.rawValue).joined(separator: "、"))
+            ])
+        }
+        return Items(
+            items: try await ServiceRequestQueries.staff(try req.user, status: status, today: .today(), on: req.db))
+    }
+
+    struct Updated: Content {
+        var id: String
+        var status: String
+        var routedTo: ServiceRequestQueries.RoutedTo
+    }
+
+    func updated(_ r: ServiceRequest, _ req: Request) async throws -> Updated {
+        let org = try await Organization.find(r.routedOrgID, on: req.db)
+        return Updated(
+            id: r.id!.uuidString, status: r.status.rawValue,
+            routedTo: .init(orgCode: org?.code ?? "", name: org?.shortName ?? ""))
+    }
+
+    func accept(req: Request) async throws -> Updated {
+        let user = try req.user
+        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let f = (try? req.content.decode(Reason.self)) ?? Reason()
+        try await ServiceRequests.accept(r, handler: f.handler, by: user, today: .today(), on: req.db)
+        try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
+        return try await updated(r, req)
+    }
+
+    func reply(req: Request) async throws -> Updated {
+        let user = try req.user
+        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let f = try req.content.decode(Reason.self)
+        try await ServiceRequests.reply(r, text: f.reply, by: user, today: .today(), on: req.db)
+        try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
+        return try await updated(r, req)
+    }
+
+    func transfer(req: Request) async throws -> Updated {
+        let user = try req.user
+        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let f = try req.content.decode(Reason.self)
+        let to = try await ServiceRequests.transfer(r, reason: f.reason, by: user, on: req.db)
+        try await req.audit(
+            .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
+        return try await updated(r, req)
+    }
+
+    func stats(req: Request) async throws -> ServiceRequestQueries.Stats {
+        let user = try req.user
+        let org = try await PairingController.org(req)
+        var errors: [FieldError] = []
+        for key in ["from", "to"] {
+            if let raw = req.query[String.self, at: key], CalendarDate(raw) == nil {
+                errors.append(FieldError(key, "日期格式应为YYYY-MM-DD"))
+            }
+        }
+        guard errors.isEmpty else { throw AppError.invalid(errors) }
+        _ = user
+        let (from, to) = ServiceRequestsController.period(req)
+        return try await ServiceRequestQueries.stats(path: org.path, from: from, to: to, today: .today(), on: req.db)
+    }
+}

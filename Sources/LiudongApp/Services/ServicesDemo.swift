@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+
+/// The demo's requests: this year's holidays and adjusted working days on the city's calendar, and requests in every
+/// state — fresh, accepted, in progress, answered and waiting for the member's rating, rated, reopened, transferred
+/// from the inflow side to the home branch, and overdue ones escalated by the daily sweep.
+enum ServicesDemo {
+    /// 2026 as announced (国办发明电〔2025〕7号, to be checked against each year's notice): weekdays off and weekend
+    /// days worked.
+    static let holidays2026: [(String, String, String)] = [
+        ("元旦", "2026-01-01", "2026-01-03"), ("春节", "2026-02-15", "2026-02-23"), ("清明节", "2026-04-04", "2026-04-06"),
+        ("劳动节", "2026-05-01", "2026-05-05"), ("端午节", "2026-06-19", "2026-06-21"), ("中秋节", "2026-09-25", "2026-09-27"),
+        ("国庆节", "2026-10-01", "2026-10-07"),
+    ]
+    static let workdays2026: [(String, String)] = [
+        ("元旦", "2026-01-04"), ("春节", "2026-02-14"), ("春节", "2026-02-28"), ("劳动节", "2026-05-09"),
+        ("国庆节", "2026-09-20"), ("国庆节", "2026-10-10"),
+    ]
+
+    static func load(_ demo: DemoContext) async throws {
+        let db = demo.db
+        for (name, from, to) in holidays2026 {
+            guard var day = CalendarDate(from), let end = CalendarDate(to) else { continue }
+            while day <= end {
+                if !WorkCalendar.isWeekend(day) { try await add(day, "holiday", name, db) }
+                day = WorkCalendar.next(day)
+            }
+        }
+        for (name, d) in workdays2026 {
+            if let day = CalendarDate(d), WorkCalendar.isWeekend(day) { try await add(day, "workday", name, db) }
+        }
+        guard let secretaryAccount = try await Account.query(on: db).filter(\.$username == "secretary").first(),
+            let inflowAccount = try await Account.query(on: db).filter(\.$username == "inflow").first(),
+            let branch = try await Organization.find(secretaryAccount.organizationID, on: db),
+            let inflowOrg = try await Organization.find(inflowAccount.organizationID, on: db)
+        else { return }
+        let secretary = CurrentUser(account: secretaryAccount, scope: branch, viaToken: false)
+        let inflow = CurrentUser(account: inflowAccount, scope: inflowOrg, viaToken: false)
+        let open = FlowState.allCases.filter(\.isOpen)
+        // The secretary's mobile members: those reported to the demo's inflow organization first.
+        let flows = try await Flow.query(on: db).filter(\.$status ~~ open).all()
+        var away: [Member] = []
+        var elsewhere: [Member] = []
+        for f in flows.sorted(by: { $0.memberID.uuidString < $1.memberID.uuidString }) {
+            guard let m = try await Member.find(f.memberID, on: db), m.organizationID == branch.id else { continue }
+            if f.inflowOrgID == inflowOrg.id { away.append(m) } else { elsewhere.append(m) }
+        }
+        let today = demo.today
+        func day(_ n: Int) -> CalendarDate { today.adding(days: -n) }
+        func raise(_ m: Member, _ kind: ServiceRequestKind, _ title: String, _ details: String, _ n: Int) async throws
+            -> ServiceRequest
+        {
+            let (r, _) = try await ServiceRequests.raise(
+                .init(kind: kind.rawValue, title: title, details: details), member: m, raisedBy: "demo-member",
+                today: day(n), on: db)
+            r.submittedAt = day(n).startDate.addingTimeInterval(9 * 3600)
+            try await r.update(on: db)
+            try await stamp(r, day(n), db)
+            return r
+        }
+        let people = away + elsewhere
+        guard people.count >= 4 else { return }
+        func who(_ i: Int) -> Member { people[i % people.count] }
+        /// The account of the side a request is with now.
+        func actor(_ r: ServiceRequest) -> CurrentUser { r.routedOrgID == inflowOrg.id ? inflow : secretary }
+
+        // Answered by the inflow side and rated.
+        let jobs = try await raise(
+            who(0), .employment, "想在北京找一份电工的工作", "持有低压电工证，原单位项目结束，希望经介绍到附近企业工作。", 24)
+        try await ServiceRequests.accept(jobs, handler: "王建华", by: actor(jobs), today: day(23), on: db)
+        try await stamp(jobs, day(23), db)
+        try await ServiceRequests.reply(
+            jobs, text: "已推荐到街道辖区内的物业公司面试，岗位为维修电工，月薪6500元，面试时间已电话告知本人。", by: actor(jobs),
+            today: day(18), on: db)
+        try await stamp(jobs, day(18), db)
+        try await ServiceRequests.rate(
+            jobs, stars: 5, comment: "很快就联系上了，谢谢组织", member: "demo-member", today: day(16), on: db)
+        try await stamp(jobs, day(16), db)
+
+        // Fresh: wage arrears, just raised.
+        _ = try await raise(
+            who(1), .wageArrears, "工地拖欠三个月工资", "2026年8月至10月的工资共计1.8万元未发放，包工头一直推脱。", 1)
+
+        // Overdue, never acknowledged: escalated by the sweep below.
+        _ = try await raise(
+            who(2), .schooling, "孩子在流入地上小学需要办理入学手续", "孩子今年满6周岁，需要开具居住证明和党员身份证明，不清楚去哪里办理。", 30)
+
+        // At home: accepted, in progress, past the answer deadline — escalated too.
+        let cert = try await raise(
+            who(3), .certificate, "需要开具党员身份证明", "务工单位评选优秀员工需要党员身份证明，请党支部出具。", 40)
+        try await ServiceRequests.accept(cert, handler: secretary.displayName, by: actor(cert), today: day(39), on: db)
+        try await stamp(cert, day(39), db)
+        try await ServiceRequests.progress(cert, note: "已向乡党委报送，等待盖章。", by: actor(cert), on: db)
+        try await stamp(cert, day(30), db)
+
+        // Answered, waiting for the member's rating.
+        let hard = try await raise(
+            who(4), .hardship, "母亲住院，家里缺人照料", "母亲脑梗住院，父亲年迈，本人在外务工一时回不去，希望村里帮忙照看。", 8)
+        try await ServiceRequests.accept(hard, handler: secretary.displayName, by: actor(hard), today: day(7), on: db)
+        try await stamp(hard, day(7), db)
+        try await ServiceRequests.reply(
+            hard, text: "已安排结对党员每天上门看望，村卫生室医生每周随访一次，申请临时救助的材料已报乡民政办。", by: actor(hard),
+            today: day(3), on: db)
+        try await stamp(hard, day(3), db)
+
+        // Raised with the inflow side, transferred home (social security stays at home), accepted there.
+        let med = try await raise(
+            who(5), .medical, "异地就医备案怎么办理", "在北京看病想用家乡的医保报销，需要办理异地就医备案。", 6)
+        if med.routedOrgID == inflowOrg.id {
+            _ = try await ServiceRequests.transfer(med, reason: "医保关系在流出地，由家乡党支部协调办理", by: actor(med), on: db)
+            try await stamp(med, day(5), db)
+        }
+        try await ServiceRequests.accept(med, handler: secretary.displayName, by: actor(med), today: day(4), on: db)
+        try await stamp(med, day(4), db)
+
+        // Rated 2 stars and reopened once.
+        let other = try await raise(
+            who(6), .other, "希望党支部组织返乡技能培训", "今年春节回家，希望能参加电商和农机维修方面的培训。", 20)
+        try await ServiceRequests.reply(
+            other, text: "乡里春节后有一期电商培训，届时通知您报名。", by: actor(other), today: day(12), on: db)
+        try await stamp(other, day(12), db)
+        try await ServiceRequests.rate(other, stars: 2, comment: "没有农机维修", member: "demo-member", today: day(3), on: db)
+        try await stamp(other, day(3), db)
+        try await ServiceRequests.reopen(
+            other, reason: "希望增加农机维修的培训，或者告诉我哪里可以学", member: "demo-member", today: day(2), on: db)
+        try await stamp(other, day(2), db)
+
+        // The demo member: answered, waiting for their rating.
+        if let id = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID,
+            let me = try await Member.find(id, on: db)
+        {
+            let mine = try await raise(
+                me, .employment, "想了解家乡的返乡创业扶持政策", "打算明年回乡开办农产品加工厂，想了解贷款贴息和场地方面的扶持。", 5)
+            let handler = CurrentUser(
+                account: secretaryAccount, scope: try await Organization.find(mine.routedOrgID, on: db) ?? branch,
+                viaToken: false)
+            try await ServiceRequests.accept(mine, handler: "旗委组织部 李明", by: handler, today: day(4), on: db)
+            try await stamp(mine, day(4), db)
+            try await ServiceRequests.reply(
+                mine, text: "返乡创业可申请创业担保贷款（最高30万元，财政贴息），园区标准化厂房前两年租金减免，详情可到旗人社局创业服务窗口咨询。",
+                by: handler, today: day(1), on: db)
+            try await stamp(mine, day(1), db)
+        }
+        _ = try await ServiceRequests.sweep(today: today, on: db)
+    }
+
+    private static func add(_ day: CalendarDate, _ kind: String, _ name: String, _ db: Database) async throws {
+        let d = WorkCalendarDay()
+        d.id = day.description
+        d.kind = kind
+        d.name = name
+        d.updatedBy = DemoAuthor.username
+        try await d.create(on: db)
+    }
+
+    /// Dates the request's latest event on the demo day it happened (the service stamps events with the clock).
+    private static func stamp(_ r: ServiceRequest, _ day: CalendarDate, _ db: Database) async throws {
+        guard
+            let e = try await ServiceRequestEvent.query(on: db).filter(\.$requestID == r.id!).sort(\.$at, .descending)
+                .first()
+        else { return }
+        e.at = day.startDate.addingTimeInterval(10 * 3600)
+        try await e.update(on: db)
+    }
+}
