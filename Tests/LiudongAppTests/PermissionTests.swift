@@ -51,7 +51,8 @@ struct PermissionTests {
     /// organizations are the city's to keep. Scope, not role: a county department gets 403 there too.
     static let cityScopeOnly: Set<String> = [
         "GET /orgs/new-external", "POST /orgs/external", "POST /org-life/settings", "POST /points/counties",
-        "GET /requests/calendar", "POST /requests/calendar", "POST /requests/calendar/remove", "POST /requests/settings",
+        "GET /requests/calendar", "POST /requests/calendar", "POST /requests/calendar/remove",
+        "POST /requests/settings",
         "POST /requests/stations", "POST /requests/stations/remove",
     ]
 
