@@ -72,7 +72,9 @@ e2e:
 	  echo "== Browser test (Chromium 1280 and 375): county signs an agreement, uploads the scan -> inflow confirms -> coverage rises" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/network_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member checks in to an inflow theme day by code -> home branch sees it; weekly quiz score" && \
-	  $(PYTHON_SELENIUM) Tests/e2e/learning_e2e.py .build/debug/liudong test-artifacts; \
+	  $(PYTHON_SELENIUM) Tests/e2e/learning_e2e.py .build/debug/liudong test-artifacts && \
+	  echo "== Browser test (Chromium 375): member raises a request -> inflow accepts and answers -> member rates -> home archive" && \
+	  $(PYTHON_SELENIUM) Tests/e2e/services_e2e.py .build/debug/liudong test-artifacts; \
 	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \
 	else echo "== Browser test skipped (install chromium chromium-driver python3-selenium to run it)"; fi
 

@@ -147,7 +147,9 @@ enum ServiceRequestQueries {
 
     static func trail(_ id: UUID, on db: Database) async throws -> [Event] {
         try await ServiceRequestEvent.query(on: db).filter(\.$requestID == id).sort(\.$at).all().map {
-            Event(at: OrgLifeTime.text($0.at), actor: $0.actor, action: $0.action, note: $0.note)
+            Event(
+                at: OrgLifeTime.text($0.at).replacingOccurrences(of: "T", with: " "), actor: $0.actor,
+                action: $0.action, note: $0.note)
         }
     }
 }

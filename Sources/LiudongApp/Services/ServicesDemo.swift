@@ -39,6 +39,22 @@ enum ServicesDemo {
         let secretary = CurrentUser(account: secretaryAccount, scope: branch, viaToken: false)
         let inflow = CurrentUser(account: inflowAccount, scope: inflowOrg, viaToken: false)
         let open = FlowState.allCases.filter(\.isOpen)
+        // The demo member has reported to 望京 (so their requests about work and life there go to its account).
+        let demoMember = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID
+        if let id = demoMember, let me = try await Member.find(id, on: db) {
+            if let flow = try await Flow.query(on: db).filter(\.$memberID == id).filter(\.$status ~~ open).first(),
+                flow.inflowOrgID == nil
+            {
+                flow.inflowOrgID = inflowOrg.id
+                flow.destinationCode = String(inflowOrg.divisionCode.prefix(6))
+                flow.status = .arrived
+                flow.arrivedOn = flow.arrivedOn ?? flow.leftOn
+                flow.arrivalConfirmed = true
+                try await flow.update(on: db)
+                me.flowStatus = FlowState.arrived.rawValue
+                try await me.update(on: db)
+            }
+        }
         // The secretary's mobile members: those reported to the demo's inflow organization first.
         let flows = try await Flow.query(on: db).filter(\.$status ~~ open).all()
         var away: [Member] = []
@@ -61,14 +77,16 @@ enum ServicesDemo {
             return r
         }
         let people = away + elsewhere
-        guard people.count >= 4 else { return }
+        guard !people.isEmpty else { return }
         func who(_ i: Int) -> Member { people[i % people.count] }
+        /// A member reported to 望京 for the requests that go there (any member when the demo has none).
+        func awayAt(_ i: Int) -> Member { away.isEmpty ? who(i) : away[i % away.count] }
         /// The account of the side a request is with now.
         func actor(_ r: ServiceRequest) -> CurrentUser { r.routedOrgID == inflowOrg.id ? inflow : secretary }
 
         // Answered by the inflow side and rated.
         let jobs = try await raise(
-            who(0), .employment, "想在北京找一份电工的工作", "持有低压电工证，原单位项目结束，希望经介绍到附近企业工作。", 24)
+            awayAt(0), .employment, "想在北京找一份电工的工作", "持有低压电工证，原单位项目结束，希望经介绍到附近企业工作。", 24)
         try await ServiceRequests.accept(jobs, handler: "王建华", by: actor(jobs), today: day(23), on: db)
         try await stamp(jobs, day(23), db)
         try await ServiceRequests.reply(
@@ -81,11 +99,11 @@ enum ServicesDemo {
 
         // Fresh: wage arrears, just raised.
         _ = try await raise(
-            who(1), .wageArrears, "工地拖欠三个月工资", "2026年8月至10月的工资共计1.8万元未发放，包工头一直推脱。", 1)
+            awayAt(1), .wageArrears, "工地拖欠三个月工资", "2026年8月至10月的工资共计1.8万元未发放，包工头一直推脱。", 1)
 
         // Overdue, never acknowledged: escalated by the sweep below.
         _ = try await raise(
-            who(2), .schooling, "孩子在流入地上小学需要办理入学手续", "孩子今年满6周岁，需要开具居住证明和党员身份证明，不清楚去哪里办理。", 30)
+            awayAt(2), .schooling, "孩子在流入地上小学需要办理入学手续", "孩子今年满6周岁，需要开具居住证明和党员身份证明，不清楚去哪里办理。", 30)
 
         // At home: accepted, in progress, past the answer deadline — escalated too.
         let cert = try await raise(
@@ -107,7 +125,7 @@ enum ServicesDemo {
 
         // Raised with the inflow side, transferred home (social security stays at home), accepted there.
         let med = try await raise(
-            who(5), .medical, "异地就医备案怎么办理", "在北京看病想用家乡的医保报销，需要办理异地就医备案。", 6)
+            awayAt(3), .medical, "异地就医备案怎么办理", "在北京看病想用家乡的医保报销，需要办理异地就医备案。", 6)
         if med.routedOrgID == inflowOrg.id {
             _ = try await ServiceRequests.transfer(med, reason: "医保关系在流出地，由家乡党支部协调办理", by: actor(med), on: db)
             try await stamp(med, day(5), db)
@@ -127,19 +145,15 @@ enum ServicesDemo {
             other, reason: "希望增加农机维修的培训，或者告诉我哪里可以学", member: "demo-member", today: day(2), on: db)
         try await stamp(other, day(2), db)
 
-        // The demo member: answered, waiting for their rating.
-        if let id = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID,
-            let me = try await Member.find(id, on: db)
-        {
+        // The demo member: one request answered and waiting for their rating.
+        if let id = demoMember, let me = try await Member.find(id, on: db) {
             let mine = try await raise(
-                me, .employment, "想了解家乡的返乡创业扶持政策", "打算明年回乡开办农产品加工厂，想了解贷款贴息和场地方面的扶持。", 5)
-            let handler = CurrentUser(
-                account: secretaryAccount, scope: try await Organization.find(mine.routedOrgID, on: db) ?? branch,
-                viaToken: false)
-            try await ServiceRequests.accept(mine, handler: "旗委组织部 李明", by: handler, today: day(4), on: db)
+                me, .employment, "想找一份离住处近的工作", "现在的工地项目年底结束，想在望京附近找物业或维修方面的工作。", 5)
+            let handler = actor(mine)
+            try await ServiceRequests.accept(mine, handler: "张丽", by: handler, today: day(4), on: db)
             try await stamp(mine, day(4), db)
             try await ServiceRequests.reply(
-                mine, text: "返乡创业可申请创业担保贷款（最高30万元，财政贴息），园区标准化厂房前两年租金减免，详情可到旗人社局创业服务窗口咨询。",
+                mine, text: "街道社区服务中心下周三有招聘会，物业公司招维修工和保安，已把您登记在推荐名单上，届时请带身份证参加。",
                 by: handler, today: day(1), on: db)
             try await stamp(mine, day(1), db)
         }
