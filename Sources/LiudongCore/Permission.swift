@@ -57,6 +57,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case handleRequests
     /// The city's working-day calendar, the deadlines of requests and the legal service stations (city scope).
     case manageServiceSettings
+    /// The register of members in difficulty (困难党员), help given, and visits of care campaigns (节日慰问).
+    case keepCareRegister
+    /// Start care campaigns (the city or a county).
+    case runCareCampaigns
 
     public var label: String {
         switch self {
@@ -93,6 +97,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .managePoints: return "积分规则、结算与评比公布"
         case .handleRequests: return "诉求受理、答复、转办与统计"
         case .manageServiceSettings: return "工作日历、诉求时限与法律服务站"
+        case .keepCareRegister: return "困难党员帮扶与节日慰问登记"
+        case .runCareCampaigns: return "发起节日慰问活动"
         }
     }
 }
@@ -107,11 +113,11 @@ extension Role {
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
-            .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints,
+            .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints, .keepCareRegister,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
-            .runReconciliation, .importNational, .publishLearning, .managePoints,
+            .runReconciliation, .importNational, .publishLearning, .managePoints, .runCareCampaigns,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts, .manageServiceSettings])

@@ -10,7 +10,7 @@ struct ServicesFeature: Feature {
     let name = "services"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(23, CreateServiceRequests())]
+        [NumberedMigration(23, CreateServiceRequests()), NumberedMigration(24, CreateCare())]
     }
 
     func routes(_ routes: FeatureRoutes) throws {
@@ -18,11 +18,14 @@ struct ServicesFeature: Feature {
         try WorkCalendarController().boot(routes)
         try MyRequestsController().boot(routes)
         try ServicesAPIController().boot(routes)
+        try FestivalCareController().boot(routes)
     }
 
     var navigation: [NavEntry] {
         [
             NavEntry(order: 72, permission: .handleRequests, link: { _ in ("/requests", "诉求办理") }),
+            NavEntry(
+                order: 73, permission: .keepCareRegister, link: { u in u.isInflowSide ? nil : ("/care", "帮扶慰问") }),
             NavEntry(
                 order: 96, permission: .manageServiceSettings,
                 link: { u in u.scopeLevel == .city ? ("/requests/calendar", "工作日历") : nil }),
@@ -40,6 +43,27 @@ struct ServicesFeature: Feature {
             if let stars = r.stars { text += "，本人评价\(stars)星" }
             if r.escalatedStage != nil { text += "（曾逾期督办）" }
             out.append(ArchiveEntry(at: r.submittedOn, side: r.side == .home ? "流出地" : "流入地", kind: "诉求", text: text))
+        }
+        for h in try await HardshipRecord.query(on: db).filter(\.$memberID == id).all() {
+            out.append(
+                ArchiveEntry(
+                    at: h.verifiedOn, side: "流出地", kind: "困难帮扶",
+                    text: "登记为困难党员（\(h.kind.label)，\(HardshipLevel(rawValue: h.level)?.label ?? "")），核实人\(h.verifiedBy)"
+                        + (h.status == "closed" ? "；已销号：\(h.closedReason ?? "")" : "")))
+        }
+        for g in try await HardshipHelp.query(on: db).filter(\.$memberID == id).all() {
+            out.append(
+                ArchiveEntry(
+                    at: g.givenOn, side: "流出地", kind: "困难帮扶",
+                    text: (g.form == "money" ? "帮扶资金\(g.amount)元" : "帮扶物资：\(g.goods ?? "")（折合\(g.amount)元）")
+                        + "，\(g.givenBy)，来源\(g.source)"))
+        }
+        for v in try await CareVisit.query(on: db).filter(\.$memberID == id).all() {
+            let c = try await CareCampaign.find(v.campaignID, on: db)
+            out.append(
+                ArchiveEntry(
+                    at: v.visitedOn, side: "流出地", kind: "节日慰问",
+                    text: "\(c?.name ?? "慰问")：\(CareVisit.label(v.way))（\(v.visitor)），\(v.gifts)；近况：\(v.situation)"))
         }
         return out
     }
@@ -80,7 +104,36 @@ struct ServicesFeature: Feature {
             WHERE \(escalatedTo) AND r.status IN ('submitted', 'accepted', 'inProgress') GROUP BY r.escalated_to_org_id
             """
         ).all(decoding: OrgCount.self)
-        return [
+        var care: [WorkTally] = []
+        if user.can(.keepCareRegister), !user.isInflowSide {
+            let due = try await sql.raw(
+                """
+                SELECT m.organization_id AS org_id, COUNT(*) AS n FROM hardship_records h JOIN members m ON m.id = h.member_id
+                JOIN organizations o ON o.id = m.organization_id
+                WHERE \(PathPrefix("o.path", user.scopePath)) AND h.status = 'active' AND h.review_due < \(bind: day)
+                GROUP BY m.organization_id
+                """
+            ).all(decoding: OrgCount.self)
+            care.append(
+                WorkTally(
+                    kind: "hardshipReview", label: "到期待复核的困难党员", href: "/care#register",
+                    counts: Dictionary(due.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
+            // Care campaigns running now: targets not yet visited, per branch (the campaign's own subtree only).
+            var open: [Int: Int] = [:]
+            for c in try await CareCampaign.query(on: scope.db).filter(\.$startsOn <= day).filter(\.$endsOn >= day)
+                .all()
+            {
+                guard let owner = try await Organization.find(c.orgID, on: scope.db) else { continue }
+                let path = owner.path.hasPrefix(user.scopePath) ? owner.path : user.scopePath
+                guard path.hasPrefix(owner.path) else { continue }
+                for t in try await CareService.targets(c, under: path, on: scope.db) where !t.visited {
+                    open[t.orgID, default: 0] += 1
+                }
+            }
+            care.append(
+                WorkTally(kind: "careVisits", label: "节日慰问待走访的党员", href: "/care#campaigns", counts: open))
+        }
+        return care + [
             WorkTally(
                 kind: "requestsToAcknowledge", label: "待受理的诉求", href: "/requests?status=submitted",
                 counts: acknowledge.counts, overdue: acknowledge.overdue),
@@ -122,5 +175,8 @@ struct ServicesFeature: Feature {
         return out
     }
 
-    func loadDemo(_ demo: DemoContext) async throws { try await ServicesDemo.load(demo) }
+    func loadDemo(_ demo: DemoContext) async throws {
+        try await ServicesDemo.load(demo)
+        try await CareDemo.load(demo)
+    }
 }

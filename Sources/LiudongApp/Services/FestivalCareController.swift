@@ -1,0 +1,313 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// 困难帮扶、节日慰问: the register of members in difficulty (with help given and the yearly review) and care campaigns
+/// (the city's or a county's), with the targets per branch and each visit recorded.
+struct FestivalCareController {
+    func boot(_ r: FeatureRoutes) throws {
+        let keep = r.signedIn(.keepCareRegister)
+        keep.get("care", use: index)
+        keep.post("care", "hardship", use: register)
+        keep.get("care", "hardship", ":id", use: record)
+        keep.post("care", "hardship", ":id", "help", use: help)
+        keep.post("care", "hardship", ":id", "review", use: review)
+        keep.get("care", "campaigns", ":id", use: campaign)
+        keep.post("care", "campaigns", ":id", "visits", use: visit)
+        keep.get("api", "v1", "care-campaigns", ":id", "progress", use: progressAPI)
+        r.signedIn(.runCareCampaigns).post("care", "campaigns", use: createCampaign)
+    }
+
+    static func scope(_ req: Request) async throws -> Organization {
+        let user = try req.user
+        guard !user.isInflowSide else { throw AppError.notFound }
+        return try await PairingController.org(req)
+    }
+
+    func index(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await Self.scope(req)
+        let today = CalendarDate.today()
+        struct Row: Decodable, Encodable {
+            var id: UUID
+            var member_id: UUID
+            var name: String
+            var branch: String
+            var kind: String
+            var level: Int
+            var verified_by: String
+            var verified_on: String
+            var review_due: String
+            var helped: Int?
+        }
+        let rows = try await req.db.sql().raw(
+            """
+            SELECT h.id, h.member_id, m.name, o.short_name AS branch, h.kind, h.level, h.verified_by, h.verified_on,
+                   h.review_due, (SELECT SUM(x.amount) FROM hardship_help x WHERE x.record_id = h.id) AS helped
+            FROM hardship_records h JOIN members m ON m.id = h.member_id JOIN organizations o ON o.id = m.organization_id
+            WHERE \(PathPrefix("o.path", org.path)) AND h.status = 'active' ORDER BY h.level DESC, o.code, m.name LIMIT 500
+            """
+        ).all(decoding: Row.self)
+        struct Line: Encodable {
+            var id: String
+            var memberID: String
+            var name: String
+            var branch: String
+            var kind: String
+            var level: String
+            var verified: String
+            var reviewDue: String
+            var reviewLate: Bool
+            var helped: Int
+        }
+        let campaigns = try await CareCampaign.query(on: req.db).sort(\.$startsOn, .descending).limit(50).all()
+        var visible: [Pair] = []
+        for c in campaigns {
+            guard let o = try await Organization.find(c.orgID, on: req.db),
+                org.path.hasPrefix(o.path) || o.path.hasPrefix(org.path)
+            else { continue }
+            visible.append(Pair(c.id!.uuidString, "\(c.name)（\(o.shortName)，\(c.startsOn)至\(c.endsOn)）"))
+        }
+        struct View: Encodable {
+            var org: String
+            var orgName: String
+            var register: [Line]
+            var campaigns: [Pair]
+            var kinds: [Pair]
+            var levels: [Pair]
+            var festivals: [Pair]
+            var today: String
+            var canRun: Bool
+            var branches: [Pair]
+        }
+        let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .branch)
+            .filter(\.$kind == .regular).sort(\.$code).limit(500).all()
+        return try await req.page(
+            "services/care", title: "困难帮扶与节日慰问",
+            View(
+                org: org.code, orgName: org.shortName,
+                register: rows.map {
+                    Line(
+                        id: $0.id.uuidString, memberID: $0.member_id.uuidString, name: $0.name, branch: $0.branch,
+                        kind: HardshipKind(rawValue: $0.kind)?.label ?? $0.kind,
+                        level: HardshipLevel(rawValue: $0.level)?.label ?? "",
+                        verified: "\($0.verified_on) \($0.verified_by)", reviewDue: $0.review_due,
+                        reviewLate: $0.review_due < today.description, helped: $0.helped ?? 0)
+                },
+                campaigns: visible, kinds: HardshipKind.allCases.map { Pair($0.rawValue, $0.label) },
+                levels: HardshipLevel.allCases.map { Pair(String($0.rawValue), $0.label) },
+                festivals: CareFestival.allCases.map { Pair($0.rawValue, $0.label) }, today: today.description,
+                canRun: user.can(.runCareCampaigns) && (user.scopeLevel == .city || user.scopeLevel == .county),
+                branches: branches.map { Pair($0.code, $0.shortName) }))
+    }
+
+    struct RegisterForm: Content {
+        var branch: String?
+        var name: String?
+        var kind: String?
+        var level: String?
+        var description: String?
+        var verifiedBy: String?
+        var verifiedOn: String?
+    }
+
+    /// The member by name in a branch of the account's scope (names are what secretaries know; no ID numbers here).
+    static func member(named raw: String?, branch code: String?, _ req: Request) async throws -> Member {
+        let user = try req.user
+        guard let name = Normalize.text(raw) else { throw AppError.invalid([FieldError("name", "请填写党员姓名")]) }
+        let branch = try await PairingController.org(req, code: code ?? user.scopeCode)
+        let found = try await Member.query(on: req.db).filter(\.$organizationID == branch.id!).filter(\.$name == name)
+            .limit(3).all()
+        guard found.count == 1, let m = found.first else {
+            throw AppError.invalid([
+                FieldError(
+                    "name",
+                    found.isEmpty
+                        ? "\(branch.shortName)没有名为\(name)的党员" : "\(branch.shortName)有同名党员\(found.count)人，请从党员页面登记")
+            ])
+        }
+        return m
+    }
+
+    func register(req: Request) async throws -> Response {
+        let user = try req.user
+        let f = try req.content.decode(RegisterForm.self)
+        return try await PointsController.act(req, back: "/care") {
+            let m = try await Self.member(named: f.name, branch: f.branch, req)
+            let r = try await CareService.register(
+                .init(
+                    kind: f.kind, level: f.level, description: f.description, verifiedBy: f.verifiedBy,
+                    verifiedOn: f.verifiedOn), member: m, by: user, today: .today(), on: req.db)
+            try await req.audit(
+                .create, "hardship", ref: r.id!.uuidString, summary: "登记困难党员\(m.name)（\(r.kind.label)）")
+            return "已将\(m.name)登记为困难党员"
+        }
+    }
+
+    /// The record when its member is in the account's scope.
+    static func find(_ req: Request) async throws -> (HardshipRecord, Member) {
+        let user = try req.user
+        guard !user.isInflowSide, let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
+            let r = try await HardshipRecord.find(id, on: req.db),
+            let m = try await Member.find(r.memberID, on: req.db),
+            let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch)
+        else { throw AppError.notFound }
+        return (r, m)
+    }
+
+    func record(req: Request) async throws -> Response {
+        let (r, m) = try await Self.find(req)
+        let helps = try await HardshipHelp.query(on: req.db).filter(\.$recordID == r.id!).sort(\.$givenOn, .descending)
+            .all()
+        struct Help: Encodable {
+            var on: String
+            var what: String
+            var by: String
+            var source: String
+        }
+        struct View: Encodable {
+            var id: String
+            var name: String
+            var memberID: String
+            var kind: String
+            var level: String
+            var description: String
+            var verified: String
+            var reviewDue: String
+            var active: Bool
+            var closedReason: String?
+            var helps: [Help]
+            var total: Int
+            var today: String
+        }
+        return try await req.page(
+            "services/hardship", title: "困难党员 · \(m.name)",
+            View(
+                id: r.id!.uuidString, name: m.name, memberID: m.id!.uuidString, kind: r.kind.label,
+                level: HardshipLevel(rawValue: r.level)?.label ?? "", description: r.description,
+                verified: "\(r.verifiedOn)，核实人\(r.verifiedBy)", reviewDue: r.reviewDue, active: r.status == "active",
+                closedReason: r.closedReason,
+                helps: helps.map {
+                    Help(
+                        on: $0.givenOn,
+                        what: $0.form == "money" ? "资金\($0.amount)元" : "物资：\($0.goods ?? "")（折合\($0.amount)元）",
+                        by: $0.givenBy, source: $0.source)
+                }, total: helps.reduce(0) { $0 + $1.amount }, today: CalendarDate.today().description))
+    }
+
+    func help(req: Request) async throws -> Response {
+        let user = try req.user
+        let (r, m) = try await Self.find(req)
+        let f = try req.content.decode(CareService.HelpForm.self)
+        return try await PointsController.act(req, back: "/care/hardship/\(r.id!)") {
+            let h = try await CareService.help(f, record: r, by: user, today: .today(), on: req.db)
+            try await req.audit(
+                .create, "hardship-help", ref: h.id!.uuidString, summary: "记录对\(m.name)的帮扶（\(h.amount)元，\(h.source)）")
+            return "已记录帮扶"
+        }
+    }
+
+    struct ReviewForm: Content {
+        var decision: String?
+        var note: String?
+    }
+
+    func review(req: Request) async throws -> Response {
+        let user = try req.user
+        let (r, m) = try await Self.find(req)
+        let f = try req.content.decode(ReviewForm.self)
+        let keep = f.decision != "close"
+        return try await PointsController.act(req, back: "/care/hardship/\(r.id!)") {
+            try await CareService.review(r, keep: keep, note: f.note, by: user, today: .today(), on: req.db)
+            try await req.audit(
+                .update, "hardship", ref: r.id!.uuidString,
+                summary: keep ? "复核困难党员\(m.name)：仍属困难" : "困难党员\(m.name)销号：\(r.closedReason ?? "")")
+            return keep ? "已复核，下次复核日期\(r.reviewDue)" : "已销号"
+        }
+    }
+
+    func createCampaign(req: Request) async throws -> Response {
+        let user = try req.user
+        let f = try req.content.decode(CareService.CampaignForm.self)
+        guard user.scopeLevel == .city || user.scopeLevel == .county, !user.isInflowSide else {
+            throw AppError.forbidden
+        }
+        guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
+        do {
+            let c = try await CareService.createCampaign(f, org: org, by: user, on: req.db)
+            try await req.audit(.create, "care-campaign", ref: c.id!.uuidString, summary: "发起慰问活动：\(c.name)")
+            return req.redirect(to: "/care/campaigns/\(c.id!)", flash: "已发起，各党支部可以开始登记慰问")
+        } catch AppError.invalid(let errors) {
+            return req.redirect(to: "/care", flash: errors.map(\.message).joined(separator: "；"))
+        }
+    }
+
+    /// The campaign when the account's organization is inside its organization's subtree (or above it).
+    static func campaign(_ req: Request) async throws -> (CareCampaign, Organization) {
+        let org = try await scope(req)
+        guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
+            let c = try await CareCampaign.find(id, on: req.db),
+            let owner = try await Organization.find(c.orgID, on: req.db)
+        else { throw AppError.notFound }
+        if org.path.hasPrefix(owner.path) { return (c, org) }
+        if owner.path.hasPrefix(org.path) { return (c, owner) }
+        throw AppError.notFound
+    }
+
+    func campaign(req: Request) async throws -> Response {
+        let (c, org) = try await Self.campaign(req)
+        let progress = try await CareService.progress(c, org: org, on: req.db)
+        // The list of whom to visit for a branch (or an organization with few targets).
+        let list = progress.targets <= 300 ? try await CareService.targets(c, under: org.path, on: req.db) : []
+        struct View: Encodable {
+            var id: String
+            var name: String
+            var festival: String
+            var period: String
+            var criteria: String
+            var org: String
+            var orgName: String
+            var progress: CareService.Progress
+            var percent: Int
+            var targets: [CareService.Target]
+            var ways: [Pair]
+            var today: String
+            var tooMany: Bool
+        }
+        let k = c.criteria
+        let criteria = [(k.hardship, "困难党员"), (k.aged70, "70岁以上"), (k.party50, "党龄50年以上"), (k.longAway, "长期在外流动党员")]
+            .filter(\.0).map(\.1).joined(separator: "、")
+        return try await req.page(
+            "services/campaign", title: c.name,
+            View(
+                id: c.id!.uuidString, name: c.name, festival: c.festival.label, period: "\(c.startsOn)至\(c.endsOn)",
+                criteria: criteria, org: org.code, orgName: org.shortName, progress: progress,
+                percent: progress.targets == 0 ? 0 : progress.visited * 100 / progress.targets, targets: list,
+                ways: CareVisit.ways.map { Pair($0.0, $0.1) }, today: CalendarDate.today().description,
+                tooMany: progress.targets > 300))
+    }
+
+    func visit(req: Request) async throws -> Response {
+        let user = try req.user
+        let (c, org) = try await Self.campaign(req)
+        let f = try req.content.decode(CareService.VisitForm.self)
+        let back = "/care/campaigns/\(c.id!)?org=\(org.code)"
+        return try await PointsController.act(req, back: back) {
+            guard let id = f.member.flatMap({ UUID(uuidString: $0) }), let m = try await Member.find(id, on: req.db),
+                let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
+                try await CareService.targets(c, under: branch.path, on: req.db).contains(where: {
+                    $0.memberID == id.uuidString
+                })
+            else { throw AppError.conflict("这名党员不是本次慰问对象") }
+            let v = try await CareService.visit(f, campaign: c, target: m, by: user, today: .today(), on: req.db)
+            try await req.audit(.create, "care-visit", ref: v.id!.uuidString, summary: "\(c.name)：慰问\(m.name)")
+            return "已登记对\(m.name)的慰问"
+        }
+    }
+
+    func progressAPI(req: Request) async throws -> CareService.Progress {
+        let (c, org) = try await Self.campaign(req)
+        return try await CareService.progress(c, org: org, on: req.db)
+    }
+}
