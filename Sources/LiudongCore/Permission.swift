@@ -61,6 +61,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case keepCareRegister
     /// Start care campaigns (the city or a county).
     case runCareCampaigns
+    /// The talent register of mobile members (人才库), kept by their branches; opportunities and projects in scope.
+    case keepTalentRegister
+    /// Publish home-side opportunities and record returning-entrepreneur projects (the city or a county).
+    case manageTalent
 
     public var label: String {
         switch self {
@@ -99,6 +103,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .manageServiceSettings: return "工作日历、诉求时限与法律服务站"
         case .keepCareRegister: return "困难党员帮扶与节日慰问登记"
         case .runCareCampaigns: return "发起节日慰问活动"
+        case .keepTalentRegister: return "流动党员人才库"
+        case .manageTalent: return "发布回引岗位与政策、登记返乡创业项目"
         }
     }
 }
@@ -113,11 +119,11 @@ extension Role {
         let tree: Set<Permission> = everyone.union([
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
-            .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints, .keepCareRegister,
+            .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints, .keepCareRegister, .keepTalentRegister,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
-            .runReconciliation, .importNational, .publishLearning, .managePoints, .runCareCampaigns,
+            .runReconciliation, .importNational, .publishLearning, .managePoints, .runCareCampaigns, .manageTalent,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts, .manageServiceSettings])

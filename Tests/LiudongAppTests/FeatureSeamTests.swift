@@ -32,6 +32,7 @@ struct FeatureSeamTests {
             "CreateMemberAccounts",
             "CreatePairings", "IndexPairingsByCadreAccount", "CreateAgreements", "CreateCertificates",
             "CreateOrgLifeAndLearning", "CreatePoints", "AddPointEntrySignature", "CreateServiceRequests", "CreateCare",
+            "CreateTalent",
         ]
         let names = numbered.prefix(landed.count).map {
             $0.migration.name.split(separator: ".").last.map(String.init) ?? ""
@@ -85,24 +86,24 @@ struct FeatureSeamTests {
             let expected: [String: [String]] = [
                 "admin": [
                     "首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "结对帮带", "联系情况", "共管协议", "流动党员党组织", "组织生活", "学习教育",
-                    "积分管理", "对账", "诉求办理", "帮扶慰问",
+                    "积分管理", "对账", "诉求办理", "帮扶慰问", "人才回引",
                     "数据导入", "账号管理", "工作日历",
                     "审计日志", "消息",
                 ],
                 "county": [
                     "首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "结对帮带", "联系情况", "共管协议", "流动党员党组织", "组织生活", "学习教育",
-                    "积分管理", "对账", "诉求办理", "帮扶慰问",
+                    "积分管理", "对账", "诉求办理", "帮扶慰问", "人才回引",
                     "数据导入", "审计日志",
                     "消息",
                 ],
                 "committee": [
                     "首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "结对帮带", "联系情况", "共管协议", "流动党员党组织", "组织生活", "学习教育",
-                    "积分管理", "对账", "诉求办理", "帮扶慰问",
+                    "积分管理", "对账", "诉求办理", "帮扶慰问", "人才回引",
                     "消息",
                 ],
                 "secretary": [
                     "首页", "组织架构", "党员花名册", "台账", "统计", "报到审核", "结对帮带", "联系情况", "共管协议", "流动党员党组织", "组织生活", "学习教育",
-                    "积分管理", "对账", "诉求办理", "帮扶慰问",
+                    "积分管理", "对账", "诉求办理", "帮扶慰问", "人才回引",
                     "消息",
                 ],
                 "inflow": ["首页", "本组织", "报到党员", "报到确认", "结对帮带", "共管协议", "流入名单", "组织生活", "对账", "诉求办理", "消息"],

@@ -44,7 +44,7 @@ struct PermissionTests {
         "POST /api/v1/my/points/appeals",
         "GET /my/requests", "POST /my/requests", "GET /my/requests/:id", "POST /my/requests/:id/rate",
         "POST /my/requests/:id/reopen", "POST /api/v1/my/requests", "GET /api/v1/my/requests",
-        "POST /api/v1/my/requests/:id/rate", "POST /api/v1/my/requests/:id/reopen",
+        "POST /api/v1/my/requests/:id/rate", "POST /api/v1/my/requests/:id/reopen", "GET /my/talent", "POST /my/talent",
     ]
 
     /// Routes the table allows whose handler also asks for a city-level scope (`CurrentUser.seesExternal`): external

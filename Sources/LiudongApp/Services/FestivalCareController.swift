@@ -44,7 +44,7 @@ struct FestivalCareController {
         let rows = try await req.db.sql().raw(
             """
             SELECT h.id, h.member_id, m.name, o.short_name AS branch, h.kind, h.level, h.verified_by, h.verified_on,
-                   h.review_due, (SELECT SUM(x.amount) FROM hardship_help x WHERE x.record_id = h.id) AS helped
+                   h.review_due, CAST((SELECT SUM(x.amount) FROM hardship_help x WHERE x.record_id = h.id) AS BIGINT) AS helped
             FROM hardship_records h JOIN members m ON m.id = h.member_id JOIN organizations o ON o.id = m.organization_id
             WHERE \(PathPrefix("o.path", org.path)) AND h.status = 'active' ORDER BY h.level DESC, o.code, m.name LIMIT 500
             """

@@ -10,7 +10,10 @@ struct ServicesFeature: Feature {
     let name = "services"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(23, CreateServiceRequests()), NumberedMigration(24, CreateCare())]
+        [
+            NumberedMigration(23, CreateServiceRequests()), NumberedMigration(24, CreateCare()),
+            NumberedMigration(25, CreateTalent()),
+        ]
     }
 
     func routes(_ routes: FeatureRoutes) throws {
@@ -19,6 +22,8 @@ struct ServicesFeature: Feature {
         try MyRequestsController().boot(routes)
         try ServicesAPIController().boot(routes)
         try FestivalCareController().boot(routes)
+        try TalentController().boot(routes)
+        try MyTalentController().boot(routes)
     }
 
     var navigation: [NavEntry] {
@@ -26,6 +31,9 @@ struct ServicesFeature: Feature {
             NavEntry(order: 72, permission: .handleRequests, link: { _ in ("/requests", "诉求办理") }),
             NavEntry(
                 order: 73, permission: .keepCareRegister, link: { u in u.isInflowSide ? nil : ("/care", "帮扶慰问") }),
+            NavEntry(
+                order: 74, permission: .keepTalentRegister,
+                link: { u in u.isInflowSide ? nil : ("/talent", "人才回引") }),
             NavEntry(
                 order: 96, permission: .manageServiceSettings,
                 link: { u in u.scopeLevel == .city ? ("/requests/calendar", "工作日历") : nil }),
@@ -152,6 +160,19 @@ struct ServicesFeature: Feature {
         let toRate = mine.filter { $0.status == .answered }.count
         var text = "有困难、有需要，可以在这里提出，由流入地或家乡党组织限时办理"
         if open + toRate > 0 { text = "办理中\(open)件" + (toRate > 0 ? "，已答复待评价\(toRate)件" : "") }
+        let talent = try await TalentProfile.find(member.memberID, on: db)
+        var matched = 0
+        if talent != nil, let m = try await Member.find(member.memberID, on: db) {
+            matched = try await TalentService.matches(for: m, today: .today(), on: db).count
+        }
+        let jobs = MyTile(
+            id: "talent", title: "就业创业",
+            lines: [
+                MyTile.Line(
+                    text: talent == nil
+                        ? "填写行业和技能，家乡的岗位和创业扶持政策会推荐给您" : "为您推荐家乡的岗位和政策\(matched)条",
+                    actions: [.init(label: talent == nil ? "填写" : "查看", path: "/my/talent", primary: true, link: true)])
+            ])
         return [
             MyTile(
                 id: "requests", title: "诉求",
@@ -162,7 +183,8 @@ struct ServicesFeature: Feature {
                             .init(label: "提出诉求", path: "/my/requests#new", primary: true, link: true),
                             .init(label: "我的诉求", path: "/my/requests", link: true),
                         ])
-                ])
+                ]),
+            jobs,
         ]
     }
 
@@ -178,5 +200,6 @@ struct ServicesFeature: Feature {
     func loadDemo(_ demo: DemoContext) async throws {
         try await ServicesDemo.load(demo)
         try await CareDemo.load(demo)
+        try await TalentDemo.load(demo)
     }
 }

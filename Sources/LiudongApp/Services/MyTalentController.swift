@@ -1,0 +1,46 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The member's own entry in the talent register and the home-side opportunities matched to it.
+struct MyTalentController {
+    func boot(_ r: FeatureRoutes) throws {
+        r.member.get("my", "talent", use: page)
+        r.member.post("my", "talent", use: save)
+    }
+
+    func page(req: Request) async throws -> Response {
+        let m = try await MyPointsController.me(req)
+        let p = try await TalentProfile.find(m.id, on: req.db)
+        struct View: Encodable {
+            var industry: String
+            var skills: String
+            var title: String
+            var business: String
+            var willingReturn: Bool
+            var willingInvest: Bool
+            var note: String
+            var industries: [Pair]
+            var matches: [TalentService.Match]
+            var saved: Bool
+        }
+        return try await req.myPage(
+            "my/talent", title: "就业创业与返乡发展",
+            View(
+                industry: p?.industry ?? "", skills: p?.skills ?? "", title: p?.title ?? "",
+                business: p?.business ?? "",
+                willingReturn: p?.willingReturn ?? false, willingInvest: p?.willingInvest ?? false, note: p?.note ?? "",
+                industries: Industry.allCases.map { Pair($0.rawValue, $0.label) },
+                matches: try await TalentService.matches(for: m, today: .today(), on: req.db), saved: p != nil))
+    }
+
+    func save(req: Request) async throws -> Response {
+        let me = try req.member
+        let m = try await MyPointsController.me(req)
+        let f = try req.content.decode(TalentService.ProfileForm.self)
+        return try await PointsController.act(req, back: "/my/talent") {
+            _ = try await TalentService.save(f, member: m, by: me.auditName, on: req.db)
+            return "已保存，家乡的岗位和政策会按您的行业和技能推荐"
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// 就业创业、人才回引 for staff: the talent register of the scope's mobile members, the county's opportunities, and
+/// returning-entrepreneur projects with totals per county.
+struct TalentController {
+    func boot(_ r: FeatureRoutes) throws {
+        let keep = r.signedIn(.keepTalentRegister)
+        keep.get("talent", use: index)
+        keep.post("talent", "profiles", use: saveProfile)
+        let manage = r.signedIn(.manageTalent)
+        manage.post("talent", "opportunities", use: publish)
+        manage.post("talent", "projects", use: project)
+    }
+
+    func index(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await FestivalCareController.scope(req)
+        let onlyReturn = req.query[String.self, at: "return"] == "1"
+        struct Row: Decodable {
+            var member_id: UUID
+            var name: String
+            var branch: String
+            var industry: String?
+            var skills: String
+            var title: String?
+            var business: String?
+            var willing_return: Bool
+            var willing_invest: Bool
+        }
+        let filter: SQLQueryString =
+            onlyReturn ? " AND (t.willing_return = \(bind: true) OR t.willing_invest = \(bind: true))" : ""
+        let rows = try await req.db.sql().raw(
+            """
+            SELECT t.member_id, m.name, o.short_name AS branch, t.industry, t.skills, t.title, t.business, t.willing_return,
+                   t.willing_invest
+            FROM talent_profiles t JOIN members m ON m.id = t.member_id JOIN organizations o ON o.id = m.organization_id
+            WHERE \(PathPrefix("o.path", org.path))\(filter) ORDER BY o.code, m.name LIMIT 500
+            """
+        ).all(decoding: Row.self)
+        struct Line: Encodable {
+            var name: String
+            var branch: String
+            var industry: String
+            var skills: String
+            var title: String
+            var business: String
+            var willing: String
+        }
+        let today = CalendarDate.today()
+        let scopeIDs = org.pathIDs + [org.id!]
+        let opportunities = try await Opportunity.query(on: req.db).filter(\.$orgID ~~ scopeIDs)
+            .filter(\.$validUntil >= today.description).sort(\.$validUntil).limit(100).all()
+        struct Opp: Encodable {
+            var kind: String
+            var title: String
+            var unit: String
+            var industry: String
+            var skills: String
+            var validUntil: String
+            var contact: String
+        }
+        // Projects of the counties in scope (or the scope's own county), with totals per county.
+        let county = try await PointLedger.county(of: org, on: req.db)
+        let countyIDs: [Int]
+        if let county {
+            countyIDs = [county.id!]
+        } else {
+            countyIDs = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .county)
+                .all().compactMap(\.id)
+        }
+        let projects = try await ReturnProject.query(on: req.db).filter(\.$countyID ~~ countyIDs)
+            .sort(\.$startedOn, .descending).limit(200).all()
+        struct Project: Encodable {
+            var enterprise: String
+            var county: String
+            var member: String
+            var industry: String
+            var investment: Int
+            var output: Int
+            var jobs: Int
+            var startedOn: String
+            var support: String
+        }
+        struct Total: Encodable {
+            var county: String
+            var projects: Int
+            var investment: Int
+            var output: Int
+            var jobs: Int
+        }
+        var names: [Int: String] = [:]
+        for c in try await Organization.query(on: req.db).filter(\.$id ~~ countyIDs).all() {
+            names[c.id!] = c.shortName
+        }
+        var out: [Project] = []
+        var totals: [Int: Total] = [:]
+        for p in projects {
+            let member = try await p.memberID.asyncMap { try await Member.find($0, on: req.db) } ?? nil
+            out.append(
+                Project(
+                    enterprise: p.enterprise, county: names[p.countyID] ?? "", member: member?.name ?? "",
+                    industry: Industry(rawValue: p.industry)?.label ?? p.industry, investment: p.investment,
+                    output: p.annualOutput, jobs: p.jobsCreated, startedOn: p.startedOn, support: p.support))
+            var t =
+                totals[p.countyID]
+                ?? Total(county: names[p.countyID] ?? "", projects: 0, investment: 0, output: 0, jobs: 0)
+            t.projects += 1
+            t.investment += p.investment
+            t.output += p.annualOutput
+            t.jobs += p.jobsCreated
+            totals[p.countyID] = t
+        }
+        struct View: Encodable {
+            var org: String
+            var orgName: String
+            var onlyReturn: Bool
+            var register: [Line]
+            var opportunities: [Opp]
+            var projects: [Project]
+            var totals: [Total]
+            var industries: [Pair]
+            var kinds: [Pair]
+            var branches: [Pair]
+            var canManage: Bool
+            var today: String
+        }
+        let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .branch)
+            .filter(\.$kind == .regular).sort(\.$code).limit(500).all()
+        return try await req.page(
+            "services/talent", title: "就业创业与人才回引",
+            View(
+                org: org.code, orgName: org.shortName, onlyReturn: onlyReturn,
+                register: rows.map {
+                    Line(
+                        name: $0.name, branch: $0.branch,
+                        industry: $0.industry.flatMap(Industry.init(rawValue:))?.label ?? "", skills: $0.skills,
+                        title: $0.title ?? "", business: $0.business ?? "",
+                        willing: [$0.willing_return ? "愿意返乡" : nil, $0.willing_invest ? "愿意回乡投资" : nil]
+                            .compactMap { $0 }.joined(separator: "、"))
+                },
+                opportunities: opportunities.map {
+                    Opp(
+                        kind: $0.kind.label, title: $0.title, unit: $0.unit,
+                        industry: $0.industry.flatMap(Industry.init(rawValue:))?.label ?? "不限", skills: $0.skills,
+                        validUntil: $0.validUntil, contact: $0.contact)
+                },
+                projects: out, totals: totals.values.sorted { $0.county < $1.county },
+                industries: Industry.allCases.map { Pair($0.rawValue, $0.label) },
+                kinds: OpportunityKind.allCases.map { Pair($0.rawValue, $0.label) },
+                branches: branches.map { Pair($0.code, $0.shortName) },
+                canManage: user.can(.manageTalent) && (user.scopeLevel == .city || user.scopeLevel == .county),
+                today: today.description))
+    }
+
+    func saveProfile(req: Request) async throws -> Response {
+        let user = try req.user
+        struct Form: Content {
+            var branch: String?
+            var name: String?
+        }
+        let who = try req.content.decode(Form.self)
+        let f = try req.content.decode(TalentService.ProfileForm.self)
+        return try await PointsController.act(req, back: "/talent") {
+            let m = try await FestivalCareController.member(named: who.name, branch: who.branch, req)
+            _ = try await TalentService.save(f, member: m, by: user.username, on: req.db)
+            try await req.audit(.update, "talent", ref: m.id!.uuidString, summary: "更新\(m.name)的人才库信息")
+            return "已保存\(m.name)的人才库信息"
+        }
+    }
+
+    static func departmentOrg(_ req: Request) async throws -> Organization {
+        let user = try req.user
+        guard user.scopeLevel == .city || user.scopeLevel == .county, !user.isInflowSide,
+            let org = try await Organization.find(user.scopeID, on: req.db)
+        else { throw AppError.forbidden }
+        return org
+    }
+
+    func publish(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await Self.departmentOrg(req)
+        let f = try req.content.decode(TalentService.OpportunityForm.self)
+        return try await PointsController.act(req, back: "/talent#opportunities") {
+            let o = try await TalentService.publish(f, org: org, by: user, today: .today(), on: req.db)
+            try await req.audit(.create, "opportunity", ref: o.id!.uuidString, summary: "发布\(o.kind.label)：\(o.title)")
+            return "已发布，条件相符的流动党员会在手机上看到"
+        }
+    }
+
+    func project(req: Request) async throws -> Response {
+        let user = try req.user
+        let org = try await Self.departmentOrg(req)
+        let f = try req.content.decode(TalentService.ProjectForm.self)
+        return try await PointsController.act(req, back: "/talent#projects") {
+            guard let county = try await PointLedger.county(of: org, on: req.db) else {
+                throw AppError.conflict("返乡创业项目由旗县区登记")
+            }
+            let member =
+                Normalize.text(f.name) == nil
+                ? nil : try await FestivalCareController.member(named: f.name, branch: f.branch, req)
+            let p = try await TalentService.record(
+                f, county: county, member: member, by: user, today: .today(), on: req.db)
+            try await req.audit(.create, "return-project", ref: p.id!.uuidString, summary: "登记返乡创业项目：\(p.enterprise)")
+            return "已登记\(p.enterprise)"
+        }
+    }
+}
