@@ -65,6 +65,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case keepTalentRegister
     /// Publish home-side opportunities and record returning-entrepreneur projects (the city or a county).
     case manageTalent
+    /// Recognition (评优表彰): a branch nominates its mobile members, the committee and then the county approve.
+    case nominateAwards
+    /// Start award campaigns with quotas per county and publish the result (the city or a county).
+    case runAwards
 
     public var label: String {
         switch self {
@@ -105,6 +109,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .runCareCampaigns: return "发起节日慰问活动"
         case .keepTalentRegister: return "流动党员人才库"
         case .manageTalent: return "发布回引岗位与政策、登记返乡创业项目"
+        case .nominateAwards: return "评优表彰推荐与审核"
+        case .runAwards: return "发起评优表彰、分配名额与公布"
         }
     }
 }
@@ -120,10 +126,12 @@ extension Role {
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
             .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints, .keepCareRegister, .keepTalentRegister,
+            .nominateAwards,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
             .runReconciliation, .importNational, .publishLearning, .managePoints, .runCareCampaigns, .manageTalent,
+            .runAwards,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts, .manageServiceSettings])

@@ -12,7 +12,7 @@ struct ServicesFeature: Feature {
     func migrations(_ app: Application) -> [NumberedMigration] {
         [
             NumberedMigration(23, CreateServiceRequests()), NumberedMigration(24, CreateCare()),
-            NumberedMigration(25, CreateTalent()),
+            NumberedMigration(25, CreateTalent()), NumberedMigration(26, CreateRecognition()),
         ]
     }
 
@@ -24,6 +24,7 @@ struct ServicesFeature: Feature {
         try FestivalCareController().boot(routes)
         try TalentController().boot(routes)
         try MyTalentController().boot(routes)
+        try RecognitionController().boot(routes)
     }
 
     var navigation: [NavEntry] {
@@ -34,6 +35,8 @@ struct ServicesFeature: Feature {
             NavEntry(
                 order: 74, permission: .keepTalentRegister,
                 link: { u in u.isInflowSide ? nil : ("/talent", "人才回引") }),
+            NavEntry(
+                order: 75, permission: .nominateAwards, link: { u in u.isInflowSide ? nil : ("/awards", "评优表彰") }),
             NavEntry(
                 order: 96, permission: .manageServiceSettings,
                 link: { u in u.scopeLevel == .city ? ("/requests/calendar", "工作日历") : nil }),
@@ -72,6 +75,27 @@ struct ServicesFeature: Feature {
                 ArchiveEntry(
                     at: v.visitedOn, side: "流出地", kind: "节日慰问",
                     text: "\(c?.name ?? "慰问")：\(CareVisit.label(v.way))（\(v.visitor)），\(v.gifts)；近况：\(v.situation)"))
+        }
+        for a in try await awards(of: id, on: db) {
+            out.append(ArchiveEntry(at: a.on, side: "流出地", kind: "评优表彰", text: "获评\(a.name)：\(a.citation)"))
+        }
+        return out
+    }
+
+    struct Award {
+        var on: String
+        var name: String
+        var citation: String
+    }
+
+    /// The member's awards from published campaigns.
+    func awards(of member: UUID, on db: Database) async throws -> [Award] {
+        var out: [Award] = []
+        for n in try await AwardNomination.query(on: db).filter(\.$memberID == member)
+            .filter(\.$status == .countyApproved).all()
+        {
+            guard let c = try await AwardCampaign.find(n.campaignID, on: db), c.status == "published" else { continue }
+            out.append(Award(on: c.publishedOn ?? "", name: c.name, citation: n.citation))
         }
         return out
     }
@@ -173,7 +197,10 @@ struct ServicesFeature: Feature {
                         ? "填写行业和技能，家乡的岗位和创业扶持政策会推荐给您" : "为您推荐家乡的岗位和政策\(matched)条",
                     actions: [.init(label: talent == nil ? "填写" : "查看", path: "/my/talent", primary: true, link: true)])
             ])
-        return [
+        let honours = try await awards(of: member.memberID, on: db).map {
+            MyTile.Line(text: "获评\($0.name)（\($0.on)公布）", note: $0.citation)
+        }
+        return (honours.isEmpty ? [] : [MyTile(id: "awards", title: "荣誉", lines: honours)]) + [
             MyTile(
                 id: "requests", title: "诉求",
                 lines: [
@@ -201,5 +228,6 @@ struct ServicesFeature: Feature {
         try await ServicesDemo.load(demo)
         try await CareDemo.load(demo)
         try await TalentDemo.load(demo)
+        try await RecognitionDemo.load(demo)
     }
 }
