@@ -241,6 +241,38 @@ struct ServiceRequestTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func aNeedHeardInAContactBecomesARequest(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA, inflow: f.external)
+            let staff = try await APIClient.signIn(app, "secretary", Fixture.password)
+            let pairing = try await Mobile.pair(
+                app, staff, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
+            let contact = try await Mobile.contact(
+                app, staff, json: Mobile.contactJSON(pairing: pairing, needs: "子女在流入地入学需开具证明"))
+            var browser = Browser(app)
+            try await browser.signIn("secretary", Fixture.password)
+            let page = try await browser.get("/members/\(f.memberA.id!)/pairings").body.string
+            #expect(page.contains("/contacts/\(contact.uuidString)/request"))
+            let res = try await browser.post(
+                "/contacts/\(contact.uuidString)/request",
+                form: ["kind": "schooling", "title": "子女入学证明", "details": "子女在流入地入学需开具证明"])
+            #expect(res.status == .seeOther)
+            let r = try #require(try await ServiceRequest.query(on: app.db).first())
+            #expect(r.contactID == contact && r.routedOrgID == f.external.id && r.raisedBy == "secretary")
+            // Another county's secretary cannot record one for this member.
+            var other = Browser(app)
+            try await other.signIn("secretaryb", Fixture.password)
+            _ = try await other.get("/requests")
+            #expect(
+                try await other.post(
+                    "/contacts/\(contact.uuidString)/request",
+                    form: ["kind": "other", "title": "x", "details": "具体情况写在这里"]
+                ).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func theReopenWindowAndAutoClose(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)

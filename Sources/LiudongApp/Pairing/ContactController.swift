@@ -30,6 +30,7 @@ struct ContactController {
             var canRecord: Bool
         }
         struct Line: Encodable {
+            var id: String
             var on: String
             var method: String
             var cadre: String
@@ -47,6 +48,8 @@ struct ContactController {
         var pairs: [Pair]
         var contacts: [Line]
         var methods: [SelectOption]
+        /// Kinds of request a need heard in a contact may be recorded as (诉求办理).
+        var requestKinds: [SelectOption]
         var today: String
         var input: ContactService.Input
         var errors: [String: String]
@@ -92,11 +95,15 @@ struct ContactController {
             contacts: contacts.map { c in
                 let p = byID[c.pairingID]
                 return .init(
-                    on: c.contactOn, method: c.method.label, cadre: p.map { "\($0.cadreName)（\($0.side.label)）" } ?? "",
+                    id: c.id?.uuidString ?? "", on: c.contactOn, method: c.method.label,
+                    cadre: p.map { "\($0.cadreName)（\($0.side.label)）" } ?? "",
                     summary: c.summary, needs: c.needs, nextOn: c.nextOn, answer: c.answer?.label ?? "待本人确认",
                     answered: c.answer != nil, denied: c.answer == .denied)
             },
             methods: ContactMethod.options(selected: input.method ?? ContactMethod.phone.rawValue),
+            requestKinds: ServiceRequestKind.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label, selected: false)
+            },
             today: CalendarDate.today().description, input: input, errors: errors,
             canManage: user.can(.managePairings))
         return try await req.page("pairing/member", title: "\(member.name) · 结对与联系", view, status: status)

@@ -167,7 +167,7 @@ struct ServiceRequestsController {
             else { throw AppError.notFound }
         }
         let draft = try req.content.decode(ServiceRequests.Draft.self)
-        let back = "/members/\(m.id!)"
+        let back = "/members/\(m.id!)/pairings"
         return try await PointsController.act(req, back: back) {
             let (r, org) = try await ServiceRequests.raise(
                 draft, member: m, raisedBy: user.username, contact: c.id, today: .today(), on: req.db)
