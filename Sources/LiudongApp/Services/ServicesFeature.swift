@@ -150,11 +150,16 @@ struct ServicesFeature: Feature {
                 WorkTally(
                     kind: "hardshipReview", label: "到期待复核的困难党员", href: "/care#register",
                     counts: Dictionary(due.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
-            // Care campaigns running now: targets not yet visited, per branch (the campaign's own subtree only).
+            // Care campaigns running now: targets not yet visited, per branch (the campaign's own subtree only) — for
+            // branches and committees, who do the visiting. Counties and the city follow progress on the campaign's
+            // page: listing a whole county's targets on every home page would cost more than the page itself.
             var open: [Int: Int] = [:]
-            for c in try await CareCampaign.query(on: scope.db).filter(\.$startsOn <= day).filter(\.$endsOn >= day)
-                .all()
-            {
+            let visiting = [OrgLevel.branch, .generalBranch, .committee].contains(user.scopeLevel)
+            let running =
+                visiting
+                ? try await CareCampaign.query(on: scope.db).filter(\.$startsOn <= day).filter(\.$endsOn >= day).all()
+                : []
+            for c in running {
                 guard let owner = try await Organization.find(c.orgID, on: scope.db) else { continue }
                 let path = owner.path.hasPrefix(user.scopePath) ? owner.path : user.scopePath
                 guard path.hasPrefix(owner.path) else { continue }
