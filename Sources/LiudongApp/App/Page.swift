@@ -64,6 +64,18 @@ extension Request {
         return redirect(to: path)
     }
 
+    /// Runs a form action and goes back with its message, or with the reasons it was refused (invalid fields,
+    /// a conflict); other errors propagate to the error page.
+    func act(back: String, _ body: () async throws -> String) async throws -> Response {
+        do {
+            return redirect(to: back, flash: try await body())
+        } catch AppError.invalid(let errors) {
+            return redirect(to: back, flash: errors.map(\.message).joined(separator: "；"))
+        } catch AppError.conflict(let message) {
+            return redirect(to: back, flash: message)
+        }
+    }
+
     /// An integer query parameter, clamped to at least 1.
     func pageNumber() -> Int { min(max(1, (try? query.get(Int.self, at: "page")) ?? 1), 1_000_000) }
 }

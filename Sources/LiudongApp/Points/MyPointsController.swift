@@ -60,7 +60,7 @@ struct MyPointsController {
             return req.redirect(to: "/my/points", flash: "未能读取表单，请重试")
         }
         let photo = f.photo.flatMap { $0.data.readableBytes > 0 ? Array(buffer: $0.data) : nil }
-        return try await PointsController.act(req, back: "/my/points") {
+        return try await req.act(back: "/my/points") {
             let c = try await PointClaimsService.submit(
                 .init(itemCode: f.itemCode, on: f.on, description: f.description), photo: photo, member: m,
                 today: .today(), app: req.application, on: req.db)
@@ -90,7 +90,7 @@ struct MyPointsController {
     func appeal(req: Request) async throws -> Response {
         let me = try req.member
         let f = try req.content.decode(AppealForm.self)
-        return try await PointsController.act(req, back: "/my/points") {
+        return try await req.act(back: "/my/points") {
             let a = try await PointClaimsService.appeal(
                 .init(entryId: f.entryId, reason: f.reason), member: me.memberID, on: req.db)
             try await Self.auditAppeal(req, me, a)

@@ -141,7 +141,7 @@ struct PointRulesController {
         let f = try req.content.decode(Form.self)
         let county = try await PointsController.managedCounty(req, f.county)
         let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? CalendarDate.today().year
-        return try await PointsController.act(req, back: "/points/rules?county=\(county.code)&year=\(year)") {
+        return try await req.act(back: "/points/rules?county=\(county.code)&year=\(year)") {
             let (items, errors) = Self.items(f)
             guard errors.isEmpty else { throw AppError.invalid(errors) }
             let set = try await PointRulesService.createVersion(

@@ -25,17 +25,6 @@ struct PointsController {
         return (2000...2100).contains(y) ? y : CalendarDate.today().year
     }
 
-    /// Runs a form action and goes back with its message, or with the reasons it was refused.
-    static func act(_ req: Request, back: String, _ body: () async throws -> String) async throws -> Response {
-        do {
-            return req.redirect(to: back, flash: try await body())
-        } catch AppError.invalid(let errors) {
-            return req.redirect(to: back, flash: errors.map(\.message).joined(separator: "；"))
-        } catch AppError.conflict(let message) {
-            return req.redirect(to: back, flash: message)
-        }
-    }
-
     /// An organization code from a form, kept to the characters a code has (it goes back into a URL).
     static func code(_ raw: String?) -> String {
         String((raw ?? "").filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(32))
@@ -159,7 +148,7 @@ struct PointsController {
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
         let on = f.enabled == "1"
-        return try await Self.act(req, back: "/points?county=\(county.code)") {
+        return try await req.act(back: "/points?county=\(county.code)") {
             try await PointRulesService.enable(
                 county, on, year: CalendarDate.today().year, by: user.username, db: req.db)
             try await req.audit(
@@ -173,7 +162,7 @@ struct PointsController {
         let user = try req.user
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
-        return try await Self.act(req, back: "/points?county=\(county.code)") {
+        return try await req.act(back: "/points?county=\(county.code)") {
             try await PointRulesService.saveSettings(
                 county: county,
                 .init(
@@ -188,7 +177,7 @@ struct PointsController {
         let user = try req.user
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
-        return try await Self.act(req, back: "/points?county=\(county.code)") {
+        return try await req.act(back: "/points?county=\(county.code)") {
             guard let q = f.quarter.flatMap(Quarter.init) else {
                 throw AppError.invalid([FieldError("quarter", "请选择季度")])
             }
@@ -203,7 +192,7 @@ struct PointsController {
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
         let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? CalendarDate.today().year
-        return try await Self.act(req, back: "/points?county=\(county.code)&year=\(year)") {
+        return try await req.act(back: "/points?county=\(county.code)&year=\(year)") {
             guard try await PointCounty.find(county.id!, on: req.db)?.enabled == true else {
                 throw AppError.conflict("\(county.shortName)未参加积分制管理试点")
             }
@@ -218,7 +207,7 @@ struct PointsController {
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
         let year = f.year ?? 0
-        return try await Self.act(req, back: "/points?county=\(county.code)&year=\(year)") {
+        return try await req.act(back: "/points?county=\(county.code)&year=\(year)") {
             let form = f.publicForm.flatMap(PublicForm.init(rawValue:)) ?? .bands
             let p = try await PointRanking.publish(
                 county: county, year: year, form: form, by: user.username, today: .today(), on: req.db)

@@ -133,7 +133,7 @@ struct FestivalCareController {
     func register(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(RegisterForm.self)
-        return try await PointsController.act(req, back: "/care") {
+        return try await req.act(back: "/care") {
             let m = try await Self.member(named: f.name, branch: f.branch, req)
             let r = try await CareService.register(
                 .init(
@@ -200,7 +200,7 @@ struct FestivalCareController {
         let user = try req.user
         let (r, m) = try await Self.find(req)
         let f = try req.content.decode(CareService.HelpForm.self)
-        return try await PointsController.act(req, back: "/care/hardship/\(r.id!)") {
+        return try await req.act(back: "/care/hardship/\(r.id!)") {
             let h = try await CareService.help(f, record: r, by: user, today: .today(), on: req.db)
             try await req.audit(
                 .create, "hardship-help", ref: h.id!.uuidString, summary: "记录对\(m.name)的帮扶（\(h.amount)元，\(h.source)）")
@@ -218,7 +218,7 @@ struct FestivalCareController {
         let (r, m) = try await Self.find(req)
         let f = try req.content.decode(ReviewForm.self)
         let keep = f.decision != "close"
-        return try await PointsController.act(req, back: "/care/hardship/\(r.id!)") {
+        return try await req.act(back: "/care/hardship/\(r.id!)") {
             try await CareService.review(r, keep: keep, note: f.note, by: user, today: .today(), on: req.db)
             try await req.audit(
                 .update, "hardship", ref: r.id!.uuidString,
@@ -293,7 +293,7 @@ struct FestivalCareController {
         let (c, org) = try await Self.campaign(req)
         let f = try req.content.decode(CareService.VisitForm.self)
         let back = "/care/campaigns/\(c.id!)?org=\(org.code)"
-        return try await PointsController.act(req, back: back) {
+        return try await req.act(back: back) {
             guard let id = f.member.flatMap({ UUID(uuidString: $0) }), let m = try await Member.find(id, on: req.db),
                 let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
                 try await CareService.targets(c, under: branch.path, on: req.db).contains(where: {

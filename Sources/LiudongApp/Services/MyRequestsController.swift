@@ -105,7 +105,7 @@ struct MyRequestsController {
         let me = try req.member
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
-        return try await PointsController.act(req, back: "/my/requests/\(r.id!)") {
+        return try await req.act(back: "/my/requests/\(r.id!)") {
             try await ServiceRequests.rate(
                 r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: .today(),
                 on: req.db)
@@ -117,7 +117,7 @@ struct MyRequestsController {
         let me = try req.member
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
-        return try await PointsController.act(req, back: "/my/requests/\(r.id!)") {
+        return try await req.act(back: "/my/requests/\(r.id!)") {
             try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: .today(), on: req.db)
             try await Self.audit(req, me, r, "党员本人申请重新办理诉求")
             return "已申请重新办理，请在\(r.answerBy)前等待答复"

@@ -38,7 +38,7 @@ struct MyTalentController {
         let me = try req.member
         let m = try await MyPointsController.me(req)
         let f = try req.content.decode(TalentService.ProfileForm.self)
-        return try await PointsController.act(req, back: "/my/talent") {
+        return try await req.act(back: "/my/talent") {
             _ = try await TalentService.save(f, member: m, by: me.auditName, on: req.db)
             return "已保存，家乡的岗位和政策会按您的行业和技能推荐"
         }

@@ -179,7 +179,7 @@ struct RecognitionController {
         let user = try req.user
         let (c, _, _) = try await campaign(req)
         let f = try req.content.decode(NominateForm.self)
-        return try await PointsController.act(req, back: "/awards/\(c.id!)") {
+        return try await req.act(back: "/awards/\(c.id!)") {
             guard user.scopeLevel == .branch else { throw AppError.conflict("由党支部推荐") }
             let m = try await FestivalCareController.member(named: f.name, branch: user.scopeCode, req)
             let n = try await RecognitionService.nominate(
@@ -203,7 +203,7 @@ struct RecognitionController {
         else { throw AppError.notFound }
         let f = try req.content.decode(DecideForm.self)
         let approve = f.decision == "approve"
-        return try await PointsController.act(req, back: "/awards/\(n.campaignID)") {
+        return try await req.act(back: "/awards/\(n.campaignID)") {
             try await RecognitionService.decide(n, approve: approve, reason: f.reason, by: user, on: req.db)
             try await req.audit(
                 .update, "award-nomination", ref: n.id!.uuidString,
@@ -216,7 +216,7 @@ struct RecognitionController {
         let user = try req.user
         let (c, _, _) = try await campaign(req)
         guard user.scopeID == c.orgID else { throw AppError.forbidden }
-        return try await PointsController.act(req, back: "/awards/\(c.id!)") {
+        return try await req.act(back: "/awards/\(c.id!)") {
             let n = try await RecognitionService.publish(c, today: .today(), on: req.db)
             try await req.audit(.update, "award-campaign", ref: c.id!.uuidString, summary: "公布\(c.name)：\(n)人")
             return "已公布\(n)人，结果记入本人档案并在手机上显示"

@@ -109,7 +109,7 @@ struct ServiceRequestsController {
         let user = try req.user
         let (r, _) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
         let f = try req.content.decode(ActionForm.self)
-        return try await PointsController.act(req, back: "/requests/\(r.id!)") { try await body(r, user, f) }
+        return try await req.act(back: "/requests/\(r.id!)") { try await body(r, user, f) }
     }
 
     func accept(req: Request) async throws -> Response {
@@ -168,7 +168,7 @@ struct ServiceRequestsController {
         }
         let draft = try req.content.decode(ServiceRequests.Draft.self)
         let back = "/members/\(m.id!)/pairings"
-        return try await PointsController.act(req, back: back) {
+        return try await req.act(back: back) {
             let (r, org) = try await ServiceRequests.raise(
                 draft, member: m, raisedBy: user.username, contact: c.id, today: .today(), on: req.db)
             try await req.audit(

@@ -130,7 +130,6 @@ struct ServicesAPIController {
     }
 
     func stats(req: Request) async throws -> ServiceRequestQueries.Stats {
-        let user = try req.user
         let org = try await PairingController.org(req)
         var errors: [FieldError] = []
         for key in ["from", "to"] {
@@ -139,7 +138,6 @@ struct ServicesAPIController {
             }
         }
         guard errors.isEmpty else { throw AppError.invalid(errors) }
-        _ = user
         let (from, to) = ServiceRequestsController.period(req)
         return try await ServiceRequestQueries.stats(path: org.path, from: from, to: to, today: .today(), on: req.db)
     }

@@ -163,7 +163,7 @@ struct TalentController {
         }
         let who = try req.content.decode(Form.self)
         let f = try req.content.decode(TalentService.ProfileForm.self)
-        return try await PointsController.act(req, back: "/talent") {
+        return try await req.act(back: "/talent") {
             let m = try await FestivalCareController.member(named: who.name, branch: who.branch, req)
             _ = try await TalentService.save(f, member: m, by: user.username, on: req.db)
             try await req.audit(.update, "talent", ref: m.id!.uuidString, summary: "更新\(m.name)的人才库信息")
@@ -183,7 +183,7 @@ struct TalentController {
         let user = try req.user
         let org = try await Self.departmentOrg(req)
         let f = try req.content.decode(TalentService.OpportunityForm.self)
-        return try await PointsController.act(req, back: "/talent#opportunities") {
+        return try await req.act(back: "/talent#opportunities") {
             let o = try await TalentService.publish(f, org: org, by: user, today: .today(), on: req.db)
             try await req.audit(.create, "opportunity", ref: o.id!.uuidString, summary: "发布\(o.kind.label)：\(o.title)")
             return "已发布，条件相符的流动党员会在手机上看到"
@@ -194,7 +194,7 @@ struct TalentController {
         let user = try req.user
         let org = try await Self.departmentOrg(req)
         let f = try req.content.decode(TalentService.ProjectForm.self)
-        return try await PointsController.act(req, back: "/talent#projects") {
+        return try await req.act(back: "/talent#projects") {
             guard let county = try await PointLedger.county(of: org, on: req.db) else {
                 throw AppError.conflict("返乡创业项目由旗县区登记")
             }

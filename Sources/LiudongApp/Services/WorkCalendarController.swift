@@ -81,7 +81,7 @@ struct WorkCalendarController {
     func saveDay(req: Request) async throws -> Response {
         let user = try Self.cityOnly(req)
         let f = try req.content.decode(DayForm.self)
-        return try await PointsController.act(req, back: "/requests/calendar") {
+        return try await req.act(back: "/requests/calendar") {
             guard let day = f.day.flatMap({ CalendarDate($0) }) else {
                 throw AppError.invalid([FieldError("day", "请选择日期")])
             }
@@ -113,7 +113,7 @@ struct WorkCalendarController {
     func removeDay(req: Request) async throws -> Response {
         _ = try Self.cityOnly(req)
         let f = try req.content.decode(DayForm.self)
-        return try await PointsController.act(req, back: "/requests/calendar") {
+        return try await req.act(back: "/requests/calendar") {
             guard let day = f.day.flatMap({ CalendarDate($0) }),
                 let d = try await WorkCalendarDay.find(day.description, on: req.db)
             else { throw AppError.conflict("日历上没有这一天") }
@@ -133,7 +133,7 @@ struct WorkCalendarController {
     func saveSettings(req: Request) async throws -> Response {
         let user = try Self.cityOnly(req)
         let f = try req.content.decode(SettingsForm.self)
-        return try await PointsController.act(req, back: "/requests/calendar") {
+        return try await req.act(back: "/requests/calendar") {
             func n(_ s: String?) -> Int { s.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0 }
             let d = ServiceDeadlines(
                 acknowledgeDays: n(f.acknowledgeDays), answerDays: n(f.answerDays), reopenDays: n(f.reopenDays),
@@ -163,7 +163,7 @@ struct WorkCalendarController {
     func saveStation(req: Request) async throws -> Response {
         let user = try Self.cityOnly(req)
         let f = try req.content.decode(StationForm.self)
-        return try await PointsController.act(req, back: "/requests/calendar") {
+        return try await req.act(back: "/requests/calendar") {
             let code = PointsController.code(f.org)
             guard let org = try await Organization.query(on: req.db).filter(\.$code == code).first(),
                 org.closedAt == nil
@@ -189,7 +189,7 @@ struct WorkCalendarController {
     func removeStation(req: Request) async throws -> Response {
         _ = try Self.cityOnly(req)
         let f = try req.content.decode(StationForm.self)
-        return try await PointsController.act(req, back: "/requests/calendar") {
+        return try await req.act(back: "/requests/calendar") {
             let code = PointsController.code(f.org)
             guard let org = try await Organization.query(on: req.db).filter(\.$code == code).first(),
                 let s = try await ServiceStation.find(org.id, on: req.db)
