@@ -9,12 +9,13 @@ SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev 
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint e2e bench fuzz build deps serve demo migrate clean help
+.PHONY: run test test-dates lint e2e bench fuzz build deps serve demo migrate clean help
 
 help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
-	@echo "make lint   swift format lint --strict, and the check that no landed migration was edited"
+	@echo "make test-dates  the Swift suite and browser tests with the clock moved (LIUDONG_TODAY) to each hard day"
+	@echo "make lint   swift format lint --strict, no landed migration edited, no clock read but AppClock"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
 	@echo "make fuzz   libFuzzer over the upload readers for FUZZ_SECONDS (300); crashing inputs become regression fixtures"
 	@echo "make bench  release build; self-report rate, ledger pages/export at 1M members, import + reconciliation at 1M rows"
@@ -53,10 +54,18 @@ test: deps
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory e2e
 
-# Checks that need no build: the committed formatting (.swift-format) and that no landed migration was edited.
+# The date sweep: every test on the hard days of the calendar (quarter ends and starts, the new year, Spring Festival,
+# National Day, 29 February, a Sunday worked), the app's clock moved by LIUDONG_TODAY. TEST_DATES="…" picks the days.
+test-dates: deps
+	$(SWIFT) build --build-tests
+	@PYTHON_SELENIUM=$(PYTHON_SELENIUM) Scripts/test-dates.sh
+
+# Checks that need no build: the committed formatting (.swift-format), that no landed migration was edited, and that
+# nothing reads the system clock except the one clock (AppClock).
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
 	@Scripts/check-migrations.sh
+	@Scripts/check-clock.sh
 
 # The browser test: runs when Chromium, chromedriver and selenium are present; required when LIUDONG_CI=1.
 e2e:

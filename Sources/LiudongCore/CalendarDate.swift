@@ -64,7 +64,7 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         self.day = comps.day!
     }
 
-    public static func today(now: Date = Date()) -> CalendarDate { CalendarDate(date: now) }
+    public static func today(now: Date = AppClock.now) -> CalendarDate { CalendarDate(date: now) }
 
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
     public static func daysIn(year: Int, month: Int) -> Int {

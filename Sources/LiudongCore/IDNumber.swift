@@ -43,7 +43,7 @@ public struct IDNumber: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Normalizes (trims spaces, upper-cases x, folds full-width digits) and validates.
-    public static func parse(_ raw: String, today: CalendarDate = .today()) -> Result<IDNumber, Problem> {
+    public static func parse(_ raw: String, today: CalendarDate = AppClock.today) -> Result<IDNumber, Problem> {
         // Fast path: 17 ASCII digits and a digit or X, as nearly every stored or imported number is.
         let bytes = Array(raw.utf8)
         if bytes.count == 18, bytes[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }),

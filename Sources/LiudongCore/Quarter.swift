@@ -25,7 +25,7 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
         self.number = (day.month - 1) / 3 + 1
     }
 
-    public static func current(now: Date = Date()) -> Quarter { Quarter(containing: .today(now: now)) }
+    public static func current(now: Date = AppClock.now) -> Quarter { Quarter(containing: .today(now: now)) }
 
     public var firstDay: CalendarDate { CalendarDate(year: year, month: (number - 1) * 3 + 1, day: 1)! }
     public var lastDay: CalendarDate {

@@ -40,9 +40,9 @@ struct CertificateTests {
             let first = try await secretary.post(path, json: "{}")
             #expect(first.status == .created)
             let issued = try first.content.decode(Issued.self)
-            let year = CalendarDate.today().year
+            let year = AppClock.today.year
             #expect(issued.number == "150422-\(year)-00001")
-            #expect(issued.validTo == CalendarDate.today().adding(days: 364).description)
+            #expect(issued.validTo == AppClock.today.adding(days: 364).description)
             let token = String(try #require(issued.url.split(separator: "/").last))
             // The public page: masked name, branch, number, validity, status; never the ID number or phone.
             let page = try await app.testing().sendRequest(.GET, "/c/\(token)")
@@ -91,7 +91,7 @@ struct CertificateTests {
             let flow = try #require(try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first())
             flow.status = .returned
             try await flow.update(on: app.db)
-            #expect(try await CertificateService.revokeStale(on: app.db, today: .today()) == 1)
+            #expect(try await CertificateService.revokeStale(on: app.db, today: AppClock.today) == 1)
             let revoked = try await app.testing().sendRequest(.GET, "/c/\(newToken)")
             #expect(revoked.status == .ok && revoked.body.string.contains("已注销"))
             #expect(

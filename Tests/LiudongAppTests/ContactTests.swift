@@ -14,11 +14,11 @@ struct ContactTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let secretary = try await APIClient.signIn(app, "secretary", Fixture.password)
-            let left = CalendarDate.today().adding(days: -30)
+            let left = AppClock.today.adding(days: -30)
             try await Mobile.open(app, f.memberA, leftOn: left)
             let pairing = try await Mobile.pair(
                 app, secretary, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
-            let today = CalendarDate.today()
+            let today = AppClock.today
             let cases: [(String, String)] = [
                 (Mobile.contactJSON(pairing: pairing, date: today.adding(days: 1)), "date"),
                 (Mobile.contactJSON(pairing: pairing, date: left.adding(days: -1)), "date"),
@@ -75,7 +75,7 @@ struct ContactTests {
             let first = try await Mobile.contact(app, secretary, json: Mobile.contactJSON(pairing: pairing))
             let second = try await Mobile.contact(
                 app, secretary,
-                json: Mobile.contactJSON(pairing: pairing, method: "visit", date: .today().adding(days: -2)))
+                json: Mobile.contactJSON(pairing: pairing, method: "visit", date: AppClock.today.adding(days: -2)))
             let code = try await Mobile.code(app, staff: secretary, member: f.memberA)
             _ = try await Mobile.activate(app, idNumber: Fixture.idA, code: code)
             let me = try await APIClient.member(app, idNumber: Fixture.idA, password: Mobile.memberPassword)
@@ -120,7 +120,7 @@ struct ContactTests {
             let f = try await Fixture.build(app)
             let county = try await APIClient.signIn(app, "county", Fixture.password)
             let a2 = try #require(try await Member.query(on: app.db).filter(\.$name == "李秀英").first())
-            let quarter = Quarter(containing: .today())
+            let quarter = Quarter(containing: AppClock.today)
             let start = quarter.firstDay.adding(days: -100)
             try await Mobile.open(app, f.memberA, leftOn: start)
             try await Mobile.open(app, a2, leftOn: start)
@@ -148,7 +148,7 @@ struct ContactTests {
             let items = Worklist.items(try await Worklist.compute(for: secretary, on: app.db, settings: app.settings))
             #expect(items.first { $0.kind == "contactsDue" }?.count == 1)
             // A's contact this quarter, confirmed by A; A2's contact, nobody confirms.
-            let today = CalendarDate.today()
+            let today = AppClock.today
             let cA = try await Mobile.contact(app, county, json: Mobile.contactJSON(pairing: pA, date: today))
             _ = try await Mobile.contact(
                 app, county, json: Mobile.contactJSON(pairing: pA2, method: "video", date: today))
@@ -183,7 +183,7 @@ struct ContactTests {
             let f = try await Fixture.build(app)
             let county = try await APIClient.signIn(app, "county", Fixture.password)
             let a2 = try #require(try await Member.query(on: app.db).filter(\.$name == "李秀英").first())
-            let half = HalfYear(containing: .today()).previous
+            let half = HalfYear(containing: AppClock.today).previous
             let q1 = half.quarters[0]
             let q2 = half.quarters[1]
             try await Mobile.open(app, f.memberA, leftOn: half.firstDay.adding(days: -30))
@@ -223,11 +223,13 @@ struct ContactTests {
             let work = try await Worklist.compute(
                 for: committee, on: app.db, settings: app.settings, today: half.lastDay.adding(days: 45))
             #expect(work.first { $0.kind == "hearings" }?.overdueTotal == 1)
-            // The committee records its hearing; a second one for the same half is refused.
+            // The committee records its hearing (a few days after the half ended, and never after today: on the first
+            // day of a half the previous one ended yesterday); a second one for the same half is refused.
             let page = try await browser.get("/contacts/report?org=\(f.committeeA.code)&half=\(half)")
             #expect(page.body.string.contains("记录听取汇报"))
             let form = [
-                "org": f.committeeA.code, "half": half.description, "heldOn": half.lastDay.adding(days: 3).description,
+                "org": f.committeeA.code, "half": half.description,
+                "heldOn": min(half.lastDay.adding(days: 3), AppClock.today).description,
                 "chair": "林书记", "attendees": "党委班子、各支部书记", "conclusions": "联系总体到位，对未联系的党员逐一落实结对人。",
             ]
             #expect(try await browser.post("/contacts/hearings", form: form).status == .seeOther)
@@ -255,7 +257,7 @@ struct ContactTests {
     func theBranchIsRemindedOnceInTheQuartersLastThirtyDays(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let quarter = Quarter(containing: .today())
+            let quarter = Quarter(containing: AppClock.today)
             try await Mobile.open(app, f.memberA, leftOn: quarter.firstDay.adding(days: -40))
             let feature = PairingFeature()
             // Early in the quarter: nothing yet.
@@ -275,7 +277,7 @@ struct ContactTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let county = try await APIClient.signIn(app, "county", Fixture.password)
-            let half = HalfYear(containing: .today())
+            let half = HalfYear(containing: AppClock.today)
             try await Mobile.open(app, f.memberA, leftOn: half.firstDay.adding(days: -10))
             let p = try await Mobile.pair(app, county, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
             _ = try await Mobile.contact(app, county, json: Mobile.contactJSON(pairing: p, method: "video"))

@@ -33,7 +33,7 @@ extension HardeningTests {
             #expect(signed.headers.first(name: .location) == "/")
             // A disabled account gets the wrong-password message.
             let disabled = try #require(try await Account.query(on: app.db).filter(\.$username == "countyb").first())
-            disabled.disabledAt = Date()
+            disabled.disabledAt = AppClock.now
             try await disabled.update(on: app.db)
             var c = Browser(app)
             try await c.get("/login")
@@ -74,7 +74,7 @@ extension HardeningTests {
                 try await group.waitForAll()
             }
             let account = try #require(try await Account.query(on: app.db).filter(\.$username == "committee").first())
-            #expect((account.lockedUntil ?? .distantPast) > Date())
+            #expect((account.lockedUntil ?? .distantPast) > AppClock.now)
         }
     }
 
@@ -221,7 +221,7 @@ extension HardeningTests {
                     \.$kind == "reconciliation"
                 ).count() == 1)
             // The inflow side signs only where it has members or items: not for county B.
-            let sign = ["quarter": Quarter.current().description, "inflow": "\(f.external.id!)", "side": "inflow"]
+            let sign = ["quarter": AppClock.quarter.description, "inflow": "\(f.external.id!)", "side": "inflow"]
             #expect(
                 try await inflow.post(
                     "/reconcile/signoffs", form: sign.merging(["county": "\(f.countyB.id!)"]) { a, _ in a }
@@ -339,7 +339,7 @@ extension HardeningTests {
             try await c.signIn("county", Fixture.password)
             #expect(try await SessionRecord.query(on: app.db).count() == 2)
             #expect(try await SessionPurge.run(on: app.db) == 0)
-            #expect(try await SessionPurge.run(now: Date().addingTimeInterval(9 * 3600), on: app.db) == 2)
+            #expect(try await SessionPurge.run(now: AppClock.now.addingTimeInterval(9 * 3600), on: app.db) == 2)
             #expect(try await SessionRecord.query(on: app.db).count() == 0)
         }
     }

@@ -57,7 +57,7 @@ struct HardeningTests {
             for (name, phrase) in expected {
                 let data = try Data(contentsOf: Self.regressions.appendingPathComponent(name))
                 let posted = try await county.upload(
-                    "/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                    "/imports", form: ["kind": "national", "quarter": AppClock.quarter.description],
                     file: ("file", name, data))
                 #expect(posted.status == .seeOther, "\(name)")
                 let jobPath = try #require(posted.headers.first(name: .location))

@@ -63,7 +63,7 @@ struct LearningTests {
             let after = try await member.get("/api/v1/my/courses").content.decode(Items<MyCourse>.self).items
             #expect(after.allSatisfy { $0.done })
             // Statistics count completions: the county's row for the committee shows one learner, two courses.
-            let stats = try await LearningController.stats(for: f.countyA, year: CalendarDate.today().year, on: app.db)
+            let stats = try await LearningController.stats(for: f.countyA, year: AppClock.today.year, on: app.db)
             let row = try #require(stats.first { $0.code == f.committeeA.code })
             #expect(row.learners == 1 && row.completions == 2 && row.members == 2)
         }
@@ -120,7 +120,7 @@ struct LearningTests {
             #expect(try await QuizQuestion.query(on: app.db).count() == 3)
             // This week's quiz from the three, published by the county.
             let questions = try await QuizQuestion.query(on: app.db).sort(\.$createdAt).all()
-            let week = QuizService.week(of: .today())
+            let week = QuizService.week(of: AppClock.today)
             _ = try await QuizService.assemble(
                 week: week, title: "每周一学", questionIDs: questions.map { $0.id! }, publisherID: f.countyA.id!,
                 by: "county",
@@ -186,7 +186,7 @@ struct LearningTests {
             try await Mobile.open(app, f.memberA)
             var secretary = Browser(app)
             try await secretary.signIn("secretary", Fixture.password)
-            let old = CalendarDate.today().adding(days: -31).description
+            let old = AppClock.today.adding(days: -31).description
             _ = try await secretary.get("/red-packages")
             let sent = try await secretary.post(
                 "/red-packages",
@@ -216,7 +216,7 @@ struct LearningTests {
             #expect(try await member.get("/my").body.string.contains("确认收到"))
             #expect(
                 try await member.post("/my/red-packages/\(p.id!.uuidString)/confirm", json: "{}").status == .seeOther)
-            #expect(try await RedPackage.find(p.id, on: app.db)?.confirmedOn == CalendarDate.today().description)
+            #expect(try await RedPackage.find(p.id, on: app.db)?.confirmedOn == AppClock.today.description)
             let after = try await Worklist.compute(
                 for: try await Fixture.user(app, "secretary"), on: app.db, settings: app.settings)
             #expect(after.first { $0.kind == "redPackagesUnconfirmed" } == nil)
@@ -235,7 +235,7 @@ struct LearningTests {
             _ = try await me.get("/my/login")
             _ = try await me.post("/my/login", form: ["idNumber": Fixture.idA, "password": Mobile.memberPassword])
             #expect(try await me.get("/my/diary").status == .ok)
-            let today = CalendarDate.today().description
+            let today = AppClock.today.description
             let png = Data(
                 [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
                     + Array(repeating: 0, count: 64))
@@ -282,7 +282,8 @@ struct LearningPageTests {
             let secretaryUser = try await Fixture.user(app, "secretary")
             let e = try await OrgLifeService.create(
                 .init(
-                    orgCode: f.branchA.code, kind: "memberMeeting", startsAt: OrgLifeTime.text(Date()), place: "活动室",
+                    orgCode: f.branchA.code, kind: "memberMeeting", startsAt: OrgLifeTime.text(AppClock.now),
+                    place: "活动室",
                     topic: "党员大会"), by: secretaryUser, on: app.db)
             _ = try await OrgLifeService.setAttendance(
                 [.init(memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true)],
@@ -291,7 +292,8 @@ struct LearningPageTests {
             let q = try await QuizService.save(
                 LearningDemoContent.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
             _ = try await QuizService.assemble(
-                week: QuizService.week(of: .today()), title: "每周一学", questionIDs: [q.id!], publisherID: f.countyA.id!,
+                week: QuizService.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
+                publisherID: f.countyA.id!,
                 by: "county", on: app.db)
             let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
             for path in [

@@ -107,7 +107,7 @@ struct LedgerTests {
             #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             let lines = text.components(separatedBy: "\r\n")
-            #expect(lines[0].hasSuffix("流动党员信息台账（\(Quarter.current().chinese)）"))
+            #expect(lines[0].hasSuffix("流动党员信息台账（\(AppClock.quarter.chinese)）"))
             #expect(lines[1] == LedgerColumn.allCases.map(\.title).joined(separator: ","))
             #expect(
                 lines[2].hasPrefix("1,张建国,男,汉族,1985.03,大学专科,\(Masking.idNumber(Fixture.idA)),2010-07-01,正式党员,东城村党支部,"))
@@ -131,7 +131,7 @@ struct LedgerTests {
             #expect(reader.sheets.map(\.name) == ["东城村党支部", "西城村党支部", "汇总"])
             var rows: [Int: [XLSXValue?]] = [:]
             try reader.rows(sheet: 0) { rows[$0] = $1 }
-            #expect(rows[1]?.first??.description.hasSuffix("流动党员信息台账（\(Quarter.current().chinese)）") == true)
+            #expect(rows[1]?.first??.description.hasSuffix("流动党员信息台账（\(AppClock.quarter.chinese)）") == true)
             #expect(rows[2]?.compactMap { $0?.description } == LedgerColumn.allCases.map(\.title))
             let line = try #require(rows[3])
             #expect(line[0] == .number(1))
@@ -158,7 +158,7 @@ struct LedgerTests {
                 wb = openpyxl.load_workbook(sys.argv[1])
                 assert wb.sheetnames == ["东城村党支部", "西城村党支部", "汇总"], wb.sheetnames
                 ws = wb["东城村党支部"]
-                assert ws["A1"].value.endswith("流动党员信息台账（\(Quarter.current().chinese)）"), ws["A1"].value
+                assert ws["A1"].value.endswith("流动党员信息台账（\(AppClock.quarter.chinese)）"), ws["A1"].value
                 assert ws.freeze_panes == "A3", ws.freeze_panes
                 assert ws["A2"].value == "序号" and ws["A2"].font.b
                 row = [c.value for c in ws[3]]
@@ -216,7 +216,7 @@ struct LedgerTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             try await Self.flows(app, f)
-            let last = try #require(Quarter.current().previous)
+            let last = try #require(AppClock.quarter.previous)
             let frozen = try await LedgerSnapshot.close(last, by: "test", gate: app.writeGate, on: app.db)
             #expect(frozen == 3)
             await #expect(throws: AppError.self) {
@@ -224,7 +224,7 @@ struct LedgerTests {
             }
             await #expect(throws: AppError.self) {
                 _ = try await LedgerSnapshot.close(
-                    Quarter.current().next ?? .current(), by: "test", gate: app.writeGate, on: app.db)
+                    AppClock.quarter.next ?? .current(), by: "test", gate: app.writeGate, on: app.db)
             }
             // 张建国 comes home after the quarter was frozen.
             _ = try await SelfReportTests.post(
@@ -240,7 +240,7 @@ struct LedgerTests {
             #expect(past.body.string.contains("共 3 人"))
             #expect(past.body.string.contains("张建国"))
             #expect(try await city.get("/ledger/150400?quarter=2001Q1").status == .badRequest)
-            let changes = try await city.get("/ledger/150400/changes?from=\(last)&to=\(Quarter.current())")
+            let changes = try await city.get("/ledger/150400/changes?from=\(last)&to=\(AppClock.quarter)")
             #expect(changes.body.string.contains("减少 1 人"))
             #expect(changes.body.string.contains("<td>减少</td><td>张建国</td>"))
             let csv = try await city.get("/ledger/\(f.branchA.code)/export?format=csv&quarter=\(last)")

@@ -16,7 +16,7 @@ struct NetworkLifecycleTests {
             try await LedgerTests.flows(app, f)
             let cert = try #require(
                 try await Certificate.query(on: app.db).filter(\.$memberID == f.memberA.id!).first())
-            #expect(cert.number.hasPrefix("150422-") && cert.status(on: .today()) == .valid)
+            #expect(cert.number.hasPrefix("150422-") && cert.status(on: AppClock.today) == .valid)
             #expect(try await Certificate.query(on: app.db).count() == 3)
             // The archive shows it.
             var secretary = Browser(app)
@@ -33,7 +33,7 @@ struct NetworkLifecycleTests {
                 report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
                 on: app.db)
             let revoked = try #require(try await Certificate.find(cert.id, on: app.db))
-            #expect(revoked.status(on: .today()) == .revoked && revoked.revokedReason?.contains("流动结束") == true)
+            #expect(revoked.status(on: AppClock.today) == .revoked && revoked.revokedReason?.contains("流动结束") == true)
         }
     }
 
@@ -61,7 +61,7 @@ struct NetworkLifecycleTests {
             }
             #expect(try await count(county, "inflowWithoutAgreement") == 1)
             // An agreement ending in 20 days: covered now, expiring on the worklist; the inflow side must confirm it.
-            let to = CalendarDate.today().adding(days: 20).description
+            let to = AppClock.today.adding(days: 20).description
             #expect(
                 try await county.post(
                     "/api/v1/agreements", json: NetworkTests.agreementJSON(from: "2025-01-01", to: to)

@@ -135,7 +135,7 @@ struct NetworkTests {
                 ])
             #expect(renewed.status == .seeOther || renewed.status == .found)
             let new = try #require(try await Agreement.query(on: app.db).filter(\.$number == "BLZQ-2029-001").first())
-            #expect(new.previousID == id && new.status(on: .today()) == .pending)
+            #expect(new.previousID == id && new.status(on: AppClock.today) == .pending)
             let chain = try await AgreementService.chain(stored, on: app.db)
             #expect(chain.map(\.number) == ["BLZQ-2026-001", "BLZQ-2029-001"])
         }
@@ -212,8 +212,8 @@ struct NetworkTests {
                 form: [
                     "county": "150422", "dest": "110105", "name": "中共巴林左旗驻北京市朝阳区流动党员临时党支部",
                     "shortName": "驻朝阳临时党支部", "approvedBy": "中共巴林左旗委员会组织部", "documentNo": "巴组字〔2026〕9号",
-                    "approvedOn": CalendarDate.today().description,
-                    "endsOn": CalendarDate.today().adding(days: 300).description,
+                    "approvedOn": AppClock.today.description,
+                    "endsOn": AppClock.today.adding(days: 300).description,
                     "address": "北京市朝阳区望京街道1号", "contacts": "书记 张三 13900000000",
                 ])
             #expect(made.status == .seeOther || made.status == .found)

@@ -28,7 +28,7 @@ struct OrgLifeTests {
     }
 
     static func event(
-        _ client: APIClient, org: String, kind: String = "themeDay", at: Date = Date(), topic: String = "主题党日"
+        _ client: APIClient, org: String, kind: String = "themeDay", at: Date = AppClock.now, topic: String = "主题党日"
     ) async throws -> Created {
         let res = try await client.post(
             "/api/v1/org-life",
@@ -85,7 +85,7 @@ struct OrgLifeTests {
             let archive = try await secretary.get("/members/\(f.memberA.id!.uuidString)/archive")
             #expect(archive.body.string.contains("计入本人组织生活记录"))
             let last = try await OrgLifeCompliance.sixMonthCounts(
-                under: f.branchA.path, today: .today(), on: try app.db.sql())
+                under: f.branchA.path, today: AppClock.today, on: try app.db.sql())
             #expect(last[f.branchA.id!] == nil)
             // The inflow side records only its own people: memberB neither reports to it nor checked in.
             let bad = try await inflow.put(
@@ -98,7 +98,8 @@ struct OrgLifeTests {
                 try await other.put("/api/v1/org-life/\(e.id.uuidString)/attendance", json: #"{"items":[]}"#).status
                     == .notFound)
             // A code outside its window is refused: an event of last month.
-            let old = try await Self.event(inflow, org: f.external.code, at: Date().addingTimeInterval(-30 * 86400))
+            let old = try await Self.event(
+                inflow, org: f.external.code, at: AppClock.now.addingTimeInterval(-30 * 86400))
             let closed = try await member.post("/api/v1/my/org-life/check-in", json: #"{"code":"\#(old.checkInCode)"}"#)
             #expect(closed.status == .unprocessableEntity)
             #expect(try await OrgLifeAttendance.query(on: app.db).filter(\.$eventID == old.id).count() == 0)
@@ -150,7 +151,7 @@ struct OrgLifeTests {
     func complianceCountsHeldAgainstTheSettingsAndFlagsBranchesBehind(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let today = CalendarDate.today()
+            let today = AppClock.today
             let last = try #require(Quarter(containing: today).previous)
             let secretary = try await Fixture.user(app, "secretary")
             // Branch A holds everything the defaults ask in the last quarter (yearly kinds too); A2 nothing.
@@ -217,7 +218,7 @@ struct OrgLifeTests {
     func membersWithNoOrganizationalLifeForSixMonthsAreFlaggedForTheirBranch(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let today = CalendarDate.today()
+            let today = AppClock.today
             let sql = try app.db.sql()
             let secretary = try await Fixture.user(app, "secretary")
             // Nobody has attended anything: memberA is flagged, on branch A.
@@ -229,7 +230,8 @@ struct OrgLifeTests {
                 let e = try await OrgLifeService.create(
                     .init(
                         orgCode: f.branchA.code, kind: "themeDay",
-                        startsAt: OrgLifeTime.text(Date().addingTimeInterval(Double(-daysAgo) * 86400)), place: "活动室",
+                        startsAt: OrgLifeTime.text(AppClock.now.addingTimeInterval(Double(-daysAgo) * 86400)),
+                        place: "活动室",
                         topic: "主题党日"), by: secretary, on: app.db)
                 _ = try await OrgLifeService.setAttendance(
                     [

@@ -37,9 +37,11 @@ struct PointsFlowTests {
             let a = f.memberA
             _ = try await Mobile.open(app, a, inflow: f.external)
             _ = try await Mobile.open(app, f.memberB)
-            let today = CalendarDate.today()
+            let today = AppClock.today
+            // Yesterday's year (last year on 1 January): the claims are for yesterday; rules for this year too, so a
+            // claim whose date is refused is judged against this year's items on any day.
             let year = today.adding(days: -1).year
-            try await PointsTests.pilot(app, f.countyA, years: [year])
+            try await PointsTests.pilot(app, f.countyA, years: Array(Set([year, today.year])).sorted())
             let me = try await OrgLifeTests.signedIn(app, a, idNumber: Fixture.idA)
             let day = today.adding(days: -1).description
             let text = "帮助社区独居老人打扫卫生、更换灯泡"
@@ -112,7 +114,7 @@ struct PointsFlowTests {
             #expect(
                 try await me.post("/api/v1/my/points/appeals", json: #"{"entryId":"\#(entry.id)","reason":"再申诉一次试试"}"#)
                     .status == .conflict)
-            let mine = try await me.get("/api/v1/points").content.decode(Ledger.self)
+            let mine = try await me.get("/api/v1/points?year=\(year)").content.decode(Ledger.self)
             #expect(mine.entries.first?.status == "appealed" && mine.member == a.id!.uuidString)
             // Rejected: the entry counts again (the stored row was marked in place, so the recomputation rewrites it).
             let first = try #require(try await PointAppeal.query(on: app.db).first())
@@ -222,7 +224,7 @@ struct PointsFlowTests {
             var secretary = Browser(app)
             try await secretary.signIn("secretary", Fixture.password)
             let full = try await secretary.get("/points/ranking?year=2025").body.string
-            #expect(full.contains("张建国") && full.contains("已于2026-"))
+            #expect(full.contains("张建国") && full.contains("已于\(AppClock.today.year)-"))
         }
     }
 
@@ -277,10 +279,10 @@ struct PointsFlowTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             _ = try await Mobile.open(app, f.memberA)
-            let year = CalendarDate.today().year
+            let year = AppClock.today.year
             try await PointsTests.pilot(app, f.countyA, years: [year - 1, year])
             let p = PointFixture(app: app)
-            try await p.attend(f.memberA, f.branchA, CalendarDate.today().description)
+            try await p.attend(f.memberA, f.branchA, AppClock.today.description)
             try await PointLedger.recompute(county: f.countyA, year: year, on: app.db)
             for user in ["county", "secretary", "city", "committee"] {
                 var b = Browser(app)

@@ -137,12 +137,12 @@ struct PointsTests {
     func theEditorRefusesLoginsAndOnlyTheCountyEditsItsRules(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let year = CalendarDate.today().year
+            let year = AppClock.today.year
             try await Self.pilot(app, f.countyA, years: [year])
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             #expect(try await county.get("/points").status == .ok)
-            let today = CalendarDate.today().description
+            let today = AppClock.today.description
             func row(_ code: String, _ name: String) -> [String: String] {
                 [
                     "county": f.countyA.code, "year": "\(year)", "effectiveFrom": today, "code[]": code, "name[]": name,

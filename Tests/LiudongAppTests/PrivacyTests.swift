@@ -129,7 +129,7 @@ struct PrivacyTests {
                 gate: app.writeGate, on: app.db)
             _ = try await ReconcileService.run(
                 quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
-            if let last = Quarter.current().previous {
+            if let last = AppClock.quarter.previous {
                 _ = try await LedgerSnapshot.close(last, by: "t", gate: app.writeGate, on: app.db)
             }
             let rows = try await Self.dump(app.db as! SQLDatabase)
@@ -171,8 +171,8 @@ struct PrivacyTests {
             )
             .values(
                 [
-                    Quarter.current().description, f.external.id!, app.cipher.hash(Fixture.idA), tail, "张建国", "东城村党支部",
-                    "upload", Date(),
+                    AppClock.quarter.description, f.external.id!, app.cipher.hash(Fixture.idA), tail, "张建国", "东城村党支部",
+                    "upload", AppClock.now,
                 ]
                     as [any Encodable & Sendable]
             ).run()

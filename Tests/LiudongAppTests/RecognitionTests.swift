@@ -16,7 +16,7 @@ struct RecognitionTests {
     func theNominationChainRespectsTheQuota(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let today = CalendarDate.today()
+            let today = AppClock.today
             try await Mobile.open(app, f.memberA)
             // A second mobile member in the same branch.
             let other = try await Member.query(on: app.db).filter(\.$name == "李秀英").first()

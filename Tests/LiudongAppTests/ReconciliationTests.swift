@@ -152,7 +152,7 @@ struct ReconciliationTests {
             // GB18030 on the wire, detected without being asked.
             let data = try Self.gb18030(Self.nationalCSV(f))
             let posted = try await county.upload(
-                "/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                "/imports", form: ["kind": "national", "quarter": AppClock.quarter.description],
                 file: ("file", "全国导出.csv", data))
             #expect(posted.status == .seeOther)
             let jobPath = try #require(posted.headers.first(name: .location))
@@ -186,7 +186,7 @@ struct ReconciliationTests {
             try await secretary.get("/imports")
             #expect(
                 try await secretary.upload(
-                    "/imports", form: ["kind": "national", "quarter": Quarter.current().description],
+                    "/imports", form: ["kind": "national", "quarter": AppClock.quarter.description],
                     file: ("file", "n.csv", data)
                 ).status == .forbidden)
         }
@@ -212,7 +212,7 @@ struct ReconciliationTests {
             _ = try await early.post(
                 "/reconcile/signoffs",
                 form: [
-                    "quarter": Quarter.current().description, "county": "\(f.countyA.id!)",
+                    "quarter": AppClock.quarter.description, "county": "\(f.countyA.id!)",
                     "inflow": "\(f.external.id!)", "side": "outflow",
                 ])
             struct Count: Decodable { var n: Int }
@@ -346,7 +346,7 @@ struct ReconciliationTests {
             #expect(inflowQueue.status == .ok && inflowQueue.body.string.contains("对账确认"))
             // Both sides sign the pair off; every pair signed freezes the quarter's ledger.
             let sign = [
-                "quarter": Quarter.current().description, "county": "\(f.countyA.id!)", "inflow": "\(f.external.id!)",
+                "quarter": AppClock.quarter.description, "county": "\(f.countyA.id!)", "inflow": "\(f.external.id!)",
             ]
             _ = try await countyA.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a })
             #expect(try await LedgerSnapshot.closed(on: app.db).isEmpty)

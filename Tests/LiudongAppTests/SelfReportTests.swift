@@ -11,12 +11,12 @@ import VaporTesting
 struct SelfReportTests {
     static func outflowJSON(
         org: String, name: String = "张建国", id: String = Fixture.idA, phone: String = "13904761234",
-        leftOn: String = CalendarDate.today().adding(days: -3).description, inflow: String? = nil
+        leftOn: String = AppClock.today.adding(days: -3).description, inflow: String? = nil
     ) -> String {
         """
         {"kind":"outflow","orgCode":"\(org)","name":"\(name)","idNumber":"\(id)","phone":"\(phone)","destinationCode":"110105",
          "address":"望京街道100号","employer":"北京某物流公司","occupation":"物流","reason":1,"leftOn":"\(leftOn)",
-         "expectedReturnOn":"\(CalendarDate.today().adding(days: 200))"\(inflow.map { #","inflowOrgCode":"\#($0)""# } ?? "")}
+         "expectedReturnOn":"\(AppClock.today.adding(days: 200))"\(inflow.map { #","inflowOrgCode":"\#($0)""# } ?? "")}
         """
     }
 
@@ -243,7 +243,7 @@ struct SelfReportTests {
     func theSweepFlagsOverdueArrivalsAndLostContactOnce(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let today = CalendarDate.today()
+            let today = AppClock.today
             _ = try await Self.post(
                 app, Self.outflowJSON(org: f.branchA.code, leftOn: today.adding(days: -40).description))
             let secretary = try await Fixture.user(app, "secretary")

@@ -86,7 +86,7 @@ struct ServiceRequestTests {
             #expect(job.routedOrgID == f.external.id)
             // Without an account the inflow organization cannot act: home instead.
             for a in try await Account.query(on: app.db).filter(\.$organizationID == f.external.id!).all() {
-                a.disabledAt = Date()
+                a.disabledAt = AppClock.now
                 try await a.update(on: app.db)
             }
             let (noAccount, _) = try await ServiceRequests.raise(
@@ -172,7 +172,7 @@ struct ServiceRequestTests {
             #expect(res.status == .created)
             let raised = try res.content.decode(Raised.self)
             #expect(raised.routedTo == RoutedTo(orgCode: "X110105", name: f.external.shortName))
-            let today = CalendarDate.today()
+            let today = AppClock.today
             #expect(raised.acknowledgeBy == WorkCalendar().adding(workingDays: 2, to: today).description)
             #expect(raised.answerBy == WorkCalendar().adding(workingDays: 15, to: today).description)
             // The inflow side sees only what is routed to it; it transfers home (reason required).
@@ -304,7 +304,7 @@ struct ServiceRequestTests {
             let f = try await Fixture.build(app)
             try await Mobile.open(app, f.memberA, inflow: f.external)
             let (r, _) = try await ServiceRequests.raise(
-                Self.draft(.employment), member: f.memberA, raisedBy: "m", today: .today(), on: app.db)
+                Self.draft(.employment), member: f.memberA, raisedBy: "m", today: AppClock.today, on: app.db)
             for (user, paths) in [
                 ("inflow", ["/requests", "/requests/\(r.id!)", "/requests/stats"]),
                 ("secretary", ["/requests", "/requests/stats"]),

@@ -19,7 +19,7 @@ struct TalentTests {
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             _ = try await county.get("/talent")
-            let until = CalendarDate.today().adding(days: 30).description
+            let until = AppClock.today.adding(days: 30).description
             for (kind, title, industry, skills) in [
                 ("job", "招聘维修电工", "construction", "电工"), ("job", "招聘电商运营", "trade", "直播带货"),
                 ("reserveCadre", "村两委后备人选培养", "", ""),

@@ -46,7 +46,7 @@ struct WorklistTests {
             #expect(try await Self.api(app, "secretary") == (try await Self.items(app, "secretary")))
 
             // Waiting longer than LIUDONG_REVIEW_DUE_DAYS makes it overdue, and overdue work comes first.
-            let old = Date().addingTimeInterval(-Double(app.settings.reviewDueDays + 2) * 86_400)
+            let old = AppClock.now.addingTimeInterval(-Double(app.settings.reviewDueDays + 2) * 86_400)
             try await (app.db as! SQLDatabase).update("self_reports").set("created_at", to: old).run()
             let secretary = try await Self.items(app, "secretary")
             #expect(secretary.first?.kind == "reviews")
@@ -96,13 +96,14 @@ struct WorklistTests {
     func flaggedFlowsAreTheBranchesToDecide(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            let leftOn = CalendarDate.today().adding(days: -(app.settings.arrivalDueDays + 5)).description
+            let leftOn = AppClock.today.adding(days: -(app.settings.arrivalDueDays + 5)).description
             _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, leftOn: leftOn))
             let report = try #require(try await SelfReport.query(on: app.db).first())
             try await ReviewService.confirm(
                 report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate,
                 cipher: app.cipher, on: app.db)
-            _ = try await FlowService.sweep(today: .today(), settings: app.settings, gate: app.writeGate, on: app.db)
+            _ = try await FlowService.sweep(
+                today: AppClock.today, settings: app.settings, gate: app.writeGate, on: app.db)
             let overdue = try await Self.items(app, "secretary").first { $0.kind == "arrivalsOverdue" }
             #expect(
                 overdue

@@ -233,3 +233,37 @@ struct DemoPlanTests {
         #expect(!plan.organizations.contains { $0.kind == .mobile && $0.parentCode == nil })
     }
 }
+
+@Suite("The one clock: LIUDONG_TODAY")
+struct AppClockTests {
+    @Test func aDayMovesTheSystemTimeByWholeDays() throws {
+        let setting = try AppClock.parse("2027-02-05").get()
+        #expect(setting.day == CalendarDate("2027-02-05") && setting.moment == nil)
+        // 2026-12-06 15:30 in Shanghai → 2027-02-05 15:30: 61 days, the time of day kept.
+        let system = try #require(CalendarDate("2026-12-06")).startDate.addingTimeInterval(15.5 * 3600)
+        let moved = system.addingTimeInterval(setting.offset(at: system))
+        #expect(CalendarDate(date: moved) == CalendarDate("2027-02-05"))
+        #expect(setting.offset(at: system) == 61 * 86_400)
+    }
+
+    @Test func aMomentStartsTheClockThere() throws {
+        let setting = try AppClock.parse("2026-12-31T23:59:30").get()
+        let system = try #require(CalendarDate("2026-12-06")).startDate
+        let moved = system.addingTimeInterval(setting.offset(at: system))
+        #expect(CalendarDate(date: moved) == CalendarDate("2026-12-31"))
+        #expect(CalendarDate(date: moved.addingTimeInterval(31)) == CalendarDate("2027-01-01"))
+        #expect(try AppClock.parse("2028-02-29T08:05").get().moment != nil)
+    }
+
+    @Test(arguments: [
+        "", "today", "2027-02-30", "2026-13-01", "2026-12-31T24:00", "2026-12-31T23:60", "2026-12-31T+1:00",
+        "2026-12-31T10", "2026-12-31T10:00:61", "2026-12-31T10:00:00:00", String(repeating: "9", count: 10_000),
+    ])
+    func badValuesAreRefusedWithTheSettingsName(raw: String) {
+        guard case .failure(let problem) = AppClock.parse(raw) else {
+            Issue.record("accepted \(raw.prefix(40))")
+            return
+        }
+        #expect(problem.description.contains("LIUDONG_TODAY"))
+    }
+}

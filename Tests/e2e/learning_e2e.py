@@ -6,14 +6,14 @@ attendance credited on its record; the member takes this week's quiz and sees th
 Usage: learning_e2e.py BINARY ARTIFACT_DIR
 Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
 """
-import datetime, os, re, sys
+import os, re, sys
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import clock_now, call, chrome, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -36,7 +36,7 @@ def main():
         id_number, name = found.group(1), found.group(2)
         # 1. The inflow organization (望京街道党工委) holds a theme day now, through its account.
         inflow = call(base, "/api/v1/session", {"username": "inflow", "password": "liudong-demo"})["token"]
-        now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M")
+        now = clock_now().strftime("%Y-%m-%dT%H:%M")
         event = call(base, "/api/v1/org-life", {"orgCode": "X110105", "kind": "themeDay", "startsAt": now,
                                                 "place": "望京街道党群服务中心", "topic": "主题党日：流动党员交流学习"}, token=inflow)
         code = event["checkInCode"]

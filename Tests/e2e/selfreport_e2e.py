@@ -4,7 +4,7 @@
 Usage: selfreport_e2e.py BINARY ARTIFACT_DIR
 Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
 """
-import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import datetime, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -19,6 +19,23 @@ WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 def make_id(body17):
     return body17 + "10X98765432"[sum(int(c) * w for c, w in zip(body17, WEIGHTS)) % 11]
+
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+_STARTED = time.monotonic()
+
+
+def clock_now():
+    """Now in Asia/Shanghai as the app's clock (AppClock) has it: LIUDONG_TODAY=YYYY-MM-DD moves the system time by
+    whole days, LIUDONG_TODAY=YYYY-MM-DDTHH:MM[:SS] starts at that moment; unset, the system time."""
+    real = datetime.datetime.now(SHANGHAI)  # CLOCK-OK: the one place the browser tests read the system clock
+    setting = os.environ.get("LIUDONG_TODAY", "").strip()
+    if not setting:
+        return real
+    if "T" in setting:
+        start = datetime.datetime.fromisoformat(setting).replace(tzinfo=SHANGHAI)
+        return start + datetime.timedelta(seconds=time.monotonic() - _STARTED)
+    return real + (datetime.date.fromisoformat(setting) - real.date())
 
 
 def free_port():
@@ -129,7 +146,7 @@ def main():
         d.find_element(By.NAME, "address").send_keys("望京街道望京西园一区")
         d.find_element(By.NAME, "employer").send_keys("北京某物流公司")
         Select(d.find_element(By.NAME, "reason")).select_by_value("1")
-        d.execute_script("document.querySelector('input[name=leftOn]').value = arguments[0]", time.strftime("%Y-%m-%d"))
+        d.execute_script("document.querySelector('input[name=leftOn]').value = arguments[0]", clock_now().strftime("%Y-%m-%d"))
         shot(d, "01-phone-form.png")
         d.find_element(By.CSS_SELECTOR, "form#report button.primary").click()
         err = wait.until(lambda x: x.find_element(By.CSS_SELECTOR, "input[name=idNumber] + .err"))

@@ -19,8 +19,8 @@ final class Account: Model, @unchecked Sendable {
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     /// Notices up to this id have been read (added by CreateNotices).
     @Field(key: "notices_read_through") var noticesReadThrough: Int
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 
@@ -43,7 +43,7 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "expires_at") var expiresAt: Date
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }

@@ -49,7 +49,7 @@ struct AccountController {
             Row(
                 id: a.id!.uuidString, username: a.username, displayName: a.displayName, role: a.role.label,
                 org: o.shortName,
-                disabled: a.disabledAt != nil, locked: (a.lockedUntil ?? .distantPast) > Date(),
+                disabled: a.disabledAt != nil, locked: (a.lockedUntil ?? .distantPast) > AppClock.now,
                 lastSignIn: Format.dateTime(a.lastSignInAt), isSelf: a.id == user.accountID)
         }
         return try await req.page("accounts/index", title: "账号管理", IndexView(rows: rows))
@@ -127,7 +127,7 @@ struct AccountController {
         let user = try requireAdmin(req)
         let a = try await target(req, user)
         guard a.id != user.accountID else { return req.redirect(to: "/accounts", flash: "不能停用自己的账号") }
-        a.disabledAt = Date()
+        a.disabledAt = AppClock.now
         try await a.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
         try await req.audit(.update, "account", ref: a.username, summary: "停用账号\(a.username)")
@@ -157,7 +157,7 @@ struct AccountController {
         a.passwordHash = try await AuthService.hash(password, on: req.application.threadPool)
         a.failedCount = 0
         a.lockedUntil = nil
-        a.passwordChangedAt = Date()  // every web session of the account ends
+        a.passwordChangedAt = AppClock.now  // every web session of the account ends
         try await a.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
         try await req.audit(.update, "account", ref: a.username, summary: "重置账号\(a.username)的密码")

@@ -48,7 +48,7 @@ struct AuthController {
                 status: .unprocessableEntity)
         }
         account.passwordHash = try await AuthService.hash(f.password ?? "", on: req.application.threadPool)
-        let changedAt = Date()
+        let changedAt = AppClock.now
         account.passwordChangedAt = changedAt
         try await account.update(on: req.db)
         try await APIToken.query(on: req.db).filter(\.$accountID == account.id!).delete()
@@ -89,7 +89,7 @@ struct AuthController {
             req.session.id = nil
             req.session.data = SessionData()
             req.session.data["account"] = account.id!.uuidString
-            req.session.data["since"] = String(Date().timeIntervalSince1970)
+            req.session.data["since"] = String(AppClock.now.timeIntervalSince1970)
             _ = req.csrfToken
             if let user = try await UserAuthenticator.load(accountID: account.id!, on: req.db, viaToken: false) {
                 req.auth.login(user)
@@ -135,7 +135,7 @@ struct AuthController {
         let token = APIToken()
         token.tokenHash = BearerToken.hash(raw)
         token.accountID = account.id!
-        token.expiresAt = Date().addingTimeInterval(TimeInterval(req.settings.apiTokenHours * 3600))
+        token.expiresAt = AppClock.now.addingTimeInterval(TimeInterval(req.settings.apiTokenHours * 3600))
         try await token.create(on: req.db)
         try await Audit.record(
             .signIn, "account", ref: account.username, summary: "登录成功（API令牌）", user: nil,

@@ -28,7 +28,7 @@ enum AuthService {
 
     static func signIn(
         username rawName: String, password: String, settings: Settings, client: String,
-        threadPool: NIOThreadPool? = nil, on db: Database, now: Date = Date()
+        threadPool: NIOThreadPool? = nil, on db: Database, now: Date = AppClock.now
     ) async throws -> Account {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
         guard !username.isEmpty, !password.isEmpty else {

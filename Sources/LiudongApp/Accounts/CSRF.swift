@@ -1,3 +1,4 @@
+import LiudongCore
 import Vapor
 
 /// Every state-changing request made with the session cookie must carry the session's CSRF token,
@@ -74,7 +75,7 @@ extension Request {
             of: "+", with: "-")
         session.data["csrf"] = t
         // Every session knows when it began, so `liudong sweep` can purge the ones nobody signed in with.
-        if session.data["since"] == nil { session.data["since"] = String(Date().timeIntervalSince1970) }
+        if session.data["since"] == nil { session.data["since"] = String(AppClock.now.timeIntervalSince1970) }
         return t
     }
 }

@@ -122,7 +122,7 @@ struct UserAuthenticator: AsyncMiddleware {
             // Sessions end on the server after `sessionHours`, whatever the browser keeps.
             let started =
                 req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) ?? .distantPast
-            if Date().timeIntervalSince(started) > Self.sessionHours * 3600 {
+            if AppClock.now.timeIntervalSince(started) > Self.sessionHours * 3600 {
                 req.session.data["account"] = nil
             } else if let user = try await Self.load(accountID: id, on: req.db, viaToken: false, sessionSince: started)
             {
@@ -167,7 +167,7 @@ struct UserAuthenticator: AsyncMiddleware {
         let row = try await sql.raw(
             """
             SELECT \(unsafeRaw: columns) FROM api_tokens t JOIN accounts a ON a.id = t.account_id JOIN organizations o ON o.id = a.organization_id
-            WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: Date()) AND a.disabled_at IS NULL
+            WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: AppClock.now) AND a.disabled_at IS NULL
             """
         ).first(decoding: Row.self)
         return user(row, viaToken: true)

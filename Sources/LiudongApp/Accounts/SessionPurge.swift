@@ -1,12 +1,13 @@
 import Fluent
 import Foundation
+import LiudongCore
 import Vapor
 
 /// Sessions end on the server after `UserAuthenticator.sessionHours`; `liudong sweep` deletes the records of ended
 /// ones (signed-in or not), so page views by strangers leave nothing behind for long.
 enum SessionPurge {
     /// Deletes session records begun more than `hours` ago, or with no start time; returns how many.
-    static func run(olderThan hours: Double = UserAuthenticator.sessionHours, now: Date = Date(), on db: Database)
+    static func run(olderThan hours: Double = UserAuthenticator.sessionHours, now: Date = AppClock.now, on db: Database)
         async throws -> Int
     {
         let cutoff = now.timeIntervalSince1970 - hours * 3600

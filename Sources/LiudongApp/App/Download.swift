@@ -71,8 +71,12 @@ enum PrivateFiles {
         }
     }
 
-    /// Removes files older than `age` seconds (uploads never applied, files left by a restart).
-    static func sweep(_ app: Application, _ sub: String, olderThan age: TimeInterval = 86_400, now: Date = Date()) {
+    /// Removes files older than `age` seconds (uploads never applied, files left by a restart). Ages are measured on
+    /// the system clock, which stamps the files: on the app's clock moved ahead by `LIUDONG_TODAY` every file would
+    /// look a day old and an upload would remove the one checked a moment before.
+    static func sweep(
+        _ app: Application, _ sub: String, olderThan age: TimeInterval = 86_400, now: Date = AppClock.system
+    ) {
         guard let dir = try? directory(app, sub) else { return }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
             let file = dir + "/" + name

@@ -1,4 +1,5 @@
 import Foundation
+import LiudongCore
 import Logging
 
 /// One JSON object per line (time, level, label, message, metadata), for log collectors;
@@ -17,7 +18,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
+            "time": ISO8601DateFormatter().string(from: AppClock.now),
             "level": event.level.rawValue,
             "label": label,
             "message": event.message.description,

@@ -1,4 +1,5 @@
 import Foundation
+import LiudongCore
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -7,12 +8,12 @@ import Vapor
 final class RateLimiter: @unchecked Sendable {
     fileprivate struct State {
         var windows: [String: (start: Date, count: Int)] = [:]
-        var lastSweep = Date()
+        var lastSweep = AppClock.now
     }
     fileprivate let state = NIOLockedValueBox(State())
 
     /// Counts one hit; returns the seconds to wait when `limit` hits in `window` are exceeded.
-    func hit(_ key: String, limit: Int, window: TimeInterval, now: Date = Date()) -> Int? {
+    func hit(_ key: String, limit: Int, window: TimeInterval, now: Date = AppClock.now) -> Int? {
         state.withLockedValue { s in
             if now.timeIntervalSince(s.lastSweep) > 60 {
                 s.windows = s.windows.filter { now.timeIntervalSince($0.value.start) < 3600 * 2 }
@@ -30,7 +31,7 @@ final class RateLimiter: @unchecked Sendable {
 
 extension RateLimiter {
     /// Seconds to wait when `key` already has `limit` counted hits in the window; counts nothing.
-    func wait(_ key: String, limit: Int, window: TimeInterval, now: Date = Date()) -> Int? {
+    func wait(_ key: String, limit: Int, window: TimeInterval, now: Date = AppClock.now) -> Int? {
         state.withLockedValue { s in
             guard let entry = s.windows[key], now.timeIntervalSince(entry.start) < window, entry.count >= limit else {
                 return nil
@@ -40,7 +41,7 @@ extension RateLimiter {
     }
 
     /// Counts one hit for `key` (after the thing it limits was accepted).
-    func count(_ key: String, window: TimeInterval, now: Date = Date()) {
+    func count(_ key: String, window: TimeInterval, now: Date = AppClock.now) {
         state.withLockedValue { s in
             var entry = s.windows[key] ?? (now, 0)
             if now.timeIntervalSince(entry.start) >= window { entry = (now, 0) }

@@ -46,6 +46,10 @@ public struct Settings: Sendable {
     public static let defaultPairingCap = 10
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
+    /// `LIUDONG_TODAY`: the app's clock moved to another day (tests, demos, the date sweep); nil for the system clock.
+    public var clock: AppClock.Setting?
+    /// `LIUDONG_ALLOW_FIXED_CLOCK=1`: lets `LIUDONG_TODAY` stand in production mode (refused there otherwise).
+    public var allowFixedClock: Bool = false
 
     public init(
         database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
@@ -111,6 +115,13 @@ public struct Settings: Sendable {
         if !(base.hasPrefix("http://") || base.hasPrefix("https://")) {
             problems.append("LIUDONG_BASE_URL must start with http:// or https://")
         }
+        var clock: AppClock.Setting?
+        if let raw = env["LIUDONG_TODAY"], !raw.isEmpty {
+            switch AppClock.parse(raw) {
+            case .success(let s): clock = s
+            case .failure(let p): problems.append(p.description)
+            }
+        }
         if !problems.isEmpty {
             throw Problem(description: "configuration problems: " + problems.joined(separator: "; "))
         }
@@ -129,6 +140,8 @@ public struct Settings: Sendable {
         settings.signInsPerUserPerMinute = signInsPerUser
         settings.rejectedRowsKept = rejectedKept
         settings.pairingCap = max(1, min(int("LIUDONG_PAIRING_CAP", 10), 1000))
+        settings.clock = clock
+        settings.allowFixedClock = ["1", "true", "yes"].contains((env["LIUDONG_ALLOW_FIXED_CLOCK"] ?? "").lowercased())
         return settings
     }
 }

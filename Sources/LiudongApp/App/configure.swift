@@ -13,6 +13,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
 /// The same, with the features to assemble (a test may add one of its own).
 func configure(_ app: Application, settings: Settings, features: [any Feature]) async throws {
+    try useClock(settings, app)
     app.settings = settings
     app.features = features
     app.cipher = try FieldCipher(masterKey: settings.dataKey)
@@ -33,7 +34,8 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     app.sessions.configuration.cookieName = "liudong_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(
-            string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: nil, path: "/",
+            // Max-Age, not Expires: the browser judges the cookie by its own clock, which `LIUDONG_TODAY` does not move.
+            string: id.string, expires: nil, maxAge: 8 * 3600, path: "/",
             isSecure: settings.baseURL.hasPrefix("https://"), isHTTPOnly: true, sameSite: .lax)
     }
 
@@ -53,6 +55,20 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
 
     try Features.registerRoutes(on: app)
     Features.registerCommands(on: app)
+}
+
+/// Moves the app's clock when `LIUDONG_TODAY` asks (refused in production unless `LIUDONG_ALLOW_FIXED_CLOCK=1`), and
+/// says so in the log. A clock already moved to the same day is left running.
+private func useClock(_ settings: Settings, _ app: Application) throws {
+    guard let clock = settings.clock else { return }
+    if app.environment == .production && !settings.allowFixedClock {
+        throw Settings.Problem(
+            description: "LIUDONG_TODAY=\(clock) is refused in production (set LIUDONG_ALLOW_FIXED_CLOCK=1 to allow it)"
+        )
+    }
+    if AppClock.setting != clock { AppClock.set(clock) }
+    app.logger.warning(
+        "The clock is set by LIUDONG_TODAY=\(clock): today is \(AppClock.today) (system: \(AppClock.systemToday))")
 }
 
 /// WAL lets readers run beside the one writer; NORMAL sync in WAL keeps every commit durable against

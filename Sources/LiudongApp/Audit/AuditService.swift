@@ -1,4 +1,5 @@
 import Fluent
+import LiudongCore
 import Vapor
 
 /// Writes the audit log. Every feature records through here.
@@ -8,7 +9,7 @@ enum Audit {
         user: CurrentUser?, username: String? = nil, client: String, on db: Database
     ) async throws {
         let e = AuditEntry()
-        e.at = Date()
+        e.at = AppClock.now
         e.accountID = user?.accountID
         e.username = user?.username ?? username ?? "-"
         e.action = action.rawValue

@@ -18,7 +18,7 @@ final class Certificate: Model, @unchecked Sendable {
     @OptionalField(key: "revoked_on") var revokedOn: String?
     @OptionalField(key: "revoked_reason") var revokedReason: String?
     @Field(key: "issued_by") var issuedBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -79,7 +79,7 @@ final class CertificateCheckin: Model, @unchecked Sendable {
     @Field(key: "org_id") var orgID: Int
     @Field(key: "checked_in_on") var checkedInOn: String
     @Field(key: "by_username") var byUsername: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }

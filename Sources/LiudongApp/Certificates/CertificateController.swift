@@ -53,7 +53,7 @@ struct CertificateController {
             let m = try await Member.find(c.memberID, on: req.db)
         else { throw AppError.notFound }
         let branch = try await Organization.find(m.organizationID, on: req.db)
-        let status = c.status(on: .today())
+        let status = c.status(on: AppClock.today)
         let user = req.auth.get(CurrentUser.self)
         var here: String?
         if let user, user.can(.actForInflowOrganization) {
@@ -83,7 +83,7 @@ struct CertificateController {
         guard let c = try await CertificateService.find(token: token, cipher: req.cipher, on: req.db) else {
             throw AppError.notFound
         }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         guard c.status(on: today) == .valid else {
             return req.redirect(to: "/c/\(token)", flash: "活动证\(c.status(on: today).label)，不能登记报到")
         }
@@ -135,7 +135,7 @@ struct CertificateCard: Encodable {
     static func make(_ c: Certificate, member: Member?, req: Request) async throws -> CertificateCard {
         let branch = try await member.asyncMap { try await Organization.find($0.organizationID, on: req.db) } ?? nil
         let url = CertificateController.url(c, req)
-        let status = c.status(on: .today())
+        let status = c.status(on: AppClock.today)
         return CertificateCard(
             number: c.number, name: member?.name ?? "", branch: branch?.name ?? "", issuedOn: c.issuedOn,
             validTo: c.validTo, status: status.label, statusKey: status.rawValue, url: url,

@@ -30,7 +30,7 @@ enum CertificateDemo {
         var certs: [[any Encodable & Sendable]] = []
         var checks: [[any Encodable & Sendable]] = []
         let today = demo.today
-        let now = Date()
+        let now = AppClock.now
         for f in flows {
             let county = counties.first { f.path.hasPrefix($0.path) }?.code ?? city?.code ?? "000000"
             let issued = CalendarDate(f.left_on) ?? today

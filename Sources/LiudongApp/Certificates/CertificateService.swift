@@ -59,7 +59,7 @@ enum CertificateService {
     /// The certificate of the member's open flow: a new one when there is none usable (or it was revoked), else the
     /// same certificate with a new token (the old QR code stops working). Validity is never extended here.
     static func issue(
-        for member: Member, by username: String, on db: Database, today: CalendarDate = .today()
+        for member: Member, by username: String, on db: Database, today: CalendarDate = AppClock.today
     ) async throws -> Certificate {
         guard
             let flow = try await Flow.query(on: db).filter(\.$memberID == member.id!)
@@ -90,7 +90,7 @@ enum CertificateService {
     }
 
     /// Ends every certificate of the member's closed flows.
-    static func revokeAll(of memberID: UUID, reason: String, on db: Database, today: CalendarDate = .today())
+    static func revokeAll(of memberID: UUID, reason: String, on db: Database, today: CalendarDate = AppClock.today)
         async throws
     {
         for c in try await Certificate.query(on: db).filter(\.$memberID == memberID).filter(\.$revokedOn == nil).all() {
@@ -104,7 +104,7 @@ enum CertificateService {
     /// current end. Once per year; never on a revoked certificate.
     static func check(
         _ c: Certificate, year: Int?, appraisal: String?, by username: String, on db: Database,
-        today: CalendarDate = .today()
+        today: CalendarDate = AppClock.today
     ) async throws -> CertificateCheck {
         var errors: [FieldError] = []
         let grade = appraisal.flatMap(AppraisalGrade.init(rawValue:))

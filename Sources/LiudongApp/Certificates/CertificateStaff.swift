@@ -37,7 +37,7 @@ extension CertificateController {
             uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ checkins.map(\.orgID)).all()
                 .map { ($0.id!, $0.shortName) })
         let open = m.flowStatus.flatMap(FlowState.init(rawValue:))?.isOpen ?? false
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let view = StaffView(
             memberID: m.id!.uuidString, memberName: m.name, hasOpenFlow: open,
             card: try await current.asyncMap { try await CertificateCard.make($0, member: m, req: req) } ?? nil,
@@ -148,7 +148,7 @@ extension CertificateController {
             uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ checkins.map(\.orgID)).all()
                 .map { ($0.id!, $0.code) })
         return Shown(
-            number: c.number, status: c.status(on: .today()).rawValue, issuedOn: c.issuedOn, validTo: c.validTo,
+            number: c.number, status: c.status(on: AppClock.today).rawValue, issuedOn: c.issuedOn, validTo: c.validTo,
             checks: checks.map {
                 .init(year: $0.year, appraisal: $0.appraisal.rawValue, checkedOn: $0.checkedOn, validTo: $0.validTo)
             }, checkIns: checkins.map { .init(orgCode: codes[$0.orgID] ?? "", on: $0.checkedInOn) })

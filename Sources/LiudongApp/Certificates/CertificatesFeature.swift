@@ -53,7 +53,7 @@ struct CertificatesFeature: Feature {
             c.map { c in
                 [
                     MyTile.Line(
-                        text: "\(c.number) · \(c.status(on: .today()).label)", note: "有效至\(c.validTo)",
+                        text: "\(c.number) · \(c.status(on: AppClock.today).label)", note: "有效至\(c.validTo)",
                         actions: [.init(label: "出示活动证", path: "/my/certificate", primary: true, link: true)])
                 ]
             } ?? []

@@ -84,7 +84,7 @@ struct DashboardController {
         }
         return DashboardView(
             scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,
-            quarter: Quarter.current().chinese, today: CalendarDate.today().chinese,
+            quarter: AppClock.quarter.chinese, today: AppClock.today.chinese,
             note: user.isInflowSide ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
             reconciliation: progress, worklist: worklist)
     }

@@ -39,12 +39,12 @@ struct DemoCommand: AsyncCommand {
             context.console.error("数据库中已有数据，拒绝重复装入演示数据。如需清空重装，请加 --force（会删除全部数据）。")
             throw CommandFailed()
         }
-        let started = Date()
+        let started = AppClock.now
         let summary = try await DemoLoader.load(
             seed: signature.seed ?? 1, memberCount: signature.members ?? 60_000,
             cipher: app.cipher, on: app.db
         ) { context.console.info($0) }
-        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        let seconds = String(format: "%.1f", AppClock.now.timeIntervalSince(started))
         context.console.success("演示数据已装入：\(summary.organizations)个组织，\(summary.members)名党员，用时\(seconds)秒。")
         DemoCommand.printAccounts(
             context.console, baseURL: app.settings.baseURL, member: try await MemberPortalDemo.accountLine(app))

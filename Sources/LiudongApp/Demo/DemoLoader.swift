@@ -21,7 +21,7 @@ enum DemoLoader {
     static func load(
         seed: UInt64, memberCount: Int, flowCount: Int? = nil, cipher: FieldCipher, bcryptCost: Int = 12,
         on db: Database,
-        today: CalendarDate = .today(), progress: @escaping @Sendable (String) -> Void = { _ in }
+        today: CalendarDate = AppClock.today, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Summary {
         // Chifeng's Q2 ledger held about 13,000 mobile members among some 60,000: the same share here.
         try await load(
@@ -34,7 +34,7 @@ enum DemoLoader {
     /// Loads any plan (the demo, or `liudong generate`'s province-sized tree).
     static func load(
         plan planned: DemoPlan, seed: UInt64, memberCount: Int, flowCount: Int, pendingPerBranch: ClosedRange<Int>,
-        cipher: FieldCipher, bcryptCost: Int = 12, on db: Database, today: CalendarDate = .today(),
+        cipher: FieldCipher, bcryptCost: Int = 12, on db: Database, today: CalendarDate = AppClock.today,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Summary {
         guard try await isEmpty(db) else { throw AppError.conflict("数据库中已有数据，演示数据只能装入空数据库（可用 --force 清空后重装）") }
@@ -52,7 +52,7 @@ enum DemoLoader {
             var pathByCode: [String: String] = [:]
             var accounts: [(username: String, role: Role, org: String)] = []
             progress("组织 \(plan.organizations.count) 个…")
-            let now = Date()
+            let now = AppClock.now
             for (i, o) in plan.organizations.enumerated() {
                 let org = Organization()
                 org.code = o.code

@@ -32,11 +32,11 @@ struct GenerateCommand: AsyncCommand {
                 context.console.error("数据库中还没有党员，先运行 generate 或 demo")
                 throw CommandFailed()
             }
-            let started = Date()
+            let started = AppClock.now
             let n = try await NationalExportWriter.write(
                 under: root.path, format: .csv, messy: true, to: output, cipher: app.cipher, on: app.db)
             context.console.success(
-                String(format: "已写出全国系统导出格式的 %d 行到 %@，用时%.1f秒", n, output, Date().timeIntervalSince(started)))
+                String(format: "已写出全国系统导出格式的 %d 行到 %@，用时%.1f秒", n, output, AppClock.now.timeIntervalSince(started)))
             return
         }
         let members = signature.members ?? 1_000_000
@@ -52,16 +52,16 @@ struct GenerateCommand: AsyncCommand {
             throw CommandFailed()
         }
         let seed = signature.seed ?? 42
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let counties = DemoPlan.scaleCounties(members: members)
         let plan = DemoPlan(
             seed: seed, today: today, root: ("150000", "中共内蒙古自治区委员会（合成数据）", "内蒙古自治区（合成）"), counties: counties)
-        let started = Date()
+        let started = AppClock.now
         let summary = try await DemoLoader.load(
             plan: plan, seed: seed, memberCount: members, flowCount: Int(Double(members) * share),
             pendingPerBranch: 0...1, cipher: app.cipher, on: app.db, today: today
         ) { context.console.info($0) }
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = AppClock.now.timeIntervalSince(started)
         context.console.success(
             String(
                 format: "已生成：%d个组织（%d个县级单位），%d名党员，%d条流动记录，用时%.1f秒（%.0f名/秒）。",

@@ -25,8 +25,8 @@ final class Flow: Model, @unchecked Sendable {
     @Field(key: "last_contact_on") var lastContactOn: String
     @OptionalField(key: "overdue_since") var overdueSince: String?
     @OptionalField(key: "lost_candidate_since") var lostCandidateSince: String?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 

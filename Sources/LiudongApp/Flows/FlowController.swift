@@ -41,7 +41,7 @@ struct FlowController {
         let (f, m, org) = try await flow(req)
         let username = try req.user.username
         try await req.db.writeTransaction(gate: req.application.writeGate) { tx in
-            f.lastContactOn = CalendarDate.today().description
+            f.lastContactOn = AppClock.today.description
             f.lostCandidateSince = nil
             if f.status == .lost { f.status = f.inflowOrgID == nil ? .away : .arrived }
             try await f.update(on: tx)

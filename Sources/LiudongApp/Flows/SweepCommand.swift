@@ -14,7 +14,7 @@ struct SweepCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        var today = CalendarDate.today()
+        var today = AppClock.today
         if let raw = signature.today {
             guard let d = CalendarDate(raw) else {
                 context.console.error("--today 的格式应为 YYYY-MM-DD")

@@ -272,7 +272,7 @@ struct CareController {
             var confirmed_on: String?
             var late: Bool?
         }
-        let late = CalendarDate.today().adding(days: -RedPackage.confirmDays).description
+        let late = AppClock.today.adding(days: -RedPackage.confirmDays).description
         var rows = try await req.db.sql().raw(
             """
             SELECT m.name, o.short_name AS branch, p.contents, p.sent_on, p.courier, p.tracking_no, p.confirmed_on
@@ -302,7 +302,7 @@ struct CareController {
         }
         return try await req.page(
             "learning/red-packages", title: "红色包裹",
-            View(code: org.code, name: org.name, rows: rows, mobile: mobile, today: CalendarDate.today().description))
+            View(code: org.code, name: org.name, rows: rows, mobile: mobile, today: AppClock.today.description))
     }
 
     struct PackageForm: Content {
@@ -328,7 +328,7 @@ struct CareController {
         guard !items.isEmpty, items.count <= 30, items.allSatisfy({ $0.count <= 100 }) else {
             return req.redirect(to: back, flash: "请逐行填写包裹内容（每行一项，最多30项）")
         }
-        guard let day = Normalize.text(f.sentOn).flatMap({ CalendarDate($0) }), day <= CalendarDate.today(),
+        guard let day = Normalize.text(f.sentOn).flatMap({ CalendarDate($0) }), day <= AppClock.today,
             let courier = Normalize.text(f.courier), courier.count <= 30,
             let tracking = Normalize.text(f.trackingNo), tracking.count <= 40
         else { return req.redirect(to: back, flash: "请填写寄出日期（不晚于今天）、快递公司和运单号") }

@@ -90,7 +90,7 @@ struct ComplianceController {
 
     func alerts(req: Request) async throws -> Response {
         let org = try await PairingController.org(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let rows = try await OrgLifeCompliance.silent(under: org.path, today: today, on: try req.db.sql())
         let total = try await OrgLifeCompliance.sixMonthCounts(under: org.path, today: today, on: try req.db.sql())
             .values.reduce(0, +)

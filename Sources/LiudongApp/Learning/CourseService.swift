@@ -21,7 +21,7 @@ enum CourseService {
     /// Those who publish learning: the city, a county, a committee (the permission table's `publishLearning`).
     static func canPublish(_ user: CurrentUser) -> Bool { user.can(.publishLearning) && user.scopeKind == .regular }
 
-    static func create(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = .today())
+    static func create(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today)
         async throws -> Course
     {
         guard canPublish(user) else { throw AppError.forbidden }
@@ -108,7 +108,8 @@ enum CourseService {
     }
 
     /// Courses available today to the member (an audience organization is the branch or above it).
-    static func menu(for memberID: UUID, on db: Database, today: CalendarDate = .today()) async throws -> [Course] {
+    static func menu(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> [Course]
+    {
         let (_, _, ids) = try await ancestors(of: memberID, on: db)
         let day = today.description
         let courseIDs = try await db.sql().raw(
@@ -145,7 +146,7 @@ enum CourseService {
         let cc = CourseCompletion()
         cc.courseID = c.id!
         cc.memberID = memberID
-        cc.openedAt = Date()
+        cc.openedAt = AppClock.now
         try await cc.create(on: db)
         return cc
     }
@@ -165,7 +166,7 @@ enum CourseService {
         if (reflection?.count ?? 0) > 2000 { throw AppError.invalid([FieldError("reflection", "学习体会请控制在2000字以内")]) }
         let cc = try await open(c, memberID: memberID, on: db)
         if cc.completedOn == nil {
-            cc.completedOn = CalendarDate.today().description
+            cc.completedOn = AppClock.today.description
             cc.reflection = reflection
             try await cc.update(on: db)
         }

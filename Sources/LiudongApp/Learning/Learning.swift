@@ -34,7 +34,7 @@ final class Course: Model, @unchecked Sendable {
     @Field(key: "available_from") var availableFrom: String
     @Field(key: "available_to") var availableTo: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -90,7 +90,7 @@ final class QuizQuestion: Model, @unchecked Sendable {
     @Field(key: "explanation") var explanation: String
     @Field(key: "publisher_org_id") var publisherOrgID: Int
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -112,7 +112,7 @@ final class Quiz: Model, @unchecked Sendable {
     @Field(key: "opens_on") var opensOn: String
     @Field(key: "closes_on") var closesOn: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -144,7 +144,7 @@ final class DiaryEntry: Model, @unchecked Sendable {
     @OptionalField(key: "comment") var comment: String?
     @OptionalField(key: "commented_by") var commentedBy: String?
     @Field(key: "excellent") var excellent: Bool
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -190,7 +190,7 @@ final class RedPackage: Model, @unchecked Sendable {
     @Field(key: "tracking_no") var trackingNo: String
     @OptionalField(key: "confirmed_on") var confirmedOn: String?
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 

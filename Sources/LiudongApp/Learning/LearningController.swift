@@ -164,7 +164,7 @@ struct LearningController {
             var kinds: [SelectOption]
             var errors: [String: String]
         }
-        let year = CalendarDate.today().year
+        let year = AppClock.today.year
         return try await req.page(
             "learning/index", title: "学习教育",
             View(
@@ -284,7 +284,7 @@ struct LearningController {
 
     func newQuiz(req: Request) async throws -> Response {
         guard CourseService.canPublish(try req.user) else { throw AppError.forbidden }
-        let next = CalendarDate.today().adding(days: 7)
+        let next = AppClock.today.adding(days: 7)
         return try await quizForm(
             req, week: QuizService.week(of: next), title: "每周一学（\(QuizService.week(of: next))）", chosen: [], errors: [:]
         )

@@ -267,7 +267,7 @@ struct MyLearningController {
                     Row(
                         id: $0.id!.uuidString, on: $0.onDay, text: $0.text, photo: $0.photoSHA256 != nil,
                         comment: $0.comment, excellent: $0.excellent)
-                }, today: CalendarDate.today().description))
+                }, today: AppClock.today.description))
     }
 
     struct DiaryForm: Content {
@@ -284,7 +284,7 @@ struct MyLearningController {
         guard let form = try? req.content.decode(DiaryForm.self) else {
             return req.redirect(to: back, flash: "未能读取表单，请重试")
         }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         guard let day = Normalize.text(form.on).flatMap({ CalendarDate($0) }), day <= today,
             day >= today.adding(days: -30)
         else { return req.redirect(to: back, flash: "日期应为今天或30天内") }
@@ -344,7 +344,7 @@ struct MyLearningController {
             p.memberID == me.memberID
         else { throw AppError.notFound }
         if p.confirmedOn == nil {
-            p.confirmedOn = CalendarDate.today().description
+            p.confirmedOn = AppClock.today.description
             try await p.update(on: req.db)
         }
         return req.redirect(to: "/my", flash: "已确认收到红色包裹")

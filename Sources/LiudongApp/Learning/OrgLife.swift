@@ -79,12 +79,12 @@ final class OrgLifeEvent: Model, @unchecked Sendable {
     @OptionalField(key: "decisions") var decisions: String?
     @Field(key: "check_in_code") var checkInCode: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
     /// The event's code is accepted from an hour before it starts until two hours after it ends.
-    func codeOpen(at now: Date = Date()) -> Bool {
+    func codeOpen(at now: Date = AppClock.now) -> Bool {
         guard let start = OrgLifeTime.parse(startsAt), let end = OrgLifeTime.parse(endsAt) else { return false }
         return start.addingTimeInterval(-3600) <= now && now <= end.addingTimeInterval(7200)
     }
@@ -106,7 +106,7 @@ final class OrgLifeAttendance: Model, @unchecked Sendable {
     @Field(key: "not_counted") var notCounted: Bool
     @Enum(key: "via") var via: AttendanceVia
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "recorded_at", on: .update) var recordedAt: Date?
+    @Timestamp(key: "recorded_at", on: .update, format: .clock) var recordedAt: Date?
 
     init() {}
 }
@@ -121,7 +121,7 @@ final class OrgLifeAttachment: Model, @unchecked Sendable {
     @Field(key: "sha256") var sha256: String
     @Field(key: "size") var size: Int
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -134,7 +134,7 @@ final class OrgLifeRequirement: Model, @unchecked Sendable {
     @Enum(key: "period") var period: OrgLifePeriod
     @Field(key: "minimum") var minimum: Int
     @OptionalField(key: "updated_by") var updatedBy: String?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 

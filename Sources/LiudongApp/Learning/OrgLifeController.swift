@@ -69,7 +69,7 @@ struct OrgLifeController {
             var held_on: String
             var via: String
         }
-        let since = CalendarDate.today().adding(days: -183).description
+        let since = AppClock.today.adding(days: -183).description
         let away =
             user.isInflowSide
             ? []
@@ -325,7 +325,7 @@ struct OrgLifeController {
             throw AppError.notFound
         }
         let back = "/c/\(token)"
-        guard c.status(on: .today()) == .valid else { return req.redirect(to: back, flash: "活动证已失效，不能登记") }
+        guard c.status(on: AppClock.today) == .valid else { return req.redirect(to: back, flash: "活动证已失效，不能登记") }
         let id = (try? req.content.decode(CertificateForm.self))?.event.flatMap({ UUID(uuidString: $0) })
         guard let id, let e = try await OrgLifeEvent.find(id, on: req.db), e.orgID == user.scopeID, e.codeOpen(),
             let org = try await Organization.find(e.orgID, on: req.db)

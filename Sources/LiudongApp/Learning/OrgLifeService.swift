@@ -47,8 +47,8 @@ enum OrgLifeService {
         let start = OrgLifeTime.parse(input.startsAt)
         if start == nil {
             errors.append(FieldError("startsAt", "请填写开始时间，格式如 2026-12-01T19:30"))
-        } else if start! > Date().addingTimeInterval(366 * 86400)
-            || start! < Date().addingTimeInterval(-3 * 366 * 86400)
+        } else if start! > AppClock.now.addingTimeInterval(366 * 86400)
+            || start! < AppClock.now.addingTimeInterval(-3 * 366 * 86400)
         {
             errors.append(FieldError("startsAt", "开始时间应在三年前至一年后之间"))
         }
@@ -241,7 +241,8 @@ enum OrgLifeService {
     }
 
     /// A member's own check-in with the event's code, during the event (422 for an unknown or closed code).
-    static func checkIn(code raw: String?, member: CurrentMember, on db: Database, now: Date = Date()) async throws
+    static func checkIn(code raw: String?, member: CurrentMember, on db: Database, now: Date = AppClock.now)
+        async throws
         -> (OrgLifeEvent, Organization)
     {
         let code = Normalize.halfWidth(Normalize.text(raw) ?? "").uppercased()
@@ -317,7 +318,7 @@ struct OrgLifeOption: Encodable, Sendable {
     var id: String
     var label: String
 
-    static func openNow(orgID: Int, on db: Database, now: Date = Date()) async throws -> [OrgLifeOption] {
+    static func openNow(orgID: Int, on db: Database, now: Date = AppClock.now) async throws -> [OrgLifeOption] {
         let today = CalendarDate(date: now)
         return try await OrgLifeEvent.query(on: db).filter(\.$orgID == orgID)
             .filter(\.$heldOn >= today.adding(days: -3).description).filter(

@@ -265,7 +265,8 @@ enum QuizService {
     }
 
     /// This week's quiz for the member: published by the branch or an organization above it, open today.
-    static func current(for memberID: UUID, on db: Database, today: CalendarDate = .today()) async throws -> Quiz? {
+    static func current(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> Quiz?
+    {
         let (_, _, ids) = try await CourseService.ancestors(of: memberID, on: db)
         let day = today.description
         return try await Quiz.query(on: db).filter(\.$publisherOrgID ~~ ids).filter(\.$opensOn <= day)
@@ -332,7 +333,7 @@ enum QuizService {
         a.total = result.total
         a.choices = String(
             decoding: try JSONEncoder().encode(marked.map { [$0.questionId.uuidString] + $0.chosen }), as: UTF8.self)
-        a.answeredAt = Date()
+        a.answeredAt = AppClock.now
         do {
             try await a.create(on: db)
         } catch {

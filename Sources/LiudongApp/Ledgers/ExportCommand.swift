@@ -47,7 +47,7 @@ struct ExportCommand: AsyncCommand {
             console.error("组织代码“\(code)”不存在")
             throw CommandFailed()
         }
-        let started = Date()
+        let started = AppClock.now
         let result = try await LedgerExport.write(
             org: org, format: format, quarter: quarter, source: source, cipher: app.cipher,
             unmasked: signature.unmasked,
@@ -58,6 +58,6 @@ struct ExportCommand: AsyncCommand {
                 "命令行导出\(org.shortName)台账（\(format.rawValue)，\(result.rows)行，\(signature.unmasked ? "含完整身份证号" : "脱敏")）→ \(output)",
             user: nil, username: "cli", client: "command-line", on: app.db)
         console.success(
-            "已导出 \(result.rows) 行到 \(output)，用时 \(String(format: "%.2f", Date().timeIntervalSince(started))) 秒")
+            "已导出 \(result.rows) 行到 \(output)，用时 \(String(format: "%.2f", AppClock.now.timeIntervalSince(started))) 秒")
     }
 }

@@ -42,7 +42,7 @@ enum InflowLedger {
             """
         ).all(decoding: ReportedMemberRow.self)
         // Our own members reporting to this (inflow) organization, each with the agreement that covers them.
-        let day = CalendarDate.today().description
+        let day = AppClock.today.description
         let ours =
             org.kind == .external
             ? try await sql.raw(

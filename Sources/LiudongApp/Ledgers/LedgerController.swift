@@ -137,7 +137,7 @@ struct LedgerController {
         }
         var exportQuery = URLComponents()
         exportQuery.queryItems = [URLQueryItem(name: "quarter", value: quarter.description)]
-        let quarters = ([Quarter.current()] + closed).map {
+        let quarters = ([AppClock.quarter] + closed).map {
             SelectOption(
                 value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）",
                 selected: $0 == quarter)
@@ -250,7 +250,7 @@ struct LedgerController {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let closed = try await LedgerSnapshot.closed(on: req.db)
-        let all = [Quarter.current()] + closed
+        let all = [AppClock.quarter] + closed
         let to = try req.quarterQuery("to") ?? .current()
         guard let from = try req.quarterQuery("from") ?? closed.first(where: { $0 < to }) ?? to.previous else {
             throw AppError.badRequest("\(to.chinese)之前没有季度可比较")

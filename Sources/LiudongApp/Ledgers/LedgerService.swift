@@ -192,7 +192,7 @@ enum LedgerService {
     }
 
     static func count(
-        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), source: Source = .live
+        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = AppClock.today, source: Source = .live
     ) async throws -> Int {
         let q = base(sql, path: path, filter: filter, today: today, source: source)
         q.select.columns = [SQLRaw("COUNT(*) AS n")]
@@ -200,7 +200,7 @@ enum LedgerService {
     }
 
     static func page(
-        _ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = .today(),
+        _ sql: SQLDatabase, path: String, filter: Filter, size: Int, today: CalendarDate = AppClock.today,
         source: Source = .live
     ) async throws -> [Line] {
         let page = max(1, filter.page ?? 1)
@@ -214,7 +214,7 @@ enum LedgerService {
     /// so exports never hold more than two batches, whatever the size of the ledger. The next batch is queried and
     /// decoded while `body` writes the current one.
     static func stream(
-        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = .today(), batch: Int = 200,
+        _ sql: SQLDatabase, path: String, filter: Filter, today: CalendarDate = AppClock.today, batch: Int = 200,
         source: Source = .live, _ body: (Line) throws -> Void
     ) async throws {
         let codes = try await sql.select().column("code").from("organizations").where(PathPrefix("path", path))

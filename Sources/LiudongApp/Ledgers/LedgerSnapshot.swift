@@ -20,7 +20,7 @@ enum LedgerSnapshot {
     /// Freezes every organization's ledger for `quarter` in one statement; refuses a quarter already closed
     /// (a frozen quarter never changes) and a quarter that has not begun.
     static func close(
-        _ quarter: Quarter, by who: String, gate: WriteGate, on db: Database, today: CalendarDate = .today()
+        _ quarter: Quarter, by who: String, gate: WriteGate, on db: Database, today: CalendarDate = AppClock.today
     ) async throws -> Int {
         guard quarter.firstDay <= today else { throw AppError.badRequest("\(quarter.chinese)尚未开始，不能封存") }
         if try await closed(on: db).contains(quarter) { throw AppError.conflict("\(quarter.chinese)的台账已封存，不能重复封存") }
@@ -49,7 +49,7 @@ enum LedgerSnapshot {
                     "SELECT COUNT(*) AS n FROM ledger_snapshots WHERE quarter = \(bind: quarter.description)"
                 ).first(decoding: CountResult.self)?.n ?? 0
             try await sql.insert(into: "ledger_closes").columns("quarter", "closed_at", "rows", "closed_by")
-                .values([quarter.description, Date(), n, who] as [any Encodable & Sendable]).run()
+                .values([quarter.description, AppClock.now, n, who] as [any Encodable & Sendable]).run()
             return n
         }
     }

@@ -17,7 +17,7 @@ final class MemberAccount: Model, @unchecked Sendable {
     @OptionalField(key: "disabled_at") var disabledAt: Date?
     /// `code` (an activation code from the branch) or `receipt` (a confirmed self-report's receipt).
     @Field(key: "activated_via") var activatedVia: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -30,7 +30,7 @@ final class MemberToken: Model, @unchecked Sendable {
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "member_account_id") var memberAccountID: UUID
     @Field(key: "expires_at") var expiresAt: Date
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -45,7 +45,7 @@ final class ActivationCode: Model, @unchecked Sendable {
     @Field(key: "issued_by") var issuedBy: String
     @Field(key: "expires_at") var expiresAt: Date
     @OptionalField(key: "used_at") var usedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -82,7 +82,7 @@ struct MemberAuthenticator: AsyncMiddleware {
                 let started =
                     req.session.data["since"].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
                     ?? .distantPast
-                if Date().timeIntervalSince(started) > UserAuthenticator.sessionHours * 3600 {
+                if AppClock.now.timeIntervalSince(started) > UserAuthenticator.sessionHours * 3600 {
                     req.session.data["member"] = nil
                 } else if let m = try await MemberSessions.load(accountID: id, since: started, on: req.db) {
                     req.auth.login(m)
@@ -118,7 +118,7 @@ enum MemberSessions {
             """
             SELECT a.id, a.member_id, m.name, a.password_changed_at FROM member_tokens t
             JOIN member_accounts a ON a.id = t.member_account_id JOIN members m ON m.id = a.member_id
-            WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: Date()) AND a.disabled_at IS NULL
+            WHERE t.token_hash = \(bind: tokenHash) AND t.expires_at > \(bind: AppClock.now) AND a.disabled_at IS NULL
             """
         ).first(decoding: Row.self)
         return row.map { CurrentMember(accountID: $0.id, memberID: $0.member_id, name: $0.name, viaToken: true) }

@@ -54,7 +54,7 @@ enum MemberAuthService {
         row.memberID = member.id!
         row.codeHash = codeHash(code, member: member.id!, cipher: cipher)
         row.issuedBy = username
-        row.expiresAt = Date().addingTimeInterval(TimeInterval(codeDays * 86_400))
+        row.expiresAt = AppClock.now.addingTimeInterval(TimeInterval(codeDays * 86_400))
         // A new code replaces any earlier one that was not used.
         try await db.transaction { tx in
             try await ActivationCode.query(on: tx).filter(\.$memberID == member.id!).filter(\.$usedAt == nil).delete()
@@ -105,7 +105,7 @@ enum MemberAuthService {
         if !code.isEmpty {
             usedCode = try await ActivationCode.query(on: req.db).filter(\.$memberID == memberID)
                 .filter(\.$codeHash == codeHash(code, member: memberID, cipher: cipher)).filter(\.$usedAt == nil)
-                .filter(\.$expiresAt > Date()).first()
+                .filter(\.$expiresAt > AppClock.now).first()
             via = "code"
         } else if let receipt = Normalize.text(input.receipt).map({ Normalize.key($0).uppercased() }), existing == nil,
             try await SelfReport.query(on: req.db).filter(\.$receipt == receipt).filter(\.$memberID == memberID)
@@ -124,7 +124,7 @@ enum MemberAuthService {
             if let claim {
                 // Used once: of two concurrent uses, the second finds it taken and fails.
                 let claimed = try await tx.sql().raw(
-                    "UPDATE activation_codes SET used_at = \(bind: Date()) WHERE id = \(bind: claim.id!) AND used_at IS NULL RETURNING id"
+                    "UPDATE activation_codes SET used_at = \(bind: AppClock.now) WHERE id = \(bind: claim.id!) AND used_at IS NULL RETURNING id"
                 ).all()
                 guard !claimed.isEmpty else { throw AppError.invalid([FieldError("code", activationFailed)]) }
             }
@@ -133,7 +133,7 @@ enum MemberAuthService {
             account.failedCount = 0
             account.lockedUntil = nil
             account.activatedVia = method
-            account.passwordChangedAt = Date()
+            account.passwordChangedAt = AppClock.now
             if account.id == nil { try await account.create(on: tx) } else { try await account.update(on: tx) }
             try await MemberToken.query(on: tx).filter(\.$memberAccountID == account.id!).delete()
             try await MemberEvent.record(
@@ -155,7 +155,7 @@ enum MemberAuthService {
     }
 
     /// Sign-in with ID number and password: throttled, counted, locked after the same number of failures as staff.
-    static func signIn(idNumber: String?, password: String?, req: Request, now: Date = Date()) async throws
+    static func signIn(idNumber: String?, password: String?, req: Request, now: Date = AppClock.now) async throws
         -> MemberAccount
     {
         let id = normalizedID(idNumber)
@@ -207,7 +207,7 @@ enum MemberAuthService {
         let token = MemberToken()
         token.tokenHash = BearerToken.hash(raw)
         token.memberAccountID = account.id!
-        token.expiresAt = Date().addingTimeInterval(TimeInterval(hours * 3600))
+        token.expiresAt = AppClock.now.addingTimeInterval(TimeInterval(hours * 3600))
         try await token.create(on: db)
         return (raw, token.expiresAt)
     }

@@ -56,7 +56,7 @@ struct MyController {
         req.session.id = nil
         req.session.data = SessionData()
         req.session.data["member"] = account.id!.uuidString
-        req.session.data["since"] = String(Date().timeIntervalSince1970 + 0.001)
+        req.session.data["since"] = String(AppClock.now.timeIntervalSince1970 + 0.001)
         _ = req.csrfToken
     }
 
@@ -259,7 +259,7 @@ struct MyController {
                 "my/password", title: "修改密码", PasswordView(errors: errors.byField), status: .unprocessableEntity)
         }
         account.passwordHash = try await AuthService.hash(f.password ?? "", on: pool)
-        let changed = Date()
+        let changed = AppClock.now
         account.passwordChangedAt = changed
         try await account.update(on: req.db)
         try await MemberToken.query(on: req.db).filter(\.$memberAccountID == m.accountID).delete()

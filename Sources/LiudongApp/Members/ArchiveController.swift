@@ -41,7 +41,7 @@ struct ArchiveController {
             birth: Masking.birthMonth(m.birthDate), ethnicity: m.ethnicity, education: m.education.label,
             category: m.category.label, joined: m.joinedOn, branch: branch?.name ?? "",
             phoneMasked: (m.phonePrefix ?? "") + (m.phoneTail.map { "****" + $0 } ?? ""), entries: entries,
-            printedAt: ArchiveController.time(Date()))
+            printedAt: ArchiveController.time(AppClock.now))
         return try await req.page("members/archive", title: "流动党员档案", view)
     }
 }

@@ -36,8 +36,8 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "is_migrant_worker") var isMigrantWorker: Bool
     /// The member's flow state when mobile (filled by the self-report feature); nil when not flowing.
     @OptionalField(key: "flow_status") var flowStatus: String?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 
@@ -61,7 +61,7 @@ final class MemberEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, at: Date = Date()) {
+    init(memberID: UUID, kind: MemberEventKind, summary: String, by username: String?, at: Date = AppClock.now) {
         self.memberID = memberID
         self.kind = kind.rawValue
         self.summary = summary

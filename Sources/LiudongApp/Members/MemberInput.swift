@@ -38,7 +38,7 @@ struct MemberForm: Content {
         var isMigrantWorker: Bool
     }
 
-    func validate(today: CalendarDate = .today()) -> Result<Valid, AppError> {
+    func validate(today: CalendarDate = AppClock.today) -> Result<Valid, AppError> {
         var errors: [FieldError] = []
         func need(_ field: String, _ value: String?, _ message: String) -> String? {
             guard let v = Normalize.text(value) else {

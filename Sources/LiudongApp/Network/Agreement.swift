@@ -27,7 +27,7 @@ final class Agreement: Model, @unchecked Sendable {
     @OptionalField(key: "terminated_reason") var terminatedReason: String?
     @OptionalField(key: "previous_id") var previousID: UUID?
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -96,7 +96,7 @@ final class MobileOrgRecord: Model, @unchecked Sendable {
     @OptionalField(key: "dissolved_on") var dissolvedOn: String?
     @OptionalField(key: "dissolved_reason") var dissolvedReason: String?
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 }

@@ -47,7 +47,9 @@ struct AgreementController {
         }.sort(\.$validTo, .descending).limit(2000).all()
     }
 
-    static func rows(_ agreements: [Agreement], on db: Database, today: CalendarDate = .today()) async throws -> [Row] {
+    static func rows(_ agreements: [Agreement], on db: Database, today: CalendarDate = AppClock.today) async throws
+        -> [Row]
+    {
         let ids = Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] })
         let orgs = Dictionary(
             uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(ids)).all().map {
@@ -120,7 +122,7 @@ struct AgreementController {
 
     func new(req: Request) async throws -> Response {
         let user = try req.user
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let form = AgreementService.Input(
             outflowOrgCode: (try? req.query.get(String.self, at: "org")) ?? user.scopeCode,
             inflowOrgCode: try? req.query.get(String.self, at: "inflow"), signedOn: today.description,
@@ -166,10 +168,10 @@ struct AgreementController {
         try await AgreementService.requireManager(old, user, on: req.db)
         let outflow = try await Organization.find(old.outflowOrgID, on: req.db)
         let inflow = try await Organization.find(old.inflowOrgID, on: req.db)
-        let from = CalendarDate(old.validTo)?.adding(days: 1) ?? .today()
+        let from = CalendarDate(old.validTo)?.adding(days: 1) ?? AppClock.today
         let form = AgreementService.Input(
             outflowOrgCode: outflow?.code, inflowOrgCode: inflow?.code, number: old.number + "-续",
-            signedOn: CalendarDate.today().description, validFrom: from.description,
+            signedOn: AppClock.today.description, validFrom: from.description,
             validTo: from.adding(days: 365 * 3 - 1).description, covers: old.covers.rawValue,
             memberIds: try await AgreementService.listed(old, on: req.db).map(\.uuidString), duties: old.duties,
             outflowContact: old.outflowContact, inflowContact: old.inflowContact)

@@ -26,7 +26,7 @@ enum AgreementService {
     /// Validates every field (422 per field) and saves the agreement; `previous`: the agreement this one renews.
     static func create(
         _ input: Input, previous: Agreement? = nil, by user: CurrentUser, on db: Database,
-        today: CalendarDate = .today()
+        today: CalendarDate = AppClock.today
     ) async throws -> Agreement {
         guard user.can(.manageAgreements) else { throw AppError.forbidden }
         var errors: [FieldError] = []
@@ -175,13 +175,13 @@ enum AgreementService {
     static func confirm(_ a: Agreement, by user: CurrentUser, on db: Database) async throws {
         guard isOtherSide(a, user) else { throw AppError.forbidden }
         guard a.confirmedAt == nil else { throw AppError.conflict("该协议已确认") }
-        a.confirmedAt = Date()
+        a.confirmedAt = AppClock.now
         a.confirmedBy = user.username
         try await a.update(on: db)
     }
 
     static func terminate(
-        _ a: Agreement, reason: String?, by user: CurrentUser, on db: Database, today: CalendarDate = .today()
+        _ a: Agreement, reason: String?, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today
     )
         async throws
     {

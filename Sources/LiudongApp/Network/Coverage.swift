@@ -57,7 +57,7 @@ enum Coverage {
     }
 
     /// Today's figures per branch under `path` (live tables).
-    static func perBranch(under path: String, on sql: SQLDatabase, today: CalendarDate = .today()) async throws
+    static func perBranch(under path: String, on sql: SQLDatabase, today: CalendarDate = AppClock.today) async throws
         -> [Int: Counts]
     {
         let day = today.description
@@ -82,7 +82,7 @@ enum Coverage {
     }
 
     /// Today's figures for `org`'s whole subtree, and per organization of it (each rolled up from its branches).
-    static func rolledUp(for org: Organization, on db: Database, today: CalendarDate = .today()) async throws
+    static func rolledUp(for org: Organization, on db: Database, today: CalendarDate = AppClock.today) async throws
         -> (total: Counts, perOrg: [Int: Counts])
     {
         let branches = try await perBranch(under: org.path, on: db.sql(), today: today)
@@ -120,7 +120,7 @@ enum Coverage {
         let closed = try await LedgerSnapshot.closed(on: db).prefix(8).reversed()
         var points: [(String, Counts)] = []
         for q in closed { points.append((q.chinese, try await snapshot(q, under: path, on: db.sql()))) }
-        points.append(("\(Quarter.current().chinese)（当前）", current))
+        points.append(("\(AppClock.quarter.chinese)（当前）", current))
         return points
     }
 
@@ -133,7 +133,7 @@ enum Coverage {
     /// Where the uncovered members of the subtree are, most first, leaving out places where an organization of
     /// the subtree (or above it) already has an agreement in force with an organization there: where to sign next.
     static func uncoveredByDestination(
-        under org: Organization, on db: Database, today: CalendarDate = .today(), limit: Int = 20
+        under org: Organization, on db: Database, today: CalendarDate = AppClock.today, limit: Int = 20
     ) async throws -> [Destination] {
         let sql = try db.sql()
         let day = today.description

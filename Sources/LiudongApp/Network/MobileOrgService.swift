@@ -20,7 +20,7 @@ enum MobileOrgService {
         var endsOn: String?
     }
 
-    static func validate(_ f: RecordInput, basis: MobileBasis?, today: CalendarDate = .today()) -> [FieldError] {
+    static func validate(_ f: RecordInput, basis: MobileBasis?, today: CalendarDate = AppClock.today) -> [FieldError] {
         var errors: [FieldError] = []
         func text(_ v: String?, _ field: String, _ message: String, max: Int) {
             let t = Normalize.text(v)
@@ -76,7 +76,8 @@ enum MobileOrgService {
     /// Members join (take part in) the organization: each must be a mobile member of its parent's subtree and in no
     /// other mobile organization. Returns how many joined and the names refused with the reason.
     static func join(
-        _ memberIDs: [UUID], org: Organization, by user: CurrentUser, on db: Database, today: CalendarDate = .today()
+        _ memberIDs: [UUID], org: Organization, by user: CurrentUser, on db: Database,
+        today: CalendarDate = AppClock.today
     ) async throws -> (joined: Int, refused: [String]) {
         guard user.can(.manageAgreements), org.kind == .mobile, !org.isClosed else { throw AppError.forbidden }
         guard let parentID = org.parentID, let parent = try await Organization.find(parentID, on: db) else {
@@ -107,14 +108,14 @@ enum MobileOrgService {
         return (joined, refused)
     }
 
-    static func active(of member: UUID, on db: Database, today: CalendarDate = .today()) async throws
+    static func active(of member: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws
         -> MobileOrgMembership?
     {
         try await MobileOrgMembership.query(on: db).filter(\.$memberID == member).filter(\.$leftOn == nil).first()
     }
 
     static func leave(
-        _ membership: MobileOrgMembership, reason: String, on db: Database, today: CalendarDate = .today()
+        _ membership: MobileOrgMembership, reason: String, on db: Database, today: CalendarDate = AppClock.today
     )
         async throws
     {
@@ -125,7 +126,8 @@ enum MobileOrgService {
 
     /// Dissolves a temporary organization: every membership ends, the organization closes, the record keeps why.
     static func dissolve(
-        _ org: Organization, reason: String?, by user: CurrentUser, on db: Database, today: CalendarDate = .today()
+        _ org: Organization, reason: String?, by user: CurrentUser, on db: Database,
+        today: CalendarDate = AppClock.today
     ) async throws {
         guard user.can(.editOrganizations), org.kind == .mobile else { throw AppError.forbidden }
         guard let reason = Normalize.text(reason), reason.count <= 500 else {
@@ -143,7 +145,7 @@ enum MobileOrgService {
                 r.dissolvedReason = reason
                 try await r.update(on: tx)
             }
-            org.closedAt = Date()
+            org.closedAt = AppClock.now
             org.closedReason = reason
             try await org.update(on: tx)
             try await OrganizationEvent(
@@ -165,7 +167,7 @@ enum MobileOrgService {
 
     /// Three or more uncovered full members of one county at one destination county, where no open mobile
     /// organization of that county (or of the city above it) sits: "建议成立临时党支部".
-    static func suggestions(under org: Organization, on db: Database, today: CalendarDate = .today()) async throws
+    static func suggestions(under org: Organization, on db: Database, today: CalendarDate = AppClock.today) async throws
         -> [Suggestion]
     {
         let sql = try db.sql()

@@ -55,7 +55,7 @@ enum MobileOrgStore {
 
     static func candidates(
         for org: Organization, within scopePath: String, uncovered: Uncovered? = nil, on db: Database,
-        today: CalendarDate = .today()
+        today: CalendarDate = AppClock.today
     ) async throws -> [Candidate] {
         guard let parentID = org.parentID, let parent = try await Organization.find(parentID, on: db) else { return [] }
         let under = parent.path.hasPrefix(scopePath) ? parent.path : scopePath

@@ -22,7 +22,7 @@ struct NetworkAPIController {
         let a = try await AgreementService.create(input, by: try req.user, on: req.db)
         try await req.audit(.create, "agreement", ref: a.id!.uuidString, summary: "签订共管协议\(a.number)（API）")
         let res = Response(status: .created)
-        try res.content.encode(Created(id: a.id!, status: a.status(on: .today()).rawValue), as: .json)
+        try res.content.encode(Created(id: a.id!, status: a.status(on: AppClock.today).rawValue), as: .json)
         return res
     }
 
@@ -47,7 +47,7 @@ struct NetworkAPIController {
             uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(ids)).all().map {
                 ($0.id!, $0.code)
             })
-        let today = CalendarDate.today()
+        let today = AppClock.today
         return Items(
             items: agreements.map {
                 Item(

@@ -54,7 +54,7 @@ struct NetworkFeature: Feature {
                     ArchiveEntry(
                         at: a.validFrom, side: "双方", kind: "共管协议",
                         text:
-                            "纳入共管协议\(a.number)（与\(inflow?.shortName ?? "")，\(a.validFrom)至\(a.validTo)，\(a.status(on: .today()).label)）"
+                            "纳入共管协议\(a.number)（与\(inflow?.shortName ?? "")，\(a.validFrom)至\(a.validTo)，\(a.status(on: AppClock.today).label)）"
                     ))
             }
         }

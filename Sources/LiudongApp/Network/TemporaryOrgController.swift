@@ -81,7 +81,7 @@ extension MobileOrgController {
             req, county: try? req.query.get(String.self, at: "county"),
             dest: try? req.query.get(String.self, at: "dest"))
         let place = Divisions.shared.fullName(s.destinationCode)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let f = TemporaryForm(
             county: county.code, dest: s.destinationCode, name: "中共\(county.shortName)驻\(place)流动党员临时党支部",
             shortName: "驻\(Divisions.shared[s.destinationCode]?.name ?? "")临时党支部", secretary: nil, phone: nil,

@@ -17,7 +17,7 @@ final class Notice: Model, @unchecked Sendable {
 
     init() {}
 
-    init(org: Organization, kind: NoticeKind, title: String, link: String, at: Date = Date()) {
+    init(org: Organization, kind: NoticeKind, title: String, link: String, at: Date = AppClock.now) {
         self.orgID = org.id!
         self.orgPath = org.path
         self.kind = kind.rawValue

@@ -23,8 +23,8 @@ final class Organization: Model, @unchecked Sendable {
     @Field(key: "sort_order") var sortOrder: Int
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalField(key: "closed_reason") var closedReason: String?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 
@@ -57,7 +57,9 @@ final class OrganizationEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(organizationID: Int, kind: OrganizationEventKind, summary: String, by username: String?, at: Date = Date()) {
+    init(
+        organizationID: Int, kind: OrganizationEventKind, summary: String, by username: String?, at: Date = AppClock.now
+    ) {
         self.organizationID = organizationID
         self.kind = kind.rawValue
         self.summary = summary

@@ -267,7 +267,7 @@ enum OrganizationService {
         guard openChildren == 0 else { throw AppError.conflict("该组织还有\(openChildren)个未撤销的下级组织，请先调整或撤销下级组织") }
         let members = try await Member.query(on: db).filter(\.$organizationID == org.id!).count()
         guard members == 0 else { throw AppError.conflict("该组织还有\(members)名党员，请先办理组织关系转接") }
-        org.closedAt = Date()
+        org.closedAt = AppClock.now
         org.closedReason = reason
         try await db.transaction { tx in
             try await org.update(on: tx)

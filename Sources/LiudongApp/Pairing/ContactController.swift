@@ -104,7 +104,7 @@ struct ContactController {
             requestKinds: ServiceRequestKind.allCases.map {
                 SelectOption(value: $0.rawValue, label: $0.label, selected: false)
             },
-            today: CalendarDate.today().description, input: input, errors: errors,
+            today: AppClock.today.description, input: input, errors: errors,
             canManage: user.can(.managePairings))
         return try await req.page("pairing/member", title: "\(member.name) · 结对与联系", view, status: status)
     }
@@ -185,10 +185,10 @@ struct ContactController {
         let org = try await PairingController.org(req)
         let quarter = try Self.quarter(req)
         let c = try await Compliance.compute(org: org, quarter: quarter, on: req.db)
-        var recent: [Quarter] = [Quarter.current()]
+        var recent: [Quarter] = [AppClock.quarter]
         while recent.count < 6, let p = recent.last?.previous { recent.append(p) }
         let missing = c.notContacted
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let view = ComplianceView(
             orgCode: org.code, orgName: org.name, quarter: quarter.description, quarterLabel: quarter.chinese,
             quarters: recent.map {
@@ -275,7 +275,7 @@ struct ContactController {
     /// `GET /api/v1/my/contacts`: this year's contacts with the member, newest first.
     func myContactsAPI(req: Request) async throws -> MyContacts {
         let m = try req.member
-        let list = try await ContactService.ofMember(m.memberID, year: CalendarDate.today().year, on: req.db)
+        let list = try await ContactService.ofMember(m.memberID, year: AppClock.today.year, on: req.db)
         return MyContacts(items: list.map { MyContact($0.0, pairing: $0.1) })
     }
 }

@@ -17,7 +17,7 @@ struct ContactReportController {
 
     static func half(_ req: Request) throws -> HalfYear {
         guard let raw = try? req.query.get(String.self, at: "half"), !raw.isEmpty else {
-            return HalfYear(containing: .today())
+            return HalfYear(containing: AppClock.today)
         }
         guard let h = HalfYear(raw) else { throw AppError.invalid([FieldError("half", "半年的格式应为2026H1或2026H2")]) }
         return h
@@ -51,7 +51,7 @@ struct ContactReportController {
                     path, kind: .xlsx, name: name, fallback: "contacts-\(org.code)-\(half).xlsx")
             }
         }
-        var halves = [HalfYear(containing: .today())]
+        var halves = [HalfYear(containing: AppClock.today)]
         while halves.count < 4, let last = halves.last { halves.append(last.previous) }
         let view = ReportView(
             report: report,
@@ -89,7 +89,7 @@ struct ContactReportController {
         var errors: [String] = []
         let held = Normalize.text(f.heldOn).flatMap({ CalendarDate($0) })
         if held == nil { errors.append("请填写听取汇报的日期") }
-        if let held, held > CalendarDate.today() { errors.append("日期不能晚于今天") }
+        if let held, held > AppClock.today { errors.append("日期不能晚于今天") }
         if let held, held < half.firstDay { errors.append("日期不能早于该半年开始") }
         let chair = Normalize.text(f.chair)
         if chair == nil || (chair?.count ?? 0) > 40 { errors.append("请填写主持人") }
@@ -141,11 +141,11 @@ struct ContactReportController {
     /// Which committees of the scope held their hearing for a half-year; overdue once 30 days have passed.
     func hearingsPage(req: Request) async throws -> Response {
         let user = try req.user
-        let half = (try? Self.half(req)) ?? HalfYear(containing: .today()).previous
+        let half = (try? Self.half(req)) ?? HalfYear(containing: AppClock.today).previous
         let rows = try await HearingStore.status(under: user.scopePath, half: half, on: req.db)
         let due = half.lastDay.adding(days: Self.hearingGraceDays)
-        let late = CalendarDate.today() > due
-        var halves = [HalfYear(containing: .today())]
+        let late = AppClock.today > due
+        var halves = [HalfYear(containing: AppClock.today)]
         while halves.count < 4, let last = halves.last { halves.append(last.previous) }
         let view = HearingsView(
             half: half.description, halfLabel: half.chinese,

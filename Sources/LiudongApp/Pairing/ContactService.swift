@@ -14,7 +14,7 @@ enum ContactService {
         var nextOn: String?
     }
 
-    static func record(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = .today())
+    static func record(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today)
         async throws -> Contact
     {
         let pairing = try await PairingService.find(input.pairingId.flatMap(UUID.init(uuidString:)), for: user, on: db)
@@ -87,7 +87,7 @@ enum ContactService {
         try await db.transaction { tx in
             c.answer = answer
             c.answerNote = note
-            c.answeredAt = Date()
+            c.answeredAt = AppClock.now
             try await c.update(on: tx)
             try await MemberEvent.record(
                 member.memberID, kind: .contact,

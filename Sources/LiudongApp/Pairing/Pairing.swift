@@ -46,7 +46,7 @@ final class Pairing: Model, @unchecked Sendable {
     @OptionalField(key: "ended_on") var endedOn: String?
     @OptionalField(key: "end_reason") var endReason: String?
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -67,7 +67,7 @@ final class Contact: Model, @unchecked Sendable {
     @OptionalEnum(key: "answer") var answer: ContactAnswer?
     @OptionalField(key: "answer_note") var answerNote: String?
     @OptionalField(key: "answered_at") var answeredAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -85,7 +85,7 @@ final class ContactHearing: Model, @unchecked Sendable {
     @Field(key: "conclusions") var conclusions: String
     @OptionalField(key: "follow_up") var followUp: String?
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }

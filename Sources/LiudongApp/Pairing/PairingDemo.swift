@@ -35,7 +35,7 @@ enum PairingDemo {
         ).all(decoding: FlowRow.self)
         guard !flows.isEmpty else { return }
         let today = demo.today
-        let now = Date()
+        let now = AppClock.now
         // One cadre per eight mobile members of a branch: the secretary first, then committee members.
         struct Cadre {
             var name: String

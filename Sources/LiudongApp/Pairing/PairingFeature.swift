@@ -85,7 +85,7 @@ struct PairingFeature: Feature {
 
     /// The member's contacts this year, each to confirm (确认联系) or to say it did not happen.
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
-        let year = CalendarDate.today().year
+        let year = AppClock.today.year
         let lines = try await ContactService.ofMember(member.memberID, year: year, on: db).map { c, p in
             MyTile.Line(
                 text: "\(c.contactOn) \(c.method.label) · \(p?.cadreName ?? "")（\(p?.cadrePost ?? "")）",

@@ -24,7 +24,7 @@ enum PairingService {
     /// Validates every field (422 per field) and creates the pairing.
     static func create(
         _ input: Input, by user: CurrentUser, cap: Int, cipher: FieldCipher, on db: Database,
-        today: CalendarDate = .today()
+        today: CalendarDate = AppClock.today
     ) async throws -> Pairing {
         var errors: [FieldError] = []
         let c = input.cadre ?? CadreInput()
@@ -130,7 +130,7 @@ enum PairingService {
 
     /// Ends a pairing by hand, with the reason.
     static func end(
-        _ p: Pairing, reason: String?, by user: CurrentUser, on db: Database, today: CalendarDate = .today()
+        _ p: Pairing, reason: String?, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today
     )
         async throws
     {
@@ -152,7 +152,8 @@ enum PairingService {
 
     /// Ends every open pairing of a member, with the reason (the flow closed, the member moved branch).
     static func endAll(
-        of memberID: UUID, side: PairingSide? = nil, reason: String, on db: Database, today: CalendarDate = .today()
+        of memberID: UUID, side: PairingSide? = nil, reason: String, on db: Database,
+        today: CalendarDate = AppClock.today
     )
         async throws
     {

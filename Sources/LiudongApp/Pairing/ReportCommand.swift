@@ -34,7 +34,7 @@ struct ReportCommand: AsyncCommand {
             }
             half = h
         } else {
-            half = HalfYear(containing: .today())
+            half = HalfYear(containing: AppClock.today)
         }
         let app = context.application
         guard let code = signature.org,

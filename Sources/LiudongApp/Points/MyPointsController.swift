@@ -24,7 +24,7 @@ struct MyPointsController {
 
     func points(req: Request) async throws -> Response {
         let m = try await Self.me(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let year = PointsController.year(req)
         let ledger = try await MemberPoints.load(member: m, year: year, today: today, on: req.db)
         let county = try await PointClaimsService.pilotCounty(of: m, on: req.db)
@@ -63,7 +63,7 @@ struct MyPointsController {
         return try await req.act(back: "/my/points") {
             let c = try await PointClaimsService.submit(
                 .init(itemCode: f.itemCode, on: f.on, description: f.description), photo: photo, member: m,
-                today: .today(), app: req.application, on: req.db)
+                today: AppClock.today, app: req.application, on: req.db)
             try await Self.auditClaim(req, me, c)
             return "申报已提交，党支部书记审核后计入积分"
         }
@@ -111,7 +111,7 @@ struct MyPointsController {
         let m = try await Self.me(req)
         let year =
             (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
-            ?? CalendarDate.today().year - 1
+            ?? AppClock.today.year - 1
         let county = try await PointClaimsService.pilotCounty(of: m, on: req.db)
         let pub =
             try await county.asyncMap { try await PointRanking.publication(county: $0.id!, year: year, on: req.db) }
@@ -136,14 +136,14 @@ struct MyPointsController {
             let size = 50
             let page = try await PointRanking.page(
                 org: county, county: county, year: year, limit: pub.publicForm == .list ? size : 0,
-                offset: (pageNo - 1) * size, today: .today(), on: req.db)
+                offset: (pageNo - 1) * size, today: AppClock.today, on: req.db)
             view.rows = page.rows
             view.bands = page.bands.map { Pair($0.label, String($0.count)) }
             view.page = pageNo
             view.prev = pageNo > 1 ? pageNo - 1 : nil
             view.next = pageNo * size < page.count && pub.publicForm == .list ? pageNo + 1 : nil
             if let s = try await PointRanking.standing(
-                member: m.id!, county: county, year: year, today: .today(), on: req.db)
+                member: m.id!, county: county, year: year, today: AppClock.today, on: req.db)
             {
                 view.mine =
                     "\(s.total)分，" + (pub.publicForm == .list ? "第\(s.rank)名（共\(s.count)人），" : "") + "档次：\(s.band)"

@@ -131,7 +131,7 @@ enum PointClaimsService {
         c.status = approve ? .approved : .rejected
         c.decisionReason = reason
         c.decidedBy = user.username
-        c.decidedAt = Date()
+        c.decidedAt = AppClock.now
         try await c.update(on: db)
         if approve, let day = CalendarDate(c.onDay) {
             try await PointLedger.recompute(member: member, year: day.year, on: db)
@@ -200,7 +200,7 @@ enum PointClaimsService {
         a.status = uphold ? .upheld : .rejected
         a.outcome = outcome
         a.decidedBy = user.username
-        a.decidedAt = Date()
+        a.decidedAt = AppClock.now
         try await a.update(on: db)
         if let day = day.flatMap({ CalendarDate($0) }) {
             try await PointLedger.recompute(member: member, year: day.year, on: db)

@@ -124,11 +124,11 @@ enum PointLedger {
         let yearClosed = closed.map { $0.year > year || ($0.year == year && $0.month == 12 && $0.day == 31) } ?? false
         let after = closed.flatMap { $0.year == year ? $0 : nil }
         let cut = yearClosed ? "9999" : after?.description ?? ""
-        var clock = Date()
+        var clock = AppClock.now
         var timings: [(String, Double)] = []
         func lap(_ label: String) {
-            timings.append((label, Date().timeIntervalSince(clock)))
-            clock = Date()
+            timings.append((label, AppClock.now.timeIntervalSince(clock)))
+            clock = AppClock.now
         }
         let people = try await population(county: county, member: member, on: db)
         let memberFilter: SQLQueryString = member.map { "AND member_id = \(bind: $0)" } ?? ""
@@ -208,7 +208,7 @@ enum PointLedger {
             lap("写入")
         }
         if member == nil {
-            settings.recomputedAt = Date()
+            settings.recomputedAt = AppClock.now
             if settings.id == nil { settings.id = countyID }
             try await settings.save(on: db)
         }

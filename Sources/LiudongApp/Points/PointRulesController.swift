@@ -66,7 +66,7 @@ struct PointRulesController {
         let blank = ItemRow(
             code: "", name: "", category: "vanguard", categoryLabel: "", points: "", monthCap: "", yearCap: "",
             source: "claim", sourceLabel: "", threshold: "")
-        let today = CalendarDate.today()
+        let today = AppClock.today
         return try await req.page(
             "points/rules", title: "积分规则",
             View(
@@ -140,7 +140,7 @@ struct PointRulesController {
         let user = try req.user
         let f = try req.content.decode(Form.self)
         let county = try await PointsController.managedCounty(req, f.county)
-        let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? CalendarDate.today().year
+        let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? AppClock.today.year
         return try await req.act(back: "/points/rules?county=\(county.code)&year=\(year)") {
             let (items, errors) = Self.items(f)
             guard errors.isEmpty else { throw AppError.invalid(errors) }

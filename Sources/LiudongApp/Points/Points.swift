@@ -20,7 +20,7 @@ final class PointCounty: Model, @unchecked Sendable {
     @OptionalField(key: "closed_through") var closedThrough: String?
     @OptionalField(key: "recomputed_at") var recomputedAt: Date?
     @OptionalField(key: "updated_by") var updatedBy: String?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 
@@ -61,7 +61,7 @@ final class PointRuleSet: Model, @unchecked Sendable {
     @Field(key: "items") var itemsJSON: String
     @OptionalField(key: "note") var note: String?
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -106,7 +106,7 @@ final class PointClaim: Model, @unchecked Sendable {
     @OptionalField(key: "decision_reason") var decisionReason: String?
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -134,7 +134,7 @@ final class PointAppeal: Model, @unchecked Sendable {
     @OptionalField(key: "outcome") var outcome: String?
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -163,7 +163,7 @@ final class PointTalk: Model, @unchecked Sendable {
     /// The two quarters whose low scores led to the talk, e.g. `2026Q2,2026Q3`.
     @Field(key: "quarters") var quarters: String
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -180,7 +180,7 @@ final class PointPublication: Model, @unchecked Sendable {
     @Field(key: "bands") var bandsJSON: String
     @Field(key: "members") var members: Int
     @Field(key: "published_by") var publishedBy: String
-    @Timestamp(key: "published_at", on: .create) var publishedAt: Date?
+    @Timestamp(key: "published_at", on: .create, format: .clock) var publishedAt: Date?
 
     init() {}
 

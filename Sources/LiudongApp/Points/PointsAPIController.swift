@@ -45,7 +45,7 @@ struct PointsAPIController {
     }
 
     static func ledger(_ m: Member, year: Int, on db: Database) async throws -> Ledger {
-        let p = try await MemberPoints.load(member: m, year: year, today: .today(), on: db)
+        let p = try await MemberPoints.load(member: m, year: year, today: AppClock.today, on: db)
         return Ledger(
             member: m.id!.uuidString, year: year, total: p.total, band: p.band,
             entries: p.entries.map {
@@ -111,7 +111,7 @@ struct PointsAPIController {
         let limit = min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), 1000)
         let offset = min(max((try? req.query.get(Int.self, at: "offset")) ?? 0, 0), 10_000_000)
         let page = try await PointRanking.page(
-            org: org, county: county, year: year, limit: limit, offset: offset, today: .today(), on: req.db)
+            org: org, county: county, year: year, limit: limit, offset: offset, today: AppClock.today, on: req.db)
         return Ranking(
             published: page.published, year: year, org: org.code, count: page.count,
             items: page.rows.map {
@@ -138,7 +138,7 @@ struct PointsAPIController {
             photo = Array(data)
         }
         let c = try await PointClaimsService.submit(
-            input, photo: photo, member: m, today: .today(), app: req.application, on: req.db)
+            input, photo: photo, member: m, today: AppClock.today, app: req.application, on: req.db)
         try await MyPointsController.auditClaim(req, me, c)
         let res = Response(status: .created)
         try res.content.encode(Created(id: c.id!.uuidString, status: c.status.rawValue), as: .json)

@@ -30,7 +30,7 @@ struct PointsCommand: AsyncCommand {
             console.error("请用 --county 指定旗县区党组织的代码")
             throw CommandFailed()
         }
-        let year = signature.year ?? CalendarDate.today().year
+        let year = signature.year ?? AppClock.today.year
         guard (2000...2100).contains(year) else {
             console.error("--year 应为四位年份")
             throw CommandFailed()
@@ -40,10 +40,10 @@ struct PointsCommand: AsyncCommand {
             throw CommandFailed()
         }
         _ = try await PointRulesService.ensureYear(county: county, year: year, by: "cli", on: app.db)
-        let started = Date()
+        let started = AppClock.now
         let s = try await PointLedger.recompute(county: county, year: year, on: app.db)
         console.print(
-            "\(county.shortName)（\(county.code)）\(year)年积分重算完成，用时\(String(format: "%.2f", Date().timeIntervalSince(started)))秒"
+            "\(county.shortName)（\(county.code)）\(year)年积分重算完成，用时\(String(format: "%.2f", AppClock.now.timeIntervalSince(started)))秒"
         )
         console.print("  党员 \(s.members) 人，事实 \(s.facts) 件，未结算积分记录 \(s.entries) 条")
         console.print("  已结算至：\(s.closedThrough ?? "（无）")，结算期内的记录未改动")

@@ -21,8 +21,8 @@ struct PointsController {
 
     /// The year asked for (`year`), or this year.
     static func year(_ req: Request) -> Int {
-        let y = (try? req.query.get(Int.self, at: "year")) ?? CalendarDate.today().year
-        return (2000...2100).contains(y) ? y : CalendarDate.today().year
+        let y = (try? req.query.get(Int.self, at: "year")) ?? AppClock.today.year
+        return (2000...2100).contains(y) ? y : AppClock.today.year
     }
 
     /// An organization code from a form, kept to the characters a code has (it goes back into a URL).
@@ -41,7 +41,7 @@ struct PointsController {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
         let year = Self.year(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let counties = try await PointRulesService.counties(for: user, on: req.db)
         let enabled = Set(try await PointCounty.query(on: req.db).filter(\.$enabled == true).all().compactMap(\.id))
         let county = try await PointRulesService.county(
@@ -115,7 +115,7 @@ struct PointsController {
                 recomputedAt: s.recomputedAt.map { CalendarDate(date: $0).description }, versions: versions.count,
                 latest: versions.last.map { "第\($0.version)版，\($0.effectiveFrom)起" },
                 published: pub.map {
-                    "已于\(CalendarDate(date: $0.publishedAt ?? Date()))公布（\($0.publicForm.label)，\($0.members)人）"
+                    "已于\(CalendarDate(date: $0.publishedAt ?? AppClock.now))公布（\($0.publicForm.label)，\($0.members)人）"
                 },
                 canPublish: pub == nil && year < today.year && s.enabled, quarters: quarters.reversed(), claims: claims,
                 appeals: appeals,
@@ -150,10 +150,10 @@ struct PointsController {
         let on = f.enabled == "1"
         return try await req.act(back: "/points?county=\(county.code)") {
             try await PointRulesService.enable(
-                county, on, year: CalendarDate.today().year, by: user.username, db: req.db)
+                county, on, year: AppClock.today.year, by: user.username, db: req.db)
             try await req.audit(
                 .update, "points", ref: county.code, summary: "\(county.shortName)\(on ? "纳入" : "退出")积分制管理试点")
-            if on { try await PointLedger.recompute(county: county, year: CalendarDate.today().year, on: req.db) }
+            if on { try await PointLedger.recompute(county: county, year: AppClock.today.year, on: req.db) }
             return on ? "\(county.shortName)已纳入积分制管理试点，已按规则计算本年积分" : "\(county.shortName)已退出积分制管理试点"
         }
     }
@@ -182,7 +182,7 @@ struct PointsController {
                 throw AppError.invalid([FieldError("quarter", "请选择季度")])
             }
             try await PointRulesService.close(
-                county: county, through: q, by: user.username, today: .today(), on: req.db)
+                county: county, through: q, by: user.username, today: AppClock.today, on: req.db)
             try await req.audit(.update, "points", ref: county.code, summary: "\(county.shortName)积分结算至\(q.chinese)")
             return "已结算至\(q.chinese)末，此前的积分不再改变"
         }
@@ -191,7 +191,7 @@ struct PointsController {
     func recompute(req: Request) async throws -> Response {
         let f = try req.content.decode(CountyForm.self)
         let county = try await Self.managedCounty(req, f.county)
-        let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? CalendarDate.today().year
+        let year = f.year.flatMap { (2000...2100).contains($0) ? $0 : nil } ?? AppClock.today.year
         return try await req.act(back: "/points?county=\(county.code)&year=\(year)") {
             guard try await PointCounty.find(county.id!, on: req.db)?.enabled == true else {
                 throw AppError.conflict("\(county.shortName)未参加积分制管理试点")
@@ -210,7 +210,7 @@ struct PointsController {
         return try await req.act(back: "/points?county=\(county.code)&year=\(year)") {
             let form = f.publicForm.flatMap(PublicForm.init(rawValue:)) ?? .bands
             let p = try await PointRanking.publish(
-                county: county, year: year, form: form, by: user.username, today: .today(), on: req.db)
+                county: county, year: year, form: form, by: user.username, today: AppClock.today, on: req.db)
             try await req.audit(
                 .update, "points", ref: county.code, summary: "公布\(county.shortName)\(year)年积分评比（\(form.label)）")
             return "已公布\(year)年积分评比，\(p.members)名党员的排名已冻结"

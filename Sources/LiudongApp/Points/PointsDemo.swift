@@ -150,7 +150,7 @@ enum PointsDemo {
             a.status = i == 4 ? .upheld : .rejected
             a.outcome = i == 4 ? "经核实已请假，撤销扣分" : "经核实会议签到表上无请假记录，扣分维持"
             a.decidedBy = "secretary"
-            a.decidedAt = Date()
+            a.decidedAt = AppClock.now
             try await a.update(on: db)
             try await PointLedger.recompute(member: m, year: today.year, on: db)
         }

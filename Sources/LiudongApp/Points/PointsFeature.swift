@@ -93,7 +93,7 @@ struct PointsFeature: Feature {
         guard let m = try await Member.find(member.memberID, on: db),
             let county = try await PointClaimsService.pilotCounty(of: m, on: db)
         else { return [] }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let s = try await PointRanking.standing(member: m.id!, county: county, year: today.year, today: today, on: db)
         var lines = [
             MyTile.Line(

@@ -18,7 +18,7 @@ extension PointsController {
         let pageNo = req.pageNumber()
         let size = 50
         let page = try await PointRanking.page(
-            org: scoped, county: county, year: year, limit: size, offset: (pageNo - 1) * size, today: .today(),
+            org: scoped, county: county, year: year, limit: size, offset: (pageNo - 1) * size, today: AppClock.today,
             on: req.db)
         struct View: Encodable {
             var org: String
@@ -46,7 +46,7 @@ extension PointsController {
                 org: scoped.code, orgName: scoped.shortName, county: county.shortName, year: year,
                 published: page.published,
                 publishedNote: page.publication.map {
-                    "\(year)年评比已于\(CalendarDate(date: $0.publishedAt ?? Date()))公布并冻结（向党员\($0.publicForm.label)）"
+                    "\(year)年评比已于\(CalendarDate(date: $0.publishedAt ?? AppClock.now))公布并冻结（向党员\($0.publicForm.label)）"
                 }, count: page.count, rows: page.rows, bands: page.bands.map { Pair($0.label, String($0.count)) },
                 page: pageNo, pages: pages, prev: pageNo > 1 ? pageNo - 1 : nil,
                 next: pageNo < pages ? pageNo + 1 : nil,
@@ -69,7 +69,7 @@ extension PointsController {
             !user.isInflowSide
         else { throw AppError.notFound }
         let year = Self.year(req)
-        let ledger = try await MemberPoints.load(member: m, year: year, today: .today(), on: req.db)
+        let ledger = try await MemberPoints.load(member: m, year: year, today: AppClock.today, on: req.db)
         struct View: Encodable {
             var id: String
             var name: String

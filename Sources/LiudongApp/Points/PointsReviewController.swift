@@ -151,7 +151,7 @@ struct PointsReviewController {
 
     func talks(req: Request) async throws -> Response {
         let org = try await Self.scopeOrg(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let low = try await PointTalks.lowScorers(under: org.path, today: today, limit: 500, on: req.db)
         struct Talk: Decodable, Encodable {
             var name: String
@@ -210,7 +210,7 @@ struct PointsReviewController {
         return try await req.act(back: "/points/talks?org=\(PointsController.code(f.org))") {
             let t = try await PointTalks.record(
                 .init(member: f.member, talkedOn: f.talkedOn, way: f.way, summary: f.summary, steps: f.steps),
-                member: m, by: user, today: .today(), on: req.db)
+                member: m, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "point-talk", ref: m.id!.uuidString, summary: "记录与\(m.name)的约谈提醒（\(t.way.label)，\(t.talkedOn)）"
             )

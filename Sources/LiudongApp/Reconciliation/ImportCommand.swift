@@ -39,12 +39,14 @@ struct ImportCommand: AsyncCommand {
             throw CommandFailed()
         }
         let quarter = try commandQuarter(signature.quarter, console: console)
-        let started = Date()
+        let started = AppClock.now
         let quiet = signature.json
         let progress: @Sendable (Int) -> Void = { n in
             if !quiet && n % 100_000 < 1000 && n >= 1000 {
                 FileHandle.standardError.write(
-                    Data("已读取 \(n) 行（\(Int(Double(n) / max(0.001, Date().timeIntervalSince(started)))) 行/秒）…\n".utf8))
+                    Data(
+                        "已读取 \(n) 行（\(Int(Double(n) / max(0.001, AppClock.now.timeIntervalSince(started)))) 行/秒）…\n"
+                            .utf8))
             }
         }
         let summary: NationalImportService.Summary
@@ -91,7 +93,7 @@ struct ImportCommand: AsyncCommand {
         }
         console.print(
             "\(signature.dryRun ? "试导入（未写入）" : "已导入")\(quarter.chinese)：共 \(summary.rows) 行，新增 \(summary.new)，更新 \(summary.updated)，未变 \(summary.unchanged)，未导入 \(summary.rejectedTotal)"
-                + "（\(summary.kind)\(summary.encoding.map { "，\($0)" } ?? "")，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒）"
+                + "（\(summary.kind)\(summary.encoding.map { "，\($0)" } ?? "")，用时 \(String(format: "%.1f", AppClock.now.timeIntervalSince(started))) 秒）"
         )
         for r in summary.rejected.prefix(200) { console.print("  第\(r.row)行：\(r.reason)") }
         if summary.rejectedTotal > 200 { console.print("  ……另有 \(summary.rejectedTotal - 200) 行未列出（加 --json 可得全部）") }

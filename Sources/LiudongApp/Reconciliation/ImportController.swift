@@ -60,7 +60,7 @@ struct ImportController {
                 submitted = "\(quarter.chinese)已由 \(s.by_username) \(how)名单，共 \(s.rows) 人"
             }
         }
-        let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }.map {
+        let quarters = [AppClock.quarter, AppClock.quarter.previous].compactMap { $0 }.map {
             SelectOption(value: $0.description, label: $0.chinese, selected: $0 == quarter)
         }
         return try await req.page(
@@ -207,7 +207,7 @@ struct ImportController {
         let view = JobView(
             id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
             quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
-            seconds: String(format: "%.1f", Date().timeIntervalSince(j.started)), summary: j.summary,
+            seconds: String(format: "%.1f", AppClock.now.timeIntervalSince(j.started)), summary: j.summary,
             rejectedShown: Array(rejected.prefix(500)), more: max(0, total - 500), error: j.error,
             canApply: j.phase == .checked && (j.summary.map { $0.rows > $0.rejectedTotal } ?? false))
         return try await req.page("imports/job", title: "导入", view)

@@ -22,7 +22,7 @@ final class ImportJobs: @unchecked Sendable {
         var rowsRead = 0
         var summary: NationalImportService.Summary?
         var error: String?
-        var started = Date()
+        var started = AppClock.now
     }
 
     private let box = NIOLockedValueBox<[UUID: Job]>([:])
@@ -31,7 +31,7 @@ final class ImportJobs: @unchecked Sendable {
     func add(_ job: Job) {
         let stale = box.withLockedValue { jobs -> [Job] in
             let old = jobs.values.filter {
-                Date().timeIntervalSince($0.started) > 86_400 && $0.phase != .checking && $0.phase != .applying
+                AppClock.now.timeIntervalSince($0.started) > 86_400 && $0.phase != .checking && $0.phase != .applying
             }
             for j in old { jobs[j.id] = nil }
             jobs[job.id] = job
@@ -55,7 +55,7 @@ final class ImportJobs: @unchecked Sendable {
             guard var j = jobs[id], j.phase == from else { return false }
             j.phase = to
             j.rowsRead = 0
-            j.started = Date()
+            j.started = AppClock.now
             jobs[id] = j
             return true
         }

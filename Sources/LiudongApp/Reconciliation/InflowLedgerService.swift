@@ -107,7 +107,7 @@ enum InflowLedgerService {
             try await sql.delete(from: "inflow_ledger_entries").where("quarter", .equal, quarter.description).where(
                 "org_id", .equal, orgID
             ).run()
-            let now = Date()
+            let now = AppClock.now
             for chunk in rows.chunked(500) {
                 var insert = sql.insert(into: "inflow_ledger_entries").columns(
                     "quarter", "org_id", "id_hash", "id_tail", "id_tail_enc", "name", "phone_hash", "home_org",

@@ -154,7 +154,7 @@ enum NationalImportService {
                         "rejected_count", "scope_code", "by_username", "applied_at"
                     )
                     .values(
-                        [quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, Date()]
+                        [quarter.description, fileName, 0, 0, 0, 0, 0, scopeCode, username, AppClock.now]
                             as [any Encodable & Sendable]
                     )
                     .returning("id").first(decoding: IDResult.self)?.id ?? 0

@@ -57,7 +57,7 @@ enum ReconcileService {
         async throws -> Report
     {
         let sql = try db.sql()
-        let started = Date()
+        let started = AppClock.now
         let loaded = try await ReconcileLoader.load(quarter: quarter, scope: scope, on: sql)
         let outcome = ThreeWayMatch.classify(loaded.input)
         // The last four characters shown with an item come from the sealed number (or sealed tail), opened only for
@@ -76,11 +76,13 @@ enum ReconcileService {
         }
         try await store(items, quarter: quarter, scope: scope, cipher: cipher, gate: gate, on: db)
         try await sql.insert(into: "reconciliation_runs").columns("quarter", "scope_path", "scope_code", "items", "at")
-            .values([quarter.description, scope.path, scope.code, items.count, Date()] as [any Encodable & Sendable])
+            .values(
+                [quarter.description, scope.path, scope.code, items.count, AppClock.now] as [any Encodable & Sendable]
+            )
             .run()
         return Report(
             quarter: quarter, scope: scope.code, counts: outcome.counts, items: items,
-            nationalRows: loaded.nationalRows, seconds: Date().timeIntervalSince(started))
+            nationalRows: loaded.nationalRows, seconds: AppClock.now.timeIntervalSince(started))
     }
 
     /// Whether this quarter's reconciliation has been run over `path` (by a run of it or of an organization above it).
@@ -132,7 +134,7 @@ enum ReconcileService {
         encoder.outputFormatting = .sortedKeys
         try await db.writeTransaction(gate: gate) { tx in
             let sql = try tx.sql()
-            let now = Date()
+            let now = AppClock.now
             try await sql.raw(
                 "CREATE TEMPORARY TABLE IF NOT EXISTS reconcile_current (id_hash TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (id_hash, category))"
             ).run()

@@ -105,7 +105,7 @@ struct ReconciliationController {
         let items = rows.map { Self.itemView($0, user: user, cipher: req.cipher) }
         let (pairs, progress) = try await Self.pairs(quarter: q, scope: org, user: user, on: sql)
         let closed = try await LedgerSnapshot.closed(on: req.db)
-        let quarters = [Quarter.current(), Quarter.current().previous].compactMap { $0 }
+        let quarters = [AppClock.quarter, AppClock.quarter.previous].compactMap { $0 }
             .map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == q) }
         let categories = ReconcileService.Category.allCases.filter { $0 != .matched }
             .map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == category) }
@@ -318,7 +318,7 @@ struct ReconciliationController {
         let (all, _) = try await Self.pairs(quarter: q, scope: root, user: user, wholeTree: true, on: sql)
         let stillOpen = try await ReconciliationStore.openItems(quarter: q, on: sql)
         guard !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
-            !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= .today()
+            !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= AppClock.today
         else { return "已确认" }
         do {
             let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)

@@ -77,7 +77,7 @@ struct ReconciliationFeature: Feature {
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         let sql = try scope.sql()
-        let current = Quarter.current()
+        let current = AppClock.quarter
         let assigned = try await ReconciliationStore.openAssigned(to: user, currentQuarter: current, on: sql)
         var tallies = [
             WorkTally(

@@ -286,7 +286,7 @@ extension ReconciliationStore {
                     """
                     UPDATE reconciliation_items SET status = \(bind: ItemStatus.resolved.rawValue),
                            resolution = \(bind: resolution.rawValue), note = \(bind: note),
-                           resolved_by = \(bind: username), resolved_at = \(bind: Date())
+                           resolved_by = \(bind: username), resolved_at = \(bind: AppClock.now)
                     WHERE id = \(bind: item.id) AND status = \(bind: ItemStatus.open.rawValue) RETURNING id
                     """
                 ).first(decoding: IDResult.self) != nil
@@ -348,7 +348,7 @@ extension ReconciliationStore {
         quarter: Quarter, countyID: Int, inflowOrgID: Int, outflowSide: Bool, username: String,
         gate: WriteGate, on db: Database
     ) async throws {
-        let now = Date()
+        let now = AppClock.now
         try await db.writeTransaction(gate: gate) { tx in
             let sql = try tx.sql()
             try await sql.insert(into: "reconciliation_signoffs").columns("quarter", "county_id", "inflow_org_id")

@@ -38,7 +38,7 @@ final class OrgDirectory: @unchecked Sendable {
         loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]
     )? {
         let loaded = box.withLockedValue { $0.loaded }
-        guard Date().timeIntervalSince(loaded) >= 1 else { return nil }
+        guard AppClock.now.timeIntervalSince(loaded) >= 1 else { return nil }
         box.withLockedValue { $0.loaded = .distantPast }
         return try await refreshIfStale(db)
     }
@@ -54,14 +54,14 @@ final class OrgDirectory: @unchecked Sendable {
         loaded: Date, byCode: [String: Entry], byID: [Int: Entry], inflow: [Entry]
     ) {
         let current = box.withLockedValue { $0 }
-        if Date().timeIntervalSince(current.loaded) < ttl { return current }
+        if AppClock.now.timeIntervalSince(current.loaded) < ttl { return current }
         let sql = try db.sql()
         let rows = try await sql.select().columns("id", "code", "path", "short_name", "kind", "closed_at").from(
             "organizations"
         )
         .all(decoding: Entry.self)
         let fresh = (
-            Date(), Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+            AppClock.now, Dictionary(rows.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
             Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
             rows.filter { !$0.isClosed && ($0.kind == OrgKind.external.rawValue || $0.kind == OrgKind.mobile.rawValue) }
                 .sorted { $0.code < $1.code }

@@ -67,7 +67,7 @@ enum PhonePage {
                     value: "\($0.rawValue)", label: "\($0.rawValue) \($0.label)", selected: $0.rawValue == input.reason)
             },
             branches: branches, inflowOrgs: inflowOrgs, presetBranch: isBranch, isInflowOrg: isInflow,
-            today: CalendarDate.today().description, errorCount: errors.count)
+            today: AppClock.today.description, errorCount: errors.count)
         return try await req.view.render("report/phone", body)
     }
 

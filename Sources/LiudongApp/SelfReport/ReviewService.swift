@@ -26,7 +26,7 @@ enum ReviewService {
     @discardableResult
     static func confirm(
         _ report: SelfReport, by user: CurrentUser, gate: WriteGate, cipher: FieldCipher, on db: Database,
-        today: CalendarDate = .today()
+        today: CalendarDate = AppClock.today
     ) async throws -> Confirmation {
         guard user.can(.reviewHomeReports) || report.kind == .arrival else { throw AppError.forbidden }
         guard report.status == .pending else { throw AppError.conflict("该报告已处理（\(report.status.label)）") }
@@ -43,7 +43,7 @@ enum ReviewService {
             }
             report.status = .confirmed
             report.reviewedBy = user.username
-            report.reviewedAt = Date()
+            report.reviewedAt = AppClock.now
             try await report.update(on: tx)
             guard let member, let memberID = member.id else {
                 // An inflow registration from elsewhere: confirmed and listed at the organization; no roster member to update.
@@ -227,7 +227,7 @@ enum ReviewService {
             report.status = .returned
             report.reviewReason = reason
             report.reviewedBy = user.username
-            report.reviewedAt = Date()
+            report.reviewedAt = AppClock.now
             try await report.update(on: tx)
             if let memberID = report.memberID {
                 try await MemberEvent(

@@ -53,7 +53,7 @@ final class SelfReport: Model, @unchecked Sendable {
     /// The name given differs from the roster's for this ID number: the reviewer checks who sent it.
     @OptionalField(key: "roster_name_differs") var rosterNameDiffers: Bool?
     @Field(key: "client_address") var clientAddress: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 

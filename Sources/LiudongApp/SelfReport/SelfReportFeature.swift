@@ -44,7 +44,7 @@ struct SelfReportFeature: Feature {
 
     /// Reports waiting for this account's review; those older than `LIUDONG_REVIEW_DUE_DAYS` are overdue.
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
-        let late = Date().addingTimeInterval(-Double(scope.settings.reviewDueDays) * 86_400)
+        let late = AppClock.now.addingTimeInterval(-Double(scope.settings.reviewDueDays) * 86_400)
         let pending = try await SelfReportStore.pending(under: scope.user.scopePath, lateBefore: late, on: scope.sql())
         let label = scope.user.isInflowSide ? "报到待确认" : "报告待审核"
         return [
@@ -91,7 +91,7 @@ struct SelfReportFeature: Feature {
                 .values(
                     [
                         org.id, org.path, NoticeKind.arrival.rawValue, "\(member.name)到达报到，待确认", "/reviews",
-                        Date(),
+                        AppClock.now,
                     ] as [any Encodable & Sendable]
                 ).run()
             }

@@ -18,8 +18,8 @@ enum SelfReportService {
         var limiter: RateLimiter
         var writer: ReportWriter
         var client: String
-        var today: CalendarDate = .today()
-        var now: Date = Date()
+        var today: CalendarDate = AppClock.today
+        var now: Date = AppClock.now
     }
 
     /// The hot path stays on plain SQL (no model reflection): DESIGN §5 asks for thousands of reports a second.

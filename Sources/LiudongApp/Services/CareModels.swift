@@ -20,7 +20,7 @@ final class HardshipRecord: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @OptionalField(key: "closed_reason") var closedReason: String?
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -41,7 +41,7 @@ final class HardshipHelp: Model, @unchecked Sendable {
     @Field(key: "given_by") var givenBy: String
     @Field(key: "source") var source: String
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -59,7 +59,7 @@ final class CareCampaign: Model, @unchecked Sendable {
     /// `CareCriteria` as JSON.
     @Field(key: "criteria") var criteriaJSON: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 
@@ -84,7 +84,7 @@ final class CareVisit: Model, @unchecked Sendable {
     @Field(key: "gifts") var gifts: String
     @Field(key: "situation") var situation: String
     @Field(key: "recorded_by") var recordedBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 

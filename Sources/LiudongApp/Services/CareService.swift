@@ -140,7 +140,7 @@ enum CareService {
         var errors: [FieldError] = []
         let festival = f.festival.flatMap(CareFestival.init(rawValue:))
         if festival == nil { errors.append(FieldError("festival", "请选择节日")) }
-        let name = Normalize.text(f.name) ?? festival.map { "\(CalendarDate.today().year)年\($0.label)慰问" }
+        let name = Normalize.text(f.name) ?? festival.map { "\(AppClock.today.year)年\($0.label)慰问" }
         if (name?.count ?? 0) > 40 { errors.append(FieldError("name", "名称不能超过40字")) }
         let start = f.startsOn.flatMap { CalendarDate($0) }
         let end = f.endsOn.flatMap { CalendarDate($0) }

@@ -28,7 +28,7 @@ struct FestivalCareController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await Self.scope(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         struct Row: Decodable, Encodable {
             var id: UUID
             var member_id: UUID
@@ -138,7 +138,7 @@ struct FestivalCareController {
             let r = try await CareService.register(
                 .init(
                     kind: f.kind, level: f.level, description: f.description, verifiedBy: f.verifiedBy,
-                    verifiedOn: f.verifiedOn), member: m, by: user, today: .today(), on: req.db)
+                    verifiedOn: f.verifiedOn), member: m, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "hardship", ref: r.id!.uuidString, summary: "登记困难党员\(m.name)（\(r.kind.label)）")
             return "已将\(m.name)登记为困难党员"
@@ -193,7 +193,7 @@ struct FestivalCareController {
                         on: $0.givenOn,
                         what: $0.form == "money" ? "资金\($0.amount)元" : "物资：\($0.goods ?? "")（折合\($0.amount)元）",
                         by: $0.givenBy, source: $0.source)
-                }, total: helps.reduce(0) { $0 + $1.amount }, today: CalendarDate.today().description))
+                }, total: helps.reduce(0) { $0 + $1.amount }, today: AppClock.today.description))
     }
 
     func help(req: Request) async throws -> Response {
@@ -201,7 +201,7 @@ struct FestivalCareController {
         let (r, m) = try await Self.find(req)
         let f = try req.content.decode(CareService.HelpForm.self)
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            let h = try await CareService.help(f, record: r, by: user, today: .today(), on: req.db)
+            let h = try await CareService.help(f, record: r, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "hardship-help", ref: h.id!.uuidString, summary: "记录对\(m.name)的帮扶（\(h.amount)元，\(h.source)）")
             return "已记录帮扶"
@@ -219,7 +219,7 @@ struct FestivalCareController {
         let f = try req.content.decode(ReviewForm.self)
         let keep = f.decision != "close"
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            try await CareService.review(r, keep: keep, note: f.note, by: user, today: .today(), on: req.db)
+            try await CareService.review(r, keep: keep, note: f.note, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .update, "hardship", ref: r.id!.uuidString,
                 summary: keep ? "复核困难党员\(m.name)：仍属困难" : "困难党员\(m.name)销号：\(r.closedReason ?? "")")
@@ -284,7 +284,7 @@ struct FestivalCareController {
                 id: c.id!.uuidString, name: c.name, festival: c.festival.label, period: "\(c.startsOn)至\(c.endsOn)",
                 criteria: criteria, org: org.code, orgName: org.shortName, progress: progress,
                 percent: progress.targets == 0 ? 0 : progress.visited * 100 / progress.targets, targets: list,
-                ways: CareVisit.ways.map { Pair($0.0, $0.1) }, today: CalendarDate.today().description,
+                ways: CareVisit.ways.map { Pair($0.0, $0.1) }, today: AppClock.today.description,
                 tooMany: progress.targets > 300))
     }
 
@@ -300,7 +300,7 @@ struct FestivalCareController {
                     $0.memberID == id.uuidString
                 })
             else { throw AppError.conflict("这名党员不是本次慰问对象") }
-            let v = try await CareService.visit(f, campaign: c, target: m, by: user, today: .today(), on: req.db)
+            let v = try await CareService.visit(f, campaign: c, target: m, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "care-visit", ref: v.id!.uuidString, summary: "\(c.name)：慰问\(m.name)")
             return "已登记对\(m.name)的慰问"
         }

@@ -31,7 +31,7 @@ struct MyRequestsController {
         return try await req.myPage(
             "my/requests", title: "我的诉求",
             View(
-                items: try await ServiceRequestQueries.member(me.memberID, today: .today(), on: req.db),
+                items: try await ServiceRequestQueries.member(me.memberID, today: AppClock.today, on: req.db),
                 kinds: ServiceRequestKind.allCases.map { Pair($0.rawValue, $0.label) }))
     }
 
@@ -41,7 +41,7 @@ struct MyRequestsController {
         let draft = try req.content.decode(ServiceRequests.Draft.self)
         do {
             let (r, org) = try await ServiceRequests.raise(
-                draft, member: m, raisedBy: me.auditName, today: .today(), on: req.db)
+                draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
             try await Self.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
             return req.redirect(
                 to: "/my/requests/\(r.id!)", flash: "已提交，由\(org.shortName)在\(r.acknowledgeBy)前受理、\(r.answerBy)前答复")
@@ -60,7 +60,7 @@ struct MyRequestsController {
         let r = try await Self.mine(req)
         let routed = try await Organization.find(r.routedOrgID, on: req.db)
         let limits = try await ServiceRequests.deadlines(on: req.db)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let canReopen =
             r.status == .closed && r.reopened == 0
             && (r.closedOn.flatMap { CalendarDate($0) }.map { today <= $0.adding(days: limits.reopenDays) } ?? false)
@@ -107,7 +107,7 @@ struct MyRequestsController {
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
             try await ServiceRequests.rate(
-                r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: .today(),
+                r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: AppClock.today,
                 on: req.db)
             return "谢谢您的评价，诉求已办结"
         }
@@ -118,7 +118,8 @@ struct MyRequestsController {
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
-            try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: .today(), on: req.db)
+            try await ServiceRequests.reopen(
+                r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
             try await Self.audit(req, me, r, "党员本人申请重新办理诉求")
             return "已申请重新办理，请在\(r.answerBy)前等待答复"
         }

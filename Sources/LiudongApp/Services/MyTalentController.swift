@@ -31,7 +31,7 @@ struct MyTalentController {
                 business: p?.business ?? "",
                 willingReturn: p?.willingReturn ?? false, willingInvest: p?.willingInvest ?? false, note: p?.note ?? "",
                 industries: Industry.allCases.map { Pair($0.rawValue, $0.label) },
-                matches: try await TalentService.matches(for: m, today: .today(), on: req.db), saved: p != nil))
+                matches: try await TalentService.matches(for: m, today: AppClock.today, on: req.db), saved: p != nil))
     }
 
     func save(req: Request) async throws -> Response {

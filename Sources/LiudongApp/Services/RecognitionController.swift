@@ -47,7 +47,7 @@ struct RecognitionController {
             var year: Int
             var today: String
         }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         return try await req.page(
             "services/awards", title: "评优表彰",
             View(
@@ -72,7 +72,7 @@ struct RecognitionController {
         }
         do {
             let c = try await RecognitionService.create(
-                f, quotas: quotas, org: org, by: user, today: .today(), on: req.db)
+                f, quotas: quotas, org: org, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "award-campaign", ref: c.id!.uuidString, summary: "发起评优表彰：\(c.name)")
             return req.redirect(to: "/awards/\(c.id!)", flash: "已发起，各党支部可以推荐")
         } catch AppError.invalid(let errors) {
@@ -159,7 +159,7 @@ struct RecognitionController {
             var org: String
         }
         let canNominate =
-            c.status == "open" && CalendarDate.today().description <= c.nominateUntil && user.scopeLevel == .branch
+            c.status == "open" && AppClock.today.description <= c.nominateUntil && user.scopeLevel == .branch
         return try await req.page(
             "services/award", title: c.name,
             View(
@@ -183,7 +183,7 @@ struct RecognitionController {
             guard user.scopeLevel == .branch else { throw AppError.conflict("由党支部推荐") }
             let m = try await FestivalCareController.member(named: f.name, branch: user.scopeCode, req)
             let n = try await RecognitionService.nominate(
-                c, member: m, citation: f.citation, by: user, today: .today(), on: req.db)
+                c, member: m, citation: f.citation, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "award-nomination", ref: n.id!.uuidString, summary: "推荐\(m.name)参评\(c.name)")
             return "已推荐\(m.name)，等待基层党委审核"
         }
@@ -217,7 +217,7 @@ struct RecognitionController {
         let (c, _, _) = try await campaign(req)
         guard user.scopeID == c.orgID else { throw AppError.forbidden }
         return try await req.act(back: "/awards/\(c.id!)") {
-            let n = try await RecognitionService.publish(c, today: .today(), on: req.db)
+            let n = try await RecognitionService.publish(c, today: AppClock.today, on: req.db)
             try await req.audit(.update, "award-campaign", ref: c.id!.uuidString, summary: "公布\(c.name)：\(n)人")
             return "已公布\(n)人，结果记入本人档案并在手机上显示"
         }

@@ -17,7 +17,7 @@ final class AwardCampaign: Model, @unchecked Sendable {
     /// `open` or `published`.
     @Field(key: "status") var status: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
     @OptionalField(key: "published_on") var publishedOn: String?
 
     init() {}
@@ -38,7 +38,7 @@ final class AwardNomination: Model, @unchecked Sendable {
     @OptionalField(key: "committee_by") var committeeBy: String?
     @OptionalField(key: "county_by") var countyBy: String?
     @OptionalField(key: "rejected_reason") var rejectedReason: String?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }

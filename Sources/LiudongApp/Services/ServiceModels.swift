@@ -13,7 +13,7 @@ final class WorkCalendarDay: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @Field(key: "name") var name: String
     @Field(key: "updated_by") var updatedBy: String
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 }
@@ -28,7 +28,7 @@ final class ServiceSettings: Model, @unchecked Sendable {
     @Field(key: "reopen_days") var reopenDays: Int
     @Field(key: "auto_close_days") var autoCloseDays: Int
     @OptionalField(key: "updated_by") var updatedBy: String?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 
@@ -48,7 +48,7 @@ final class ServiceStation: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
     @Field(key: "area_code") var areaCode: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -120,7 +120,8 @@ final class ServiceRequestEvent: Model, @unchecked Sendable {
 
     init() {}
 
-    init(_ request: UUID, actor: String, action: String, note: String? = nil, org: Int? = nil, at: Date = Date()) {
+    init(_ request: UUID, actor: String, action: String, note: String? = nil, org: Int? = nil, at: Date = AppClock.now)
+    {
         self.id = UUID()
         self.requestID = request
         self.at = at

@@ -119,7 +119,7 @@ enum ServiceRequests {
         r.contactID = contact
         r.raisedBy = raisedBy
         r.submittedOn = today.description
-        r.submittedAt = Date()
+        r.submittedAt = AppClock.now
         r.acknowledgeBy = calendar.adding(workingDays: limits.acknowledgeDays, to: today).description
         r.answerBy = calendar.adding(workingDays: limits.answerDays, to: today).description
         r.reopened = 0

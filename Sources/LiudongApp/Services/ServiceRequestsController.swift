@@ -25,7 +25,7 @@ struct ServiceRequestsController {
         let status = req.query[String.self, at: "status"].flatMap(ServiceRequestStatus.init(rawValue:))
         let overdue = req.query[String.self, at: "overdue"] == "1"
         let items = try await ServiceRequestQueries.staff(
-            user, status: status, overdueOnly: overdue, today: .today(), on: req.db)
+            user, status: status, overdueOnly: overdue, today: AppClock.today, on: req.db)
         struct View: Encodable {
             var items: [ServiceRequestQueries.Item]
             var statuses: [Pair]
@@ -80,7 +80,7 @@ struct ServiceRequestsController {
             var transferTo: String
             var trail: [ServiceRequestQueries.Event]
         }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let place = r.divisionCode.map { Divisions.shared.slashedName($0) }
         return try await req.page(
             "services/request", title: "诉求 · \(r.title)",
@@ -114,7 +114,7 @@ struct ServiceRequestsController {
 
     func accept(req: Request) async throws -> Response {
         try await act(req) { r, user, f in
-            try await ServiceRequests.accept(r, handler: f.handler, by: user, today: .today(), on: req.db)
+            try await ServiceRequests.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
             return "已受理，请在\(r.answerBy)前答复"
         }
@@ -129,7 +129,7 @@ struct ServiceRequestsController {
 
     func reply(req: Request) async throws -> Response {
         try await act(req) { r, user, f in
-            try await ServiceRequests.reply(r, text: f.reply, by: user, today: .today(), on: req.db)
+            try await ServiceRequests.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
             return "已答复，党员本人会看到并评价"
         }
@@ -170,7 +170,7 @@ struct ServiceRequestsController {
         let back = "/members/\(m.id!)/pairings"
         return try await req.act(back: back) {
             let (r, org) = try await ServiceRequests.raise(
-                draft, member: m, raisedBy: user.username, contact: c.id, today: .today(), on: req.db)
+                draft, member: m, raisedBy: user.username, contact: c.id, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "service-request", ref: r.id!.uuidString, summary: "结对联系中为\(m.name)记录诉求：\(r.title)")
             return "已记录为诉求，转\(org.shortName)办理"
@@ -181,7 +181,7 @@ struct ServiceRequestsController {
         let user = try req.user
         let org = try await PairingController.org(req)
         let (from, to) = Self.period(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id).sort(\.$sortOrder)
             .sort(\.$code).all()
         struct Row: Encodable {
@@ -215,7 +215,7 @@ struct ServiceRequestsController {
 
     /// `from`/`to` from the query (default: this year so far); a reversed or unreadable period falls back.
     static func period(_ req: Request) -> (CalendarDate, CalendarDate) {
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let from = req.query[String.self, at: "from"].flatMap { CalendarDate($0) }
         let to = req.query[String.self, at: "to"].flatMap { CalendarDate($0) }
         let start = from ?? CalendarDate(year: today.year, month: 1, day: 1) ?? today

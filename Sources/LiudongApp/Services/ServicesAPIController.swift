@@ -35,7 +35,7 @@ struct ServicesAPIController {
         let m = try await MyPointsController.me(req)
         let draft = try req.content.decode(ServiceRequests.Draft.self)
         let (r, org) = try await ServiceRequests.raise(
-            draft, member: m, raisedBy: me.auditName, today: .today(), on: req.db)
+            draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
         try await MyRequestsController.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
         return try await Raised(
             id: r.id!.uuidString, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
@@ -44,7 +44,7 @@ struct ServicesAPIController {
     }
 
     func mine(req: Request) async throws -> Items {
-        Items(items: try await ServiceRequestQueries.member(try req.member.memberID, today: .today(), on: req.db))
+        Items(items: try await ServiceRequestQueries.member(try req.member.memberID, today: AppClock.today, on: req.db))
     }
 
     struct Rating: Content {
@@ -57,7 +57,7 @@ struct ServicesAPIController {
         let r = try await MyRequestsController.mine(req)
         let f = try req.content.decode(Rating.self)
         try await ServiceRequests.rate(
-            r, stars: f.stars, comment: f.comment, member: me.auditName, today: .today(), on: req.db)
+            r, stars: f.stars, comment: f.comment, member: me.auditName, today: AppClock.today, on: req.db)
         return Response(status: .noContent)
     }
 
@@ -71,7 +71,7 @@ struct ServicesAPIController {
         let me = try req.member
         let r = try await MyRequestsController.mine(req)
         let f = try req.content.decode(Reason.self)
-        try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: .today(), on: req.db)
+        try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
         try await MyRequestsController.audit(req, me, r, "党员本人申请重新办理诉求")
         return Response(status: .noContent)
     }
@@ -85,7 +85,8 @@ struct ServicesAPIController {
             ])
         }
         return Items(
-            items: try await ServiceRequestQueries.staff(try req.user, status: status, today: .today(), on: req.db))
+            items: try await ServiceRequestQueries.staff(
+                try req.user, status: status, today: AppClock.today, on: req.db))
     }
 
     struct Updated: Content {
@@ -105,7 +106,7 @@ struct ServicesAPIController {
         let user = try req.user
         let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
         let f = (try? req.content.decode(Reason.self)) ?? Reason()
-        try await ServiceRequests.accept(r, handler: f.handler, by: user, today: .today(), on: req.db)
+        try await ServiceRequests.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
         try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
         return try await updated(r, req)
     }
@@ -114,7 +115,7 @@ struct ServicesAPIController {
         let user = try req.user
         let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
         let f = try req.content.decode(Reason.self)
-        try await ServiceRequests.reply(r, text: f.reply, by: user, today: .today(), on: req.db)
+        try await ServiceRequests.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
         try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
         return try await updated(r, req)
     }
@@ -139,6 +140,7 @@ struct ServicesAPIController {
         }
         guard errors.isEmpty else { throw AppError.invalid(errors) }
         let (from, to) = ServiceRequestsController.period(req)
-        return try await ServiceRequestQueries.stats(path: org.path, from: from, to: to, today: .today(), on: req.db)
+        return try await ServiceRequestQueries.stats(
+            path: org.path, from: from, to: to, today: AppClock.today, on: req.db)
     }
 }

@@ -192,7 +192,7 @@ struct ServicesFeature: Feature {
         let talent = try await TalentProfile.find(member.memberID, on: db)
         var matched = 0
         if talent != nil, let m = try await Member.find(member.memberID, on: db) {
-            matched = try await TalentService.matches(for: m, today: .today(), on: db).count
+            matched = try await TalentService.matches(for: m, today: AppClock.today, on: db).count
         }
         let jobs = MyTile(
             id: "talent", title: "就业创业",

@@ -49,7 +49,7 @@ struct TalentController {
             var business: String
             var willing: String
         }
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let scopeIDs = org.pathIDs + [org.id!]
         let opportunities = try await Opportunity.query(on: req.db).filter(\.$orgID ~~ scopeIDs)
             .filter(\.$validUntil >= today.description).sort(\.$validUntil).limit(100).all()
@@ -184,7 +184,7 @@ struct TalentController {
         let org = try await Self.departmentOrg(req)
         let f = try req.content.decode(TalentService.OpportunityForm.self)
         return try await req.act(back: "/talent#opportunities") {
-            let o = try await TalentService.publish(f, org: org, by: user, today: .today(), on: req.db)
+            let o = try await TalentService.publish(f, org: org, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "opportunity", ref: o.id!.uuidString, summary: "发布\(o.kind.label)：\(o.title)")
             return "已发布，条件相符的流动党员会在手机上看到"
         }
@@ -202,7 +202,7 @@ struct TalentController {
                 Normalize.text(f.name) == nil
                 ? nil : try await FestivalCareController.member(named: f.name, branch: f.branch, req)
             let p = try await TalentService.record(
-                f, county: county, member: member, by: user, today: .today(), on: req.db)
+                f, county: county, member: member, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "return-project", ref: p.id!.uuidString, summary: "登记返乡创业项目：\(p.enterprise)")
             return "已登记\(p.enterprise)"
         }

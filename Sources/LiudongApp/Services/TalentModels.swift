@@ -16,7 +16,7 @@ final class TalentProfile: Model, @unchecked Sendable {
     @Field(key: "willing_invest") var willingInvest: Bool
     @OptionalField(key: "note") var note: String?
     @Field(key: "updated_by") var updatedBy: String
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 
     init() {}
 }
@@ -37,7 +37,7 @@ final class Opportunity: Model, @unchecked Sendable {
     @Field(key: "contact") var contact: String
     @Field(key: "valid_until") var validUntil: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }
@@ -58,7 +58,7 @@ final class ReturnProject: Model, @unchecked Sendable {
     @Field(key: "started_on") var startedOn: String
     @Field(key: "support") var support: String
     @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
 }

@@ -24,7 +24,7 @@ struct WorkCalendarController {
 
     func page(req: Request) async throws -> Response {
         _ = try Self.cityOnly(req)
-        let today = CalendarDate.today()
+        let today = AppClock.today
         let year =
             (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
             ?? today.year

@@ -115,7 +115,7 @@ struct StatsController {
         return try await req.page(
             "stats/show", title: "统计",
             View(
-                code: org.code, name: org.shortName, quarter: Quarter.current().chinese, panels: panels,
+                code: org.code, name: org.shortName, quarter: AppClock.quarter.chinese, panels: panels,
                 contacted: s.contacted,
                 open: s.open, contactedShare: Self.percent(s.contacted, s.open),
                 coverage: try await Self.coveragePanel(for: org, user: user, on: req.db)))

@@ -24,7 +24,9 @@ enum StatsService {
         var n: Int
     }
 
-    static func compute(for org: Organization, today: CalendarDate = .today(), on db: Database) async throws -> Stats {
+    static func compute(for org: Organization, today: CalendarDate = AppClock.today, on db: Database) async throws
+        -> Stats
+    {
         let sql = try db.sql()
         let prefix = PathPrefix("b.path", org.path)
         let open = SQLBind.group(LedgerService.openStates)

@@ -62,7 +62,7 @@ enum Worklist {
     /// (unread notices) after the organizations' work, otherwise in the order of the features.
     static func compute(
         for user: CurrentUser, features: [any Feature] = Features.all, on db: Database,
-        settings: Settings, today: CalendarDate = .today()
+        settings: Settings, today: CalendarDate = AppClock.today
     ) async throws -> [WorkTally] {
         let scope = WorkScope(user: user, db: db, settings: settings, today: today)
         var tallies: [WorkTally] = []

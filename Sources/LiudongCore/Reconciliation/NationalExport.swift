@@ -93,7 +93,7 @@ public struct NationalExportParser {
 
     /// `required`: the columns whose headers identify the header row (the national export needs 姓名, 公民身份号码
     /// and 所在党支部; an inflow side's list needs only 姓名 and 公民身份号码).
-    public init(today: CalendarDate = .today(), required: [NationalColumn] = NationalColumn.required) {
+    public init(today: CalendarDate = AppClock.today, required: [NationalColumn] = NationalColumn.required) {
         self.today = today
         self.required = required
     }

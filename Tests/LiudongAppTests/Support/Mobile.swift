@@ -13,7 +13,7 @@ enum Mobile {
     /// Opens a flow for a member as a confirmed leaving report would.
     @discardableResult
     static func open(
-        _ app: Application, _ member: Member, leftOn: CalendarDate = CalendarDate.today().adding(days: -200),
+        _ app: Application, _ member: Member, leftOn: CalendarDate = AppClock.today.adding(days: -200),
         inflow: Organization? = nil
     ) async throws -> Flow {
         let f = Flow()
@@ -66,7 +66,7 @@ enum Mobile {
     }
 
     static func contactJSON(
-        pairing: UUID, method: String = "phone", date: CalendarDate = CalendarDate.today(),
+        pairing: UUID, method: String = "phone", date: CalendarDate = AppClock.today,
         summary: String = "电话了解近况，工作稳定，生活正常，思想积极。", needs: String? = nil
     ) -> String {
         let n = needs.map { #","needs":"\#($0)""# } ?? ""
