@@ -54,8 +54,14 @@ def main():
         url = d.current_url
         text = d.find_element(By.TAG_NAME, "body").text
         assert "生效" in text, text[:400]
-        n = int(re.search(r"目前 (\d+) 人", text).group(1))
-        assert n > 0, "the agreement covers nobody in the demo"
+        n = int(d.find_element(By.ID, "agreement-members").text)
+        assert n > 0 and f"目前 {n} 人" in text, "the agreement covers nobody in the demo"
+        # Members already counted as covered (a mobile organization they take part in, another agreement) are
+        # named apart: the rate rises by the others only.
+        elsewhere = d.find_elements(By.ID, "agreement-elsewhere")
+        already = int(elsewhere[0].text) if elsewhere else 0
+        adds = int(d.find_element(By.ID, "agreement-adds").text) if elsewhere else n
+        assert adds == n - already, text[:400]
         # 3. Uploads the signed scan (judged by its bytes); its SHA-256 is shown.
         d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(scan.name)
         d.find_element(By.CSS_SELECTOR, "form[action$='/scan'] button").click()
@@ -67,15 +73,16 @@ def main():
         d.find_element(By.ID, "confirm").click()
         wait.until(lambda x: "对方已于" in x.find_element(By.TAG_NAME, "body").text)
         shot(d, "network-3-confirmed-375.png", 375)
-        # 5. The county's coverage rose by exactly the members the agreement covers.
+        # 5. The county's coverage rose by exactly the members the agreement adds.
         staff_sign_in(d, wait, base, "county")
         after, rate_after = covered(d, base)
         shot(d, "network-4-stats-after.png", 1280)
-        assert after == before + n, f"coverage {before} → {after}, the agreement covers {n}"
+        assert after == before + adds, f"coverage {before} → {after}, the agreement covers {n} ({already} already)"
         token = call(base, "/api/v1/session", {"username": "county", "password": "liudong-demo"})["token"]
         api = call(base, "/api/v1/coverage?org=150422", token=token)
         assert api["covered"] == after and 0 <= api["rate"] <= 1, api
-        print(f"network e2e ok: coverage {before} ({rate_before}) → {after} ({rate_after}), agreement covers {n}")
+        print(f"network e2e ok: coverage {before} ({rate_before}) → {after} ({rate_after}), "
+              f"agreement covers {n}, {already} of them already covered")
     finally:
         if d:
             d.save_screenshot(os.path.join(ARTIFACTS, "network-last.png"))
