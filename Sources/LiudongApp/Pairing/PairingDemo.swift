@@ -81,8 +81,11 @@ enum PairingDemo {
                     refused.append((f.member_id, cadres[0]))
                     continue
                 }
+                // The secretary's branch owes this quarter's contact to every third member and to its last one (so on any
+                // day one is left besides the demo member, whose contact this quarter is made for them to confirm).
+                let owesThisQuarter = branch == secretaryBranch && (i % 3 == 1 || (i > 0 && i == members.count - 1))
                 // About one in ten open flows is not paired yet: the pages show them as 待结对.
-                guard rng.chance(0.9) || i == 0 || (isBusiest && i < cap) else { continue }
+                guard rng.chance(0.9) || i == 0 || owesThisQuarter || (isBusiest && i < cap) else { continue }
                 let k = isBusiest ? (i < cap ? 0 : 1 + i % max(1, cadres.count - 1)) % cadres.count : i % cadres.count
                 cadres[k].load += 1
                 let c = cadres[k]
@@ -104,7 +107,6 @@ enum PairingDemo {
                 }
                 // About one in twenty is never contacted; the rest most quarters since the pairing began.
                 guard rng.chance(0.95) else { continue }
-                let owesThisQuarter = branch == secretaryBranch && i % 3 == 1
                 for q in quarters where q.lastDay >= started && rng.chance(0.85) {
                     if owesThisQuarter, q.contains(today) { continue }
                     let first = max(q.firstDay, started)
