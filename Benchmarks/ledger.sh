@@ -10,6 +10,7 @@ DURATION=${BENCH_PAGE_DURATION:-10s}
 PORT=${BENCH_PORT:-18090}
 if [ -n "${BENCH_VAR:-}" ] && [ -f "$BENCH_VAR/liudong.sqlite" ]; then VAR=$BENCH_VAR; KEEP=1; else VAR=$(mktemp -d /tmp/liudong-bench-ledger.XXXXXX); KEEP=0; fi
 export LIUDONG_VAR_DIR=$VAR LOG_LEVEL=warning LIUDONG_BASE_URL=http://127.0.0.1:$PORT
+. "$(dirname "$0")/clock.sh"
 PG_ADMIN_URL=${TEST_DATABASE_URL:-}
 unset DATABASE_URL TEST_DATABASE_URL
 cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; [ "$KEEP" = 1 ] || rm -rf "$VAR"; }
@@ -34,12 +35,12 @@ bench() {
       with recursive months(n) as (select 0 union all select n + 1 from months where n < 11),
       kinds(kind, day, every) as (values ('committeeMeeting', 3, 1), ('themeDay', 10, 1), ('groupMeeting', 18, 1),
         ('memberMeeting', 20, 3), ('partyClass', 25, 3), ('lifeMeeting', 15, 12), ('appraisal', 16, 12)),
-      x as (select b.id as org_id, k.kind, date('now', 'start of month', '-' || m.n || ' months', '+' || (k.day - 1) || ' days') as d,
+      x as (select b.id as org_id, k.kind, date('$BENCH_TODAY', 'start of month', '-' || m.n || ' months', '+' || (k.day - 1) || ' days') as d,
           k.every from organizations b cross join months m cross join kinds k where b.level = 'branch' and b.kind = 'regular')
       select lower(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-a' || substr(h, 18, 3) || '-' || substr(h, 21, 12)),
         org_id, kind, d, d || 'T09:00', d || 'T11:00', '党员活动室', kind, 'B' || printf('%06X', rn), 'bench'
       from (select *, hex(randomblob(16)) as h, row_number() over () as rn from x
-        where d <= date('now') and (every = 1 or (every = 3 and cast(strftime('%m', d) as integer) % 3 = 0)
+        where d <= '$BENCH_TODAY' and (every = 1 or (every = 3 and cast(strftime('%m', d) as integer) % 3 = 0)
           or (every = 12 and strftime('%m', d) = '01')))
       where not exists (select 1 from org_life_events where created_by = 'bench');"
   else
@@ -48,12 +49,12 @@ bench() {
       select gen_random_uuid(), org_id, kind, to_char(d, 'YYYY-MM-DD'), to_char(d, 'YYYY-MM-DD') || 'T09:00',
         to_char(d, 'YYYY-MM-DD') || 'T11:00', '党员活动室', kind, 'B' || lpad(upper(to_hex(row_number() over ())), 6, '0'), 'bench'
       from (select b.id as org_id, k.kind, k.every,
-          (date_trunc('month', current_date) - make_interval(months => m.n) + make_interval(days => k.day - 1))::date as d
+          (date_trunc('month', date '$BENCH_TODAY') - make_interval(months => m.n) + make_interval(days => k.day - 1))::date as d
         from organizations b cross join generate_series(0, 11) m(n)
         cross join (values ('committeeMeeting', 3, 1), ('themeDay', 10, 1), ('groupMeeting', 18, 1), ('memberMeeting', 20, 3),
           ('partyClass', 25, 3), ('lifeMeeting', 15, 12), ('appraisal', 16, 12)) k(kind, day, every)
         where b.level = 'branch' and b.kind = 'regular') x
-      where d <= current_date and (every = 1 or (every = 3 and extract(month from d)::int % 3 = 0)
+      where d <= date '$BENCH_TODAY' and (every = 1 or (every = 3 and extract(month from d)::int % 3 = 0)
         or (every = 12 and extract(month from d)::int = 1))
         and not exists (select 1 from org_life_events where created_by = 'bench');" >/dev/null
   fi
@@ -86,7 +87,7 @@ bench() {
   # Measure 4b (before the province-wide pages, whose timed-out requests keep the server busy afterwards): a county's quarter compliance, and a committee's half-year contact report.
   local COM COMMITTEE HALF cp_rps cp_p50 cp_p95 cp_p99 hy_rps hy_p50 hy_p95 hy_p99
   COM=$(token committee); COMMITTEE=$(scope "$COM")
-  HALF="$(TZ=Asia/Shanghai date +%Y)H$(( $(TZ=Asia/Shanghai date +%-m) <= 6 ? 1 : 2 ))"
+  HALF=$BENCH_HALF
   read -r cp_rps cp_p50 cp_p95 cp_p99 < <(page "/api/v1/contact-compliance?org=$COUNTY" "$CTY")
   read -r hy_rps hy_p50 hy_p95 hy_p99 < <(page "/api/v1/contact-report?org=$COMMITTEE&half=$HALF" "$COM" 1)
   # Measure 4a: a county's coverage rate (the API), and the county's home page, which shows it as a tile.
@@ -95,7 +96,7 @@ bench() {
   read -r hc_rps hc_p50 hc_p95 hc_p99 < <(page / "$CTY" 1)
   # Measure 4c: every branch of the county against the required frequencies this quarter (the API).
   local OQ ol_rps ol_p50 ol_p95 ol_p99
-  OQ="$(TZ=Asia/Shanghai date +%Y)Q$(( ($(TZ=Asia/Shanghai date +%-m) - 1) / 3 + 1 ))"
+  OQ=$BENCH_QUARTER
   read -r ol_rps ol_p50 ol_p95 ol_p99 < <(page "/api/v1/org-life/compliance?org=$COUNTY&quarter=$OQ" "$CTY" 1)
   local h_rps h_p50 h_p95 h_p99 b_rps b_p50 b_p95 b_p99 c_rps c_p50 c_p95 c_p99 b1_rps b1_p50 b1_p95 b1_p99 c1_rps c1_p50 c1_p95 c1_p99
   read -r h_rps h_p50 h_p95 h_p99 < <(page /healthz "$SEC")
@@ -119,8 +120,8 @@ bench() {
   shell_ms=$(echo "($(date +%s.%N) - $s0) * 1000 / 20" | bc -l)
   # The compliance query the app runs for the county (ContactFigures.members), through the database's own shell.
   local QF QL CW CQ comp_ms
-  QF="$(TZ=Asia/Shanghai date +%Y)-$(printf %02d $(( ($(TZ=Asia/Shanghai date +%-m) - 1) / 3 * 3 + 1 )))-01"
-  QL=$(date -d "$QF + 3 months - 1 day" +%Y-%m-%d)
+  QF=$BENCH_QUARTER_FIRST
+  QL=$BENCH_QUARTER_LAST
   if [ "$db" = sqlite ]; then CW="o.path >= '$CPATH' and o.path < '${CPATH%/}0'"; else CW="o.path like '$CPATH%'"; fi
   cc() { echo "(select $1 from contacts c where c.member_id = m.id and c.contact_on between '$QF' and '$QL'$2)"; }
   CQ="select m.id, m.name, o.id, o.path, o.short_name,
@@ -139,7 +140,7 @@ bench() {
   local comp_rows; comp_rows=$(shellq "$CQ" | wc -l)
   # The coverage query the app runs for the county (Coverage.perBranch), through the database's own shell.
   local D CVQ cov_ms
-  D=$(TZ=Asia/Shanghai date +%Y-%m-%d)
+  D=$BENCH_TODAY
   CVQ="select m.organization_id, count(*),
     sum(case when (coalesce(i.kind, '') = 'mobile' and i.closed_at is null) or exists (select 1 from mobile_org_members mm
       where mm.member_id = m.id and mm.joined_on <= '$D' and (mm.left_on is null or mm.left_on > '$D')) then 1 else 0 end),
@@ -157,8 +158,8 @@ bench() {
   cov_ms=$(echo "($(date +%s.%N) - $s0) * 1000 / 20" | bc -l)
   # The compliance queries the app runs for the county (OrgLifeCompliance.items), through the database's own shell.
   local OF OL OY OW OLQ ol_ms
-  OF="$(TZ=Asia/Shanghai date +%Y)-$(printf %02d $(( ($(TZ=Asia/Shanghai date +%-m) - 1) / 3 * 3 + 1 )))-01"
-  OL=$(date -d "$OF + 3 months - 1 day" +%Y-%m-%d); OY="$(TZ=Asia/Shanghai date +%Y)-01-01"
+  OF=$BENCH_QUARTER_FIRST
+  OL=$BENCH_QUARTER_LAST; OY="$BENCH_YEAR-01-01"
   if [ "$db" = sqlite ]; then OW="path >= '$CPATH' and path < '${CPATH%/}0'"; else OW="path like '$CPATH%'"; fi
   OLQ="select kind, period, minimum from org_life_requirements;
     select id, code, short_name, path from organizations where $OW and level = 'branch' and kind = 'regular' and closed_at is null order by path;

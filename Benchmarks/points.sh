@@ -12,6 +12,7 @@ DURATION=${BENCH_PAGE_DURATION:-10s}
 PORT=${BENCH_PORT:-18091}
 if [ -n "${BENCH_VAR:-}" ] && [ -f "$BENCH_VAR/liudong.sqlite" ]; then VAR=$BENCH_VAR; KEEP=1; else VAR=$(mktemp -d /tmp/liudong-bench-points.XXXXXX); KEEP=0; fi
 export LIUDONG_VAR_DIR=$VAR LOG_LEVEL=warning LIUDONG_BASE_URL=http://127.0.0.1:$PORT
+. "$(dirname "$0")/clock.sh"
 unset DATABASE_URL TEST_DATABASE_URL
 DB=$VAR/liudong.sqlite
 q() { sqlite3 "$DB" "$1"; }
@@ -30,7 +31,7 @@ else
   echo "== liudong generate --members $MEMBERS --mobile-share 0.07 --seed 42"
   "$BIN" generate --members "$MEMBERS" --mobile-share 0.07 --seed 42 | grep -E "已生成" || true
 fi
-Y=$(TZ=Asia/Shanghai date +%Y)
+Y=$BENCH_YEAR
 read -r CID CODE CPATH < <(q "select c.id, c.code, c.path from organizations c join organizations b
   on b.path >= c.path and b.path < substr(c.path, 1, length(c.path) - 1) || '0' join members m on m.organization_id = b.id
   where c.level = 'county' group by c.id order by count(*) desc limit 1" | tr '|' ' ')
@@ -49,7 +50,7 @@ if [ "$(q "select count(*) from sqlite_master where name = 'bench_points_members
       x as (select distinct b.org_id, k.kind, printf('$Y-%02d-%02d', m.n, k.day) as d from bench_points_members b
         cross join months m cross join kinds k where k.every = 1 or m.n % 3 = 0)
       select $ID, org_id, kind, d, d || 'T09:00', d || 'T11:00', '党员活动室', kind, 'P' || printf('%07X', rn), 'bench-points'
-      from (select *, hex(randomblob(16)) as h, row_number() over () as rn from x where d <= date('now'));
+      from (select *, hex(randomblob(16)) as h, row_number() over () as rn from x where d <= '$BENCH_TODAY');
     insert into org_life_attendance (id, event_id, member_id, status, not_counted, via, recorded_by)
       select $ID, event_id, member_id, case when r < 80 then 'present' when r < 92 then 'excused' else 'absent' end, 0,
         'staff', 'bench-points'

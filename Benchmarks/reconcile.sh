@@ -7,12 +7,13 @@ BIN=${1:-.build-release/release/liudong}
 MEMBERS=${BENCH_MEMBERS:-1000000}
 if [ -n "${BENCH_VAR:-}" ] && [ -f "$BENCH_VAR/liudong.sqlite" ]; then VAR=$BENCH_VAR; KEEP=1; else VAR=$(mktemp -d /tmp/liudong-bench-reconcile.XXXXXX); KEEP=0; fi
 export LIUDONG_VAR_DIR=$VAR LOG_LEVEL=warning
+. "$(dirname "$0")/clock.sh"
 unset DATABASE_URL TEST_DATABASE_URL
 WORK=$(mktemp -d /tmp/liudong-bench-files.XXXXXX)
 cleanup() { rm -rf "$WORK"; [ "$KEEP" = 1 ] || rm -rf "$VAR"; }
 trap cleanup EXIT
 DB=$VAR/liudong.sqlite
-Q=$(date +%Y)Q$(( ($(date +%-m) - 1) / 3 + 1 ))
+Q=$BENCH_QUARTER
 
 if [ "$KEEP" = 1 ]; then echo "== reusing the database in $VAR (BENCH_VAR)"; "$BIN" migrate --yes >/dev/null
 else echo "== liudong generate --members $MEMBERS --mobile-share 0.07 --seed 42"; "$BIN" generate --members "$MEMBERS" --mobile-share 0.07 --seed 42 | grep -E "已生成" || true; fi

@@ -2,7 +2,8 @@
 # One clock: nothing reads the system's date or time except through AppClock (Sources/LiudongCore/AppClock.swift),
 # which LIUDONG_TODAY moves for tests, demos and the date sweep. Fails on a direct Date(), .today(), Quarter.current(),
 # Date.now or Date(timeIntervalSinceNow:) in Swift, on a Fluent @Timestamp not on the app's clock, and on a browser
-# test reading the day from Python instead of the clock helper in Tests/e2e/selfreport_e2e.py.
+# test reading the day from Python instead of the clock helper in Tests/e2e/selfreport_e2e.py, and on a benchmark
+# reading it from the shell or SQL instead of Benchmarks/clock.sh (LIUDONG_TODAY's day, else today in Shanghai).
 # The places allowed, with why:
 #   Sources/LiudongCore/AppClock.swift   the clock itself
 #   */Migrations/*                       landed migrations are never edited (Scripts/check-migrations.sh)
@@ -28,6 +29,13 @@ py_hits=$(grep -nE 'date\.today\(|datetime\.now\(|datetime\.today\(|time\.strfti
 if [ -n "$py_hits" ]; then
   echo "a browser test reading the day from Python (use clock_now() from selfreport_e2e.py):"
   echo "$py_hits"
+  fail=1
+fi
+bench_hits=$(grep -nE "date\('now'|current_date|current_timestamp|now\(\)|date \+%[YmdFj-]|date -d now" Benchmarks/*.sh Benchmarks/*.lua \
+  | grep -v 'CLOCK-OK')
+if [ -n "$bench_hits" ]; then
+  echo "a benchmark reading the day from the system (use BENCH_TODAY, BENCH_QUARTER … from Benchmarks/clock.sh):"
+  echo "$bench_hits"
   fail=1
 fi
 [ "$fail" = 0 ] && echo "clock: every date comes from AppClock"
