@@ -39,12 +39,18 @@ enum ServicesDemo {
         let secretary = CurrentUser(account: secretaryAccount, scope: branch, viaToken: false)
         let inflow = CurrentUser(account: inflowAccount, scope: inflowOrg, viaToken: false)
         let open = FlowState.allCases.filter(\.isOpen)
-        // The demo member has reported to 望京 (so their requests about work and life there go to its account).
+        // The demo member has reported to 望京 (so their requests about work and life there go to its account), on any
+        // day the demo is made: wherever the generated flow had them report, they moved on to 望京 (an inflow-side
+        // pairing with the organization they left ends).
         let demoMember = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID
         if let id = demoMember, let me = try await Member.find(id, on: db) {
             if let flow = try await Flow.query(on: db).filter(\.$memberID == id).filter(\.$status ~~ open).first(),
-                flow.inflowOrgID == nil
+                flow.inflowOrgID != inflowOrg.id
             {
+                if flow.inflowOrgID != nil {
+                    try await PairingService.endAll(
+                        of: id, side: .inflow, reason: "已到北京市朝阳区望京街道工作，向望京街道党工委报到", on: db, today: demo.today)
+                }
                 flow.inflowOrgID = inflowOrg.id
                 flow.destinationCode = String(inflowOrg.divisionCode.prefix(6))
                 flow.status = .arrived
