@@ -10,7 +10,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 fail=0
-swift_hits=$(grep -rnE '(^|[^A-Za-z0-9_])Date\(\)|\.today\(\)|Quarter\.current\(\)|Date\.now([^A-Za-z0-9_]|$)|Date\(timeIntervalSinceNow' \
+swift_hits=$(grep -rnE '(^|[^A-Za-z0-9_])Date\(\)|\.today\(\)|Quarter\.current\(\)|(^|[^A-Za-z0-9_])\.current\(\)|Date\.now([^A-Za-z0-9_]|$)|Date\(timeIntervalSinceNow' \
   --include='*.swift' Sources Tests Benchmarks Fuzz Package.swift 2>/dev/null \
   | grep -v '^Sources/LiudongCore/AppClock.swift:' | grep -v '/Migrations/' | grep -vE '^[^:]+:[0-9]+:\s*///?')
 if [ -n "$swift_hits" ]; then

@@ -64,7 +64,8 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         self.day = comps.day!
     }
 
-    public static func today(now: Date = AppClock.now) -> CalendarDate { CalendarDate(date: now) }
+    /// The day of `now` in Asia/Shanghai; today itself is `AppClock.today`.
+    public static func today(now: Date) -> CalendarDate { CalendarDate(date: now) }
 
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
     public static func daysIn(year: Int, month: Int) -> Int {

@@ -25,7 +25,8 @@ public struct Quarter: Hashable, Comparable, Codable, Sendable, CustomStringConv
         self.number = (day.month - 1) / 3 + 1
     }
 
-    public static func current(now: Date = AppClock.now) -> Quarter { Quarter(containing: .today(now: now)) }
+    /// The quarter of `now`; this quarter itself is `AppClock.quarter`.
+    public static func current(now: Date) -> Quarter { Quarter(containing: .today(now: now)) }
 
     public var firstDay: CalendarDate { CalendarDate(year: year, month: (number - 1) * 3 + 1, day: 1)! }
     public var lastDay: CalendarDate {

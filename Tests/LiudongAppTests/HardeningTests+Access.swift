@@ -173,16 +173,16 @@ extension HardeningTests {
             let path = try ReconciliationTests.write(ReconciliationTests.nationalCSV(f))
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = try await NationalImportService.run(
-                path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath,
+                path: path, fileName: "n.csv", quarter: AppClock.quarter, scopePath: county.scopePath,
                 scopeCode: county.scopeCode,
                 username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let list = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n")
             defer { try? FileManager.default.removeItem(atPath: list) }
             _ = try await InflowLedgerService.upload(
-                path: list, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                path: list, org: f.external, quarter: AppClock.quarter, username: "inflow", apply: true,
                 cipher: app.cipher, gate: app.writeGate, on: app.db)
             _ = try await ReconcileService.run(
-                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let sql = app.db as! SQLDatabase
             struct Item: Decodable {
                 var id: Int
@@ -250,10 +250,10 @@ extension HardeningTests {
             let empty = try ReconciliationTests.write("姓名,公民身份号码,手机号码\n赵六,\(ReconciliationTests.zhao),\n")
             defer { try? FileManager.default.removeItem(atPath: empty) }
             _ = try await InflowLedgerService.upload(
-                path: empty, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                path: empty, org: f.external, quarter: AppClock.quarter, username: "inflow", apply: true,
                 cipher: app.cipher, gate: app.writeGate, on: app.db)
             _ = try await ReconcileService.run(
-                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let after = try await sql.raw("SELECT outflow_signed_by, inflow_signed_by FROM reconciliation_signoffs")
                 .first(decoding: S.self)
             #expect(after?.outflow_signed_by == nil && after?.inflow_signed_by == nil)
@@ -272,7 +272,8 @@ extension HardeningTests {
             defer { for p in [fileA, fileB] { try? FileManager.default.removeItem(atPath: p) } }
             func run(_ path: String, _ u: CurrentUser, apply: Bool) async throws -> NationalImportService.Summary {
                 try await NationalImportService.run(
-                    path: path, fileName: "n.csv", quarter: .current(), scopePath: u.scopePath, scopeCode: u.scopeCode,
+                    path: path, fileName: "n.csv", quarter: AppClock.quarter, scopePath: u.scopePath,
+                    scopeCode: u.scopeCode,
                     username: u.username, apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
             }
             _ = try await run(fileA, a, apply: true)

@@ -92,7 +92,8 @@ struct HardeningTests {
             let jobs = app.importJobs
             let path = try PrivateFiles.write(Data("x".utf8), app, "imports", name: "t.upload")
             let job = ImportJobs.Job(
-                id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: .current(), fileName: "t.csv",
+                id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: AppClock.quarter,
+                fileName: "t.csv",
                 path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
             jobs.add(job)
             async let first = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
@@ -198,14 +199,15 @@ struct HardeningTests {
             defer { try? FileManager.default.removeItem(atPath: file) }
             // The whole tree (the command line without --org): the member's own branch is taken, the stranger stays ambiguous.
             let whole = try await NationalImportService.run(
-                path: file, fileName: "n.csv", quarter: .current(), scopePath: f.city.path, scopeCode: f.city.code,
+                path: file, fileName: "n.csv", quarter: AppClock.quarter, scopePath: f.city.path,
+                scopeCode: f.city.code,
                 username: "cli", apply: false, cipher: app.cipher, gate: app.writeGate, on: app.db)
             #expect(
                 whole.new == 1 && whole.rejected.map(\.row) == [3]
                     && whole.rejected.first?.reason.contains("对应多个党组织") == true)
             // With the importing county (--org 150422), both rows name its own branch.
             let county = try await NationalImportService.run(
-                path: file, fileName: "n.csv", quarter: .current(), scopePath: f.countyA.path,
+                path: file, fileName: "n.csv", quarter: AppClock.quarter, scopePath: f.countyA.path,
                 scopeCode: f.countyA.code, username: "cli", apply: true, cipher: app.cipher,
                 gate: app.writeGate, on: app.db)
             #expect(county.new == 2 && county.rejectedTotal == 0)
@@ -230,7 +232,8 @@ struct HardeningTests {
             defer { try? FileManager.default.removeItem(atPath: file) }
             let a = try await Fixture.user(app, "county")
             _ = try await NationalImportService.run(
-                path: file, fileName: "县A的文件.csv", quarter: .current(), scopePath: a.scopePath, scopeCode: a.scopeCode,
+                path: file, fileName: "县A的文件.csv", quarter: AppClock.quarter, scopePath: a.scopePath,
+                scopeCode: a.scopeCode,
                 username: a.username, apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             var countyA = Browser(app), countyB = Browser(app)
             try await countyA.signIn("county", Fixture.password)

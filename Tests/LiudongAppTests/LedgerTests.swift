@@ -224,7 +224,7 @@ struct LedgerTests {
             }
             await #expect(throws: AppError.self) {
                 _ = try await LedgerSnapshot.close(
-                    AppClock.quarter.next ?? .current(), by: "test", gate: app.writeGate, on: app.db)
+                    AppClock.quarter.next ?? AppClock.quarter, by: "test", gate: app.writeGate, on: app.db)
             }
             // 张建国 comes home after the quarter was frozen.
             _ = try await SelfReportTests.post(

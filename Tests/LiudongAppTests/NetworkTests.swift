@@ -9,13 +9,16 @@ import VaporTesting
 
 @Suite("Measure 4a: agreements, coverage, temporary-organization suggestions")
 struct NetworkTests {
+    /// An agreement in force on any day the suite runs: signed and begun ten months ago, ending in about two years.
     static func agreementJSON(
         out: String = "150422", inflow: String = "X110105", number: String = "BLZQ-2026-001",
-        from: String = "2026-01-01", to: String = "2028-12-31", covers: String = "all", ids: [UUID]? = nil
+        from: String = AppClock.today.adding(days: -300).description,
+        to: String = AppClock.today.adding(days: 700).description, covers: String = "all", ids: [UUID]? = nil,
+        signed: String = AppClock.today.adding(days: -310).description
     ) -> String {
         let list = ids.map { ",\"memberIds\":[" + $0.map { "\"\($0.uuidString)\"" }.joined(separator: ",") + "]" } ?? ""
         return
-            #"{"outflowOrgCode":"\#(out)","inflowOrgCode":"\#(inflow)","number":"\#(number)","signedOn":"2025-12-20","validFrom":"\#(from)","validTo":"\#(to)","covers":"\#(covers)"\#(list)}"#
+            #"{"outflowOrgCode":"\#(out)","inflowOrgCode":"\#(inflow)","number":"\#(number)","signedOn":"\#(signed)","validFrom":"\#(from)","validTo":"\#(to)","covers":"\#(covers)"\#(list)}"#
     }
 
     /// A full member of `branch` (a valid synthetic ID number from `sequence`).
@@ -125,13 +128,15 @@ struct NetworkTests {
             #expect(scan.status == .ok && scan.headers.contentType?.subType == "pdf")
             let other = try await APIClient.signIn(app, "countyb", Fixture.password)
             #expect(try await other.get("/agreements/\(id.uuidString)/scan").status == .notFound)
-            // Renewal: a new agreement naming the old; the chain is shown from either end.
+            // Renewal: a new agreement naming the old, from the day after it ends; the chain is shown from either end.
             _ = try await page.get("/agreements/\(id.uuidString)/renew")
+            let next = AppClock.today.adding(days: 701)
             let renewed = try await page.post(
                 "/agreements/\(id.uuidString)/renew",
                 form: [
                     "outflowOrgCode": "150422", "inflowOrgCode": "X110105", "number": "BLZQ-2029-001",
-                    "signedOn": "2026-01-05", "validFrom": "2029-01-01", "validTo": "2031-12-31", "covers": "all",
+                    "signedOn": AppClock.today.description, "validFrom": next.description,
+                    "validTo": next.adding(days: 3 * 365).description, "covers": "all",
                 ])
             #expect(renewed.status == .seeOther || renewed.status == .found)
             let new = try #require(try await Agreement.query(on: app.db).filter(\.$number == "BLZQ-2029-001").first())

@@ -122,13 +122,14 @@ struct PrivacyTests {
             defer { try? FileManager.default.removeItem(atPath: file) }
             try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
             _ = try await NationalImportService.run(
-                path: file, fileName: "n.csv", quarter: .current(), scopePath: f.city.path, scopeCode: f.city.code,
+                path: file, fileName: "n.csv", quarter: AppClock.quarter, scopePath: f.city.path,
+                scopeCode: f.city.code,
                 username: "t", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             _ = try await InflowLedgerService.confirm(
-                org: f.external, quarter: .current(), username: "inflow", cipher: app.cipher,
+                org: f.external, quarter: AppClock.quarter, username: "inflow", cipher: app.cipher,
                 gate: app.writeGate, on: app.db)
             _ = try await ReconcileService.run(
-                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             if let last = AppClock.quarter.previous {
                 _ = try await LedgerSnapshot.close(last, by: "t", gate: app.writeGate, on: app.db)
             }

@@ -104,7 +104,7 @@ struct ReconciliationTests {
             let county = try await Fixture.user(app, "county")
             func run(_ apply: Bool) async throws -> NationalImportService.Summary {
                 try await NationalImportService.run(
-                    path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath,
+                    path: path, fileName: "n.csv", quarter: AppClock.quarter, scopePath: county.scopePath,
                     scopeCode: county.scopeCode,
                     username: "county", apply: apply, cipher: app.cipher, gate: app.writeGate, on: app.db)
             }
@@ -202,7 +202,7 @@ struct ReconciliationTests {
             let path = try Self.write(Self.nationalCSV(f))
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = try await NationalImportService.run(
-                path: path, fileName: "n.csv", quarter: .current(), scopePath: county.scopePath,
+                path: path, fileName: "n.csv", quarter: AppClock.quarter, scopePath: county.scopePath,
                 scopeCode: county.scopeCode,
                 username: "county", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
             // Nobody can sign a pair off before the quarter's reconciliation has run over it.
@@ -223,12 +223,12 @@ struct ReconciliationTests {
             let inflowList = try Self.write("姓名,公民身份号码,手机号码\n张建国,\(Fixture.idA),13904761234\n赵六,\(Self.zhao),\n")
             defer { try? FileManager.default.removeItem(atPath: inflowList) }
             let upload = try await InflowLedgerService.upload(
-                path: inflowList, org: f.external, quarter: .current(), username: "inflow", apply: true,
+                path: inflowList, org: f.external, quarter: AppClock.quarter, username: "inflow", apply: true,
                 cipher: app.cipher, gate: app.writeGate, on: app.db)
             #expect(upload.new == 2 && upload.rejected.isEmpty)
 
             let report = try await ReconcileService.run(
-                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let c = report.counts
             #expect(c["matched"] == 1)  // 王海涛: no inflow organization, county B not in the national export
             #expect(c["fieldConflict"] == 1)  // 张建国: phone differs from the national export
@@ -252,7 +252,7 @@ struct ReconciliationTests {
             #expect(Set(first?.keys.map { $0 } ?? []) == ["category", "idTail", "name", "ours", "inflow", "national"])
             // Running again changes nothing in the queue.
             _ = try await ReconcileService.run(
-                quarter: .current(), scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
             struct N: Decodable { var n: Int }
             let sql = app.db as! SQLDatabase
             #expect(
@@ -354,7 +354,7 @@ struct ReconciliationTests {
                 try await countyB.post("/reconcile/signoffs", form: sign.merging(["side": "outflow"]) { a, _ in a })
                     .status == .forbidden)
             _ = try await inflow.post("/reconcile/signoffs", form: sign.merging(["side": "inflow"]) { a, _ in a })
-            #expect(try await LedgerSnapshot.closed(on: app.db) == [.current()])
+            #expect(try await LedgerSnapshot.closed(on: app.db) == [AppClock.quarter])
             // The city's dashboard shows each county's progress.
             var city = Browser(app)
             try await city.signIn("city", Fixture.password)

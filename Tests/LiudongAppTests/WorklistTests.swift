@@ -120,12 +120,12 @@ struct WorklistTests {
             let f = try await Fixture.build(app)
             try await PrivacyTests.flowing(app, f)
             _ = try await InflowLedgerService.confirm(
-                org: f.external, quarter: .current(), username: "inflow", cipher: app.cipher, gate: app.writeGate,
+                org: f.external, quarter: AppClock.quarter, username: "inflow", cipher: app.cipher, gate: app.writeGate,
                 on: app.db)
             // Before the quarter's reconciliation ran over the county, nothing can be signed.
             #expect(try await Self.items(app, "county").first { $0.kind == "signoffs" } == nil)
             _ = try await ReconcileService.run(
-                quarter: .current(), scope: f.countyA, cipher: app.cipher, gate: app.writeGate, on: app.db)
+                quarter: AppClock.quarter, scope: f.countyA, cipher: app.cipher, gate: app.writeGate, on: app.db)
             let expected = WorkItem(kind: "signoffs", label: "对账待确认签字", count: 1, overdue: 0, href: "/reconcile")
             #expect(try await Self.items(app, "county").first { $0.kind == "signoffs" } == expected)
             #expect(try await Self.items(app, "inflow").first { $0.kind == "signoffs" } == expected)
@@ -134,7 +134,7 @@ struct WorklistTests {
             #expect(try await Self.items(app, "countyb").first { $0.kind == "signoffs" } == nil)
             // Once the county has signed, only the inflow side still has it to do.
             try await ReconciliationStore.sign(
-                quarter: .current(), countyID: f.countyA.id!, inflowOrgID: f.external.id!, outflowSide: true,
+                quarter: AppClock.quarter, countyID: f.countyA.id!, inflowOrgID: f.external.id!, outflowSide: true,
                 username: "county", gate: app.writeGate, on: app.db)
             #expect(try await Self.items(app, "county").first { $0.kind == "signoffs" } == nil)
             #expect(try await Self.items(app, "inflow").first { $0.kind == "signoffs" } == expected)

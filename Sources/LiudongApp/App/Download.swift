@@ -109,7 +109,7 @@ func commandScope(_ code: String?, what: String, on db: Database, console: Conso
 
 /// Reads a command's `--quarter` (default: the current quarter), failing with the Chinese message operators see.
 func commandQuarter(_ raw: String?, console: Console) throws -> Quarter {
-    guard let raw else { return .current() }
+    guard let raw else { return AppClock.quarter }
     guard let q = Quarter(raw) else {
         console.error("--quarter 格式应为 2026Q2")
         throw CommandFailed()

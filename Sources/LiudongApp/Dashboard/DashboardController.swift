@@ -79,7 +79,7 @@ struct DashboardController {
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
             progress = try await ReconciliationController.pairs(
-                quarter: .current(), scope: scope, user: user, on: db.sql()
+                quarter: AppClock.quarter, scope: scope, user: user, on: db.sql()
             ).1
         }
         return DashboardView(

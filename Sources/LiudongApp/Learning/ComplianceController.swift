@@ -15,7 +15,7 @@ struct ComplianceController {
     }
 
     static func quarter(_ req: Request) throws -> Quarter {
-        guard let raw = Normalize.text(try? req.query.get(String.self, at: "quarter")) else { return .current() }
+        guard let raw = Normalize.text(try? req.query.get(String.self, at: "quarter")) else { return AppClock.quarter }
         guard raw.count <= 10, let q = Quarter(raw) else {
             throw AppError.invalid([FieldError("quarter", "季度格式如 2026Q4")])
         }

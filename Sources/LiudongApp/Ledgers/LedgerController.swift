@@ -35,9 +35,9 @@ struct LedgerController {
 
     /// The quarter asked for (default: the current one), where its lines come from, and the closed quarters.
     private func quarter(_ req: Request) async throws -> (Quarter, LedgerService.Source, closed: [Quarter]) {
-        let q = try req.quarterQuery() ?? .current()
+        let q = try req.quarterQuery() ?? AppClock.quarter
         let closed = try await LedgerSnapshot.closed(on: req.db)
-        if q == .current() { return (q, .live, closed) }
+        if q == AppClock.quarter { return (q, .live, closed) }
         guard closed.contains(q) else { throw AppError.badRequest("\(q.chinese)的台账尚未封存，无法查看") }
         return (q, .snapshot(q), closed)
     }
@@ -139,7 +139,7 @@ struct LedgerController {
         exportQuery.queryItems = [URLQueryItem(name: "quarter", value: quarter.description)]
         let quarters = ([AppClock.quarter] + closed).map {
             SelectOption(
-                value: $0.description, label: $0 == .current() ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）",
+                value: $0.description, label: $0 == AppClock.quarter ? "\($0.chinese)（当前）" : "\($0.chinese)（已封存）",
                 selected: $0 == quarter)
         }
         // The filter lists only appear on the county database.
@@ -251,7 +251,7 @@ struct LedgerController {
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let closed = try await LedgerSnapshot.closed(on: req.db)
         let all = [AppClock.quarter] + closed
-        let to = try req.quarterQuery("to") ?? .current()
+        let to = try req.quarterQuery("to") ?? AppClock.quarter
         guard let from = try req.quarterQuery("from") ?? closed.first(where: { $0 < to }) ?? to.previous else {
             throw AppError.badRequest("\(to.chinese)之前没有季度可比较")
         }

@@ -6,7 +6,7 @@ import Vapor
 enum LedgerSnapshot {
     /// The source for a quarter: its snapshot when closed, the live tables for the current quarter; nil otherwise.
     static func source(for quarter: Quarter?, on db: Database) async throws -> LedgerService.Source? {
-        guard let quarter, quarter != .current() else { return .live }
+        guard let quarter, quarter != AppClock.quarter else { return .live }
         return try await closed(on: db).contains(quarter) ? .snapshot(quarter) : nil
     }
 

@@ -141,7 +141,7 @@ struct ContactController {
     // MARK: Compliance
 
     static func quarter(_ req: Request) throws -> Quarter {
-        guard let raw = try? req.query.get(String.self, at: "quarter"), !raw.isEmpty else { return .current() }
+        guard let raw = try? req.query.get(String.self, at: "quarter"), !raw.isEmpty else { return AppClock.quarter }
         guard let q = Quarter(raw) else { throw AppError.invalid([FieldError("quarter", "季度的格式应为2026Q4")]) }
         return q
     }
@@ -272,7 +272,8 @@ struct ContactController {
     }
     struct MyContacts: Content { var items: [MyContact] }
 
-    /// `GET /api/v1/my/contacts`: this year's contacts with the member, newest first.
+    /// `GET /api/v1/my/contacts`: this year's contacts with the member (and last year's not yet answered), newest
+    /// first.
     func myContactsAPI(req: Request) async throws -> MyContacts {
         let m = try req.member
         let list = try await ContactService.ofMember(m.memberID, year: AppClock.today.year, on: req.db)

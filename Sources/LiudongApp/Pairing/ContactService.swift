@@ -99,9 +99,16 @@ enum ContactService {
     }
 
     /// The member's contacts this year, newest first.
+    /// The contacts a member sees: this year's, and last year's still waiting for their answer (a contact on
+    /// 30 December is still theirs to confirm on 2 January).
     static func ofMember(_ memberID: UUID, year: Int, on db: Database) async throws -> [(Contact, Pairing?)] {
         let contacts = try await Contact.query(on: db).filter(\.$memberID == memberID)
-            .filter(\.$contactOn >= "\(year)-01-01").sort(\.$contactOn, .descending).limit(200).all()
+            .group(.or) { either in
+                either.filter(\.$contactOn >= "\(year)-01-01").group(.and) {
+                    $0.filter(\.$contactOn >= "\(year - 1)-01-01").filter(\.$answer == nil)
+                }
+            }
+            .sort(\.$contactOn, .descending).limit(200).all()
         let pairings = try await Pairing.query(on: db).filter(\.$memberID == memberID).all()
         let byID = Dictionary(uniqueKeysWithValues: pairings.map { ($0.id!, $0) })
         return contacts.map { ($0, byID[$0.pairingID]) }

@@ -83,7 +83,8 @@ struct PairingFeature: Feature {
         return tallies
     }
 
-    /// The member's contacts this year, each to confirm (确认联系) or to say it did not happen.
+    /// The member's contacts this year (and last year's not yet answered), each to confirm (确认联系) or to say it did
+    /// not happen.
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
         let year = AppClock.today.year
         let lines = try await ContactService.ofMember(member.memberID, year: year, on: db).map { c, p in
@@ -97,7 +98,7 @@ struct PairingFeature: Feature {
                         .init(label: "没有联系过", path: "/my/contacts/\(c.id!.uuidString)/deny"),
                     ])
         }
-        return [MyTile(id: "contacts", title: "\(year)年党组织与我的联系", lines: lines, empty: "今年还没有联系记录。")]
+        return [MyTile(id: "contacts", title: "党组织与我的联系", lines: lines, empty: "今年还没有联系记录。")]
     }
 
     /// Thirty days before a quarter ends, each branch with members not yet contacted gets one notice; pairings whose

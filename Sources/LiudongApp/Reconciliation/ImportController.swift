@@ -44,7 +44,7 @@ struct ImportController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         let sql = try req.db.sql()
-        let quarter = try req.quarterQuery() ?? .current()
+        let quarter = try req.quarterQuery() ?? AppClock.quarter
         let recent = try await ImportStore.recentNational(under: user.scopePath, on: sql)
         var list: [InflowRow] = []
         var submitted: String?

@@ -79,7 +79,7 @@ struct ReconciliationController {
         var frozen: Bool
     }
 
-    private func quarter(_ req: Request) throws -> Quarter { try req.quarterQuery() ?? .current() }
+    private func quarter(_ req: Request) throws -> Quarter { try req.quarterQuery() ?? AppClock.quarter }
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
@@ -188,7 +188,7 @@ struct ReconciliationController {
         guard Self.canRun(user) else { throw AppError.forbidden }
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         guard org.kind == .regular else { throw AppError.badRequest("对账范围应为本系统的党组织") }
-        let q = (try? req.content.decode(RunForm.self))?.quarter.flatMap(Quarter.init) ?? .current()
+        let q = (try? req.content.decode(RunForm.self))?.quarter.flatMap(Quarter.init) ?? AppClock.quarter
         let report = try await ReconcileService.run(
             quarter: q, scope: org, cipher: req.cipher, gate: req.application.writeGate, on: req.db)
         try await req.audit(
