@@ -114,8 +114,7 @@ struct ContactController {
         let member = try await member(req)
         let input = try req.content.decode(ContactService.Input.self)
         do {
-            let c = try await ContactService.record(input, by: user, on: req.db)
-            guard c.memberID == member.id else { throw AppError.notFound }
+            let c = try await ContactService.record(input, member: member.id, by: user, on: req.db)
             try await req.audit(
                 .create, "contact", ref: c.id!.uuidString, summary: "记录与\(member.name)的\(c.method.label)")
             return req.redirect(

@@ -14,10 +14,17 @@ enum ContactService {
         var nextOn: String?
     }
 
-    static func record(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today)
-        async throws -> Contact
-    {
-        let pairing = try await PairingService.find(input.pairingId.flatMap(UUID.init(uuidString:)), for: user, on: db)
+    /// Records a contact of a pairing the account may see. `member`, when the request names one (the member's page),
+    /// must be the pairing's member: compared before anything is written.
+    static func record(
+        _ input: Input, member: UUID? = nil, by user: CurrentUser, on db: Database,
+        today: CalendarDate = AppClock.today
+    ) async throws -> Contact {
+        guard let pairingID = Normalize.text(input.pairingId).flatMap(UUID.init(uuidString:)) else {
+            throw AppError.invalid([FieldError("pairingId", "请选择结对（pairingId 应为结对编号）")])
+        }
+        let pairing = try await PairingService.find(pairingID, for: user, on: db)
+        if let member, pairing.memberID != member { throw AppError.notFound }
         if user.isInflowSide, pairing.side != .inflow { throw AppError.notFound }
         var errors: [FieldError] = []
         if pairing.endedOn != nil { errors.append(FieldError("pairingId", "该结对已于\(pairing.endedOn ?? "")解除，不能再记录联系")) }

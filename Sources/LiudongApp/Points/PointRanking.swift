@@ -139,6 +139,8 @@ enum PointRanking {
     static func publish(
         county: Organization, year: Int, form: PublicForm, by username: String, today: CalendarDate, on db: Database
     ) async throws -> PointPublication {
+        // Years 2000 … last year only: a year out of range (0 from an empty form) would freeze an empty publication.
+        guard year >= 2000 else { throw AppError.invalid([FieldError("year", "评比年度应为2000年至\(today.year - 1)年")]) }
         guard year < today.year else { throw AppError.conflict("\(year)年尚未结束，年底之后才能公布评比结果") }
         guard try await publication(county: county.id!, year: year, on: db) == nil else {
             throw AppError.conflict("\(county.shortName)\(year)年的积分评比已经公布，公布后不再改变")

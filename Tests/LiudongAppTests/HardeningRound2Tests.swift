@@ -1,0 +1,70 @@
+import Fluent
+import Foundation
+import LiudongCore
+import Testing
+import VaporTesting
+
+@testable import LiudongApp
+
+/// Issue 25's smaller items, each failing before its fix.
+@Suite("Hardening, round 2: checks before writes")
+struct HardeningRound2Tests {
+    /// Item 15: a contact posted on one member's page for another member's pairing is refused before anything is
+    /// written (it used to be stored, then answered 404); the API names a missing pairing as a field (was 404).
+    @Test(arguments: TestDatabase.all)
+    func aContactIsComparedWithThePagesMemberBeforeItIsWritten(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // setup
+            let f = try await Fixture.build(app)
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            let a2 = try #require(try await Member.query(on: app.db).filter(\.$name == "李秀英").first())
+            try await Mobile.open(app, f.memberA)
+            try await Mobile.open(app, a2)
+            _ = try await Mobile.pair(app, county, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
+            let other = try await Mobile.pair(
+                app, county, json: Mobile.pairingJSON(member: a2, phone: "13800005555", org: f.branchA2.code))
+            var page = Browser(app)
+            try await page.signIn("county", Fixture.password)
+            _ = try await page.get("/members/\(f.memberA.id!.uuidString)/pairings")
+            // MUT
+            let res = try await page.post(
+                "/members/\(f.memberA.id!.uuidString)/contacts",
+                form: [
+                    "pairingId": other.uuidString, "method": "phone", "date": AppClock.today.description,
+                    "summary": "电话了解近况，工作稳定，生活正常，思想积极。",
+                ])
+            // validate
+            #expect(res.status == .notFound)
+            #expect(try await Contact.query(on: app.db).count() == 0)
+            for body in [
+                #"{"method":"phone","date":"\#(AppClock.today)","summary":"电话了解近况，工作稳定，生活正常。"}"#,
+                #"{"pairingId":"nope","method":"phone","date":"\#(AppClock.today)","summary":"电话了解近况，工作稳定。"}"#,
+            ] {
+                let api = try await county.post("/api/v1/contacts", json: body)
+                #expect(api.status == .unprocessableEntity && Mobile.fields(api)["pairingId"] != nil, "\(body)")
+            }
+            #expect(try await Contact.query(on: app.db).count() == 0)
+        }
+    }
+
+    /// Item 17: publishing year 0 (an empty form) or a year before 2000 is refused; nothing is frozen.
+    @Test(arguments: TestDatabase.all)
+    func onlyYearsFrom2000ToLastYearArePublished(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await PointsTests.pilot(app, f.countyA, years: [AppClock.today.year - 1])
+            var page = Browser(app)
+            try await page.signIn("county", Fixture.password)
+            _ = try await page.get("/points?county=\(f.countyA.code)")
+            for year in ["0", "1999", "-5"] {
+                _ = try await page.post("/points/publish", form: ["county": f.countyA.code, "year": year])
+            }
+            _ = try await page.post("/points/publish", form: ["county": f.countyA.code])
+            #expect(try await PointPublication.query(on: app.db).count() == 0)
+            await #expect(throws: AppError.self) {
+                try await PointRanking.publish(
+                    county: f.countyA, year: 0, form: .bands, by: "t", today: AppClock.today, on: app.db)
+            }
+        }
+    }
+}
