@@ -42,11 +42,14 @@ enum AuthService {
                 username: username, client: client, on: db)
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
+        // A locked account answers exactly as a wrong password does (same bcrypt, same message): an answer of its
+        // own would tell a stranger that the username exists and is enabled. The audit log says it was locked.
         if let until = account.lockedUntil, until > now {
+            _ = try await verify(password, hash: dummyHash, on: threadPool)
             try await Audit.record(
-                .signInFailed, "account", ref: username, summary: "登录失败：账号锁定中", user: nil,
+                .signInFailed, "account", ref: username, summary: "登录失败：账号锁定中（至\(timeText(until))）", user: nil,
                 username: username, client: client, on: db)
-            throw AppError.locked(until: timeText(until))
+            throw AppError.invalid([FieldError("password", wrongPassword)])
         }
         let matches = try await verify(password, hash: account.passwordHash, on: threadPool)
         guard account.disabledAt == nil else {
@@ -63,7 +66,6 @@ enum AuthService {
             try await Audit.record(
                 .signInFailed, "account", ref: username, summary: summary, user: nil,
                 username: username, client: client, on: db)
-            if let until = lockedUntil { throw AppError.locked(until: timeText(until)) }
             throw AppError.invalid([FieldError("password", wrongPassword)])
         }
         let sql = try db.sql()

@@ -24,7 +24,6 @@ public enum AppError: AbortError, Sendable {
     case unauthorized
     case invalid([FieldError])
     case conflict(String)
-    case locked(until: String)
     case badRequest(String)
     case rateLimited(retryAfter: Int)
     /// A wrong username or password through the API: 401 with the field's message.
@@ -37,7 +36,6 @@ public enum AppError: AbortError, Sendable {
         case .unauthorized: return .unauthorized
         case .invalid: return .unprocessableEntity
         case .conflict: return .conflict
-        case .locked: return .tooManyRequests
         case .badRequest: return .badRequest
         case .rateLimited: return .tooManyRequests
         case .signInFailed: return .unauthorized
@@ -46,7 +44,6 @@ public enum AppError: AbortError, Sendable {
 
     public var headers: HTTPHeaders {
         if case .rateLimited(let s) = self { return ["Retry-After": "\(s)"] }
-        if case .locked = self { return ["Retry-After": "60"] }
         return [:]
     }
 
@@ -57,7 +54,6 @@ public enum AppError: AbortError, Sendable {
         case .unauthorized: return "unauthorized"
         case .invalid: return "invalid"
         case .conflict: return "conflict"
-        case .locked: return "locked"
         case .badRequest: return "bad_request"
         case .rateLimited: return "rate_limited"
         case .signInFailed: return "unauthorized"
@@ -71,7 +67,6 @@ public enum AppError: AbortError, Sendable {
         case .unauthorized: return "请先登录"
         case .invalid(let f): return f.count == 1 ? f[0].message : "有\(f.count)处填写有误，请按提示修改"
         case .conflict(let m): return m
-        case .locked(let until): return "登录失败次数过多，账号已暂时锁定，请于\(until)后再试"
         case .badRequest(let m): return m
         case .rateLimited(let s): return "提交过于频繁，请\(s)秒后再试"
         case .signInFailed(let f): return f.first?.message ?? "用户名或密码不正确"
