@@ -11,6 +11,14 @@ public enum Masking {
         return String(s.prefix(6)) + String(repeating: "*", count: s.count - 7) + String(s.suffix(1))
     }
 
+    /// A number of which only the last four characters are at hand, as a view may show it: the check digit alone
+    /// (`…***X`). The three sequence digits before it are what the masked form hides; beside a link to the member
+    /// (whose page shows the division and the birth month) they would leave about three candidates.
+    public static func tail(_ lastFour: String) -> String {
+        guard let check = lastFour.last else { return "" }
+        return "…***" + String(check)
+    }
+
     /// What may sit in the database in clear beside the birth date: the division only (`150422************`).
     public static func idStored(_ s: String) -> String {
         String(s.prefix(6)) + String(repeating: "*", count: max(0, 18 - min(6, s.count)))

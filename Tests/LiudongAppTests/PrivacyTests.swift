@@ -23,12 +23,33 @@ struct PrivacyTests {
             report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
     }
 
+    /// This quarter's national import, the inflow organization's list and the city's reconciliation.
+    static func reconciled(_ app: Application, _ f: Fixture) async throws {
+        let csv = ReconciliationTests.nationalCSV(f)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("n-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
+        _ = try await NationalImportService.run(
+            path: file, fileName: "n.csv", quarter: AppClock.quarter, scopePath: f.city.path, scopeCode: f.city.code,
+            username: "t", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
+        _ = try await InflowLedgerService.confirm(
+            org: f.external, quarter: AppClock.quarter, username: "inflow", cipher: app.cipher, gate: app.writeGate,
+            on: app.db)
+        _ = try await ReconcileService.run(
+            quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+    }
+
     /// Whatever a view shows of member A must not complete A's number.
     static func checkSurface(_ body: String, _ what: String) {
         let id = Fixture.idA
         let old = String(id.prefix(6)) + "********" + String(id.suffix(4))
         #expect(!body.contains(id), "\(what): the full number")
         #expect(!body.contains(old), "\(what): the old masked form")
+        // The last four characters alone, beside the name and a link to the member (issue 25 item 3).
+        let tail = String(id.suffix(4))
+        for shown in ["…" + tail, ">" + tail + "<", "\":\"" + tail + "\"", "*" + tail] {
+            #expect(!body.contains(shown), "\(what): the last four characters (\(shown))")
+        }
         for birth in ["1985-03-14", "1985/3/14", "19850314", "1985年3月14日"] {
             #expect(!body.contains(birth), "\(what): the full birth date")
         }
@@ -44,6 +65,8 @@ struct PrivacyTests {
             let f = try await Fixture.build(app)
             try await Self.flowing(app, f)
             let id = try #require(f.memberA.id).uuidString
+            // A reconciled quarter: its queue is one of the surfaces.
+            try await Self.reconciled(app, f)
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             for path in [
@@ -56,6 +79,9 @@ struct PrivacyTests {
                 #expect(res.status == .ok, "\(path)")
                 Self.checkSurface(res.body.string, path)
             }
+            // The queue names its people with the check digit alone (it showed the last four beside the link).
+            let queue = try await county.get("/reconcile/150422").body.string
+            #expect(queue.contains("<span class=\"mono\">…***"), "\(queue.prefix(3000))")
             // The roster shows the new masked form, found by the last four characters (searched through their keyed hash).
             #expect(
                 try await county.get("/members?q=\(Fixture.idA.suffix(4))").body.string.contains(
@@ -116,20 +142,7 @@ struct PrivacyTests {
             let f = try await Fixture.build(app)
             try await Self.flowing(app, f)
             // A national import, an inflow list, a reconciliation and a frozen quarter: every table that held tails.
-            let csv = ReconciliationTests.nationalCSV(f)
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("dump-\(UUID().uuidString).csv")
-                .path
-            defer { try? FileManager.default.removeItem(atPath: file) }
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: file))
-            _ = try await NationalImportService.run(
-                path: file, fileName: "n.csv", quarter: AppClock.quarter, scopePath: f.city.path,
-                scopeCode: f.city.code,
-                username: "t", apply: true, cipher: app.cipher, gate: app.writeGate, on: app.db)
-            _ = try await InflowLedgerService.confirm(
-                org: f.external, quarter: AppClock.quarter, username: "inflow", cipher: app.cipher,
-                gate: app.writeGate, on: app.db)
-            _ = try await ReconcileService.run(
-                quarter: AppClock.quarter, scope: f.city, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            try await Self.reconciled(app, f)
             if let last = AppClock.quarter.previous {
                 _ = try await LedgerSnapshot.close(last, by: "t", gate: app.writeGate, on: app.db)
             }

@@ -37,7 +37,8 @@ struct ImportController {
     }
     struct InflowRow: Encodable {
         var name: String
-        var idTail: String
+        /// The masked form (division and check digit), never the last four characters beside the name.
+        var idMasked: String
         var home: String
     }
 
@@ -52,7 +53,7 @@ struct ImportController {
         if inflow {
             list = try await ImportStore.reportingTo(user.scopeID, on: sql).map {
                 InflowRow(
-                    name: $0.name, idTail: String(((try? req.cipher.open($0.id_number_enc)) ?? "").suffix(4)),
+                    name: $0.name, idMasked: Masking.idNumber((try? req.cipher.open($0.id_number_enc)) ?? ""),
                     home: $0.home)
             }
             if let s = try await ImportStore.submission(quarter: quarter, orgID: user.scopeID, on: sql) {

@@ -133,7 +133,7 @@ struct ReconciliationController {
         let conflicts = d["ours"]?["conflicts"] ?? ""
         return ItemView(
             id: r.id, category: ReconcileService.Category(rawValue: r.category)?.label ?? r.category,
-            name: r.name, idTail: r.id_tail_enc.flatMap { try? cipher.open($0) } ?? "",
+            name: r.name, idTail: Masking.tail(r.id_tail_enc.flatMap { try? cipher.open($0) } ?? ""),
             memberID: r.member_id?.uuidString, ours: show(d["ours"]), inflow: show(d["inflow"]),
             national: show(d["national"]), open: isOpen, outcome: outcome, assignee: r.assignee ?? "",
             canAccept: r.actionable && user.scopeKind == .regular
