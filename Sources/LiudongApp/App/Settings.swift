@@ -44,6 +44,9 @@ public struct Settings: Sendable {
     /// Mobile members one cadre may be paired with at once (结对帮带, 1:N kept honest).
     public var pairingCap: Int = Settings.defaultPairingCap
     public static let defaultPairingCap = 10
+    /// Lookups by personal number (roster searches by ID number, tail or phone) per account per hour; 429 beyond.
+    public var numberLookupsPerHour: Int = Settings.defaultNumberLookupsPerHour
+    public static let defaultNumberLookupsPerHour = 60
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
     /// `LIUDONG_TODAY`: the app's clock moved to another day (tests, demos, the date sweep); nil for the system clock.
@@ -141,6 +144,7 @@ public struct Settings: Sendable {
         settings.rejectedRowsKept = rejectedKept
         settings.pairingCap = max(1, min(int("LIUDONG_PAIRING_CAP", 10), 1000))
         settings.clock = clock
+        settings.numberLookupsPerHour = int("LIUDONG_NUMBER_LOOKUPS_PER_HOUR", Settings.defaultNumberLookupsPerHour)
         settings.allowFixedClock = ["1", "true", "yes"].contains((env["LIUDONG_ALLOW_FIXED_CLOCK"] ?? "").lowercased())
         return settings
     }

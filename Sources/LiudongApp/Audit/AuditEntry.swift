@@ -4,7 +4,7 @@ import Vapor
 
 /// What was done; stored by raw value, shown by label.
 enum AuditAction: String, Codable, CaseIterable, Sendable {
-    case signIn, signInFailed, signOut, create, update, delete, reveal, export, `import`
+    case signIn, signInFailed, signOut, create, update, delete, reveal, export, `import`, lookup
     var label: String {
         switch self {
         case .signIn: return "登录"
@@ -16,6 +16,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .reveal: return "查看完整信息"
         case .export: return "导出"
         case .import: return "导入"
+        case .lookup: return "按号码查找"
         }
     }
 }

@@ -4,7 +4,9 @@ import Vapor
 struct AuditFeature: Feature {
     let name = "audit"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(4, CreateAuditEntries())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(4, CreateAuditEntries()), NumberedMigration(27, IndexAuditLookups())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws { try AuditController().boot(routes) }
 

@@ -80,7 +80,8 @@ struct APIController {
         let result = try await MemberService.search(
             org: try? req.query.get(String.self, at: "org"),
             q: try? req.query.get(String.self, at: "q"), page: req.pageNumber(),
-            for: user, cipher: req.cipher, on: req.db)
+            for: user, cipher: req.cipher, lookupsPerHour: req.settings.numberLookupsPerHour,
+            client: req.clientAddress, on: req.db)
         let orgs = try await MemberController.organizations(of: result.members, on: req.db)
         return MemberList(
             items: result.members.map { MemberRow($0, org: orgs[$0.organizationID], cipher: req.cipher) },

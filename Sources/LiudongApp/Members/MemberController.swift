@@ -34,7 +34,8 @@ struct MemberController {
         let q = (try? req.query.get(String.self, at: "q")) ?? ""
         let orgCode = (try? req.query.get(String.self, at: "org")) ?? ""
         let result = try await MemberService.search(
-            org: orgCode, q: q, page: req.pageNumber(), for: user, cipher: req.cipher, on: req.db)
+            org: orgCode, q: q, page: req.pageNumber(), for: user, cipher: req.cipher,
+            lookupsPerHour: req.settings.numberLookupsPerHour, client: req.clientAddress, on: req.db)
         let orgs = try await Self.organizations(of: result.members, on: req.db)
         let orgName =
             orgCode.isEmpty

@@ -149,11 +149,14 @@ enum MemberService {
         var pages: Int
     }
 
-    /// Members in the subtree of `orgCode` (default: the user's scope) matching `q`:
-    /// a name fragment, the last digits (1–4) of an ID number or phone, a full ID number or a full phone number.
+    /// Members in the subtree of `orgCode` (default: the user's scope) matching `q`: a name fragment, or a number —
+    /// a whole ID number, the last four characters of an ID number or phone, a whole phone, a phone's last digits.
+    /// A lookup by number is a lookup of a personal number: ID numbers and whole phones only for roles that may
+    /// reveal numbers (other roles' four-digit tails search phones only); each is counted against
+    /// `lookupsPerHour` for the account (429 beyond) and audited with the value as a keyed hash, never in clear.
     static func search(
         org orgCode: String?, q: String?, page: Int, for user: CurrentUser, cipher: FieldCipher,
-        on db: Database
+        lookupsPerHour: Int = Settings.defaultNumberLookupsPerHour, client: String = "-", on db: Database
     ) async throws -> SearchResult {
         var path = user.scopePath
         if let orgCode, !orgCode.isEmpty {
@@ -161,25 +164,37 @@ enum MemberService {
             path = org.path
         }
         var query = user.visibleMembers(Member.query(on: db), within: path)
-        if let raw = Normalize.text(q) {
-            let text = Normalize.key(raw).uppercased()
-            let digits = text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "X") }
-            if digits, text.count == 18 {
-                query = query.filter(\.$idNumberHash == cipher.hash(text))
-            } else if digits, text.count == 11, !text.contains("X") {
-                query = query.filter(\.$phoneHash == cipher.hash(text))
-            } else if digits, text.count == 4 {
+        var lookup: RosterQuery?
+        if let raw = Normalize.text(q), let parsed = RosterQuery.parse(Normalize.key(raw)) {
+            guard let allowed = parsed.allowed(canRevealNumbers: user.can(.revealNumbers)) else {
+                throw AppError.invalid([
+                    FieldError("q", "按身份证号或完整手机号查找需要“查看完整身份证号和手机号”的权限，请按姓名或手机尾号查找")
+                ])
+            }
+            if allowed.isNumberLookup {
+                try await NumberLookups.admit(user, limit: lookupsPerHour, on: db)
+                lookup = allowed
+            }
+            switch allowed {
+            case .idNumber(let text): query = query.filter(\.$idNumberHash == cipher.hash(text))
+            case .phone(let text): query = query.filter(\.$phoneHash == cipher.hash(text))
+            case .tail(let text):
                 query = query.group(.or) {
                     $0.filter(\.$idTailHash == cipher.tailHash(text)).filter(\.$phoneTail == text)
                 }
-            } else if digits, text.count < 4 {
-                // ID tails are stored only as a keyed hash of all four; shorter tails search phones.
+            case .phoneTail(let text):
+                // ID tails are stored only as a keyed hash of all four; a phone's last digits are in clear.
                 query = query.filter(\.$phoneTail, .contains(inverse: false, .suffix), text)
-            } else {
-                query = query.filter(\.$name, .contains(inverse: false, .anywhere), Normalize.key(raw))
+            case .name(let text): query = query.filter(\.$name, .contains(inverse: false, .anywhere), text)
             }
         }
         let total = try await query.count()
+        if let lookup {
+            try await Audit.record(
+                .lookup, "member-search", ref: cipher.hash("lookup|" + lookup.text),
+                summary: "按\(lookup.kindLabel)查找花名册（查找值只存键控摘要），\(total)条结果", user: user, client: client,
+                on: db)
+        }
         let pages = max(1, (total + pageSize - 1) / pageSize)
         let p = min(max(1, page), pages)
         let members = try await query.sort(\.$name).sort(\.$id).range(((p - 1) * pageSize)..<(p * pageSize)).all()

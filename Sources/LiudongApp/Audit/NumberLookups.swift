@@ -1,0 +1,23 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The hourly allowance of lookups by personal number, per account. Counted from the audit log, which every node
+/// writes to the same database, so the limit holds across nodes and restarts.
+enum NumberLookups {
+    static let window: TimeInterval = 3600
+
+    /// Throws 429 (with the seconds until the oldest lookup of the hour leaves the window) once the account has made
+    /// `limit` lookups in the last hour.
+    static func admit(_ user: CurrentUser, limit: Int, on db: Database) async throws {
+        let since = AppClock.now.addingTimeInterval(-window)
+        func recent() -> QueryBuilder<AuditEntry> {
+            AuditEntry.query(on: db).filter(\.$accountID == user.accountID)
+                .filter(\.$action == AuditAction.lookup.rawValue).filter(\.$at >= since)
+        }
+        guard try await recent().count() >= limit else { return }
+        let oldest = try await recent().sort(\.$at).first()?.at ?? AppClock.now
+        let wait = max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(AppClock.now)).rounded(.up)))
+        throw AppError.rateLimited(retryAfter: min(wait, Int(window)))
+    }
+}
