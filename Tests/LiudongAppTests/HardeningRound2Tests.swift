@@ -68,3 +68,42 @@ struct HardeningRound2Tests {
         }
     }
 }
+
+extension HardeningRound2Tests {
+    /// Item 2: the pairing import answered row by row whether a number was on the roster and what the roster called
+    /// the person; an account that may not reveal numbers now gets one reason for every row that does not pair.
+    @Test(arguments: TestDatabase.all)
+    func thePairingImportIsNoOracleForTheInflowSide(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // setup: A reports to 望京; B does not (another county).
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA, inflow: f.external)
+            let notOnRoster = IDNumber.make(
+                division: "150422", birth: CalendarDate(year: 1985, month: 3, day: 14)!, sequence: 12, sex: .male)
+            let csv = """
+                姓名,公民身份号码,结对方,结对人,职务,联系电话,结对人所在党组织代码
+                王某,\(Fixture.idA),流入地,宋书记,党组织书记,13800003333,\(f.external.code)
+                王某,\(notOnRoster),流入地,宋书记,党组织书记,13800003333,\(f.external.code)
+                王某,\(Fixture.idB),流入地,宋书记,党组织书记,13800003333,\(f.external.code)
+
+                """
+            var inflow = Browser(app)
+            try await inflow.signIn("inflow", Fixture.password)
+            _ = try await inflow.get("/pairings")
+            // MUT
+            let res = try await inflow.upload(
+                "/pairings/import", form: ["org": f.external.code], file: ("file", "list.csv", Data(csv.utf8)))
+            // validate: three rows, one reason, no roster name.
+            let html = res.body.string
+            #expect(res.status == .ok)
+            #expect(html.components(separatedBy: PairingImport.notFound).count - 1 == 3, "\(html.suffix(2500))")
+            #expect(!html.contains("张建国") && !html.contains("花名册为") && !html.contains("不在您管理范围内"))
+            #expect(try await Pairing.query(on: app.db).count() == 0)
+            // With the right name the member is paired.
+            let right = csv.replacingOccurrences(of: "王某,\(Fixture.idA)", with: "张建国,\(Fixture.idA)")
+            _ = try await inflow.upload(
+                "/pairings/import", form: ["org": f.external.code], file: ("file", "list.csv", Data(right.utf8)))
+            #expect(try await Pairing.query(on: app.db).filter(\.$memberID == f.memberA.id!).count() == 1)
+        }
+    }
+}

@@ -20,7 +20,12 @@ enum PairingImport {
         var problem: String?
     }
 
-    /// Reads the file at `path` and pairs row by row as `user` (the same rules as the page and API).
+    /// A row that names nobody the account may pair, for an account that may not reveal numbers.
+    static let notFound = "您管理范围内的花名册中没有这一身份证号和姓名的流动党员"
+
+    /// Reads the file at `path` and pairs row by row as `user` (the same rules as the page and API). An account that
+    /// may not reveal numbers (the inflow side) needs the name and the number to agree, and a row that does not pair
+    /// gets one reason whether or not the number is on the roster; the names shown are the file's own.
     static func run(
         path: String, fileName: String, by user: CurrentUser, cap: Int, cipher: FieldCipher, on db: Database
     ) async throws -> Outcome {
@@ -38,6 +43,7 @@ enum PairingImport {
             return Outcome(fileName: fileName, paired: 0, rejected: 0, rows: [], problem: problem)
         }
         var results: [RowResult] = []
+        let canReveal = user.can(.revealNumbers)
         for r in rows {
             let rawID = r[.idNumber] ?? ""
             let tail = String(rawID.suffix(4))
@@ -49,9 +55,16 @@ enum PairingImport {
                     try await user.visibleMembers(Member.query(on: db)).filter(\.$idNumberHash == cipher.hash($0))
                         .first()
                 } ?? nil
-            if member == nil { reasons.append("身份证号不在您管理范围内的花名册中") }
-            if let member, let name = r[.memberName], Normalize.key(name) != Normalize.key(member.name) {
-                reasons.append("姓名与花名册不符（花名册为\(member.name)）")
+            let fileName = r[.memberName].map(Normalize.key)
+            if canReveal {
+                if member == nil { reasons.append("身份证号不在您管理范围内的花名册中") }
+                if let member, let name = fileName, name != Normalize.key(member.name) {
+                    reasons.append("姓名与花名册不符（花名册为\(member.name)）")
+                }
+            } else if member == nil || fileName == nil || fileName != member.map({ Normalize.key($0.name) }) {
+                // One answer whether or not the number exists and whatever the roster calls the person: a row-by-row
+                // answer would let an account that may not reveal numbers test candidate numbers.
+                reasons.append(Self.notFound)
             }
             if reasons.isEmpty, let member, let side {
                 do {
@@ -67,7 +80,8 @@ enum PairingImport {
             }
             results.append(
                 RowResult(
-                    row: r.row, name: member?.name ?? r[.memberName] ?? "", idTail: tail, ok: reasons.isEmpty,
+                    row: r.row, name: (canReveal ? member?.name : nil) ?? r[.memberName] ?? "", idTail: tail,
+                    ok: reasons.isEmpty,
                     reason: reasons.isEmpty ? "已结对" : reasons.joined(separator: "；")))
         }
         let paired = results.filter(\.ok).count
