@@ -200,6 +200,8 @@ struct MemberPortalTests {
             let html = slip.body.string
             let start = try #require(html.range(of: "id=\"activation-code\">"))
             let code = String(html[start.upperBound...].prefix(9))
+            // The link (and its QR code) carries the code in the fragment, never in the query (issue 25 item 18).
+            #expect(html.contains("/my/activate#code=\(code)") && !html.contains("activate?code="))
 
             var phone = Browser(app)
             let form = try await phone.get("/my/activate?code=\(code)")

@@ -60,7 +60,10 @@ def main():
 
         # 2. The member opens the slip's link, activates and lands on /my with the pair contact to call.
         d.delete_all_cookies()
-        d.get(f"{base}/my/activate?code={code}")
+        d.get(f"{base}/my/activate#code={code}")
+        # The code came in the fragment (never sent to the server); the page fills it in and drops it from the URL.
+        assert d.find_element(By.NAME, "code").get_attribute("value") == code, "the code was not filled in"
+        assert "#" not in d.current_url and "code=" not in d.current_url, d.current_url
         d.find_element(By.NAME, "idNumber").send_keys(id_number)
         d.find_element(By.NAME, "password").send_keys(PASSWORD)
         d.find_element(By.NAME, "confirm").send_keys(PASSWORD)

@@ -55,10 +55,12 @@ struct MemberPortalFeature: Feature {
         var memberID: String
     }
 
-    /// The printable slip: the code, where to activate, and a QR code that opens the page with the code filled in.
+    /// The printable slip: the code, where to activate, and a QR code that opens the page with the code filled in
+    /// (from the URL's fragment, by the page itself).
     func issuePage(req: Request) async throws -> Response {
         let (member, issued) = try await issue(req)
-        let url = req.settings.baseURL + "/my/activate?code=" + issued.code
+        // The code rides in the fragment: browsers never send it, so it reaches no server or proxy log.
+        let url = req.settings.baseURL + "/my/activate#code=" + issued.code
         let branch = try await Organization.find(member.organizationID, on: req.db)
         let view = SlipView(
             name: member.name, branch: branch?.name ?? "", code: issued.code,

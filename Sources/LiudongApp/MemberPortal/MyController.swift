@@ -72,6 +72,8 @@ struct MyController {
         var confirm: String?
     }
 
+    /// The activation form. The slip's link carries the code in the fragment (`#code=`), which the page copies into
+    /// the field; `?code=` from slips printed before still fills it.
     func activatePage(req: Request) async throws -> Response {
         let code = String(((try? req.query.get(String.self, at: "code")) ?? "").prefix(12))
         return try await req.myPage("my/activate", title: "激活党员账号", ActivateView(code: code, errors: [:]))
