@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LiudongCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -104,6 +105,57 @@ extension HardeningRound2Tests {
             _ = try await inflow.upload(
                 "/pairings/import", form: ["org": f.external.code], file: ("file", "list.csv", Data(right.utf8)))
             #expect(try await Pairing.query(on: app.db).filter(\.$memberID == f.memberA.id!).count() == 1)
+        }
+    }
+}
+
+extension HardeningRound2Tests {
+    /// Item 16: county approvals counted the places used, then updated; parallel approvals passed the quota.
+    @Test(arguments: TestDatabase.all)
+    func parallelApprovalsStayWithinTheQuota(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // setup: a campaign with two places for 巴林左旗 and six nominations the committee approved.
+            let f = try await Fixture.build(app)
+            let campaign = AwardCampaign()
+            campaign.orgID = f.countyA.id!
+            campaign.name = "优秀流动党员"
+            campaign.award = .excellentMobile
+            campaign.year = AppClock.today.year
+            campaign.nominateUntil = AppClock.today.adding(days: 10).description
+            campaign.status = "open"
+            campaign.createdBy = "test"
+            try await campaign.create(on: app.db)
+            try await (app.db as! SQLDatabase).raw(
+                "INSERT INTO award_quotas (campaign_id, county_id, quota) VALUES (\(bind: campaign.id!), \(bind: f.countyA.id!), 2)"
+            ).run()
+            var nominations: [AwardNomination] = []
+            for i in 0..<6 {
+                let m = try await NetworkTests.member(app, "候选\(i)", sequence: 400 + i, branch: f.branchA)
+                let n = AwardNomination()
+                n.campaignID = campaign.id!
+                n.memberID = m.id!
+                n.branchID = f.branchA.id!
+                n.countyID = f.countyA.id!
+                n.citation = "在流入地积极参加组织生活，带领工友学习，表现突出。"
+                n.status = .committeeApproved
+                n.nominatedBy = "secretary"
+                n.committeeBy = "committee"
+                try await n.create(on: app.db)
+                nominations.append(n)
+            }
+            let county = try await Fixture.user(app, "county")
+            // MUT: six approvals at once.
+            await withTaskGroup(of: Void.self) { group in
+                for n in nominations {
+                    group.addTask {
+                        try? await RecognitionService.decide(
+                            n, approve: true, reason: nil, by: county, gate: app.writeGate, on: app.db)
+                    }
+                }
+            }
+            // validate
+            let approved = try await AwardNomination.query(on: app.db).filter(\.$status == .countyApproved).count()
+            #expect(approved == 2)
         }
     }
 }

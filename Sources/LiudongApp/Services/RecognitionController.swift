@@ -204,7 +204,8 @@ struct RecognitionController {
         let f = try req.content.decode(DecideForm.self)
         let approve = f.decision == "approve"
         return try await req.act(back: "/awards/\(n.campaignID)") {
-            try await RecognitionService.decide(n, approve: approve, reason: f.reason, by: user, on: req.db)
+            try await RecognitionService.decide(
+                n, approve: approve, reason: f.reason, by: user, gate: req.application.writeGate, on: req.db)
             try await req.audit(
                 .update, "award-nomination", ref: n.id!.uuidString,
                 summary: "\(n.status.label)" + (f.reason.map { "：\($0)" } ?? ""))

@@ -46,8 +46,10 @@ enum RecognitionDemo {
             quotas: [countyOrg.id!: 5], org: countyOrg, by: countyUser, today: today, on: db)
         let winner = try await RecognitionService.nominate(
             last, member: people[0], citation: citations[0], by: secretaryUser, today: today, on: db)
-        try await RecognitionService.decide(winner, approve: true, reason: nil, by: committeeUser, on: db)
-        try await RecognitionService.decide(winner, approve: true, reason: nil, by: countyUser, on: db)
+        try await RecognitionService.decide(
+            winner, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
+        try await RecognitionService.decide(
+            winner, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
         _ = try await RecognitionService.publish(last, today: today.adding(days: -300), on: db)
         last.nominateUntil = today.adding(days: -320).description
         last.publishedOn = today.adding(days: -300).description
@@ -77,13 +79,17 @@ enum RecognitionDemo {
                 try await n.update(on: db)
             }
             switch i % 4 {
-            case 1: try await RecognitionService.decide(n, approve: true, reason: nil, by: committeeUser, on: db)
+            case 1:
+                try await RecognitionService.decide(
+                    n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
             case 2:
-                try await RecognitionService.decide(n, approve: true, reason: nil, by: committeeUser, on: db)
-                try await RecognitionService.decide(n, approve: true, reason: nil, by: countyUser, on: db)
+                try await RecognitionService.decide(
+                    n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
+                try await RecognitionService.decide(
+                    n, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
             case 3:
                 try await RecognitionService.decide(
-                    n, approve: false, reason: "本年度参加组织生活次数偏少", by: committeeUser, on: db)
+                    n, approve: false, reason: "本年度参加组织生活次数偏少", by: committeeUser, gate: WriteGate(), on: db)
             default: break
             }
         }

@@ -111,7 +111,7 @@ enum RecognitionService {
     /// The committee (or a general branch) above the branch approves nominated ones; the county approves those the
     /// committee approved, within its quota. Either may reject with a reason.
     static func decide(
-        _ n: AwardNomination, approve: Bool, reason: String?, by user: CurrentUser, on db: Database
+        _ n: AwardNomination, approve: Bool, reason: String?, by user: CurrentUser, gate: WriteGate, on db: Database
     ) async throws {
         guard let c = try await AwardCampaign.find(n.campaignID, on: db), c.status == "open" else {
             throw AppError.conflict("这项表彰已经公布")
@@ -131,17 +131,54 @@ enum RecognitionService {
             n.status = .committeeApproved
             n.committeeBy = user.username
         } else if n.status == .committeeApproved, atCounty {
-            let quota = try await quotas(c, on: db)[n.countyID] ?? 0
-            let used = try await AwardNomination.query(on: db).filter(\.$campaignID == c.id!)
-                .filter(\.$countyID == n.countyID).filter(\.$status == .countyApproved).count()
-            guard used < quota else { throw AppError.conflict("本旗县区名额（\(quota)名）已满") }
-            n.status = .countyApproved
-            n.countyBy = user.username
+            try await approveWithinQuota(n, campaign: c, by: user.username, gate: gate, on: db)
+            return
         } else {
             throw AppError.conflict(
                 n.status == .nominated ? "请先由基层党委审核" : n.status == .committeeApproved ? "请由旗县区审定" : "这项推荐已经处理")
         }
         try await n.update(on: db)
+    }
+
+    private struct QuotaRow: Decodable { var quota: Int }
+    private struct CountRow: Decodable { var n: Int }
+
+    /// The county's approval, in one write transaction that holds the county's quota row (PostgreSQL: FOR UPDATE;
+    /// SQLite: the write gate), so parallel approvals cannot pass the quota between a count and an update.
+    private static func approveWithinQuota(
+        _ n: AwardNomination, campaign c: AwardCampaign, by username: String, gate: WriteGate, on db: Database
+    ) async throws {
+        guard let campaignID = c.id, let nominationID = n.id else { throw AppError.notFound }
+        let county = n.countyID
+        let outcome: (approved: Bool, quota: Int) = try await db.writeTransaction(gate: gate) { tx in
+            let sql = try tx.sql()
+            let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+            let quota =
+                try await sql.raw(
+                    """
+                    SELECT quota FROM award_quotas WHERE campaign_id = \(bind: campaignID) AND county_id = \(bind: county)\(lock)
+                    """
+                ).first(decoding: QuotaRow.self)?.quota ?? 0
+            let used =
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM award_nominations WHERE campaign_id = \(bind: campaignID)
+                      AND county_id = \(bind: county) AND status = \(bind: NominationStatus.countyApproved.rawValue)
+                    """
+                ).first(decoding: CountRow.self)?.n ?? 0
+            guard used < quota else { return (false, quota) }
+            try await sql.raw(
+                """
+                UPDATE award_nominations SET status = \(bind: NominationStatus.countyApproved.rawValue),
+                  county_by = \(bind: username)
+                WHERE id = \(bind: nominationID) AND status = \(bind: NominationStatus.committeeApproved.rawValue)
+                """
+            ).run()
+            return (true, quota)
+        }
+        guard outcome.approved else { throw AppError.conflict("本旗县区名额（\(outcome.quota)名）已满") }
+        n.status = .countyApproved
+        n.countyBy = username
     }
 
     static func publish(_ c: AwardCampaign, today: CalendarDate, on db: Database) async throws -> Int {
