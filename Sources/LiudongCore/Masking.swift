@@ -19,6 +19,10 @@ public enum Masking {
         return "…***" + String(check)
     }
 
+    /// A self-report's receipt as staff see it: its first four characters (`ET5C…`). The member's own pages show it
+    /// whole; staff never need the rest, and a receipt once helped activate a member's phone account.
+    public static func receipt(_ r: String) -> String { r.count <= 4 ? r : String(r.prefix(4)) + "…" }
+
     /// What may sit in the database in clear beside the birth date: the division only (`150422************`).
     public static func idStored(_ s: String) -> String {
         String(s.prefix(6)) + String(repeating: "*", count: max(0, 18 - min(6, s.count)))

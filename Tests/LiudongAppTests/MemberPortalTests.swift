@@ -67,7 +67,7 @@ struct MemberPortalTests {
     }
 
     @Test(arguments: TestDatabase.all)
-    func aConfirmedReportsReceiptActivatesButAnotherPersonsDoesNot(db: TestDatabase) async throws {
+    func aReceiptNeverActivatesAnAccountOnlyTheBranchsCodeDoes(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let res = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code))
@@ -99,9 +99,22 @@ struct MemberPortalTests {
             // Someone else's ID number with this receipt: the same refusal.
             let foreign = try await activate(Fixture.idB, receipt)
             #expect(Mobile.fields(foreign) == ["code": MemberAuthService.activationFailed])
-            #expect(try await activate(Fixture.idA, receipt).status == .created)
-            // A receipt does not take over an account that exists: only a new code from the branch resets it.
-            #expect(try await activate(Fixture.idA, receipt).status == .unprocessableEntity)
+            // The member's own confirmed receipt does not activate either (issue 25 item 5: staff see receipts, so
+            // staff who complete a number could take the phone account over); the branch's code does.
+            let own = try await activate(Fixture.idA, receipt)
+            #expect(
+                own.status == .unprocessableEntity && Mobile.fields(own) == ["code": MemberAuthService.activationFailed]
+            )
+            #expect(try await MemberAccount.query(on: app.db).count() == 0)
+            let code = try await Mobile.code(app, staff: secretary, member: f.memberA)
+            #expect(try await Mobile.activate(app, idNumber: Fixture.idA, code: code).status == .created)
+            // Staff pages show the receipt shortened; the timeline too.
+            var page = Browser(app)
+            try await page.signIn("secretary", Fixture.password)
+            for path in ["/reviews?status=confirmed", "/members/\(f.memberA.id!.uuidString)/archive"] {
+                let html = try await page.get(path).body.string
+                #expect(!html.contains(receipt) && html.contains(Masking.receipt(receipt)), "\(path)")
+            }
         }
     }
 

@@ -5,10 +5,10 @@ import SQLKit
 import Vapor
 
 /// Members' activation and sign-in. Every failure a stranger could cause — an unknown ID number, a wrong or expired
-/// code, a receipt that is not theirs, a wrong password, a locked account — gets the same message and the same work
+/// code, a receipt offered instead of a code, a wrong password, a locked account — gets the same message and the same work
 /// (one bcrypt), so nothing tells whether a person is on the roster.
 enum MemberAuthService {
-    static let activationFailed = "身份证号、激活码（或回执）不正确，或已过期、已使用"
+    static let activationFailed = "身份证号或激活码不正确，或激活码已过期、已使用（激活码请向所在党支部领取）"
     static let signInFailed = "身份证号或密码不正确（连续输错将暂停登录）"
     /// Codes are read aloud and typed on phones: no 0/O, 1/I/L.
     static let codeAlphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
@@ -66,6 +66,7 @@ enum MemberAuthService {
     struct Activation {
         var idNumber: String?
         var code: String?
+        /// Read and ignored: a receipt no longer activates (answered like a wrong code).
         var receipt: String?
         var password: String?
     }
@@ -107,14 +108,11 @@ enum MemberAuthService {
                 .filter(\.$codeHash == codeHash(code, member: memberID, cipher: cipher)).filter(\.$usedAt == nil)
                 .filter(\.$expiresAt > AppClock.now).first()
             via = "code"
-        } else if let receipt = Normalize.text(input.receipt).map({ Normalize.key($0).uppercased() }), existing == nil,
-            try await SelfReport.query(on: req.db).filter(\.$receipt == receipt).filter(\.$memberID == memberID)
-                .filter(\.$status == .confirmed).count() > 0
-        {
-            via = "receipt"
         }
-        guard via == "receipt" || usedCode != nil else {
-            try await audit(req, ref: memberID.uuidString, "党员账号激活失败：激活码或回执不正确")
+        // A receipt alone never activates (DESIGN §7): staff see receipts, so anyone on the staff side who could
+        // complete a member's number could take over their phone account and act as them.
+        guard usedCode != nil else {
+            try await audit(req, ref: memberID.uuidString, "党员账号激活失败：激活码不正确或已失效")
             throw failure
         }
         let account = existing ?? MemberAccount()
@@ -139,7 +137,7 @@ enum MemberAuthService {
             try await MemberEvent.record(
                 memberID, kind: .updated,
                 summary: existing == nil
-                    ? "本人激活手机端账号（\(method == "code" ? "党组织发放的激活码" : "自主报告回执")）" : "本人以新激活码重设手机端密码",
+                    ? "本人激活手机端账号（\(method == "code" ? "党组织发放的激活码" : method)）" : "本人以新激活码重设手机端密码",
                 by: "党员本人", on: tx)
         }
         try await audit(

@@ -55,7 +55,7 @@ struct ReviewController {
             })
         let rows = reports.map { r in
             Row(
-                id: r.id!.uuidString, receipt: r.receipt, kind: r.kind.label, name: r.name,
+                id: r.id!.uuidString, receipt: Masking.receipt(r.receipt), kind: r.kind.label, name: r.name,
                 idMasked: (try? req.cipher.open(r.idNumberEnc)).map(Masking.idNumber) ?? Masking.idStored(r.idMasked),
                 phoneMasked: r.phoneMasked,
                 inRoster: r.memberID != nil, memberID: r.memberID?.uuidString,

@@ -53,7 +53,8 @@ enum ReviewService {
             let summary = try await apply(
                 report, to: member, phone: byHome ? phone : nil, today: today, cipher: cipher, on: tx)
             try await MemberEvent(
-                memberID: memberID, kind: .flow, summary: "\(report.kind.label)已确认：\(summary)（回执\(report.receipt)）",
+                memberID: memberID, kind: .flow,
+                summary: "\(report.kind.label)已确认：\(summary)（回执\(Masking.receipt(report.receipt))）",
                 by: user.username
             ).create(on: tx)
             try await notify(report, member: member, summary: summary, on: tx)
@@ -88,7 +89,7 @@ enum ReviewService {
         try await r.update(on: db)
         try await MemberEvent(
             memberID: member.id!, kind: .report,
-            summary: "\(from)确认了\(r.kind.label)（回执\(r.receipt)），与流出记录不符，转党支部核实", by: user.username
+            summary: "\(from)确认了\(r.kind.label)（回执\(Masking.receipt(r.receipt))），与流出记录不符，转党支部核实", by: user.username
         ).create(on: db)
         try await Notice(
             org: home, kind: .report, title: "\(member.name)在\(from)的报到待核实：本支部没有去往该地的流出记录", link: "/reviews"
@@ -232,7 +233,7 @@ enum ReviewService {
             if let memberID = report.memberID {
                 try await MemberEvent(
                     memberID: memberID, kind: .report,
-                    summary: "\(report.kind.label)被退回：\(reason)（回执\(report.receipt)）",
+                    summary: "\(report.kind.label)被退回：\(reason)（回执\(Masking.receipt(report.receipt))）",
                     by: user.username
                 ).create(on: tx)
             }

@@ -38,7 +38,7 @@ struct SelfReportFeature: Feature {
             return ArchiveEntry(
                 at: Format.dateTime(report.created_at), side: kind == .arrival ? "流入地" : "本人",
                 kind: "自主报告",
-                text: "\(kind?.label ?? report.kind)（回执 \(report.receipt)，\(status)\(reviewer)）")
+                text: "\(kind?.label ?? report.kind)（回执 \(Masking.receipt(report.receipt))，\(status)\(reviewer)）")
         }
     }
 

@@ -80,7 +80,10 @@ enum SelfReportService {
                 "/reviews", c.now,
             ],
             event: memberID.map {
-                [$0, c.now, MemberEventKind.report.rawValue, "扫码提交\(v.kind.label)（回执\(receipt)），待审核", String?.none]
+                [
+                    $0, c.now, MemberEventKind.report.rawValue,
+                    "扫码提交\(v.kind.label)（回执\(Masking.receipt(receipt))），待审核", String?.none,
+                ]
             })
         do {
             try await c.writer.write(rows)
