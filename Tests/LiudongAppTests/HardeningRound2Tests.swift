@@ -159,3 +159,61 @@ extension HardeningRound2Tests {
         }
     }
 }
+
+extension HardeningRound2Tests {
+    /// Item 14: a check-in code (6 of 31 characters, global) credited any member at any event; now only events the
+    /// member may attend, and a code of any other answers like an unknown one.
+    @Test(arguments: TestDatabase.all)
+    func aCheckInCodeCountsOnlyForEventsTheMemberMayAttend(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            // setup: A (巴林左旗) away, reporting nowhere; events of another county's branch, of 望京, of A's branch,
+            // of a mobile organization A then joins.
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA)
+            let other = try await OrgLifeTests.event(
+                try await APIClient.signIn(app, "secretaryb", Fixture.password), org: f.branchB.code)
+            let inflowEvent = try await OrgLifeTests.event(
+                try await APIClient.signIn(app, "inflow", Fixture.password), org: f.external.code)
+            let home = try await OrgLifeTests.event(
+                try await APIClient.signIn(app, "secretary", Fixture.password), org: f.branchA.code)
+            let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
+            func checkIn(_ code: String) async throws -> TestingHTTPResponse {
+                try await member.post("/api/v1/my/org-life/check-in", json: #"{"code":"\#(code)"}"#)
+            }
+            // MUT + validate: another county's branch and an inflow organization A did not report to.
+            let unknown = try await checkIn("AAAAAA")
+            for e in [other, inflowEvent] {
+                let res = try await checkIn(e.checkInCode)
+                #expect(res.status == .unprocessableEntity && Mobile.fields(res) == Mobile.fields(unknown))
+            }
+            #expect(try await OrgLifeAttendance.query(on: app.db).count() == 0)
+            // A's own branch; and 望京 once A has reported there.
+            #expect(try await checkIn(home.checkInCode).status == .created)
+            let flow = try #require(try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first())
+            flow.inflowOrgID = f.external.id
+            flow.status = .arrived
+            try await flow.update(on: app.db)
+            #expect(try await checkIn(inflowEvent.checkInCode).status == .created)
+            // A mobile organization's event, once A takes part in it.
+            let mobile = try await Fixture.org(
+                "150422M08", "巴林左旗驻北京流动党员党支部", .branch, .mobile, parent: f.countyA, division: "110105",
+                on: app.db)
+            let event = OrgLifeEvent()
+            event.orgID = mobile.id!
+            event.kind = .themeDay
+            event.heldOn = AppClock.today.description
+            event.startsAt = OrgLifeTime.text(AppClock.now)
+            event.endsAt = OrgLifeTime.text(AppClock.now.addingTimeInterval(7200))
+            event.place = "活动室"
+            event.topic = "主题党日"
+            event.checkInCode = "MMMMMM"
+            event.createdBy = "test"
+            try await event.create(on: app.db)
+            #expect(try await checkIn("MMMMMM").status == .unprocessableEntity)
+            try await MobileOrgMembership(
+                orgID: mobile.id!, memberID: f.memberA.id!, joinedOn: AppClock.today.description, by: "test"
+            ).create(on: app.db)
+            #expect(try await checkIn("MMMMMM").status == .created)
+        }
+    }
+}

@@ -23,7 +23,11 @@ struct MyLearningController {
 
     /// At most 20 code attempts per member in ten minutes (a six-character code is not to be guessed).
     static func limitCodes(_ req: Request, _ me: CurrentMember) throws {
-        if let wait = req.application.rateLimiter.hit("orglife-code:\(me.memberID)", limit: 20, window: 600) {
+        // Per member, and per client address (one phone signed in as several members counts once).
+        let limiter = req.application.rateLimiter
+        if let wait = limiter.hit("orglife-code:\(me.memberID)", limit: 20, window: 600)
+            ?? limiter.hit("orglife-code-client:\(req.clientAddress)", limit: 60, window: 600)
+        {
             throw AppError.rateLimited(retryAfter: wait)
         }
     }

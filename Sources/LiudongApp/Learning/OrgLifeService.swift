@@ -240,20 +240,42 @@ enum OrgLifeService {
         }
     }
 
-    /// A member's own check-in with the event's code, during the event (422 for an unknown or closed code).
+    /// A member's own check-in with the event's code, during the event (422 for an unknown or closed code). Codes are
+    /// 6 of 31 characters and global: a code counts only for an event the member may attend — of their own branch or
+    /// an organization above it, of the inflow organization they reported to, or of a mobile organization they take
+    /// part in — and any other answers like an unknown code.
     static func checkIn(code raw: String?, member: CurrentMember, on db: Database, now: Date = AppClock.now)
         async throws
         -> (OrgLifeEvent, Organization)
     {
         let code = Normalize.halfWidth(Normalize.text(raw) ?? "").uppercased()
+        let unknown = AppError.invalid([FieldError("code", "签到码不正确，请核对活动现场公布的6位签到码")])
         guard code.count == 6, code.allSatisfy({ codeAlphabet.contains($0) }),
-            let event = try await OrgLifeEvent.query(on: db).filter(\.$checkInCode == code).first()
-        else { throw AppError.invalid([FieldError("code", "签到码不正确，请核对活动现场公布的6位签到码")]) }
+            let event = try await OrgLifeEvent.query(on: db).filter(\.$checkInCode == code).first(),
+            try await mayAttend(member.memberID, orgID: event.orgID, on: db, today: CalendarDate(date: now))
+        else { throw unknown }
         guard event.codeOpen(at: now), let org = try await Organization.find(event.orgID, on: db) else {
             throw AppError.invalid([FieldError("code", "该活动不在签到时间内（开始前1小时至结束后2小时）")])
         }
         try await credit(member.memberID, event: event, org: org, via: .code, by: member.auditName, on: db)
         return (event, org)
+    }
+
+    /// Whether a member may attend an organization's events: their branch or an organization above it, the inflow
+    /// organization their open flow reported to, a mobile organization they take part in.
+    static func mayAttend(_ memberID: UUID, orgID: Int, on db: Database, today: CalendarDate) async throws -> Bool {
+        guard let m = try await Member.find(memberID, on: db), let org = try await Organization.find(orgID, on: db)
+        else { return false }
+        if try await isUnder(m.organizationID, org, on: db) { return true }
+        let open = FlowState.allCases.filter(\.isOpen)
+        if try await Flow.query(on: db).filter(\.$memberID == memberID).filter(\.$status ~~ open)
+            .filter(\.$inflowOrgID == orgID).count() > 0
+        {
+            return true
+        }
+        let day = today.description
+        return try await MobileOrgMembership.query(on: db).filter(\.$memberID == memberID).filter(\.$orgID == orgID)
+            .filter(\.$joinedOn <= day).group(.or) { $0.filter(\.$leftOn == nil).filter(\.$leftOn > day) }.count() > 0
     }
 
     /// Records a member present at an event (by code or certificate), noting where when it is not their own branch.
