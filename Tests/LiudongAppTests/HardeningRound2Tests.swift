@@ -217,3 +217,19 @@ extension HardeningRound2Tests {
         }
     }
 }
+
+extension HardeningRound2Tests {
+    /// Item 8 (first part): SQLite zeroes what is deleted or overwritten on every pooled connection. SQLiteNIO's own
+    /// SQLite is built with SQLITE_SECURE_DELETE, so this held before; configure now says so itself, and this test
+    /// keeps it should the library's build ever change.
+    @Test func everySQLiteConnectionDeletesSecurely() async throws {
+        try await withTestApp(.sqlite) { app in
+            struct Row: Decodable { var secure_delete: Int }
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = try #require(app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase)
+                let row = try await db.raw("PRAGMA secure_delete").first(decoding: Row.self)
+                #expect(row?.secure_delete == 1)
+            }
+        }
+    }
+}

@@ -83,6 +83,9 @@ private func tuneSQLite(_ app: Application, cacheMB: Int) async throws {
         // Reads at province scale: a bigger page cache per connection (LIUDONG_SQLITE_CACHE_MB, 64; SQLite's default is 2 MB).
         try await db.raw("PRAGMA cache_size = \(unsafeRaw: String(-cacheMB * 1024))").run()
         try await db.raw("PRAGMA temp_store = MEMORY").run()
+        // Deleted and overwritten rows are zeroed, not left in free pages where a copy of the file would keep the
+        // personal data a conversion migration or an erasure removed.
+        try await db.raw("PRAGMA secure_delete = ON").run()
     }
 }
 
