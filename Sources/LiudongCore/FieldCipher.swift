@@ -6,6 +6,7 @@ import Foundation
 public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
     private let encryptionKey: SymmetricKey
     private let hashKey: SymmetricKey
+    private let digestKey: SymmetricKey
 
     public enum Problem: Error, CustomStringConvertible {
         case badKey, badCiphertext
@@ -24,6 +25,8 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
             inputKeyMaterial: master, info: Data("liudong field encryption v1".utf8), outputByteCount: 32)
         hashKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("liudong field hash v1".utf8), outputByteCount: 32)
+        digestKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("liudong record digest v1".utf8), outputByteCount: 32)
     }
 
     /// Parses a key written as 64 hex digits or base64 of 32 bytes.
@@ -57,6 +60,20 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
     public func hash(_ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: hashKey)
         return Hex.encode(mac)
+    }
+
+    /// Keyed digest of a record's fields (HMAC-SHA256 under its own derived key, hex), for "same content?" checks:
+    /// a self-report's duplicate key, a national row's change fingerprint. Such digests cover fields that include a
+    /// phone or an ID number beside the others stored in clear, so an unkeyed digest would let a dump confirm a
+    /// guessed number; this one cannot be recomputed without the data key. `domain` keeps two uses apart.
+    public func digest(_ domain: String, _ fields: [String]) -> String {
+        var mac = HMAC<SHA256>(key: digestKey)
+        mac.update(data: Data(domain.utf8))
+        for f in fields {
+            mac.update(data: [0x1F])
+            mac.update(data: Data(f.utf8))
+        }
+        return Hex.encode(mac.finalize())
     }
 
     /// Keyed hash of the last four characters of an ID number (or of a four-character tail typed in a search),

@@ -47,20 +47,16 @@ enum NationalImportService {
         )
     }
 
-    /// A stable digest of everything stored for a row (FNV-1a 64): equal digests mean an unchanged row.
-    static func fingerprint(_ r: NationalRecord, orgID: Int) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let fields = [
-            String(orgID), r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category,
-            r.branchName,
-            r.phone ?? "", r.joinedOn?.description ?? "", r.fullOn?.description ?? "", r.residence, r.household,
-            r.isMobile ? "1" : "0", r.isLost ? "1" : "0", r.employer,
-        ]
-        for f in fields {
-            for b in f.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            h = (h ^ 0x1F) &* 0x0000_0100_0000_01B3
-        }
-        return String(h, radix: 16)
+    /// A digest of everything stored for a row: equal digests mean an unchanged row. Keyed with the data key (it
+    /// covers the phone, stored beside its first three and last four digits and every other field; issue 25 item 7).
+    static func fingerprint(_ r: NationalRecord, orgID: Int, cipher: FieldCipher) -> String {
+        cipher.digest(
+            "national-record",
+            [
+                String(orgID), r.name, r.sex.rawValue, r.ethnicity, r.birthDate.description, r.education, r.category,
+                r.branchName, r.phone ?? "", r.joinedOn?.description ?? "", r.fullOn?.description ?? "", r.residence,
+                r.household, r.isMobile ? "1" : "0", r.isLost ? "1" : "0", r.employer,
+            ])
     }
 
     static let columns = [
@@ -173,7 +169,7 @@ enum NationalImportService {
                                 accepted.append(
                                     AcceptedRecord(
                                         record: r, orgID: org, idHash: cipher.hash(r.idNumber),
-                                        fingerprint: fingerprint(r, orgID: org)))
+                                        fingerprint: fingerprint(r, orgID: org, cipher: cipher)))
                             case .unknown:
                                 summary.reject(
                                     RejectedRow(
@@ -197,7 +193,8 @@ enum NationalImportService {
                             if let org = homeOf[hash], candidates.contains(org) {
                                 accepted.append(
                                     AcceptedRecord(
-                                        record: r, orgID: org, idHash: hash, fingerprint: fingerprint(r, orgID: org)))
+                                        record: r, orgID: org, idHash: hash,
+                                        fingerprint: fingerprint(r, orgID: org, cipher: cipher)))
                             } else {
                                 summary.reject(
                                     RejectedRow(

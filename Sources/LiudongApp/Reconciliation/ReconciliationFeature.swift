@@ -8,7 +8,12 @@ import Vapor
 struct ReconciliationFeature: Feature {
     let name = "reconciliation"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(11, CreateReconciliation())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [
+            NumberedMigration(11, CreateReconciliation()),
+            NumberedMigration(29, KeyNationalFingerprints(cipher: app.cipher)),
+        ]
+    }
 
     func routes(_ routes: FeatureRoutes) throws {
         try ImportController().boot(routes)

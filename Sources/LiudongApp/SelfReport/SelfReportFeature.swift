@@ -8,7 +8,10 @@ struct SelfReportFeature: Feature {
     let name = "selfReport"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(7, CreateSelfReports()), NumberedMigration(13, AddReportRosterFlag())]
+        [
+            NumberedMigration(7, CreateSelfReports()), NumberedMigration(13, AddReportRosterFlag()),
+            NumberedMigration(28, KeySelfReportDedupe()),
+        ]
     }
 
     func routes(_ routes: FeatureRoutes) throws {

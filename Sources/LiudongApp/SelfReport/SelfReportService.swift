@@ -43,7 +43,7 @@ enum SelfReportService {
             throw AppError.rateLimited(retryAfter: wait)
         }
         // One round trip: the roster member with this number (if any) and an earlier copy of this report (if any).
-        let key = dedupeKey(v, idHash: idHash, now: c.now)
+        let key = dedupeKey(v, idHash: idHash, now: c.now, cipher: c.cipher)
         let found = try await sql.raw(
             """
             SELECT m.id, m.name, m.organization_id,
@@ -141,16 +141,18 @@ enum SelfReportService {
         }
     }
 
-    /// A hash of the content and the ten-minute window it was sent in (and the one before).
-    static func dedupeKey(_ v: SelfReportInput.Valid, idHash: String, now: Date) -> (current: String, previous: String)
-    {
+    /// A keyed digest of the content and the ten-minute window it was sent in (and the one before). Keyed: the
+    /// content includes the phone, and the row stores every other field beside it (issue 25 item 7).
+    static func dedupeKey(_ v: SelfReportInput.Valid, idHash: String, now: Date, cipher: FieldCipher) -> (
+        current: String, previous: String
+    ) {
         let content = [
             v.kind.rawValue, idHash, v.orgCode, v.name, v.phone ?? "", v.destinationCode ?? "", v.address ?? "",
             v.employer ?? "", v.occupation ?? "", v.reason.map { "\($0.rawValue)" } ?? "", v.leftOn?.description ?? "",
             v.expectedReturnOn?.description ?? "", v.inflowOrgCode ?? "", v.note ?? "",
-        ].joined(separator: "\u{1F}")
+        ]
         let bucket = Int(now.timeIntervalSince1970 / 600)
-        func key(_ b: Int) -> String { SHA256.hash(data: Data((content + "\u{1F}\(b)").utf8)).hex }
+        func key(_ b: Int) -> String { cipher.digest("self-report", content + [String(b)]) }
         return (key(bucket), key(bucket - 1))
     }
 
