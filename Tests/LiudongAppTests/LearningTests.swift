@@ -100,9 +100,12 @@ struct LearningTests {
             var county = Browser(app)
             try await county.signIn("county", Fixture.password)
             _ = try await county.get("/learning/questions")
+            let parsedBefore = OffLoop.count("quiz-import")
             let res = try await county.upload(
                 "/learning/questions/import", form: [:], file: (field: "file", name: "bank.xlsx", data: file))
             #expect(res.status == .ok, "\(res.body.string.prefix(300))")
+            // Parsed on the blocking thread pool, not on the request's task (issue 25 item 12).
+            #expect(OffLoop.count("quiz-import") > parsedBefore)
             let html = res.body.string
             #expect(html.contains("新增 <strong>3</strong> 题"))
             for reason in ["与第3行题干重复", "答案应为已填写选项的字母", "多选题应有两个或以上正确答案", "判断题答案应为", "题型应为单选、多选或判断", "请填写解析"] {

@@ -177,10 +177,13 @@ struct PairingTests {
             var browser = Browser(app)
             try await browser.signIn("secretary", Fixture.password)
             _ = try await browser.get("/pairings")
+            let parsedBefore = OffLoop.count("pairing-import")
             let res = try await browser.upload(
                 "/pairings/import", form: ["org": f.branchA.code],
                 file: ("file", "结对名单.csv", Data(csv.utf8)))
             #expect(res.status == .ok)
+            // The file was parsed on the blocking thread pool, not on the request's task (issue 25 item 12).
+            #expect(OffLoop.count("pairing-import") > parsedBefore)
             let html = res.body.string
             #expect(html.contains("已结对 <strong>1</strong> 人，未导入 <strong>2</strong> 行"))
             #expect(html.contains("身份证号不在您管理范围内的花名册中"))

@@ -121,36 +121,51 @@ enum QuizService {
 
     /// Imports a bank file (.xlsx, or CSV) by its header row; duplicates of the bank or of earlier rows are refused.
     static func importFile(path: String, by user: CurrentUser, on db: Database) async throws -> ImportResult {
-        var header: [Int: String] = [:]
-        var rows: [(Int, [String: String])] = []
-        var tooMany = false
+        struct Parsed: Sendable {
+            var header: [Int: String] = [:]
+            var rows: [Row] = []
+            var tooMany = false
+        }
+        struct Row: Sendable {
+            var n: Int
+            var fields: [String: String]
+        }
+        let parsed: Parsed
         do {
-            try TableReader.rows(path: path, limits: importLimits) { n, cells in
-                if header.isEmpty {
-                    // The header is the first row naming 题型 and 题干 (a title row above it is skipped).
-                    var found: [Int: String] = [:]
-                    for (i, c) in cells.enumerated() {
-                        let name = c.text.trimmingCharacters(in: .whitespaces)
-                        if let key = headers[name] {
-                            found[i] = key
-                        } else if let k = optionKeys.first(where: { name == "选项" + $0 }) {
-                            found[i] = "option" + k
+            parsed = try await OffLoop.run("quiz-import") {
+                var p = Parsed()
+                try TableReader.rows(path: path, limits: importLimits) { n, cells in
+                    if p.header.isEmpty {
+                        // The header is the first row naming 题型 and 题干 (a title row above it is skipped).
+                        var found: [Int: String] = [:]
+                        for (i, c) in cells.enumerated() {
+                            let name = c.text.trimmingCharacters(in: .whitespaces)
+                            if let key = headers[name] {
+                                found[i] = key
+                            } else if let k = optionKeys.first(where: { name == "选项" + $0 }) {
+                                found[i] = "option" + k
+                            }
                         }
+                        if Set(found.values).isSuperset(of: ["type", "stem"]) { p.header = found }
+                        return
                     }
-                    if Set(found.values).isSuperset(of: ["type", "stem"]) { header = found }
-                    return
+                    guard p.rows.count < maxRows else {
+                        p.tooMany = true
+                        return
+                    }
+                    var row: [String: String] = [:]
+                    for (i, c) in cells.enumerated() {
+                        if let key = p.header[i] { row[key] = String(c.text.prefix(2000)) }
+                    }
+                    p.rows.append(Row(n: n, fields: row))
                 }
-                guard rows.count < maxRows else {
-                    tooMany = true
-                    return
-                }
-                var row: [String: String] = [:]
-                for (i, c) in cells.enumerated() { if let key = header[i] { row[key] = String(c.text.prefix(2000)) } }
-                rows.append((n, row))
+                return p
             }
         } catch {
             throw AppError.invalid([FieldError("file", "文件无法读取：请上传 .xlsx（或 CSV）格式的题库文件")])
         }
+        let (header, tooMany) = (parsed.header, parsed.tooMany)
+        let rows = parsed.rows.map { ($0.n, $0.fields) }
         guard Set(header.values).isSuperset(of: ["type", "stem", "answer", "source", "explanation"]) else {
             throw AppError.invalid([FieldError("file", "未找到表头：应有题型、题干、选项A…选项F、答案、出处、解析各列（可下载模板）")])
         }

@@ -29,13 +29,17 @@ enum PairingImport {
     static func run(
         path: String, fileName: String, by user: CurrentUser, cap: Int, cipher: FieldCipher, on db: Database
     ) async throws -> Outcome {
-        var sheet = PairingSheet()
-        var rows: [PairingSheet.Row] = []
+        let rows: [PairingSheet.Row]
         do {
-            _ = try TableReader.rows(path: path, limits: .upload) { n, cells in
-                if let r = try sheet.consume(row: n, cells: cells) { rows.append(r) }
+            rows = try await OffLoop.run("pairing-import") {
+                var sheet = PairingSheet()
+                var rows: [PairingSheet.Row] = []
+                _ = try TableReader.rows(path: path, limits: .upload) { n, cells in
+                    if let r = try sheet.consume(row: n, cells: cells) { rows.append(r) }
+                }
+                try sheet.finish()
+                return rows
             }
-            try sheet.finish()
         } catch {
             let problem =
                 (error as? PairingSheet.Problem)?.description ?? NationalImportService.readerProblem(error)
