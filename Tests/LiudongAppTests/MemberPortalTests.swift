@@ -176,26 +176,50 @@ struct MemberPortalTests {
         }
     }
 
+    /// Failed sign-ins pause the device or network they come from, not the member (issue 25 item 6): someone who
+    /// knows the ID number cannot lock the member out, and the branch can lift a pause.
     @Test(arguments: TestDatabase.all)
-    func repeatedWrongPasswordsLockTheMemberAccountWithTheSameMessage(db: TestDatabase) async throws {
+    func repeatedWrongPasswordsPauseThatClientOnlyWithTheSameMessageAndTheBranchUnlocks(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
+            app.settings.trustProxy = true
             let f = try await Fixture.build(app)
             let secretary = try await APIClient.signIn(app, "secretary", Fixture.password)
             let code = try await Mobile.code(app, staff: secretary, member: f.memberA)
             _ = try await Mobile.activate(app, idNumber: Fixture.idA, code: code)
-            let anonymous = APIClient(app: app)
-            var last: TestingHTTPResponse?
-            for _ in 0..<app.settings.lockoutAttempts {
-                last = try await anonymous.post(
-                    "/api/v1/member-session", json: #"{"idNumber":"\#(Fixture.idA)","password":"wrong-pass-1"}"#)
+            func signIn(_ password: String, from address: String) async throws -> TestingHTTPResponse {
+                try await app.testing().sendRequest(
+                    .POST, "/api/v1/member-session",
+                    headers: ["Content-Type": "application/json", "X-Forwarded-For": address],
+                    body: ByteBuffer(string: #"{"idNumber":"\#(Fixture.idA)","password":"\#(password)"}"#))
             }
-            let locked = try await anonymous.post(
-                "/api/v1/member-session",
-                json: #"{"idNumber":"\#(Fixture.idA)","password":"\#(Mobile.memberPassword)"}"#)
-            #expect(locked.status == .unauthorized)
-            #expect(Mobile.fields(locked) == Mobile.fields(try #require(last)))
-            let account = try #require(try await MemberAccount.query(on: app.db).first())
-            #expect(account.lockedUntil != nil)
+            let attacker = "203.0.113.9", member = "198.51.100.7"
+            var last: TestingHTTPResponse?
+            for _ in 0..<app.settings.lockoutAttempts { last = try await signIn("wrong-pass-1", from: attacker) }
+            // The attacker's address is paused, with the message a wrong password gets ...
+            let paused = try await signIn(Mobile.memberPassword, from: attacker)
+            #expect(paused.status == .unauthorized)
+            #expect(Mobile.fields(paused) == Mobile.fields(try #require(last)))
+            // ... and the member, elsewhere, signs in.
+            #expect(try await signIn(Mobile.memberPassword, from: member).status == .ok)
+            // The branch sees the pause on the member's page and lifts it (audited, on the timeline).
+            var staff = Browser(app)
+            try await staff.signIn("secretary", Fixture.password)
+            let page = try await staff.get("/members/\(f.memberA.id!.uuidString)")
+            #expect(page.body.string.contains("id=\"sign-in-paused\"") && page.body.string.contains("1处设备或网络"))
+            let unlocked = try await secretary.post(
+                "/api/v1/members/\(f.memberA.id!.uuidString)/sign-in-unlock", json: "{}")
+            #expect(unlocked.status == .ok && unlocked.body.string.contains(#""unlocked":1"#))
+            #expect(try await signIn(Mobile.memberPassword, from: attacker).status == .ok)
+            #expect(
+                !(try await staff.get("/members/\(f.memberA.id!.uuidString)")).body.string.contains("sign-in-paused"))
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(\.$objectType == "member-account")
+                    .filter(\.$summary == "解除张建国的手机端登录暂停（1处）").count() == 1)
+            // An inflow account cannot unlock a member it does not hold; a member of another branch is not found.
+            let inflow = try await APIClient.signIn(app, "inflow", Fixture.password)
+            #expect(
+                try await inflow.post("/api/v1/members/\(f.memberA.id!.uuidString)/sign-in-unlock", json: "{}").status
+                    != .ok)
         }
     }
 

@@ -175,23 +175,22 @@ enum MemberAuthService {
             try await audit(req, ref: nil, "党员登录失败：无此账号")
             throw failure
         }
-        if let until = account.lockedUntil, until > now {
-            try await audit(req, ref: account.memberID.uuidString, "党员登录失败：账号锁定中")
-            throw failure
-        }
+        // Failures count per account and client together: knowing a member's ID number is not enough to lock the
+        // member out (issue 25 item 6); the branch can lift a pause (`POST /members/{id}/sign-in-unlock`).
         let sql = try req.db.sql()
-        guard matches else {
-            let row = try await sql.raw(
-                "UPDATE member_accounts SET failed_count = failed_count + 1 WHERE id = \(bind: accountID) RETURNING failed_count"
-            ).first(decoding: FailedRow.self)
-            if (row?.failed_count ?? 0) >= req.settings.lockoutAttempts {
-                let until = now.addingTimeInterval(TimeInterval(req.settings.lockoutMinutes * 60))
-                try await sql.update("member_accounts").set("locked_until", to: until).set("failed_count", to: 0)
-                    .where("id", .equal, accountID).run()
-            }
-            try await audit(req, ref: account.memberID.uuidString, "党员登录失败：密码错误（连续第\(row?.failed_count ?? 0)次）")
+        let client = MemberSignInLocks.clientKey(req.clientAddress, cipher: cipher)
+        if try await MemberSignInLocks.isLocked(account: accountID, client: client, now: now, on: sql) {
+            try await audit(req, ref: account.memberID.uuidString, "党员登录失败：本设备/网络连续输错，登录暂停中")
             throw failure
         }
+        guard matches else {
+            let count = try await MemberSignInLocks.fail(
+                account: accountID, client: client, attempts: req.settings.lockoutAttempts,
+                minutes: req.settings.lockoutMinutes, now: now, on: sql)
+            try await audit(req, ref: account.memberID.uuidString, "党员登录失败：密码错误（本设备/网络连续第\(count)次）")
+            throw failure
+        }
+        try await MemberSignInLocks.succeed(account: accountID, client: client, on: sql)
         try await sql.update("member_accounts").set("failed_count", to: 0).set("locked_until", to: SQLLiteral.null)
             .set("last_sign_in_at", to: now).where("id", .equal, accountID).run()
         try await Audit.record(
@@ -210,5 +209,3 @@ enum MemberAuthService {
         return (raw, token.expiresAt)
     }
 }
-
-private struct FailedRow: Decodable { var failed_count: Int }

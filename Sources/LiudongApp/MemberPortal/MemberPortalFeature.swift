@@ -7,7 +7,7 @@ struct MemberPortalFeature: Feature {
     let name = "memberPortal"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(15, CreateMemberAccounts())]
+        [NumberedMigration(15, CreateMemberAccounts()), NumberedMigration(30, CreateMemberSignInLocks())]
     }
 
     func routes(_ routes: FeatureRoutes) throws {
@@ -15,6 +15,8 @@ struct MemberPortalFeature: Feature {
         let staff = routes.signedIn(.issueActivationCodes)
         staff.post("members", ":id", "activation-code", use: issuePage)
         staff.post("api", "v1", "members", ":id", "activation-code", use: issueAPI)
+        staff.post("members", ":id", "sign-in-unlock", use: unlockPage)
+        staff.post("api", "v1", "members", ":id", "sign-in-unlock", use: unlockAPI)
     }
 
     var openAPI: String? { MemberPortalOpenAPI.part }
@@ -70,5 +72,35 @@ struct MemberPortalFeature: Feature {
         let res = try await req.page("my/slip", title: "手机端激活码", view)
         res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return res
+    }
+
+    struct Unlocked: Content {
+        /// How many devices or networks had been paused.
+        var unlocked: Int
+    }
+
+    /// The member's branch lifts the pauses that failed sign-ins put on the member's phone account (audited).
+    private func unlock(_ req: Request) async throws -> (Member, Unlocked) {
+        let user = try req.user
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound }
+        let member = try await MemberService.find(id, for: user, on: req.db)
+        let n = try await MemberSignInLocks.unlock(member: member.id!, now: AppClock.now, on: try req.db.sql())
+        try await MemberEvent.record(
+            member.id!, kind: .updated, summary: "解除手机端登录暂停（\(n)处）", by: user.username, on: req.db)
+        try await req.audit(
+            .update, "member-account", ref: member.id!.uuidString, summary: "解除\(member.name)的手机端登录暂停（\(n)处）")
+        return (member, Unlocked(unlocked: n))
+    }
+
+    /// `POST /api/v1/members/{id}/sign-in-unlock` → 200 `{"unlocked": n}`.
+    func unlockAPI(req: Request) async throws -> Unlocked {
+        try await unlock(req).1
+    }
+
+    func unlockPage(req: Request) async throws -> Response {
+        let (member, done) = try await unlock(req)
+        return req.redirect(
+            to: "/members/\(member.id!.uuidString)",
+            flash: done.unlocked > 0 ? "已解除\(member.name)的手机端登录暂停" : "\(member.name)的手机端登录没有被暂停")
     }
 }

@@ -150,6 +150,8 @@ struct MemberController {
         var canReveal: Bool
         var revealed: [String: String]
         var flow: FlowView?
+        /// Devices or networks paused from signing in to the member's phone account (failed passwords).
+        var signInPaused: Int
     }
 
     struct FlowView: Encodable {
@@ -188,7 +190,9 @@ struct MemberController {
                     status: f.status.label, leftOn: f.leftOn, destination: f.destinationName, address: f.address,
                     employer: f.employer, reason: f.reasonLabel, inflowOrg: inflow ?? nil, arrivedOn: f.arrivedOn,
                     returnedOn: f.returnedOn, lastContactOn: f.lastContactOn, expectedReturnOn: f.expectedReturnOn)
-            })
+            },
+            signInPaused: user.can(.issueActivationCodes)
+                ? try await MemberSignInLocks.paused(member: m.id!, now: AppClock.now, on: try req.db.sql()) : 0)
         return try await req.page("members/show", title: m.name, view)
     }
 
