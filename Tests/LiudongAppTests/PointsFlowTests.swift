@@ -66,6 +66,21 @@ struct PointsFlowTests {
                 "/api/v1/my/points/claims",
                 json: #"{"itemCode":"V02","on":"\#(day)","description":"另一件事：参加河堤防汛值守","photo":"\#(png)"}"#)
             #expect(samePhoto.status == .conflict)
+            // The member's photo quota (shared with diary photos) is checked before the photo is written.
+            app.settings.memberPhotosPerDay = 1
+            let pointsDir = app.settings.varDirectory + "/private/points"
+            let filesBefore = try FileManager.default.contentsOfDirectory(atPath: pointsDir).count
+            let otherPhoto = Data(
+                [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+                    + Array(repeating: 7, count: 64)
+            ).base64EncodedString()
+            let overQuota = try await me.post(
+                "/api/v1/my/points/claims",
+                json: #"{"itemCode":"V02","on":"\#(day)","description":"第三件事：帮邻居照看孩子一下午","photo":"\#(otherPhoto)"}"#)
+            #expect(
+                overQuota.status == .unprocessableEntity && Mobile.fields(overQuota)["photo"] == "今天上传的照片已达1个，请明天再传")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: pointsDir).count == filesBefore)
+            app.settings.memberPhotosPerDay = 10
             // An automatic item cannot be claimed; the text is required; a fake photo is refused.
             let auto = try await me.post(
                 "/api/v1/my/points/claims", json: #"{"itemCode":"L01","on":"\#(day)","description":"我学完了很多课程内容"}"#)

@@ -46,6 +46,12 @@ public struct Settings: Sendable {
     public static let defaultPairingCap = 10
     /// Lookups by personal number (roster searches by ID number, tail or phone) per account per hour; 429 beyond.
     public var numberLookupsPerHour: Int = Settings.defaultNumberLookupsPerHour
+    /// Members' photos (diary and point claims together): files a day and MB a month per member.
+    public var memberPhotosPerDay = 10
+    public var memberPhotoMBPerMonth = 100
+    /// Staff attachments (organizational life, agreement scans): files a day and MB a month per account.
+    public var attachmentsPerDay = 100
+    public var attachmentMBPerMonth = 1000
     public static let defaultNumberLookupsPerHour = 60
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
@@ -145,6 +151,10 @@ public struct Settings: Sendable {
         settings.pairingCap = max(1, min(int("LIUDONG_PAIRING_CAP", 10), 1000))
         settings.clock = clock
         settings.numberLookupsPerHour = int("LIUDONG_NUMBER_LOOKUPS_PER_HOUR", Settings.defaultNumberLookupsPerHour)
+        settings.memberPhotosPerDay = int("LIUDONG_MEMBER_PHOTOS_PER_DAY", 10)
+        settings.memberPhotoMBPerMonth = int("LIUDONG_MEMBER_PHOTO_MB_PER_MONTH", 100)
+        settings.attachmentsPerDay = int("LIUDONG_ATTACHMENTS_PER_DAY", 100)
+        settings.attachmentMBPerMonth = int("LIUDONG_ATTACHMENT_MB_PER_MONTH", 1000)
         settings.allowFixedClock = ["1", "true", "yes"].contains((env["LIUDONG_ALLOW_FIXED_CLOCK"] ?? "").lowercased())
         return settings
     }

@@ -197,5 +197,11 @@ struct LearningFeature: Feature {
         return tiles
     }
 
+    /// Private files no row refers to (a write that failed halfway, a restart) go after a day.
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
+        try await UploadLedger.sweepOrphans(app, "diary", table: "diary_entries", typeColumn: "photo_type")
+            + UploadLedger.sweepOrphans(app, "org-life", table: "org_life_attachments", typeColumn: "file_type")
+    }
+
     func loadDemo(_ demo: DemoContext) async throws { try await LearningDemo.load(demo) }
 }

@@ -295,30 +295,47 @@ struct MyLearningController {
         guard let text = Normalize.text(form.text), text.count <= 2000 else {
             return req.redirect(to: back, flash: "请填写日记内容（2000字以内）")
         }
+        // Every check before a byte is written (issue 25 item 11): the day's entries, the photo, the member's quota.
+        guard
+            try await DiaryEntry.query(on: req.db).filter(\.$memberID == me.memberID).filter(
+                \.$onDay == day.description
+            )
+            .count() < 10
+        else { return req.redirect(to: back, flash: "同一天最多10篇日记") }
         let e = DiaryEntry()
         e.id = UUID()
         e.memberID = me.memberID
         e.onDay = day.description
         e.text = text
         e.excellent = false
-        if let file = form.photo, file.data.readableBytes > 0 {
-            guard file.data.readableBytes <= Self.maxPhotoBytes else {
-                return req.redirect(to: back, flash: "照片超过5MB，请压缩后再上传")
-            }
-            let bytes = Data(buffer: file.data)
-            guard let kind = ScanKind.sniff(Array(bytes)), kind != .pdf else {
-                return req.redirect(to: back, flash: "照片应为 JPG 或 PNG 图片")
-            }
-            e.photoSHA256 = SHA256.hash(data: bytes).hex
-            e.photoType = kind.rawValue
-            _ = try PrivateFiles.write(
-                bytes, req.application, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)")
+        guard let file = form.photo, file.data.readableBytes > 0 else {
+            try await e.create(on: req.db)
+            return req.redirect(to: back, flash: "日记已保存，党支部书记会阅读")
         }
-        guard
-            try await DiaryEntry.query(on: req.db).filter(\.$memberID == me.memberID).filter(\.$onDay == e.onDay)
-                .count() < 10
-        else { return req.redirect(to: back, flash: "同一天最多10篇日记") }
-        try await e.create(on: req.db)
+        guard file.data.readableBytes <= Self.maxPhotoBytes else {
+            return req.redirect(to: back, flash: "照片超过5MB，请压缩后再上传")
+        }
+        let bytes = Data(buffer: file.data)
+        guard let kind = ScanKind.sniff(Array(bytes)), kind != .pdf else {
+            return req.redirect(to: back, flash: "照片应为 JPG 或 PNG 图片")
+        }
+        let owner = UploadLedger.owner(member: me.memberID)
+        let now = AppClock.now
+        if let refusal = try await UploadLedger.refusal(
+            owner: owner, kind: .memberPhoto, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
+        {
+            return req.redirect(to: back, flash: refusal)
+        }
+        e.photoSHA256 = SHA256.hash(data: bytes).hex
+        e.photoType = kind.rawValue
+        let entry = e
+        try await UploadLedger.keep(bytes, req.application, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)")
+        {
+            try await req.db.transaction { tx in
+                try await entry.create(on: tx)
+                try await UploadLedger.record(owner: owner, kind: .memberPhoto, bytes: bytes.count, now: now, on: tx)
+            }
+        }
         return req.redirect(to: back, flash: "日记已保存，党支部书记会阅读")
     }
 

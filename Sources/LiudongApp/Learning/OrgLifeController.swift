@@ -287,6 +287,13 @@ struct OrgLifeController {
         guard try await OrgLifeAttachment.query(on: req.db).filter(\.$eventID == e.id!).count() < 20 else {
             return req.redirect(to: back, flash: "每次组织生活最多20个附件")
         }
+        let owner = UploadLedger.owner(account: user)
+        let now = AppClock.now
+        if let refusal = try await UploadLedger.refusal(
+            owner: owner, kind: .attachment, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
+        {
+            return req.redirect(to: back, flash: refusal)
+        }
         let a = OrgLifeAttachment()
         a.id = UUID()
         a.eventID = e.id!
@@ -295,9 +302,15 @@ struct OrgLifeController {
         a.sha256 = SHA256.hash(data: bytes).hex
         a.size = bytes.count
         a.createdBy = user.username
-        _ = try PrivateFiles.write(
-            bytes, req.application, "org-life", name: "\(a.id!.uuidString).\(kind.fileExtension)")
-        try await a.create(on: req.db)
+        let attachment = a
+        try await UploadLedger.keep(
+            bytes, req.application, "org-life", name: "\(a.id!.uuidString).\(kind.fileExtension)"
+        ) {
+            try await req.db.transaction { tx in
+                try await attachment.create(on: tx)
+                try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
+            }
+        }
         try await req.audit(.create, "org-life", ref: e.id!.uuidString, summary: "上传附件\(a.name)（SHA-256 \(a.sha256)）")
         return req.redirect(to: back, flash: "附件已上传")
     }

@@ -246,13 +246,31 @@ struct AgreementController {
         guard let kind = ScanKind.sniff(Array(bytes)) else {
             return req.redirect(to: back, flash: "文件内容不是 PDF、JPG 或 PNG，请上传签字盖章协议的扫描件")
         }
+        let owner = UploadLedger.owner(account: try req.user)
+        let now = AppClock.now
+        if let refusal = try await UploadLedger.refusal(
+            owner: owner, kind: .attachment, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
+        {
+            return req.redirect(to: back, flash: refusal)
+        }
         let sha = SHA256.hash(data: bytes).hex
-        _ = try PrivateFiles.write(
-            bytes, req.application, "agreements", name: "\(a.id!.uuidString).\(kind.fileExtension)")
+        let previous = a.scanType.flatMap(ScanKind.init(rawValue:)).map { "\(a.id!.uuidString).\($0.fileExtension)" }
+        let name = "\(a.id!.uuidString).\(kind.fileExtension)"
         a.scanSHA256 = sha
         a.scanType = kind.rawValue
         a.scanSize = bytes.count
-        try await a.update(on: req.db)
+        let agreement = a
+        try await UploadLedger.keep(bytes, req.application, "agreements", name: name) {
+            try await req.db.transaction { tx in
+                try await agreement.update(on: tx)
+                try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
+            }
+        }
+        // A scan of another type replaces the old file under another name: remove it.
+        if let previous, previous != name {
+            try? FileManager.default.removeItem(
+                atPath: try PrivateFiles.directory(req.application, "agreements") + "/" + previous)
+        }
         try await req.audit(
             .update, "agreement", ref: a.id!.uuidString, summary: "上传协议\(a.number)扫描件（\(kind.rawValue)，SHA-256 \(sha)）")
         return req.redirect(to: back, flash: "扫描件已上传")

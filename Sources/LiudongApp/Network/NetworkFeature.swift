@@ -113,6 +113,11 @@ struct NetworkFeature: Feature {
         return tallies
     }
 
+    /// Scans no agreement refers to (a write that failed halfway, a replaced scan) go after a day.
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
+        try await UploadLedger.sweepOrphans(app, "agreements", table: "agreements", typeColumn: "scan_type")
+    }
+
     func loadDemo(_ demo: DemoContext) async throws { try await NetworkDemo.load(demo) }
 }
 

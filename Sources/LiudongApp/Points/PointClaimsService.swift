@@ -103,12 +103,27 @@ enum PointClaimsService {
         c.description = text
         c.textKey = key
         c.status = .pending
-        if let photo, let kind, let sha {
-            c.photoSHA256 = sha
-            c.photoType = kind.rawValue
-            _ = try PrivateFiles.write(Data(photo), app, "points", name: "\(c.id!.uuidString).\(kind.fileExtension)")
+        guard let photo, let kind, let sha else {
+            try await c.create(on: db)
+            return c
         }
-        try await c.create(on: db)
+        // The member's photo quota, checked before a byte is written; the file goes if the row cannot be saved.
+        let owner = UploadLedger.owner(member: member.id!)
+        let now = AppClock.now
+        if let refusal = try await UploadLedger.refusal(
+            owner: owner, kind: .memberPhoto, bytes: photo.count, settings: app.settings, now: now, on: db)
+        {
+            throw AppError.invalid([FieldError("photo", refusal)])
+        }
+        c.photoSHA256 = sha
+        c.photoType = kind.rawValue
+        let claim = c
+        try await UploadLedger.keep(Data(photo), app, "points", name: "\(c.id!.uuidString).\(kind.fileExtension)") {
+            try await db.transaction { tx in
+                try await claim.create(on: tx)
+                try await UploadLedger.record(owner: owner, kind: .memberPhoto, bytes: photo.count, now: now, on: tx)
+            }
+        }
         return c
     }
 

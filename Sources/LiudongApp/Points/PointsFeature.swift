@@ -122,6 +122,8 @@ struct PointsFeature: Feature {
             let r = try await PointLedger.recompute(county: county, year: today.year, on: app.db)
             out.append("积分：重算\(county.shortName)\(today.year)年，\(r.members)人，\(r.entries)条未结算记录")
         }
+        // Claim photos no claim refers to (a write that failed halfway) go after a day.
+        out += try await UploadLedger.sweepOrphans(app, "points", table: "point_claims", typeColumn: "photo_type")
         return out
     }
 
