@@ -98,6 +98,7 @@ bench: deps
 	Benchmarks/ledger.sh .build-release/release/liudong
 	Benchmarks/reconcile.sh .build-release/release/liudong
 	Benchmarks/points.sh .build-release/release/liudong
+	Benchmarks/uploads.sh .build-release/release/liudong
 
 clean:
 	rm -rf .build

@@ -333,8 +333,36 @@ extension HardeningTests {
                 _ = try await app.testing().sendRequest(.GET, path)
             }
             #expect(try await SessionRecord.query(on: app.db).count() == 0)
+            // The sign-in forms carry a signed pre-sign-in token (cookie + field), not a session (issue 25 item 10).
             var b = Browser(app)
-            try await b.get("/login")  // the sign-in form needs its CSRF token
+            for path in ["/login", "/my/login", "/my/activate", "/login", "/my/activate"] {
+                let page = try await b.get(path)
+                #expect(page.status == .ok && Browser.csrf(in: page.body.string) != nil, "\(path)")
+            }
+            #expect(b.preCookie != nil && b.cookie == nil)
+            // A wrong password is answered without a session too.
+            _ = try await b.post("/login", form: ["username": "county", "password": "wrong-password"])
+            _ = try await b.post("/my/login", form: ["idNumber": Fixture.idA, "password": "wrong-password"])
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+            // The token must match the cookie and carry the server's signature.
+            var forged = Browser(app)
+            _ = try await forged.get("/login")
+            let token = try #require(forged.csrf)
+            let nonce = try #require(token.split(separator: ".").first)
+            let unsigned = "\(nonce).\(String(repeating: "0", count: 32))"
+            forged.preCookie = "liudong_pre=" + unsigned
+            forged.csrf = unsigned
+            #expect(
+                try await forged.post("/login", form: ["username": "county", "password": Fixture.password]).status
+                    == .forbidden)
+            var mismatched = Browser(app)
+            _ = try await mismatched.get("/login")
+            mismatched.csrf = token  // another browser's valid token, not this cookie's
+            #expect(
+                try await mismatched.post("/login", form: ["username": "county", "password": Fixture.password]).status
+                    == .forbidden)
+            // Signing in makes the first row.
+            try await b.signIn("county", Fixture.password)
             #expect(try await SessionRecord.query(on: app.db).count() == 1)
             var c = Browser(app)
             try await c.signIn("county", Fixture.password)

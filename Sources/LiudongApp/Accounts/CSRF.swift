@@ -1,5 +1,8 @@
 import LiudongCore
+import NIOConcurrencyHelpers
 import Vapor
+
+private struct PreSignInKey: StorageKey { typealias Value = String }
 
 /// Every state-changing request made with the session cookie must carry the session's CSRF token,
 /// as the `_csrf` form field or the `X-CSRF-Token` header. Bearer-token API calls carry no cookie and are exempt.
@@ -17,18 +20,27 @@ struct CSRFMiddleware: AsyncMiddleware {
         else {
             return try await next.respond(to: req)
         }
-        // No session, no token to compare with: refuse before reading a byte of the body.
-        guard req.hasSession, let expected = req.session.data["csrf"] else { throw Self.refusal(req) }
+        // What the sent token must equal: the session's, or — on the sign-in forms, before anyone signed in — the
+        // signed pre-sign-in cookie's (no session row exists for a stranger; issue 25 item 10). Neither: refuse
+        // before reading a byte of the body.
+        let preSignIn = PreSignInToken.paths.contains(req.url.path) ? PreSignInToken.cookie(of: req) : nil
+        let expected = req.hasSession ? req.session.data["csrf"] : nil
+        guard expected != nil || preSignIn != nil else { throw Self.refusal(req) }
         var sent = req.headers.first(name: "X-CSRF-Token")
         if sent == nil {
             // A body larger than the first read arrives as a stream and is collected by the route, after this
-            // middleware: collect it here first (up to the route's own limit) so that `_csrf` can be read.
+            // middleware: collect it here first (up to the route's own limit) so that `_csrf` can be read. Bodies
+            // beyond the form limit got here only for a signed-in account holding the route's permission, within
+            // the node's upload slots (`UploadGate`).
             if req.body.data == nil {
                 _ = try await req.body.collect(max: Self.uploadLimit(for: req.url.path) ?? Self.formLimit).get()
             }
             sent = try? req.content.get(String.self, at: "_csrf")
         }
-        guard let sent, constantTimeEqual(sent, expected) else { throw Self.refusal(req) }
+        guard let sent,
+            expected.map({ constantTimeEqual(sent, $0) }) == true
+                || preSignIn.map({ constantTimeEqual(sent, $0) }) == true
+        else { throw Self.refusal(req) }
         return try await next.respond(to: req)
     }
 
@@ -50,6 +62,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if parts.count == 3, parts[0] == "org-life", parts[2] == "attachments" { return scanLimit }
         if path == "/learning/questions/import" { return scanLimit }
         if path == "/my/diary" || path == "/my/points/claims" { return photoLimit }
+        if path == "/api/v1/my/points/claims" { return PointsAPIController.claimBodyLimit }
         return nil
     }
 
@@ -67,7 +80,57 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
 
+/// The CSRF token of the sign-in forms before anyone signed in: a signed double-submit token. The page sets it as
+/// an HttpOnly cookie and puts the same value in the form; the post must carry both, and the signature (a digest
+/// under the data key, the same on every node) shows the server made it. Nothing is stored: a stranger's views of
+/// `/login`, `/my/login` and `/my/activate` create no session row.
+enum PreSignInToken {
+    static let cookieName = "liudong_pre"
+    static let paths: Set<String> = ["/login", "/my/login", "/my/activate"]
+
+    static func make(cipher: FieldCipher) -> String {
+        let nonce = [UInt8].random(count: 18).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "+", with: "-")
+        return nonce + "." + signature(nonce, cipher: cipher)
+    }
+
+    static func signature(_ nonce: String, cipher: FieldCipher) -> String {
+        String(cipher.digest("pre-sign-in-csrf", [nonce]).prefix(32))
+    }
+
+    static func isValid(_ token: String, cipher: FieldCipher) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.count <= 80, parts.count == 2, parts[0].count >= 16 else { return false }
+        return constantTimeEqual(String(parts[1]), signature(String(parts[0]), cipher: cipher))
+    }
+
+    /// The request's valid pre-sign-in cookie, if any.
+    static func cookie(of req: Request) -> String? {
+        guard let value = req.cookies[cookieName]?.string, isValid(value, cipher: req.application.cipher) else {
+            return nil
+        }
+        return value
+    }
+}
+
 extension Request {
+    /// The token for a sign-in form shown before anyone signed in: the cookie's when valid, else a new one that
+    /// `setPreSignInCookie` puts on the response.
+    var preSignInToken: String {
+        if let t = storage[PreSignInKey.self] ?? PreSignInToken.cookie(of: self) { return t }
+        let t = PreSignInToken.make(cipher: application.cipher)
+        storage[PreSignInKey.self] = t
+        return t
+    }
+
+    /// Sets the pre-sign-in cookie when this request made a new token.
+    func setPreSignInCookie(on res: Response) {
+        guard let t = storage[PreSignInKey.self] else { return }
+        res.cookies[PreSignInToken.cookieName] = HTTPCookies.Value(
+            string: t, expires: nil, maxAge: 8 * 3600, path: "/",
+            isSecure: settings.baseURL.hasPrefix("https://"), isHTTPOnly: true, sameSite: .strict)
+    }
+
     /// The session's CSRF token, created on first use.
     var csrfToken: String {
         if let t = session.data["csrf"] { return t }
@@ -77,5 +140,67 @@ extension Request {
         // Every session knows when it began, so `liudong sweep` can purge the ones nobody signed in with.
         if session.data["since"] == nil { session.data["since"] = String(AppClock.now.timeIntervalSince1970) }
         return t
+    }
+}
+
+/// Large bodies (beyond the form limit: imports, scans, attachments, photos) are read only for a signed-in account
+/// or member that holds the route's permission — checked before the first byte — and at most
+/// `LIUDONG_UPLOADS_IN_FLIGHT` at once on this node (429 beyond). A stranger's 100 MB post costs a refusal, not memory.
+struct UploadGate: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        guard req.method == .POST, req.body.data == nil, let route = req.route, Self.isLarge(req) else {
+            return try await next.respond(to: req)
+        }
+        if route.isMemberRoute {
+            guard req.auth.has(CurrentMember.self) else { throw AppError.unauthorized }
+        } else if let permissions = route.requiredPermissions {
+            guard let user = req.auth.get(CurrentUser.self) else { throw AppError.unauthorized }
+            guard permissions.contains(where: user.can) else {
+                throw route.deniedStatus == .notFound ? AppError.notFound : AppError.forbidden
+            }
+        } else {
+            // A public route reads at most its own small limit: nothing to gate.
+            return try await next.respond(to: req)
+        }
+        let slots = req.application.uploadSlots
+        guard slots.acquire(limit: req.settings.uploadsInFlight) else {
+            throw AppError.rateLimited(retryAfter: 10)
+        }
+        defer { slots.release() }
+        return try await next.respond(to: req)
+    }
+
+    /// A body announced (or streaming without a length) beyond the form limit.
+    static func isLarge(_ req: Request) -> Bool {
+        guard let length = req.headers.first(name: .contentLength).flatMap(Int.init) else { return true }
+        return length > CSRFMiddleware.formLimit
+    }
+}
+
+/// Large uploads running on this node.
+final class UploadSlots: Sendable {
+    private let running = NIOLockedValueBox(0)
+
+    func acquire(limit: Int) -> Bool {
+        running.withLockedValue {
+            guard $0 < limit else { return false }
+            $0 += 1
+            return true
+        }
+    }
+
+    func release() { running.withLockedValue { $0 = max(0, $0 - 1) } }
+
+    var count: Int { running.withLockedValue { $0 } }
+}
+
+extension Application {
+    private struct UploadSlotsKey: StorageKey { typealias Value = UploadSlots }
+
+    var uploadSlots: UploadSlots {
+        if let s = storage[UploadSlotsKey.self] { return s }
+        let s = UploadSlots()
+        storage[UploadSlotsKey.self] = s
+        return s
     }
 }

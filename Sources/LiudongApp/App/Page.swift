@@ -37,12 +37,14 @@ extension Request {
         let user = auth.get(CurrentUser.self)
         // A bearer-token client has no session and posts no forms: do not create one for it.
         let viaToken = user?.viaToken == true
-        // Nor for a stranger's page view (an error page, a 404): only the sign-in form needs a session before sign-in.
-        let needsSession = !viaToken && (user != nil || view == "login")
+        // Nor for a stranger's page view: the sign-in form carries a signed pre-sign-in token instead (a cookie and
+        // the same value in the form), so no session row exists until someone signs in.
+        let needsSession = !viaToken && user != nil
         let flash = needsSession || hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
+        let csrf = needsSession ? csrfToken : view == "login" ? preSignInToken : ""
         let layout = Layout(
-            title: title, csrf: needsSession ? csrfToken : "",
+            title: title, csrf: csrf,
             user: user.map {
                 UserBadge(
                     displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label,
@@ -55,6 +57,7 @@ extension Request {
         let view = try await self.view.render(view, Page(layout: layout, body: body))
         let res = try await view.encodeResponse(for: self)
         res.status = status
+        setPreSignInCookie(on: res)
         return res
     }
 

@@ -47,6 +47,8 @@ public struct Settings: Sendable {
     /// Lookups by personal number (roster searches by ID number, tail or phone) per account per hour; 429 beyond.
     public var numberLookupsPerHour: Int = Settings.defaultNumberLookupsPerHour
     /// Members' photos (diary and point claims together): files a day and MB a month per member.
+    /// Large uploads (beyond the 1 MB form limit) read at once on one node.
+    public var uploadsInFlight = 4
     public var memberPhotosPerDay = 10
     public var memberPhotoMBPerMonth = 100
     /// Staff attachments (organizational life, agreement scans): files a day and MB a month per account.
@@ -151,6 +153,7 @@ public struct Settings: Sendable {
         settings.pairingCap = max(1, min(int("LIUDONG_PAIRING_CAP", 10), 1000))
         settings.clock = clock
         settings.numberLookupsPerHour = int("LIUDONG_NUMBER_LOOKUPS_PER_HOUR", Settings.defaultNumberLookupsPerHour)
+        settings.uploadsInFlight = int("LIUDONG_UPLOADS_IN_FLIGHT", 4)
         settings.memberPhotosPerDay = int("LIUDONG_MEMBER_PHOTOS_PER_DAY", 10)
         settings.memberPhotoMBPerMonth = int("LIUDONG_MEMBER_PHOTO_MB_PER_MONTH", 100)
         settings.attachmentsPerDay = int("LIUDONG_ATTACHMENTS_PER_DAY", 100)

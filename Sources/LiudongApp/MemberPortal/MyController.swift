@@ -288,12 +288,17 @@ extension Request {
     func myPage<Body: Encodable>(_ view: String, title: String, _ body: Body, status: HTTPResponseStatus = .ok)
         async throws -> Response
     {
-        let flash = session.data["flash"]
+        // Before anyone signed in (the sign-in and activation forms) no session is made: a signed pre-sign-in token
+        // (cookie and form field) guards the form instead.
+        let signedIn = auth.has(CurrentMember.self) || auth.has(CurrentUser.self)
+        let flash = signedIn || hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
         let layout = MyLayout(
-            title: title, csrf: csrfToken, name: auth.get(CurrentMember.self)?.name, flash: flash)
+            title: title, csrf: signedIn ? csrfToken : preSignInToken, name: auth.get(CurrentMember.self)?.name,
+            flash: flash)
         let res = try await self.view.render(view, MyPage(layout: layout, body: body)).encodeResponse(for: self)
         res.status = status
+        setPreSignInCookie(on: res)
         return res
     }
 }

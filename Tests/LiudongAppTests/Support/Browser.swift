@@ -7,15 +7,24 @@ import VaporTesting
 /// A signed-in (or not) client through the in-memory tester, keeping the session cookie and CSRF token like a browser.
 struct Browser {
     let app: Application
+    /// The session cookie (`liudong_session=…`).
     var cookie: String?
+    /// The signed pre-sign-in CSRF cookie the sign-in pages set (`liudong_pre=…`).
+    var preCookie: String?
     var csrf: String?
+
+    /// Every cookie the browser holds, as a Cookie header.
+    var cookieHeader: String? {
+        let all = [cookie, preCookie].compactMap { $0 }
+        return all.isEmpty ? nil : all.joined(separator: "; ")
+    }
 
     init(_ app: Application) { self.app = app }
 
     @discardableResult
     mutating func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var h = headers
-        if let cookie { h.replaceOrAdd(name: .cookie, value: cookie) }
+        if let cookieHeader { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
         let res = try await app.testing().sendRequest(.GET, path, headers: h)
         remember(res)
         if let token = Self.csrf(in: res.body.string) { csrf = token }
@@ -31,7 +40,7 @@ struct Browser {
         if withCSRF, let csrf { fields["_csrf"] = csrf }
         var h = HTTPHeaders()
         h.contentType = .urlEncodedForm
-        if let cookie { h.replaceOrAdd(name: .cookie, value: cookie) }
+        if let cookieHeader { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
         let res = try await app.testing().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body))
         remember(res)
@@ -59,7 +68,7 @@ struct Browser {
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
         var h = HTTPHeaders()
         h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        if let cookie { h.replaceOrAdd(name: .cookie, value: cookie) }
+        if let cookieHeader { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
         let res = try await app.testing().sendRequest(.POST, path, headers: h, body: ByteBuffer(data: body))
         remember(res)
         return res
@@ -79,6 +88,9 @@ struct Browser {
             let pair = value.split(separator: ";").first.map(String.init) ?? ""
             if pair.hasPrefix("liudong_session=") {
                 cookie = pair == "liudong_session=" ? nil : pair
+            }
+            if pair.hasPrefix("liudong_pre=") {
+                preCookie = pair == "liudong_pre=" ? nil : pair
             }
         }
     }
