@@ -232,4 +232,123 @@ extension HardeningRound2Tests {
             }
         }
     }
+
+    /// Issue 25 item 9: a body beyond the form limit is read only for a signed-in account holding the route's
+    /// permission, decided before the first byte, and only `LIUDONG_UPLOADS_IN_FLIGHT` at once. Through a real
+    /// server (the in-memory tester hands the body over whole, so nothing would stream).
+    @Test(arguments: TestDatabase.all)
+    func largeBodiesAreReadOnlyForPermittedAccountsWithinTheNodesSlots(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let live = try app.testing(method: .running(port: 0))
+            let big = ByteBuffer(repeating: UInt8(ascii: "a"), count: 3 << 20)
+            func post(_ path: String, cookie: String?, token: String? = nil) async throws -> HTTPStatus {
+                var h: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=x"]
+                if let cookie { h.replaceOrAdd(name: .cookie, value: cookie) }
+                if let token { h.replaceOrAdd(name: "X-CSRF-Token", value: token) }
+                return try await live.sendRequest(.POST, path, headers: h, body: big).status
+            }
+            // A stranger (with the sign-in page's cookie, or none) is refused before a byte is read.
+            var stranger = Browser(app)
+            _ = try await stranger.get("/login")
+            #expect(try await post("/imports", cookie: stranger.cookieHeader) == .unauthorized)
+            #expect(try await post("/my/diary", cookie: nil) == .unauthorized)
+            // A signed-in account without the route's permission too (the organization department's import).
+            var member = Browser(app)
+            _ = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
+            _ = try await member.get("/my/login")
+            _ = try await member.post("/my/login", form: ["idNumber": Fixture.idA, "password": Mobile.memberPassword])
+            #expect(try await post("/imports", cookie: member.cookieHeader, token: member.csrf) == .unauthorized)
+            var secretary = Browser(app)
+            try await secretary.signIn("secretary", Fixture.password)
+            _ = try await secretary.get("/")
+            #expect(try await post("/imports", cookie: secretary.cookieHeader, token: secretary.csrf) == .forbidden)
+            // The county may upload — unless the node's slots are taken (429), and again once one is free.
+            app.settings.uploadsInFlight = 1
+            var county = Browser(app)
+            try await county.signIn("county", Fixture.password)
+            _ = try await county.get("/imports")
+            #expect(app.uploadSlots.acquire(limit: 1))
+            #expect(try await post("/imports", cookie: county.cookieHeader, token: county.csrf) == .tooManyRequests)
+            app.uploadSlots.release()
+            let admitted = try await post("/imports", cookie: county.cookieHeader, token: county.csrf)
+            #expect(admitted != .tooManyRequests && admitted != .unauthorized && admitted != .forbidden, "\(admitted)")
+            #expect(app.uploadSlots.count == 0)
+        }
+    }
+
+    /// Issue 25 item 19: below the county, registering a number that is on the roster elsewhere answers only
+    /// "已提交组织部门核对" — the same wherever it is — and the county's worklist gets it to settle.
+    @Test(arguments: TestDatabase.all)
+    func belowTheCountyATakenNumberIsSubmittedForCheckAndTheCountySettlesIt(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let secretary = try await APIClient.signIn(app, "secretary", Fixture.password)
+            // Another branch of the same county, and another county: one answer, which names neither.
+            var bodies: [String] = []
+            for (id, sex) in [(Fixture.idA2, "female"), (Fixture.idB, "male")] {
+                let json = MemberTests.json(id: id, name: "重复", sex: sex, org: f.branchA.code)
+                    .replacingOccurrences(of: "2008-05-04", with: "2012-05-04")
+                    .replacingOccurrences(of: "2009-05-04", with: "2013-05-04")
+                let res = try await secretary.post("/api/v1/members", json: json)
+                #expect(res.status == .accepted, "\(res.body.string)")
+                bodies.append(res.body.string)
+            }
+            let decoded = try bodies.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+            #expect(decoded[0] == decoded[1], "\(bodies)")
+            #expect(decoded[0] == ["status": "submitted", "message": RosterDuplicateAnswer.submittedMessage])
+            #expect(!bodies[0].contains("花名册中") && !bodies[0].contains("西城村") && !bodies[0].contains("长青"))
+            // The branch's own member: it sees them anyway, so it is told plainly.
+            let own = try await secretary.post(
+                "/api/v1/members", json: MemberTests.json(id: Fixture.idA, org: f.branchA.code))
+            #expect(own.status == .unprocessableEntity && own.body.string.contains("已在花名册中"))
+            // The page says the same as a message.
+            var page = Browser(app)
+            try await page.signIn("secretary", Fixture.password)
+            _ = try await page.get("/members/new")
+            var form = try JSONDecoder().decode(
+                [String: String].self,
+                from: Data(MemberTests.json(id: Fixture.idB, name: "重复", org: f.branchA.code).utf8))
+            form["_csrf"] = page.csrf
+            let posted = try await page.post("/members", form: form)
+            #expect(posted.status == .seeOther)
+            #expect(try await page.get("/members").body.string.contains("已提交组织部门核对"))
+            // The county's worklist: two to settle (the same branch sending the same number again adds none).
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            let work = try await county.get("/api/v1/worklist")
+            #expect(work.body.string.contains(#""kind":"rosterDuplicates""#) && work.body.string.contains("登记重复待核对"))
+            let items = try await county.get("/api/v1/member-duplicates")
+            struct Item: Decodable {
+                var id: String
+                var existingMemberID: String?
+                var existingPlace: String
+                var idMasked: String
+            }
+            let list = try items.content.decode([Item].self)
+            #expect(list.count == 2)
+            #expect(list.contains { $0.existingMemberID != nil } && list.contains { $0.existingPlace.contains("已在") })
+            #expect(
+                list.allSatisfy { $0.idMasked.hasSuffix(String(Fixture.idA2.suffix(1))) || $0.idMasked.contains("*") })
+            // The other county and a secretary cannot see them.
+            #expect(
+                try await APIClient.signIn(app, "countyb", Fixture.password).get("/api/v1/member-duplicates").body
+                    .string == "[]")
+            #expect(try await secretary.get("/api/v1/member-duplicates").status == .forbidden)
+            // Settling takes a reason; the branch is told; twice is refused.
+            let first = try #require(list.first)
+            #expect(
+                try await county.post("/api/v1/member-duplicates/\(first.id)", json: #"{"resolution":"好"}"#).status
+                    == .unprocessableEntity)
+            #expect(
+                try await county.post(
+                    "/api/v1/member-duplicates/\(first.id)", json: #"{"resolution":"同一人已在册，无需重复登记"}"#
+                ).status == .noContent)
+            #expect(
+                try await county.post(
+                    "/api/v1/member-duplicates/\(first.id)", json: #"{"resolution":"同一人已在册，无需重复登记"}"#
+                ).status == .conflict)
+            #expect(try await Notice.query(on: app.db).filter(\.$title == "组织部门已核对重复的登记：同一人已在册，无需重复登记").count() == 1)
+            #expect(try await county.get("/members/duplicates").status == .ok)
+        }
+    }
 }

@@ -196,7 +196,7 @@ struct SelfReportTests {
             #expect(try await SelfReport.query(on: app.db).count() == 1)
 
             // 200 different people report at once (strangers: inflow registrations), each stored exactly once.
-            try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            try await withThrowingTaskGroup(of: (HTTPStatus, String).self) { group in
                 for i in 0..<200 {
                     let id = IDNumber.make(
                         division: "210102",
@@ -205,11 +205,20 @@ struct SelfReportTests {
                     let json = """
                         {"kind":"arrival","orgCode":"\(f.external.code)","name":"并发\(i)","idNumber":"\(id)","phone":"139\(String(format: "%08d", i))"}
                         """
-                    group.addTask { try await Self.post(app, json).status }
+                    group.addTask {
+                        let res = try await Self.post(app, json)
+                        return (res.status, String(res.body.string.prefix(300)))
+                    }
                 }
                 var statuses: [HTTPStatus] = []
-                for try await s in group { statuses.append(s) }
-                #expect(statuses.allSatisfy { $0 == .created })
+                var other: String?
+                for try await (s, body) in group {
+                    statuses.append(s)
+                    if s != .created { other = other ?? body }
+                }
+                #expect(
+                    statuses.allSatisfy { $0 == .created },
+                    "\(Dictionary(grouping: statuses, by: \.code).mapValues(\.count)) \(other ?? "")")
             }
             #expect(try await SelfReport.query(on: app.db).count() == 201)
             #expect(try await Notice.query(on: app.db).count() == 201)

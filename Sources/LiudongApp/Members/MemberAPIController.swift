@@ -97,9 +97,16 @@ struct APIController {
 
     func createMember(req: Request) async throws -> Response {
         let user = try req.user
-        let m = try await MemberService.create(
-            try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher, on: req.db
-        )
+        let m: Member
+        do {
+            m = try await MemberService.create(
+                try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher,
+                on: req.db)
+        } catch is SubmittedForCheck {
+            let res = Response(status: .accepted)
+            try res.content.encode(Submitted(), as: .json)
+            return res
+        }
         try await req.audit(
             .create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))，API）")
         let res = Response(status: .created)
@@ -107,6 +114,12 @@ struct APIController {
             MemberDetail(m, org: try await Organization.find(m.organizationID, on: req.db), cipher: req.cipher),
             as: .json)
         return res
+    }
+
+    /// `202` for a registration held for the organization department (`RosterDuplicateAnswer.submittedForCheck`).
+    struct Submitted: Content {
+        var status = "submitted"
+        var message = RosterDuplicateAnswer.submittedMessage
     }
 
     struct Me: Content {

@@ -128,6 +128,8 @@ struct MemberController {
             try await req.audit(
                 .create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))）")
             return req.redirect(to: "/members/\(m.id!.uuidString)", flash: "已登记\(m.name)")
+        } catch is SubmittedForCheck {
+            return req.redirect(to: "/members", flash: RosterDuplicateAnswer.submittedMessage)
         } catch AppError.invalid(let errors) {
             return try await req.page(
                 "members/form", title: "登记党员",

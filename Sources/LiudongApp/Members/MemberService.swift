@@ -3,6 +3,9 @@ import LiudongCore
 import SQLKit
 import Vapor
 
+/// A registration held for the organization department to check (`RosterDuplicateAnswer.submittedForCheck`).
+struct SubmittedForCheck: Error {}
+
 /// Roster operations, apart from HTTP so commands and tests can use them.
 enum MemberService {
     static let pageSize = 20
@@ -20,11 +23,26 @@ enum MemberService {
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
-        if try await Member.query(on: db).filter(\.$idNumberHash == hash).count() > 0 {
-            try await Audit.record(
-                .create, "member", summary: "登记党员未成功：公民身份号码（\(Masking.idStored(v.idNumber.value))）已在花名册中",
-                user: user, client: client, on: db)
-            throw AppError.invalid([FieldError("idNumber", numberTaken)])
+        if let existing = try await Member.query(on: db).filter(\.$idNumberHash == hash).first() {
+            let inScope =
+                try await user.visibleMembers(Member.query(on: db)).filter(\.$id == existing.id!).count() > 0
+            switch RosterDuplicateAnswer.answer(accountLevel: user.scopeLevel, existingInScope: inScope) {
+            case .taken:
+                try await Audit.record(
+                    .create, "member", summary: "登记党员未成功：公民身份号码（\(Masking.idStored(v.idNumber.value))）已在花名册中",
+                    user: user, client: client, on: db)
+                throw AppError.invalid([FieldError("idNumber", numberTaken)])
+            case .submittedForCheck:
+                // Below the county the answer never tells that (or where) the number is registered elsewhere: the
+                // county's organization department settles it (its worklist).
+                try await RosterDuplicates.submit(
+                    v, branch: org, existing: existing.id!, by: user, cipher: cipher, on: db)
+                try await Audit.record(
+                    .create, "member",
+                    summary: "登记党员\(v.name)（\(Masking.idStored(v.idNumber.value))）：已提交组织部门核对", user: user,
+                    client: client, on: db)
+                throw SubmittedForCheck()
+            }
         }
         let m = Member()
         try apply(v, org: org, to: m, cipher: cipher)

@@ -3,6 +3,20 @@ enum MembersOpenAPI {
     static let part = #"""
         {
           "paths": {
+            "/api/v1/member-duplicates": {
+              "get": {
+                "summary": "Registrations held for the organization department (登记重复待核对) in the account's scope (department accounts)",
+                "responses": {"200": {"description": "open ones", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "idMasked": {"type": "string"}, "submittedBy": {"type": "string"}, "submittedOrg": {"type": "string"}, "submittedAt": {"type": "string"}, "existingMemberID": {"type": "string", "nullable": true}, "existingPlace": {"type": "string"}}}}}}}}
+              }
+            },
+            "/api/v1/member-duplicates/{id}": {
+              "post": {
+                "summary": "Settles one with what was done (4–500 characters; the submitting branch gets a notice)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"resolution": {"type": "string"}}, "required": ["resolution"]}}}},
+                "responses": {"204": {"description": "settled"}, "404": {"description": "not in scope"}, "409": {"description": "settled already"}, "422": {"description": "no resolution"}}
+              }
+            },
             "/api/v1/me": {
               "get": {
                 "summary": "The signed-in account",
@@ -29,7 +43,7 @@ enum MembersOpenAPI {
                 "summary": "Register a member",
                 "security": [{"bearer": []}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MemberInput"}}}},
-                "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Member"}}}}, "422": {"description": "invalid fields, one entry per field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
+                "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Member"}}}}, "202": {"description": "an account below the county registered a number that is on the roster outside its scope: held for the county's organization department to check (never says where)", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["submitted"]}, "message": {"type": "string"}}}}}}, "422": {"description": "invalid fields, one entry per field (a number already registered within the account's scope, or any for a county or city account)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
               }
             },
             "/api/v1/members/{id}": {
