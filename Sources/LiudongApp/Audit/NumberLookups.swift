@@ -20,4 +20,12 @@ enum NumberLookups {
         let wait = max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(AppClock.now)).rounded(.up)))
         throw AppError.rateLimited(retryAfter: min(wait, Int(window)))
     }
+
+    /// How many lookups the account has left in this hour.
+    static func remaining(_ user: CurrentUser, limit: Int, on db: Database) async throws -> Int {
+        let since = AppClock.now.addingTimeInterval(-window)
+        let used = try await AuditEntry.query(on: db).filter(\.$accountID == user.accountID)
+            .filter(\.$action == AuditAction.lookup.rawValue).filter(\.$at >= since).count()
+        return max(0, limit - used)
+    }
 }

@@ -101,7 +101,7 @@ struct APIController {
         do {
             m = try await MemberService.create(
                 try req.content.decode(MemberForm.self), by: user, client: req.clientAddress, cipher: req.cipher,
-                on: req.db)
+                lookupsPerHour: req.settings.numberLookupsPerHour, on: req.db)
         } catch is SubmittedForCheck {
             let res = Response(status: .accepted)
             try res.content.encode(Submitted(), as: .json)

@@ -124,7 +124,8 @@ struct MemberController {
         let form = try req.content.decode(MemberForm.self)
         do {
             let m = try await MemberService.create(
-                form, by: user, client: req.clientAddress, cipher: req.cipher, on: req.db)
+                form, by: user, client: req.clientAddress, cipher: req.cipher,
+                lookupsPerHour: req.settings.numberLookupsPerHour, on: req.db)
             try await req.audit(
                 .create, "member", ref: m.id!.uuidString, summary: "登记党员\(m.name)（\(Masking.idStored(m.idPrefix))）")
             return req.redirect(to: "/members/\(m.id!.uuidString)", flash: "已登记\(m.name)")

@@ -17,12 +17,20 @@ enum MemberService {
 
     static func create(
         _ form: MemberForm, by user: CurrentUser, client: String = "", cipher: FieldCipher,
-        on db: Database
+        lookupsPerHour: Int = Settings.defaultNumberLookupsPerHour, on db: Database
     ) async throws -> Member {
         guard user.can(.editRoster) else { throw AppError.forbidden }
         let v = try form.validate().get()
         let org = try await branch(v.orgCode, for: user, on: db)
         let hash = cipher.hash(v.idNumber.value)
+        if RosterDuplicateAnswer.answer(accountLevel: user.scopeLevel, existingInScope: false) == .submittedForCheck {
+            // Below the county a registration is also a lookup of a number (registered elsewhere or not): it counts
+            // against the hourly allowance, as a roster search by number does.
+            try await NumberLookups.admit(user, limit: lookupsPerHour, on: db)
+            try await Audit.record(
+                .lookup, "member-create", ref: cipher.hash("lookup|" + v.idNumber.value),
+                summary: "登记党员：按身份证号查重（查找值只存键控摘要）", user: user, client: client, on: db)
+        }
         if let existing = try await Member.query(on: db).filter(\.$idNumberHash == hash).first() {
             let inScope =
                 try await user.visibleMembers(Member.query(on: db)).filter(\.$id == existing.id!).count() > 0

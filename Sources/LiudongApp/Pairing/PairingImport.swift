@@ -27,7 +27,8 @@ enum PairingImport {
     /// may not reveal numbers (the inflow side) needs the name and the number to agree, and a row that does not pair
     /// gets one reason whether or not the number is on the roster; the names shown are the file's own.
     static func run(
-        path: String, fileName: String, by user: CurrentUser, cap: Int, cipher: FieldCipher, on db: Database
+        path: String, fileName: String, by user: CurrentUser, cap: Int, cipher: FieldCipher, lookupsPerHour: Int,
+        client: String = "", on db: Database
     ) async throws -> Outcome {
         let rows: [PairingSheet.Row]
         do {
@@ -48,6 +49,24 @@ enum PairingImport {
         }
         var results: [RowResult] = []
         let canReveal = user.can(.revealNumbers)
+        if !canReveal {
+            // For an account that may not reveal numbers every row is a lookup by number (a row that pairs names the
+            // number of a member it sees masked): the rows count against the hourly allowance of number lookups, as
+            // roster searches do, and the whole file is refused when it holds more than what is left.
+            let numbered = rows.filter { !($0[.idNumber] ?? "").isEmpty }.count
+            let left = try await NumberLookups.remaining(user, limit: lookupsPerHour, on: db)
+            if numbered > left {
+                return Outcome(
+                    fileName: fileName, paired: 0, rejected: 0, rows: [],
+                    problem:
+                        "本文件有\(numbered)个身份证号，超过本账号这一小时还可按号码查找的次数（\(left)次，每小时最多\(lookupsPerHour)次）：请分批导入，或请流出地党组织导入")
+            }
+            for r in rows where !(r[.idNumber] ?? "").isEmpty {
+                try await Audit.record(
+                    .lookup, "pairing-import", ref: cipher.hash("lookup|" + Normalize.key(r[.idNumber] ?? "")),
+                    summary: "结对名单导入：按身份证号查找（第\(r.row)行，查找值只存键控摘要）", user: user, client: client, on: db)
+            }
+        }
         for r in rows {
             let rawID = r[.idNumber] ?? ""
             let tail = String(rawID.suffix(4))
@@ -127,7 +146,8 @@ extension PairingController {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let outcome = try await PairingImport.run(
             path: path, fileName: String(file.filename.prefix(120)), by: user, cap: req.settings.pairingCap,
-            cipher: req.cipher, on: req.db)
+            cipher: req.cipher, lookupsPerHour: req.settings.numberLookupsPerHour, client: req.clientAddress,
+            on: req.db)
         try await req.audit(
             .import, "pairing", ref: org.code,
             summary: "导入结对名单\(outcome.fileName)：结对\(outcome.paired)人，未结对\(outcome.rejected)行")
