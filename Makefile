@@ -5,7 +5,7 @@ PORT         ?= 8080
 CONFIG       ?= debug
 BIN          := .build/$(CONFIG)/liudong
 # What building, running and testing need from Debian (Swift itself lives in /opt/swift).
-SYSTEM_PACKAGES := sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev libxlsxwriter-dev curl wrk bc time
+SYSTEM_PACKAGES := python3 sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrencode-dev libxlsxwriter-dev curl wrk bc time
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
@@ -15,7 +15,7 @@ help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)"
 	@echo "make test-dates  the Swift suite and browser tests with the clock moved (LIUDONG_TODAY) to each hard day"
-	@echo "make lint   swift format lint --strict, no landed migration edited, no clock read but AppClock"
+	@echo "make lint   swift format lint --strict, no landed migration edited, no clock read but AppClock, the layers' to-do list"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
 	@echo "make fuzz   libFuzzer over the upload readers for FUZZ_SECONDS (300); crashing inputs become regression fixtures"
 	@echo "make bench  release build; self-report rate, ledger pages/export at 1M members, import + reconciliation at 1M rows"
@@ -66,6 +66,7 @@ lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
 	@Scripts/check-migrations.sh
 	@Scripts/check-clock.sh
+	@python3 Scripts/check-layers.py
 
 # The browser test: runs when Chromium, chromedriver and selenium are present; required when LIUDONG_CI=1.
 e2e:

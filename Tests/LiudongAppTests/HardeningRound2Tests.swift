@@ -351,4 +351,18 @@ extension HardeningRound2Tests {
             #expect(try await county.get("/members/duplicates").status == .ok)
         }
     }
+
+    /// Every database connection busy past the pool's wait is overload, not a fault: 503 "系统繁忙" with Retry-After
+    /// (it was a 500 "系统出错了": a burst of 200 reports on a loaded two-core machine met it in the suite).
+    @Test
+    func aConnectionPoolTimeoutIsAnsweredAsBusy() async throws {
+        try await withTestApp(.sqlite) { app in
+            app.get("api", "v1", "pool-timeout-probe") { _ -> String in
+                throw ConnectionPoolTimeoutError.connectionRequestTimeout
+            }
+            let res = try await app.testing().sendRequest(.GET, "/api/v1/pool-timeout-probe")
+            #expect(res.status == .serviceUnavailable && res.headers.first(name: .retryAfter) == "5")
+            #expect(res.body.string.contains(#""code":"busy""#) && res.body.string.contains("系统繁忙"))
+        }
+    }
 }

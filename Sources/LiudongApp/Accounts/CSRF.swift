@@ -53,6 +53,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let scanLimit = 11 << 20
     /// A diary photo: 5 MB of image plus the form around it.
     static let photoLimit = 6 << 20
+    /// A point claim through the API: a 5 MB photo as base64 in JSON.
+    static let claimLimit = 7 * 1024 * 1024 + 512 * 1024
 
     /// The streaming routes and their limits.
     static func uploadLimit(for path: String) -> Int? {
@@ -62,7 +64,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         if parts.count == 3, parts[0] == "org-life", parts[2] == "attachments" { return scanLimit }
         if path == "/learning/questions/import" { return scanLimit }
         if path == "/my/diary" || path == "/my/points/claims" { return photoLimit }
-        if path == "/api/v1/my/points/claims" { return PointsAPIController.claimBodyLimit }
+        if path == "/api/v1/my/points/claims" { return CSRFMiddleware.claimLimit }
         return nil
     }
 

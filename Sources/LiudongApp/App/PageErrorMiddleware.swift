@@ -19,6 +19,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 if let e = error as? AppError {
                     for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) }
                 }
+                if status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "5") }
                 return res
             }
             struct ErrorView: Encodable {
@@ -42,6 +43,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 if let e = error as? AppError {
                     for (k, v) in e.headers { res.headers.replaceOrAdd(name: k, value: v) }
                 }
+                if status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "5") }
                 return res
             } catch {
                 let res = Response(status: status, body: .init(string: "\(status.code) \(message)"))
@@ -73,6 +75,9 @@ struct PageErrorMiddleware: AsyncMiddleware {
             return (
                 e.status, e.status.code == 403 ? "forbidden" : e.status.code == 404 ? "not_found" : "error", message, []
             )
+        case is ConnectionPoolTimeoutError:
+            // Every database connection stayed busy past the pool's wait: overload, not a fault — say so.
+            return (.serviceUnavailable, "busy", "系统繁忙，请稍后再试", [])
         default:
             return (.internalServerError, "internal", "系统出错了，请稍后再试；如多次出现请联系管理员", [])
         }

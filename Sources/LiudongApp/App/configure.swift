@@ -23,7 +23,12 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     case .sqlite(let path):
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .sqlite)
+        // A burst (hundreds of reports at once on two cores) queues for the one connection per event loop: let it
+        // wait up to a minute rather than fail after AsyncKit's default 10 s.
+        app.databases.use(
+            .sqlite(
+                .file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug),
+            as: .sqlite)
         try await tuneSQLite(app, cacheMB: settings.sqliteCacheMB)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
@@ -79,6 +84,9 @@ private func tuneSQLite(_ app: Application, cacheMB: Int) async throws {
     for loop in app.eventLoopGroup.makeIterator() {
         guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         try await db.raw("PRAGMA journal_mode = WAL").run()
+        // Another process (a command run beside the server: import, sweep, export) may hold the write lock for a
+        // moment: wait for it instead of failing at once.
+        try await db.raw("PRAGMA busy_timeout = 10000").run()
         try await db.raw("PRAGMA synchronous = NORMAL").run()
         // Checkpoint less often than every 1,000 pages: fewer pauses under a burst of reports.
         try await db.raw("PRAGMA wal_autocheckpoint = 4000").run()

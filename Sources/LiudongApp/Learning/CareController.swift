@@ -23,7 +23,7 @@ struct CareController {
     func diaries(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         struct Row: Decodable, Encodable {
             var id: UUID
             var name: String
@@ -111,7 +111,7 @@ struct CareController {
     func homeStudy(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let seasons = try await ReturnSeason.query(on: req.db).filter(\.$orgID ~~ org.pathIDs).sort(
             \.$startsOn, .descending
         ).all()
@@ -221,7 +221,7 @@ struct CareController {
     func createSession(req: Request) async throws -> Response {
         let user = try req.user
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        let branch = try await PairingController.org(req, code: form["org"] ?? "")
+        let branch = try await req.scopeOrganization(code: form["org"] ?? "")
         guard branch.level == .branch, !user.isInflowSide,
             let season = try await form["season"].flatMap({ UUID(uuidString: $0) }).asyncMap({
                 try await ReturnSeason.find($0, on: req.db)
@@ -261,7 +261,7 @@ struct CareController {
     func packages(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         struct Row: Decodable, Encodable {
             var name: String
             var branch: String
@@ -317,7 +317,7 @@ struct CareController {
     func send(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(PackageForm.self)
-        let branch = try await PairingController.org(req, code: f.org ?? "")
+        let branch = try await req.scopeOrganization(code: f.org ?? "")
         guard !user.isInflowSide, branch.level == .branch else { throw AppError.notFound }
         let back = "/red-packages?org=\(branch.code)"
         guard let id = Normalize.text(f.memberId).flatMap({ UUID(uuidString: $0) }),

@@ -35,7 +35,7 @@ struct ComplianceController {
     }
 
     func page(req: Request) async throws -> Response {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let q = try Self.quarter(req)
         let reqs = try await OrgLifeCompliance.requirements(on: req.db).filter { $0.minimum > 0 }
         let items = try await OrgLifeCompliance.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
@@ -89,7 +89,7 @@ struct ComplianceController {
     }
 
     func alerts(req: Request) async throws -> Response {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let today = AppClock.today
         let rows = try await OrgLifeCompliance.silent(under: org.path, today: today, on: try req.db.sql())
         let total = try await OrgLifeCompliance.sixMonthCounts(under: org.path, today: today, on: try req.db.sql())

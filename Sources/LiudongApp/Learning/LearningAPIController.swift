@@ -54,7 +54,7 @@ struct LearningAPIController {
 
     /// `GET /api/v1/org-life/compliance?org=CODE&quarter=2026Q4`.
     func compliance(req: Request) async throws -> Items<OrgLifeCompliance.Item> {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let q = try ComplianceController.quarter(req)
         return Items(items: try await OrgLifeCompliance.items(under: org.path, quarter: q, on: req.db).flatMap(\.1))
     }

@@ -108,7 +108,7 @@ struct LearningController {
     ) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let sql = try req.db.sql()
         let ancestors = org.pathIDs
         struct C: Decodable {

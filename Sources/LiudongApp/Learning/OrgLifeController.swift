@@ -43,7 +43,7 @@ struct OrgLifeController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let sql = try req.db.sql()
         struct Row: Decodable {
             var id: UUID
@@ -116,7 +116,7 @@ struct OrgLifeController {
     }
 
     func new(req: Request) async throws -> Response {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         return try await req.page(
             "orglife/new", title: "记录组织生活",
             FormView(

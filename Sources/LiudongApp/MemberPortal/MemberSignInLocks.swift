@@ -12,11 +12,10 @@ enum MemberSignInLocks {
 
     /// Whether this client is paused from signing in to this account.
     static func isLocked(account: UUID, client: String, now: Date, on sql: SQLDatabase) async throws -> Bool {
-        struct Row: Decodable { var locked_until: Date? }
         let row = try await sql.select().column("locked_until").from("member_sign_in_failures")
             .where("member_account_id", .equal, account).where("client_key", .equal, client)
-            .first(decoding: Row.self)
-        return (row?.locked_until).map { $0 > now } ?? false
+            .first(decoding: LockRow.self)
+        return (row?.lockedUntil).map { $0 > now } ?? false
     }
 
     /// Counts one failure from this client; at `attempts` the client is paused for `minutes` and the count restarts.
@@ -25,7 +24,6 @@ enum MemberSignInLocks {
     static func fail(account: UUID, client: String, attempts: Int, minutes: Int, now: Date, on sql: SQLDatabase)
         async throws -> Int
     {
-        struct Row: Decodable { var failed_count: Int }
         let row = try await sql.raw(
             """
             INSERT INTO member_sign_in_failures (member_account_id, client_key, failed_count, updated_at)
@@ -34,8 +32,8 @@ enum MemberSignInLocks {
             DO UPDATE SET failed_count = member_sign_in_failures.failed_count + 1, updated_at = excluded.updated_at
             RETURNING failed_count
             """
-        ).first(decoding: Row.self)
-        let count = row?.failed_count ?? 1
+        ).first(decoding: FailedCountRow.self)
+        let count = row?.failedCount ?? 1
         if count >= attempts {
             try await sql.update("member_sign_in_failures")
                 .set("locked_until", to: now.addingTimeInterval(TimeInterval(minutes * 60))).set("failed_count", to: 0)
@@ -52,13 +50,12 @@ enum MemberSignInLocks {
 
     /// How many clients are paused now for the member's account (0 without an account).
     static func paused(member: UUID, now: Date, on sql: SQLDatabase) async throws -> Int {
-        struct Row: Decodable { var n: Int }
         return try await sql.raw(
             """
             SELECT count(*) AS n FROM member_sign_in_failures f JOIN member_accounts a ON a.id = f.member_account_id
             WHERE a.member_id = \(bind: member) AND f.locked_until > \(bind: now)
             """
-        ).first(decoding: Row.self)?.n ?? 0
+        ).first(decoding: CountRow.self)?.n ?? 0
     }
 
     /// The branch lifts every pause and count on the member's account; returns how many clients were paused.
@@ -73,3 +70,15 @@ enum MemberSignInLocks {
         return n
     }
 }
+
+private struct LockRow: Decodable {
+    var lockedUntil: Date?
+    enum CodingKeys: String, CodingKey { case lockedUntil = "locked_until" }
+}
+
+private struct FailedCountRow: Decodable {
+    var failedCount: Int
+    enum CodingKeys: String, CodingKey { case failedCount = "failed_count" }
+}
+
+private struct CountRow: Decodable { var n: Int }

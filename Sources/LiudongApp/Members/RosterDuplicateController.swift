@@ -37,7 +37,7 @@ struct RosterDuplicateController {
             let existing = try await Member.find(r.existing_member_id, on: req.db)
             let home = try await existing.asyncMap { try await Organization.find($0.organizationID, on: req.db) } ?? nil
             let covered = home.map(user.covers) ?? false
-            let county = try await home.asyncMap { try await RosterDuplicates.countyAbove($0, on: req.db) }
+            let county = try await home.asyncMap { try await OrgTree.countyOrCity(of: $0, on: req.db) }
             out.append(
                 Item(
                     id: r.id.uuidString, name: r.name, idMasked: r.id_masked, submittedBy: r.submitted_by,

@@ -29,16 +29,15 @@ enum RosterDuplicates {
     ) async throws {
         let sql = try db.sql()
         let hash = cipher.hash(v.idNumber.value)
-        struct Open: Decodable { var n: Int }
         let open =
             try await sql.raw(
                 """
                 SELECT count(*) AS n FROM roster_duplicates
                 WHERE id_number_hash = \(bind: hash) AND submitted_org_id = \(bind: branch.id!) AND settled_at IS NULL
                 """
-            ).first(decoding: Open.self)?.n ?? 0
+            ).first(decoding: DuplicateCountRow.self)?.n ?? 0
         guard open == 0 else { return }
-        let county = try await countyAbove(branch, on: db)
+        let county = try await OrgTree.countyOrCity(of: branch, on: db)
         let details: [String: String] = [
             "name": v.name, "idNumber": v.idNumber.value, "phone": v.phone ?? "", "branch": branch.shortName,
         ]
@@ -54,26 +53,15 @@ enum RosterDuplicates {
         ).run()
     }
 
-    /// The county (or, for a branch hung directly under the city, the city) whose department settles it.
-    static func countyAbove(_ org: Organization, on db: Database) async throws -> Organization {
-        let ids = org.path.split(separator: "/").compactMap { Int($0) }
-        let chain = try await Organization.query(on: db).filter(\.$id ~~ ids).all()
-        return chain.first { $0.level == .county } ?? chain.first { $0.level == .city } ?? org
-    }
-
     /// Open duplicates per county, for the worklist of accounts whose scope covers `path`.
     static func openCounts(under path: String, on sql: SQLDatabase) async throws -> [Int: Int] {
-        struct Count: Decodable {
-            var county_id: Int
-            var n: Int
-        }
         let rows = try await sql.raw(
             """
             SELECT county_id, count(*) AS n FROM roster_duplicates
             WHERE settled_at IS NULL AND county_path LIKE \(bind: path + "%") GROUP BY county_id
             """
-        ).all(decoding: Count.self)
-        return Dictionary(rows.map { ($0.county_id, $0.n) }, uniquingKeysWith: +)
+        ).all(decoding: CountyCountRow.self)
+        return Dictionary(rows.map { ($0.countyID, $0.n) }, uniquingKeysWith: +)
     }
 
     static func list(under path: String, open: Bool, on sql: SQLDatabase) async throws -> [Row] {
@@ -108,5 +96,16 @@ enum RosterDuplicates {
             """
         ).all()
         return !done.isEmpty
+    }
+}
+
+private struct DuplicateCountRow: Decodable { var n: Int }
+
+private struct CountyCountRow: Decodable {
+    var countyID: Int
+    var n: Int
+    enum CodingKeys: String, CodingKey {
+        case countyID = "county_id"
+        case n
     }
 }

@@ -66,7 +66,7 @@ struct AgreementController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         struct View: Encodable {
             var orgCode: String
             var orgName: String

@@ -39,7 +39,7 @@ struct MobileOrgController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let scope = try await PairingController.org(req)
+        let scope = try await req.scopeOrganization()
         let top = user.isInflowSide ? scope : try await OrganizationService.root(on: req.db) ?? scope
         let orgs = try await Organization.query(on: req.db).filter(\.$kind == .mobile).filter(\.$path =~ scope.path)
             .sort(\.$code).all()

@@ -40,7 +40,7 @@ struct NetworkAPIController {
     /// `GET /api/v1/agreements?org=CODE`: agreements of the organization, of those under it and above it, and those
     /// it is the other side of.
     func list(req: Request) async throws -> Items {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let agreements = try await AgreementController.list(for: org, on: req.db)
         let ids = Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] })
         let codes = Dictionary(
@@ -73,7 +73,7 @@ struct NetworkAPIController {
     /// `GET /api/v1/coverage?org=CODE`.
     func coverage(req: Request) async throws -> CoverageResponse {
         let user = try req.user
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         guard !user.isInflowSide else { throw AppError.forbidden }
         let (c, _) = try await Coverage.rolledUp(for: org, on: req.db)
         return CoverageResponse(
@@ -95,7 +95,7 @@ struct NetworkAPIController {
     func suggestions(req: Request) async throws -> Suggestions {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         return Suggestions(
             items: try await MobileOrgService.suggestions(under: org, on: req.db).map {
                 SuggestionItem(

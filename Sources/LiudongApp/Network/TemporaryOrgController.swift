@@ -7,7 +7,7 @@ extension MobileOrgController {
     func suggestions(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         struct View: Encodable {
             var orgName: String
             var items: [MobileOrgService.Suggestion]

@@ -146,7 +146,7 @@ struct ContactController {
     }
 
     func complianceAPI(req: Request) async throws -> ComplianceResponse {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         return try await Compliance.compute(org: org, quarter: try Self.quarter(req), on: req.db).response
     }
 
@@ -181,7 +181,7 @@ struct ContactController {
     }
 
     func compliancePage(req: Request) async throws -> Response {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let quarter = try Self.quarter(req)
         let c = try await Compliance.compute(org: org, quarter: quarter, on: req.db)
         var recent: [Quarter] = [AppClock.quarter]

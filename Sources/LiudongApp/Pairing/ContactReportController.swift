@@ -24,7 +24,7 @@ struct ContactReportController {
     }
 
     func reportAPI(req: Request) async throws -> HalfYearReport {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         return try await HalfYearReport.build(org: org, half: try Self.half(req), on: req.db)
     }
 
@@ -38,7 +38,7 @@ struct ContactReportController {
     }
 
     func reportPage(req: Request) async throws -> Response {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let half = try Self.half(req)
         let report = try await HalfYearReport.build(org: org, half: half, on: req.db)
         if (try? req.query.get(String.self, at: "format")) == "xlsx" {
@@ -80,7 +80,7 @@ struct ContactReportController {
     func recordHearing(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(HearingForm.self)
-        let org = try await PairingController.org(req, code: f.org)
+        let org = try await req.scopeOrganization(code: f.org)
         guard Self.isCommittee(org) else { throw AppError.invalid([FieldError("org", "听取汇报由基层党委（党总支）记录")]) }
         guard let half = f.half.flatMap(HalfYear.init) else {
             throw AppError.invalid([FieldError("half", "半年的格式应为2026H2")])

@@ -16,16 +16,6 @@ struct PairingController {
         manage.get("api", "v1", "pairings", use: listAPI)
     }
 
-    /// The organization a request is about: `?org=CODE` in scope, else the account's own.
-    static func org(_ req: Request, code: String? = nil) async throws -> Organization {
-        let user = try req.user
-        let raw = code ?? (try? req.query.get(String.self, at: "org"))
-        guard let raw = Normalize.text(raw), raw != user.scopeCode else {
-            return try user.require(try await Organization.find(user.scopeID, on: req.db))
-        }
-        return try user.require(try await Organization.query(on: req.db).filter(\.$code == raw).first())
-    }
-
     struct IndexView: Encodable {
         struct Unpaired: Encodable {
             var id: String
@@ -69,7 +59,7 @@ struct PairingController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await Self.org(req)
+        let org = try await req.scopeOrganization()
         let side: PairingSide =
             user.isInflowSide
             ? .inflow : ((try? req.query.get(String.self, at: "side")).flatMap(PairingSide.init(rawValue:)) ?? .outflow)
@@ -118,7 +108,7 @@ struct PairingController {
     func assign(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(AssignForm.self)
-        let org = try await Self.org(req, code: f.org)
+        let org = try await req.scopeOrganization(code: f.org)
         let back = "/pairings?org=\(org.code)&side=\(f.side ?? "outflow")"
         var cadre = PairingService.CadreInput(
             name: f.name, post: f.post, phone: f.phone, orgCode: Normalize.text(f.orgCode) ?? org.code,
@@ -230,7 +220,7 @@ struct PairingController {
 
     /// `GET /api/v1/pairings?org=CODE[&ended=1]`: the subtree's open pairings (with `ended=1`, the ended ones too).
     func listAPI(req: Request) async throws -> ListResponse {
-        let org = try await Self.org(req)
+        let org = try await req.scopeOrganization()
         let ended = (try? req.query.get(String.self, at: "ended")) == "1"
         let rows = try await PairingStore.list(under: org, includeEnded: ended, on: req.db)
         return ListResponse(

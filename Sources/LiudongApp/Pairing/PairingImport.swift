@@ -136,7 +136,7 @@ extension PairingController {
     func importFile(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(ImportForm.self)
-        let org = try await Self.org(req, code: f.org)
+        let org = try await req.scopeOrganization(code: f.org)
         guard let file = f.file, file.data.readableBytes > 0 else {
             return req.redirect(to: "/pairings?org=\(org.code)", flash: "请选择要上传的 .xlsx 或 .csv 文件")
         }

@@ -17,15 +17,10 @@ struct MyPointsController {
         my.get("my", "points", "ranking", use: ranking)
     }
 
-    static func me(_ req: Request) async throws -> Member {
-        guard let m = try await Member.find(try req.member.memberID, on: req.db) else { throw AppError.notFound }
-        return m
-    }
-
     func points(req: Request) async throws -> Response {
-        let m = try await Self.me(req)
+        let m = try await req.currentMemberRecord()
         let today = AppClock.today
-        let year = PointsController.year(req)
+        let year = req.yearParameter()
         let ledger = try await MemberPoints.load(member: m, year: year, today: today, on: req.db)
         let county = try await PointClaimsService.pilotCounty(of: m, on: req.db)
         let items =
@@ -55,7 +50,7 @@ struct MyPointsController {
 
     func claim(req: Request) async throws -> Response {
         let me = try req.member
-        let m = try await Self.me(req)
+        let m = try await req.currentMemberRecord()
         guard let f = try? req.content.decode(ClaimForm.self) else {
             return req.redirect(to: "/my/points", flash: "未能读取表单，请重试")
         }
@@ -108,7 +103,7 @@ struct MyPointsController {
 
     /// The county's published ranking as the county chose to show it: the full list, or the members per band.
     func ranking(req: Request) async throws -> Response {
-        let m = try await Self.me(req)
+        let m = try await req.currentMemberRecord()
         let year =
             (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
             ?? AppClock.today.year - 1

@@ -30,7 +30,7 @@ enum PointClaimsService {
     /// The member's county when it is in the pilot.
     static func pilotCounty(of member: Member, on db: Database) async throws -> Organization? {
         guard let branch = try await Organization.find(member.organizationID, on: db),
-            let county = try await PointLedger.county(of: branch, on: db),
+            let county = try await OrgTree.county(of: branch, on: db),
             try await PointCounty.find(county.id!, on: db)?.enabled == true
         else { return nil }
         return county

@@ -20,12 +20,6 @@ enum PointLedger {
         var timings: [(String, Double)] = []
     }
 
-    /// The county organization above an organization (itself when it is one).
-    static func county(of org: Organization, on db: Database) async throws -> Organization? {
-        if org.level == .county { return org }
-        return try await Organization.query(on: db).filter(\.$id ~~ org.pathIDs).filter(\.$level == .county).first()
-    }
-
     static func versions(county: Int, year: Int, on db: Database) async throws -> [PointRuleSet] {
         try await PointRuleSet.query(on: db).filter(\.$countyID == county).filter(\.$year == year)
             .sort(\.$version).all()
@@ -294,7 +288,7 @@ enum PointLedger {
     /// Recomputes one member's year in their county (when the county is in the pilot).
     static func recompute(member: Member, year: Int, on db: Database) async throws {
         guard let branch = try await Organization.find(member.organizationID, on: db),
-            let county = try await county(of: branch, on: db),
+            let county = try await OrgTree.county(of: branch, on: db),
             try await PointCounty.find(county.id!, on: db)?.enabled == true
         else { return }
         try await recompute(county: county, year: year, member: member.id, on: db)

@@ -35,7 +35,7 @@ struct PointRulesController {
         guard !user.isInflowSide else { throw AppError.notFound }
         let county = try await PointRulesService.county(
             try? req.query.get(String.self, at: "county"), for: user, on: req.db)
-        let year = PointsController.year(req)
+        let year = req.yearParameter()
         let sets = try await PointLedger.versions(county: county.id!, year: year, on: req.db)
         let wanted = try? req.query.get(Int.self, at: "version")
         let shown = sets.first { $0.version == wanted } ?? sets.last

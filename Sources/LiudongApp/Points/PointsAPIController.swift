@@ -4,8 +4,6 @@ import Vapor
 
 /// `/api/v1/points…`: a member's ledger (members their own, staff their scope), rankings, claims and appeals.
 struct PointsAPIController {
-    /// A photo of at most 5 MB arrives as base64 in JSON: a little over 6.7 MB of text.
-    static let claimBodyLimit = 7 * 1024 * 1024 + 512 * 1024
 
     func boot(_ r: FeatureRoutes) throws {
         // Served to staff and members alike: the handler decides whose ledger each may read.
@@ -14,7 +12,7 @@ struct PointsAPIController {
         r.member.get("api", "v1", "my", "points", use: mine)
         r.member.on(
             .POST, "api", "v1", "my", "points", "claims",
-            body: .collect(maxSize: ByteCount(value: Self.claimBodyLimit)), use: claim)
+            body: .collect(maxSize: ByteCount(value: CSRFMiddleware.claimLimit)), use: claim)
         r.member.post("api", "v1", "my", "points", "appeals", use: appeal)
     }
 
@@ -59,7 +57,7 @@ struct PointsAPIController {
 
     /// `GET /api/v1/points?member=ID&year=2026`: staff for a member of their scope; a member for themself only.
     func ledger(req: Request) async throws -> Ledger {
-        let year = PointsController.year(req)
+        let year = req.yearParameter()
         let id = (try? req.query.get(String.self, at: "member")).flatMap { UUID(uuidString: $0) }
         if let user = req.auth.get(CurrentUser.self) {
             guard user.can(.reviewPoints) else { throw AppError.forbidden }
@@ -80,7 +78,7 @@ struct PointsAPIController {
 
     func mine(req: Request) async throws -> Ledger {
         guard let m = try await Member.find(try req.member.memberID, on: req.db) else { throw AppError.notFound }
-        return try await Self.ledger(m, year: PointsController.year(req), on: req.db)
+        return try await Self.ledger(m, year: req.yearParameter(), on: req.db)
     }
 
     struct RankItem: Content {
@@ -103,11 +101,11 @@ struct PointsAPIController {
     func ranking(req: Request) async throws -> Ranking {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
-        let org = try await PairingController.org(req)
-        guard let county = try await PointLedger.county(of: org, on: req.db) else {
+        let org = try await req.scopeOrganization()
+        guard let county = try await OrgTree.county(of: org, on: req.db) else {
             throw AppError.invalid([FieldError("org", "请指定旗县区或其下的党组织代码")])
         }
-        let year = PointsController.year(req)
+        let year = req.yearParameter()
         let limit = min(max((try? req.query.get(Int.self, at: "limit")) ?? 100, 1), 1000)
         let offset = min(max((try? req.query.get(Int.self, at: "offset")) ?? 0, 0), 10_000_000)
         let page = try await PointRanking.page(
@@ -132,7 +130,7 @@ struct PointsAPIController {
         var photo: [UInt8]?
         if let raw = input.photo, !raw.isEmpty {
             let text = raw.range(of: "base64,").map { String(raw[$0.upperBound...]) } ?? raw
-            guard text.utf8.count <= Self.claimBodyLimit,
+            guard text.utf8.count <= CSRFMiddleware.claimLimit,
                 let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters)
             else { throw AppError.invalid([FieldError("photo", "照片应为 base64 编码的 JPG 或 PNG 图片")]) }
             photo = Array(data)

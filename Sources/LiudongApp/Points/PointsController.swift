@@ -19,17 +19,6 @@ struct PointsController {
         manage.post("points", "publish", use: publish)
     }
 
-    /// The year asked for (`year`), or this year.
-    static func year(_ req: Request) -> Int {
-        let y = (try? req.query.get(Int.self, at: "year")) ?? AppClock.today.year
-        return (2000...2100).contains(y) ? y : AppClock.today.year
-    }
-
-    /// An organization code from a form, kept to the characters a code has (it goes back into a URL).
-    static func code(_ raw: String?) -> String {
-        String((raw ?? "").filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(32))
-    }
-
     struct CountyRow: Encodable {
         var code: String
         var name: String
@@ -40,7 +29,7 @@ struct PointsController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
-        let year = Self.year(req)
+        let year = req.yearParameter()
         let today = AppClock.today
         let counties = try await PointRulesService.counties(for: user, on: req.db)
         let enabled = Set(try await PointCounty.query(on: req.db).filter(\.$enabled == true).all().compactMap(\.id))

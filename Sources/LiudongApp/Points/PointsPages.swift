@@ -9,12 +9,12 @@ extension PointsController {
     func ranking(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
-        let org = try await PairingController.org(req)
-        var found = try await PointLedger.county(of: org, on: req.db)
+        let org = try await req.scopeOrganization()
+        var found = try await OrgTree.county(of: org, on: req.db)
         if found == nil { found = try await Self.firstPilot(under: org, req) }
         guard let county = found else { throw AppError.notFound }
         let scoped = county.path.hasPrefix(org.path) ? county : org
-        let year = Self.year(req)
+        let year = req.yearParameter()
         let pageNo = req.pageNumber()
         let size = 50
         let page = try await PointRanking.page(
@@ -68,7 +68,7 @@ extension PointsController {
             let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
             !user.isInflowSide
         else { throw AppError.notFound }
-        let year = Self.year(req)
+        let year = req.yearParameter()
         let ledger = try await MemberPoints.load(member: m, year: year, today: AppClock.today, on: req.db)
         struct View: Encodable {
             var id: String

@@ -19,7 +19,7 @@ struct PointsReviewController {
     static func scopeOrg(_ req: Request) async throws -> Organization {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.notFound }
-        return try await PairingController.org(req)
+        return try await req.scopeOrganization()
     }
 
     func claims(req: Request) async throws -> Response {
@@ -81,7 +81,7 @@ struct PointsReviewController {
             req.parameters.get("id").flatMap { UUID(uuidString: $0) }, for: user, on: req.db)
         let f = try req.content.decode(Decision.self)
         let approve = f.decision == "approve"
-        return try await req.act(back: "/points/claims?org=\(PointsController.code(f.org))") {
+        return try await req.act(back: "/points/claims?org=\(OrgCode.clean(f.org))") {
             try await PointClaimsService.decide(c, member: m, approve: approve, reason: f.reason, by: user, on: req.db)
             try await req.audit(
                 .update, "point-claim", ref: c.id!.uuidString,
@@ -140,7 +140,7 @@ struct PointsReviewController {
             req.parameters.get("id").flatMap { UUID(uuidString: $0) }, for: user, on: req.db)
         let f = try req.content.decode(Decision.self)
         let uphold = f.decision == "uphold"
-        return try await req.act(back: "/points/appeals?org=\(PointsController.code(f.org))") {
+        return try await req.act(back: "/points/appeals?org=\(OrgCode.clean(f.org))") {
             try await PointClaimsService.decide(a, member: m, uphold: uphold, outcome: f.reason, by: user, on: req.db)
             try await req.audit(
                 .update, "point-appeal", ref: a.id!.uuidString,
@@ -207,7 +207,7 @@ struct PointsReviewController {
             let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
             !user.isInflowSide
         else { throw AppError.notFound }
-        return try await req.act(back: "/points/talks?org=\(PointsController.code(f.org))") {
+        return try await req.act(back: "/points/talks?org=\(OrgCode.clean(f.org))") {
             let t = try await PointTalks.record(
                 .init(member: f.member, talkedOn: f.talkedOn, way: f.way, summary: f.summary, steps: f.steps),
                 member: m, by: user, today: AppClock.today, on: req.db)

@@ -19,15 +19,9 @@ struct FestivalCareController {
         r.signedIn(.runCareCampaigns).post("care", "campaigns", use: createCampaign)
     }
 
-    static func scope(_ req: Request) async throws -> Organization {
-        let user = try req.user
-        guard !user.isInflowSide else { throw AppError.notFound }
-        return try await PairingController.org(req)
-    }
-
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await Self.scope(req)
+        let org = try await req.treeScopeOrganization()
         let today = AppClock.today
         struct Row: Decodable, Encodable {
             var id: UUID
@@ -116,7 +110,7 @@ struct FestivalCareController {
     static func member(named raw: String?, branch code: String?, _ req: Request) async throws -> Member {
         let user = try req.user
         guard let name = Normalize.text(raw) else { throw AppError.invalid([FieldError("name", "请填写党员姓名")]) }
-        let branch = try await PairingController.org(req, code: code ?? user.scopeCode)
+        let branch = try await req.scopeOrganization(code: code ?? user.scopeCode)
         let found = try await Member.query(on: req.db).filter(\.$organizationID == branch.id!).filter(\.$name == name)
             .limit(3).all()
         guard found.count == 1, let m = found.first else {
@@ -245,7 +239,7 @@ struct FestivalCareController {
 
     /// The campaign when the account's organization is inside its organization's subtree (or above it).
     static func campaign(_ req: Request) async throws -> (CareCampaign, Organization) {
-        let org = try await scope(req)
+        let org = try await req.treeScopeOrganization()
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
             let c = try await CareCampaign.find(id, on: req.db),
             let owner = try await Organization.find(c.orgID, on: req.db)

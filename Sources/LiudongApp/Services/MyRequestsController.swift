@@ -37,7 +37,7 @@ struct MyRequestsController {
 
     func raise(req: Request) async throws -> Response {
         let me = try req.member
-        let m = try await MyPointsController.me(req)
+        let m = try await req.currentMemberRecord()
         let draft = try req.content.decode(ServiceRequests.Draft.self)
         do {
             let (r, org) = try await ServiceRequests.raise(

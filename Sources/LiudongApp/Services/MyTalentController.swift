@@ -10,7 +10,7 @@ struct MyTalentController {
     }
 
     func page(req: Request) async throws -> Response {
-        let m = try await MyPointsController.me(req)
+        let m = try await req.currentMemberRecord()
         let p = try await TalentProfile.find(m.id, on: req.db)
         struct View: Encodable {
             var industry: String
@@ -36,7 +36,7 @@ struct MyTalentController {
 
     func save(req: Request) async throws -> Response {
         let me = try req.member
-        let m = try await MyPointsController.me(req)
+        let m = try await req.currentMemberRecord()
         let f = try req.content.decode(TalentService.ProfileForm.self)
         return try await req.act(back: "/my/talent") {
             _ = try await TalentService.save(f, member: m, by: me.auditName, on: req.db)

@@ -25,7 +25,7 @@ struct RecognitionController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await FestivalCareController.scope(req)
+        let org = try await req.treeScopeOrganization()
         var rows: [Pair] = []
         for c in try await AwardCampaign.query(on: req.db).sort(\.$createdAt, .descending).limit(50).all() {
             guard let owner = try await Self.visible(c, to: org, on: req.db) else { continue }
@@ -81,7 +81,7 @@ struct RecognitionController {
     }
 
     func campaign(_ req: Request) async throws -> (AwardCampaign, Organization, Organization) {
-        let org = try await FestivalCareController.scope(req)
+        let org = try await req.treeScopeOrganization()
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
             let c = try await AwardCampaign.find(id, on: req.db),
             let owner = try await Self.visible(c, to: org, on: req.db)

@@ -87,7 +87,7 @@ enum RecognitionService {
                 .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first() != nil
         else { throw AppError.conflict("\(member.name)目前不是流动党员") }
         guard let branch = try await Organization.find(member.organizationID, on: db),
-            let county = try await PointLedger.county(of: branch, on: db),
+            let county = try await OrgTree.county(of: branch, on: db),
             try await quotas(c, on: db)[county.id!] != nil
         else { throw AppError.conflict("本旗县区没有这项表彰的名额") }
         if try await AwardNomination.query(on: db).filter(\.$campaignID == c.id!).filter(\.$memberID == member.id!)

@@ -70,7 +70,7 @@ enum ServiceRequests {
         member: Member, kind: ServiceRequestKind, division: String?, on db: Database
     ) async throws -> (side: RequestSide, org: Organization, inflow: Int?) {
         guard let home = try await Organization.find(member.organizationID, on: db) else { throw AppError.notFound }
-        let county = try await PointLedger.county(of: home, on: db)
+        let county = try await OrgTree.county(of: home, on: db)
         let flow = try await Flow.query(on: db).filter(\.$memberID == member.id!)
             .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).sort(\.$leftOn, .descending).first()
         let homeArea = county?.divisionCode ?? home.divisionCode

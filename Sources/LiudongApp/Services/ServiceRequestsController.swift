@@ -179,7 +179,7 @@ struct ServiceRequestsController {
 
     func statsPage(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         let (from, to) = Self.period(req)
         let today = AppClock.today
         let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id).sort(\.$sortOrder)

@@ -32,7 +32,7 @@ struct ServicesAPIController {
 
     func raise(req: Request) async throws -> Response {
         let me = try req.member
-        let m = try await MyPointsController.me(req)
+        let m = try await req.currentMemberRecord()
         let draft = try req.content.decode(ServiceRequests.Draft.self)
         let (r, org) = try await ServiceRequests.raise(
             draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
@@ -131,7 +131,7 @@ struct ServicesAPIController {
     }
 
     func stats(req: Request) async throws -> ServiceRequestQueries.Stats {
-        let org = try await PairingController.org(req)
+        let org = try await req.scopeOrganization()
         var errors: [FieldError] = []
         for key in ["from", "to"] {
             if let raw = req.query[String.self, at: key], CalendarDate(raw) == nil {

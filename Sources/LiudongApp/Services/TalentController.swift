@@ -17,7 +17,7 @@ struct TalentController {
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await FestivalCareController.scope(req)
+        let org = try await req.treeScopeOrganization()
         let onlyReturn = req.query[String.self, at: "return"] == "1"
         struct Row: Decodable {
             var member_id: UUID
@@ -63,7 +63,7 @@ struct TalentController {
             var contact: String
         }
         // Projects of the counties in scope (or the scope's own county), with totals per county.
-        let county = try await PointLedger.county(of: org, on: req.db)
+        let county = try await OrgTree.county(of: org, on: req.db)
         let countyIDs: [Int]
         if let county {
             countyIDs = [county.id!]
@@ -195,7 +195,7 @@ struct TalentController {
         let org = try await Self.departmentOrg(req)
         let f = try req.content.decode(TalentService.ProjectForm.self)
         return try await req.act(back: "/talent#projects") {
-            guard let county = try await PointLedger.county(of: org, on: req.db) else {
+            guard let county = try await OrgTree.county(of: org, on: req.db) else {
                 throw AppError.conflict("返乡创业项目由旗县区登记")
             }
             let member =

@@ -164,7 +164,7 @@ struct WorkCalendarController {
         let user = try Self.cityOnly(req)
         let f = try req.content.decode(StationForm.self)
         return try await req.act(back: "/requests/calendar") {
-            let code = PointsController.code(f.org)
+            let code = OrgCode.clean(f.org)
             guard let org = try await Organization.query(on: req.db).filter(\.$code == code).first(),
                 org.closedAt == nil
             else { throw AppError.invalid([FieldError("org", "没有这个组织代码")]) }
@@ -190,7 +190,7 @@ struct WorkCalendarController {
         _ = try Self.cityOnly(req)
         let f = try req.content.decode(StationForm.self)
         return try await req.act(back: "/requests/calendar") {
-            let code = PointsController.code(f.org)
+            let code = OrgCode.clean(f.org)
             guard let org = try await Organization.query(on: req.db).filter(\.$code == code).first(),
                 let s = try await ServiceStation.find(org.id, on: req.db)
             else { throw AppError.conflict("没有这个法律服务站") }

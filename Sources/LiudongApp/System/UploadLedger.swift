@@ -32,10 +32,6 @@ enum UploadLedger {
     static func refusal(owner: String, kind: Kind, bytes: Int, settings: Settings, now: Date, on db: Database)
         async throws -> String?
     {
-        struct Row: Decodable {
-            var files: Int
-            var bytes: Int64?
-        }
         let (day, month) = UploadQuota.periods(now: now)
         let sql = try db.sql()
         let row = try await sql.raw(
@@ -43,7 +39,7 @@ enum UploadLedger {
             SELECT count(CASE WHEN at >= \(bind: day) THEN 1 END) AS files, CAST(coalesce(sum(bytes), 0) AS BIGINT) AS bytes
             FROM upload_ledger WHERE owner = \(bind: owner) AND kind = \(bind: kind.rawValue) AND at >= \(bind: month)
             """
-        ).first(decoding: Row.self)
+        ).first(decoding: UsageRow.self)
         return quota(kind, settings).refusal(
             filesToday: row?.files ?? 0, bytesThisMonth: Int(clamping: row?.bytes ?? 0), adding: bytes)
     }
@@ -87,13 +83,9 @@ enum UploadLedger {
 
     /// The file names rows of `table` refer to: `<id>.<extension of typeColumn>`.
     static func referencedNames(table: String, typeColumn: String, on db: Database) async throws -> Set<String> {
-        struct Row: Decodable {
-            var id: UUID
-            var kind: String?
-        }
         let rows = try await db.sql().raw(
             "SELECT id, \(ident: typeColumn) AS kind FROM \(ident: table) WHERE \(ident: typeColumn) IS NOT NULL"
-        ).all(decoding: Row.self)
+        ).all(decoding: FileRow.self)
         return Set(
             rows.compactMap { r in
                 r.kind.flatMap(ScanKind.init(rawValue:)).map { "\(r.id.uuidString).\($0.fileExtension)" }
@@ -108,4 +100,14 @@ enum UploadLedger {
         let n = sweepOrphans(app, sub, referenced: kept)
         return n > 0 ? ["私有文件：删除\(sub)目录中无记录引用的文件\(n)个"] : []
     }
+}
+
+private struct UsageRow: Decodable {
+    var files: Int
+    var bytes: Int64?
+}
+
+private struct FileRow: Decodable {
+    var id: UUID
+    var kind: String?
 }
