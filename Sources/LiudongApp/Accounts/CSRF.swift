@@ -14,6 +14,13 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let exemptPrefixes = ["/r/"]
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        // Large bodies first: who may send one, and how many at once (one middleware hop less per request).
+        guard try UploadGate.admit(req) else { return try await checked(req, next) }
+        defer { req.application.uploadSlots.release() }
+        return try await checked(req, next)
+    }
+
+    private func checked(_ req: Request, _ next: AsyncResponder) async throws -> Response {
         guard ![.GET, .HEAD, .OPTIONS].contains(req.method),
             req.headers.bearerAuthorization == nil,
             !Self.exempt.contains(req.url.path), !Self.exemptPrefixes.contains(where: { req.url.path.hasPrefix($0) })
@@ -148,11 +155,12 @@ extension Request {
 /// Large bodies (beyond the form limit: imports, scans, attachments, photos) are read only for a signed-in account
 /// or member that holds the route's permission — checked before the first byte — and at most
 /// `LIUDONG_UPLOADS_IN_FLIGHT` at once on this node (429 beyond). A stranger's 100 MB post costs a refusal, not memory.
-struct UploadGate: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
-        guard req.method == .POST, req.body.data == nil, let route = req.route, Self.isLarge(req) else {
-            return try await next.respond(to: req)
-        }
+/// Asked first by `CSRFMiddleware` (bearer-token requests included).
+enum UploadGate {
+    /// Throws (401/403/404, or 429 when the node's slots are taken) before a byte of a large body is read unless the
+    /// request may send it; true when it took an upload slot, which the caller releases when the request ends.
+    static func admit(_ req: Request) throws -> Bool {
+        guard req.method == .POST, req.body.data == nil, let route = req.route, isLarge(req) else { return false }
         if route.isMemberRoute {
             guard req.auth.has(CurrentMember.self) else { throw AppError.unauthorized }
         } else if let permissions = route.requiredPermissions {
@@ -162,14 +170,12 @@ struct UploadGate: AsyncMiddleware {
             }
         } else {
             // A public route reads at most its own small limit: nothing to gate.
-            return try await next.respond(to: req)
+            return false
         }
-        let slots = req.application.uploadSlots
-        guard slots.acquire(limit: req.settings.uploadsInFlight) else {
+        guard req.application.uploadSlots.acquire(limit: req.settings.uploadsInFlight) else {
             throw AppError.rateLimited(retryAfter: 10)
         }
-        defer { slots.release() }
-        return try await next.respond(to: req)
+        return true
     }
 
     /// A body announced (or streaming without a length) beyond the form limit.

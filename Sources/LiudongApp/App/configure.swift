@@ -56,7 +56,6 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(UserAuthenticator())
     app.middleware.use(MemberAuthenticator())
-    app.middleware.use(UploadGate())
     app.middleware.use(CSRFMiddleware())
     _ = app.uploadSlots
 
