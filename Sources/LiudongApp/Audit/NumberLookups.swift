@@ -7,25 +7,23 @@ import Vapor
 enum NumberLookups {
     static let window: TimeInterval = 3600
 
+    /// The account's lookups by number in the last hour.
+    private static func recent(_ user: CurrentUser, on db: Database) -> QueryBuilder<AuditEntry> {
+        AuditEntry.query(on: db).filter(\.$accountID == user.accountID)
+            .filter(\.$action == AuditAction.lookup.rawValue).filter(\.$at >= AppClock.now.addingTimeInterval(-window))
+    }
+
     /// Throws 429 (with the seconds until the oldest lookup of the hour leaves the window) once the account has made
     /// `limit` lookups in the last hour.
     static func admit(_ user: CurrentUser, limit: Int, on db: Database) async throws {
-        let since = AppClock.now.addingTimeInterval(-window)
-        func recent() -> QueryBuilder<AuditEntry> {
-            AuditEntry.query(on: db).filter(\.$accountID == user.accountID)
-                .filter(\.$action == AuditAction.lookup.rawValue).filter(\.$at >= since)
-        }
-        guard try await recent().count() >= limit else { return }
-        let oldest = try await recent().sort(\.$at).first()?.at ?? AppClock.now
+        guard try await remaining(user, limit: limit, on: db) == 0 else { return }
+        let oldest = try await recent(user, on: db).sort(\.$at).first()?.at ?? AppClock.now
         let wait = max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(AppClock.now)).rounded(.up)))
         throw AppError.rateLimited(retryAfter: min(wait, Int(window)))
     }
 
     /// How many lookups the account has left in this hour.
     static func remaining(_ user: CurrentUser, limit: Int, on db: Database) async throws -> Int {
-        let since = AppClock.now.addingTimeInterval(-window)
-        let used = try await AuditEntry.query(on: db).filter(\.$accountID == user.accountID)
-            .filter(\.$action == AuditAction.lookup.rawValue).filter(\.$at >= since).count()
-        return max(0, limit - used)
+        max(0, limit - (try await recent(user, on: db).count()))
     }
 }

@@ -250,8 +250,7 @@ struct MyLearningController {
 
     func diary(req: Request) async throws -> Response {
         let me = try req.member
-        let entries = try await DiaryEntry.query(on: req.db).filter(\.$memberID == me.memberID)
-            .sort(\.$onDay, .descending).sort(\.$createdAt, .descending).range(0..<50).all()
+        let entries = try await DiaryStore.latest(member: me.memberID, on: req.db)
         struct Row: Encodable {
             var id: String
             var on: String
@@ -296,12 +295,9 @@ struct MyLearningController {
             return req.redirect(to: back, flash: "请填写日记内容（2000字以内）")
         }
         // Every check before a byte is written (issue 25 item 11): the day's entries, the photo, the member's quota.
-        guard
-            try await DiaryEntry.query(on: req.db).filter(\.$memberID == me.memberID).filter(
-                \.$onDay == day.description
-            )
-            .count() < 10
-        else { return req.redirect(to: back, flash: "同一天最多10篇日记") }
+        guard try await DiaryStore.count(member: me.memberID, day: day.description, on: req.db) < 10 else {
+            return req.redirect(to: back, flash: "同一天最多10篇日记")
+        }
         let e = DiaryEntry()
         e.id = UUID()
         e.memberID = me.memberID

@@ -64,12 +64,14 @@ enum RosterDuplicates {
         return Dictionary(rows.map { ($0.countyID, $0.n) }, uniquingKeysWith: +)
     }
 
+    /// The columns of a `Row`.
+    private static let columns =
+        "id, existing_member_id, submitted_org_id, county_id, name, id_masked, details_enc, submitted_by, created_at, settled_at, settled_by, resolution"
+
     static func list(under path: String, open: Bool, on sql: SQLDatabase) async throws -> [Row] {
         try await sql.raw(
             """
-            SELECT id, existing_member_id, submitted_org_id, county_id, name, id_masked, details_enc, submitted_by,
-                   created_at, settled_at, settled_by, resolution
-            FROM roster_duplicates WHERE county_path LIKE \(bind: path + "%")
+            SELECT \(unsafeRaw: columns) FROM roster_duplicates WHERE county_path LIKE \(bind: path + "%")
               AND \(unsafeRaw: open ? "settled_at IS NULL" : "settled_at IS NOT NULL")
             ORDER BY created_at \(unsafeRaw: open ? "" : "DESC") LIMIT 500
             """
@@ -79,9 +81,7 @@ enum RosterDuplicates {
     static func find(_ id: UUID, under path: String, on sql: SQLDatabase) async throws -> Row? {
         try await sql.raw(
             """
-            SELECT id, existing_member_id, submitted_org_id, county_id, name, id_masked, details_enc, submitted_by,
-                   created_at, settled_at, settled_by, resolution
-            FROM roster_duplicates WHERE id = \(bind: id) AND county_path LIKE \(bind: path + "%")
+            SELECT \(unsafeRaw: columns) FROM roster_duplicates WHERE id = \(bind: id) AND county_path LIKE \(bind: path + "%")
             """
         ).first(decoding: Row.self)
     }
