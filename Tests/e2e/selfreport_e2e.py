@@ -7,6 +7,7 @@ Starts its own server on a free port with a fresh SQLite demo; leaves screenshot
 import datetime, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -83,6 +84,21 @@ def start_demo(binary, members="1500", seed="3", after=(), prefix="liudong-e2e-"
         except Exception:
             time.sleep(0.2)
     return base, stop
+
+
+def shows(text, css="body"):
+    """A wait condition: the element `css` shows `text`. Read by the page's own script in one step, so a page
+    replaced mid-read (a form's answer arriving) reads as "not yet" instead of a stale node; any other driver
+    error is also "not yet" until the wait's timeout."""
+
+    def check(d):
+        try:
+            got = d.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css)
+        except WebDriverException:
+            return False
+        return text in (got or "")
+
+    return check
 
 
 def staff_sign_in(d, wait, base, username):

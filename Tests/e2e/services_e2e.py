@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import chrome, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import chrome, shows, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -61,7 +61,7 @@ def main():
         shot(d, "services-1-raise-375.png")
         no_sideways(d, "the request form")
         d.find_element(By.CSS_SELECTOR, "#new button.primary").click()
-        wait.until(lambda x: "已提交" in x.find_element(By.TAG_NAME, "body").text)
+        wait.until(shows("已提交"))
         body = d.find_element(By.TAG_NAME, "body").text
         assert "望京街道党工委" in body and title in body, body[:400]
         request_url = d.current_url
@@ -76,10 +76,10 @@ def main():
         shot(d, "services-3-inflow-request-375.png")
         d.find_element(By.NAME, "handler").send_keys("王建华")
         d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/accept'] button").click()
-        wait.until(lambda x: "已受理" in x.find_element(By.TAG_NAME, "body").text)
+        wait.until(shows("已受理"))
         d.find_element(By.NAME, "reply").send_keys("已推荐到街道辖区的物业公司面试维修电工，面试时间已电话告知。")
         d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/reply'] button").click()
-        wait.until(lambda x: "已答复" in x.find_element(By.TAG_NAME, "body").text)
+        wait.until(shows("已答复"))
         no_sideways(d, "the request page")
         shot(d, "services-4-answered-375.png")
 
@@ -90,7 +90,7 @@ def main():
         Select(d.find_element(By.NAME, "stars")).select_by_value("5")
         d.find_element(By.NAME, "comment").send_keys("很快就联系上了")
         d.find_element(By.CSS_SELECTOR, "#rate button.primary").click()
-        wait.until(lambda x: "已办结" in x.find_element(By.TAG_NAME, "body").text)
+        wait.until(shows("已办结"))
         shot(d, "services-5-rated-375.png")
 
         # 4. The home branch sees it on the member's archive.
