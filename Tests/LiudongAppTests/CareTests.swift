@@ -39,16 +39,16 @@ struct CareTests {
             // 王海涛 is old enough but in the other county.
             f.memberB.birthDate = "1940-01-01"
             try await f.memberB.update(on: app.db)
-            let campaign = try await CareService.createCampaign(
+            let campaign = try await CareActions.createCampaign(
                 .init(
                     name: nil, festival: "springFestival", startsOn: "2026-12-01", endsOn: "2027-02-20", hardship: "1",
                     aged70: "1", party50: "1", longAway: "1"), org: f.countyA, by: county, on: app.db)
-            var targets = try await CareService.targets(campaign, under: f.countyA.path, on: app.db)
+            var targets = try await CareActions.targets(campaign, under: f.countyA.path, on: app.db)
             #expect(targets.map(\.name) == ["张建国"])
             #expect(targets.first?.reasons == "70岁以上、长期在外流动")
             // Registering her (checked fields, one open record per member) makes her a target.
             do {
-                _ = try await CareService.register(
+                _ = try await CareActions.register(
                     .init(kind: "x", level: "9", description: "短", verifiedBy: nil, verifiedOn: "2027-01-01"),
                     member: li,
                     by: secretary, today: today, on: app.db)
@@ -56,39 +56,39 @@ struct CareTests {
             } catch AppError.invalid(let errors) {
                 #expect(Set(errors.map(\.field)) == ["kind", "level", "description", "verifiedBy", "verifiedOn"])
             }
-            let record = try await CareService.register(
+            let record = try await CareActions.register(
                 .init(
                     kind: "illness", level: "3", description: "本人重病住院，家中无收入。", verifiedBy: "村书记",
                     verifiedOn: "2026-11-20"), member: li, by: secretary, today: today, on: app.db)
             #expect(record.reviewDue == "2027-11-20")
             do {
-                _ = try await CareService.register(
+                _ = try await CareActions.register(
                     .init(
                         kind: "illness", level: "1", description: "再登记一次试试", verifiedBy: "村书记", verifiedOn: "2026-11-21"
                     ),
                     member: li, by: secretary, today: today, on: app.db)
                 Issue.record("registered twice")
             } catch AppError.conflict {}
-            _ = try await CareService.help(
+            _ = try await CareActions.help(
                 .init(givenOn: "2026-11-25", form: "money", amount: "2000", givenBy: "旗委组织部", source: "党内关怀资金"),
                 record: record, by: secretary, today: today, on: app.db)
-            targets = try await CareService.targets(campaign, under: f.countyA.path, on: app.db)
+            targets = try await CareActions.targets(campaign, under: f.countyA.path, on: app.db)
             #expect(targets.map(\.name) == ["张建国", "李秀英"] && targets.last?.reasons == "困难党员")
             // A visit once; its date within the campaign and not in the future.
-            let form = CareService.VisitForm(
+            let form = CareActions.VisitForm(
                 member: f.memberA.id!.uuidString, visitedOn: "2026-12-01", way: "call", visitor: "村书记", gifts: "电话问候",
                 situation: "在外务工，身体健康。")
             var late = form
             late.visitedOn = "2026-12-02"
             do {
-                _ = try await CareService.visit(
+                _ = try await CareActions.visit(
                     late, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
                 Issue.record("accepted a visit in the future")
             } catch AppError.invalid(let errors) { #expect(errors.map(\.field) == ["visitedOn"]) }
-            _ = try await CareService.visit(
+            _ = try await CareActions.visit(
                 form, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
             do {
-                _ = try await CareService.visit(
+                _ = try await CareActions.visit(
                     form, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
                 Issue.record("visited twice")
             } catch AppError.conflict {}

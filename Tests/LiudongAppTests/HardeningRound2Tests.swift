@@ -148,7 +148,7 @@ extension HardeningRound2Tests {
             await withTaskGroup(of: Void.self) { group in
                 for n in nominations {
                     group.addTask {
-                        try? await RecognitionService.decide(
+                        try? await RecognitionActions.decide(
                             n, approve: true, reason: nil, by: county, gate: app.writeGate, on: app.db)
                     }
                 }

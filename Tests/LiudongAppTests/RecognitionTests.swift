@@ -36,7 +36,7 @@ struct RecognitionTests {
                     "quota_150422": "1",
                 ])
             let campaign = try #require(try await AwardCampaign.query(on: app.db).first())
-            #expect(try await RecognitionService.quotas(campaign, on: app.db) == [f.countyA.id!: 1])
+            #expect(try await RecognitionActions.quotas(campaign, on: app.db) == [f.countyA.id!: 1])
             // The branch nominates both (a citation is required, once per member; a non-mobile member is refused).
             var branch = Browser(app)
             try await branch.signIn("secretary", Fixture.password)

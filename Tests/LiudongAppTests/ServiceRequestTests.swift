@@ -42,7 +42,7 @@ struct ServiceRequestTests {
 
     static func day(_ s: String) -> CalendarDate { CalendarDate(s)! }
 
-    static func draft(_ kind: ServiceRequestKind, division: String? = nil) -> ServiceRequests.Draft {
+    static func draft(_ kind: ServiceRequestKind, division: String? = nil) -> RequestActions.Draft {
         .init(kind: kind.rawValue, title: "\(kind.label)的事", details: "具体情况写在这里，请帮忙办理。", divisionCode: division)
     }
 
@@ -52,23 +52,23 @@ struct ServiceRequestTests {
             let f = try await Fixture.build(app)
             // Not away: everything goes to the home branch.
             let today = Self.day("2026-12-04")
-            let (home, _) = try await ServiceRequests.raise(
+            let (home, _) = try await RequestActions.raise(
                 Self.draft(.employment), member: f.memberA, raisedBy: "m", today: today, on: app.db)
             #expect(home.routedOrgID == f.branchA.id && home.side == .home)
             // Reported to an inflow organization with an account: local matters there, the rest home.
             try await Mobile.open(app, f.memberA, inflow: f.external)
             for kind in [ServiceRequestKind.employment, .schooling, .medical, .legal, .wageArrears, .labourDispute] {
-                let (r, org) = try await ServiceRequests.raise(
+                let (r, org) = try await RequestActions.raise(
                     Self.draft(kind), member: f.memberA, raisedBy: "m", today: today, on: app.db)
                 #expect(r.routedOrgID == f.external.id && r.side == .inflow && org.code == "X110105", "\(kind)")
             }
             for kind in [ServiceRequestKind.hardship, .certificate, .other] {
-                let (r, _) = try await ServiceRequests.raise(
+                let (r, _) = try await RequestActions.raise(
                     Self.draft(kind), member: f.memberA, raisedBy: "m", today: today, on: app.db)
                 #expect(r.routedOrgID == f.branchA.id && r.side == .home, "\(kind)")
             }
             // A local matter placed at home goes home.
-            let (atHome, _) = try await ServiceRequests.raise(
+            let (atHome, _) = try await RequestActions.raise(
                 Self.draft(.employment, division: "150422"), member: f.memberA, raisedBy: "m", today: today, on: app.db)
             #expect(atHome.routedOrgID == f.branchA.id)
             // A legal service station serving Chaoyang (110105) takes rights matters there; not other local matters.
@@ -78,10 +78,10 @@ struct ServiceRequestTests {
             station.areaCode = "1101"
             station.createdBy = "t"
             try await station.create(on: app.db)
-            let (legal, _) = try await ServiceRequests.raise(
+            let (legal, _) = try await RequestActions.raise(
                 Self.draft(.wageArrears), member: f.memberA, raisedBy: "m", today: today, on: app.db)
             #expect(legal.routedOrgID == f.countyB.id && legal.side == .station)
-            let (job, _) = try await ServiceRequests.raise(
+            let (job, _) = try await RequestActions.raise(
                 Self.draft(.employment), member: f.memberA, raisedBy: "m", today: today, on: app.db)
             #expect(job.routedOrgID == f.external.id)
             // Without an account the inflow organization cannot act: home instead.
@@ -89,13 +89,13 @@ struct ServiceRequestTests {
                 a.disabledAt = AppClock.now
                 try await a.update(on: app.db)
             }
-            let (noAccount, _) = try await ServiceRequests.raise(
+            let (noAccount, _) = try await RequestActions.raise(
                 Self.draft(.schooling), member: f.memberA, raisedBy: "m", today: today, on: app.db)
             #expect(noAccount.routedOrgID == f.branchA.id)
             // Bad input: every field's message, nothing stored.
             let before = try await ServiceRequest.query(on: app.db).count()
             do {
-                _ = try await ServiceRequests.raise(
+                _ = try await RequestActions.raise(
                     .init(kind: "lottery", title: "", details: "短", divisionCode: "99999x"), member: f.memberA,
                     raisedBy: "m", today: today, on: app.db)
                 Issue.record("accepted a bad draft")
@@ -124,16 +124,16 @@ struct ServiceRequestTests {
                 try await d.create(on: app.db)
             }
             // Raised Wednesday 09-30: acknowledge by Friday 10-09 (Thu 10-08, Fri 10-09), answer after 15 working days.
-            let (r, _) = try await ServiceRequests.raise(
+            let (r, _) = try await RequestActions.raise(
                 Self.draft(.schooling), member: f.memberA, raisedBy: "m", today: Self.day("2026-09-30"), on: app.db)
             #expect(r.acknowledgeBy == "2026-10-09")
             // 10-08, 09, 10(Sat worked), 12..16, 19..23, 26, 27 → the 15th is Tuesday 10-27.
             #expect(r.answerBy == "2026-10-27")
             // On the deadline day nothing happens; the day after, escalated to the home branch's parent (the inflow
             // organization is outside the tree) with a notice; the next day not again.
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-10-09"), on: app.db).escalated == 0)
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-10-10"), on: app.db).escalated == 1)
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-10-11"), on: app.db).escalated == 0)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-10-09"), on: app.db).escalated == 0)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-10-10"), on: app.db).escalated == 1)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-10-11"), on: app.db).escalated == 0)
             var stored = try #require(try await ServiceRequest.find(r.id, on: app.db))
             #expect(stored.escalatedStage == "acknowledge" && stored.escalatedToOrgID == f.committeeA.id)
             #expect(
@@ -150,8 +150,8 @@ struct ServiceRequestTests {
             let inflow = try await APIClient.signIn(app, "inflow", Fixture.password)
             #expect(try await inflow.post("/api/v1/requests/\(r.id!)/accept", json: #"{"handler":"李娜"}"#).status == .ok)
             #expect(try await inflow.post("/api/v1/requests/\(r.id!)/accept", json: "{}").status == .conflict)
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-10-27"), on: app.db).escalated == 0)
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-10-28"), on: app.db).escalated == 1)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-10-27"), on: app.db).escalated == 0)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-10-28"), on: app.db).escalated == 1)
             stored = try #require(try await ServiceRequest.find(r.id, on: app.db))
             #expect(stored.escalatedStage == "answer" && stored.handlerName == "李娜")
         }
@@ -277,22 +277,22 @@ struct ServiceRequestTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let secretary = try await Fixture.user(app, "secretary")
-            let (r, _) = try await ServiceRequests.raise(
+            let (r, _) = try await RequestActions.raise(
                 Self.draft(.other), member: f.memberA, raisedBy: "m", today: Self.day("2026-11-02"), on: app.db)
-            try await ServiceRequests.reply(
+            try await RequestActions.reply(
                 r, text: "已经办好了，请查收。", by: secretary, today: Self.day("2026-11-03"), on: app.db)
             // Unrated seven days after the answer: closed by the sweep on the eighth day, not before.
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-11-09"), on: app.db).closed == 0)
-            #expect(try await ServiceRequests.sweep(today: Self.day("2026-11-10"), on: app.db).closed == 1)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-11-09"), on: app.db).closed == 0)
+            #expect(try await RequestActions.sweep(today: Self.day("2026-11-10"), on: app.db).closed == 1)
             let closed = try #require(try await ServiceRequest.find(r.id, on: app.db))
             #expect(closed.status == .closed && closed.closedOn == "2026-11-10")
             // Reopening: not after seven days from closing, yes on the seventh.
             do {
-                try await ServiceRequests.reopen(
+                try await RequestActions.reopen(
                     closed, reason: "还没解决", member: "m", today: Self.day("2026-11-18"), on: app.db)
                 Issue.record("reopened after the window")
             } catch AppError.conflict {}
-            try await ServiceRequests.reopen(
+            try await RequestActions.reopen(
                 closed, reason: "还没解决", member: "m", today: Self.day("2026-11-17"), on: app.db)
             #expect(closed.status == .inProgress && closed.answerBy > "2026-11-17")
         }
@@ -303,7 +303,7 @@ struct ServiceRequestTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             try await Mobile.open(app, f.memberA, inflow: f.external)
-            let (r, _) = try await ServiceRequests.raise(
+            let (r, _) = try await RequestActions.raise(
                 Self.draft(.employment), member: f.memberA, raisedBy: "m", today: AppClock.today, on: app.db)
             for (user, paths) in [
                 ("inflow", ["/requests", "/requests/\(r.id!)", "/requests/stats"]),
@@ -337,7 +337,7 @@ struct ServiceRequestTests {
             _ = try await admin.post(
                 "/requests/settings",
                 form: ["acknowledgeDays": "3", "answerDays": "10", "reopenDays": "7", "autoCloseDays": "7"])
-            #expect(try await ServiceRequests.deadlines(on: app.db).answerDays == 10)
+            #expect(try await RequestActions.deadlines(on: app.db).answerDays == 10)
             // The member's pages.
             var phone = Browser(app)
             _ = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)

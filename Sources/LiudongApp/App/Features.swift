@@ -24,7 +24,10 @@ enum Features {
         CertificatesFeature(),
         LearningFeature(),
         PointsFeature(),
-        ServicesFeature(),
+        RecognitionFeature(),
+        CareFeature(),
+        RequestsFeature(),
+        TalentFeature(),
         DemoFeature(),
     ]
 

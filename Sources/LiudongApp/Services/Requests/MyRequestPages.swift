@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// The member's own requests on the phone: raise one, follow it, rate the answer, reopen once.
-struct MyRequestsController {
+struct MyRequestPages {
     func boot(_ r: FeatureRoutes) throws {
         let my = r.member
         my.get("my", "requests", use: list)
@@ -25,22 +25,22 @@ struct MyRequestsController {
     func list(req: Request) async throws -> Response {
         let me = try req.member
         struct View: Encodable {
-            var items: [ServiceRequestQueries.Item]
+            var items: [RequestStore.Item]
             var kinds: [Pair]
         }
         return try await req.myPage(
             "my/requests", title: "我的诉求",
             View(
-                items: try await ServiceRequestQueries.member(me.memberID, today: AppClock.today, on: req.db),
+                items: try await RequestStore.member(me.memberID, today: AppClock.today, on: req.db),
                 kinds: ServiceRequestKind.allCases.map { Pair($0.rawValue, $0.label) }))
     }
 
     func raise(req: Request) async throws -> Response {
         let me = try req.member
         let m = try await req.currentMemberRecord()
-        let draft = try req.content.decode(ServiceRequests.Draft.self)
+        let draft = try req.content.decode(RequestActions.Draft.self)
         do {
-            let (r, org) = try await ServiceRequests.raise(
+            let (r, org) = try await RequestActions.raise(
                 draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
             try await Self.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
             return req.redirect(
@@ -59,7 +59,7 @@ struct MyRequestsController {
     func show(req: Request) async throws -> Response {
         let r = try await Self.mine(req)
         let routed = try await Organization.find(r.routedOrgID, on: req.db)
-        let limits = try await ServiceRequests.deadlines(on: req.db)
+        let limits = try await RequestActions.deadlines(on: req.db)
         let today = AppClock.today
         let canReopen =
             r.status == .closed && r.reopened == 0
@@ -82,7 +82,7 @@ struct MyRequestsController {
             var canRate: Bool
             var canReopen: Bool
             var reopenDays: Int
-            var trail: [ServiceRequestQueries.Event]
+            var trail: [RequestStore.Event]
         }
         return try await req.myPage(
             "my/request", title: "我的诉求",
@@ -92,7 +92,7 @@ struct MyRequestsController {
                 acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy, handler: r.handlerName, reply: r.reply,
                 stars: r.stars, comment: r.ratingComment, canRate: r.status == .answered, canReopen: canReopen,
                 reopenDays: limits.reopenDays,
-                trail: try await ServiceRequestQueries.trail(r.id!, on: req.db)))
+                trail: try await RequestStore.trail(r.id!, on: req.db)))
     }
 
     struct RateForm: Content {
@@ -106,7 +106,7 @@ struct MyRequestsController {
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
-            try await ServiceRequests.rate(
+            try await RequestActions.rate(
                 r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: AppClock.today,
                 on: req.db)
             return "谢谢您的评价，诉求已办结"
@@ -118,7 +118,7 @@ struct MyRequestsController {
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
-            try await ServiceRequests.reopen(
+            try await RequestActions.reopen(
                 r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
             try await Self.audit(req, me, r, "党员本人申请重新办理诉求")
             return "已申请重新办理，请在\(r.answerBy)前等待答复"

@@ -31,29 +31,29 @@ enum CareDemo {
             let (kind, level, text) = situations[(i / 3) % situations.count]
             // Some verified over a year ago: due for review.
             let verified = today.adding(days: i % 2 == 0 ? -400 : -60 - i * 7)
-            let r = try await CareService.register(
+            let r = try await CareActions.register(
                 .init(
                     kind: kind.rawValue, level: String(level), description: text, verifiedBy: "村党支部书记",
                     verifiedOn: verified.description), member: m, by: secretary, today: today, on: db)
-            _ = try await CareService.help(
+            _ = try await CareActions.help(
                 .init(
                     givenOn: verified.adding(days: 20).description, form: "money", amount: "\(500 * level)",
                     givenBy: "\(county.shortName)委组织部", source: "党内关怀资金"), record: r, by: secretary, today: today,
                 on: db)
             if level >= 2 {
-                _ = try await CareService.help(
+                _ = try await CareActions.help(
                     .init(
                         givenOn: verified.adding(days: 45).description, form: "goods", amount: "300", goods: "米、面、油各一份",
                         givenBy: branch.shortName, source: "乡镇民政救助"), record: r, by: secretary, today: today, on: db)
             }
         }
         // The county's Spring Festival campaign, begun ten days ago: every other target visited.
-        let c = try await CareService.createCampaign(
+        let c = try await CareActions.createCampaign(
             .init(
                 name: "\(today.year + (today.month >= 11 ? 1 : 0))年春节走访慰问", festival: "springFestival",
                 startsOn: today.adding(days: -10).description, endsOn: today.adding(days: 80).description,
                 hardship: "1", aged70: nil, party50: "1", longAway: "1"), org: county, by: countyUser, on: db)
-        let targets = try await CareService.targets(c, under: county.path, on: db)
+        let targets = try await CareActions.targets(c, under: county.path, on: db)
         var rows = PointRows(
             "care_visits",
             [

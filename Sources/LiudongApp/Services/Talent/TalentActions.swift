@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// 就业创业、人才回引: the talent register, home-side opportunities matched to members, returning-entrepreneur projects.
-enum TalentService {
+enum TalentActions {
     struct ProfileForm: Content {
         var industry: String?
         var skills: String?

@@ -5,7 +5,7 @@ import Vapor
 
 /// The handling side of requests: the list of what is routed (or escalated) to the account's organizations, one
 /// request with its trail and the actions (受理, 办理进展, 答复, 转办), and the statistics per organization.
-struct ServiceRequestsController {
+struct RequestPages {
     func boot(_ r: FeatureRoutes) throws {
         let handle = r.signedIn(.handleRequests)
         handle.get("requests", use: list)
@@ -24,10 +24,10 @@ struct ServiceRequestsController {
         let user = try req.user
         let status = req.query[String.self, at: "status"].flatMap(ServiceRequestStatus.init(rawValue:))
         let overdue = req.query[String.self, at: "overdue"] == "1"
-        let items = try await ServiceRequestQueries.staff(
+        let items = try await RequestStore.staff(
             user, status: status, overdueOnly: overdue, today: AppClock.today, on: req.db)
         struct View: Encodable {
-            var items: [ServiceRequestQueries.Item]
+            var items: [RequestStore.Item]
             var statuses: [Pair]
             var status: String
             var overdue: Bool
@@ -41,7 +41,7 @@ struct ServiceRequestsController {
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
-        let (r, routed) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        let (r, routed) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
         guard let m = try await Member.find(r.memberID, on: req.db) else { throw AppError.notFound }
         let home = try await Organization.find(r.homeOrgID, on: req.db)
         let up = try await r.escalatedToOrgID.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
@@ -50,7 +50,7 @@ struct ServiceRequestsController {
             if r.routedOrgID != r.homeOrgID {
                 canTransfer = true
             } else if let inflow = r.inflowOrgID {
-                canTransfer = try await ServiceRequests.hasAccount(inflow, on: req.db)
+                canTransfer = try await RequestActions.hasAccount(inflow, on: req.db)
             }
         }
         struct View: Encodable {
@@ -78,7 +78,7 @@ struct ServiceRequestsController {
             var overdue: Bool
             var canTransfer: Bool
             var transferTo: String
-            var trail: [ServiceRequestQueries.Event]
+            var trail: [RequestStore.Event]
         }
         let today = AppClock.today
         let place = r.divisionCode.map { Divisions.shared.slashedName($0) }
@@ -91,9 +91,9 @@ struct ServiceRequestsController {
                 submittedOn: r.submittedOn, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
                 handler: r.handlerName, reply: r.reply, stars: r.stars, comment: r.ratingComment,
                 escalated: up.map { "已报\($0.shortName)督办（\(r.escalatedOn ?? "")）" },
-                overdue: ServiceRequests.overdueStage(r, today: today) != nil, canTransfer: canTransfer,
+                overdue: RequestActions.overdueStage(r, today: today) != nil, canTransfer: canTransfer,
                 transferTo: r.routedOrgID == r.homeOrgID ? "流入地党组织" : "流出地党支部",
-                trail: try await ServiceRequestQueries.trail(r.id!, on: req.db)))
+                trail: try await RequestStore.trail(r.id!, on: req.db)))
     }
 
     struct ActionForm: Content {
@@ -107,14 +107,14 @@ struct ServiceRequestsController {
         -> Response
     {
         let user = try req.user
-        let (r, _) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        let (r, _) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
         let f = try req.content.decode(ActionForm.self)
         return try await req.act(back: "/requests/\(r.id!)") { try await body(r, user, f) }
     }
 
     func accept(req: Request) async throws -> Response {
         try await act(req) { r, user, f in
-            try await ServiceRequests.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
+            try await RequestActions.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
             return "已受理，请在\(r.answerBy)前答复"
         }
@@ -122,14 +122,14 @@ struct ServiceRequestsController {
 
     func progress(req: Request) async throws -> Response {
         try await act(req) { r, user, f in
-            try await ServiceRequests.progress(r, note: f.note, by: user, on: req.db)
+            try await RequestActions.progress(r, note: f.note, by: user, on: req.db)
             return "已记录办理进展"
         }
     }
 
     func reply(req: Request) async throws -> Response {
         try await act(req) { r, user, f in
-            try await ServiceRequests.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
+            try await RequestActions.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
             return "已答复，党员本人会看到并评价"
         }
@@ -137,10 +137,10 @@ struct ServiceRequestsController {
 
     func transfer(req: Request) async throws -> Response {
         let user = try req.user
-        let (r, _) = try await ServiceRequests.find(Self.id(req), for: user, on: req.db)
+        let (r, _) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
         let f = try req.content.decode(ActionForm.self)
         do {
-            let to = try await ServiceRequests.transfer(r, reason: f.reason, by: user, on: req.db)
+            let to = try await RequestActions.transfer(r, reason: f.reason, by: user, on: req.db)
             try await req.audit(
                 .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
             // After a transfer the request may be outside this account's scope: back to the list.
@@ -166,10 +166,10 @@ struct ServiceRequestsController {
                     .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first() != nil
             else { throw AppError.notFound }
         }
-        let draft = try req.content.decode(ServiceRequests.Draft.self)
+        let draft = try req.content.decode(RequestActions.Draft.self)
         let back = "/members/\(m.id!)/pairings"
         return try await req.act(back: back) {
-            let (r, org) = try await ServiceRequests.raise(
+            let (r, org) = try await RequestActions.raise(
                 draft, member: m, raisedBy: user.username, contact: c.id, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "service-request", ref: r.id!.uuidString, summary: "结对联系中为\(m.name)记录诉求：\(r.title)")
@@ -187,14 +187,14 @@ struct ServiceRequestsController {
         struct Row: Encodable {
             var code: String
             var name: String
-            var stats: ServiceRequestQueries.Stats
+            var stats: RequestStore.Stats
         }
         var rows: [Row] = []
         for c in children where user.covers(c) {
             rows.append(
                 Row(
                     code: c.code, name: c.shortName,
-                    stats: try await ServiceRequestQueries.stats(
+                    stats: try await RequestStore.stats(
                         path: c.path, from: from, to: to, today: today, on: req.db)))
         }
         struct View: Encodable {
@@ -202,14 +202,14 @@ struct ServiceRequestsController {
             var orgName: String
             var from: String
             var to: String
-            var total: ServiceRequestQueries.Stats
+            var total: RequestStore.Stats
             var rows: [Row]
         }
         return try await req.page(
             "services/stats", title: "诉求办理统计",
             View(
                 org: org.code, orgName: org.shortName, from: from.description, to: to.description,
-                total: try await ServiceRequestQueries.stats(
+                total: try await RequestStore.stats(
                     path: org.path, from: from, to: to, today: today, on: req.db), rows: rows))
     }
 

@@ -6,7 +6,7 @@ import Vapor
 
 /// Hardship help and festival care (困难帮扶、节日慰问): the register, the help given, campaigns, their targets per
 /// branch and the visits recorded.
-enum CareService {
+enum CareActions {
     struct RegisterForm: Content {
         var kind: String?
         var level: String?

@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// The member's own entry in the talent register and the home-side opportunities matched to it.
-struct MyTalentController {
+struct MyTalentPages {
     func boot(_ r: FeatureRoutes) throws {
         r.member.get("my", "talent", use: page)
         r.member.post("my", "talent", use: save)
@@ -21,7 +21,7 @@ struct MyTalentController {
             var willingInvest: Bool
             var note: String
             var industries: [Pair]
-            var matches: [TalentService.Match]
+            var matches: [TalentActions.Match]
             var saved: Bool
         }
         return try await req.myPage(
@@ -31,15 +31,15 @@ struct MyTalentController {
                 business: p?.business ?? "",
                 willingReturn: p?.willingReturn ?? false, willingInvest: p?.willingInvest ?? false, note: p?.note ?? "",
                 industries: Industry.allCases.map { Pair($0.rawValue, $0.label) },
-                matches: try await TalentService.matches(for: m, today: AppClock.today, on: req.db), saved: p != nil))
+                matches: try await TalentActions.matches(for: m, today: AppClock.today, on: req.db), saved: p != nil))
     }
 
     func save(req: Request) async throws -> Response {
         let me = try req.member
         let m = try await req.currentMemberRecord()
-        let f = try req.content.decode(TalentService.ProfileForm.self)
+        let f = try req.content.decode(TalentActions.ProfileForm.self)
         return try await req.act(back: "/my/talent") {
-            _ = try await TalentService.save(f, member: m, by: me.auditName, on: req.db)
+            _ = try await TalentActions.save(f, member: m, by: me.auditName, on: req.db)
             return "已保存，家乡的岗位和政策会按您的行业和技能推荐"
         }
     }

@@ -1,5 +1,5 @@
-/// The services feature's part of `/openapi.json`.
-enum ServicesOpenAPI {
+/// The requests feature's part of `/openapi.json`.
+enum RequestsOpenAPI {
     static let part = #"""
         {
           "paths": {
@@ -66,13 +66,6 @@ enum ServicesOpenAPI {
                 "summary": "Requests routed to an organization's subtree and submitted in a period: received, answered, answered on time, the on-time rate (of those answered or past their deadline), mean stars",
                 "parameters": [{"name": "org", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}],
                 "responses": {"200": {"description": "the figures", "content": {"application/json": {"schema": {"type": "object", "properties": {"received": {"type": "integer"}, "answered": {"type": "integer"}, "onTime": {"type": "integer"}, "onTimeRate": {"type": "number"}, "satisfaction": {"type": "number", "nullable": true}}}}}}}
-              }
-            },
-            "/api/v1/care-campaigns/{id}/progress": {
-              "get": {
-                "summary": "A care campaign's progress (节日慰问): its targets (registered hardship, aged 70+, 50 years in the Party, long-term away — as the campaign chose) and those visited, per child organization of the account's organization (or of the campaign's, for an account above it)",
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}, {"name": "org", "in": "query", "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "the progress", "content": {"application/json": {"schema": {"type": "object", "properties": {"targets": {"type": "integer"}, "visited": {"type": "integer"}, "byOrg": {"type": "array", "items": {"type": "object", "properties": {"orgCode": {"type": "string"}, "name": {"type": "string"}, "targets": {"type": "integer"}, "visited": {"type": "integer"}}}}}}}}}, "404": {"description": "no such campaign in scope"}}
               }
             }
           },

@@ -7,7 +7,7 @@ import Vapor
 /// Requests (诉求办理): raised by a member (or recorded by a cadre from a contact), routed to the side that can
 /// handle them, acknowledged and answered within working-day deadlines, rated by the member, escalated to the parent
 /// organization when a deadline passes.
-enum ServiceRequests {
+enum RequestActions {
     /// What a member (or a cadre for them) writes.
     struct Draft: Content {
         var kind: String?

@@ -39,7 +39,7 @@ enum TalentDemo {
         }
         for (i, m) in people.enumerated() {
             let (industry, skills, title, business, back, invest) = profiles[i % profiles.count]
-            _ = try await TalentService.save(
+            _ = try await TalentActions.save(
                 .init(
                     industry: industry.rawValue, skills: skills, title: title, business: business,
                     willingReturn: back ? "1" : nil, willingInvest: invest ? "1" : nil), member: m, by: "demo", on: db)
@@ -52,7 +52,7 @@ enum TalentDemo {
             (.reserveCadre, "村“两委”后备力量岗位", "\(county.shortName)委组织部", nil, "", "面向愿意返乡的流动党员，培养期一年，期满可参加村“两委”换届。"),
         ]
         for (kind, title, unit, industry, skills, details) in opportunities {
-            _ = try await TalentService.publish(
+            _ = try await TalentActions.publish(
                 .init(
                     kind: kind.rawValue, title: title, unit: unit, industry: industry?.rawValue, skills: skills,
                     details: details, contact: "0476-7000000", validUntil: until), org: county, by: countyUser,
@@ -65,7 +65,7 @@ enum TalentDemo {
         ]
         for (i, (name, industry, investment, output, jobs, days, support)) in projects.enumerated() {
             let member = i < people.count ? people[i == 0 ? min(1, people.count - 1) : i] : nil
-            _ = try await TalentService.record(
+            _ = try await TalentActions.record(
                 .init(
                     enterprise: name, industry: industry.rawValue, investment: String(investment),
                     annualOutput: String(output), jobsCreated: String(jobs),

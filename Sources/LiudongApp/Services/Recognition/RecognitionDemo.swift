@@ -41,21 +41,21 @@ enum RecognitionDemo {
         }
         guard !people.isEmpty else { return }
         // Last year's, published.
-        let last = try await RecognitionService.create(
+        let last = try await RecognitionActions.create(
             .init(name: nil, award: "excellentMobile", year: String(today.year - 1), nominateUntil: today.description),
             quotas: [countyOrg.id!: 5], org: countyOrg, by: countyUser, today: today, on: db)
-        let winner = try await RecognitionService.nominate(
+        let winner = try await RecognitionActions.nominate(
             last, member: people[0], citation: citations[0], by: secretaryUser, today: today, on: db)
-        try await RecognitionService.decide(
+        try await RecognitionActions.decide(
             winner, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
-        try await RecognitionService.decide(
+        try await RecognitionActions.decide(
             winner, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
-        _ = try await RecognitionService.publish(last, today: today.adding(days: -300), on: db)
+        _ = try await RecognitionActions.publish(last, today: today.adding(days: -300), on: db)
         last.nominateUntil = today.adding(days: -320).description
         last.publishedOn = today.adding(days: -300).description
         try await last.update(on: db)
         // This year's: nominated, approved by the committee, approved by the county, and one not approved.
-        let now = try await RecognitionService.create(
+        let now = try await RecognitionActions.create(
             .init(
                 name: nil, award: "vanguardPost", year: String(today.year),
                 nominateUntil: today.adding(days: 20).description),
@@ -72,7 +72,7 @@ enum RecognitionDemo {
             candidates.append(m)
         }
         for (i, m) in candidates.enumerated() {
-            let n = try await RecognitionService.nominate(
+            let n = try await RecognitionActions.nominate(
                 now, member: m, citation: citations[(i + 1) % citations.count], by: secretaryUser, today: today, on: db)
             if m.organizationID != branch.id {
                 n.nominatedBy = DemoAuthor.username
@@ -80,15 +80,15 @@ enum RecognitionDemo {
             }
             switch i % 4 {
             case 1:
-                try await RecognitionService.decide(
+                try await RecognitionActions.decide(
                     n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
             case 2:
-                try await RecognitionService.decide(
+                try await RecognitionActions.decide(
                     n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
-                try await RecognitionService.decide(
+                try await RecognitionActions.decide(
                     n, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
             case 3:
-                try await RecognitionService.decide(
+                try await RecognitionActions.decide(
                     n, approve: false, reason: "本年度参加组织生活次数偏少", by: committeeUser, gate: WriteGate(), on: db)
             default: break
             }

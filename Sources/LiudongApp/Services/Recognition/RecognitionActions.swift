@@ -7,7 +7,7 @@ import Vapor
 /// 评优表彰: campaigns with quotas per county; a branch nominates its mobile members with a citation, the committee
 /// approves, the county approves within its quota, the campaign's organization publishes; the record of each
 /// candidate (points, contacts, organizational life, diary entries marked 优秀, approved help claims) beside them.
-enum RecognitionService {
+enum RecognitionActions {
     struct CampaignForm: Content {
         var name: String?
         var award: String?

@@ -4,7 +4,7 @@ import Vapor
 
 /// `/api/v1` for requests: the member's own (raise, list, rate, reopen) and the handling side's (list, accept, reply,
 /// transfer, statistics).
-struct ServicesAPIController {
+struct RequestAPI {
     func boot(_ r: FeatureRoutes) throws {
         let my = r.member
         my.post("api", "v1", "my", "requests", use: raise)
@@ -23,20 +23,20 @@ struct ServicesAPIController {
         var id: String
         var acknowledgeBy: String
         var answerBy: String
-        var routedTo: ServiceRequestQueries.RoutedTo
+        var routedTo: RequestStore.RoutedTo
     }
 
     struct Items: Content {
-        var items: [ServiceRequestQueries.Item]
+        var items: [RequestStore.Item]
     }
 
     func raise(req: Request) async throws -> Response {
         let me = try req.member
         let m = try await req.currentMemberRecord()
-        let draft = try req.content.decode(ServiceRequests.Draft.self)
-        let (r, org) = try await ServiceRequests.raise(
+        let draft = try req.content.decode(RequestActions.Draft.self)
+        let (r, org) = try await RequestActions.raise(
             draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
-        try await MyRequestsController.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
+        try await MyRequestPages.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
         return try await Raised(
             id: r.id!.uuidString, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
             routedTo: .init(orgCode: org.code, name: org.shortName)
@@ -44,7 +44,7 @@ struct ServicesAPIController {
     }
 
     func mine(req: Request) async throws -> Items {
-        Items(items: try await ServiceRequestQueries.member(try req.member.memberID, today: AppClock.today, on: req.db))
+        Items(items: try await RequestStore.member(try req.member.memberID, today: AppClock.today, on: req.db))
     }
 
     struct Rating: Content {
@@ -54,9 +54,9 @@ struct ServicesAPIController {
 
     func rate(req: Request) async throws -> Response {
         let me = try req.member
-        let r = try await MyRequestsController.mine(req)
+        let r = try await MyRequestPages.mine(req)
         let f = try req.content.decode(Rating.self)
-        try await ServiceRequests.rate(
+        try await RequestActions.rate(
             r, stars: f.stars, comment: f.comment, member: me.auditName, today: AppClock.today, on: req.db)
         return Response(status: .noContent)
     }
@@ -69,10 +69,10 @@ struct ServicesAPIController {
 
     func reopen(req: Request) async throws -> Response {
         let me = try req.member
-        let r = try await MyRequestsController.mine(req)
+        let r = try await MyRequestPages.mine(req)
         let f = try req.content.decode(Reason.self)
-        try await ServiceRequests.reopen(r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
-        try await MyRequestsController.audit(req, me, r, "党员本人申请重新办理诉求")
+        try await RequestActions.reopen(r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
+        try await MyRequestPages.audit(req, me, r, "党员本人申请重新办理诉求")
         return Response(status: .noContent)
     }
 
@@ -85,14 +85,14 @@ struct ServicesAPIController {
             ])
         }
         return Items(
-            items: try await ServiceRequestQueries.staff(
+            items: try await RequestStore.staff(
                 try req.user, status: status, today: AppClock.today, on: req.db))
     }
 
     struct Updated: Content {
         var id: String
         var status: String
-        var routedTo: ServiceRequestQueries.RoutedTo
+        var routedTo: RequestStore.RoutedTo
     }
 
     func updated(_ r: ServiceRequest, _ req: Request) async throws -> Updated {
@@ -104,33 +104,33 @@ struct ServicesAPIController {
 
     func accept(req: Request) async throws -> Updated {
         let user = try req.user
-        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
         let f = (try? req.content.decode(Reason.self)) ?? Reason()
-        try await ServiceRequests.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
+        try await RequestActions.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
         try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
         return try await updated(r, req)
     }
 
     func reply(req: Request) async throws -> Updated {
         let user = try req.user
-        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
         let f = try req.content.decode(Reason.self)
-        try await ServiceRequests.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
+        try await RequestActions.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
         try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
         return try await updated(r, req)
     }
 
     func transfer(req: Request) async throws -> Updated {
         let user = try req.user
-        let (r, _) = try await ServiceRequests.find(ServiceRequestsController.id(req), for: user, on: req.db)
+        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
         let f = try req.content.decode(Reason.self)
-        let to = try await ServiceRequests.transfer(r, reason: f.reason, by: user, on: req.db)
+        let to = try await RequestActions.transfer(r, reason: f.reason, by: user, on: req.db)
         try await req.audit(
             .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
         return try await updated(r, req)
     }
 
-    func stats(req: Request) async throws -> ServiceRequestQueries.Stats {
+    func stats(req: Request) async throws -> RequestStore.Stats {
         let org = try await req.scopeOrganization()
         var errors: [FieldError] = []
         for key in ["from", "to"] {
@@ -139,8 +139,8 @@ struct ServicesAPIController {
             }
         }
         guard errors.isEmpty else { throw AppError.invalid(errors) }
-        let (from, to) = ServiceRequestsController.period(req)
-        return try await ServiceRequestQueries.stats(
+        let (from, to) = RequestPages.period(req)
+        return try await RequestStore.stats(
             path: org.path, from: from, to: to, today: AppClock.today, on: req.db)
     }
 }

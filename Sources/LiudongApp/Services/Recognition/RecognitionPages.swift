@@ -5,7 +5,7 @@ import Vapor
 
 /// 评优表彰: campaigns (city/county), nominations by branches with each candidate's record, approval by the committee
 /// and then the county within its quota, publication.
-struct RecognitionController {
+struct RecognitionPages {
     func boot(_ r: FeatureRoutes) throws {
         let branchSide = r.signedIn(.nominateAwards)
         branchSide.get("awards", use: index)
@@ -59,8 +59,8 @@ struct RecognitionController {
 
     func create(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await TalentController.departmentOrg(req)
-        let f = try req.content.decode(RecognitionService.CampaignForm.self)
+        let org = try await TalentPages.departmentOrg(req)
+        let f = try req.content.decode(RecognitionActions.CampaignForm.self)
         let counties =
             org.level == .county
             ? [org]
@@ -71,7 +71,7 @@ struct RecognitionController {
             if let n = Int(raw.trimmingCharacters(in: .whitespaces)) { quotas[c.id!] = n }
         }
         do {
-            let c = try await RecognitionService.create(
+            let c = try await RecognitionActions.create(
                 f, quotas: quotas, org: org, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "award-campaign", ref: c.id!.uuidString, summary: "发起评优表彰：\(c.name)")
             return req.redirect(to: "/awards/\(c.id!)", flash: "已发起，各党支部可以推荐")
@@ -118,7 +118,7 @@ struct RecognitionController {
             var status: String
             var statusCode: String
             var reason: String?
-            var record: RecognitionService.Record
+            var record: RecognitionActions.Record
             var canApprove: Bool
         }
         let atCounty = user.scopeLevel == .county || user.scopeLevel == .city
@@ -130,12 +130,12 @@ struct RecognitionController {
                 Candidate(
                     id: r.id.uuidString, memberID: r.member_id.uuidString, name: r.name, branch: r.branch,
                     citation: r.citation, status: status.label, statusCode: status.rawValue, reason: r.rejected_reason,
-                    record: try await RecognitionService.record(member: r.member_id, year: c.year, on: req.db),
+                    record: try await RecognitionActions.record(member: r.member_id, year: c.year, on: req.db),
                     canApprove: c.status == "open"
                         && ((status == .nominated && atCommittee) || (status == .committeeApproved && atCounty))))
         }
         var quotaLines: [String] = []
-        let quotas = try await RecognitionService.quotas(c, on: req.db)
+        let quotas = try await RecognitionActions.quotas(c, on: req.db)
         for (county, quota) in quotas.sorted(by: { $0.key < $1.key }) {
             guard let o = try await Organization.find(county, on: req.db),
                 o.path.hasPrefix(scope.path) || scope.path.hasPrefix(o.path)
@@ -181,8 +181,8 @@ struct RecognitionController {
         let f = try req.content.decode(NominateForm.self)
         return try await req.act(back: "/awards/\(c.id!)") {
             guard user.scopeLevel == .branch else { throw AppError.conflict("由党支部推荐") }
-            let m = try await FestivalCareController.member(named: f.name, branch: user.scopeCode, req)
-            let n = try await RecognitionService.nominate(
+            let m = try await CarePages.member(named: f.name, branch: user.scopeCode, req)
+            let n = try await RecognitionActions.nominate(
                 c, member: m, citation: f.citation, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "award-nomination", ref: n.id!.uuidString, summary: "推荐\(m.name)参评\(c.name)")
             return "已推荐\(m.name)，等待基层党委审核"
@@ -204,7 +204,7 @@ struct RecognitionController {
         let f = try req.content.decode(DecideForm.self)
         let approve = f.decision == "approve"
         return try await req.act(back: "/awards/\(n.campaignID)") {
-            try await RecognitionService.decide(
+            try await RecognitionActions.decide(
                 n, approve: approve, reason: f.reason, by: user, gate: req.application.writeGate, on: req.db)
             try await req.audit(
                 .update, "award-nomination", ref: n.id!.uuidString,
@@ -218,7 +218,7 @@ struct RecognitionController {
         let (c, _, _) = try await campaign(req)
         guard user.scopeID == c.orgID else { throw AppError.forbidden }
         return try await req.act(back: "/awards/\(c.id!)") {
-            let n = try await RecognitionService.publish(c, today: AppClock.today, on: req.db)
+            let n = try await RecognitionActions.publish(c, today: AppClock.today, on: req.db)
             try await req.audit(.update, "award-campaign", ref: c.id!.uuidString, summary: "公布\(c.name)：\(n)人")
             return "已公布\(n)人，结果记入本人档案并在手机上显示"
         }

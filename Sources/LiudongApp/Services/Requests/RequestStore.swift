@@ -6,7 +6,7 @@ import Vapor
 
 /// Reading requests: an account's list (what is routed or escalated to organizations it covers), a member's own, the
 /// statistics per organization, and one request's trail.
-enum ServiceRequestQueries {
+enum RequestStore {
     /// One line of a list (the API's shape plus what the pages show).
     struct Item: Content {
         var id: String

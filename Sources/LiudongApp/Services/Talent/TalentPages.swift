@@ -5,7 +5,7 @@ import Vapor
 
 /// 就业创业、人才回引 for staff: the talent register of the scope's mobile members, the county's opportunities, and
 /// returning-entrepreneur projects with totals per county.
-struct TalentController {
+struct TalentPages {
     func boot(_ r: FeatureRoutes) throws {
         let keep = r.signedIn(.keepTalentRegister)
         keep.get("talent", use: index)
@@ -162,10 +162,10 @@ struct TalentController {
             var name: String?
         }
         let who = try req.content.decode(Form.self)
-        let f = try req.content.decode(TalentService.ProfileForm.self)
+        let f = try req.content.decode(TalentActions.ProfileForm.self)
         return try await req.act(back: "/talent") {
-            let m = try await FestivalCareController.member(named: who.name, branch: who.branch, req)
-            _ = try await TalentService.save(f, member: m, by: user.username, on: req.db)
+            let m = try await CarePages.member(named: who.name, branch: who.branch, req)
+            _ = try await TalentActions.save(f, member: m, by: user.username, on: req.db)
             try await req.audit(.update, "talent", ref: m.id!.uuidString, summary: "更新\(m.name)的人才库信息")
             return "已保存\(m.name)的人才库信息"
         }
@@ -182,9 +182,9 @@ struct TalentController {
     func publish(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await Self.departmentOrg(req)
-        let f = try req.content.decode(TalentService.OpportunityForm.self)
+        let f = try req.content.decode(TalentActions.OpportunityForm.self)
         return try await req.act(back: "/talent#opportunities") {
-            let o = try await TalentService.publish(f, org: org, by: user, today: AppClock.today, on: req.db)
+            let o = try await TalentActions.publish(f, org: org, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "opportunity", ref: o.id!.uuidString, summary: "发布\(o.kind.label)：\(o.title)")
             return "已发布，条件相符的流动党员会在手机上看到"
         }
@@ -193,15 +193,15 @@ struct TalentController {
     func project(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await Self.departmentOrg(req)
-        let f = try req.content.decode(TalentService.ProjectForm.self)
+        let f = try req.content.decode(TalentActions.ProjectForm.self)
         return try await req.act(back: "/talent#projects") {
             guard let county = try await OrgTree.county(of: org, on: req.db) else {
                 throw AppError.conflict("返乡创业项目由旗县区登记")
             }
             let member =
                 Normalize.text(f.name) == nil
-                ? nil : try await FestivalCareController.member(named: f.name, branch: f.branch, req)
-            let p = try await TalentService.record(
+                ? nil : try await CarePages.member(named: f.name, branch: f.branch, req)
+            let p = try await TalentActions.record(
                 f, county: county, member: member, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "return-project", ref: p.id!.uuidString, summary: "登记返乡创业项目：\(p.enterprise)")
             return "已登记\(p.enterprise)"

@@ -5,7 +5,7 @@ import Vapor
 
 /// 困难帮扶、节日慰问: the register of members in difficulty (with help given and the yearly review) and care campaigns
 /// (the city's or a county's), with the targets per branch and each visit recorded.
-struct FestivalCareController {
+struct CarePages {
     func boot(_ r: FeatureRoutes) throws {
         let keep = r.signedIn(.keepCareRegister)
         keep.get("care", use: index)
@@ -129,7 +129,7 @@ struct FestivalCareController {
         let f = try req.content.decode(RegisterForm.self)
         return try await req.act(back: "/care") {
             let m = try await Self.member(named: f.name, branch: f.branch, req)
-            let r = try await CareService.register(
+            let r = try await CareActions.register(
                 .init(
                     kind: f.kind, level: f.level, description: f.description, verifiedBy: f.verifiedBy,
                     verifiedOn: f.verifiedOn), member: m, by: user, today: AppClock.today, on: req.db)
@@ -193,9 +193,9 @@ struct FestivalCareController {
     func help(req: Request) async throws -> Response {
         let user = try req.user
         let (r, m) = try await Self.find(req)
-        let f = try req.content.decode(CareService.HelpForm.self)
+        let f = try req.content.decode(CareActions.HelpForm.self)
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            let h = try await CareService.help(f, record: r, by: user, today: AppClock.today, on: req.db)
+            let h = try await CareActions.help(f, record: r, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .create, "hardship-help", ref: h.id!.uuidString, summary: "记录对\(m.name)的帮扶（\(h.amount)元，\(h.source)）")
             return "已记录帮扶"
@@ -213,7 +213,7 @@ struct FestivalCareController {
         let f = try req.content.decode(ReviewForm.self)
         let keep = f.decision != "close"
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            try await CareService.review(r, keep: keep, note: f.note, by: user, today: AppClock.today, on: req.db)
+            try await CareActions.review(r, keep: keep, note: f.note, by: user, today: AppClock.today, on: req.db)
             try await req.audit(
                 .update, "hardship", ref: r.id!.uuidString,
                 summary: keep ? "复核困难党员\(m.name)：仍属困难" : "困难党员\(m.name)销号：\(r.closedReason ?? "")")
@@ -223,13 +223,13 @@ struct FestivalCareController {
 
     func createCampaign(req: Request) async throws -> Response {
         let user = try req.user
-        let f = try req.content.decode(CareService.CampaignForm.self)
+        let f = try req.content.decode(CareActions.CampaignForm.self)
         guard user.scopeLevel == .city || user.scopeLevel == .county, !user.isInflowSide else {
             throw AppError.forbidden
         }
         guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
         do {
-            let c = try await CareService.createCampaign(f, org: org, by: user, on: req.db)
+            let c = try await CareActions.createCampaign(f, org: org, by: user, on: req.db)
             try await req.audit(.create, "care-campaign", ref: c.id!.uuidString, summary: "发起慰问活动：\(c.name)")
             return req.redirect(to: "/care/campaigns/\(c.id!)", flash: "已发起，各党支部可以开始登记慰问")
         } catch AppError.invalid(let errors) {
@@ -251,9 +251,9 @@ struct FestivalCareController {
 
     func campaign(req: Request) async throws -> Response {
         let (c, org) = try await Self.campaign(req)
-        let progress = try await CareService.progress(c, org: org, on: req.db)
+        let progress = try await CareActions.progress(c, org: org, on: req.db)
         // The list of whom to visit for a branch (or an organization with few targets).
-        let list = progress.targets <= 300 ? try await CareService.targets(c, under: org.path, on: req.db) : []
+        let list = progress.targets <= 300 ? try await CareActions.targets(c, under: org.path, on: req.db) : []
         struct View: Encodable {
             var id: String
             var name: String
@@ -262,9 +262,9 @@ struct FestivalCareController {
             var criteria: String
             var org: String
             var orgName: String
-            var progress: CareService.Progress
+            var progress: CareActions.Progress
             var percent: Int
-            var targets: [CareService.Target]
+            var targets: [CareActions.Target]
             var ways: [Pair]
             var today: String
             var tooMany: Bool
@@ -285,23 +285,23 @@ struct FestivalCareController {
     func visit(req: Request) async throws -> Response {
         let user = try req.user
         let (c, org) = try await Self.campaign(req)
-        let f = try req.content.decode(CareService.VisitForm.self)
+        let f = try req.content.decode(CareActions.VisitForm.self)
         let back = "/care/campaigns/\(c.id!)?org=\(org.code)"
         return try await req.act(back: back) {
             guard let id = f.member.flatMap({ UUID(uuidString: $0) }), let m = try await Member.find(id, on: req.db),
                 let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
-                try await CareService.targets(c, under: branch.path, on: req.db).contains(where: {
+                try await CareActions.targets(c, under: branch.path, on: req.db).contains(where: {
                     $0.memberID == id.uuidString
                 })
             else { throw AppError.conflict("这名党员不是本次慰问对象") }
-            let v = try await CareService.visit(f, campaign: c, target: m, by: user, today: AppClock.today, on: req.db)
+            let v = try await CareActions.visit(f, campaign: c, target: m, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "care-visit", ref: v.id!.uuidString, summary: "\(c.name)：慰问\(m.name)")
             return "已登记对\(m.name)的慰问"
         }
     }
 
-    func progressAPI(req: Request) async throws -> CareService.Progress {
+    func progressAPI(req: Request) async throws -> CareActions.Progress {
         let (c, org) = try await Self.campaign(req)
-        return try await CareService.progress(c, org: org, on: req.db)
+        return try await CareActions.progress(c, org: org, on: req.db)
     }
 }

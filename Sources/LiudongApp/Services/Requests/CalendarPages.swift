@@ -4,7 +4,7 @@ import Vapor
 
 /// The city's working-day calendar (holidays on weekdays, weekend days worked), the deadlines of requests, and the
 /// legal service stations: kept by the city's administrator.
-struct WorkCalendarController {
+struct CalendarPages {
     func boot(_ r: FeatureRoutes) throws {
         let keep = r.signedIn(.manageServiceSettings)
         keep.get("requests", "calendar", use: page)
@@ -57,8 +57,8 @@ struct WorkCalendarController {
             var stations: [Station]
             var example: String
         }
-        let calendar = try await ServiceRequests.calendar(on: req.db)
-        let limits = try await ServiceRequests.deadlines(on: req.db)
+        let calendar = try await RequestActions.calendar(on: req.db)
+        let limits = try await RequestActions.deadlines(on: req.db)
         return try await req.page(
             "services/calendar", title: "工作日历与办理时限",
             View(
@@ -171,7 +171,7 @@ struct WorkCalendarController {
             let area = Normalize.text(f.area) ?? String(org.divisionCode.prefix(6))
             guard area.count == 6 || area.count == 4 || area.count == 2, area.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
             else { throw AppError.invalid([FieldError("area", "服务地区应为2、4或6位行政区划代码")]) }
-            guard try await ServiceRequests.hasAccount(org.id!, on: req.db) else {
+            guard try await RequestActions.hasAccount(org.id!, on: req.db) else {
                 throw AppError.invalid([FieldError("org", "\(org.shortName)还没有可用账号，先开通账号才能接收法律援助诉求")])
             }
             let s = try await ServiceStation.find(org.id, on: req.db) ?? ServiceStation()

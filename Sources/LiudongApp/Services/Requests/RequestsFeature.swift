@@ -1,0 +1,127 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Requests (诉求办理), the first of the five service mechanisms (“5个机制”, 变安家为安心): working-day deadlines,
+/// routing to the side that can handle them (inflow organization, home branch, legal service station for rights
+/// matters), transfer, escalation of overdue ones and the member's rating; the city's working-day calendar.
+/// Care (`Care/`), talent (`Talent/`) and recognition (`Recognition/`) are the other sub-features of `Services/`.
+struct RequestsFeature: Feature {
+    let name = "requests"
+
+    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(23, CreateServiceRequests())] }
+
+    func routes(_ routes: FeatureRoutes) throws {
+        try RequestPages().boot(routes)
+        try CalendarPages().boot(routes)
+        try MyRequestPages().boot(routes)
+        try RequestAPI().boot(routes)
+    }
+
+    var navigation: [NavEntry] {
+        [
+            NavEntry(order: 72, permission: .handleRequests, link: { _ in ("/requests", "诉求办理") }),
+            NavEntry(
+                order: 96, permission: .manageServiceSettings,
+                link: { u in u.scopeLevel == .city ? ("/requests/calendar", "工作日历") : nil }),
+        ]
+    }
+
+    var openAPI: String? { RequestsOpenAPI.part }
+
+    func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
+        guard let id = member.id else { return [] }
+        var out: [ArchiveEntry] = []
+        for r in try await ServiceRequest.query(on: db).filter(\.$memberID == id).all() {
+            let org = try await Organization.find(r.routedOrgID, on: db)
+            var text = "\(r.kind.label)：\(r.title) — \(org?.shortName ?? "")办理，\(r.status.label)"
+            if let stars = r.stars { text += "，本人评价\(stars)星" }
+            if r.escalatedStage != nil { text += "（曾逾期督办）" }
+            out.append(ArchiveEntry(at: r.submittedOn, side: r.side == .home ? "流出地" : "流入地", kind: "诉求", text: text))
+        }
+        return out
+    }
+
+    /// Requests to acknowledge and to answer at the organizations handling them (the overdue ones counted apart), and
+    /// overdue requests escalated to the account's organizations for supervision (督办).
+    func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
+        let user = scope.user
+        guard user.can(.handleRequests) else { return [] }
+        let sql = try scope.sql()
+        let day = scope.today.description
+        let mine: SQLQueryString =
+            user.isInflowSide
+            ? "r.routed_org_id = \(bind: user.scopeID)" : "\(PathPrefix("o.path", user.scopePath))"
+        func tally(_ statuses: [String], deadline: String) async throws -> (counts: [Int: Int], overdue: [Int: Int]) {
+            let rows = try await sql.raw(
+                """
+                SELECT r.routed_org_id AS org_id, COUNT(*) AS n,
+                       SUM(CASE WHEN \(unsafeRaw: deadline) < \(bind: day) THEN 1 ELSE 0 END) AS late
+                FROM service_requests r JOIN organizations o ON o.id = r.routed_org_id
+                WHERE \(mine) AND r.status IN \(SQLBind.group(statuses)) GROUP BY r.routed_org_id
+                """
+            ).all(decoding: OrgCount.self)
+            return (
+                Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +),
+                Dictionary(rows.map { ($0.org_id, $0.late ?? 0) }, uniquingKeysWith: +)
+            )
+        }
+        let acknowledge = try await tally(["submitted"], deadline: "r.acknowledge_by")
+        let answer = try await tally(["accepted", "inProgress"], deadline: "r.answer_by")
+        let escalatedTo: SQLQueryString =
+            user.isInflowSide
+            ? "r.escalated_to_org_id = \(bind: user.scopeID)" : "\(PathPrefix("e.path", user.scopePath))"
+        let escalated = try await sql.raw(
+            """
+            SELECT r.escalated_to_org_id AS org_id, COUNT(*) AS n FROM service_requests r
+            JOIN organizations e ON e.id = r.escalated_to_org_id
+            WHERE \(escalatedTo) AND r.status IN ('submitted', 'accepted', 'inProgress') GROUP BY r.escalated_to_org_id
+            """
+        ).all(decoding: OrgCount.self)
+        return [
+            WorkTally(
+                kind: "requestsToAcknowledge", label: "待受理的诉求", href: "/requests?status=submitted",
+                counts: acknowledge.counts, overdue: acknowledge.overdue),
+            WorkTally(
+                kind: "requestsToAnswer", label: "办理中、待答复的诉求", href: "/requests?status=inProgress",
+                counts: answer.counts, overdue: answer.overdue),
+            WorkTally(
+                kind: "requestsEscalated", label: "下级逾期、报本级督办的诉求", href: "/requests?overdue=1",
+                counts: Dictionary(escalated.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)),
+        ]
+    }
+
+    func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
+        let mine = try await ServiceRequest.query(on: db).filter(\.$memberID == member.memberID).all()
+        let open = mine.filter { $0.status.isOpen }.count
+        let toRate = mine.filter { $0.status == .answered }.count
+        var text = "有困难、有需要，可以在这里提出，由流入地或家乡党组织限时办理"
+        if open + toRate > 0 { text = "办理中\(open)件" + (toRate > 0 ? "，已答复待评价\(toRate)件" : "") }
+        return [
+            MyTile(
+                id: "requests", title: "诉求",
+                lines: [
+                    MyTile.Line(
+                        text: text, note: "就业创业、法律援助、欠薪、子女入学、医疗社保、生活困难、组织关系证明等",
+                        actions: [
+                            .init(label: "提出诉求", path: "/my/requests#new", primary: true, link: true),
+                            .init(label: "我的诉求", path: "/my/requests", link: true),
+                        ])
+                ])
+        ]
+    }
+
+    /// Escalates what passed a deadline and closes answers left unrated.
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
+        let (escalated, closed) = try await RequestActions.sweep(today: today, on: app.db)
+        var out: [String] = []
+        if escalated > 0 { out.append("诉求：\(escalated)件逾期，已报上级党组织督办") }
+        if closed > 0 { out.append("诉求：\(closed)件答复后未评价，已自动办结") }
+        return out
+    }
+
+    func loadDemo(_ demo: DemoContext) async throws {
+        try await RequestsDemo.load(demo)
+    }
+}
