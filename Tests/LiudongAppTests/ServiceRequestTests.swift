@@ -53,36 +53,37 @@ struct ServiceRequestTests {
             // Not away: everything goes to the home branch.
             let today = Self.day("2026-12-04")
             let (home, _) = try await RequestActions.raise(
-                Self.draft(.employment), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                Self.draft(.employment), member: f.memberA, as: .member("m", today: today, on: app.db))
             #expect(home.routedOrgID == f.branchA.id && home.side == .home)
             // Reported to an inflow organization with an account: local matters there, the rest home.
             try await Mobile.open(app, f.memberA, inflow: f.external)
             for kind in [ServiceRequestKind.employment, .schooling, .medical, .legal, .wageArrears, .labourDispute] {
                 let (r, org) = try await RequestActions.raise(
-                    Self.draft(kind), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                    Self.draft(kind), member: f.memberA, as: .member("m", today: today, on: app.db))
                 #expect(r.routedOrgID == f.external.id && r.side == .inflow && org.code == "X110105", "\(kind)")
             }
             for kind in [ServiceRequestKind.hardship, .certificate, .other] {
                 let (r, _) = try await RequestActions.raise(
-                    Self.draft(kind), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                    Self.draft(kind), member: f.memberA, as: .member("m", today: today, on: app.db))
                 #expect(r.routedOrgID == f.branchA.id && r.side == .home, "\(kind)")
             }
             // A local matter placed at home goes home.
             let (atHome, _) = try await RequestActions.raise(
-                Self.draft(.employment, division: "150422"), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                Self.draft(.employment, division: "150422"), member: f.memberA,
+                as: .member("m", today: today, on: app.db))
             #expect(atHome.routedOrgID == f.branchA.id)
             // A legal service station serving Chaoyang (110105) takes rights matters there; not other local matters.
             let station = ServiceStation()
             station.id = f.countyB.id
-            station.role = "legal"
+            station.purpose = .legal
             station.areaCode = "1101"
             station.createdBy = "t"
             try await station.create(on: app.db)
             let (legal, _) = try await RequestActions.raise(
-                Self.draft(.wageArrears), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                Self.draft(.wageArrears), member: f.memberA, as: .member("m", today: today, on: app.db))
             #expect(legal.routedOrgID == f.countyB.id && legal.side == .station)
             let (job, _) = try await RequestActions.raise(
-                Self.draft(.employment), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                Self.draft(.employment), member: f.memberA, as: .member("m", today: today, on: app.db))
             #expect(job.routedOrgID == f.external.id)
             // Without an account the inflow organization cannot act: home instead.
             for a in try await Account.query(on: app.db).filter(\.$organizationID == f.external.id!).all() {
@@ -90,14 +91,14 @@ struct ServiceRequestTests {
                 try await a.update(on: app.db)
             }
             let (noAccount, _) = try await RequestActions.raise(
-                Self.draft(.schooling), member: f.memberA, raisedBy: "m", today: today, on: app.db)
+                Self.draft(.schooling), member: f.memberA, as: .member("m", today: today, on: app.db))
             #expect(noAccount.routedOrgID == f.branchA.id)
             // Bad input: every field's message, nothing stored.
             let before = try await ServiceRequest.query(on: app.db).count()
             do {
                 _ = try await RequestActions.raise(
                     .init(kind: "lottery", title: "", details: "短", divisionCode: "99999x"), member: f.memberA,
-                    raisedBy: "m", today: today, on: app.db)
+                    as: .member("m", today: today, on: app.db))
                 Issue.record("accepted a bad draft")
             } catch AppError.invalid(let errors) {
                 #expect(Set(errors.map(\.field)) == ["kind", "title", "details", "divisionCode"])
@@ -118,14 +119,14 @@ struct ServiceRequestTests {
             ] {
                 let d = WorkCalendarDay()
                 d.id = day
-                d.kind = kind
+                d.kind = CalendarDayKind(rawValue: kind)!
                 d.name = "国庆节"
                 d.updatedBy = "t"
                 try await d.create(on: app.db)
             }
             // Raised Wednesday 09-30: acknowledge by Friday 10-09 (Thu 10-08, Fri 10-09), answer after 15 working days.
             let (r, _) = try await RequestActions.raise(
-                Self.draft(.schooling), member: f.memberA, raisedBy: "m", today: Self.day("2026-09-30"), on: app.db)
+                Self.draft(.schooling), member: f.memberA, as: .member("m", today: Self.day("2026-09-30"), on: app.db))
             #expect(r.acknowledgeBy == "2026-10-09")
             // 10-08, 09, 10(Sat worked), 12..16, 19..23, 26, 27 → the 15th is Tuesday 10-27.
             #expect(r.answerBy == "2026-10-27")
@@ -278,9 +279,9 @@ struct ServiceRequestTests {
             let f = try await Fixture.build(app)
             let secretary = try await Fixture.user(app, "secretary")
             let (r, _) = try await RequestActions.raise(
-                Self.draft(.other), member: f.memberA, raisedBy: "m", today: Self.day("2026-11-02"), on: app.db)
+                Self.draft(.other), member: f.memberA, as: .member("m", today: Self.day("2026-11-02"), on: app.db))
             try await RequestActions.reply(
-                r, text: "已经办好了，请查收。", by: secretary, today: Self.day("2026-11-03"), on: app.db)
+                r, text: "已经办好了，请查收。", as: .staff(secretary, today: Self.day("2026-11-03"), on: app.db))
             // Unrated seven days after the answer: closed by the sweep on the eighth day, not before.
             #expect(try await RequestActions.sweep(today: Self.day("2026-11-09"), on: app.db).closed == 0)
             #expect(try await RequestActions.sweep(today: Self.day("2026-11-10"), on: app.db).closed == 1)
@@ -289,11 +290,11 @@ struct ServiceRequestTests {
             // Reopening: not after seven days from closing, yes on the seventh.
             do {
                 try await RequestActions.reopen(
-                    closed, reason: "还没解决", member: "m", today: Self.day("2026-11-18"), on: app.db)
+                    closed, reason: "还没解决", as: .member("m", today: Self.day("2026-11-18"), on: app.db))
                 Issue.record("reopened after the window")
             } catch AppError.conflict {}
             try await RequestActions.reopen(
-                closed, reason: "还没解决", member: "m", today: Self.day("2026-11-17"), on: app.db)
+                closed, reason: "还没解决", as: .member("m", today: Self.day("2026-11-17"), on: app.db))
             #expect(closed.status == .inProgress && closed.answerBy > "2026-11-17")
         }
     }
@@ -304,7 +305,7 @@ struct ServiceRequestTests {
             let f = try await Fixture.build(app)
             try await Mobile.open(app, f.memberA, inflow: f.external)
             let (r, _) = try await RequestActions.raise(
-                Self.draft(.employment), member: f.memberA, raisedBy: "m", today: AppClock.today, on: app.db)
+                Self.draft(.employment), member: f.memberA, as: .member("m", today: AppClock.today, on: app.db))
             for (user, paths) in [
                 ("inflow", ["/requests", "/requests/\(r.id!)", "/requests/stats"]),
                 ("secretary", ["/requests", "/requests/stats"]),
@@ -331,7 +332,7 @@ struct ServiceRequestTests {
             #expect(try await WorkCalendarDay.find("2026-12-05", on: app.db) == nil)
             _ = try await admin.post(
                 "/requests/calendar", form: ["day": "2026-12-07", "kind": "holiday", "name": "测试"])
-            #expect(try await WorkCalendarDay.find("2026-12-07", on: app.db)?.kind == "holiday")
+            #expect(try await WorkCalendarDay.find("2026-12-07", on: app.db)?.kind == .holiday)
             _ = try await admin.post("/requests/settings", form: ["acknowledgeDays": "3", "answerDays": "2"])
             #expect(try await ServiceSettings.find(1, on: app.db) == nil)
             _ = try await admin.post(

@@ -16,4 +16,10 @@ enum OrgTree {
         return try await Organization.query(on: db).filter(\.$id ~~ org.pathIDs).filter(\.$level == .city).first()
             ?? org
     }
+
+    /// An organization's children in the tree's display order (sort order, then code).
+    static func children(of org: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$parentID == org.requireID()).sort(\.$sortOrder).sort(\.$code)
+            .all()
+    }
 }

@@ -45,7 +45,6 @@ struct RecognitionFeature: Feature {
         return out
     }
 
-
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
         let honours = try await awards(of: member.memberID, on: db).map {
             MyTile.Line(text: "获评\($0.name)（\($0.on)公布）", note: $0.citation)

@@ -15,11 +15,8 @@ struct MyRequestPages {
 
     /// The member's own request (404 for anyone else's).
     static func mine(_ req: Request) async throws -> ServiceRequest {
-        let me = try req.member
-        guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let r = try await ServiceRequest.find(id, on: req.db), r.memberID == me.memberID
-        else { throw AppError.notFound }
-        return r
+        try await RequestActions.mine(
+            req.parameters.get("id").flatMap { UUID(uuidString: $0) }, member: try req.member.memberID, on: req.db)
     }
 
     func list(req: Request) async throws -> Response {
@@ -36,13 +33,10 @@ struct MyRequestPages {
     }
 
     func raise(req: Request) async throws -> Response {
-        let me = try req.member
         let m = try await req.currentMemberRecord()
         let draft = try req.content.decode(RequestActions.Draft.self)
         do {
-            let (r, org) = try await RequestActions.raise(
-                draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
-            try await Self.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
+            let (r, org) = try await RequestActions.raise(draft, member: m, as: try req.actingMember)
             return req.redirect(
                 to: "/my/requests/\(r.id!)", flash: "已提交，由\(org.shortName)在\(r.acknowledgeBy)前受理、\(r.answerBy)前答复")
         } catch AppError.invalid(let errors) {
@@ -50,20 +44,11 @@ struct MyRequestPages {
         }
     }
 
-    static func audit(_ req: Request, _ me: CurrentMember, _ r: ServiceRequest, _ summary: String) async throws {
-        try await Audit.record(
-            .create, "service-request", ref: r.id!.uuidString, summary: summary, user: nil, username: me.auditName,
-            client: req.clientAddress, on: req.db)
-    }
-
     func show(req: Request) async throws -> Response {
         let r = try await Self.mine(req)
         let routed = try await Organization.find(r.routedOrgID, on: req.db)
         let limits = try await RequestActions.deadlines(on: req.db)
-        let today = AppClock.today
-        let canReopen =
-            r.status == .closed && r.reopened == 0
-            && (r.closedOn.flatMap { CalendarDate($0) }.map { today <= $0.adding(days: limits.reopenDays) } ?? false)
+        let canReopen = RequestActions.canReopen(r, today: AppClock.today, limits: limits)
         struct View: Encodable {
             var id: String
             var kind: String
@@ -102,25 +87,20 @@ struct MyRequestPages {
     }
 
     func rate(req: Request) async throws -> Response {
-        let me = try req.member
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
             try await RequestActions.rate(
-                r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, member: me.auditName, today: AppClock.today,
-                on: req.db)
+                r, stars: f.stars.flatMap { Int($0) }, comment: f.comment, as: try req.actingMember)
             return "谢谢您的评价，诉求已办结"
         }
     }
 
     func reopen(req: Request) async throws -> Response {
-        let me = try req.member
         let r = try await Self.mine(req)
         let f = try req.content.decode(RateForm.self)
         return try await req.act(back: "/my/requests/\(r.id!)") {
-            try await RequestActions.reopen(
-                r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
-            try await Self.audit(req, me, r, "党员本人申请重新办理诉求")
+            try await RequestActions.reopen(r, reason: f.reason, as: try req.actingMember)
             return "已申请重新办理，请在\(r.answerBy)前等待答复"
         }
     }

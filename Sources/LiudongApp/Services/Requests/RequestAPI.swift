@@ -31,12 +31,9 @@ struct RequestAPI {
     }
 
     func raise(req: Request) async throws -> Response {
-        let me = try req.member
         let m = try await req.currentMemberRecord()
         let draft = try req.content.decode(RequestActions.Draft.self)
-        let (r, org) = try await RequestActions.raise(
-            draft, member: m, raisedBy: me.auditName, today: AppClock.today, on: req.db)
-        try await MyRequestPages.audit(req, me, r, "党员本人提交诉求（\(r.kind.label)）")
+        let (r, org) = try await RequestActions.raise(draft, member: m, as: try req.actingMember)
         return try await Raised(
             id: r.id!.uuidString, acknowledgeBy: r.acknowledgeBy, answerBy: r.answerBy,
             routedTo: .init(orgCode: org.code, name: org.shortName)
@@ -53,11 +50,9 @@ struct RequestAPI {
     }
 
     func rate(req: Request) async throws -> Response {
-        let me = try req.member
         let r = try await MyRequestPages.mine(req)
         let f = try req.content.decode(Rating.self)
-        try await RequestActions.rate(
-            r, stars: f.stars, comment: f.comment, member: me.auditName, today: AppClock.today, on: req.db)
+        try await RequestActions.rate(r, stars: f.stars, comment: f.comment, as: try req.actingMember)
         return Response(status: .noContent)
     }
 
@@ -68,11 +63,9 @@ struct RequestAPI {
     }
 
     func reopen(req: Request) async throws -> Response {
-        let me = try req.member
         let r = try await MyRequestPages.mine(req)
         let f = try req.content.decode(Reason.self)
-        try await RequestActions.reopen(r, reason: f.reason, member: me.auditName, today: AppClock.today, on: req.db)
-        try await MyRequestPages.audit(req, me, r, "党员本人申请重新办理诉求")
+        try await RequestActions.reopen(r, reason: f.reason, as: try req.actingMember)
         return Response(status: .noContent)
     }
 
@@ -102,35 +95,35 @@ struct RequestAPI {
             routedTo: .init(orgCode: org?.code ?? "", name: org?.shortName ?? ""))
     }
 
+    /// The request in the account's scope, with who acts.
+    func request(_ req: Request) async throws -> (ServiceRequest, Acting) {
+        let a = try req.acting
+        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: try a.staffUser(), on: req.db)
+        return (r, a)
+    }
+
     func accept(req: Request) async throws -> Updated {
-        let user = try req.user
-        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
+        let (r, a) = try await request(req)
         let f = (try? req.content.decode(Reason.self)) ?? Reason()
-        try await RequestActions.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
-        try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
+        try await RequestActions.accept(r, handler: f.handler, as: a)
         return try await updated(r, req)
     }
 
     func reply(req: Request) async throws -> Updated {
-        let user = try req.user
-        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
+        let (r, a) = try await request(req)
         let f = try req.content.decode(Reason.self)
-        try await RequestActions.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
-        try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
+        try await RequestActions.reply(r, text: f.reply, as: a)
         return try await updated(r, req)
     }
 
     func transfer(req: Request) async throws -> Updated {
-        let user = try req.user
-        let (r, _) = try await RequestActions.find(RequestPages.id(req), for: user, on: req.db)
+        let (r, a) = try await request(req)
         let f = try req.content.decode(Reason.self)
-        let to = try await RequestActions.transfer(r, reason: f.reason, by: user, on: req.db)
-        try await req.audit(
-            .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
+        _ = try await RequestActions.transfer(r, reason: f.reason, as: a)
         return try await updated(r, req)
     }
 
-    func stats(req: Request) async throws -> RequestStore.Stats {
+    func stats(req: Request) async throws -> RequestStats {
         let org = try await req.scopeOrganization()
         var errors: [FieldError] = []
         for key in ["from", "to"] {

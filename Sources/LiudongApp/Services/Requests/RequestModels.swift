@@ -9,8 +9,7 @@ final class WorkCalendarDay: Model, @unchecked Sendable {
     static let schema = "work_calendar_days"
 
     @ID(custom: "day", generatedBy: .user) var id: String?
-    /// `holiday` or `workday`.
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: CalendarDayKind
     @Field(key: "name") var name: String
     @Field(key: "updated_by") var updatedBy: String
     @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
@@ -45,25 +44,12 @@ final class ServiceStation: Model, @unchecked Sendable {
     static let schema = "service_stations"
 
     @ID(custom: "org_id", generatedBy: .user) var id: Int?
-    @Field(key: "role") var role: String
+    @Field(key: "role") var purpose: StationRole
     @Field(key: "area_code") var areaCode: String
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
-}
-
-/// Where a request was sent first: the inflow organization, the home branch, or a legal service station.
-enum RequestSide: String, Codable, Sendable {
-    case inflow, home, station
-
-    var label: String {
-        switch self {
-        case .inflow: return "流入地党组织"
-        case .home: return "流出地党支部"
-        case .station: return "法律服务站"
-        }
-    }
 }
 
 /// A member's request (诉求) and where it stands.

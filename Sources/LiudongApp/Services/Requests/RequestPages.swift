@@ -41,18 +41,12 @@ struct RequestPages {
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
-        let (r, routed) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
-        guard let m = try await Member.find(r.memberID, on: req.db) else { throw AppError.notFound }
+        guard let id = Self.id(req), let (r, routed, up) = try await RequestStore.request(id, on: req.db),
+            user.covers(routed) || up.map(user.covers) == true,
+            let m = try await Member.find(r.memberID, on: req.db)
+        else { throw AppError.notFound }
         let home = try await Organization.find(r.homeOrgID, on: req.db)
-        let up = try await r.escalatedToOrgID.asyncMap { try await Organization.find($0, on: req.db) } ?? nil
-        var canTransfer = false
-        if r.status.isOpen {
-            if r.routedOrgID != r.homeOrgID {
-                canTransfer = true
-            } else if let inflow = r.inflowOrgID {
-                canTransfer = try await RequestActions.hasAccount(inflow, on: req.db)
-            }
-        }
+        let canTransfer = try await RequestActions.canTransfer(r, on: req.db)
         struct View: Encodable {
             var id: String
             var kind: String
@@ -103,76 +97,67 @@ struct RequestPages {
         var reason: String?
     }
 
-    func act(_ req: Request, _ body: (ServiceRequest, CurrentUser, ActionForm) async throws -> String) async throws
+    /// Runs an action on the request in the account's scope and goes back to it with the outcome as a flash.
+    func act(_ req: Request, _ body: (ServiceRequest, Acting, ActionForm) async throws -> String) async throws
         -> Response
     {
-        let user = try req.user
-        let (r, _) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
+        let a = try req.acting
+        let (r, _) = try await RequestActions.find(Self.id(req), for: try a.staffUser(), on: req.db)
         let f = try req.content.decode(ActionForm.self)
-        return try await req.act(back: "/requests/\(r.id!)") { try await body(r, user, f) }
+        return try await req.act(back: "/requests/\(r.id!)") { try await body(r, a, f) }
     }
 
     func accept(req: Request) async throws -> Response {
-        try await act(req) { r, user, f in
-            try await RequestActions.accept(r, handler: f.handler, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
+        try await act(req) { r, a, f in
+            try await RequestActions.accept(r, handler: f.handler, as: a)
             return "已受理，请在\(r.answerBy)前答复"
         }
     }
 
     func progress(req: Request) async throws -> Response {
-        try await act(req) { r, user, f in
-            try await RequestActions.progress(r, note: f.note, by: user, on: req.db)
+        try await act(req) { r, a, f in
+            try await RequestActions.progress(r, note: f.note, as: a)
             return "已记录办理进展"
         }
     }
 
     func reply(req: Request) async throws -> Response {
-        try await act(req) { r, user, f in
-            try await RequestActions.reply(r, text: f.reply, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
+        try await act(req) { r, a, f in
+            try await RequestActions.reply(r, text: f.reply, as: a)
             return "已答复，党员本人会看到并评价"
         }
     }
 
     func transfer(req: Request) async throws -> Response {
-        let user = try req.user
-        let (r, _) = try await RequestActions.find(Self.id(req), for: user, on: req.db)
+        let a = try req.acting
+        let (r, _) = try await RequestActions.find(Self.id(req), for: try a.staffUser(), on: req.db)
         let f = try req.content.decode(ActionForm.self)
-        do {
-            let to = try await RequestActions.transfer(r, reason: f.reason, by: user, on: req.db)
-            try await req.audit(
-                .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(to.shortName)：\(r.title)")
-            // After a transfer the request may be outside this account's scope: back to the list.
-            return req.redirect(to: "/requests", flash: "已转\(to.shortName)办理")
-        } catch AppError.invalid(let errors) {
-            return req.redirect(to: "/requests/\(r.id!)", flash: errors.map(\.message).joined(separator: "；"))
-        } catch AppError.conflict(let message) {
-            return req.redirect(to: "/requests/\(r.id!)", flash: message)
+        var to: Organization?
+        let back = try await req.act(back: "/requests/\(r.id!)") {
+            let target = try await RequestActions.transfer(r, reason: f.reason, as: a)
+            to = target
+            return "已转\(target.shortName)办理"
         }
+        // After a transfer the request may be outside this account's scope: back to the list.
+        guard let to else { return back }
+        return req.redirect(to: "/requests", flash: "已转\(to.shortName)办理")
     }
 
     /// A cadre records a need heard in a contact as a request on the member's behalf (linked to the contact).
     func fromContact(req: Request) async throws -> Response {
-        let user = try req.user
-        guard let id = Self.id(req), let c = try await Contact.find(id, on: req.db),
-            let m = try await Member.find(c.memberID, on: req.db),
-            let branch = try await Organization.find(m.organizationID, on: req.db)
+        let a = try req.acting
+        let user = try a.staffUser()
+        guard let id = Self.id(req), let (c, m, branch) = try await RequestStore.contact(id, on: req.db)
         else { throw AppError.notFound }
         guard user.covers(branch) || user.isInflowSide else { throw AppError.notFound }
         if user.isInflowSide {
-            guard
-                try await Flow.query(on: req.db).filter(\.$memberID == m.id!).filter(\.$inflowOrgID == user.scopeID)
-                    .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first() != nil
-            else { throw AppError.notFound }
+            guard try await RequestStore.reportsTo(user.scopeID, member: m.requireID(), on: req.db) else {
+                throw AppError.notFound
+            }
         }
         let draft = try req.content.decode(RequestActions.Draft.self)
-        let back = "/members/\(m.id!)/pairings"
-        return try await req.act(back: back) {
-            let (r, org) = try await RequestActions.raise(
-                draft, member: m, raisedBy: user.username, contact: c.id, today: AppClock.today, on: req.db)
-            try await req.audit(
-                .create, "service-request", ref: r.id!.uuidString, summary: "结对联系中为\(m.name)记录诉求：\(r.title)")
+        return try await req.act(back: "/members/\(m.id!)/pairings") {
+            let (_, org) = try await RequestActions.raise(draft, member: m, contact: c.id, as: a)
             return "已记录为诉求，转\(org.shortName)办理"
         }
     }
@@ -182,12 +167,11 @@ struct RequestPages {
         let org = try await req.scopeOrganization()
         let (from, to) = Self.period(req)
         let today = AppClock.today
-        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id).sort(\.$sortOrder)
-            .sort(\.$code).all()
+        let children = try await OrgTree.children(of: org, on: req.db)
         struct Row: Encodable {
             var code: String
             var name: String
-            var stats: RequestStore.Stats
+            var stats: RequestStats
         }
         var rows: [Row] = []
         for c in children where user.covers(c) {
@@ -202,7 +186,7 @@ struct RequestPages {
             var orgName: String
             var from: String
             var to: String
-            var total: RequestStore.Stats
+            var total: RequestStats
             var rows: [Row]
         }
         return try await req.page(

@@ -24,12 +24,12 @@ enum RequestsDemo {
         for (name, from, to) in holidays2026 {
             guard var day = CalendarDate(from), let end = CalendarDate(to) else { continue }
             while day <= end {
-                if !WorkCalendar.isWeekend(day) { try await add(day, "holiday", name, db) }
+                if !WorkCalendar.isWeekend(day) { try await add(day, .holiday, name, db) }
                 day = WorkCalendar.next(day)
             }
         }
         for (name, d) in workdays2026 {
-            if let day = CalendarDate(d), WorkCalendar.isWeekend(day) { try await add(day, "workday", name, db) }
+            if let day = CalendarDate(d), WorkCalendar.isWeekend(day) { try await add(day, .workday, name, db) }
         }
         guard let secretaryAccount = try await Account.query(on: db).filter(\.$username == "secretary").first(),
             let inflowAccount = try await Account.query(on: db).filter(\.$username == "inflow").first(),
@@ -75,8 +75,8 @@ enum RequestsDemo {
             -> ServiceRequest
         {
             let (r, _) = try await RequestActions.raise(
-                .init(kind: kind.rawValue, title: title, details: details), member: m, raisedBy: "demo-member",
-                today: day(n), on: db)
+                .init(kind: kind.rawValue, title: title, details: details), member: m,
+                as: .member("demo-member", today: day(n), on: db, audited: false))
             r.submittedAt = day(n).startDate.addingTimeInterval(9 * 3600)
             try await r.update(on: db)
             try await stamp(r, day(n), db)
@@ -93,14 +93,15 @@ enum RequestsDemo {
         // Answered by the inflow side and rated.
         let jobs = try await raise(
             awayAt(0), .employment, "想在北京找一份电工的工作", "持有低压电工证，原单位项目结束，希望经介绍到附近企业工作。", 24)
-        try await RequestActions.accept(jobs, handler: "王建华", by: actor(jobs), today: day(23), on: db)
+        try await RequestActions.accept(
+            jobs, handler: "王建华", as: .staff(actor(jobs), today: day(23), on: db, audited: false))
         try await stamp(jobs, day(23), db)
         try await RequestActions.reply(
-            jobs, text: "已推荐到街道辖区内的物业公司面试，岗位为维修电工，月薪6500元，面试时间已电话告知本人。", by: actor(jobs),
-            today: day(18), on: db)
+            jobs, text: "已推荐到街道辖区内的物业公司面试，岗位为维修电工，月薪6500元，面试时间已电话告知本人。",
+            as: .staff(actor(jobs), today: day(18), on: db, audited: false))
         try await stamp(jobs, day(18), db)
         try await RequestActions.rate(
-            jobs, stars: 5, comment: "很快就联系上了，谢谢组织", member: "demo-member", today: day(16), on: db)
+            jobs, stars: 5, comment: "很快就联系上了，谢谢组织", as: .member("demo-member", today: day(16), on: db, audited: false))
         try await stamp(jobs, day(16), db)
 
         // Fresh: wage arrears, just raised.
@@ -114,41 +115,47 @@ enum RequestsDemo {
         // At home: accepted, in progress, past the answer deadline — escalated too.
         let cert = try await raise(
             who(3), .certificate, "需要开具党员身份证明", "务工单位评选优秀员工需要党员身份证明，请党支部出具。", 40)
-        try await RequestActions.accept(cert, handler: secretary.displayName, by: actor(cert), today: day(39), on: db)
+        try await RequestActions.accept(
+            cert, handler: secretary.displayName, as: .staff(actor(cert), today: day(39), on: db, audited: false))
         try await stamp(cert, day(39), db)
-        try await RequestActions.progress(cert, note: "已向乡党委报送，等待盖章。", by: actor(cert), on: db)
+        try await RequestActions.progress(
+            cert, note: "已向乡党委报送，等待盖章。", as: .staff(actor(cert), today: day(39), on: db, audited: false))
         try await stamp(cert, day(30), db)
 
         // Answered, waiting for the member's rating.
         let hard = try await raise(
             who(4), .hardship, "母亲住院，家里缺人照料", "母亲脑梗住院，父亲年迈，本人在外务工一时回不去，希望村里帮忙照看。", 8)
-        try await RequestActions.accept(hard, handler: secretary.displayName, by: actor(hard), today: day(7), on: db)
+        try await RequestActions.accept(
+            hard, handler: secretary.displayName, as: .staff(actor(hard), today: day(7), on: db, audited: false))
         try await stamp(hard, day(7), db)
         try await RequestActions.reply(
-            hard, text: "已安排结对党员每天上门看望，村卫生室医生每周随访一次，申请临时救助的材料已报乡民政办。", by: actor(hard),
-            today: day(3), on: db)
+            hard, text: "已安排结对党员每天上门看望，村卫生室医生每周随访一次，申请临时救助的材料已报乡民政办。",
+            as: .staff(actor(hard), today: day(3), on: db, audited: false))
         try await stamp(hard, day(3), db)
 
         // Raised with the inflow side, transferred home (social security stays at home), accepted there.
         let med = try await raise(
             awayAt(3), .medical, "异地就医备案怎么办理", "在北京看病想用家乡的医保报销，需要办理异地就医备案。", 6)
         if med.routedOrgID == inflowOrg.id {
-            _ = try await RequestActions.transfer(med, reason: "医保关系在流出地，由家乡党支部协调办理", by: actor(med), on: db)
+            _ = try await RequestActions.transfer(
+                med, reason: "医保关系在流出地，由家乡党支部协调办理", as: .staff(actor(med), today: today, on: db, audited: false))
             try await stamp(med, day(5), db)
         }
-        try await RequestActions.accept(med, handler: secretary.displayName, by: actor(med), today: day(4), on: db)
+        try await RequestActions.accept(
+            med, handler: secretary.displayName, as: .staff(actor(med), today: day(4), on: db, audited: false))
         try await stamp(med, day(4), db)
 
         // Rated 2 stars and reopened once.
         let other = try await raise(
             who(6), .other, "希望党支部组织返乡技能培训", "今年春节回家，希望能参加电商和农机维修方面的培训。", 20)
         try await RequestActions.reply(
-            other, text: "乡里春节后有一期电商培训，届时通知您报名。", by: actor(other), today: day(12), on: db)
+            other, text: "乡里春节后有一期电商培训，届时通知您报名。", as: .staff(actor(other), today: day(12), on: db, audited: false))
         try await stamp(other, day(12), db)
-        try await RequestActions.rate(other, stars: 2, comment: "没有农机维修", member: "demo-member", today: day(3), on: db)
+        try await RequestActions.rate(
+            other, stars: 2, comment: "没有农机维修", as: .member("demo-member", today: day(3), on: db, audited: false))
         try await stamp(other, day(3), db)
         try await RequestActions.reopen(
-            other, reason: "希望增加农机维修的培训，或者告诉我哪里可以学", member: "demo-member", today: day(2), on: db)
+            other, reason: "希望增加农机维修的培训，或者告诉我哪里可以学", as: .member("demo-member", today: day(2), on: db, audited: false))
         try await stamp(other, day(2), db)
 
         // The demo member: one request answered and waiting for their rating.
@@ -156,17 +163,18 @@ enum RequestsDemo {
             let mine = try await raise(
                 me, .employment, "想找一份离住处近的工作", "现在的工地项目年底结束，想在望京附近找物业或维修方面的工作。", 5)
             let handler = actor(mine)
-            try await RequestActions.accept(mine, handler: "张丽", by: handler, today: day(4), on: db)
+            try await RequestActions.accept(
+                mine, handler: "张丽", as: .staff(handler, today: day(4), on: db, audited: false))
             try await stamp(mine, day(4), db)
             try await RequestActions.reply(
                 mine, text: "街道社区服务中心下周三有招聘会，物业公司招维修工和保安，已把您登记在推荐名单上，届时请带身份证参加。",
-                by: handler, today: day(1), on: db)
+                as: .staff(handler, today: day(1), on: db, audited: false))
             try await stamp(mine, day(1), db)
         }
         _ = try await RequestActions.sweep(today: today, on: db)
     }
 
-    private static func add(_ day: CalendarDate, _ kind: String, _ name: String, _ db: Database) async throws {
+    private static func add(_ day: CalendarDate, _ kind: CalendarDayKind, _ name: String, _ db: Database) async throws {
         let d = WorkCalendarDay()
         d.id = day.description
         d.kind = kind

@@ -1,6 +1,5 @@
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// Requests (诉求办理), the first of the five service mechanisms (“5个机制”, 变安家为安心): working-day deadlines,
@@ -33,7 +32,7 @@ struct RequestsFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         var out: [ArchiveEntry] = []
-        for r in try await ServiceRequest.query(on: db).filter(\.$memberID == id).all() {
+        for r in try await RequestStore.all(of: id, on: db) {
             let org = try await Organization.find(r.routedOrgID, on: db)
             var text = "\(r.kind.label)：\(r.title) — \(org?.shortName ?? "")办理，\(r.status.label)"
             if let stars = r.stars { text += "，本人评价\(stars)星" }
@@ -48,37 +47,8 @@ struct RequestsFeature: Feature {
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard user.can(.handleRequests) else { return [] }
-        let sql = try scope.sql()
-        let day = scope.today.description
-        let mine: SQLQueryString =
-            user.isInflowSide
-            ? "r.routed_org_id = \(bind: user.scopeID)" : "\(PathPrefix("o.path", user.scopePath))"
-        func tally(_ statuses: [String], deadline: String) async throws -> (counts: [Int: Int], overdue: [Int: Int]) {
-            let rows = try await sql.raw(
-                """
-                SELECT r.routed_org_id AS org_id, COUNT(*) AS n,
-                       SUM(CASE WHEN \(unsafeRaw: deadline) < \(bind: day) THEN 1 ELSE 0 END) AS late
-                FROM service_requests r JOIN organizations o ON o.id = r.routed_org_id
-                WHERE \(mine) AND r.status IN \(SQLBind.group(statuses)) GROUP BY r.routed_org_id
-                """
-            ).all(decoding: OrgCount.self)
-            return (
-                Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +),
-                Dictionary(rows.map { ($0.org_id, $0.late ?? 0) }, uniquingKeysWith: +)
-            )
-        }
-        let acknowledge = try await tally(["submitted"], deadline: "r.acknowledge_by")
-        let answer = try await tally(["accepted", "inProgress"], deadline: "r.answer_by")
-        let escalatedTo: SQLQueryString =
-            user.isInflowSide
-            ? "r.escalated_to_org_id = \(bind: user.scopeID)" : "\(PathPrefix("e.path", user.scopePath))"
-        let escalated = try await sql.raw(
-            """
-            SELECT r.escalated_to_org_id AS org_id, COUNT(*) AS n FROM service_requests r
-            JOIN organizations e ON e.id = r.escalated_to_org_id
-            WHERE \(escalatedTo) AND r.status IN ('submitted', 'accepted', 'inProgress') GROUP BY r.escalated_to_org_id
-            """
-        ).all(decoding: OrgCount.self)
+        let t = try await RequestStore.tallies(for: user, today: scope.today, on: try scope.sql())
+        let (acknowledge, answer) = (t.acknowledge, t.answer)
         return [
             WorkTally(
                 kind: "requestsToAcknowledge", label: "待受理的诉求", href: "/requests?status=submitted",
@@ -88,12 +58,12 @@ struct RequestsFeature: Feature {
                 counts: answer.counts, overdue: answer.overdue),
             WorkTally(
                 kind: "requestsEscalated", label: "下级逾期、报本级督办的诉求", href: "/requests?overdue=1",
-                counts: Dictionary(escalated.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)),
+                counts: t.escalated),
         ]
     }
 
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
-        let mine = try await ServiceRequest.query(on: db).filter(\.$memberID == member.memberID).all()
+        let mine = try await RequestStore.all(of: member.memberID, on: db)
         let open = mine.filter { $0.status.isOpen }.count
         let toRate = mine.filter { $0.status == .answered }.count
         var text = "有困难、有需要，可以在这里提出，由流入地或家乡党组织限时办理"
