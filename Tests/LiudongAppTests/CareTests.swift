@@ -42,8 +42,9 @@ struct CareTests {
             let campaign = try await CareActions.createCampaign(
                 .init(
                     name: nil, festival: "springFestival", startsOn: "2026-12-01", endsOn: "2027-02-20", hardship: "1",
-                    aged70: "1", party50: "1", longAway: "1"), org: f.countyA, by: county, on: app.db)
-            var targets = try await CareActions.targets(campaign, under: f.countyA.path, on: app.db)
+                    aged70: "1", party50: "1", longAway: "1"), org: f.countyA,
+                as: .staff(county, today: today, on: app.db))
+            var targets = try await CareStore.targets(campaign, under: f.countyA.path, on: app.db)
             #expect(targets.map(\.name) == ["张建国"])
             #expect(targets.first?.reasons == "70岁以上、长期在外流动")
             // Registering her (checked fields, one open record per member) makes her a target.
@@ -51,7 +52,7 @@ struct CareTests {
                 _ = try await CareActions.register(
                     .init(kind: "x", level: "9", description: "短", verifiedBy: nil, verifiedOn: "2027-01-01"),
                     member: li,
-                    by: secretary, today: today, on: app.db)
+                    as: .staff(secretary, today: today, on: app.db))
                 Issue.record("accepted a bad record")
             } catch AppError.invalid(let errors) {
                 #expect(Set(errors.map(\.field)) == ["kind", "level", "description", "verifiedBy", "verifiedOn"])
@@ -59,20 +60,20 @@ struct CareTests {
             let record = try await CareActions.register(
                 .init(
                     kind: "illness", level: "3", description: "本人重病住院，家中无收入。", verifiedBy: "村书记",
-                    verifiedOn: "2026-11-20"), member: li, by: secretary, today: today, on: app.db)
+                    verifiedOn: "2026-11-20"), member: li, as: .staff(secretary, today: today, on: app.db))
             #expect(record.reviewDue == "2027-11-20")
             do {
                 _ = try await CareActions.register(
                     .init(
                         kind: "illness", level: "1", description: "再登记一次试试", verifiedBy: "村书记", verifiedOn: "2026-11-21"
                     ),
-                    member: li, by: secretary, today: today, on: app.db)
+                    member: li, as: .staff(secretary, today: today, on: app.db))
                 Issue.record("registered twice")
             } catch AppError.conflict {}
             _ = try await CareActions.help(
                 .init(givenOn: "2026-11-25", form: "money", amount: "2000", givenBy: "旗委组织部", source: "党内关怀资金"),
-                record: record, by: secretary, today: today, on: app.db)
-            targets = try await CareActions.targets(campaign, under: f.countyA.path, on: app.db)
+                record: record, member: li, as: .staff(secretary, today: today, on: app.db))
+            targets = try await CareStore.targets(campaign, under: f.countyA.path, on: app.db)
             #expect(targets.map(\.name) == ["张建国", "李秀英"] && targets.last?.reasons == "困难党员")
             // A visit once; its date within the campaign and not in the future.
             let form = CareActions.VisitForm(
@@ -82,14 +83,14 @@ struct CareTests {
             late.visitedOn = "2026-12-02"
             do {
                 _ = try await CareActions.visit(
-                    late, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
+                    late, campaign: campaign, target: f.memberA, as: .staff(secretary, today: today, on: app.db))
                 Issue.record("accepted a visit in the future")
             } catch AppError.invalid(let errors) { #expect(errors.map(\.field) == ["visitedOn"]) }
             _ = try await CareActions.visit(
-                form, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
+                form, campaign: campaign, target: f.memberA, as: .staff(secretary, today: today, on: app.db))
             do {
                 _ = try await CareActions.visit(
-                    form, campaign: campaign, target: f.memberA, by: secretary, today: today, on: app.db)
+                    form, campaign: campaign, target: f.memberA, as: .staff(secretary, today: today, on: app.db))
                 Issue.record("visited twice")
             } catch AppError.conflict {}
             // Progress: the county by committee, the secretary's branch alone; the other county sees no campaign.

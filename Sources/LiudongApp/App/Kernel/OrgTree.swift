@@ -22,4 +22,16 @@ enum OrgTree {
         try await Organization.query(on: db).filter(\.$parentID == org.requireID()).sort(\.$sortOrder).sort(\.$code)
             .all()
     }
+
+    /// The regular branches (党支部) in an organization's subtree, by code (at most `limit`).
+    static func branches(under org: Organization, limit: Int = 500, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
+            .filter(\.$kind == .regular).sort(\.$code).limit(limit).all()
+    }
+
+    /// The counties (旗县区) in an organization's subtree (itself when it is one), by code.
+    static func counties(under org: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .county).sort(\.$code)
+            .all()
+    }
 }

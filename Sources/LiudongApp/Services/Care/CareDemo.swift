@@ -34,17 +34,19 @@ enum CareDemo {
             let r = try await CareActions.register(
                 .init(
                     kind: kind.rawValue, level: String(level), description: text, verifiedBy: "村党支部书记",
-                    verifiedOn: verified.description), member: m, by: secretary, today: today, on: db)
+                    verifiedOn: verified.description), member: m,
+                as: .staff(secretary, today: today, on: db, audited: false))
             _ = try await CareActions.help(
                 .init(
                     givenOn: verified.adding(days: 20).description, form: "money", amount: "\(500 * level)",
-                    givenBy: "\(county.shortName)委组织部", source: "党内关怀资金"), record: r, by: secretary, today: today,
-                on: db)
+                    givenBy: "\(county.shortName)委组织部", source: "党内关怀资金"), record: r, member: m,
+                as: .staff(secretary, today: today, on: db, audited: false))
             if level >= 2 {
                 _ = try await CareActions.help(
                     .init(
                         givenOn: verified.adding(days: 45).description, form: "goods", amount: "300", goods: "米、面、油各一份",
-                        givenBy: branch.shortName, source: "乡镇民政救助"), record: r, by: secretary, today: today, on: db)
+                        givenBy: branch.shortName, source: "乡镇民政救助"), record: r, member: m,
+                    as: .staff(secretary, today: today, on: db, audited: false))
             }
         }
         // The county's Spring Festival campaign, begun ten days ago: every other target visited.
@@ -52,8 +54,9 @@ enum CareDemo {
             .init(
                 name: "\(today.year + (today.month >= 11 ? 1 : 0))年春节走访慰问", festival: "springFestival",
                 startsOn: today.adding(days: -10).description, endsOn: today.adding(days: 80).description,
-                hardship: "1", aged70: nil, party50: "1", longAway: "1"), org: county, by: countyUser, on: db)
-        let targets = try await CareActions.targets(c, under: county.path, on: db)
+                hardship: "1", aged70: nil, party50: "1", longAway: "1"), org: county,
+            as: .staff(countyUser, today: today, on: db, audited: false))
+        let targets = try await CareStore.targets(c, under: county.path, on: db)
         var rows = PointRows(
             "care_visits",
             [
@@ -62,7 +65,7 @@ enum CareDemo {
             ], on: db)
         for (i, t) in targets.enumerated() where i % 2 == 0 {
             guard let id = UUID(uuidString: t.memberID) else { continue }
-            let way = CareVisit.ways[i % 3 == 0 ? 1 : 0].0
+            let way = (i % 3 == 0 ? CareVisitWay.call : .visit).rawValue
             try await rows.add([
                 .uuid(UUID()), .uuid(c.id!), .uuid(id), .int(t.orgID),
                 .text(today.adding(days: -(i % 9)).description), .text(way), .text("\(t.branch)书记"),

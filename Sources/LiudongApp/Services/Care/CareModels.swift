@@ -17,7 +17,7 @@ final class HardshipRecord: Model, @unchecked Sendable {
     /// A year after the last verification: the register asks for a review from then.
     @Field(key: "review_due") var reviewDue: String
     /// `active` or `closed`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: HardshipStatus
     @OptionalField(key: "closed_reason") var closedReason: String?
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
@@ -34,7 +34,7 @@ final class HardshipHelp: Model, @unchecked Sendable {
     @Field(key: "member_id") var memberID: UUID
     @Field(key: "given_on") var givenOn: String
     /// `money` or `goods`.
-    @Field(key: "form") var form: String
+    @Field(key: "form") var form: HelpKind
     /// Yuan (for goods: their value).
     @Field(key: "amount") var amount: Int
     @OptionalField(key: "goods") var goods: String?
@@ -78,8 +78,7 @@ final class CareVisit: Model, @unchecked Sendable {
     /// The member's branch (progress is counted per organization).
     @Field(key: "org_id") var orgID: Int
     @Field(key: "visited_on") var visitedOn: String
-    /// `visit`, `call` or `video`.
-    @Field(key: "way") var way: String
+    @Field(key: "way") var way: CareVisitWay
     @Field(key: "visitor") var visitor: String
     @Field(key: "gifts") var gifts: String
     @Field(key: "situation") var situation: String
@@ -87,7 +86,4 @@ final class CareVisit: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
 
     init() {}
-
-    static let ways = [("visit", "上门慰问"), ("call", "电话慰问"), ("video", "视频慰问")]
-    static func label(_ way: String) -> String { ways.first { $0.0 == way }?.1 ?? way }
 }

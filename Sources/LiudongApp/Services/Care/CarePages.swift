@@ -1,6 +1,5 @@
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// 困难帮扶、节日慰问: the register of members in difficulty (with help given and the yearly review) and care campaigns
@@ -23,26 +22,7 @@ struct CarePages {
         let user = try req.user
         let org = try await req.treeScopeOrganization()
         let today = AppClock.today
-        struct Row: Decodable, Encodable {
-            var id: UUID
-            var member_id: UUID
-            var name: String
-            var branch: String
-            var kind: String
-            var level: Int
-            var verified_by: String
-            var verified_on: String
-            var review_due: String
-            var helped: Int?
-        }
-        let rows = try await req.db.sql().raw(
-            """
-            SELECT h.id, h.member_id, m.name, o.short_name AS branch, h.kind, h.level, h.verified_by, h.verified_on,
-                   h.review_due, CAST((SELECT SUM(x.amount) FROM hardship_help x WHERE x.record_id = h.id) AS BIGINT) AS helped
-            FROM hardship_records h JOIN members m ON m.id = h.member_id JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", org.path)) AND h.status = 'active' ORDER BY h.level DESC, o.code, m.name LIMIT 500
-            """
-        ).all(decoding: Row.self)
+        let rows = try await CareStore.register(under: org.path, on: req.db)
         struct Line: Encodable {
             var id: String
             var memberID: String
@@ -55,12 +35,9 @@ struct CarePages {
             var reviewLate: Bool
             var helped: Int
         }
-        let campaigns = try await CareCampaign.query(on: req.db).sort(\.$startsOn, .descending).limit(50).all()
         var visible: [Pair] = []
-        for c in campaigns {
-            guard let o = try await Organization.find(c.orgID, on: req.db),
-                org.path.hasPrefix(o.path) || o.path.hasPrefix(org.path)
-            else { continue }
+        for (c, o) in try await CareStore.campaigns(on: req.db)
+        where org.path.hasPrefix(o.path) || o.path.hasPrefix(org.path) {
             visible.append(Pair(c.id!.uuidString, "\(c.name)（\(o.shortName)，\(c.startsOn)至\(c.endsOn)）"))
         }
         struct View: Encodable {
@@ -75,19 +52,18 @@ struct CarePages {
             var canRun: Bool
             var branches: [Pair]
         }
-        let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .branch)
-            .filter(\.$kind == .regular).sort(\.$code).limit(500).all()
+        let branches = try await OrgTree.branches(under: org, on: req.db)
         return try await req.page(
             "services/care", title: "困难帮扶与节日慰问",
             View(
                 org: org.code, orgName: org.shortName,
                 register: rows.map {
                     Line(
-                        id: $0.id.uuidString, memberID: $0.member_id.uuidString, name: $0.name, branch: $0.branch,
+                        id: $0.id.uuidString, memberID: $0.memberID.uuidString, name: $0.name, branch: $0.branch,
                         kind: HardshipKind(rawValue: $0.kind)?.label ?? $0.kind,
                         level: HardshipLevel(rawValue: $0.level)?.label ?? "",
-                        verified: "\($0.verified_on) \($0.verified_by)", reviewDue: $0.review_due,
-                        reviewLate: $0.review_due < today.description, helped: $0.helped ?? 0)
+                        verified: "\($0.verifiedOn) \($0.verifiedBy)", reviewDue: $0.reviewDue,
+                        reviewLate: $0.reviewDue < today.description, helped: $0.helped ?? 0)
                 },
                 campaigns: visible, kinds: HardshipKind.allCases.map { Pair($0.rawValue, $0.label) },
                 levels: HardshipLevel.allCases.map { Pair(String($0.rawValue), $0.label) },
@@ -111,8 +87,7 @@ struct CarePages {
         let user = try req.user
         guard let name = Normalize.text(raw) else { throw AppError.invalid([FieldError("name", "请填写党员姓名")]) }
         let branch = try await req.scopeOrganization(code: code ?? user.scopeCode)
-        let found = try await Member.query(on: req.db).filter(\.$organizationID == branch.id!).filter(\.$name == name)
-            .limit(3).all()
+        let found = try await CareStore.members(named: name, in: branch.requireID(), on: req.db)
         guard found.count == 1, let m = found.first else {
             throw AppError.invalid([
                 FieldError(
@@ -125,16 +100,13 @@ struct CarePages {
     }
 
     func register(req: Request) async throws -> Response {
-        let user = try req.user
         let f = try req.content.decode(RegisterForm.self)
         return try await req.act(back: "/care") {
             let m = try await Self.member(named: f.name, branch: f.branch, req)
-            let r = try await CareActions.register(
+            _ = try await CareActions.register(
                 .init(
                     kind: f.kind, level: f.level, description: f.description, verifiedBy: f.verifiedBy,
-                    verifiedOn: f.verifiedOn), member: m, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(
-                .create, "hardship", ref: r.id!.uuidString, summary: "登记困难党员\(m.name)（\(r.kind.label)）")
+                    verifiedOn: f.verifiedOn), member: m, as: try req.acting)
             return "已将\(m.name)登记为困难党员"
         }
     }
@@ -143,17 +115,14 @@ struct CarePages {
     static func find(_ req: Request) async throws -> (HardshipRecord, Member) {
         let user = try req.user
         guard !user.isInflowSide, let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let r = try await HardshipRecord.find(id, on: req.db),
-            let m = try await Member.find(r.memberID, on: req.db),
-            let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch)
+            let (r, m, branch) = try await CareStore.record(id, on: req.db), user.covers(branch)
         else { throw AppError.notFound }
         return (r, m)
     }
 
     func record(req: Request) async throws -> Response {
         let (r, m) = try await Self.find(req)
-        let helps = try await HardshipHelp.query(on: req.db).filter(\.$recordID == r.id!).sort(\.$givenOn, .descending)
-            .all()
+        let helps = try await CareStore.helps(of: r.requireID(), on: req.db)
         struct Help: Encodable {
             var on: String
             var what: String
@@ -180,24 +149,21 @@ struct CarePages {
             View(
                 id: r.id!.uuidString, name: m.name, memberID: m.id!.uuidString, kind: r.kind.label,
                 level: HardshipLevel(rawValue: r.level)?.label ?? "", description: r.description,
-                verified: "\(r.verifiedOn)，核实人\(r.verifiedBy)", reviewDue: r.reviewDue, active: r.status == "active",
+                verified: "\(r.verifiedOn)，核实人\(r.verifiedBy)", reviewDue: r.reviewDue, active: r.status == .active,
                 closedReason: r.closedReason,
                 helps: helps.map {
                     Help(
                         on: $0.givenOn,
-                        what: $0.form == "money" ? "资金\($0.amount)元" : "物资：\($0.goods ?? "")（折合\($0.amount)元）",
+                        what: $0.form.text(amount: $0.amount, goods: $0.goods),
                         by: $0.givenBy, source: $0.source)
                 }, total: helps.reduce(0) { $0 + $1.amount }, today: AppClock.today.description))
     }
 
     func help(req: Request) async throws -> Response {
-        let user = try req.user
         let (r, m) = try await Self.find(req)
         let f = try req.content.decode(CareActions.HelpForm.self)
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            let h = try await CareActions.help(f, record: r, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(
-                .create, "hardship-help", ref: h.id!.uuidString, summary: "记录对\(m.name)的帮扶（\(h.amount)元，\(h.source)）")
+            _ = try await CareActions.help(f, record: r, member: m, as: try req.acting)
             return "已记录帮扶"
         }
     }
@@ -208,15 +174,11 @@ struct CarePages {
     }
 
     func review(req: Request) async throws -> Response {
-        let user = try req.user
         let (r, m) = try await Self.find(req)
         let f = try req.content.decode(ReviewForm.self)
         let keep = f.decision != "close"
         return try await req.act(back: "/care/hardship/\(r.id!)") {
-            try await CareActions.review(r, keep: keep, note: f.note, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(
-                .update, "hardship", ref: r.id!.uuidString,
-                summary: keep ? "复核困难党员\(m.name)：仍属困难" : "困难党员\(m.name)销号：\(r.closedReason ?? "")")
+            try await CareActions.review(r, member: m, keep: keep, note: f.note, as: try req.acting)
             return keep ? "已复核，下次复核日期\(r.reviewDue)" : "已销号"
         }
     }
@@ -227,10 +189,9 @@ struct CarePages {
         guard user.scopeLevel == .city || user.scopeLevel == .county, !user.isInflowSide else {
             throw AppError.forbidden
         }
-        guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
+        let org = try await req.scopeOrganization(code: user.scopeCode)
         do {
-            let c = try await CareActions.createCampaign(f, org: org, by: user, on: req.db)
-            try await req.audit(.create, "care-campaign", ref: c.id!.uuidString, summary: "发起慰问活动：\(c.name)")
+            let c = try await CareActions.createCampaign(f, org: org, as: try req.acting)
             return req.redirect(to: "/care/campaigns/\(c.id!)", flash: "已发起，各党支部可以开始登记慰问")
         } catch AppError.invalid(let errors) {
             return req.redirect(to: "/care", flash: errors.map(\.message).joined(separator: "；"))
@@ -241,8 +202,7 @@ struct CarePages {
     static func campaign(_ req: Request) async throws -> (CareCampaign, Organization) {
         let org = try await req.treeScopeOrganization()
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let c = try await CareCampaign.find(id, on: req.db),
-            let owner = try await Organization.find(c.orgID, on: req.db)
+            let (c, owner) = try await CareStore.campaign(id, on: req.db)
         else { throw AppError.notFound }
         if org.path.hasPrefix(owner.path) { return (c, org) }
         if owner.path.hasPrefix(org.path) { return (c, owner) }
@@ -253,7 +213,7 @@ struct CarePages {
         let (c, org) = try await Self.campaign(req)
         let progress = try await CareActions.progress(c, org: org, on: req.db)
         // The list of whom to visit for a branch (or an organization with few targets).
-        let list = progress.targets <= 300 ? try await CareActions.targets(c, under: org.path, on: req.db) : []
+        let list = progress.targets <= 300 ? try await CareStore.targets(c, under: org.path, on: req.db) : []
         struct View: Encodable {
             var id: String
             var name: String
@@ -264,38 +224,36 @@ struct CarePages {
             var orgName: String
             var progress: CareActions.Progress
             var percent: Int
-            var targets: [CareActions.Target]
+            var targets: [CareTarget]
             var ways: [Pair]
             var today: String
             var tooMany: Bool
         }
-        let k = c.criteria
-        let criteria = [(k.hardship, "困难党员"), (k.aged70, "70岁以上"), (k.party50, "党龄50年以上"), (k.longAway, "长期在外流动党员")]
-            .filter(\.0).map(\.1).joined(separator: "、")
+        let criteria = CareRules.criteriaText(c.criteria)
         return try await req.page(
             "services/campaign", title: c.name,
             View(
                 id: c.id!.uuidString, name: c.name, festival: c.festival.label, period: "\(c.startsOn)至\(c.endsOn)",
                 criteria: criteria, org: org.code, orgName: org.shortName, progress: progress,
                 percent: progress.targets == 0 ? 0 : progress.visited * 100 / progress.targets, targets: list,
-                ways: CareVisit.ways.map { Pair($0.0, $0.1) }, today: AppClock.today.description,
+                ways: CareVisitWay.allCases.map { Pair($0.rawValue, $0.label) }, today: AppClock.today.description,
                 tooMany: progress.targets > 300))
     }
 
     func visit(req: Request) async throws -> Response {
-        let user = try req.user
+        let a = try req.acting
+        let user = try a.staffUser()
         let (c, org) = try await Self.campaign(req)
         let f = try req.content.decode(CareActions.VisitForm.self)
         let back = "/care/campaigns/\(c.id!)?org=\(org.code)"
         return try await req.act(back: back) {
             guard let id = f.member.flatMap({ UUID(uuidString: $0) }), let m = try await Member.find(id, on: req.db),
                 let branch = try await Organization.find(m.organizationID, on: req.db), user.covers(branch),
-                try await CareActions.targets(c, under: branch.path, on: req.db).contains(where: {
+                try await CareStore.targets(c, under: branch.path, on: req.db).contains(where: {
                     $0.memberID == id.uuidString
                 })
             else { throw AppError.conflict("这名党员不是本次慰问对象") }
-            let v = try await CareActions.visit(f, campaign: c, target: m, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.create, "care-visit", ref: v.id!.uuidString, summary: "\(c.name)：慰问\(m.name)")
+            _ = try await CareActions.visit(f, campaign: c, target: m, as: a)
             return "已登记对\(m.name)的慰问"
         }
     }
