@@ -122,7 +122,7 @@ extension HardeningRound2Tests {
             campaign.award = .excellentMobile
             campaign.year = AppClock.today.year
             campaign.nominateUntil = AppClock.today.adding(days: 10).description
-            campaign.status = "open"
+            campaign.status = .open
             campaign.createdBy = "test"
             try await campaign.create(on: app.db)
             try await (app.db as! SQLDatabase).raw(
@@ -149,7 +149,8 @@ extension HardeningRound2Tests {
                 for n in nominations {
                     group.addTask {
                         try? await RecognitionActions.decide(
-                            n, approve: true, reason: nil, by: county, gate: app.writeGate, on: app.db)
+                            n, approve: true, reason: nil, gate: app.writeGate,
+                            as: .staff(county, today: AppClock.today, on: app.db))
                     }
                 }
             }

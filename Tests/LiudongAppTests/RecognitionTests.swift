@@ -36,7 +36,7 @@ struct RecognitionTests {
                     "quota_150422": "1",
                 ])
             let campaign = try #require(try await AwardCampaign.query(on: app.db).first())
-            #expect(try await RecognitionActions.quotas(campaign, on: app.db) == [f.countyA.id!: 1])
+            #expect(try await RecognitionStore.quotas(campaign, on: app.db) == [f.countyA.id!: 1])
             // The branch nominates both (a citation is required, once per member; a non-mobile member is refused).
             var branch = Browser(app)
             try await branch.signIn("secretary", Fixture.password)
@@ -78,7 +78,7 @@ struct RecognitionTests {
             _ = try await branch.get("/awards/\(campaign.id!)")
             #expect(try await branch.post("/awards/\(campaign.id!)/publish", form: [:]).status == .forbidden)
             _ = try await county.post("/awards/\(campaign.id!)/publish", form: [:])
-            #expect(try await AwardCampaign.find(campaign.id, on: app.db)?.status == "published")
+            #expect(try await AwardCampaign.find(campaign.id, on: app.db)?.status == .published)
             // On the member's archive and phone.
             let archive = try await county.get("/members/\(f.memberA.id!)/archive").body.string
             #expect(archive.contains("获评\(campaign.name)"))

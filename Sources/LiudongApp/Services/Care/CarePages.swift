@@ -82,27 +82,10 @@ struct CarePages {
         var verifiedOn: String?
     }
 
-    /// The member by name in a branch of the account's scope (names are what secretaries know; no ID numbers here).
-    static func member(named raw: String?, branch code: String?, _ req: Request) async throws -> Member {
-        let user = try req.user
-        guard let name = Normalize.text(raw) else { throw AppError.invalid([FieldError("name", "请填写党员姓名")]) }
-        let branch = try await req.scopeOrganization(code: code ?? user.scopeCode)
-        let found = try await CareStore.members(named: name, in: branch.requireID(), on: req.db)
-        guard found.count == 1, let m = found.first else {
-            throw AppError.invalid([
-                FieldError(
-                    "name",
-                    found.isEmpty
-                        ? "\(branch.shortName)没有名为\(name)的党员" : "\(branch.shortName)有同名党员\(found.count)人，请从党员页面登记")
-            ])
-        }
-        return m
-    }
-
     func register(req: Request) async throws -> Response {
         let f = try req.content.decode(RegisterForm.self)
         return try await req.act(back: "/care") {
-            let m = try await Self.member(named: f.name, branch: f.branch, req)
+            let m = try await req.memberNamed(f.name, branch: f.branch)
             _ = try await CareActions.register(
                 .init(
                     kind: f.kind, level: f.level, description: f.description, verifiedBy: f.verifiedBy,

@@ -37,11 +37,6 @@ enum CareStore {
         try await HardshipHelp.query(on: db).filter(\.$recordID == record).sort(\.$givenOn, .descending).all()
     }
 
-    /// Members of a branch with a name (at most 3: more than one is ambiguous).
-    static func members(named name: String, in branch: Int, on db: Database) async throws -> [Member] {
-        try await Member.query(on: db).filter(\.$organizationID == branch).filter(\.$name == name).limit(3).all()
-    }
-
     /// The latest 50 campaigns with the organization that runs each.
     static func campaigns(on db: Database) async throws -> [(CareCampaign, Organization)] {
         var out: [(CareCampaign, Organization)] = []

@@ -43,14 +43,18 @@ enum RecognitionDemo {
         // Last year's, published.
         let last = try await RecognitionActions.create(
             .init(name: nil, award: "excellentMobile", year: String(today.year - 1), nominateUntil: today.description),
-            quotas: [countyOrg.id!: 5], org: countyOrg, by: countyUser, today: today, on: db)
+            quotas: [countyOrg.id!: 5], org: countyOrg, as: .staff(countyUser, today: today, on: db, audited: false))
         let winner = try await RecognitionActions.nominate(
-            last, member: people[0], citation: citations[0], by: secretaryUser, today: today, on: db)
+            last, member: people[0], citation: citations[0],
+            as: .staff(secretaryUser, today: today, on: db, audited: false))
         try await RecognitionActions.decide(
-            winner, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
+            winner, approve: true, reason: nil, gate: WriteGate(),
+            as: .staff(committeeUser, today: today, on: db, audited: false))
         try await RecognitionActions.decide(
-            winner, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
-        _ = try await RecognitionActions.publish(last, today: today.adding(days: -300), on: db)
+            winner, approve: true, reason: nil, gate: WriteGate(),
+            as: .staff(countyUser, today: today, on: db, audited: false))
+        _ = try await RecognitionActions.publish(
+            last, as: .staff(countyUser, today: today.adding(days: -300), on: db, audited: false))
         last.nominateUntil = today.adding(days: -320).description
         last.publishedOn = today.adding(days: -300).description
         try await last.update(on: db)
@@ -59,7 +63,7 @@ enum RecognitionDemo {
             .init(
                 name: nil, award: "vanguardPost", year: String(today.year),
                 nominateUntil: today.adding(days: 20).description),
-            quotas: [countyOrg.id!: 2], org: countyOrg, by: countyUser, today: today, on: db)
+            quotas: [countyOrg.id!: 2], org: countyOrg, as: .staff(countyUser, today: today, on: db, audited: false))
         // Candidates of the committee's branches (the secretary's first), so that every stage shows at any demo size.
         var candidates = Array(people.dropFirst())
         for f in try await Flow.query(on: db).filter(\.$status ~~ FlowState.allCases.filter(\.isOpen))
@@ -73,7 +77,8 @@ enum RecognitionDemo {
         }
         for (i, m) in candidates.enumerated() {
             let n = try await RecognitionActions.nominate(
-                now, member: m, citation: citations[(i + 1) % citations.count], by: secretaryUser, today: today, on: db)
+                now, member: m, citation: citations[(i + 1) % citations.count],
+                as: .staff(secretaryUser, today: today, on: db, audited: false))
             if m.organizationID != branch.id {
                 n.nominatedBy = DemoAuthor.username
                 try await n.update(on: db)
@@ -81,15 +86,19 @@ enum RecognitionDemo {
             switch i % 4 {
             case 1:
                 try await RecognitionActions.decide(
-                    n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
+                    n, approve: true, reason: nil, gate: WriteGate(),
+                    as: .staff(committeeUser, today: today, on: db, audited: false))
             case 2:
                 try await RecognitionActions.decide(
-                    n, approve: true, reason: nil, by: committeeUser, gate: WriteGate(), on: db)
+                    n, approve: true, reason: nil, gate: WriteGate(),
+                    as: .staff(committeeUser, today: today, on: db, audited: false))
                 try await RecognitionActions.decide(
-                    n, approve: true, reason: nil, by: countyUser, gate: WriteGate(), on: db)
+                    n, approve: true, reason: nil, gate: WriteGate(),
+                    as: .staff(countyUser, today: today, on: db, audited: false))
             case 3:
                 try await RecognitionActions.decide(
-                    n, approve: false, reason: "本年度参加组织生活次数偏少", by: committeeUser, gate: WriteGate(), on: db)
+                    n, approve: false, reason: "本年度参加组织生活次数偏少", gate: WriteGate(),
+                    as: .staff(committeeUser, today: today, on: db, audited: false))
             default: break
             }
         }

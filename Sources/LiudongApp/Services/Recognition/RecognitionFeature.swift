@@ -21,32 +21,14 @@ struct RecognitionFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         var out: [ArchiveEntry] = []
-        for a in try await awards(of: id, on: db) {
+        for a in try await RecognitionStore.awards(of: id, on: db) {
             out.append(ArchiveEntry(at: a.on, side: "流出地", kind: "评优表彰", text: "获评\(a.name)：\(a.citation)"))
         }
         return out
     }
 
-    struct Award {
-        var on: String
-        var name: String
-        var citation: String
-    }
-
-    /// The member's awards from published campaigns.
-    func awards(of member: UUID, on db: Database) async throws -> [Award] {
-        var out: [Award] = []
-        for n in try await AwardNomination.query(on: db).filter(\.$memberID == member)
-            .filter(\.$status == .countyApproved).all()
-        {
-            guard let c = try await AwardCampaign.find(n.campaignID, on: db), c.status == "published" else { continue }
-            out.append(Award(on: c.publishedOn ?? "", name: c.name, citation: n.citation))
-        }
-        return out
-    }
-
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
-        let honours = try await awards(of: member.memberID, on: db).map {
+        let honours = try await RecognitionStore.awards(of: member.memberID, on: db).map {
             MyTile.Line(text: "获评\($0.name)（\($0.on)公布）", note: $0.citation)
         }
         return honours.isEmpty ? [] : [MyTile(id: "awards", title: "荣誉", lines: honours)]

@@ -14,8 +14,7 @@ final class AwardCampaign: Model, @unchecked Sendable {
     /// The year whose record (points, contacts, organizational life…) the candidates are judged on.
     @Field(key: "year") var year: Int
     @Field(key: "nominate_until") var nominateUntil: String
-    /// `open` or `published`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: AwardCampaignStatus
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
     @OptionalField(key: "published_on") var publishedOn: String?

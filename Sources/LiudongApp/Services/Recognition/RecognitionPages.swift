@@ -1,6 +1,5 @@
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// 评优表彰: campaigns (city/county), nominations by branches with each candidate's record, approval by the committee
@@ -18,27 +17,21 @@ struct RecognitionPages {
     }
 
     /// Campaigns of the account's organization, above it or below it.
-    static func visible(_ c: AwardCampaign, to org: Organization, on db: Database) async throws -> Organization? {
-        guard let owner = try await Organization.find(c.orgID, on: db) else { return nil }
-        return org.path.hasPrefix(owner.path) || owner.path.hasPrefix(org.path) ? owner : nil
+    static func visible(_ owner: Organization, to org: Organization) -> Bool {
+        org.path.hasPrefix(owner.path) || owner.path.hasPrefix(org.path)
     }
 
     func index(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await req.treeScopeOrganization()
         var rows: [Pair] = []
-        for c in try await AwardCampaign.query(on: req.db).sort(\.$createdAt, .descending).limit(50).all() {
-            guard let owner = try await Self.visible(c, to: org, on: req.db) else { continue }
+        for (c, owner) in try await RecognitionStore.campaigns(on: req.db) where Self.visible(owner, to: org) {
             rows.append(
                 Pair(
                     c.id!.uuidString,
-                    "\(c.name)（\(owner.shortName)，推荐截止\(c.nominateUntil)\(c.status == "published" ? "，已公布" : "")）"))
+                    "\(c.name)（\(owner.shortName)，推荐截止\(c.nominateUntil)\(c.status == .published ? "，已公布" : "")）"))
         }
-        let counties =
-            org.level == .county
-            ? [org]
-            : try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .county)
-                .sort(\.$code).all()
+        let counties = try await OrgTree.counties(under: org, on: req.db)
         struct View: Encodable {
             var campaigns: [Pair]
             var canRun: Bool
@@ -58,22 +51,16 @@ struct RecognitionPages {
     }
 
     func create(req: Request) async throws -> Response {
-        let user = try req.user
-        let org = try await TalentPages.departmentOrg(req)
+        let org = try await req.departmentOrganization()
         let f = try req.content.decode(RecognitionActions.CampaignForm.self)
-        let counties =
-            org.level == .county
-            ? [org]
-            : try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .county).all()
+        let counties = try await OrgTree.counties(under: org, on: req.db)
         var quotas: [Int: Int] = [:]
         for c in counties {
             let raw = (try? req.content.get(String.self, at: "quota_\(c.code)")) ?? ""
             if let n = Int(raw.trimmingCharacters(in: .whitespaces)) { quotas[c.id!] = n }
         }
         do {
-            let c = try await RecognitionActions.create(
-                f, quotas: quotas, org: org, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.create, "award-campaign", ref: c.id!.uuidString, summary: "发起评优表彰：\(c.name)")
+            let c = try await RecognitionActions.create(f, quotas: quotas, org: org, as: try req.acting)
             return req.redirect(to: "/awards/\(c.id!)", flash: "已发起，各党支部可以推荐")
         } catch AppError.invalid(let errors) {
             return req.redirect(to: "/awards", flash: errors.map(\.message).joined(separator: "；"))
@@ -83,8 +70,7 @@ struct RecognitionPages {
     func campaign(_ req: Request) async throws -> (AwardCampaign, Organization, Organization) {
         let org = try await req.treeScopeOrganization()
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let c = try await AwardCampaign.find(id, on: req.db),
-            let owner = try await Self.visible(c, to: org, on: req.db)
+            let (c, owner) = try await RecognitionStore.campaign(id, on: req.db), Self.visible(owner, to: org)
         else { throw AppError.notFound }
         return (c, org, owner)
     }
@@ -93,22 +79,7 @@ struct RecognitionPages {
         let user = try req.user
         let (c, org, owner) = try await campaign(req)
         let scope = org.path.hasPrefix(owner.path) ? org : owner
-        struct Row: Decodable {
-            var id: UUID
-            var member_id: UUID
-            var name: String
-            var branch: String
-            var citation: String
-            var status: String
-            var rejected_reason: String?
-        }
-        let rows = try await req.db.sql().raw(
-            """
-            SELECT n.id, n.member_id, m.name, o.short_name AS branch, n.citation, n.status, n.rejected_reason
-            FROM award_nominations n JOIN members m ON m.id = n.member_id JOIN organizations o ON o.id = n.branch_id
-            WHERE n.campaign_id = \(bind: c.id!) AND \(PathPrefix("o.path", scope.path)) ORDER BY o.code, m.name LIMIT 500
-            """
-        ).all(decoding: Row.self)
+        let rows = try await RecognitionStore.candidates(of: c, under: scope.path, on: req.db)
         struct Candidate: Encodable {
             var id: String
             var memberID: String
@@ -118,30 +89,27 @@ struct RecognitionPages {
             var status: String
             var statusCode: String
             var reason: String?
-            var record: RecognitionActions.Record
+            var record: CandidateRecord
             var canApprove: Bool
         }
-        let atCounty = user.scopeLevel == .county || user.scopeLevel == .city
-        let atCommittee = user.scopeLevel == .committee || user.scopeLevel == .generalBranch
+        let decider = AwardDecider(level: user.scopeLevel)
         var candidates: [Candidate] = []
         for r in rows {
             let status = NominationStatus(rawValue: r.status) ?? .nominated
             candidates.append(
                 Candidate(
-                    id: r.id.uuidString, memberID: r.member_id.uuidString, name: r.name, branch: r.branch,
-                    citation: r.citation, status: status.label, statusCode: status.rawValue, reason: r.rejected_reason,
-                    record: try await RecognitionActions.record(member: r.member_id, year: c.year, on: req.db),
-                    canApprove: c.status == "open"
-                        && ((status == .nominated && atCommittee) || (status == .committeeApproved && atCounty))))
+                    id: r.id.uuidString, memberID: r.memberID.uuidString, name: r.name, branch: r.branch,
+                    citation: r.citation, status: status.label, statusCode: status.rawValue, reason: r.rejectedReason,
+                    record: try await RecognitionStore.record(member: r.memberID, year: c.year, on: req.db),
+                    canApprove: RecognitionRules.canApprove(status, campaign: c.status, by: decider)))
         }
         var quotaLines: [String] = []
-        let quotas = try await RecognitionActions.quotas(c, on: req.db)
+        let quotas = try await RecognitionStore.quotas(c, on: req.db)
         for (county, quota) in quotas.sorted(by: { $0.key < $1.key }) {
             guard let o = try await Organization.find(county, on: req.db),
                 o.path.hasPrefix(scope.path) || scope.path.hasPrefix(o.path)
             else { continue }
-            let used = try await AwardNomination.query(on: req.db).filter(\.$campaignID == c.id!)
-                .filter(\.$countyID == county).filter(\.$status == .countyApproved).count()
+            let used = try await RecognitionStore.approved(c, county: county, on: req.db)
             quotaLines.append("\(o.shortName)：名额\(quota)名，已审定\(used)名")
         }
         struct View: Encodable {
@@ -159,15 +127,16 @@ struct RecognitionPages {
             var org: String
         }
         let canNominate =
-            c.status == "open" && AppClock.today.description <= c.nominateUntil && user.scopeLevel == .branch
+            RecognitionRules.nominating(c.status, until: c.nominateUntil, today: AppClock.today)
+            && user.scopeLevel == .branch
         return try await req.page(
             "services/award", title: c.name,
             View(
                 id: c.id!.uuidString, name: c.name, award: c.award.label, year: c.year, until: c.nominateUntil,
-                published: c.status == "published", quotas: quotaLines, candidates: candidates,
+                published: c.status == .published, quotas: quotaLines, candidates: candidates,
                 winners: candidates.filter { $0.statusCode == NominationStatus.countyApproved.rawValue },
                 canNominate: canNominate,
-                canPublish: c.status == "open" && user.can(.runAwards) && user.scopeID == c.orgID, org: org.code))
+                canPublish: c.status == .open && user.can(.runAwards) && user.scopeID == c.orgID, org: org.code))
     }
 
     struct NominateForm: Content {
@@ -181,10 +150,8 @@ struct RecognitionPages {
         let f = try req.content.decode(NominateForm.self)
         return try await req.act(back: "/awards/\(c.id!)") {
             guard user.scopeLevel == .branch else { throw AppError.conflict("由党支部推荐") }
-            let m = try await CarePages.member(named: f.name, branch: user.scopeCode, req)
-            let n = try await RecognitionActions.nominate(
-                c, member: m, citation: f.citation, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.create, "award-nomination", ref: n.id!.uuidString, summary: "推荐\(m.name)参评\(c.name)")
+            let m = try await req.memberNamed(f.name, branch: user.scopeCode)
+            _ = try await RecognitionActions.nominate(c, member: m, citation: f.citation, as: try req.acting)
             return "已推荐\(m.name)，等待基层党委审核"
         }
     }
@@ -197,18 +164,14 @@ struct RecognitionPages {
     func decide(req: Request) async throws -> Response {
         let user = try req.user
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let n = try await AwardNomination.find(id, on: req.db),
-            let branch = try await Organization.find(n.branchID, on: req.db),
+            let (n, branch) = try await RecognitionStore.nomination(id, on: req.db),
             user.covers(branch), !user.isInflowSide
         else { throw AppError.notFound }
         let f = try req.content.decode(DecideForm.self)
         let approve = f.decision == "approve"
         return try await req.act(back: "/awards/\(n.campaignID)") {
             try await RecognitionActions.decide(
-                n, approve: approve, reason: f.reason, by: user, gate: req.application.writeGate, on: req.db)
-            try await req.audit(
-                .update, "award-nomination", ref: n.id!.uuidString,
-                summary: "\(n.status.label)" + (f.reason.map { "：\($0)" } ?? ""))
+                n, approve: approve, reason: f.reason, gate: req.application.writeGate, as: try req.acting)
             return approve ? "已审核通过" : "已退回，理由党支部可以看到"
         }
     }
@@ -218,8 +181,7 @@ struct RecognitionPages {
         let (c, _, _) = try await campaign(req)
         guard user.scopeID == c.orgID else { throw AppError.forbidden }
         return try await req.act(back: "/awards/\(c.id!)") {
-            let n = try await RecognitionActions.publish(c, today: AppClock.today, on: req.db)
-            try await req.audit(.update, "award-campaign", ref: c.id!.uuidString, summary: "公布\(c.name)：\(n)人")
+            let n = try await RecognitionActions.publish(c, as: try req.acting)
             return "已公布\(n)人，结果记入本人档案并在手机上显示"
         }
     }

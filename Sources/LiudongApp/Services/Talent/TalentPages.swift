@@ -164,24 +164,16 @@ struct TalentPages {
         let who = try req.content.decode(Form.self)
         let f = try req.content.decode(TalentActions.ProfileForm.self)
         return try await req.act(back: "/talent") {
-            let m = try await CarePages.member(named: who.name, branch: who.branch, req)
+            let m = try await req.memberNamed(who.name, branch: who.branch)
             _ = try await TalentActions.save(f, member: m, by: user.username, on: req.db)
             try await req.audit(.update, "talent", ref: m.id!.uuidString, summary: "更新\(m.name)的人才库信息")
             return "已保存\(m.name)的人才库信息"
         }
     }
 
-    static func departmentOrg(_ req: Request) async throws -> Organization {
-        let user = try req.user
-        guard user.scopeLevel == .city || user.scopeLevel == .county, !user.isInflowSide,
-            let org = try await Organization.find(user.scopeID, on: req.db)
-        else { throw AppError.forbidden }
-        return org
-    }
-
     func publish(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await Self.departmentOrg(req)
+        let org = try await req.departmentOrganization()
         let f = try req.content.decode(TalentActions.OpportunityForm.self)
         return try await req.act(back: "/talent#opportunities") {
             let o = try await TalentActions.publish(f, org: org, by: user, today: AppClock.today, on: req.db)
@@ -192,7 +184,7 @@ struct TalentPages {
 
     func project(req: Request) async throws -> Response {
         let user = try req.user
-        let org = try await Self.departmentOrg(req)
+        let org = try await req.departmentOrganization()
         let f = try req.content.decode(TalentActions.ProjectForm.self)
         return try await req.act(back: "/talent#projects") {
             guard let county = try await OrgTree.county(of: org, on: req.db) else {
@@ -200,7 +192,7 @@ struct TalentPages {
             }
             let member =
                 Normalize.text(f.name) == nil
-                ? nil : try await CarePages.member(named: f.name, branch: f.branch, req)
+                ? nil : try await req.memberNamed(f.name, branch: f.branch)
             let p = try await TalentActions.record(
                 f, county: county, member: member, by: user, today: AppClock.today, on: req.db)
             try await req.audit(.create, "return-project", ref: p.id!.uuidString, summary: "登记返乡创业项目：\(p.enterprise)")
