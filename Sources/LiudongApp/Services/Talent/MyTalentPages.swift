@@ -35,11 +35,10 @@ struct MyTalentPages {
     }
 
     func save(req: Request) async throws -> Response {
-        let me = try req.member
         let m = try await req.currentMemberRecord()
         let f = try req.content.decode(TalentActions.ProfileForm.self)
         return try await req.act(back: "/my/talent") {
-            _ = try await TalentActions.save(f, member: m, by: me.auditName, on: req.db)
+            _ = try await TalentActions.save(f, member: m, as: try req.actingMember)
             return "已保存，家乡的岗位和政策会按您的行业和技能推荐"
         }
     }

@@ -42,7 +42,8 @@ enum TalentDemo {
             _ = try await TalentActions.save(
                 .init(
                     industry: industry.rawValue, skills: skills, title: title, business: business,
-                    willingReturn: back ? "1" : nil, willingInvest: invest ? "1" : nil), member: m, by: "demo", on: db)
+                    willingReturn: back ? "1" : nil, willingInvest: invest ? "1" : nil), member: m,
+                as: .member("demo", today: today, on: db, audited: false))
         }
         let until = today.adding(days: 90).description
         let opportunities: [(OpportunityKind, String, String, Industry?, String, String)] = [
@@ -55,8 +56,8 @@ enum TalentDemo {
             _ = try await TalentActions.publish(
                 .init(
                     kind: kind.rawValue, title: title, unit: unit, industry: industry?.rawValue, skills: skills,
-                    details: details, contact: "0476-7000000", validUntil: until), org: county, by: countyUser,
-                today: today, on: db)
+                    details: details, contact: "0476-7000000", validUntil: until), org: county,
+                as: .staff(countyUser, today: today, on: db, audited: false))
         }
         let projects: [(String, Industry, Int, Int, Int, Int, String)] = [
             ("赤峰某农牧产品加工有限公司（两个生产基地）", .farming, 60_000, 100_000, 1_200, -900, "协调建设用地，落实创业担保贷款和技改补贴，组织部门“人才回引”专员全程联系"),
@@ -70,7 +71,7 @@ enum TalentDemo {
                     enterprise: name, industry: industry.rawValue, investment: String(investment),
                     annualOutput: String(output), jobsCreated: String(jobs),
                     startedOn: today.adding(days: days).description, support: support),
-                county: county, member: member, by: countyUser, today: today, on: db)
+                county: county, member: member, as: .staff(countyUser, today: today, on: db, audited: false))
         }
     }
 }

@@ -1,6 +1,5 @@
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// 就业创业、人才回引 for staff: the talent register of the scope's mobile members, the county's opportunities, and
@@ -19,27 +18,7 @@ struct TalentPages {
         let user = try req.user
         let org = try await req.treeScopeOrganization()
         let onlyReturn = req.query[String.self, at: "return"] == "1"
-        struct Row: Decodable {
-            var member_id: UUID
-            var name: String
-            var branch: String
-            var industry: String?
-            var skills: String
-            var title: String?
-            var business: String?
-            var willing_return: Bool
-            var willing_invest: Bool
-        }
-        let filter: SQLQueryString =
-            onlyReturn ? " AND (t.willing_return = \(bind: true) OR t.willing_invest = \(bind: true))" : ""
-        let rows = try await req.db.sql().raw(
-            """
-            SELECT t.member_id, m.name, o.short_name AS branch, t.industry, t.skills, t.title, t.business, t.willing_return,
-                   t.willing_invest
-            FROM talent_profiles t JOIN members m ON m.id = t.member_id JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", org.path))\(filter) ORDER BY o.code, m.name LIMIT 500
-            """
-        ).all(decoding: Row.self)
+        let rows = try await TalentStore.register(under: org.path, onlyReturn: onlyReturn, on: req.db)
         struct Line: Encodable {
             var name: String
             var branch: String
@@ -51,8 +30,7 @@ struct TalentPages {
         }
         let today = AppClock.today
         let scopeIDs = org.pathIDs + [org.id!]
-        let opportunities = try await Opportunity.query(on: req.db).filter(\.$orgID ~~ scopeIDs)
-            .filter(\.$validUntil >= today.description).sort(\.$validUntil).limit(100).all()
+        let opportunities = try await TalentStore.opportunities(by: scopeIDs, validOn: today, limit: 100, on: req.db)
         struct Opp: Encodable {
             var kind: String
             var title: String
@@ -68,11 +46,9 @@ struct TalentPages {
         if let county {
             countyIDs = [county.id!]
         } else {
-            countyIDs = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .county)
-                .all().compactMap(\.id)
+            countyIDs = try await OrgTree.counties(under: org, on: req.db).compactMap(\.id)
         }
-        let projects = try await ReturnProject.query(on: req.db).filter(\.$countyID ~~ countyIDs)
-            .sort(\.$startedOn, .descending).limit(200).all()
+        let projects = try await TalentStore.projects(of: countyIDs, on: req.db)
         struct Project: Encodable {
             var enterprise: String
             var county: String
@@ -92,26 +68,19 @@ struct TalentPages {
             var jobs: Int
         }
         var names: [Int: String] = [:]
-        for c in try await Organization.query(on: req.db).filter(\.$id ~~ countyIDs).all() {
-            names[c.id!] = c.shortName
+        for c in try await TalentStore.organizations(countyIDs, on: req.db) { names[c.id!] = c.shortName }
+        let out = projects.map { p, member in
+            Project(
+                enterprise: p.enterprise, county: names[p.countyID] ?? "", member: member?.name ?? "",
+                industry: Industry(rawValue: p.industry)?.label ?? p.industry, investment: p.investment,
+                output: p.annualOutput, jobs: p.jobsCreated, startedOn: p.startedOn, support: p.support)
         }
-        var out: [Project] = []
-        var totals: [Int: Total] = [:]
-        for p in projects {
-            let member = try await p.memberID.asyncMap { try await Member.find($0, on: req.db) } ?? nil
-            out.append(
-                Project(
-                    enterprise: p.enterprise, county: names[p.countyID] ?? "", member: member?.name ?? "",
-                    industry: Industry(rawValue: p.industry)?.label ?? p.industry, investment: p.investment,
-                    output: p.annualOutput, jobs: p.jobsCreated, startedOn: p.startedOn, support: p.support))
-            var t =
-                totals[p.countyID]
-                ?? Total(county: names[p.countyID] ?? "", projects: 0, investment: 0, output: 0, jobs: 0)
-            t.projects += 1
-            t.investment += p.investment
-            t.output += p.annualOutput
-            t.jobs += p.jobsCreated
-            totals[p.countyID] = t
+        let totals = TalentRules.totals(
+            projects.map { p, _ in (p.countyID, p.investment, p.annualOutput, p.jobsCreated) }
+        ).values.map {
+            Total(
+                county: names[$0.county] ?? "", projects: $0.projects, investment: $0.investment, output: $0.output,
+                jobs: $0.jobs)
         }
         struct View: Encodable {
             var org: String
@@ -127,8 +96,7 @@ struct TalentPages {
             var canManage: Bool
             var today: String
         }
-        let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$level == .branch)
-            .filter(\.$kind == .regular).sort(\.$code).limit(500).all()
+        let branches = try await OrgTree.branches(under: org, on: req.db)
         return try await req.page(
             "services/talent", title: "就业创业与人才回引",
             View(
@@ -138,7 +106,7 @@ struct TalentPages {
                         name: $0.name, branch: $0.branch,
                         industry: $0.industry.flatMap(Industry.init(rawValue:))?.label ?? "", skills: $0.skills,
                         title: $0.title ?? "", business: $0.business ?? "",
-                        willing: [$0.willing_return ? "愿意返乡" : nil, $0.willing_invest ? "愿意回乡投资" : nil]
+                        willing: [$0.willingReturn ? "愿意返乡" : nil, $0.willingInvest ? "愿意回乡投资" : nil]
                             .compactMap { $0 }.joined(separator: "、"))
                 },
                 opportunities: opportunities.map {
@@ -147,7 +115,7 @@ struct TalentPages {
                         industry: $0.industry.flatMap(Industry.init(rawValue:))?.label ?? "不限", skills: $0.skills,
                         validUntil: $0.validUntil, contact: $0.contact)
                 },
-                projects: out, totals: totals.values.sorted { $0.county < $1.county },
+                projects: out, totals: totals.sorted { $0.county < $1.county },
                 industries: Industry.allCases.map { Pair($0.rawValue, $0.label) },
                 kinds: OpportunityKind.allCases.map { Pair($0.rawValue, $0.label) },
                 branches: branches.map { Pair($0.code, $0.shortName) },
@@ -155,35 +123,32 @@ struct TalentPages {
                 today: today.description))
     }
 
+    /// Whose entry a branch saves: the member by name in a branch.
+    struct Who: Content {
+        var branch: String?
+        var name: String?
+    }
+
     func saveProfile(req: Request) async throws -> Response {
-        let user = try req.user
-        struct Form: Content {
-            var branch: String?
-            var name: String?
-        }
-        let who = try req.content.decode(Form.self)
+        let who = try req.content.decode(Who.self)
         let f = try req.content.decode(TalentActions.ProfileForm.self)
         return try await req.act(back: "/talent") {
             let m = try await req.memberNamed(who.name, branch: who.branch)
-            _ = try await TalentActions.save(f, member: m, by: user.username, on: req.db)
-            try await req.audit(.update, "talent", ref: m.id!.uuidString, summary: "更新\(m.name)的人才库信息")
+            _ = try await TalentActions.save(f, member: m, as: try req.acting)
             return "已保存\(m.name)的人才库信息"
         }
     }
 
     func publish(req: Request) async throws -> Response {
-        let user = try req.user
         let org = try await req.departmentOrganization()
         let f = try req.content.decode(TalentActions.OpportunityForm.self)
         return try await req.act(back: "/talent#opportunities") {
-            let o = try await TalentActions.publish(f, org: org, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.create, "opportunity", ref: o.id!.uuidString, summary: "发布\(o.kind.label)：\(o.title)")
+            _ = try await TalentActions.publish(f, org: org, as: try req.acting)
             return "已发布，条件相符的流动党员会在手机上看到"
         }
     }
 
     func project(req: Request) async throws -> Response {
-        let user = try req.user
         let org = try await req.departmentOrganization()
         let f = try req.content.decode(TalentActions.ProjectForm.self)
         return try await req.act(back: "/talent#projects") {
@@ -193,9 +158,7 @@ struct TalentPages {
             let member =
                 Normalize.text(f.name) == nil
                 ? nil : try await req.memberNamed(f.name, branch: f.branch)
-            let p = try await TalentActions.record(
-                f, county: county, member: member, by: user, today: AppClock.today, on: req.db)
-            try await req.audit(.create, "return-project", ref: p.id!.uuidString, summary: "登记返乡创业项目：\(p.enterprise)")
+            let p = try await TalentActions.record(f, county: county, member: member, as: try req.acting)
             return "已登记\(p.enterprise)"
         }
     }
