@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """One shape inside every feature (DESIGN §3, issue 26): rules in LiudongCore, SQL in a store, thin pages and API.
 
-Four rules over Sources/LiudongApp (landed migrations excepted):
+Rules over Sources/LiudongApp (landed migrations excepted):
   sql-in-http     no raw SQL or `.query(on:` in *Pages, *API, *Controller or *Feature files
   row-in-func     no Decodable row type declared inside a function
-  borrowed-type   no …Controller / …Pages type used outside its own folder
+  borrowed-type   no …Controller / …Pages type used outside its own feature folder (the nearest folder holding a
+                  *Feature.swift: Services/Requests is one, Services/ is not)
   string-state    no `== "…"` / `!= "…"` on a field named status, state, kind or stage
+  big-folder      no feature folder over 1,200 lines or 10 files of its own (not counting sub-folders, migrations,
+                  *Demo.swift and *OpenAPI.swift: demo data and API documentation are not what a newcomer reads to
+                  follow the feature); App/ (the application's kernel) is not a feature
 
 Warning mode by default: prints what is left to move (the to-do list) and exits 0. With --strict (or
 LAYERS_STRICT=1) any finding fails. `make lint` runs it."""
@@ -37,6 +41,39 @@ STATE_COMPARE = re.compile(r"\b(status|state|kind|stage)(?:\.rawValue)?\s*[!=]=\
 BORROWED = re.compile(r"\b(\w+(?:Controller|Pages))\b")
 
 
+MAX_LINES = 1200
+MAX_FILES = 10
+
+
+def feature_folder(path):
+    """The nearest folder above `path` (relative to APP) that holds a *Feature.swift; its top-level folder if none."""
+    d = os.path.dirname(path)
+    while os.path.relpath(d, APP) != ".":
+        if any(n.endswith("Feature.swift") for n in os.listdir(d)):
+            return os.path.relpath(d, APP)
+        d = os.path.dirname(d)
+    return os.path.relpath(path, APP).split(os.sep)[0]
+
+
+def big_folders():
+    out = []
+    for dirpath, _, names in os.walk(APP):
+        rel = os.path.relpath(dirpath, APP)
+        if rel == "." or rel.split(os.sep)[0] == "App" or "Migrations" in rel.split(os.sep):
+            continue
+        files = [n for n in names if n.endswith(".swift")]
+        if not any(n.endswith("Feature.swift") for n in files):
+            continue
+        counted = [n for n in files if not (n.endswith("Demo.swift") or n.endswith("OpenAPI.swift"))]
+        lines = 0
+        for n in counted:
+            with open(os.path.join(dirpath, n), encoding="utf-8") as f:
+                lines += sum(1 for _ in f)
+        if lines > MAX_LINES or len(files) > MAX_FILES:
+            out.append(f"{os.path.join('Sources', 'LiudongApp', rel)}: {lines} lines in {len(files)} files")
+    return out
+
+
 def swift_files():
     for dirpath, _, names in os.walk(APP):
         if "/Migrations" in dirpath.replace(os.sep, "/") + "/":
@@ -62,12 +99,12 @@ def strip_comments_and_strings(line):
 
 def main():
     strict = "--strict" in sys.argv or os.environ.get("LAYERS_STRICT") == "1"
-    findings = {"sql-in-http": [], "row-in-func": [], "borrowed-type": [], "string-state": []}
+    findings = {"sql-in-http": [], "row-in-func": [], "borrowed-type": [], "string-state": [], "big-folder": []}
     files = list(swift_files())
     # Where each Controller / Pages type is declared (its feature folder).
     home = {}
     for path in files:
-        folder = os.path.relpath(path, APP).split(os.sep)[0]
+        folder = feature_folder(path)
         with open(path, encoding="utf-8") as f:
             for line in f:
                 m = TYPE_DECL.match(line)
@@ -75,7 +112,7 @@ def main():
                     home.setdefault(m.group(1), folder)
     for path in files:
         rel = os.path.relpath(path, ROOT)
-        folder = os.path.relpath(path, APP).split(os.sep)[0]
+        folder = feature_folder(path)
         http = HTTP_FILE.search(os.path.basename(path)) is not None
         depth = 0
         func_depths = []  # brace depths at which a function body opened
@@ -107,6 +144,7 @@ def main():
                     if func_depths and func_depths[-1] == depth:
                         func_depths.pop()
                     depth -= 1
+    findings["big-folder"] = big_folders()
     total = sum(len(v) for v in findings.values())
     if total == 0:
         print("layers: every feature keeps one shape")

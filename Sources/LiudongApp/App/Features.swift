@@ -26,6 +26,7 @@ enum Features {
         PointsFeature(),
         RecognitionFeature(),
         CareFeature(),
+        CalendarFeature(),
         RequestsFeature(),
         TalentFeature(),
         DemoFeature(),

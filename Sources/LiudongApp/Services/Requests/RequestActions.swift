@@ -17,7 +17,7 @@ enum RequestActions {
     }
 
     static func deadlines(on db: Database) async throws -> ServiceDeadlines {
-        try await RequestStore.deadlines(on: db)
+        try await CalendarStore.deadlines(on: db)
     }
 
     /// Raises a request: routed, with its two deadlines in working days from today, a notice to the handling side.
@@ -37,8 +37,8 @@ enum RequestActions {
             org = found
         case .home: org = home
         }
-        let limits = try await RequestStore.deadlines(on: a.db)
-        let calendar = try await RequestStore.calendar(on: a.db)
+        let limits = try await CalendarStore.deadlines(on: a.db)
+        let calendar = try await CalendarStore.calendar(on: a.db)
         let r = ServiceRequest()
         r.id = UUID()
         r.memberID = try member.requireID()
@@ -189,12 +189,12 @@ enum RequestActions {
 
     /// Once, within the settings' days after it closed: back to the handler with a new answer deadline.
     static func reopen(_ r: ServiceRequest, reason: String?, as a: Acting) async throws {
-        let limits = try await RequestStore.deadlines(on: a.db)
+        let limits = try await CalendarStore.deadlines(on: a.db)
         let (text, status) = try RequestRules.reopen(
             r.status, reopened: r.reopened, closedOn: r.closedOn, hadHandler: r.handlerName != nil, reason: reason,
             today: a.today, reopenDays: limits.reopenDays
         ).orThrow()
-        let calendar = try await RequestStore.calendar(on: a.db)
+        let calendar = try await CalendarStore.calendar(on: a.db)
         r.reopened = 1
         r.status = status
         r.stars = nil
@@ -246,7 +246,7 @@ enum RequestActions {
             ).create(on: db)
             escalated += 1
         }
-        let limits = try await RequestStore.deadlines(on: db)
+        let limits = try await CalendarStore.deadlines(on: db)
         var closed = 0
         for r in try await RequestStore.answered(on: db)
         where RequestRules.closesUnrated(answeredOn: r.answeredOn, today: today, autoCloseDays: limits.autoCloseDays) {

@@ -8,27 +8,9 @@ import Vapor
 /// is routed and escalated to, writing a request with its trail event and notice, an account's list (what is routed or
 /// escalated to organizations it covers), a member's own, the statistics, one request's trail and the worklist tallies.
 enum RequestStore {
-    static func deadlines(on db: Database) async throws -> ServiceDeadlines {
-        try await ServiceSettings.find(1, on: db)?.deadlines ?? ServiceDeadlines()
-    }
-
-    static func calendar(on db: Database) async throws -> WorkCalendar {
-        var c = WorkCalendar()
-        for d in try await WorkCalendarDay.query(on: db).all() {
-            guard let day = d.id.flatMap({ CalendarDate($0) }) else { continue }
-            if d.kind == .workday { c.workdays.insert(day) } else { c.holidays.insert(day) }
-        }
-        return c
-    }
-
-    /// Whether an organization has an account that can act for it (not disabled).
-    static func hasAccount(_ org: Int, on db: Database) async throws -> Bool {
-        try await Account.query(on: db).filter(\.$organizationID == org).filter(\.$disabledAt == nil).count() > 0
-    }
-
     /// The inflow organization when it exists and has an account that can act for it.
     static func usableInflow(_ id: Int?, on db: Database) async throws -> Organization? {
-        guard let id, try await hasAccount(id, on: db) else { return nil }
+        guard let id, try await CalendarStore.hasAccount(id, on: db) else { return nil }
         return try await Organization.find(id, on: db)
     }
 
@@ -42,7 +24,7 @@ enum RequestStore {
         var stations: [RoutingFacts.Station] = []
         for s in try await ServiceStation.query(on: db).filter(\.$purpose == .legal).sort(\.$id).all() {
             guard let id = s.id, let org = try await Organization.find(id, on: db), org.closedAt == nil,
-                try await hasAccount(id, on: db)
+                try await CalendarStore.hasAccount(id, on: db)
             else { continue }
             stations.append(.init(org: id, areaCode: s.areaCode))
         }
@@ -55,27 +37,6 @@ enum RequestStore {
                     .init(destinationCode: $0.destinationCode, usableInflowOrg: usable?.id, inflowOrg: $0.inflowOrgID)
                 }, stations: stations)
         )
-    }
-
-    /// The calendar's days of a year, in order.
-    static func calendarDays(year: Int, on db: Database) async throws -> [WorkCalendarDay] {
-        try await WorkCalendarDay.query(on: db).filter(\.$id >= "\(year)-01-01").filter(\.$id <= "\(year)-12-31")
-            .sort(\.$id).all()
-    }
-
-    /// An organization by its code.
-    static func organization(code: String, on db: Database) async throws -> Organization? {
-        try await Organization.query(on: db).filter(\.$code == code).first()
-    }
-
-    /// Every service station with its organization (gone ones left out).
-    static func stations(on db: Database) async throws -> [(ServiceStation, Organization)] {
-        var out: [(ServiceStation, Organization)] = []
-        for s in try await ServiceStation.query(on: db).all() {
-            guard let org = try await Organization.find(s.id, on: db) else { continue }
-            out.append((s, org))
-        }
-        return out
     }
 
     /// A request with the organization it is routed to and the one it was escalated to.

@@ -3,34 +3,12 @@ import Foundation
 import LiudongCore
 import SQLKit
 
-/// The demo's requests: this year's holidays and adjusted working days on the city's calendar, and requests in every
+/// The demo's requests in every
 /// state — fresh, accepted, in progress, answered and waiting for the member's rating, rated, reopened, transferred
 /// from the inflow side to the home branch, and overdue ones escalated by the daily sweep.
 enum RequestsDemo {
-    /// 2026 as announced (国办发明电〔2025〕7号, to be checked against each year's notice): weekdays off and weekend
-    /// days worked.
-    static let holidays2026: [(String, String, String)] = [
-        ("元旦", "2026-01-01", "2026-01-03"), ("春节", "2026-02-15", "2026-02-23"), ("清明节", "2026-04-04", "2026-04-06"),
-        ("劳动节", "2026-05-01", "2026-05-05"), ("端午节", "2026-06-19", "2026-06-21"), ("中秋节", "2026-09-25", "2026-09-27"),
-        ("国庆节", "2026-10-01", "2026-10-07"),
-    ]
-    static let workdays2026: [(String, String)] = [
-        ("元旦", "2026-01-04"), ("春节", "2026-02-14"), ("春节", "2026-02-28"), ("劳动节", "2026-05-09"),
-        ("国庆节", "2026-09-20"), ("国庆节", "2026-10-10"),
-    ]
-
     static func load(_ demo: DemoContext) async throws {
         let db = demo.db
-        for (name, from, to) in holidays2026 {
-            guard var day = CalendarDate(from), let end = CalendarDate(to) else { continue }
-            while day <= end {
-                if !WorkCalendar.isWeekend(day) { try await add(day, .holiday, name, db) }
-                day = WorkCalendar.next(day)
-            }
-        }
-        for (name, d) in workdays2026 {
-            if let day = CalendarDate(d), WorkCalendar.isWeekend(day) { try await add(day, .workday, name, db) }
-        }
         guard let secretaryAccount = try await Account.query(on: db).filter(\.$username == "secretary").first(),
             let inflowAccount = try await Account.query(on: db).filter(\.$username == "inflow").first(),
             let branch = try await Organization.find(secretaryAccount.organizationID, on: db),
@@ -172,15 +150,6 @@ enum RequestsDemo {
             try await stamp(mine, day(1), db)
         }
         _ = try await RequestActions.sweep(today: today, on: db)
-    }
-
-    private static func add(_ day: CalendarDate, _ kind: CalendarDayKind, _ name: String, _ db: Database) async throws {
-        let d = WorkCalendarDay()
-        d.id = day.description
-        d.kind = kind
-        d.name = name
-        d.updatedBy = DemoAuthor.username
-        try await d.create(on: db)
     }
 
     /// Dates the request's latest event on the demo day it happened (the service stamps events with the clock).

@@ -4,8 +4,8 @@ import Vapor
 
 /// Requests (诉求办理), the first of the five service mechanisms (“5个机制”, 变安家为安心): working-day deadlines,
 /// routing to the side that can handle them (inflow organization, home branch, legal service station for rights
-/// matters), transfer, escalation of overdue ones and the member's rating; the city's working-day calendar.
-/// Care (`Care/`), talent (`Talent/`) and recognition (`Recognition/`) are the other sub-features of `Services/`.
+/// matters), transfer, escalation of overdue ones and the member's rating. Deadlines count in the city's working
+/// days (`Calendar/`). Care (`Care/`), talent (`Talent/`) and recognition (`Recognition/`) are the other sub-features of `Services/`.
 struct RequestsFeature: Feature {
     let name = "requests"
 
@@ -13,17 +13,13 @@ struct RequestsFeature: Feature {
 
     func routes(_ routes: FeatureRoutes) throws {
         try RequestPages().boot(routes)
-        try CalendarPages().boot(routes)
         try MyRequestPages().boot(routes)
         try RequestAPI().boot(routes)
     }
 
     var navigation: [NavEntry] {
         [
-            NavEntry(order: 72, permission: .handleRequests, link: { _ in ("/requests", "诉求办理") }),
-            NavEntry(
-                order: 96, permission: .manageServiceSettings,
-                link: { u in u.scopeLevel == .city ? ("/requests/calendar", "工作日历") : nil }),
+            NavEntry(order: 72, permission: .handleRequests, link: { _ in ("/requests", "诉求办理") })
         ]
     }
 

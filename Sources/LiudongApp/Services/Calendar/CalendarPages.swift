@@ -28,7 +28,7 @@ struct CalendarPages {
         let year =
             (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil }
             ?? today.year
-        let days = try await RequestStore.calendarDays(year: year, on: req.db)
+        let days = try await CalendarStore.calendarDays(year: year, on: req.db)
         struct Day: Encodable {
             var day: String
             var kind: String
@@ -40,7 +40,7 @@ struct CalendarPages {
             var area: String
         }
         var stations: [Station] = []
-        for (s, org) in try await RequestStore.stations(on: req.db) {
+        for (s, org) in try await CalendarStore.stations(on: req.db) {
             stations.append(
                 Station(
                     code: org.code, name: org.shortName,
@@ -55,7 +55,7 @@ struct CalendarPages {
             var stations: [Station]
             var example: String
         }
-        let calendar = try await RequestStore.calendar(on: req.db)
+        let calendar = try await CalendarStore.calendar(on: req.db)
         let limits = try await RequestActions.deadlines(on: req.db)
         return try await req.page(
             "services/calendar", title: "工作日历与办理时限",
