@@ -296,8 +296,16 @@ struct ReconciliationTests {
             #expect(try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "accept"]).status == .seeOther)
             let phone = try await Member.find(f.memberA.id!, on: app.db)?.phoneTail
             #expect(phone == "9999")
-            #expect(
-                try await countyA.post("/reconcile/items/\(itemA)", form: ["action": "explain"]).status != .ok || true)
+            // The item is resolved now: a second action (a double click, a second tab) changes nothing and says so.
+            let again = try await countyA.post(
+                "/reconcile/items/\(itemA)", form: ["action": "explain", "note": "再说明一次"])
+            #expect(again.status == .seeOther)
+            #expect(try await countyA.get("/reconcile/150422").body.string.contains("该差异已处理"))
+            struct Resolution: Decodable { var resolution: String?, note: String? }
+            let stored = try await sql.raw(
+                "SELECT resolution, note FROM reconciliation_items WHERE id = \(bind: itemA)"
+            ).first(decoding: Resolution.self)
+            #expect(stored?.resolution == "accepted" && stored?.note == nil)
             // “Ours, not on the inflow list” is the inflow organization's to answer: the county may see it, not close it.
             let notInflow = try #require(
                 try await sql.raw("SELECT id FROM reconciliation_items WHERE category = 'oursNotInflow'").first(
