@@ -247,28 +247,4 @@ struct LedgerTests {
             #expect(String(decoding: csv.body.readableBytesView, as: UTF8.self).contains("张建国"))
         }
     }
-
-    @Test(arguments: TestDatabase.all)
-    func statisticsCountTheScopeAndRankChildren(db: TestDatabase) async throws {
-        try await withTestApp(db) { app in
-            let f = try await Fixture.build(app)
-            try await Self.flows(app, f)
-            let stats = try await StatsService.compute(for: f.city, on: app.db)
-            #expect(stats.totals.first { $0.label == "流动党员" }?.value == 3)
-            #expect(stats.totals.first { $0.label == "党员总数" }?.value == 3)
-            #expect(stats.provinces == [SVGChart.Item("北京市", 3)])
-            #expect(stats.reasons.first?.value == 3)  // 外出务工经商
-            #expect(stats.ranking == [SVGChart.Item("巴林左旗", 2), SVGChart.Item("红山区", 1)])
-            #expect(stats.ages.reduce(0) { $0 + $1.value } == 3)
-            #expect(stats.contacted == 3)
-            var county = Browser(app)
-            try await county.signIn("county", Fixture.password)
-            let page = try await county.get("/stats/\(f.countyA.code)")
-            #expect(page.status == .ok)
-            #expect(page.body.string.contains("<svg"))
-            #expect(page.body.string.contains("流向分布图"))
-            #expect(try await county.get("/stats/\(f.countyB.code)").status == .notFound)
-            #expect(try await county.get("/stats/150400").status == .notFound)
-        }
-    }
 }
