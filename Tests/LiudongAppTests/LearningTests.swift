@@ -21,7 +21,7 @@ struct LearningTests {
     static func course(
         _ app: Application, by username: String, title: String, minutes: Int, audience: String? = nil
     ) async throws -> Course {
-        try await CourseService.create(
+        try await CourseActions.create(
             .init(
                 kind: "article", title: title, source: "共产党员网", url: "https://www.12371.cn/", minutes: "\(minutes)",
                 audience: audience), by: try await Fixture.user(app, username), on: app.db)
@@ -37,7 +37,7 @@ struct LearningTests {
             // A secretary does not publish; a course needs a link for an article.
             await #expect(throws: AppError.self) { try await Self.course(app, by: "secretary", title: "x", minutes: 5) }
             do {
-                _ = try await CourseService.create(
+                _ = try await CourseActions.create(
                     .init(kind: "article", title: "无链接", source: "来源", minutes: "0"),
                     by: try await Fixture.user(app, "county"), on: app.db)
                 Issue.record("accepted")
@@ -63,7 +63,7 @@ struct LearningTests {
             let after = try await member.get("/api/v1/my/courses").content.decode(Items<MyCourse>.self).items
             #expect(after.allSatisfy { $0.done })
             // Statistics count completions: the county's row for the committee shows one learner, two courses.
-            let stats = try await LearningController.stats(for: f.countyA, year: AppClock.today.year, on: app.db)
+            let stats = try await LearningPages.stats(for: f.countyA, year: AppClock.today.year, on: app.db)
             let row = try #require(stats.first { $0.code == f.committeeA.code })
             #expect(row.learners == 1 && row.completions == 2 && row.members == 2)
         }
@@ -74,7 +74,7 @@ struct LearningTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString).xlsx").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let book = try LedgerXLSXWriter(path: path)
-        try book.writeTable(sheet: "题库", title: "题库", header: QuizService.templateHeader, rows: rows)
+        try book.writeTable(sheet: "题库", title: "题库", header: QuizActions.templateHeader, rows: rows)
         try book.close()
         return try #require(FileManager.default.contents(atPath: path))
     }
@@ -123,8 +123,8 @@ struct LearningTests {
             #expect(try await QuizQuestion.query(on: app.db).count() == 3)
             // This week's quiz from the three, published by the county.
             let questions = try await QuizQuestion.query(on: app.db).sort(\.$createdAt).all()
-            let week = QuizService.week(of: AppClock.today)
-            _ = try await QuizService.assemble(
+            let week = QuizActions.week(of: AppClock.today)
+            _ = try await QuizActions.assemble(
                 week: week, title: "每周一学", questionIDs: questions.map { $0.id! }, publisherID: f.countyA.id!,
                 by: "county",
                 on: app.db)
@@ -283,19 +283,19 @@ struct LearningPageTests {
             try await Mobile.open(app, f.memberA, inflow: f.external)
             let course = try await LearningTests.course(app, by: "county", title: "党课视频", minutes: 40)
             let secretaryUser = try await Fixture.user(app, "secretary")
-            let e = try await OrgLifeService.create(
+            let e = try await OrgLifeActions.create(
                 .init(
                     orgCode: f.branchA.code, kind: "memberMeeting", startsAt: OrgLifeTime.text(AppClock.now),
                     place: "活动室",
                     topic: "党员大会"), by: secretaryUser, on: app.db)
-            _ = try await OrgLifeService.setAttendance(
+            _ = try await OrgLifeActions.setAttendance(
                 [.init(memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true)],
                 event: e,
                 org: f.branchA, by: secretaryUser, on: app.db)
-            let q = try await QuizService.save(
-                LearningDemoContent.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
-            _ = try await QuizService.assemble(
-                week: QuizService.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
+            let q = try await QuizActions.save(
+                LearningMenuDemo.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
+            _ = try await QuizActions.assemble(
+                week: QuizActions.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
                 publisherID: f.countyA.id!,
                 by: "county", on: app.db)
             let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)

@@ -24,7 +24,7 @@ struct OrgLifeTests {
     }
     struct Recorded: Decodable {
         var recorded: Int
-        var quorum: OrgLifeService.Quorum
+        var quorum: OrgLifeActions.Quorum
     }
 
     static func event(
@@ -84,7 +84,7 @@ struct OrgLifeTests {
             #expect(away.contains("张建国") && away.contains("望京街道党工委") && away.contains("本人签到码"))
             let archive = try await secretary.get("/members/\(f.memberA.id!.uuidString)/archive")
             #expect(archive.body.string.contains("计入本人组织生活记录"))
-            let last = try await OrgLifeCompliance.sixMonthCounts(
+            let last = try await ComplianceStore.sixMonthCounts(
                 under: f.branchA.path, today: AppClock.today, on: try app.db.sql())
             #expect(last[f.branchA.id!] == nil)
             // The inflow side records only its own people: memberB neither reports to it nor checked in.
@@ -156,7 +156,7 @@ struct OrgLifeTests {
             let secretary = try await Fixture.user(app, "secretary")
             // Branch A holds everything the defaults ask in the last quarter (yearly kinds too); A2 nothing.
             func hold(_ kind: OrgLifeKind, _ day: CalendarDate) async throws {
-                _ = try await OrgLifeService.create(
+                _ = try await OrgLifeActions.create(
                     .init(
                         orgCode: f.branchA.code, kind: kind.rawValue, startsAt: "\(day)T09:00", place: "活动室",
                         topic: kind.label),
@@ -174,7 +174,7 @@ struct OrgLifeTests {
             // An event of the quarter before does not count for this one.
             try await hold(.memberMeeting, last.firstDay.adding(days: -1))
             let county = try await APIClient.signIn(app, "county", Fixture.password)
-            struct Items: Decodable { var items: [OrgLifeCompliance.Item] }
+            struct Items: Decodable { var items: [ComplianceStore.Item] }
             let res = try await county.get("/api/v1/org-life/compliance?org=\(f.countyA.code)&quarter=\(last)")
             #expect(res.status == .ok)
             let items = try res.content.decode(Items.self).items
@@ -187,13 +187,13 @@ struct OrgLifeTests {
             #expect(items.filter { $0.orgCode == f.branchA2.code }.allSatisfy { $0.held == 0 })
             #expect(Set(items.map(\.orgCode)) == [f.branchA.code, f.branchA2.code])
             // Behind schedule: only A2 (the worklist of the county and the committee).
-            let behind = try await OrgLifeCompliance.behind(under: f.countyA.path, today: today, on: app.db)
+            let behind = try await ComplianceStore.behind(under: f.countyA.path, today: today, on: app.db)
             #expect(behind == [f.branchA2.id!: 1])
             // The city's administrator raises theme days to two a month: A falls behind too.
             var admin = Browser(app)
             try await admin.signIn("admin", Fixture.password)
             var form: [String: String] = [:]
-            for r in try await OrgLifeCompliance.requirements(on: app.db) {
+            for r in try await ComplianceStore.requirements(on: app.db) {
                 form["period_\(r.kind.rawValue)"] = r.period.rawValue
                 form["minimum_\(r.kind.rawValue)"] = "\(r.minimum)"
             }
@@ -203,7 +203,7 @@ struct OrgLifeTests {
             let after = try await county.get("/api/v1/org-life/compliance?org=\(f.branchA.code)&quarter=\(last)")
                 .content.decode(Items.self).items
             #expect(after.first { $0.kind == "themeDay" }?.required == 6)
-            #expect(try await OrgLifeCompliance.behind(under: f.countyA.path, today: today, on: app.db).count == 2)
+            #expect(try await ComplianceStore.behind(under: f.countyA.path, today: today, on: app.db).count == 2)
             // A county cannot change the settings; a bad quarter is a 422.
             var countyPage = Browser(app)
             try await countyPage.signIn("county", Fixture.password)
@@ -223,17 +223,17 @@ struct OrgLifeTests {
             let secretary = try await Fixture.user(app, "secretary")
             // Nobody has attended anything: memberA is flagged, on branch A.
             #expect(
-                try await OrgLifeCompliance.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
+                try await ComplianceStore.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
                     == 1)
             // Present seven months ago: still flagged. Present last month: not.
             func attend(daysAgo: Int, status: String = "present") async throws {
-                let e = try await OrgLifeService.create(
+                let e = try await OrgLifeActions.create(
                     .init(
                         orgCode: f.branchA.code, kind: "themeDay",
                         startsAt: OrgLifeTime.text(AppClock.now.addingTimeInterval(Double(-daysAgo) * 86400)),
                         place: "活动室",
                         topic: "主题党日"), by: secretary, on: app.db)
-                _ = try await OrgLifeService.setAttendance(
+                _ = try await OrgLifeActions.setAttendance(
                     [
                         .init(
                             memberId: f.memberA.id!.uuidString, status: status, reason: status == "excused" ? "病" : nil)
@@ -242,23 +242,23 @@ struct OrgLifeTests {
             }
             try await attend(daysAgo: 215)
             #expect(
-                try await OrgLifeCompliance.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
+                try await ComplianceStore.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
                     == 1)
             // Excused or absent is not taking part.
             try await attend(daysAgo: 20, status: "excused")
             #expect(
-                try await OrgLifeCompliance.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
+                try await ComplianceStore.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
                     == 1)
             try await attend(daysAgo: 30)
             #expect(
-                try await OrgLifeCompliance.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
+                try await ComplianceStore.sixMonthCounts(under: f.countyA.path, today: today, on: sql)[f.branchA.id!]
                     == nil)
             // Someone who joined the Party less than six months ago is not flagged.
             let newcomer = try await NetworkTests.member(
                 app, "新党员", sequence: 480, branch: f.branchA2, category: "probationary")
             newcomer.joinedOn = today.adding(days: -60).description
             try await newcomer.update(on: app.db)
-            let counts = try await OrgLifeCompliance.sixMonthCounts(under: f.countyA.path, today: today, on: sql)
+            let counts = try await ComplianceStore.sixMonthCounts(under: f.countyA.path, today: today, on: sql)
             #expect(counts[f.branchA2.id!] == 1, "李秀英 only")
             // The worklist of the branch's secretary carries it; the alert page lists the member.
             let work = try await Worklist.compute(

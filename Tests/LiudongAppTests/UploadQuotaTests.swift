@@ -69,7 +69,7 @@ struct UploadQuotaTests {
                 try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: dir + "/" + name)
             }
             try FileManager.default.setAttributes([.modificationDate: AppClock.system], ofItemAtPath: fresh)
-            let report = try await LearningFeature().sweep(app, today: AppClock.today)
+            let report = try await StudyAtHomeFeature().sweep(app, today: AppClock.today)
             #expect(report.contains("私有文件：删除diary目录中无记录引用的文件1个"))
             #expect(!FileManager.default.fileExists(atPath: stray) && FileManager.default.fileExists(atPath: fresh))
             #expect(files().count == 3)

@@ -51,7 +51,7 @@ enum LearningDemo {
             WHERE a.status = 'present' GROUP BY a.member_id
             """
         ).run()
-        try await LearningDemoContent.load(demo, city: city, rng: &rng)
+        try await LearningMenuDemo.load(demo, city: city, rng: &rng)
     }
 
     static func monthStart(_ today: CalendarDate, back: Int) -> CalendarDate {
@@ -227,7 +227,7 @@ struct CodeSource {
     init(seed: UInt64) { n = seed % 1_000_000 }
     mutating func next() -> String {
         n += 1
-        let a = OrgLifeService.codeAlphabet
+        let a = OrgLifeActions.codeAlphabet
         var x = n &* 2_654_435_761 % 887_503_681  // 31^6: a bijection on the codes
         var s = ""
         for _ in 0..<6 {

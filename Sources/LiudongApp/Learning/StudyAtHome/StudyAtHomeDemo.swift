@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// The demo's diaries, return seasons with a branch's plan, and red packages (some unconfirmed).
-enum LearningDemoCare {
+enum StudyAtHomeDemo {
     static let diaryTexts = [
         "今天在工地带头完成了钢筋绑扎任务，帮助两名新工友熟悉操作规程。",
         "参加了社区组织的志愿服务，为独居老人送去米面油，陪老人聊了一个小时。",

@@ -5,7 +5,7 @@ import Vapor
 
 /// The branch's side of the diary (read, comment, mark 优秀), study delivered home in a return season, and red
 /// packages mailed to members.
-struct CareController {
+struct StudyAtHomePages {
     func boot(_ r: FeatureRoutes) throws {
         let m = r.signedIn(.manageLearning)
         m.get("diaries", use: diaries)
@@ -84,7 +84,7 @@ struct CareController {
     }
 
     func photo(req: Request) async throws -> Response {
-        try MyLearningController.servePhoto(req, try await Self.entry(req))
+        try MyDiaryPages.servePhoto(req, try await Self.entry(req))
     }
 
     // MARK: Study delivered home

@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// The learning menu: publishing courses, what a member may pick, opening and confirming (never time online).
-enum CourseService {
+enum CourseActions {
     struct Input: Content, Sendable {
         var kind: String?
         var title: String?

@@ -6,7 +6,7 @@ import Vapor
 
 /// `/org-life`: an organization's events with attendance at home and away, recording an event, its minutes,
 /// attachments and attendance, the quorum of a member meeting.
-struct OrgLifeController {
+struct OrgLifePages {
     func boot(_ r: FeatureRoutes) throws {
         let rec = r.signedIn(.recordOrgLife)
         rec.get("org-life", use: index)
@@ -110,7 +110,7 @@ struct OrgLifeController {
     }
 
     struct FormView: Encodable {
-        var form: OrgLifeService.Input
+        var form: OrgLifeActions.Input
         var kinds: [SelectOption]
         var errors: [String: String]
     }
@@ -125,9 +125,9 @@ struct OrgLifeController {
     }
 
     func create(req: Request) async throws -> Response {
-        let input = try req.content.decode(OrgLifeService.Input.self)
+        let input = try req.content.decode(OrgLifeActions.Input.self)
         do {
-            let e = try await OrgLifeService.create(input, by: try req.user, on: req.db)
+            let e = try await OrgLifeActions.create(input, by: try req.user, on: req.db)
             try await req.audit(
                 .create, "org-life", ref: e.id!.uuidString, summary: "记录组织生活：\(e.kind.label)·\(e.topic)")
             return req.redirect(to: "/org-life/\(e.id!.uuidString)", flash: "已记录，签到码 \(e.checkInCode)")
@@ -173,14 +173,14 @@ struct OrgLifeController {
         var code: String
         var codeOpen: Bool
         var isMemberMeeting: Bool
-        var quorum: OrgLifeService.Quorum
+        var quorum: OrgLifeActions.Quorum
         var people: [Person]
         var files: [File]
     }
 
     func show(req: Request) async throws -> Response {
         let user = try req.user
-        let (e, org) = try await OrgLifeService.find(
+        let (e, org) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let people = try await OrgLifeStore.people(e, org: org, on: req.db)
         let files = try await OrgLifeAttachment.query(on: req.db).filter(\.$eventID == e.id!).sort(\.$createdAt).all()
@@ -192,7 +192,7 @@ struct OrgLifeController {
                 onlineUrl: e.onlineURL ?? "", topic: e.topic, host: e.host ?? "", recorder: e.recorder ?? "",
                 minutes: e.minutes ?? "", decisions: e.decisions ?? "", code: e.checkInCode, codeOpen: e.codeOpen(),
                 isMemberMeeting: e.kind == .memberMeeting,
-                quorum: try await OrgLifeService.quorum(e, org: org, on: req.db),
+                quorum: try await OrgLifeActions.quorum(e, org: org, on: req.db),
                 people: people.enumerated().map { i, p in
                     ShowView.Person(
                         index: i, id: p.id.uuidString, name: p.name, branch: p.branch, mobile: p.mobile,
@@ -213,13 +213,13 @@ struct OrgLifeController {
 
     func minutes(req: Request) async throws -> Response {
         let user = try req.user
-        let (e, _) = try await OrgLifeService.find(
+        let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let f = try req.content.decode(MinutesForm.self)
         let back = "/org-life/\(e.id!.uuidString)"
         let texts = [f.minutes, f.decisions].map { Normalize.text($0) }
-        if texts.contains(where: { ($0?.count ?? 0) > OrgLifeService.maxMinutes }) {
-            return req.redirect(to: back, flash: "会议记录和决定事项各不超过\(OrgLifeService.maxMinutes)字")
+        if texts.contains(where: { ($0?.count ?? 0) > OrgLifeActions.maxMinutes }) {
+            return req.redirect(to: back, flash: "会议记录和决定事项各不超过\(OrgLifeActions.maxMinutes)字")
         }
         if [f.host, f.recorder].contains(where: { (Normalize.text($0)?.count ?? 0) > 50 }) {
             return req.redirect(to: back, flash: "主持人、记录人请控制在50字以内")
@@ -237,11 +237,11 @@ struct OrgLifeController {
     /// `n{i}` excused with the higher organization's consent.
     func attendance(req: Request) async throws -> Response {
         let user = try req.user
-        let (e, org) = try await OrgLifeService.find(
+        let (e, org) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        var items: [OrgLifeService.AttendanceItem] = []
-        for i in 0..<OrgLifeService.maxItems {
+        var items: [OrgLifeActions.AttendanceItem] = []
+        for i in 0..<OrgLifeActions.maxItems {
             guard let id = form["m\(i)"] else { break }
             guard let s = Normalize.text(form["s\(i)"]) else { continue }
             items.append(
@@ -251,7 +251,7 @@ struct OrgLifeController {
         }
         let back = "/org-life/\(e.id!.uuidString)"
         do {
-            let n = try await OrgLifeService.setAttendance(items, event: e, org: org, by: user, on: req.db)
+            let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, by: user, on: req.db)
             try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "登记出席情况\(n)人：\(e.topic)")
             return req.redirect(to: back + "#attendance", flash: "已登记\(n)人的出席情况")
         } catch AppError.invalid(let errors) {
@@ -271,7 +271,7 @@ struct OrgLifeController {
 
     func upload(req: Request) async throws -> Response {
         let user = try req.user
-        let (e, _) = try await OrgLifeService.find(
+        let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let back = "/org-life/\(e.id!.uuidString)"
         guard let file = try? req.content.decode(UploadForm.self).file, file.data.readableBytes > 0 else {
@@ -317,7 +317,7 @@ struct OrgLifeController {
 
     func attachment(req: Request) async throws -> Response {
         let user = try req.user
-        let (e, _) = try await OrgLifeService.find(
+        let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         guard let fid = req.parameters.get("file").flatMap({ UUID(uuidString: $0) }),
             let a = try await OrgLifeAttachment.query(on: req.db).filter(\.$id == fid).filter(\.$eventID == e.id!)
@@ -343,7 +343,7 @@ struct OrgLifeController {
         guard let id, let e = try await OrgLifeEvent.find(id, on: req.db), e.orgID == user.scopeID, e.codeOpen(),
             let org = try await Organization.find(e.orgID, on: req.db)
         else { return req.redirect(to: back, flash: "没有正在进行的本组织活动") }
-        try await OrgLifeService.credit(
+        try await OrgLifeActions.credit(
             c.memberID, event: e, org: org, via: .certificate, by: user.username, on: req.db)
         try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "凭活动证\(c.number)登记参加\(e.topic)")
         return req.redirect(to: back, flash: "已登记参加：\(e.kind.label)·\(e.topic)")

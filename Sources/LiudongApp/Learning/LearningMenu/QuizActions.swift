@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// 每周一学: the question bank, its .xlsx import with a reason per rejected row, the week's quiz, one answer each.
-enum QuizService {
+enum QuizActions {
     // MARK: Weeks
 
     static var isoCalendar: Calendar {
@@ -282,7 +282,7 @@ enum QuizService {
     /// This week's quiz for the member: published by the branch or an organization above it, open today.
     static func current(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> Quiz?
     {
-        let (_, _, ids) = try await CourseService.ancestors(of: memberID, on: db)
+        let (_, _, ids) = try await CourseActions.ancestors(of: memberID, on: db)
         let day = today.description
         return try await Quiz.query(on: db).filter(\.$publisherOrgID ~~ ids).filter(\.$opensOn <= day)
             .filter(\.$closesOn >= day).sort(\.$opensOn, .descending).sort(\.$createdAt).first()

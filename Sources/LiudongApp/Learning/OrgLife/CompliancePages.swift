@@ -5,7 +5,7 @@ import Vapor
 
 /// `/org-life/compliance` (required against held, per branch, rolled up), `/org-life/alerts` (the six-month rule),
 /// `/org-life/settings` (the required frequencies; the city's administrators edit them).
-struct ComplianceController {
+struct CompliancePages {
     func boot(_ r: FeatureRoutes) throws {
         let stats = r.signedIn(.viewStatistics)
         stats.get("org-life", "compliance", use: page)
@@ -37,8 +37,8 @@ struct ComplianceController {
     func page(req: Request) async throws -> Response {
         let org = try await req.scopeOrganization()
         let q = try Self.quarter(req)
-        let reqs = try await OrgLifeCompliance.requirements(on: req.db).filter { $0.minimum > 0 }
-        let items = try await OrgLifeCompliance.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
+        let reqs = try await ComplianceStore.requirements(on: req.db).filter { $0.minimum > 0 }
+        let items = try await ComplianceStore.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
         // Rolled up per child of the organization (or per branch when it has branches directly).
         let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).filter(
             \.$closedAt == nil
@@ -91,8 +91,8 @@ struct ComplianceController {
     func alerts(req: Request) async throws -> Response {
         let org = try await req.scopeOrganization()
         let today = AppClock.today
-        let rows = try await OrgLifeCompliance.silent(under: org.path, today: today, on: try req.db.sql())
-        let total = try await OrgLifeCompliance.sixMonthCounts(under: org.path, today: today, on: try req.db.sql())
+        let rows = try await ComplianceStore.silent(under: org.path, today: today, on: try req.db.sql())
+        let total = try await ComplianceStore.sixMonthCounts(under: org.path, today: today, on: try req.db.sql())
             .values.reduce(0, +)
         struct Row: Encodable {
             var id: String
@@ -111,7 +111,7 @@ struct ComplianceController {
         return try await req.page(
             "orglife/alerts", title: "六个月未参加组织生活",
             View(
-                code: org.code, name: org.name, cutoff: OrgLifeCompliance.sixMonthsBefore(today).chinese, total: total,
+                code: org.code, name: org.name, cutoff: ComplianceStore.sixMonthsBefore(today).chinese, total: total,
                 rows: rows.map {
                     Row(
                         id: $0.id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,
@@ -128,7 +128,7 @@ struct ComplianceController {
 
     func settings(req: Request) async throws -> Response {
         let user = try req.user
-        let reqs = try await OrgLifeCompliance.requirements(on: req.db)
+        let reqs = try await ComplianceStore.requirements(on: req.db)
         struct View: Encodable {
             var rows: [SettingRow]
             var canEdit: Bool

@@ -5,7 +5,7 @@ import Vapor
 
 /// Organizational life: events, attendance (recorded by the organization, by the member's code, by the activity
 /// certificate), quorum, and each member's latest organizational life anywhere.
-enum OrgLifeService {
+enum OrgLifeActions {
     struct Input: Content, Sendable {
         var orgCode: String?
         var kind: String?

@@ -5,7 +5,7 @@ import Vapor
 
 /// `/learning`: the menu a level publishes, learning statistics per organization, the question bank with its
 /// .xlsx import, and the weekly quizzes with their participation.
-struct LearningController {
+struct LearningPages {
     func boot(_ r: FeatureRoutes) throws {
         let m = r.signedIn(.manageLearning)
         m.get("learning", use: index)
@@ -100,11 +100,11 @@ struct LearningController {
     }
 
     func index(req: Request) async throws -> Response {
-        try await render(req, form: CourseService.Input(kind: "article", minutes: "15"), errors: [:])
+        try await render(req, form: CourseActions.Input(kind: "article", minutes: "15"), errors: [:])
     }
 
     private func render(
-        _ req: Request, form: CourseService.Input, errors: [String: String], status: HTTPResponseStatus = .ok
+        _ req: Request, form: CourseActions.Input, errors: [String: String], status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
@@ -160,7 +160,7 @@ struct LearningController {
             var courses: [CourseRow]
             var quizzes: [QuizRow]
             var canPublish: Bool
-            var form: CourseService.Input
+            var form: CourseActions.Input
             var kinds: [SelectOption]
             var errors: [String: String]
         }
@@ -179,16 +179,16 @@ struct LearningController {
                     QuizRow(
                         week: $0.week, title: $0.title, publisher: $0.short_name, questions: $0.questions,
                         answered: $0.answered, average: $0.average.map { String(format: "%.1f", $0) } ?? "—")
-                }, canPublish: CourseService.canPublish(user) && org.id == user.scopeID, form: form,
+                }, canPublish: CourseActions.canPublish(user) && org.id == user.scopeID, form: form,
                 kinds: CourseKind.allCases.map {
                     SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.kind)
                 }, errors: errors), status: status)
     }
 
     func createCourse(req: Request) async throws -> Response {
-        let input = try req.content.decode(CourseService.Input.self)
+        let input = try req.content.decode(CourseActions.Input.self)
         do {
-            let c = try await CourseService.create(input, by: try req.user, on: req.db)
+            let c = try await CourseActions.create(input, by: try req.user, on: req.db)
             try await req.audit(.create, "course", ref: c.id!.uuidString, summary: "发布学习课程：\(c.title)")
             return req.redirect(to: "/learning", flash: "已发布：\(c.title)")
         } catch AppError.invalid(let errors) {
@@ -208,11 +208,11 @@ struct LearningController {
         }
         var rows: [Row]
         var total: Int
-        var result: QuizService.ImportResult?
+        var result: QuizActions.ImportResult?
         var canImport: Bool
     }
 
-    private func bank(_ req: Request, result: QuizService.ImportResult?) async throws -> Response {
+    private func bank(_ req: Request, result: QuizActions.ImportResult?) async throws -> Response {
         let user = try req.user
         let total = try await QuizQuestion.query(on: req.db).count()
         let rows = try await QuizQuestion.query(on: req.db).sort(\.$createdAt, .descending).range(0..<200).all()
@@ -223,7 +223,7 @@ struct LearningController {
                     .init(
                         id: $0.id!.uuidString, type: $0.type.label, stem: $0.stem,
                         answer: $0.type == .trueFalse ? ($0.answer == "T" ? "正确" : "错误") : $0.answer, source: $0.source)
-                }, total: total, result: result, canImport: CourseService.canPublish(user)))
+                }, total: total, result: result, canImport: CourseActions.canPublish(user)))
     }
 
     func questions(req: Request) async throws -> Response { try await bank(req, result: nil) }
@@ -233,7 +233,7 @@ struct LearningController {
         let path = try PrivateFiles.make(
             req.application, "exports", name: "question-template-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try QuizService.writeTemplate(to: path)
+        try QuizActions.writeTemplate(to: path)
         guard let data = FileManager.default.contents(atPath: path) else { throw AppError.notFound }
         let res = Response(status: .ok, body: .init(data: data))
         res.headers.contentType = HTTPMediaType(
@@ -250,7 +250,7 @@ struct LearningController {
 
     func importQuestions(req: Request) async throws -> Response {
         let user = try req.user
-        guard CourseService.canPublish(user) else { throw AppError.forbidden }
+        guard CourseActions.canPublish(user) else { throw AppError.forbidden }
         guard let file = try? req.content.decode(UploadForm.self).file, file.data.readableBytes > 0 else {
             return req.redirect(to: "/learning/questions", flash: "请选择题库文件（.xlsx）")
         }
@@ -258,7 +258,7 @@ struct LearningController {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(buffer: file.data).write(to: URL(fileURLWithPath: path))
         do {
-            let result = try await QuizService.importFile(path: path, by: user, on: req.db)
+            let result = try await QuizActions.importFile(path: path, by: user, on: req.db)
             try await req.audit(
                 .create, "quiz-question", summary: "导入题库：新增\(result.added)题，退回\(result.rejected.count)行")
             return try await bank(req, result: result)
@@ -283,10 +283,10 @@ struct LearningController {
     }
 
     func newQuiz(req: Request) async throws -> Response {
-        guard CourseService.canPublish(try req.user) else { throw AppError.forbidden }
+        guard CourseActions.canPublish(try req.user) else { throw AppError.forbidden }
         let next = AppClock.today.adding(days: 7)
         return try await quizForm(
-            req, week: QuizService.week(of: next), title: "每周一学（\(QuizService.week(of: next))）", chosen: [], errors: [:]
+            req, week: QuizActions.week(of: next), title: "每周一学（\(QuizActions.week(of: next))）", chosen: [], errors: [:]
         )
     }
 
@@ -308,14 +308,14 @@ struct LearningController {
 
     func createQuiz(req: Request) async throws -> Response {
         let user = try req.user
-        guard CourseService.canPublish(user) else { throw AppError.forbidden }
+        guard CourseActions.canPublish(user) else { throw AppError.forbidden }
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let chosen = form.keys.filter { $0.hasPrefix("q_") }.compactMap { UUID(uuidString: String($0.dropFirst(2))) }
         // Keep the bank's order (newest first as listed) stable: sort by the question's creation.
         let ordered = try await QuizQuestion.query(on: req.db).filter(\.$id ~~ chosen).sort(\.$createdAt).all()
             .compactMap(\.id)
         do {
-            let quiz = try await QuizService.assemble(
+            let quiz = try await QuizActions.assemble(
                 week: form["week"], title: form["title"], questionIDs: ordered, publisherID: user.scopeID,
                 by: user.username, on: req.db)
             try await req.audit(.create, "quiz", ref: quiz.id!.uuidString, summary: "发布每周一学\(quiz.week)：\(quiz.title)")

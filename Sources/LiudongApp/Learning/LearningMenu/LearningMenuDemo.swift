@@ -5,11 +5,11 @@ import Vapor
 
 /// The demo's learning content: courses, the question bank with four weekly quizzes, answers, completions,
 /// diaries, the Spring Festival plan and red packages.
-enum LearningDemoContent {
+enum LearningMenuDemo {
     static let column = "《中国共产党章程》第十九条、第二十条（“每周一学”专栏）"
 
     /// The seed's own column, written as questions: the Party's highest leading bodies, the National Congress.
-    static let weekOne: [QuizService.ParsedQuestion] = [
+    static let weekOne: [QuizActions.ParsedQuestion] = [
         q(
             .single, "党的最高领导机关是？", ["党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处", "中央纪律检查委员会"], "A",
             "党的最高领导机关，是党的全国代表大会和它所产生的中央委员会。"),
@@ -25,7 +25,7 @@ enum LearningDemoContent {
             "ABCDE", "全国代表大会的职权是：听取和审查中央委员会的报告；审查中央纪律检查委员会的报告；讨论并决定党的重大问题；修改党的章程；选举中央委员会；选举中央纪律检查委员会。"),
     ]
 
-    static let laterWeeks: [[QuizService.ParsedQuestion]] = [
+    static let laterWeeks: [[QuizActions.ParsedQuestion]] = [
         [
             q(
                 .single, "党章规定党员必须履行几项义务？", ["六项", "八项", "十项", "十二项"], "B", "党章第三条规定了党员必须履行的八项义务。",
@@ -61,12 +61,12 @@ enum LearningDemoContent {
     static func q(
         _ type: QuestionType, _ stem: String, _ options: [String], _ answer: String, _ explanation: String,
         source: String = column
-    ) -> QuizService.ParsedQuestion {
-        QuizService.ParsedQuestion(
+    ) -> QuizActions.ParsedQuestion {
+        QuizActions.ParsedQuestion(
             type: type, stem: stem,
             options: type == .trueFalse
                 ? QuizQuestion.trueFalseOptions
-                : options.enumerated().map { QuestionOption(key: QuizService.optionKeys[$0.offset], text: $0.element) },
+                : options.enumerated().map { QuestionOption(key: QuizActions.optionKeys[$0.offset], text: $0.element) },
             answer: answer, source: source, explanation: explanation)
     }
 
@@ -145,7 +145,7 @@ enum LearningDemoContent {
         }
         try await completions.flush(sql)
         try await quizzes(demo, city: city, members: members.map(\.id), demoMember: demoMember, rng: &rng)
-        try await LearningDemoCare.load(demo, city: city, demoMember: demoMember, rng: &rng)
+        try await StudyAtHomeDemo.load(demo, city: city, demoMember: demoMember, rng: &rng)
     }
 
     static func quizzes(
@@ -154,7 +154,7 @@ enum LearningDemoContent {
         let db = demo.db
         let sql = try db.sql()
         let user = DemoAuthor.username
-        let thisMonday = QuizService.monday(of: QuizService.week(of: demo.today)) ?? demo.today
+        let thisMonday = QuizActions.monday(of: QuizActions.week(of: demo.today)) ?? demo.today
         for (i, week) in ([weekOne] + laterWeeks).enumerated() {
             var ids: [UUID] = []
             for p in week {
@@ -171,10 +171,10 @@ enum LearningDemoContent {
                 ids.append(m.id!)
             }
             let monday = thisMonday.adding(days: -7 * (3 - i))
-            let quiz = try await QuizService.assemble(
-                week: QuizService.week(of: monday), title: i == 0 ? "每周一学：党的最高领导机关和全国代表大会" : "每周一学·学党章（\(i + 1)）",
+            let quiz = try await QuizActions.assemble(
+                week: QuizActions.week(of: monday), title: i == 0 ? "每周一学：党的最高领导机关和全国代表大会" : "每周一学·学党章（\(i + 1)）",
                 questionIDs: ids, publisherID: city.id!, by: user, on: db)
-            let questions = try await QuizService.questions(of: quiz, on: db)
+            let questions = try await QuizActions.questions(of: quiz, on: db)
             var rows = Rows(
                 table: "quiz_answers",
                 columns: ["id", "quiz_id", "member_id", "score", "total", "choices", "answered_at"])
@@ -202,9 +202,4 @@ enum LearningDemoContent {
             try await rows.flush(sql)
         }
     }
-}
-
-/// The name demo rows are recorded under.
-enum DemoAuthor {
-    static let username = "demo"
 }

@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// The required frequencies of organizational life against what each branch held, and the six-month rule.
-enum OrgLifeCompliance {
+enum ComplianceStore {
     struct Requirement: Sendable {
         var kind: OrgLifeKind
         var period: OrgLifePeriod

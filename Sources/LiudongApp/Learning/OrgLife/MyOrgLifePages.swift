@@ -1,0 +1,78 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The member's own organizational life on the phone: the events attended, and checking in with an event's code.
+struct MyOrgLifePages {
+    func boot(_ r: FeatureRoutes) throws {
+        let my = r.member
+        my.get("my", "org-life", use: orgLife)
+        my.post("my", "org-life", "check-in", use: checkIn)
+    }
+
+    /// At most 20 code attempts per member in ten minutes (a six-character code is not to be guessed).
+    static func limitCodes(_ req: Request, _ me: CurrentMember) throws {
+        // Per member, and per client address (one phone signed in as several members counts once).
+        let limiter = req.application.rateLimiter
+        if let wait = limiter.hit("orglife-code:\(me.memberID)", limit: 20, window: 600)
+            ?? limiter.hit("orglife-code-client:\(req.clientAddress)", limit: 60, window: 600)
+        {
+            throw AppError.rateLimited(retryAfter: wait)
+        }
+    }
+
+    // MARK: Organizational life
+
+    struct Attended: Encodable {
+        var on: String
+        var org: String
+        var kind: String
+        var topic: String
+        var status: String
+    }
+
+    func orgLife(req: Request) async throws -> Response {
+        let me = try req.member
+        struct Row: Decodable {
+            var held_on: String
+            var short_name: String
+            var kind: String
+            var topic: String
+            var status: String
+        }
+        let rows = try await req.db.sql().raw(
+            """
+            SELECT e.held_on, o.short_name, e.kind, e.topic, a.status FROM org_life_attendance a
+            JOIN org_life_events e ON e.id = a.event_id JOIN organizations o ON o.id = e.org_id
+            WHERE a.member_id = \(bind: me.memberID) ORDER BY e.starts_at DESC LIMIT 30
+            """
+        ).all(decoding: Row.self)
+        struct View: Encodable {
+            var rows: [Attended]
+            var error: String?
+        }
+        return try await req.myPage(
+            "my/org-life", title: "组织生活签到",
+            View(
+                rows: rows.map {
+                    Attended(
+                        on: $0.held_on, org: $0.short_name, kind: OrgLifeKind(rawValue: $0.kind)?.label ?? "",
+                        topic: $0.topic, status: AttendanceStatus(rawValue: $0.status)?.label ?? "")
+                }, error: nil))
+    }
+
+    struct CodeForm: Content { var code: String? }
+
+    func checkIn(req: Request) async throws -> Response {
+        let me = try req.member
+        try Self.limitCodes(req, me)
+        let form = try req.content.decode(CodeForm.self)
+        do {
+            let (e, org) = try await OrgLifeActions.checkIn(code: form.code, member: me, on: req.db)
+            return req.redirect(
+                to: "/my/org-life", flash: "签到成功：\(org.shortName) \(e.kind.label)·\(e.topic)，已记入您的组织生活记录")
+        } catch AppError.invalid(let errors) {
+            return req.redirect(to: "/my/org-life", flash: errors.first?.message ?? "签到码不正确")
+        }
+    }
+}

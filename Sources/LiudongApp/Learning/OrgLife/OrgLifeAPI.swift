@@ -1,0 +1,77 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The organizational-life API: events and attendance for staff, compliance, the member's check-in.
+struct OrgLifeAPI {
+    func boot(_ r: FeatureRoutes) throws {
+        let rec = r.signedIn(.recordOrgLife)
+        rec.post("api", "v1", "org-life", use: create)
+        rec.put("api", "v1", "org-life", ":id", "attendance", use: attendance)
+        r.signedIn(.viewStatistics).get("api", "v1", "org-life", "compliance", use: compliance)
+        r.member.post("api", "v1", "my", "org-life", "check-in", use: checkIn)
+    }
+
+    struct Created: Content {
+        var id: UUID
+        var checkInCode: String
+    }
+
+    /// `POST /api/v1/org-life` → 201 `{"id","checkInCode"}`.
+    func create(req: Request) async throws -> Response {
+        let input = try req.content.decode(OrgLifeActions.Input.self)
+        let e = try await OrgLifeActions.create(input, by: try req.user, on: req.db)
+        try await req.audit(
+            .create, "org-life", ref: e.id!.uuidString, summary: "记录组织生活（API）：\(e.kind.label)·\(e.topic)")
+        let res = Response(status: .created)
+        try res.content.encode(Created(id: e.id!, checkInCode: e.checkInCode), as: .json)
+        return res
+    }
+
+    struct AttendanceBody: Content { var items: [OrgLifeActions.AttendanceItem]? }
+    struct Recorded: Content {
+        var recorded: Int
+        var quorum: OrgLifeActions.Quorum
+    }
+
+    /// `PUT /api/v1/org-life/{id}/attendance` `{"items":[…]}` → the count recorded and the quorum.
+    func attendance(req: Request) async throws -> Recorded {
+        let user = try req.user
+        let (e, org) = try await OrgLifeActions.find(
+            req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
+        let body = try req.content.decode(AttendanceBody.self)
+        guard let items = body.items else { throw AppError.invalid([FieldError("items", "请提供出席情况 items")]) }
+        let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, by: user, on: req.db)
+        try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "登记出席情况\(n)人（API）")
+        return Recorded(recorded: n, quorum: try await OrgLifeActions.quorum(e, org: org, on: req.db))
+    }
+
+    struct Items<T: Content>: Content { var items: [T] }
+
+    /// `GET /api/v1/org-life/compliance?org=CODE&quarter=2026Q4`.
+    func compliance(req: Request) async throws -> Items<ComplianceStore.Item> {
+        let org = try await req.scopeOrganization()
+        let q = try CompliancePages.quarter(req)
+        return Items(items: try await ComplianceStore.items(under: org.path, quarter: q, on: req.db).flatMap(\.1))
+    }
+
+    struct CheckInBody: Content { var code: String? }
+    struct CheckedIn: Content {
+        var eventId: UUID
+        var org: String
+        var kind: String
+        var topic: String
+    }
+
+    /// `POST /api/v1/my/org-life/check-in` `{"code"}` → 201 (422 for an unknown or closed code).
+    func checkIn(req: Request) async throws -> Response {
+        let me = try req.member
+        try MyOrgLifePages.limitCodes(req, me)
+        let body = try req.content.decode(CheckInBody.self)
+        let (e, org) = try await OrgLifeActions.checkIn(code: body.code, member: me, on: req.db)
+        let res = Response(status: .created)
+        try res.content.encode(
+            CheckedIn(eventId: e.id!, org: org.name, kind: e.kind.rawValue, topic: e.topic), as: .json)
+        return res
+    }
+}

@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import LiudongCore
+import Vapor
+
+/// 党员先锋岗工作日记: a member's dated entry, with the branch secretary's comment and 优秀 mark.
+final class DiaryEntry: Model, @unchecked Sendable {
+    static let schema = "diary_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "text") var text: String
+    @OptionalField(key: "photo_sha256") var photoSHA256: String?
+    @OptionalField(key: "photo_type") var photoType: String?
+    @OptionalField(key: "comment") var comment: String?
+    @OptionalField(key: "commented_by") var commentedBy: String?
+    @Field(key: "excellent") var excellent: Bool
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+
+    init() {}
+}
+
+/// A return season (集中返乡): 春节 or dates a county sets, when branches deliver study to members at home.
+final class ReturnSeason: Model, @unchecked Sendable {
+    static let schema = "return_seasons"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "org_id") var orgID: Int
+    @Field(key: "name") var name: String
+    @Field(key: "starts_on") var startsOn: String
+    @Field(key: "ends_on") var endsOn: String
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+}
+
+final class HomeStudySession: Model, @unchecked Sendable {
+    static let schema = "home_study_sessions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "season_id") var seasonID: UUID
+    @Field(key: "branch_id") var branchID: Int
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "place") var place: String
+    @Field(key: "topic") var topic: String
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+}
+
+/// 红色包裹: what was mailed to a member, with courier and tracking number, until the member confirms receipt.
+final class RedPackage: Model, @unchecked Sendable {
+    static let schema = "red_packages"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "branch_id") var branchID: Int
+    @Field(key: "contents") var contents: String
+    @Field(key: "sent_on") var sentOn: String
+    @Field(key: "courier") var courier: String
+    @Field(key: "tracking_no") var trackingNo: String
+    @OptionalField(key: "confirmed_on") var confirmedOn: String?
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+
+    init() {}
+
+    static let confirmDays = 30
+    var items: [String] { contents.split(separator: "\n").map(String.init) }
+}
