@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import LiudongCore
 import Vapor
@@ -15,11 +14,9 @@ struct MyDiaryPages {
 
     // MARK: Diary
 
-    static let maxPhotoBytes = 5 << 20
-
     func diary(req: Request) async throws -> Response {
         let me = try req.member
-        let entries = try await DiaryStore.latest(member: me.memberID, on: req.db)
+        let entries = try await StudyAtHomeStore.latest(member: me.memberID, on: req.db)
         struct Row: Encodable {
             var id: String
             var on: String
@@ -48,60 +45,19 @@ struct MyDiaryPages {
         var photo: File?
     }
 
-    /// A dated entry (today or up to 30 days back) with an optional JPEG or PNG photo of at most 5 MB, judged by
-    /// its bytes.
+    /// A dated entry with an optional photo (`StudyAtHomeActions.write` says what is accepted).
     func write(req: Request) async throws -> Response {
         let me = try req.member
         let back = "/my/diary"
         guard let form = try? req.content.decode(DiaryForm.self) else {
             return req.redirect(to: back, flash: "未能读取表单，请重试")
         }
-        let today = AppClock.today
-        guard let day = Normalize.text(form.on).flatMap({ CalendarDate($0) }), day <= today,
-            day >= today.adding(days: -30)
-        else { return req.redirect(to: back, flash: "日期应为今天或30天内") }
-        guard let text = Normalize.text(form.text), text.count <= 2000 else {
-            return req.redirect(to: back, flash: "请填写日记内容（2000字以内）")
+        return try await req.act(back: back) {
+            try await StudyAtHomeActions.write(
+                on: form.on, text: form.text, photo: form.photo, member: me.memberID, app: req.application,
+                as: try req.actingMember)
+            return "日记已保存，党支部书记会阅读"
         }
-        // Every check before a byte is written (issue 25 item 11): the day's entries, the photo, the member's quota.
-        guard try await DiaryStore.count(member: me.memberID, day: day.description, on: req.db) < 10 else {
-            return req.redirect(to: back, flash: "同一天最多10篇日记")
-        }
-        let e = DiaryEntry()
-        e.id = UUID()
-        e.memberID = me.memberID
-        e.onDay = day.description
-        e.text = text
-        e.excellent = false
-        guard let file = form.photo, file.data.readableBytes > 0 else {
-            try await e.create(on: req.db)
-            return req.redirect(to: back, flash: "日记已保存，党支部书记会阅读")
-        }
-        guard file.data.readableBytes <= Self.maxPhotoBytes else {
-            return req.redirect(to: back, flash: "照片超过5MB，请压缩后再上传")
-        }
-        let bytes = Data(buffer: file.data)
-        guard let kind = ScanKind.sniff(Array(bytes)), kind != .pdf else {
-            return req.redirect(to: back, flash: "照片应为 JPG 或 PNG 图片")
-        }
-        let owner = UploadLedger.owner(member: me.memberID)
-        let now = AppClock.now
-        if let refusal = try await UploadLedger.refusal(
-            owner: owner, kind: .memberPhoto, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
-        {
-            return req.redirect(to: back, flash: refusal)
-        }
-        e.photoSHA256 = SHA256.hash(data: bytes).hex
-        e.photoType = kind.rawValue
-        let entry = e
-        try await UploadLedger.keep(bytes, req.application, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)")
-        {
-            try await req.db.transaction { tx in
-                try await entry.create(on: tx)
-                try await UploadLedger.record(owner: owner, kind: .memberPhoto, bytes: bytes.count, now: now, on: tx)
-            }
-        }
-        return req.redirect(to: back, flash: "日记已保存，党支部书记会阅读")
     }
 
     func photo(req: Request) async throws -> Response {
@@ -129,10 +85,7 @@ struct MyDiaryPages {
             let p = try await RedPackage.find(id, on: req.db),
             p.memberID == me.memberID
         else { throw AppError.notFound }
-        if p.confirmedOn == nil {
-            p.confirmedOn = AppClock.today.description
-            try await p.update(on: req.db)
-        }
+        try await StudyAtHomeActions.confirm(p, as: try req.actingMember)
         return req.redirect(to: "/my", flash: "已确认收到红色包裹")
     }
 }

@@ -1,6 +1,5 @@
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// Measure 4c, study at home and away: the vanguard-post diary (党员先锋岗工作日记) read and marked by the branch,
@@ -17,33 +16,25 @@ struct StudyAtHomeFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         var entries: [ArchiveEntry] = []
-        for d in try await DiaryEntry.query(on: db).filter(\.$memberID == id).sort(\.$onDay, .descending).range(0..<100)
-            .all()
-        {
+        let (diaries, packages, reached) = try await StudyAtHomeStore.history(of: id, on: db)
+        for d in diaries {
             entries.append(
                 ArchiveEntry(
                     at: d.onDay, side: "本人", kind: "先锋岗日记",
                     text: String(d.text.prefix(60)) + (d.text.count > 60 ? "…" : "") + (d.excellent ? "（优秀）" : "")
                         + (d.comment.map { " · 书记点评：\($0)" } ?? "")))
         }
-        for p in try await RedPackage.query(on: db).filter(\.$memberID == id).all() {
+        for p in packages {
             entries.append(
                 ArchiveEntry(
                     at: p.sentOn, side: "流出地", kind: "红色包裹",
                     text: "寄出红色包裹（\(p.items.joined(separator: "、"))），\(p.courier) \(p.trackingNo)"
                         + (p.confirmedOn.map { "，\($0)本人确认收到" } ?? "，尚未确认收到")))
         }
-        let reached = try await db.sql().raw(
-            """
-            SELECT s.on_day, s.topic FROM home_study_reached r JOIN home_study_sessions s ON s.id = r.session_id
-            WHERE r.member_id = \(bind: id)
-            """
-        ).all()
         for r in reached {
             entries.append(
                 ArchiveEntry(
-                    at: try r.decode(column: "on_day", as: String.self), side: "流出地", kind: "送学上门",
-                    text: "返乡期间送学上门：\(try r.decode(column: "topic", as: String.self))"))
+                    at: r.onDay, side: "流出地", kind: "送学上门", text: "返乡期间送学上门：\(r.topic)"))
         }
         return entries
     }
@@ -53,37 +44,19 @@ struct StudyAtHomeFeature: Feature {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.manageLearning) else { return [] }
         let sql = try scope.sql()
-        var tallies: [WorkTally] = []
-        let diaries = try await sql.raw(
-            """
-            SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o JOIN members m ON m.organization_id = o.id
-            JOIN diary_entries d ON d.member_id = m.id
-            WHERE \(PathPrefix("o.path", user.scopePath)) AND d.comment IS NULL GROUP BY m.organization_id
-            """
-        ).all(decoding: OrgCount.self)
-        tallies.append(
+        return [
             WorkTally(
                 kind: "diariesToRead", label: "待阅读点评的先锋岗日记", href: "/diaries",
-                counts: Dictionary(diaries.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
-        let late = scope.today.adding(days: -RedPackage.confirmDays).description
-        let packages = try await sql.raw(
-            """
-            SELECT p.branch_id AS org_id, COUNT(*) AS n FROM organizations o JOIN red_packages p ON p.branch_id = o.id
-            WHERE \(PathPrefix("o.path", user.scopePath)) AND p.confirmed_on IS NULL AND p.sent_on < \(bind: late)
-            GROUP BY p.branch_id
-            """
-        ).all(decoding: OrgCount.self)
-        tallies.append(
+                counts: try await StudyAtHomeStore.diariesToRead(under: user.scopePath, on: sql)),
             WorkTally(
                 kind: "redPackagesUnconfirmed", label: "寄出30天仍未确认收到的红色包裹", href: "/red-packages",
-                counts: Dictionary(packages.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
-        return tallies
+                counts: try await StudyAtHomeStore.packagesLate(under: user.scopePath, today: scope.today, on: sql)),
+        ]
     }
 
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
         var tiles: [MyTile] = []
-        let packages = try await RedPackage.query(on: db).filter(\.$memberID == member.memberID)
-            .filter(\.$confirmedOn == nil).sort(\.$sentOn).all()
+        let packages = try await StudyAtHomeStore.unconfirmed(of: member.memberID, on: db)
         if !packages.isEmpty {
             tiles.append(
                 MyTile(

@@ -66,6 +66,5 @@ final class RedPackage: Model, @unchecked Sendable {
 
     init() {}
 
-    static let confirmDays = 30
     var items: [String] { contents.split(separator: "\n").map(String.init) }
 }
