@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, clock_now, shows, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, clock_now, shows, staff_sign_in, start_demo, submit  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -55,7 +55,7 @@ def main():
         d.find_element(By.CSS_SELECTOR, "#tile-org-life a.button").click()
         wait.until(lambda x: x.current_url.endswith("/my/org-life"))
         d.find_element(By.ID, "code").send_keys(code.lower())
-        d.find_element(By.CSS_SELECTOR, "#check-in button.primary").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, "#check-in button.primary"))
         wait.until(shows("签到成功"))
         assert "望京街道党工委" in d.find_element(By.ID, "my-org-life").text
         shot(d, "learning-2-checked-in-375.png", 375)

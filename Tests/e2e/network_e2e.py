@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, shows, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -64,13 +64,13 @@ def main():
         assert adds == n - already, text[:400]
         # 3. Uploads the signed scan (judged by its bytes); its SHA-256 is shown.
         d.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(scan.name)
-        d.find_element(By.CSS_SELECTOR, "form[action$='/scan'] button").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, "form[action$='/scan'] button"))
         wait.until(shows("SHA-256"))
         shot(d, "network-2-agreement.png", 1280)
         # 4. The inflow account confirms it.
         staff_sign_in(d, wait, base, "inflow")
         d.get(url)
-        d.find_element(By.ID, "confirm").click()
+        submit(d, wait, d.find_element(By.ID, "confirm"))
         wait.until(shows("对方已于"))
         shot(d, "network-3-confirmed-375.png", 375)
         # 5. The county's coverage rose by exactly the members the agreement adds.

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, shows, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import call, chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -82,7 +82,7 @@ def main():
         form = d.find_element(By.CSS_SELECTOR, "form.contact-form")
         form.find_element(By.CSS_SELECTOR, "input[value=phone]").click()
         form.find_element(By.NAME, "summary").send_keys("电话随访：在外务工稳定，按时参加组织生活，家中老人身体尚好。")
-        form.find_element(By.CSS_SELECTOR, "button.primary").click()
+        submit(d, wait, form.find_element(By.CSS_SELECTOR, "button.primary"))
         wait.until(shows("已记录", ".flash"))
         shot(d, "pairing-3-contact.png")
 
@@ -95,7 +95,7 @@ def main():
         wait.until(lambda x: x.current_url.endswith("/my"))
         tile = d.find_element(By.ID, "tile-contacts")
         assert "电话随访" in tile.text
-        tile.find_element(By.XPATH, ".//button[text()='确认联系']").click()
+        submit(d, wait, tile.find_element(By.XPATH, ".//button[text()='确认联系']"))
         wait.until(shows("已确认", ".flash"))
         assert "本人已确认" in d.find_element(By.ID, "tile-contacts").text
         shot(d, "pairing-4-confirmed.png")

@@ -11,6 +11,7 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
@@ -99,6 +100,15 @@ def shows(text, css="body"):
         return text in (got or "")
 
     return check
+
+
+def submit(d, wait, button):
+    """Clicks a form's button and waits for the answer to replace the page (the old page may already hold the text a
+    test then waits for: a list of earlier requests says 已提交 too), then for the new page to be loaded."""
+    old = d.find_element(By.TAG_NAME, "html")
+    button.click()
+    wait.until(staleness_of(old))
+    wait.until(lambda x: x.execute_script("return document.readyState") == "complete")
 
 
 def staff_sign_in(d, wait, base, username):

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import chrome, shows, staff_sign_in, start_demo  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402  (the server and browser helpers)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
@@ -60,7 +60,7 @@ def main():
         d.find_element(By.NAME, "details").send_keys("持有低压电工证，原来的项目结束了，希望介绍附近企业的工作。")
         shot(d, "services-1-raise-375.png")
         no_sideways(d, "the request form")
-        d.find_element(By.CSS_SELECTOR, "#new button.primary").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, "#new button.primary"))
         wait.until(shows("已提交"))
         body = d.find_element(By.TAG_NAME, "body").text
         assert "望京街道党工委" in body and title in body, body[:400]
@@ -75,10 +75,10 @@ def main():
         wait.until(lambda x: request_id in x.current_url)
         shot(d, "services-3-inflow-request-375.png")
         d.find_element(By.NAME, "handler").send_keys("王建华")
-        d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/accept'] button").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/accept'] button"))
         wait.until(shows("已受理"))
         d.find_element(By.NAME, "reply").send_keys("已推荐到街道辖区的物业公司面试维修电工，面试时间已电话告知。")
-        d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/reply'] button").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/reply'] button"))
         wait.until(shows("已答复"))
         no_sideways(d, "the request page")
         shot(d, "services-4-answered-375.png")
@@ -89,7 +89,7 @@ def main():
         assert "物业公司面试维修电工" in d.find_element(By.TAG_NAME, "body").text
         Select(d.find_element(By.NAME, "stars")).select_by_value("5")
         d.find_element(By.NAME, "comment").send_keys("很快就联系上了")
-        d.find_element(By.CSS_SELECTOR, "#rate button.primary").click()
+        submit(d, wait, d.find_element(By.CSS_SELECTOR, "#rate button.primary"))
         wait.until(shows("已办结"))
         shot(d, "services-5-rated-375.png")
 

@@ -18,13 +18,9 @@ enum StudyAtHomeDemo {
         let db = demo.db
         let sql = try db.sql()
         let today = demo.today
-        struct M: Decodable {
-            var id: UUID
-            var organization_id: Int
-        }
         let mobile = try await sql.raw(
             "SELECT id, organization_id FROM members WHERE flow_status IS NOT NULL ORDER BY id"
-        ).all(decoding: M.self)
+        ).all(decoding: DemoMobileMember.self)
         guard !mobile.isEmpty else { return }
         // Diaries: a few hundred entries, most read and commented, some marked 优秀.
         var writers = (0..<150).map { _ in rng.pick(mobile) }
@@ -104,4 +100,10 @@ enum StudyAtHomeDemo {
             try await p.create(on: db)
         }
     }
+}
+
+/// A mobile member as the demo picks diary writers and package recipients.
+private struct DemoMobileMember: Decodable {
+    var id: UUID
+    var organization_id: Int
 }
