@@ -287,11 +287,11 @@ struct LearningPageTests {
                 .init(
                     orgCode: f.branchA.code, kind: "memberMeeting", startsAt: OrgLifeTime.text(AppClock.now),
                     place: "活动室",
-                    topic: "党员大会"), by: secretaryUser, on: app.db)
+                    topic: "党员大会"), as: .staff(secretaryUser, today: AppClock.today, on: app.db))
             _ = try await OrgLifeActions.setAttendance(
                 [.init(memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true)],
                 event: e,
-                org: f.branchA, by: secretaryUser, on: app.db)
+                org: f.branchA, as: .staff(secretaryUser, today: AppClock.today, on: app.db))
             let q = try await QuizActions.save(
                 LearningMenuDemo.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
             _ = try await QuizActions.assemble(

@@ -24,7 +24,7 @@ struct OrgLifeTests {
     }
     struct Recorded: Decodable {
         var recorded: Int
-        var quorum: OrgLifeActions.Quorum
+        var quorum: Quorum
     }
 
     static func event(
@@ -160,7 +160,7 @@ struct OrgLifeTests {
                     .init(
                         orgCode: f.branchA.code, kind: kind.rawValue, startsAt: "\(day)T09:00", place: "活动室",
                         topic: kind.label),
-                    by: secretary, on: app.db)
+                    as: .staff(secretary, today: AppClock.today, on: app.db))
             }
             for m in 0..<3 {
                 let day = last.firstDay.adding(days: 31 * m + 2)
@@ -232,13 +232,13 @@ struct OrgLifeTests {
                         orgCode: f.branchA.code, kind: "themeDay",
                         startsAt: OrgLifeTime.text(AppClock.now.addingTimeInterval(Double(-daysAgo) * 86400)),
                         place: "活动室",
-                        topic: "主题党日"), by: secretary, on: app.db)
+                        topic: "主题党日"), as: .staff(secretary, today: AppClock.today, on: app.db))
                 _ = try await OrgLifeActions.setAttendance(
                     [
                         .init(
                             memberId: f.memberA.id!.uuidString, status: status, reason: status == "excused" ? "病" : nil)
                     ],
-                    event: e, org: f.branchA, by: secretary, on: app.db)
+                    event: e, org: f.branchA, as: .staff(secretary, today: AppClock.today, on: app.db))
             }
             try await attend(daysAgo: 215)
             #expect(

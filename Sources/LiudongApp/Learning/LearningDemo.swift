@@ -227,7 +227,7 @@ struct CodeSource {
     init(seed: UInt64) { n = seed % 1_000_000 }
     mutating func next() -> String {
         n += 1
-        let a = OrgLifeActions.codeAlphabet
+        let a = OrgLifeRules.codeAlphabet
         var x = n &* 2_654_435_761 % 887_503_681  // 31^6: a bijection on the codes
         var s = ""
         for _ in 0..<6 {

@@ -34,4 +34,11 @@ enum OrgTree {
         try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .county).sort(\.$code)
             .all()
     }
+
+    /// An organization's open regular children (its branches or committees, not inflow or mobile organizations), in
+    /// display order.
+    static func openChildren(of org: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$parentID == org.requireID()).filter(\.$closedAt == nil)
+            .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
+    }
 }

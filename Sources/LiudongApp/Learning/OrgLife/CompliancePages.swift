@@ -40,10 +40,7 @@ struct CompliancePages {
         let reqs = try await ComplianceStore.requirements(on: req.db).filter { $0.minimum > 0 }
         let items = try await ComplianceStore.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
         // Rolled up per child of the organization (or per branch when it has branches directly).
-        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).filter(
-            \.$closedAt == nil
-        )
-        .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
+        let children = try await OrgTree.openChildren(of: org, on: req.db)
         var rows: [Row] = []
         let groups: [(String, String, String)] =
             org.level == .branch
@@ -111,7 +108,7 @@ struct CompliancePages {
         return try await req.page(
             "orglife/alerts", title: "六个月未参加组织生活",
             View(
-                code: org.code, name: org.name, cutoff: ComplianceStore.sixMonthsBefore(today).chinese, total: total,
+                code: org.code, name: org.name, cutoff: OrgLifeRules.sixMonthsBefore(today).chinese, total: total,
                 rows: rows.map {
                     Row(
                         id: $0.id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,

@@ -21,14 +21,8 @@ enum ComplianceStore {
         }
     }
 
-    /// What a requirement asks within a quarter: monthly ones three times over, quarterly ones as they are, yearly
-    /// ones for the whole year (held counted from 1 January to the quarter's end).
-    static func required(_ r: Requirement) -> Int {
-        switch r.period {
-        case .month: return r.minimum * 3
-        case .quarter, .year: return r.minimum
-        }
-    }
+    /// What a requirement asks within a quarter (`OrgLifeRules.required`).
+    static func required(_ r: Requirement) -> Int { OrgLifeRules.required(period: r.period, minimum: r.minimum) }
 
     struct Item: Content, Sendable, Equatable {
         var orgCode: String
@@ -64,12 +58,6 @@ enum ComplianceStore {
         var reqs = given ?? []
         if given == nil { reqs = try await requirements(on: db).filter { $0.minimum > 0 } }
         let branches = try await branches(under: path, on: sql)
-        struct Held: Decodable {
-            var org_id: Int
-            var kind: String
-            var in_quarter: Int
-            var in_year: Int
-        }
         let yearStart = CalendarDate(year: quarter.year, month: 1, day: 1)!.description
         let rows = try await sql.raw(
             """
@@ -80,8 +68,8 @@ enum ComplianceStore {
               AND e.held_on >= \(bind: yearStart) AND e.held_on <= \(bind: quarter.lastDay.description)
             GROUP BY e.org_id, e.kind
             """
-        ).all(decoding: Held.self)
-        var held: [Int: [String: Held]] = [:]
+        ).all(decoding: HeldRow.self)
+        var held: [Int: [String: HeldRow]] = [:]
         for r in rows { held[r.org_id, default: [:]][r.kind] = r }
         return branches.map { b in
             (
@@ -105,30 +93,18 @@ enum ComplianceStore {
         for (b, items) in try await items(under: path, quarter: last, requirements: all, on: db) {
             let late = items.contains { i in
                 guard let r = reqs[i.kind] else { return false }
-                return (r.period != .year || last.number == 4) && i.held < i.required
+                return OrgLifeRules.behind(period: r.period, held: i.held, required: i.required, quarter: last)
             }
             if late { out[b.id] = 1 }
         }
         return out
     }
 
-    /// Six calendar months before `today`.
-    static func sixMonthsBefore(_ today: CalendarDate) -> CalendarDate {
-        var y = today.year
-        var m = today.month - 6
-        if m < 1 {
-            m += 12
-            y -= 1
-        }
-        let d = min(today.day, CalendarDate.daysIn(year: y, month: m))
-        return CalendarDate(year: y, month: m, day: d) ?? today.adding(days: -183)
-    }
-
     /// Members (mobile or not) under `path` who joined the Party before the cut-off and took part in no
     /// organizational life anywhere since: counted per branch.
     static func sixMonthCounts(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [Int: Int]
     {
-        let cutoff = sixMonthsBefore(today).description
+        let cutoff = OrgLifeRules.sixMonthsBefore(today).description
         let rows = try await sql.raw(
             """
             SELECT m.organization_id AS org_id, COUNT(*) AS n
@@ -154,7 +130,7 @@ enum ComplianceStore {
     static func silent(under path: String, today: CalendarDate, limit: Int = 500, on sql: SQLDatabase) async throws
         -> [Silent]
     {
-        let cutoff = sixMonthsBefore(today).description
+        let cutoff = OrgLifeRules.sixMonthsBefore(today).description
         return try await sql.raw(
             """
             SELECT m.id, m.name, o.short_name AS branch, m.flow_status, l.last_on
@@ -166,4 +142,12 @@ enum ComplianceStore {
             """
         ).all(decoding: Silent.self)
     }
+}
+
+/// What a branch held of a kind, in a quarter and in the year so far.
+struct HeldRow: Decodable {
+    var org_id: Int
+    var kind: String
+    var in_quarter: Int
+    var in_year: Int
 }

@@ -33,20 +33,7 @@ struct MyOrgLifePages {
 
     func orgLife(req: Request) async throws -> Response {
         let me = try req.member
-        struct Row: Decodable {
-            var held_on: String
-            var short_name: String
-            var kind: String
-            var topic: String
-            var status: String
-        }
-        let rows = try await req.db.sql().raw(
-            """
-            SELECT e.held_on, o.short_name, e.kind, e.topic, a.status FROM org_life_attendance a
-            JOIN org_life_events e ON e.id = a.event_id JOIN organizations o ON o.id = e.org_id
-            WHERE a.member_id = \(bind: me.memberID) ORDER BY e.starts_at DESC LIMIT 30
-            """
-        ).all(decoding: Row.self)
+        let rows = try await OrgLifeStore.attended(by: me.memberID, limit: 30, on: req.db.sql())
         struct View: Encodable {
             var rows: [Attended]
             var error: String?
@@ -56,7 +43,7 @@ struct MyOrgLifePages {
             View(
                 rows: rows.map {
                     Attended(
-                        on: $0.held_on, org: $0.short_name, kind: OrgLifeKind(rawValue: $0.kind)?.label ?? "",
+                        on: $0.heldOn, org: $0.shortName, kind: OrgLifeKind(rawValue: $0.kind)?.label ?? "",
                         topic: $0.topic, status: AttendanceStatus(rawValue: $0.status)?.label ?? "")
                 }, error: nil))
     }

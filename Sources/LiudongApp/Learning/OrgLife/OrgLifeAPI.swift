@@ -20,9 +20,7 @@ struct OrgLifeAPI {
     /// `POST /api/v1/org-life` → 201 `{"id","checkInCode"}`.
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(OrgLifeActions.Input.self)
-        let e = try await OrgLifeActions.create(input, by: try req.user, on: req.db)
-        try await req.audit(
-            .create, "org-life", ref: e.id!.uuidString, summary: "记录组织生活（API）：\(e.kind.label)·\(e.topic)")
+        let e = try await OrgLifeActions.create(input, as: try req.acting)
         let res = Response(status: .created)
         try res.content.encode(Created(id: e.id!, checkInCode: e.checkInCode), as: .json)
         return res
@@ -31,7 +29,7 @@ struct OrgLifeAPI {
     struct AttendanceBody: Content { var items: [OrgLifeActions.AttendanceItem]? }
     struct Recorded: Content {
         var recorded: Int
-        var quorum: OrgLifeActions.Quorum
+        var quorum: Quorum
     }
 
     /// `PUT /api/v1/org-life/{id}/attendance` `{"items":[…]}` → the count recorded and the quorum.
@@ -41,9 +39,8 @@ struct OrgLifeAPI {
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let body = try req.content.decode(AttendanceBody.self)
         guard let items = body.items else { throw AppError.invalid([FieldError("items", "请提供出席情况 items")]) }
-        let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, by: user, on: req.db)
-        try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "登记出席情况\(n)人（API）")
-        return Recorded(recorded: n, quorum: try await OrgLifeActions.quorum(e, org: org, on: req.db))
+        let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, as: try req.acting)
+        return Recorded(recorded: n, quorum: try await OrgLifeStore.quorum(e, org: org, on: req.db))
     }
 
     struct Items<T: Content>: Content { var items: [T] }

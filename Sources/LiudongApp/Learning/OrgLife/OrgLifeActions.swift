@@ -1,10 +1,12 @@
+import Crypto
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
-/// Organizational life: events, attendance (recorded by the organization, by the member's code, by the activity
-/// certificate), quorum, and each member's latest organizational life anywhere.
+/// Organizational life: events, their minutes and attachments, attendance (recorded by the organization, by the
+/// member's code, by the activity certificate), and each member's latest organizational life anywhere. Each act
+/// loads its facts (`OrgLifeStore`), asks `OrgLifeRules`, stores, and writes the audit line — through a token the line
+/// says （API）.
 enum OrgLifeActions {
     struct Input: Content, Sendable {
         var orgCode: String?
@@ -18,103 +20,6 @@ enum OrgLifeActions {
         var recorder: String?
     }
 
-    static let maxText = 200
-    static let maxMinutes = 20_000
-
-    /// The organization an account may hold organizational life for: its own scope or below (a branch, committee,
-    /// mobile organization), or — as an inflow account — its own organization.
-    static func org(code: String?, for user: CurrentUser, on db: Database) async throws -> Organization? {
-        guard let code = Normalize.text(code), code.count <= 40 else { return nil }
-        guard let o = try await Organization.query(on: db).filter(\.$code == code).first(), user.covers(o) else {
-            return nil
-        }
-        return o
-    }
-
-    /// Validates every field (422 per field) and saves the event with a fresh check-in code.
-    static func create(_ input: Input, by user: CurrentUser, on db: Database) async throws -> OrgLifeEvent {
-        guard user.can(.recordOrgLife) else { throw AppError.forbidden }
-        var errors: [FieldError] = []
-        let org = try await org(code: input.orgCode, for: user, on: db)
-        if org == nil {
-            errors.append(
-                FieldError("orgCode", Normalize.text(input.orgCode) == nil ? "请选择党组织" : "党组织不存在或不在您的管理范围内"))
-        } else if org!.isClosed {
-            errors.append(FieldError("orgCode", "该党组织已撤销"))
-        }
-        let kind = Normalize.text(input.kind).flatMap(OrgLifeKind.init(rawValue:))
-        if kind == nil { errors.append(FieldError("kind", "请选择组织生活类型")) }
-        let start = OrgLifeTime.parse(input.startsAt)
-        if start == nil {
-            errors.append(FieldError("startsAt", "请填写开始时间，格式如 2026-12-01T19:30"))
-        } else if start! > AppClock.now.addingTimeInterval(366 * 86400)
-            || start! < AppClock.now.addingTimeInterval(-3 * 366 * 86400)
-        {
-            errors.append(FieldError("startsAt", "开始时间应在三年前至一年后之间"))
-        }
-        var end = start.map { $0.addingTimeInterval(3 * 3600) }
-        if let raw = Normalize.text(input.endsAt) {
-            end = OrgLifeTime.parse(raw)
-            if end == nil {
-                errors.append(FieldError("endsAt", "结束时间格式如 2026-12-01T21:30"))
-            } else if let start, end! <= start || end!.timeIntervalSince(start) > 3 * 86400 {
-                errors.append(FieldError("endsAt", "结束时间应晚于开始时间，且不超过三天"))
-                end = nil
-            }
-        }
-        let place = Normalize.text(input.place)
-        let url = Normalize.text(input.onlineUrl)
-        if place == nil && url == nil {
-            errors.append(FieldError("place", "请填写地点或线上会议链接"))
-        }
-        if let place, place.count > maxText { errors.append(FieldError("place", "地点请控制在200字以内")) }
-        if let url, url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-            errors.append(FieldError("onlineUrl", "线上链接应以 https:// 或 http:// 开头（500字以内）"))
-        }
-        let topic = Normalize.text(input.topic)
-        if topic == nil || topic!.count > maxText { errors.append(FieldError("topic", "请填写主题（200字以内）")) }
-        let host = Normalize.text(input.host)
-        let recorder = Normalize.text(input.recorder)
-        if (host?.count ?? 0) > 50 { errors.append(FieldError("host", "主持人请控制在50字以内")) }
-        if (recorder?.count ?? 0) > 50 { errors.append(FieldError("recorder", "记录人请控制在50字以内")) }
-        guard errors.isEmpty, let org, let kind, let start, let end, let topic else { throw AppError.invalid(errors) }
-        let e = OrgLifeEvent()
-        e.orgID = org.id!
-        e.kind = kind
-        e.startsAt = OrgLifeTime.text(start)
-        e.endsAt = OrgLifeTime.text(end)
-        e.heldOn = CalendarDate(date: start).description
-        e.place = place
-        e.onlineURL = url
-        e.topic = topic
-        e.host = host
-        e.recorder = recorder
-        e.createdBy = user.username
-        e.checkInCode = try await freshCode(on: db)
-        try await e.create(on: db)
-        return e
-    }
-
-    /// Six characters without the ones people misread (0/O, 1/I/L).
-    static let codeAlphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
-
-    static func freshCode(on db: Database) async throws -> String {
-        for _ in 0..<20 {
-            var g = SystemRandomNumberGenerator()
-            let code = String((0..<6).map { _ in codeAlphabet.randomElement(using: &g)! })
-            if try await OrgLifeEvent.query(on: db).filter(\.$checkInCode == code).count() == 0 { return code }
-        }
-        throw AppError.conflict("签到码生成失败，请重试")
-    }
-
-    /// An event the account may see and record (its organization within the account's scope), else 404.
-    static func find(_ id: UUID?, for user: CurrentUser, on db: Database) async throws -> (OrgLifeEvent, Organization) {
-        guard let id, let e = try await OrgLifeEvent.find(id, on: db),
-            let org = try await Organization.find(e.orgID, on: db), user.covers(org)
-        else { throw AppError.notFound }
-        return (e, org)
-    }
-
     struct AttendanceItem: Content, Sendable {
         var memberId: String?
         var status: String?
@@ -124,120 +29,93 @@ enum OrgLifeActions {
         var notCounted: Bool?
     }
 
-    static let maxItems = 5000
+    static let maxMinutes = 20_000
+    static let maxAttachmentBytes = 10 << 20
 
-    /// Whether a member belongs to the event's attendance: on the organization's roster, reporting to it, taking
-    /// part in it as a mobile organization, or already checked in.
-    static func eligible(_ ids: [UUID], event: OrgLifeEvent, org: Organization, on db: Database) async throws -> Set<
-        UUID
-    > {
-        guard !ids.isEmpty else { return [] }
-        var ok = Set<UUID>()
-        let open = FlowState.allCases.filter(\.isOpen)
-        for chunk in ids.chunked(500) {
-            let onRoster = try await Member.query(on: db).filter(\.$id ~~ Array(chunk))
-                .join(Organization.self, on: \Member.$organizationID == \Organization.$id)
-                .filter(Organization.self, \.$path =~ org.path).all(\.$id)
-            ok.formUnion(onRoster)
-            ok.formUnion(
-                try await Flow.query(on: db).filter(\.$memberID ~~ Array(chunk)).filter(\.$inflowOrgID == org.id!)
-                    .filter(\.$status ~~ open).all(\.$memberID))
-            ok.formUnion(
-                try await MobileOrgMembership.query(on: db).filter(\.$memberID ~~ Array(chunk)).filter(
-                    \.$orgID == org.id!
-                )
-                .filter(\.$leftOn == nil).all(\.$memberID))
-            ok.formUnion(
-                try await OrgLifeAttendance.query(on: db).filter(\.$eventID == event.id!).filter(
-                    \.$memberID ~~ Array(chunk)
-                )
-                .all(\.$memberID))
+    static func channel(_ a: Acting) -> String { a.user?.viaToken == true ? "（API）" : "" }
+
+    /// Validates every field (422 per field) and saves the event with a fresh check-in code.
+    static func create(_ input: Input, as a: Acting) async throws -> OrgLifeEvent {
+        let user = try a.staffUser()
+        guard user.can(.recordOrgLife) else { throw AppError.forbidden }
+        let org = try await OrgLifeStore.organization(code: input.orgCode, for: user, on: a.db)
+        var orgProblem: RuleProblem?
+        if let org {
+            if org.isClosed { orgProblem = RuleProblem("orgCode", "该党组织已撤销") }
+        } else {
+            orgProblem = RuleProblem(
+                "orgCode", Normalize.text(input.orgCode) == nil ? "请选择党组织" : "党组织不存在或不在您的管理范围内")
         }
-        return ok
+        let checked = try OrgLifeRules.event(
+            orgProblem: orgProblem, kind: input.kind, startsAt: input.startsAt, endsAt: input.endsAt,
+            place: input.place, onlineUrl: input.onlineUrl, topic: input.topic, host: input.host,
+            recorder: input.recorder, now: AppClock.now
+        ).orThrow()
+        guard let org else { throw AppError.notFound }
+        let e = OrgLifeEvent()
+        e.orgID = try org.requireID()
+        e.kind = checked.kind
+        e.startsAt = OrgLifeTime.text(checked.start)
+        e.endsAt = OrgLifeTime.text(checked.end)
+        e.heldOn = checked.heldOn.description
+        e.place = checked.place
+        e.onlineURL = checked.onlineURL
+        e.topic = checked.topic
+        e.host = checked.host
+        e.recorder = checked.recorder
+        e.createdBy = a.name
+        e.checkInCode = try await OrgLifeStore.freshCode(on: a.db)
+        try await e.create(on: a.db)
+        try await a.audit(
+            .create, "org-life", ref: e.id!.uuidString, summary: "记录组织生活：\(e.kind.label)·\(e.topic)" + channel(a))
+        return e
     }
 
-    /// Replaces the attendance of the listed members (422 per item); others keep theirs.
-    static func setAttendance(
-        _ items: [AttendanceItem], event: OrgLifeEvent, org: Organization, by user: CurrentUser, on db: Database
-    ) async throws -> Int {
-        guard items.count <= maxItems else {
-            throw AppError.invalid([FieldError("items", "一次最多登记\(maxItems)人")])
+    /// An event the account may see and record (its organization within the account's scope), else 404.
+    static func find(_ id: UUID?, for user: CurrentUser, on db: Database) async throws -> (OrgLifeEvent, Organization) {
+        guard let id, let (e, org) = try await OrgLifeStore.event(id, on: db), user.covers(org) else {
+            throw AppError.notFound
         }
-        var errors: [FieldError] = []
-        var parsed: [(UUID, AttendanceStatus, String?, String?, Bool)] = []
-        var seen = Set<UUID>()
-        for (i, item) in items.enumerated() {
-            let field = "items[\(i)]"
-            guard let id = Normalize.text(item.memberId).flatMap({ UUID(uuidString: $0) }) else {
-                errors.append(FieldError("\(field).memberId", "党员编号无效"))
-                continue
-            }
-            if !seen.insert(id).inserted { errors.append(FieldError("\(field).memberId", "同一党员重复登记")) }
-            guard let status = Normalize.text(item.status).flatMap(AttendanceStatus.init(rawValue:)) else {
-                errors.append(FieldError("\(field).status", "出席情况应为 present（出席）、excused（请假）或 absent（缺席）"))
-                continue
-            }
-            let reason = Normalize.text(item.reason)
-            if status == .excused && reason == nil {
-                errors.append(FieldError("\(field).reason", "请假请填写原因"))
-            }
-            if (reason?.count ?? 0) > maxText { errors.append(FieldError("\(field).reason", "原因请控制在200字以内")) }
-            let at = Normalize.text(item.attendedAt)
-            if (at?.count ?? 0) > 100 { errors.append(FieldError("\(field).attendedAt", "参加地点请控制在100字以内")) }
-            if item.notCounted == true && status != .excused {
-                errors.append(FieldError("\(field).notCounted", "只有经上级党组织同意请假的党员可不计入应到人数"))
-            }
-            parsed.append((id, status, status == .present ? nil : reason, at, item.notCounted == true))
-        }
-        let allowed = try await eligible(parsed.map(\.0), event: event, org: org, on: db)
-        for (i, p) in parsed.enumerated() where !allowed.contains(p.0) {
-            errors.append(FieldError("items[\(i)].memberId", "该党员不在本组织名册，也未在本组织报到或参加活动"))
-        }
-        guard errors.isEmpty else { throw AppError.invalid(errors) }
-        let rows = parsed
-        try await db.transaction { tx in
-            for p in rows {
-                try await record(
-                    member: p.0, event: event, status: p.1, reason: p.2, attendedAt: p.3, notCounted: p.4, via: .staff,
-                    by: user.username, on: tx)
-            }
-            try await refreshLast(rows.map(\.0), on: tx)
-        }
-        return parsed.count
+        return (e, org)
     }
 
-    static func record(
-        member: UUID, event: OrgLifeEvent, status: AttendanceStatus, reason: String?, attendedAt: String?,
-        notCounted: Bool, via: AttendanceVia, by: String, on db: Database
+    /// The minutes, decisions, host and recorder of an event.
+    static func minutes(
+        _ e: OrgLifeEvent, host: String?, recorder: String?, minutes: String?, decisions: String?, as a: Acting
     ) async throws {
-        let a =
-            try await OrgLifeAttendance.query(on: db).filter(\.$eventID == event.id!).filter(\.$memberID == member)
-            .first() ?? OrgLifeAttendance()
-        a.eventID = event.id!
-        a.memberID = member
-        a.status = status
-        a.reason = reason
-        a.attendedAt = attendedAt
-        a.notCounted = notCounted
-        a.via = via
-        a.recordedBy = by
-        try await a.save(on: db)
+        let texts = [minutes, decisions].map { Normalize.text($0) }
+        if texts.contains(where: { ($0?.count ?? 0) > maxMinutes }) {
+            throw AppError.conflict("会议记录和决定事项各不超过\(maxMinutes)字")
+        }
+        if [host, recorder].contains(where: { (Normalize.text($0)?.count ?? 0) > 50 }) {
+            throw AppError.conflict("主持人、记录人请控制在50字以内")
+        }
+        e.host = Normalize.text(host)
+        e.recorder = Normalize.text(recorder)
+        e.minutes = texts[0]
+        e.decisions = texts[1]
+        try await e.update(on: a.db)
+        try await a.audit(.update, "org-life", ref: e.id!.uuidString, summary: "填写会议记录：\(e.topic)")
     }
 
-    /// Recomputes the day of each member's latest organizational life attended anywhere.
-    static func refreshLast(_ members: [UUID], on db: Database) async throws {
-        let sql = try db.sql()
-        for chunk in members.chunked(200) {
-            try await sql.delete(from: "org_life_last").where(SQLColumn("member_id"), .in, SQLBind.group(Array(chunk)))
-                .run()
-            try await sql.raw(
-                """
-                INSERT INTO org_life_last (member_id, last_on)
-                SELECT a.member_id, MAX(e.held_on) FROM org_life_attendance a JOIN org_life_events e ON e.id = a.event_id
-                WHERE a.status = 'present' AND a.member_id IN \(SQLBind.group(Array(chunk))) GROUP BY a.member_id
-                """
-            ).run()
-        }
+    /// Replaces the attendance of the listed members (422 per item); others keep theirs. How many were recorded.
+    static func setAttendance(
+        _ items: [AttendanceItem], event: OrgLifeEvent, org: Organization, as a: Acting
+    ) async throws -> Int {
+        let (rows, problems) = OrgLifeRules.attendance(
+            items.map {
+                AttendanceInput(
+                    memberId: $0.memberId, status: $0.status, reason: $0.reason, attendedAt: $0.attendedAt,
+                    notCounted: $0.notCounted)
+            })
+        guard items.count <= OrgLifeRules.maxItems else { throw AppError(RuleError.invalid(problems)) }
+        let allowed = try await OrgLifeStore.eligible(rows.map(\.member), event: event, org: org, on: a.db)
+        let all = problems + OrgLifeRules.ineligible(rows, allowed: allowed)
+        guard all.isEmpty else { throw AppError(RuleError.invalid(all)) }
+        try await OrgLifeStore.record(rows, event: event, via: .staff, by: a.name, on: a.db)
+        try await a.audit(
+            .update, "org-life", ref: event.id!.uuidString, summary: "登记出席情况\(rows.count)人：\(event.topic)" + channel(a))
+        return rows.count
     }
 
     /// A member's own check-in with the event's code, during the event (422 for an unknown or closed code). Codes are
@@ -245,14 +123,12 @@ enum OrgLifeActions {
     /// an organization above it, of the inflow organization they reported to, or of a mobile organization they take
     /// part in — and any other answers like an unknown code.
     static func checkIn(code raw: String?, member: CurrentMember, on db: Database, now: Date = AppClock.now)
-        async throws
-        -> (OrgLifeEvent, Organization)
+        async throws -> (OrgLifeEvent, Organization)
     {
-        let code = Normalize.halfWidth(Normalize.text(raw) ?? "").uppercased()
         let unknown = AppError.invalid([FieldError("code", "签到码不正确，请核对活动现场公布的6位签到码")])
-        guard code.count == 6, code.allSatisfy({ codeAlphabet.contains($0) }),
-            let event = try await OrgLifeEvent.query(on: db).filter(\.$checkInCode == code).first(),
-            try await mayAttend(member.memberID, orgID: event.orgID, on: db, today: CalendarDate(date: now))
+        guard let code = OrgLifeRules.checkInCode(raw), let event = try await OrgLifeStore.event(code: code, on: db),
+            try await OrgLifeStore.mayAttend(
+                member.memberID, orgID: event.orgID, on: db, today: CalendarDate(date: now))
         else { throw unknown }
         guard event.codeOpen(at: now), let org = try await Organization.find(event.orgID, on: db) else {
             throw AppError.invalid([FieldError("code", "该活动不在签到时间内（开始前1小时至结束后2小时）")])
@@ -261,21 +137,17 @@ enum OrgLifeActions {
         return (event, org)
     }
 
-    /// Whether a member may attend an organization's events: their branch or an organization above it, the inflow
-    /// organization their open flow reported to, a mobile organization they take part in.
-    static func mayAttend(_ memberID: UUID, orgID: Int, on db: Database, today: CalendarDate) async throws -> Bool {
-        guard let m = try await Member.find(memberID, on: db), let org = try await Organization.find(orgID, on: db)
-        else { return false }
-        if try await isUnder(m.organizationID, org, on: db) { return true }
-        let open = FlowState.allCases.filter(\.isOpen)
-        if try await Flow.query(on: db).filter(\.$memberID == memberID).filter(\.$status ~~ open)
-            .filter(\.$inflowOrgID == orgID).count() > 0
-        {
-            return true
-        }
-        let day = today.description
-        return try await MobileOrgMembership.query(on: db).filter(\.$memberID == memberID).filter(\.$orgID == orgID)
-            .filter(\.$joinedOn <= day).group(.or) { $0.filter(\.$leftOn == nil).filter(\.$leftOn > day) }.count() > 0
+    /// An inflow or mobile organization records the holder of an activity certificate present at one of its events
+    /// taking place now.
+    static func certificateCheckIn(_ c: Certificate, event id: UUID?, as a: Acting) async throws
+        -> OrgLifeEvent
+    {
+        let user = try a.staffUser()
+        guard let id, let (e, org) = try await OrgLifeStore.event(id, on: a.db), e.orgID == user.scopeID, e.codeOpen()
+        else { throw AppError.conflict("没有正在进行的本组织活动") }
+        try await credit(c.memberID, event: e, org: org, via: .certificate, by: a.name, on: a.db)
+        try await a.audit(.update, "org-life", ref: e.id!.uuidString, summary: "凭活动证\(c.number)登记参加\(e.topic)")
+        return e
     }
 
     /// Records a member present at an event (by code or certificate), noting where when it is not their own branch.
@@ -283,55 +155,52 @@ enum OrgLifeActions {
         _ memberID: UUID, event: OrgLifeEvent, org: Organization, via: AttendanceVia, by: String, on db: Database
     ) async throws {
         guard let m = try await Member.find(memberID, on: db) else { throw AppError.notFound }
-        let under = try await isUnder(m.organizationID, org, on: db)
+        let under = try await OrgLifeStore.isUnder(m.organizationID, org, on: db)
         let away = m.organizationID != org.id && !under
-        try await db.transaction { tx in
-            try await record(
-                member: memberID, event: event, status: .present, reason: nil, attendedAt: away ? org.shortName : nil,
-                notCounted: false, via: via, by: by, on: tx)
-            try await refreshLast([memberID], on: tx)
+        let row = CheckedAttendance(
+            index: 0, member: memberID, status: .present, reason: nil, attendedAt: away ? org.shortName : nil,
+            notCounted: false)
+        try await OrgLifeStore.record([row], event: event, via: via, by: by, on: db)
+    }
+
+    /// An attachment (PDF, JPG or PNG judged by its bytes, at most 10 MB, 20 per event), within the account's
+    /// upload quota.
+    static func attach(_ file: File?, to e: OrgLifeEvent, app: Application, as a: Acting) async throws {
+        let user = try a.staffUser()
+        guard let file, file.data.readableBytes > 0 else {
+            throw AppError.conflict("请选择附件（PDF、JPG 或 PNG，10MB 以内）")
         }
-    }
-
-    static func isUnder(_ orgID: Int, _ org: Organization, on db: Database) async throws -> Bool {
-        guard let o = try await Organization.find(orgID, on: db) else { return false }
-        return o.path.hasPrefix(org.path)
-    }
-
-    /// 应到, 实到 and whether a member meeting was quorate (实到 more than half of 应到).
-    struct Quorum: Content, Sendable {
-        var expected: Int
-        var present: Int
-        var excused: Int
-        var notCounted: Int
-        var quorate: Bool
-    }
-
-    /// The roster of the organization (its members, of it and below), less those excused with the higher
-    /// organization's consent, against the roster members present.
-    static func quorum(_ event: OrgLifeEvent, org: Organization, on db: Database) async throws -> Quorum {
-        struct Row: Decodable {
-            var roster: Int
-            var present: Int?
-            var excused: Int?
-            var not_counted: Int?
+        guard file.data.readableBytes <= maxAttachmentBytes else { throw AppError.conflict("附件超过10MB，请压缩后再上传") }
+        let bytes = Data(buffer: file.data)
+        guard let kind = ScanKind.sniff(Array(bytes)) else { throw AppError.conflict("文件内容不是 PDF、JPG 或 PNG") }
+        guard try await OrgLifeStore.attachmentCount(of: e.requireID(), on: a.db) < 20 else {
+            throw AppError.conflict("每次组织生活最多20个附件")
         }
-        let row = try await db.sql().raw(
-            """
-            SELECT COUNT(*) AS roster,
-              SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) AS present,
-              SUM(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
-              SUM(CASE WHEN a.not_counted THEN 1 ELSE 0 END) AS not_counted
-            FROM members m JOIN organizations o ON o.id = m.organization_id
-            LEFT JOIN org_life_attendance a ON a.member_id = m.id AND a.event_id = \(bind: event.id!)
-            WHERE \(PathPrefix("o.path", org.path))
-            """
-        ).first(decoding: Row.self)
-        let expected = (row?.roster ?? 0) - (row?.not_counted ?? 0)
-        let present = row?.present ?? 0
-        return Quorum(
-            expected: expected, present: present, excused: row?.excused ?? 0, notCounted: row?.not_counted ?? 0,
-            quorate: expected > 0 && present * 2 > expected)
+        let owner = UploadLedger.owner(account: user)
+        let now = AppClock.now
+        if let refusal = try await UploadLedger.refusal(
+            owner: owner, kind: .attachment, bytes: bytes.count, settings: app.settings, now: now, on: a.db)
+        {
+            throw AppError.conflict(refusal)
+        }
+        let attachment = OrgLifeAttachment()
+        attachment.id = UUID()
+        attachment.eventID = try e.requireID()
+        attachment.name = String(Normalize.text(file.filename)?.prefix(100) ?? "附件")
+        attachment.fileType = kind.rawValue
+        attachment.sha256 = SHA256.hash(data: bytes).hex
+        attachment.size = bytes.count
+        attachment.createdBy = a.name
+        try await UploadLedger.keep(bytes, app, "org-life", name: "\(attachment.id!.uuidString).\(kind.fileExtension)")
+        {
+            try await a.db.transaction { tx in
+                try await attachment.create(on: tx)
+                try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
+            }
+        }
+        try await a.audit(
+            .create, "org-life", ref: e.id!.uuidString,
+            summary: "上传附件\(attachment.name)（SHA-256 \(attachment.sha256)）")
     }
 }
 
@@ -341,12 +210,8 @@ struct OrgLifeOption: Encodable, Sendable {
     var label: String
 
     static func openNow(orgID: Int, on db: Database, now: Date = AppClock.now) async throws -> [OrgLifeOption] {
-        let today = CalendarDate(date: now)
-        return try await OrgLifeEvent.query(on: db).filter(\.$orgID == orgID)
-            .filter(\.$heldOn >= today.adding(days: -3).description).filter(
-                \.$heldOn <= today.adding(days: 1).description
-            )
-            .sort(\.$startsAt).all().filter { $0.codeOpen(at: now) }
+        try await OrgLifeStore.recentEvents(of: orgID, around: CalendarDate(date: now), on: db)
+            .filter { $0.codeOpen(at: now) }
             .map { OrgLifeOption(id: $0.id!.uuidString, label: "\($0.kind.label)·\($0.topic)") }
     }
 }

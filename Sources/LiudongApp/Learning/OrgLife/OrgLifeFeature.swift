@@ -30,36 +30,18 @@ struct OrgLifeFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         var entries: [ArchiveEntry] = []
-        struct Row: Decodable {
-            var held_on: String
-            var org_id: Int
-            var short_name: String
-            var kind: String
-            var topic: String
-            var status: String
-            var reason: String?
-            var via: String
-        }
-        let rows = try await db.sql().raw(
-            """
-            SELECT e.held_on, e.org_id, o.short_name, e.kind, e.topic, a.status, a.reason, a.via
-            FROM org_life_attendance a JOIN org_life_events e ON e.id = a.event_id JOIN organizations o ON o.id = e.org_id
-            WHERE a.member_id = \(bind: id) ORDER BY e.held_on DESC LIMIT 200
-            """
-        ).all(decoding: Row.self)
+        let rows = try await OrgLifeStore.attended(by: id, limit: 200, on: db.sql())
         let home = try await Organization.find(member.organizationID, on: db)
         let homePath = home?.path ?? ""
-        let paths = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(Set(rows.map(\.org_id))))
-                .all().map { ($0.id!, $0.path) })
+        let paths = try await OrgLifeStore.paths(rows.map(\.orgID), on: db)
         for r in rows {
-            let away = !(homePath.hasPrefix(paths[r.org_id] ?? "\u{0}"))
+            let away = !(homePath.hasPrefix(paths[r.orgID] ?? "\u{0}"))
             let status = AttendanceStatus(rawValue: r.status)
             let kind = OrgLifeKind(rawValue: r.kind)?.label ?? r.kind
             entries.append(
                 ArchiveEntry(
-                    at: r.held_on, side: away ? "流入地" : "流出地", kind: "组织生活",
-                    text: "\(r.short_name)\(kind)“\(r.topic)”：\(status?.label ?? r.status)"
+                    at: r.heldOn, side: away ? "流入地" : "流出地", kind: "组织生活",
+                    text: "\(r.shortName)\(kind)“\(r.topic)”：\(status?.label ?? r.status)"
                         + (r.reason.map { "（\($0)）" } ?? "")
                         + (away && status == .present
                             ? "，计入本人组织生活记录（\(AttendanceVia(rawValue: r.via)?.label ?? "")）" : "")))

@@ -1,7 +1,5 @@
-import Crypto
 import Fluent
 import LiudongCore
-import SQLKit
 import Vapor
 
 /// `/org-life`: an organization's events with attendance at home and away, recording an event, its minutes,
@@ -21,8 +19,6 @@ struct OrgLifePages {
         rec.get("org-life", ":id", "attachments", ":file", use: attachment)
         rec.post("c", ":token", "org-life", use: certificateCheckIn)
     }
-
-    static let maxAttachmentBytes = 10 << 20
 
     struct EventRow: Encodable {
         var id: String
@@ -45,45 +41,11 @@ struct OrgLifePages {
         let user = try req.user
         let org = try await req.scopeOrganization()
         let sql = try req.db.sql()
-        struct Row: Decodable {
-            var id: UUID
-            var kind: String
-            var short_name: String
-            var starts_at: String
-            var topic: String
-            var present: Int?
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT e.id, e.kind, o.short_name, e.starts_at, e.topic,
-              (SELECT COUNT(*) FROM org_life_attendance a WHERE a.event_id = e.id AND a.status = 'present') AS present
-            FROM org_life_events e JOIN organizations o ON o.id = e.org_id
-            WHERE \(PathPrefix("o.path", org.path)) ORDER BY e.starts_at DESC LIMIT 100
-            """
-        ).all(decoding: Row.self)
-        struct Away: Decodable {
-            var name: String
-            var branch: String
-            var org: String
-            var kind: String
-            var held_on: String
-            var via: String
-        }
-        let since = AppClock.today.adding(days: -183).description
+        let rows = try await OrgLifeStore.events(under: org.path, on: sql)
         let away =
             user.isInflowSide
             ? []
-            : try await sql.raw(
-                """
-                SELECT m.name, b.short_name AS branch, x.short_name AS org, e.kind, e.held_on, a.via
-                FROM organizations b JOIN members m ON m.organization_id = b.id
-                JOIN org_life_attendance a ON a.member_id = m.id AND a.status = 'present'
-                JOIN org_life_events e ON e.id = a.event_id JOIN organizations x ON x.id = e.org_id
-                WHERE \(PathPrefix("b.path", org.path)) AND NOT \(PathPrefix("x.path", org.path))
-                  AND e.held_on >= \(bind: since)
-                ORDER BY e.held_on DESC LIMIT 200
-                """
-            ).all(decoding: Away.self)
+            : try await OrgLifeStore.attendedAway(under: org.path, since: AppClock.today.adding(days: -183), on: sql)
         struct View: Encodable {
             var code: String
             var name: String
@@ -98,14 +60,14 @@ struct OrgLifePages {
                 events: rows.map {
                     EventRow(
                         id: $0.id.uuidString, kind: OrgLifeKind(rawValue: $0.kind)?.label ?? $0.kind,
-                        org: $0.short_name,
-                        when: OrgLifeTime.chinese($0.starts_at), topic: $0.topic, present: $0.present ?? 0)
+                        org: $0.shortName,
+                        when: OrgLifeTime.chinese($0.startsAt), topic: $0.topic, present: $0.present ?? 0)
                 },
                 away: away.map {
                     AwayRow(
                         name: $0.name, branch: $0.branch, org: $0.org,
                         kind: OrgLifeKind(rawValue: $0.kind)?.label ?? "",
-                        on: $0.held_on, via: AttendanceVia(rawValue: $0.via)?.label ?? "")
+                        on: $0.heldOn, via: AttendanceVia(rawValue: $0.via)?.label ?? "")
                 }, inflow: user.isInflowSide))
     }
 
@@ -127,9 +89,7 @@ struct OrgLifePages {
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(OrgLifeActions.Input.self)
         do {
-            let e = try await OrgLifeActions.create(input, by: try req.user, on: req.db)
-            try await req.audit(
-                .create, "org-life", ref: e.id!.uuidString, summary: "记录组织生活：\(e.kind.label)·\(e.topic)")
+            let e = try await OrgLifeActions.create(input, as: try req.acting)
             return req.redirect(to: "/org-life/\(e.id!.uuidString)", flash: "已记录，签到码 \(e.checkInCode)")
         } catch AppError.invalid(let errors) {
             return try await req.page(
@@ -173,7 +133,7 @@ struct OrgLifePages {
         var code: String
         var codeOpen: Bool
         var isMemberMeeting: Bool
-        var quorum: OrgLifeActions.Quorum
+        var quorum: Quorum
         var people: [Person]
         var files: [File]
     }
@@ -183,7 +143,7 @@ struct OrgLifePages {
         let (e, org) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let people = try await OrgLifeStore.people(e, org: org, on: req.db)
-        let files = try await OrgLifeAttachment.query(on: req.db).filter(\.$eventID == e.id!).sort(\.$createdAt).all()
+        let files = try await OrgLifeStore.attachments(of: e.requireID(), on: req.db)
         return try await req.page(
             "orglife/show", title: "\(e.kind.label) · \(e.topic)",
             ShowView(
@@ -192,7 +152,7 @@ struct OrgLifePages {
                 onlineUrl: e.onlineURL ?? "", topic: e.topic, host: e.host ?? "", recorder: e.recorder ?? "",
                 minutes: e.minutes ?? "", decisions: e.decisions ?? "", code: e.checkInCode, codeOpen: e.codeOpen(),
                 isMemberMeeting: e.kind == .memberMeeting,
-                quorum: try await OrgLifeActions.quorum(e, org: org, on: req.db),
+                quorum: try await OrgLifeStore.quorum(e, org: org, on: req.db),
                 people: people.enumerated().map { i, p in
                     ShowView.Person(
                         index: i, id: p.id.uuidString, name: p.name, branch: p.branch, mobile: p.mobile,
@@ -216,21 +176,11 @@ struct OrgLifePages {
         let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let f = try req.content.decode(MinutesForm.self)
-        let back = "/org-life/\(e.id!.uuidString)"
-        let texts = [f.minutes, f.decisions].map { Normalize.text($0) }
-        if texts.contains(where: { ($0?.count ?? 0) > OrgLifeActions.maxMinutes }) {
-            return req.redirect(to: back, flash: "会议记录和决定事项各不超过\(OrgLifeActions.maxMinutes)字")
+        return try await req.act(back: "/org-life/\(e.id!.uuidString)") {
+            try await OrgLifeActions.minutes(
+                e, host: f.host, recorder: f.recorder, minutes: f.minutes, decisions: f.decisions, as: try req.acting)
+            return "会议记录已保存"
         }
-        if [f.host, f.recorder].contains(where: { (Normalize.text($0)?.count ?? 0) > 50 }) {
-            return req.redirect(to: back, flash: "主持人、记录人请控制在50字以内")
-        }
-        e.host = Normalize.text(f.host)
-        e.recorder = Normalize.text(f.recorder)
-        e.minutes = texts[0]
-        e.decisions = texts[1]
-        try await e.update(on: req.db)
-        try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "填写会议记录：\(e.topic)")
-        return req.redirect(to: back, flash: "会议记录已保存")
     }
 
     /// The attendance form: `m{i}` member, `s{i}` status (empty: not recorded), `r{i}` reason, `w{i}` where,
@@ -241,7 +191,7 @@ struct OrgLifePages {
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         var items: [OrgLifeActions.AttendanceItem] = []
-        for i in 0..<OrgLifeActions.maxItems {
+        for i in 0..<OrgLifeRules.maxItems {
             guard let id = form["m\(i)"] else { break }
             guard let s = Normalize.text(form["s\(i)"]) else { continue }
             items.append(
@@ -251,8 +201,7 @@ struct OrgLifePages {
         }
         let back = "/org-life/\(e.id!.uuidString)"
         do {
-            let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, by: user, on: req.db)
-            try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "登记出席情况\(n)人：\(e.topic)")
+            let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, as: try req.acting)
             return req.redirect(to: back + "#attendance", flash: "已登记\(n)人的出席情况")
         } catch AppError.invalid(let errors) {
             let names = try await OrgLifeStore.people(e, org: org, on: req.db)
@@ -273,46 +222,11 @@ struct OrgLifePages {
         let user = try req.user
         let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
-        let back = "/org-life/\(e.id!.uuidString)"
-        guard let file = try? req.content.decode(UploadForm.self).file, file.data.readableBytes > 0 else {
-            return req.redirect(to: back, flash: "请选择附件（PDF、JPG 或 PNG，10MB 以内）")
+        return try await req.act(back: "/org-life/\(e.id!.uuidString)") {
+            try await OrgLifeActions.attach(
+                try? req.content.decode(UploadForm.self).file, to: e, app: req.application, as: try req.acting)
+            return "附件已上传"
         }
-        guard file.data.readableBytes <= Self.maxAttachmentBytes else {
-            return req.redirect(to: back, flash: "附件超过10MB，请压缩后再上传")
-        }
-        let bytes = Data(buffer: file.data)
-        guard let kind = ScanKind.sniff(Array(bytes)) else {
-            return req.redirect(to: back, flash: "文件内容不是 PDF、JPG 或 PNG")
-        }
-        guard try await OrgLifeAttachment.query(on: req.db).filter(\.$eventID == e.id!).count() < 20 else {
-            return req.redirect(to: back, flash: "每次组织生活最多20个附件")
-        }
-        let owner = UploadLedger.owner(account: user)
-        let now = AppClock.now
-        if let refusal = try await UploadLedger.refusal(
-            owner: owner, kind: .attachment, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
-        {
-            return req.redirect(to: back, flash: refusal)
-        }
-        let a = OrgLifeAttachment()
-        a.id = UUID()
-        a.eventID = e.id!
-        a.name = String(Normalize.text(file.filename)?.prefix(100) ?? "附件")
-        a.fileType = kind.rawValue
-        a.sha256 = SHA256.hash(data: bytes).hex
-        a.size = bytes.count
-        a.createdBy = user.username
-        let attachment = a
-        try await UploadLedger.keep(
-            bytes, req.application, "org-life", name: "\(a.id!.uuidString).\(kind.fileExtension)"
-        ) {
-            try await req.db.transaction { tx in
-                try await attachment.create(on: tx)
-                try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
-            }
-        }
-        try await req.audit(.create, "org-life", ref: e.id!.uuidString, summary: "上传附件\(a.name)（SHA-256 \(a.sha256)）")
-        return req.redirect(to: back, flash: "附件已上传")
     }
 
     func attachment(req: Request) async throws -> Response {
@@ -320,8 +234,8 @@ struct OrgLifePages {
         let (e, _) = try await OrgLifeActions.find(
             req.parameters.get("id").flatMap({ UUID(uuidString: $0) }), for: user, on: req.db)
         guard let fid = req.parameters.get("file").flatMap({ UUID(uuidString: $0) }),
-            let a = try await OrgLifeAttachment.query(on: req.db).filter(\.$id == fid).filter(\.$eventID == e.id!)
-                .first(), let kind = ScanKind(rawValue: a.fileType)
+            let a = try await OrgLifeStore.attachment(fid, of: e.requireID(), on: req.db),
+            let kind = ScanKind(rawValue: a.fileType)
         else { throw AppError.notFound }
         return try PrivateFiles.serve(
             req, "org-life", name: "\(a.id!.uuidString).\(kind.fileExtension)", sha256: a.sha256, kind: kind)
@@ -340,12 +254,9 @@ struct OrgLifePages {
         let back = "/c/\(token)"
         guard c.status(on: AppClock.today) == .valid else { return req.redirect(to: back, flash: "活动证已失效，不能登记") }
         let id = (try? req.content.decode(CertificateForm.self))?.event.flatMap({ UUID(uuidString: $0) })
-        guard let id, let e = try await OrgLifeEvent.find(id, on: req.db), e.orgID == user.scopeID, e.codeOpen(),
-            let org = try await Organization.find(e.orgID, on: req.db)
-        else { return req.redirect(to: back, flash: "没有正在进行的本组织活动") }
-        try await OrgLifeActions.credit(
-            c.memberID, event: e, org: org, via: .certificate, by: user.username, on: req.db)
-        try await req.audit(.update, "org-life", ref: e.id!.uuidString, summary: "凭活动证\(c.number)登记参加\(e.topic)")
-        return req.redirect(to: back, flash: "已登记参加：\(e.kind.label)·\(e.topic)")
+        return try await req.act(back: back) {
+            let e = try await OrgLifeActions.certificateCheckIn(c, event: id, as: try req.acting)
+            return "已登记参加：\(e.kind.label)·\(e.topic)"
+        }
     }
 }
