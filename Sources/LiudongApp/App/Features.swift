@@ -23,6 +23,7 @@ enum Features {
         NetworkFeature(),
         CertificatesFeature(),
         OrgLifeFeature(),
+        ComplianceFeature(),
         LearningMenuFeature(),
         StudyAtHomeFeature(),
         PointsFeature(),

@@ -2,13 +2,12 @@ import Fluent
 import LiudongCore
 import Vapor
 
-/// The organizational-life API: events and attendance for staff, compliance, the member's check-in.
+/// The organizational-life API: events and attendance for staff, the member's check-in.
 struct OrgLifeAPI {
     func boot(_ r: FeatureRoutes) throws {
         let rec = r.signedIn(.recordOrgLife)
         rec.post("api", "v1", "org-life", use: create)
         rec.put("api", "v1", "org-life", ":id", "attendance", use: attendance)
-        r.signedIn(.viewStatistics).get("api", "v1", "org-life", "compliance", use: compliance)
         r.member.post("api", "v1", "my", "org-life", "check-in", use: checkIn)
     }
 
@@ -41,15 +40,6 @@ struct OrgLifeAPI {
         guard let items = body.items else { throw AppError.invalid([FieldError("items", "请提供出席情况 items")]) }
         let n = try await OrgLifeActions.setAttendance(items, event: e, org: org, as: try req.acting)
         return Recorded(recorded: n, quorum: try await OrgLifeStore.quorum(e, org: org, on: req.db))
-    }
-
-    struct Items<T: Content>: Content { var items: [T] }
-
-    /// `GET /api/v1/org-life/compliance?org=CODE&quarter=2026Q4`.
-    func compliance(req: Request) async throws -> Items<ComplianceStore.Item> {
-        let org = try await req.scopeOrganization()
-        let q = try CompliancePages.quarter(req)
-        return Items(items: try await ComplianceStore.items(under: org.path, quarter: q, on: req.db).flatMap(\.1))
     }
 
     struct CheckInBody: Content { var code: String? }

@@ -4,7 +4,8 @@ import SQLKit
 import Vapor
 
 /// Measure 4c 丰富载体、抓实学习, organizational life: events at home and away credited to one record (check-in
-/// codes), the required frequencies per quarter and half, the six-month alert. The learning menu and the quiz are
+/// codes), minutes, attachments and the quorum. The required frequencies and the six-month alert are `Compliance/`,
+/// the learning menu and the quiz are
 /// `LearningMenu/`, the diary, study delivered home and red packages `StudyAtHome/`; the measure's tables came in one
 /// migration (0020), which stays here, and its demo is one seeded sequence (`Learning/LearningDemo.swift`) loaded here.
 struct OrgLifeFeature: Feature {
@@ -16,7 +17,6 @@ struct OrgLifeFeature: Feature {
 
     func routes(_ routes: FeatureRoutes) throws {
         try OrgLifePages().boot(routes)
-        try CompliancePages().boot(routes)
         try OrgLifeAPI().boot(routes)
         try MyOrgLifePages().boot(routes)
     }
@@ -47,30 +47,6 @@ struct OrgLifeFeature: Feature {
                             ? "，计入本人组织生活记录（\(AttendanceVia(rawValue: r.via)?.label ?? "")）" : "")))
         }
         return entries
-    }
-
-    /// Branches behind schedule last quarter and members silent for six months. Counties and below (the city reads
-    /// the same on its pages).
-    func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
-        let user = scope.user
-        guard !user.isInflowSide, user.scopeLevel != .city else { return [] }
-        let sql = try scope.sql()
-        var tallies: [WorkTally] = []
-        if user.can(.recordOrgLife) {
-            tallies.append(
-                WorkTally(
-                    kind: "orgLifeBehind", label: "上季度组织生活未达频次要求的党支部",
-                    href:
-                        "/org-life/compliance?quarter=\(Quarter(containing: scope.today).previous?.description ?? "")",
-                    counts: try await ComplianceStore.behind(under: user.scopePath, today: scope.today, on: scope.db))
-            )
-            tallies.append(
-                WorkTally(
-                    kind: "sixMonthNoOrgLife", label: "连续6个月未参加组织生活的党员（提醒）", href: "/org-life/alerts",
-                    counts: try await ComplianceStore.sixMonthCounts(
-                        under: user.scopePath, today: scope.today, on: sql)))
-        }
-        return tallies
     }
 
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
