@@ -123,7 +123,7 @@ struct LearningTests {
             #expect(try await QuizQuestion.query(on: app.db).count() == 3)
             // This week's quiz from the three, published by the county.
             let questions = try await QuizQuestion.query(on: app.db).sort(\.$createdAt).all()
-            let week = QuizActions.week(of: AppClock.today)
+            let week = QuizRules.week(of: AppClock.today)
             _ = try await QuizActions.assemble(
                 week: week, title: "每周一学", questionIDs: questions.map { $0.id! }, publisherID: f.countyA.id!,
                 by: "county",
@@ -295,7 +295,7 @@ struct LearningPageTests {
             let q = try await QuizActions.save(
                 LearningMenuDemo.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
             _ = try await QuizActions.assemble(
-                week: QuizActions.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
+                week: QuizRules.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
                 publisherID: f.countyA.id!,
                 by: "county", on: app.db)
             let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)

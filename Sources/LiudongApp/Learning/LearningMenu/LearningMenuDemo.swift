@@ -9,7 +9,7 @@ enum LearningMenuDemo {
     static let column = "《中国共产党章程》第十九条、第二十条（“每周一学”专栏）"
 
     /// The seed's own column, written as questions: the Party's highest leading bodies, the National Congress.
-    static let weekOne: [QuizActions.ParsedQuestion] = [
+    static let weekOne: [QuizRules.ParsedQuestion] = [
         q(
             .single, "党的最高领导机关是？", ["党的全国代表大会和它所产生的中央委员会", "中央政治局", "中央书记处", "中央纪律检查委员会"], "A",
             "党的最高领导机关，是党的全国代表大会和它所产生的中央委员会。"),
@@ -25,7 +25,7 @@ enum LearningMenuDemo {
             "ABCDE", "全国代表大会的职权是：听取和审查中央委员会的报告；审查中央纪律检查委员会的报告；讨论并决定党的重大问题；修改党的章程；选举中央委员会；选举中央纪律检查委员会。"),
     ]
 
-    static let laterWeeks: [[QuizActions.ParsedQuestion]] = [
+    static let laterWeeks: [[QuizRules.ParsedQuestion]] = [
         [
             q(
                 .single, "党章规定党员必须履行几项义务？", ["六项", "八项", "十项", "十二项"], "B", "党章第三条规定了党员必须履行的八项义务。",
@@ -61,12 +61,12 @@ enum LearningMenuDemo {
     static func q(
         _ type: QuestionType, _ stem: String, _ options: [String], _ answer: String, _ explanation: String,
         source: String = column
-    ) -> QuizActions.ParsedQuestion {
-        QuizActions.ParsedQuestion(
+    ) -> QuizRules.ParsedQuestion {
+        QuizRules.ParsedQuestion(
             type: type, stem: stem,
             options: type == .trueFalse
-                ? QuizQuestion.trueFalseOptions
-                : options.enumerated().map { QuestionOption(key: QuizActions.optionKeys[$0.offset], text: $0.element) },
+                ? QuestionOption.trueFalse
+                : options.enumerated().map { QuestionOption(key: QuizRules.optionKeys[$0.offset], text: $0.element) },
             answer: answer, source: source, explanation: explanation)
     }
 
@@ -154,7 +154,7 @@ enum LearningMenuDemo {
         let db = demo.db
         let sql = try db.sql()
         let user = DemoAuthor.username
-        let thisMonday = QuizActions.monday(of: QuizActions.week(of: demo.today)) ?? demo.today
+        let thisMonday = QuizRules.monday(of: QuizRules.week(of: demo.today)) ?? demo.today
         for (i, week) in ([weekOne] + laterWeeks).enumerated() {
             var ids: [UUID] = []
             for p in week {
@@ -172,7 +172,7 @@ enum LearningMenuDemo {
             }
             let monday = thisMonday.adding(days: -7 * (3 - i))
             let quiz = try await QuizActions.assemble(
-                week: QuizActions.week(of: monday), title: i == 0 ? "每周一学：党的最高领导机关和全国代表大会" : "每周一学·学党章（\(i + 1)）",
+                week: QuizRules.week(of: monday), title: i == 0 ? "每周一学：党的最高领导机关和全国代表大会" : "每周一学·学党章（\(i + 1)）",
                 questionIDs: ids, publisherID: city.id!, by: user, on: db)
             let questions = try await QuizActions.questions(of: quiz, on: db)
             var rows = Rows(

@@ -2,21 +2,6 @@ import Fluent
 import LiudongCore
 import Vapor
 
-enum CourseKind: String, Codable, Sendable, CaseIterable {
-    case article, video, audio, tv, wechat, offline
-
-    var label: String {
-        switch self {
-        case .article: return "文章"
-        case .video: return "视频"
-        case .audio: return "音频"
-        case .tv: return "电视节目"
-        case .wechat: return "微信公众号文章"
-        case .offline: return "线下课程"
-        }
-    }
-}
-
 /// A course of the learning menu (菜单式点学), published by the city, a county or a committee for an audience of
 /// organizations (their members and those below).
 final class Course: Model, @unchecked Sendable {
@@ -42,11 +27,6 @@ final class Course: Model, @unchecked Sendable {
     var needsReflection: Bool { minutes >= CourseRules.reflectionMinutes }
 }
 
-enum CourseRules {
-    static let reflectionMinutes = 30
-    static let reflectionCharacters = 50
-}
-
 final class CourseCompletion: Model, @unchecked Sendable {
     static let schema = "course_completions"
 
@@ -58,23 +38,6 @@ final class CourseCompletion: Model, @unchecked Sendable {
     @OptionalField(key: "reflection") var reflection: String?
 
     init() {}
-}
-
-enum QuestionType: String, Codable, Sendable, CaseIterable {
-    case single, multiple, trueFalse
-
-    var label: String {
-        switch self {
-        case .single: return "单选题"
-        case .multiple: return "多选题"
-        case .trueFalse: return "判断题"
-        }
-    }
-}
-
-struct QuestionOption: Codable, Sendable, Equatable {
-    var key: String
-    var text: String
 }
 
 /// A question of the bank: options stored as JSON, the answer as the sorted keys ("AC", "T").
@@ -98,7 +61,6 @@ final class QuizQuestion: Model, @unchecked Sendable {
         (try? JSONDecoder().decode([QuestionOption].self, from: Data(optionsJSON.utf8))) ?? []
     }
 
-    static let trueFalseOptions = [QuestionOption(key: "T", text: "正确"), QuestionOption(key: "F", text: "错误")]
 }
 
 /// A week's quiz (每周一学): questions in order, open Monday to Sunday.

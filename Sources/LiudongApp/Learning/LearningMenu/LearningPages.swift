@@ -286,7 +286,7 @@ struct LearningPages {
         guard CourseActions.canPublish(try req.user) else { throw AppError.forbidden }
         let next = AppClock.today.adding(days: 7)
         return try await quizForm(
-            req, week: QuizActions.week(of: next), title: "每周一学（\(QuizActions.week(of: next))）", chosen: [], errors: [:]
+            req, week: QuizRules.week(of: next), title: "每周一学（\(QuizRules.week(of: next))）", chosen: [], errors: [:]
         )
     }
 

@@ -5,105 +5,6 @@ import Vapor
 
 /// 每周一学: the question bank, its .xlsx import with a reason per rejected row, the week's quiz, one answer each.
 enum QuizActions {
-    // MARK: Weeks
-
-    static var isoCalendar: Calendar {
-        var c = Calendar(identifier: .iso8601)
-        c.timeZone = CalendarDate.shanghai
-        return c
-    }
-
-    /// `2026-W49` for the week holding `day`.
-    static func week(of day: CalendarDate) -> String {
-        let c = isoCalendar
-        let parts = c.dateComponents([.yearForWeekOfYear, .weekOfYear], from: day.startDate)
-        return String(format: "%04d-W%02d", parts.yearForWeekOfYear ?? day.year, parts.weekOfYear ?? 1)
-    }
-
-    /// The Monday of a week written `2026-W49`, or nil.
-    static func monday(of week: String) -> CalendarDate? {
-        let parts = week.split(separator: "-")
-        guard week.count == 8, parts.count == 2, parts[1].hasPrefix("W"), let y = Int(parts[0]),
-            let w = Int(parts[1].dropFirst()), (2000...2100).contains(y), (1...53).contains(w)
-        else { return nil }
-        var dc = DateComponents()
-        dc.yearForWeekOfYear = y
-        dc.weekOfYear = w
-        dc.weekday = 2
-        guard let d = isoCalendar.date(from: dc) else { return nil }
-        let day = CalendarDate(date: d)
-        return Self.week(of: day) == week ? day : nil
-    }
-
-    // MARK: Import
-
-    struct Rejected: Encodable, Sendable, Error {
-        var row: Int
-        var reason: String
-    }
-
-    struct ParsedQuestion: Sendable {
-        var type: QuestionType
-        var stem: String
-        var options: [QuestionOption]
-        var answer: String
-        var source: String
-        var explanation: String
-    }
-
-    static let headers: [String: String] = [
-        "题型": "type", "题干": "stem", "题目": "stem", "答案": "answer", "正确答案": "answer", "出处": "source",
-        "来源": "source", "解析": "explanation", "答案解析": "explanation",
-    ]
-    static let optionKeys = ["A", "B", "C", "D", "E", "F"]
-
-    /// Reads one row (cells by column name); the reason in Chinese when it cannot be a question.
-    static func parse(_ row: [String: String]) -> Result<ParsedQuestion, Rejected> {
-        func fail(_ s: String) -> Result<ParsedQuestion, Rejected> { .failure(Rejected(row: 0, reason: s)) }
-        let typeText = (row["type"] ?? "").replacingOccurrences(of: "题", with: "")
-        let type: QuestionType
-        switch typeText {
-        case "单选", "single": type = .single
-        case "多选", "multiple": type = .multiple
-        case "判断", "trueFalse", "truefalse": type = .trueFalse
-        default: return fail("题型应为单选、多选或判断")
-        }
-        guard let stem = Normalize.text(row["stem"]), stem.count <= 500 else { return fail("题干为空或超过500字") }
-        guard let source = Normalize.text(row["source"]), source.count <= 200 else { return fail("请填写出处（200字以内）") }
-        guard let explanation = Normalize.text(row["explanation"]), explanation.count <= 1000 else {
-            return fail("请填写解析（1000字以内），答题后党员会看到")
-        }
-        let rawAnswer = Normalize.halfWidth(Normalize.text(row["answer"]) ?? "").uppercased()
-        if type == .trueFalse {
-            let yes = ["T", "正确", "对", "√", "是", "TRUE"]
-            let no = ["F", "错误", "错", "×", "否", "FALSE"]
-            guard yes.contains(rawAnswer) || no.contains(rawAnswer) else { return fail("判断题答案应为“正确”或“错误”") }
-            return .success(
-                ParsedQuestion(
-                    type: type, stem: stem, options: QuizQuestion.trueFalseOptions,
-                    answer: yes.contains(rawAnswer) ? "T" : "F", source: source, explanation: explanation))
-        }
-        var options: [QuestionOption] = []
-        for key in optionKeys {
-            guard let text = Normalize.text(row["option" + key]) else { break }
-            guard text.count <= 200 else { return fail("选项\(key)超过200字") }
-            options.append(QuestionOption(key: key, text: text))
-        }
-        let later = optionKeys.dropFirst(options.count).contains { Normalize.text(row["option" + $0]) != nil }
-        if later { return fail("选项应从A起连续填写，中间不能空缺") }
-        guard options.count >= 2 else { return fail("至少需要两个选项（选项A、选项B）") }
-        let letters = Set(rawAnswer.filter { !" ,，、".contains($0) }.map(String.init))
-        guard !letters.isEmpty, letters.allSatisfy({ l in options.contains { $0.key == l } }) else {
-            return fail("答案应为已填写选项的字母，如 A 或 AC")
-        }
-        if type == .single && letters.count != 1 { return fail("单选题只能有一个正确答案") }
-        if type == .multiple && letters.count < 2 { return fail("多选题应有两个或以上正确答案") }
-        return .success(
-            ParsedQuestion(
-                type: type, stem: stem, options: options, answer: letters.sorted().joined(), source: source,
-                explanation: explanation))
-    }
-
     static let importLimits: ReadLimits = {
         var l = ReadLimits()
         l.entryBytes = 64 << 20
@@ -116,7 +17,7 @@ enum QuizActions {
 
     struct ImportResult: Encodable, Sendable {
         var added: Int
-        var rejected: [Rejected]
+        var rejected: [QuizRules.Rejected]
     }
 
     /// Imports a bank file (.xlsx, or CSV) by its header row; duplicates of the bank or of earlier rows are refused.
@@ -140,9 +41,9 @@ enum QuizActions {
                         var found: [Int: String] = [:]
                         for (i, c) in cells.enumerated() {
                             let name = c.text.trimmingCharacters(in: .whitespaces)
-                            if let key = headers[name] {
+                            if let key = QuizRules.headers[name] {
                                 found[i] = key
-                            } else if let k = optionKeys.first(where: { name == "选项" + $0 }) {
+                            } else if let k = QuizRules.optionKeys.first(where: { name == "选项" + $0 }) {
                                 found[i] = "option" + k
                             }
                         }
@@ -172,22 +73,22 @@ enum QuizActions {
         let existing = Set(try await QuizQuestion.query(on: db).all(\.$stem))
         var seen: [String: Int] = [:]
         var result = ImportResult(added: 0, rejected: [])
-        var accepted: [ParsedQuestion] = []
+        var accepted: [QuizRules.ParsedQuestion] = []
         for (n, row) in rows {
-            switch parse(row) {
-            case .failure(let r): result.rejected.append(Rejected(row: n, reason: r.reason))
+            switch QuizRules.parse(row) {
+            case .failure(let r): result.rejected.append(QuizRules.Rejected(row: n, reason: r.reason))
             case .success(let q):
                 if existing.contains(q.stem) {
-                    result.rejected.append(Rejected(row: n, reason: "题库中已有相同题干的题目"))
+                    result.rejected.append(QuizRules.Rejected(row: n, reason: "题库中已有相同题干的题目"))
                 } else if let first = seen[q.stem] {
-                    result.rejected.append(Rejected(row: n, reason: "与第\(first)行题干重复"))
+                    result.rejected.append(QuizRules.Rejected(row: n, reason: "与第\(first)行题干重复"))
                 } else {
                     seen[q.stem] = n
                     accepted.append(q)
                 }
             }
         }
-        if tooMany { result.rejected.append(Rejected(row: 0, reason: "一次最多导入\(maxRows)题，其余行未读取")) }
+        if tooMany { result.rejected.append(QuizRules.Rejected(row: 0, reason: "一次最多导入\(maxRows)题，其余行未读取")) }
         let chosen = accepted
         try await db.transaction { tx in
             for q in chosen { try await save(q, by: user, on: tx) }
@@ -197,7 +98,8 @@ enum QuizActions {
     }
 
     @discardableResult
-    static func save(_ q: ParsedQuestion, by user: CurrentUser, publisher: Int? = nil, on db: Database) async throws
+    static func save(_ q: QuizRules.ParsedQuestion, by user: CurrentUser, publisher: Int? = nil, on db: Database)
+        async throws
         -> QuizQuestion
     {
         let m = QuizQuestion()
@@ -239,7 +141,7 @@ enum QuizActions {
     ) async throws -> Quiz {
         var errors: [FieldError] = []
         let w = Normalize.text(week) ?? ""
-        let monday = monday(of: w)
+        let monday = QuizRules.monday(of: w)
         if monday == nil { errors.append(FieldError("week", "周次格式如 2026-W49")) }
         let t = Normalize.text(title)
         if t == nil || t!.count > 100 { errors.append(FieldError("title", "请填写标题（100字以内）")) }
@@ -317,28 +219,17 @@ enum QuizActions {
             throw AppError.conflict("本周的题目您已作答，每人只能作答一次")
         }
         let questions = try await questions(of: quiz, on: db)
-        var given: [UUID: Set<String>] = [:]
-        for a in (submitted.answers ?? []).prefix(200) {
-            guard let id = Normalize.text(a.questionId).flatMap({ UUID(uuidString: $0) }) else { continue }
-            given[id] = Set((a.choices ?? []).prefix(10).map { Normalize.halfWidth($0).uppercased() })
-        }
-        var errors: [FieldError] = []
-        for (i, q) in questions.enumerated() {
-            let keys = Set(q.options.map(\.key))
-            guard let g = given[q.id!], !g.isEmpty else {
-                errors.append(FieldError("answers[\(i)]", "第\(i + 1)题未作答"))
-                continue
-            }
-            if !g.isSubset(of: keys) || (q.type != .multiple && g.count != 1) {
-                errors.append(FieldError("answers[\(i)]", "第\(i + 1)题的选项无效"))
-            }
-        }
-        guard errors.isEmpty else { throw AppError.invalid(errors) }
-        let marked = questions.map { q in
-            let g = given[q.id!] ?? []
-            return Marked.Answer(
-                questionId: q.id!, correct: g.sorted().joined() == q.answer, explanation: q.explanation,
-                answer: q.answer.map(String.init), chosen: g.sorted())
+        let given = QuizRules.given((submitted.answers ?? []).map { ($0.questionId, $0.choices) })
+        let byID = Dictionary(uniqueKeysWithValues: questions.map { ($0.id!, $0) })
+        let marked = try QuizRules.mark(
+            questions.map {
+                QuizRules.Question(id: $0.id!, type: $0.type, keys: Set($0.options.map(\.key)), answer: $0.answer)
+            },
+            given: given
+        ).orThrow().map { m in
+            Marked.Answer(
+                questionId: m.question, correct: m.correct, explanation: byID[m.question]?.explanation ?? "",
+                answer: (byID[m.question]?.answer ?? "").map(String.init), chosen: m.chosen)
         }
         let result = Marked(score: marked.filter(\.correct).count, total: questions.count, answers: marked)
         let a = QuizAnswer()

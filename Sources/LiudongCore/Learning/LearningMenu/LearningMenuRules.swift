@@ -1,0 +1,222 @@
+import Foundation
+
+public enum CourseKind: String, Codable, Sendable, CaseIterable {
+    case article, video, audio, tv, wechat, offline
+
+    public var label: String {
+        switch self {
+        case .article: return "文章"
+        case .video: return "视频"
+        case .audio: return "音频"
+        case .tv: return "电视节目"
+        case .wechat: return "微信公众号文章"
+        case .offline: return "线下课程"
+        }
+    }
+}
+
+/// What a course of the learning menu asks to count as learnt.
+public enum CourseRules {
+    /// Courses this long or longer need a reflection.
+    public static let reflectionMinutes = 30
+    public static let reflectionCharacters = 50
+
+    public static func needsReflection(minutes: Int) -> Bool { minutes >= reflectionMinutes }
+}
+
+public enum QuestionType: String, Codable, Sendable, CaseIterable {
+    case single, multiple, trueFalse
+
+    public var label: String {
+        switch self {
+        case .single: return "单选题"
+        case .multiple: return "多选题"
+        case .trueFalse: return "判断题"
+        }
+    }
+}
+
+public struct QuestionOption: Codable, Sendable, Equatable {
+    public var key: String
+    public var text: String
+
+    public init(key: String, text: String) {
+        self.key = key
+        self.text = text
+    }
+}
+
+extension QuestionOption {
+    /// The two options of a true/false question.
+    public static let trueFalse = [QuestionOption(key: "T", text: "正确"), QuestionOption(key: "F", text: "错误")]
+}
+
+/// The weekly quiz (每周一学) over plain facts: ISO weeks in Beijing time, reading a bank row, marking an answer.
+public enum QuizRules {
+    public static var isoCalendar: Calendar {
+        var c = Calendar(identifier: .iso8601)
+        c.timeZone = CalendarDate.shanghai
+        return c
+    }
+
+    /// `2026-W49` for the week holding `day`.
+    public static func week(of day: CalendarDate) -> String {
+        let c = isoCalendar
+        let parts = c.dateComponents([.yearForWeekOfYear, .weekOfYear], from: day.startDate)
+        return String(format: "%04d-W%02d", parts.yearForWeekOfYear ?? day.year, parts.weekOfYear ?? 1)
+    }
+
+    /// The Monday of a week written `2026-W49`, or nil.
+    public static func monday(of week: String) -> CalendarDate? {
+        let parts = week.split(separator: "-")
+        guard week.count == 8, parts.count == 2, parts[1].hasPrefix("W"), let y = Int(parts[0]),
+            let w = Int(parts[1].dropFirst()), (2000...2100).contains(y), (1...53).contains(w)
+        else { return nil }
+        var dc = DateComponents()
+        dc.yearForWeekOfYear = y
+        dc.weekOfYear = w
+        dc.weekday = 2
+        guard let d = isoCalendar.date(from: dc) else { return nil }
+        let day = CalendarDate(date: d)
+        return Self.week(of: day) == week ? day : nil
+    }
+
+    /// A row of an import that cannot be a question, with the reason in Chinese.
+    public struct Rejected: Encodable, Equatable, Sendable, Error {
+        public var row: Int
+        public var reason: String
+
+        public init(row: Int, reason: String) {
+            self.row = row
+            self.reason = reason
+        }
+    }
+
+    /// A question as read from a row (or written by the demo).
+    public struct ParsedQuestion: Equatable, Sendable {
+        public var type: QuestionType
+        public var stem: String
+        public var options: [QuestionOption]
+        public var answer: String
+        public var source: String
+        public var explanation: String
+
+        public init(
+            type: QuestionType, stem: String, options: [QuestionOption], answer: String, source: String,
+            explanation: String
+        ) {
+            self.type = type
+            self.stem = stem
+            self.options = options
+            self.answer = answer
+            self.source = source
+            self.explanation = explanation
+        }
+    }
+
+    public static let headers: [String: String] = [
+        "题型": "type", "题干": "stem", "题目": "stem", "答案": "answer", "正确答案": "answer", "出处": "source",
+        "来源": "source", "解析": "explanation", "答案解析": "explanation",
+    ]
+    public static let optionKeys = ["A", "B", "C", "D", "E", "F"]
+
+    /// Reads one row (cells by column name); the reason in Chinese when it cannot be a question.
+    public static func parse(_ row: [String: String]) -> Result<ParsedQuestion, Rejected> {
+        func fail(_ s: String) -> Result<ParsedQuestion, Rejected> { .failure(Rejected(row: 0, reason: s)) }
+        let typeText = (row["type"] ?? "").replacingOccurrences(of: "题", with: "")
+        let type: QuestionType
+        switch typeText {
+        case "单选", "single": type = .single
+        case "多选", "multiple": type = .multiple
+        case "判断", "trueFalse", "truefalse": type = .trueFalse
+        default: return fail("题型应为单选、多选或判断")
+        }
+        guard let stem = Normalize.text(row["stem"]), stem.count <= 500 else { return fail("题干为空或超过500字") }
+        guard let source = Normalize.text(row["source"]), source.count <= 200 else { return fail("请填写出处（200字以内）") }
+        guard let explanation = Normalize.text(row["explanation"]), explanation.count <= 1000 else {
+            return fail("请填写解析（1000字以内），答题后党员会看到")
+        }
+        let rawAnswer = Normalize.halfWidth(Normalize.text(row["answer"]) ?? "").uppercased()
+        if type == .trueFalse {
+            let yes = ["T", "正确", "对", "√", "是", "TRUE"]
+            let no = ["F", "错误", "错", "×", "否", "FALSE"]
+            guard yes.contains(rawAnswer) || no.contains(rawAnswer) else { return fail("判断题答案应为“正确”或“错误”") }
+            return .success(
+                ParsedQuestion(
+                    type: type, stem: stem, options: QuestionOption.trueFalse,
+                    answer: yes.contains(rawAnswer) ? "T" : "F", source: source, explanation: explanation))
+        }
+        var options: [QuestionOption] = []
+        for key in optionKeys {
+            guard let text = Normalize.text(row["option" + key]) else { break }
+            guard text.count <= 200 else { return fail("选项\(key)超过200字") }
+            options.append(QuestionOption(key: key, text: text))
+        }
+        let later = optionKeys.dropFirst(options.count).contains { Normalize.text(row["option" + $0]) != nil }
+        if later { return fail("选项应从A起连续填写，中间不能空缺") }
+        guard options.count >= 2 else { return fail("至少需要两个选项（选项A、选项B）") }
+        let letters = Set(rawAnswer.filter { !" ,，、".contains($0) }.map(String.init))
+        guard !letters.isEmpty, letters.allSatisfy({ l in options.contains { $0.key == l } }) else {
+            return fail("答案应为已填写选项的字母，如 A 或 AC")
+        }
+        if type == .single && letters.count != 1 { return fail("单选题只能有一个正确答案") }
+        if type == .multiple && letters.count < 2 { return fail("多选题应有两个或以上正确答案") }
+        return .success(
+            ParsedQuestion(
+                type: type, stem: stem, options: options, answer: letters.sorted().joined(), source: source,
+                explanation: explanation))
+    }
+
+    /// One question as marking sees it.
+    public struct Question: Sendable {
+        public var id: UUID
+        public var type: QuestionType
+        public var keys: Set<String>
+        public var answer: String
+
+        public init(id: UUID, type: QuestionType, keys: Set<String>, answer: String) {
+            self.id = id
+            self.type = type
+            self.keys = keys
+            self.answer = answer
+        }
+    }
+
+    /// One answered question, marked.
+    public struct MarkedAnswer: Equatable, Sendable {
+        public var question: UUID
+        public var correct: Bool
+        public var chosen: [String]
+    }
+
+    /// The choices submitted per question: the first 200 answers, 10 choices each, half-width upper case.
+    public static func given(_ answers: [(questionId: String?, choices: [String]?)]) -> [UUID: Set<String>] {
+        var given: [UUID: Set<String>] = [:]
+        for a in answers.prefix(200) {
+            guard let id = Normalize.text(a.questionId).flatMap({ UUID(uuidString: $0) }) else { continue }
+            given[id] = Set((a.choices ?? []).prefix(10).map { Normalize.halfWidth($0).uppercased() })
+        }
+        return given
+    }
+
+    /// Marks an answer: every question answered with choices among its options (one for a single-choice or
+    /// true/false question), each correct when the sorted choices are its answer.
+    public static func mark(_ questions: [Question], given: [UUID: Set<String>]) -> Result<[MarkedAnswer], RuleError> {
+        var errors: [RuleProblem] = []
+        for (i, q) in questions.enumerated() {
+            guard let g = given[q.id], !g.isEmpty else {
+                errors.append(RuleProblem("answers[\(i)]", "第\(i + 1)题未作答"))
+                continue
+            }
+            if !g.isSubset(of: q.keys) || (q.type != .multiple && g.count != 1) {
+                errors.append(RuleProblem("answers[\(i)]", "第\(i + 1)题的选项无效"))
+            }
+        }
+        guard errors.isEmpty else { return .failure(.invalid(errors)) }
+        return .success(
+            questions.map { q in
+                let g = (given[q.id] ?? []).sorted()
+                return MarkedAnswer(question: q.id, correct: g.joined() == q.answer, chosen: g)
+            })
+    }
+}
