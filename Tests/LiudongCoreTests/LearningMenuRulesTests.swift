@@ -63,4 +63,35 @@ struct LearningMenuRulesTests {
         let many = (0..<300).map { _ in (Optional(q1.uuidString), Optional(Array(repeating: "A", count: 50))) }
         #expect(QuizRules.given(many)[q1] == ["A"])
     }
+
+    @Test func aCourseIsCheckedWithItsAudienceProblemsInPlace() throws {
+        let today = try #require(CalendarDate("2026-12-06"))
+        func course(
+            kind: String = "video", url: String? = "https://v.example/1", minutes: String = "40",
+            to: String? = nil, audience: [RuleProblem] = []
+        ) -> Result<CheckedCourse, RuleError> {
+            CourseRules.course(
+                kind: kind, title: "党课", source: "学习强国", url: url, place: nil, minutes: minutes, tags: nil,
+                availableFrom: nil, availableTo: to, audienceProblems: audience, today: today)
+        }
+        let ok = try course().get()
+        #expect(ok.availableFrom == today && ok.availableTo == today.adding(days: 30) && ok.minutes == 40)
+        #expect((try? course(minutes: "４５").get().minutes) == 45)
+        #expect(course(url: nil).error == .field("url", "视频请填写链接"))
+        #expect(course(kind: "offline", url: nil).error == .field("place", "线下课程请填写地点"))
+        #expect(course(minutes: "601").error == .field("minutes", "学时应为1至600分钟"))
+        #expect(course(to: "2029-12-06").error == .field("availableTo", "结束日期应不早于开始日期，且不超过三年"))
+        let both = course(minutes: "0", to: "2026-01-01", audience: [RuleProblem("audience", "x")])
+        guard case .invalid(let problems)? = both.error else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problems.map(\.field) == ["minutes", "audience", "availableTo"])
+        let (codes, problem) = CourseRules.audienceCodes("150422，15040201、 X1", fallback: "150400")
+        #expect(codes == ["150422", "15040201", "X1"] && problem == nil)
+        #expect(CourseRules.audienceCodes(nil, fallback: "150400").codes == ["150400"])
+        let many = (1...101).map(String.init).joined(separator: " ")
+        #expect(CourseRules.audienceCodes(many, fallback: "").codes.count == 100)
+        #expect(CourseRules.audienceCodes(many, fallback: "").problem == RuleProblem("audience", "面向的党组织最多100个"))
+    }
 }

@@ -116,14 +116,8 @@ enum LearningDemo {
     static func attendHome(_ meetings: [(UUID, Int, CalendarDate)], rng: inout SeededRandom, on sql: SQLDatabase)
         async throws
     {
-        struct M: Decodable {
-            var id: UUID
-            var organization_id: Int
-            var flow_status: String?
-            var joined_on: String
-        }
         let members = try await sql.raw("SELECT id, organization_id, flow_status, joined_on FROM members ORDER BY id")
-            .all(decoding: M.self)
+            .all(decoding: DemoAttendee.self)
         let byBranch = Dictionary(grouping: members, by: \.organization_id)
         var rows = Rows(table: "org_life_attendance", columns: attendanceColumns)
         for (event, branch, day) in meetings {
@@ -178,10 +172,6 @@ enum LearningDemo {
             \.$closedAt == nil
         )
         .sort(\.$code).all()
-        struct P: Decodable {
-            var org_id: Int
-            var member_id: UUID
-        }
         let open = SQLBind.group(LedgerService.openStates)
         let people = try await sql.raw(
             """
@@ -189,7 +179,7 @@ enum LearningDemo {
             UNION SELECT inflow_org_id AS org_id, member_id FROM flows WHERE inflow_org_id IS NOT NULL AND status IN \(open)
             ORDER BY org_id, member_id
             """
-        ).all(decoding: P.self)
+        ).all(decoding: DemoMobileParticipant.self)
         let byOrg = Dictionary(grouping: people, by: \.org_id)
         var events = Rows(table: "org_life_events", columns: EventRow.columns)
         var rows = Rows(table: "org_life_attendance", columns: attendanceColumns)
@@ -262,4 +252,18 @@ struct Rows {
         try await insert.run()
         pending.removeAll(keepingCapacity: true)
     }
+}
+
+/// A member as the demo's attendance picks them.
+private struct DemoAttendee: Decodable {
+    var id: UUID
+    var organization_id: Int
+    var flow_status: String?
+    var joined_on: String
+}
+
+/// A member taking part in a mobile organization, as the demo picks them.
+private struct DemoMobileParticipant: Decodable {
+    var org_id: Int
+    var member_id: UUID
 }

@@ -25,48 +25,25 @@ enum CourseActions {
         async throws -> Course
     {
         guard canPublish(user) else { throw AppError.forbidden }
-        var errors: [FieldError] = []
-        let kind = Normalize.text(input.kind).flatMap(CourseKind.init(rawValue:))
-        if kind == nil { errors.append(FieldError("kind", "请选择课程形式")) }
-        let title = Normalize.text(input.title)
-        if title == nil || title!.count > 200 { errors.append(FieldError("title", "请填写标题（200字以内）")) }
-        let source = Normalize.text(input.source)
-        if source == nil || source!.count > 100 { errors.append(FieldError("source", "请填写来源（100字以内）")) }
-        let url = Normalize.text(input.url)
-        if let url, url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
-            errors.append(FieldError("url", "链接应以 https:// 或 http:// 开头（500字以内）"))
-        } else if url == nil, let kind, [.article, .video, .audio, .wechat].contains(kind) {
-            errors.append(FieldError("url", "\(kind.label)请填写链接"))
-        }
-        let place = Normalize.text(input.place)
-        if kind == .offline && place == nil { errors.append(FieldError("place", "线下课程请填写地点")) }
-        if (place?.count ?? 0) > 200 { errors.append(FieldError("place", "地点请控制在200字以内")) }
-        let minutes = Normalize.text(input.minutes).flatMap { Int(Normalize.halfWidth($0)) }
-        if minutes == nil || !(1...600).contains(minutes!) { errors.append(FieldError("minutes", "学时应为1至600分钟")) }
-        let tags = Normalize.text(input.tags) ?? ""
-        if tags.count > 100 { errors.append(FieldError("tags", "标签请控制在100字以内")) }
+        let (codes, tooMany) = CourseRules.audienceCodes(input.audience, fallback: user.scopeCode)
         var audience: [Organization] = []
-        let codes = (Normalize.text(input.audience) ?? user.scopeCode).split(whereSeparator: { " ,，、;\n".contains($0) })
-        if codes.count > 100 { errors.append(FieldError("audience", "面向的党组织最多100个")) }
-        for code in codes.prefix(100) {
-            if let o = try await Organization.query(on: db).filter(\.$code == String(code)).first(), user.covers(o),
-                o.kind == .regular
-            {
+        var audienceProblems = tooMany.map { [$0] } ?? []
+        for code in codes {
+            if let o = try await LearningStore.organization(code: code, on: db), user.covers(o), o.kind == .regular {
                 audience.append(o)
             } else {
-                errors.append(FieldError("audience", "党组织“\(code.prefix(20))”不存在或不在本级范围内"))
+                audienceProblems.append(RuleProblem("audience", "党组织“\(code.prefix(20))”不存在或不在本级范围内"))
             }
         }
-        let from = Normalize.text(input.availableFrom).map { CalendarDate($0) } ?? today
-        let to = Normalize.text(input.availableTo).map { CalendarDate($0) } ?? today.adding(days: 30)
-        if from == nil { errors.append(FieldError("availableFrom", "开始日期格式如 2026-12-01")) }
-        if to == nil { errors.append(FieldError("availableTo", "结束日期格式如 2026-12-31")) }
-        if let from, let to, to < from || from.years(until: to) >= 3 {
-            errors.append(FieldError("availableTo", "结束日期应不早于开始日期，且不超过三年"))
-        }
-        guard errors.isEmpty, let kind, let title, let source, let minutes, let from, let to else {
-            throw AppError.invalid(errors)
-        }
+        let checked = try CourseRules.course(
+            kind: input.kind, title: input.title, source: input.source, url: input.url, place: input.place,
+            minutes: input.minutes, tags: input.tags, availableFrom: input.availableFrom,
+            availableTo: input.availableTo, audienceProblems: audienceProblems, today: today
+        ).orThrow()
+        let (kind, title, source, url, place, minutes, tags, from, to) = (
+            checked.kind, checked.title, checked.source, checked.url, checked.place, checked.minutes, checked.tags,
+            checked.availableFrom, checked.availableTo
+        )
         let c = Course()
         c.publisherOrgID = user.scopeID
         c.kind = kind

@@ -61,9 +61,7 @@ struct LearningAPI {
     func quiz(req: Request) async throws -> QuizView {
         let me = try req.member
         guard let q = try await QuizActions.current(for: me.memberID, on: req.db) else { throw AppError.notFound }
-        let answered =
-            try await QuizAnswer.query(on: req.db).filter(\.$quizID == q.id!).filter(\.$memberID == me.memberID)
-            .count() > 0
+        let answered = try await LearningStore.answer(to: q.requireID(), by: me.memberID, on: req.db) != nil
         return QuizView(
             id: q.id!, week: q.week, title: q.title, answered: answered,
             questions: try await QuizActions.questions(of: q, on: req.db).map {

@@ -111,13 +111,9 @@ enum LearningMenuDemo {
                 courseIDs.append((c.id!, p.id!, c.needsReflection))
             }
         }
-        struct M: Decodable {
-            var id: UUID
-            var path: String
-        }
         let members = try await sql.raw(
             "SELECT m.id, o.path FROM members m JOIN organizations o ON o.id = m.organization_id ORDER BY m.id"
-        ).all(decoding: M.self)
+        ).all(decoding: DemoLearner.self)
         let demoMember = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID
         // Completions: about one member in a hundred learns each course of their menu (sampled, not scanned).
         var completions = Rows(
@@ -202,4 +198,10 @@ enum LearningMenuDemo {
             try await rows.flush(sql)
         }
     }
+}
+
+/// A member with their branch's path, as the demo picks learners.
+private struct DemoLearner: Decodable {
+    var id: UUID
+    var path: String
 }

@@ -25,8 +25,7 @@ struct LearningMenuFeature: Feature {
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
         var learning: [MyTile.Line] = []
         if let quiz = try await QuizActions.current(for: member.memberID, on: db) {
-            let a = try await QuizAnswer.query(on: db).filter(\.$quizID == quiz.id!)
-                .filter(\.$memberID == member.memberID).first()
+            let a = try await LearningStore.answer(to: quiz.requireID(), by: member.memberID, on: db)
             learning.append(
                 MyTile.Line(
                     text: "每周一学（\(quiz.week)）" + (a.map { "：已作答，得分\($0.score)/\($0.total)" } ?? "：本周尚未作答"),

@@ -33,47 +33,14 @@ struct LearningPages {
     /// Per child organization this year: members, members who learnt a course, courses learnt, members who took
     /// the weekly quiz and their average score. Only completions count, never time.
     static func stats(for org: Organization, year: Int, on db: Database) async throws -> [StatRow] {
-        let sql = try db.sql()
-        let from = "\(year)-01-01"
-        let to = "\(year)-12-31"
-        struct Row: Decodable {
-            var org_id: Int
-            var members: Int
-            var learners: Int?
-            var completions: Int?
-            var quiz_members: Int?
-            var quiz_score: Double?
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT m.organization_id AS org_id, COUNT(*) AS members,
-              SUM(CASE WHEN c.n > 0 THEN 1 ELSE 0 END) AS learners, CAST(SUM(c.n) AS INTEGER) AS completions,
-              SUM(CASE WHEN q.n > 0 THEN 1 ELSE 0 END) AS quiz_members, CAST(SUM(q.pct) AS DOUBLE PRECISION) AS quiz_score
-            FROM organizations o JOIN members m ON m.organization_id = o.id
-            LEFT JOIN (SELECT member_id, COUNT(*) AS n FROM course_completions
-                       WHERE completed_on >= \(bind: from) AND completed_on <= \(bind: to) GROUP BY member_id) c
-              ON c.member_id = m.id
-            LEFT JOIN (SELECT a.member_id, COUNT(*) AS n, AVG(100.0 * a.score / a.total) AS pct FROM quiz_answers a
-                       JOIN quizzes z ON z.id = a.quiz_id
-                       WHERE z.opens_on >= \(bind: from) AND z.opens_on <= \(bind: to) AND a.total > 0
-                       GROUP BY a.member_id) q
-              ON q.member_id = m.id
-            WHERE \(PathPrefix("o.path", org.path))
-            GROUP BY m.organization_id
-            """
-        ).all(decoding: Row.self)
-        let children = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$closedAt == nil)
-            .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
+        let rows = try await LearningStore.statRows(under: org.path, year: year, on: db.sql())
+        let children = try await OrgTree.openChildren(of: org, on: db)
         let groups = org.level == .branch || children.isEmpty ? [org] : children
-        var paths: [Int: String] = [:]
-        let ids = rows.map(\.org_id)
-        for chunk in ids.chunked(500) {
-            for o in try await Organization.query(on: db).filter(\.$id ~~ Array(chunk)).all() { paths[o.id!] = o.path }
-        }
+        let paths = try await LearningStore.paths(rows.map(\.orgID), on: db)
         return groups.map { g in
-            let mine = rows.filter { paths[$0.org_id]?.hasPrefix(g.path) == true }
-            let quizMembers = mine.reduce(0) { $0 + ($1.quiz_members ?? 0) }
-            let score = mine.reduce(0.0) { $0 + ($1.quiz_score ?? 0) }
+            let mine = rows.filter { paths[$0.orgID]?.hasPrefix(g.path) == true }
+            let quizMembers = mine.reduce(0) { $0 + ($1.quizMembers ?? 0) }
+            let score = mine.reduce(0.0) { $0 + ($1.quizScore ?? 0) }
             return StatRow(
                 code: g.code, name: g.shortName, members: mine.reduce(0) { $0 + $1.members },
                 learners: mine.reduce(0) { $0 + ($1.learners ?? 0) },
@@ -110,48 +77,8 @@ struct LearningPages {
         guard !user.isInflowSide else { throw AppError.forbidden }
         let org = try await req.scopeOrganization()
         let sql = try req.db.sql()
-        let ancestors = org.pathIDs
-        struct C: Decodable {
-            var title: String
-            var kind: String
-            var minutes: Int
-            var short_name: String
-            var available_from: String
-            var available_to: String
-            var done: Int
-        }
-        let courses = try await sql.raw(
-            """
-            SELECT c.title, c.kind, c.minutes, o.short_name, c.available_from, c.available_to,
-              (SELECT COUNT(*) FROM course_completions cc WHERE cc.course_id = c.id AND cc.completed_on IS NOT NULL) AS done
-            FROM courses c JOIN organizations o ON o.id = c.publisher_org_id
-            WHERE c.publisher_org_id IN \(SQLBind.group(ancestors)) OR \(PathPrefix("o.path", org.path))
-            ORDER BY c.available_from DESC, c.title LIMIT 60
-            """
-        ).all(decoding: C.self)
-        struct Q: Decodable {
-            var week: String
-            var title: String
-            var short_name: String
-            var questions: Int
-            var answered: Int
-            var average: Double?
-        }
-        let quizzes = try await sql.raw(
-            """
-            SELECT z.week, z.title, o.short_name,
-              (SELECT COUNT(*) FROM quiz_items i WHERE i.quiz_id = z.id) AS questions,
-              (SELECT COUNT(*) FROM quiz_answers a JOIN members m ON m.id = a.member_id
-                 JOIN organizations b ON b.id = m.organization_id
-               WHERE a.quiz_id = z.id AND \(PathPrefix("b.path", org.path))) AS answered,
-              (SELECT CAST(AVG(100.0 * a.score / a.total) AS DOUBLE PRECISION) FROM quiz_answers a JOIN members m ON m.id = a.member_id
-                 JOIN organizations b ON b.id = m.organization_id
-               WHERE a.quiz_id = z.id AND a.total > 0 AND \(PathPrefix("b.path", org.path))) AS average
-            FROM quizzes z JOIN organizations o ON o.id = z.publisher_org_id
-            WHERE z.publisher_org_id IN \(SQLBind.group(ancestors)) OR \(PathPrefix("o.path", org.path))
-            ORDER BY z.week DESC LIMIT 12
-            """
-        ).all(decoding: Q.self)
+        let courses = try await LearningStore.courses(visibleFrom: org, on: sql)
+        let quizzes = try await LearningStore.quizzes(visibleFrom: org, on: sql)
         struct View: Encodable {
             var code: String
             var name: String
@@ -173,11 +100,11 @@ struct LearningPages {
                 courses: courses.map {
                     CourseRow(
                         title: $0.title, kind: CourseKind(rawValue: $0.kind)?.label ?? $0.kind, minutes: $0.minutes,
-                        publisher: $0.short_name, available: "\($0.available_from) 至 \($0.available_to)", done: $0.done)
+                        publisher: $0.shortName, available: "\($0.availableFrom) 至 \($0.availableTo)", done: $0.done)
                 },
                 quizzes: quizzes.map {
                     QuizRow(
-                        week: $0.week, title: $0.title, publisher: $0.short_name, questions: $0.questions,
+                        week: $0.week, title: $0.title, publisher: $0.shortName, questions: $0.questions,
                         answered: $0.answered, average: $0.average.map { String(format: "%.1f", $0) } ?? "—")
                 }, canPublish: CourseActions.canPublish(user) && org.id == user.scopeID, form: form,
                 kinds: CourseKind.allCases.map {
@@ -214,8 +141,7 @@ struct LearningPages {
 
     private func bank(_ req: Request, result: QuizActions.ImportResult?) async throws -> Response {
         let user = try req.user
-        let total = try await QuizQuestion.query(on: req.db).count()
-        let rows = try await QuizQuestion.query(on: req.db).sort(\.$createdAt, .descending).range(0..<200).all()
+        let (total, rows) = try await LearningStore.bank(latest: 200, on: req.db)
         return try await req.page(
             "learning/questions", title: "题库",
             BankView(
@@ -294,7 +220,7 @@ struct LearningPages {
         _ req: Request, week: String, title: String, chosen: Set<String>, errors: [String: String],
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
-        let rows = try await QuizQuestion.query(on: req.db).sort(\.$createdAt, .descending).range(0..<300).all()
+        let (_, rows) = try await LearningStore.bank(latest: 300, on: req.db)
         return try await req.page(
             "learning/quiz-new", title: "组一期每周一学",
             QuizForm(
@@ -312,8 +238,7 @@ struct LearningPages {
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let chosen = form.keys.filter { $0.hasPrefix("q_") }.compactMap { UUID(uuidString: String($0.dropFirst(2))) }
         // Keep the bank's order (newest first as listed) stable: sort by the question's creation.
-        let ordered = try await QuizQuestion.query(on: req.db).filter(\.$id ~~ chosen).sort(\.$createdAt).all()
-            .compactMap(\.id)
+        let ordered = try await LearningStore.inBankOrder(chosen, on: req.db)
         do {
             let quiz = try await QuizActions.assemble(
                 week: form["week"], title: form["title"], questionIDs: ordered, publisherID: user.scopeID,

@@ -22,6 +22,75 @@ public enum CourseRules {
     public static let reflectionCharacters = 50
 
     public static func needsReflection(minutes: Int) -> Bool { minutes >= reflectionMinutes }
+
+    /// The organizations a course is for, as typed (codes separated by spaces, commas or 、; the publisher's own
+    /// when empty), at most 100; the problem when there are more.
+    public static func audienceCodes(_ raw: String?, fallback: String) -> (codes: [String], problem: RuleProblem?) {
+        let codes = (Normalize.text(raw) ?? fallback).split(whereSeparator: { " ,，、;\n".contains($0) }).map(String.init)
+        return (
+            Array(codes.prefix(100)), codes.count > 100 ? RuleProblem("audience", "面向的党组织最多100个") : nil
+        )
+    }
+
+    /// A course as published: its form, title, source, link (required for what is read or watched online), place
+    /// (required offline), minutes (1 to 600), tags, and when it is on the menu (today and 30 days by default, at
+    /// most three years). `audienceProblems` (checked where the tree is) come after the tags, as the form lists them.
+    public static func course(
+        kind: String?, title: String?, source: String?, url: String?, place: String?, minutes: String?,
+        tags: String?, availableFrom: String?, availableTo: String?, audienceProblems: [RuleProblem],
+        today: CalendarDate
+    ) -> Result<CheckedCourse, RuleError> {
+        var errors: [RuleProblem] = []
+        let kind = Normalize.text(kind).flatMap(CourseKind.init(rawValue:))
+        if kind == nil { errors.append(RuleProblem("kind", "请选择课程形式")) }
+        let title = Normalize.text(title)
+        if title.map({ $0.count > 200 }) ?? true { errors.append(RuleProblem("title", "请填写标题（200字以内）")) }
+        let source = Normalize.text(source)
+        if source.map({ $0.count > 100 }) ?? true { errors.append(RuleProblem("source", "请填写来源（100字以内）")) }
+        let url = Normalize.text(url)
+        if let url, url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            errors.append(RuleProblem("url", "链接应以 https:// 或 http:// 开头（500字以内）"))
+        } else if url == nil, let kind, [.article, .video, .audio, .wechat].contains(kind) {
+            errors.append(RuleProblem("url", "\(kind.label)请填写链接"))
+        }
+        let place = Normalize.text(place)
+        if kind == .offline && place == nil { errors.append(RuleProblem("place", "线下课程请填写地点")) }
+        if (place?.count ?? 0) > 200 { errors.append(RuleProblem("place", "地点请控制在200字以内")) }
+        let minutes = Normalize.text(minutes).flatMap { Int(Normalize.halfWidth($0)) }
+        if minutes.map({ !(1...600).contains($0) }) ?? true {
+            errors.append(RuleProblem("minutes", "学时应为1至600分钟"))
+        }
+        let tags = Normalize.text(tags) ?? ""
+        if tags.count > 100 { errors.append(RuleProblem("tags", "标签请控制在100字以内")) }
+        errors += audienceProblems
+        let from = Normalize.text(availableFrom).map { CalendarDate($0) } ?? today
+        let to = Normalize.text(availableTo).map { CalendarDate($0) } ?? today.adding(days: 30)
+        if from == nil { errors.append(RuleProblem("availableFrom", "开始日期格式如 2026-12-01")) }
+        if to == nil { errors.append(RuleProblem("availableTo", "结束日期格式如 2026-12-31")) }
+        if let from, let to, to < from || from.years(until: to) >= 3 {
+            errors.append(RuleProblem("availableTo", "结束日期应不早于开始日期，且不超过三年"))
+        }
+        guard errors.isEmpty, let kind, let title, let source, let minutes, let from, let to else {
+            return .failure(.invalid(errors))
+        }
+        return .success(
+            CheckedCourse(
+                kind: kind, title: title, source: source, url: url, place: place, minutes: minutes, tags: tags,
+                availableFrom: from, availableTo: to))
+    }
+}
+
+/// A course of the learning menu as published, checked.
+public struct CheckedCourse: Equatable, Sendable {
+    public var kind: CourseKind
+    public var title: String
+    public var source: String
+    public var url: String?
+    public var place: String?
+    public var minutes: Int
+    public var tags: String
+    public var availableFrom: CalendarDate
+    public var availableTo: CalendarDate
 }
 
 public enum QuestionType: String, Codable, Sendable, CaseIterable {
