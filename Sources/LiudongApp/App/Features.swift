@@ -8,6 +8,7 @@ enum Features {
     static let all: [any Feature] = [
         SystemFeature(),
         HomeFeature(),
+        WorklistFeature(),
         AccountsFeature(),
         OrganizationsFeature(),
         MembersFeature(),

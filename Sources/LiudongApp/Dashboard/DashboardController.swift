@@ -32,7 +32,7 @@ struct DashboardController {
         var today: String
         var note: String?
         /// This quarter's reconciliation, county by county (city and county accounts).
-        var reconciliation: [ReconciliationController.CountyProgress] = []
+        var reconciliation: [ReconciliationProgress.County] = []
         /// What the account must do now (待办), and the same per child organization.
         var worklist = WorklistView(items: [], children: [], childKinds: [])
     }
@@ -74,11 +74,11 @@ struct DashboardController {
                 code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
                 mobile: counts[$0.id!]?.mobileMembers ?? 0)
         }
-        var progress: [ReconciliationController.CountyProgress] = []
+        var progress: [ReconciliationProgress.County] = []
         let tallies = try await Worklist.compute(for: user, features: features, on: db, settings: settings)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
-            progress = try await ReconciliationController.pairs(
+            progress = try await ReconciliationProgress.pairs(
                 quarter: AppClock.quarter, scope: scope, user: user, on: db.sql()
             ).1
         }

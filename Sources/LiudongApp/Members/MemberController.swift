@@ -148,7 +148,7 @@ struct MemberController {
     struct ShowView: Encodable {
         var member: MemberDetail
         var division: String
-        var timeline: [OrganizationController.EventRow]
+        var timeline: [TimelineEntry]
         var canEdit: Bool
         var canReveal: Bool
         var revealed: [String: String]

@@ -68,11 +68,6 @@ struct OrganizationController {
             mobile: counts.mobileMembers, closed: o.isClosed, hasChildren: hasChildren)
     }
 
-    struct EventRow: Encodable {
-        var at: String
-        var summary: String
-        var by: String
-    }
     struct ShowView: Encodable {
         var code: String
         var name: String
@@ -90,7 +85,7 @@ struct OrganizationController {
         var members: Int
         var mobile: Int
         var children: [TreeRow]
-        var events: [EventRow]
+        var events: [TimelineEntry]
         var canEdit: Bool
         var canAddChild: Bool
         var canMove: Bool
@@ -141,7 +136,7 @@ struct OrganizationController {
             members: counts[org.id!]?.members ?? 0, mobile: counts[org.id!]?.mobileMembers ?? 0,
             children: children.map { row($0, depth: 0, counts: counts[$0.id!] ?? .init(), hasChildren: false) },
             events: events.map {
-                EventRow(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-")
+                TimelineEntry(at: Format.dateTime($0.at), summary: $0.summary, by: $0.accountUsername ?? "-")
             },
             canEdit: canEdit,
             canAddChild: canEdit && org.kind == .regular && !(org.level?.allowedChildren.isEmpty ?? true),

@@ -43,26 +43,6 @@ struct ReconciliationController {
         var open: Int
         var resolved: Int
     }
-    struct PairView: Encodable {
-        var countyID: Int
-        var county: String
-        var inflowID: Int
-        var inflow: String
-        var openItems: Int
-        var outflowSigned: String?
-        var inflowSigned: String?
-        var canSignOutflow: Bool
-        var canSignInflow: Bool
-        var countyPath: String = ""
-    }
-    struct CountyProgress: Encodable {
-        var county: String
-        var items: Int
-        var resolved: Int
-        var percent: Int
-        var pairs: Int
-        var signed: Int
-    }
     struct View: Encodable {
         var code: String
         var name: String
@@ -74,8 +54,8 @@ struct ReconciliationController {
         var total: Int
         var categories: [SelectOption]
         var status: String
-        var pairs: [PairView]
-        var progress: [CountyProgress]
+        var pairs: [ReconciliationProgress.Pair]
+        var progress: [ReconciliationProgress.County]
         var frozen: Bool
     }
 
@@ -103,7 +83,7 @@ struct ReconciliationController {
         let total = grouped.filter { status == "all" || (status == open ? $0.status == open : $0.status != open) }
             .filter { category == nil || $0.category == category?.rawValue }.map(\.n).reduce(0, +)
         let items = rows.map { Self.itemView($0, user: user, cipher: req.cipher) }
-        let (pairs, progress) = try await Self.pairs(quarter: q, scope: org, user: user, on: sql)
+        let (pairs, progress) = try await ReconciliationProgress.pairs(quarter: q, scope: org, user: user, on: sql)
         let closed = try await LedgerSnapshot.closed(on: req.db)
         let quarters = [AppClock.quarter, AppClock.quarter.previous].compactMap { $0 }
             .map { SelectOption(value: $0.description, label: $0.chinese, selected: $0 == q) }
@@ -139,48 +119,6 @@ struct ReconciliationController {
             canAccept: r.actionable && user.scopeKind == .regular
                 && (conflicts.contains("phone") || conflicts.contains("inflowOrg")),
             canAct: r.actionable)
-    }
-
-    /// Organization pairs (outflow county × inflow organization) with members flowing between them, their sign-offs,
-    /// and each county's progress.
-    /// `wholeTree`: every pair of the tree whatever the account's scope (to tell whether the quarter is fully signed).
-    static func pairs(
-        quarter: Quarter, scope: Organization, user: CurrentUser, wholeTree: Bool = false,
-        on sql: SQLDatabase
-    ) async throws -> ([PairView], [CountyProgress]) {
-        let inflowOnly = !wholeTree && user.isInflowSide
-        let rows = try await ReconciliationStore.pairs(
-            quarter: quarter, under: scope.path,
-            inflowOrgID: inflowOnly ? user.scopeID : nil, on: sql)
-        var unique: [String: PairRow] = [:]
-        for r in rows { unique["\(r.county_id)-\(r.inflow_id)"] = r }
-        let pairs = unique.values.sorted { ($0.county, $0.inflow) < ($1.county, $1.inflow) }.map { r in
-            PairView(
-                countyID: r.county_id, county: r.county, inflowID: r.inflow_id, inflow: r.inflow,
-                openItems: r.open_items,
-                outflowSigned: r.outflow_signed_by, inflowSigned: r.inflow_signed_by,
-                canSignOutflow: r.outflow_signed_by == nil && canRun(user) && r.county_path.hasPrefix(user.scopePath),
-                canSignInflow: r.inflow_signed_by == nil && (user.scopeID == r.inflow_id || user.seesExternal),
-                countyPath: r.county_path)
-        }
-        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
-        let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
-        let counties = user.isInflowSide ? [] : try await ReconciliationStore.counties(under: scope.path, on: sql)
-        let progress = counties.map { c -> CountyProgress in
-            let g = byCounty[c.id]
-            let countyPairs = pairs.filter { $0.countyID == c.id }
-            return CountyProgress(
-                county: c.short_name, items: g?.n ?? 0, resolved: g?.resolved ?? 0,
-                percent: Self.percent(g?.resolved ?? 0, of: g?.n ?? 0),
-                pairs: countyPairs.count,
-                signed: countyPairs.filter { $0.outflowSigned != nil && $0.inflowSigned != nil }.count)
-        }
-        return (pairs, progress)
-    }
-
-    /// Share resolved, rounded down; nothing to resolve is 100%.
-    static func percent(_ part: Int, of whole: Int) -> Int {
-        whole <= 0 ? 100 : Int((Double(part) / Double(whole) * 100).rounded(.down))
     }
 
     func run(req: Request) async throws -> Response {
@@ -315,7 +253,8 @@ struct ReconciliationController {
     private func freezeIfAllSigned(_ q: Quarter, user: CurrentUser, req: Request) async throws -> String {
         guard let root = try await OrganizationService.root(on: req.db) else { return "已确认" }
         let sql = try req.db.sql()
-        let (all, _) = try await Self.pairs(quarter: q, scope: root, user: user, wholeTree: true, on: sql)
+        let (all, _) = try await ReconciliationProgress.pairs(
+            quarter: q, scope: root, user: user, wholeTree: true, on: sql)
         let stillOpen = try await ReconciliationStore.openItems(quarter: q, on: sql)
         guard !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
             !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= AppClock.today

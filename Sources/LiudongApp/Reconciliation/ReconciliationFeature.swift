@@ -95,7 +95,7 @@ struct ReconciliationFeature: Feature {
         // Nothing can be signed before the quarter's reconciliation has run.
         let runs = try await ReconcileService.runScopes(quarter: current, on: sql)
         guard !runs.isEmpty else { return tallies }
-        let (pairs, _) = try await ReconciliationController.pairs(quarter: current, scope: org, user: user, on: sql)
+        let (pairs, _) = try await ReconciliationProgress.pairs(quarter: current, scope: org, user: user, on: sql)
         var waiting: [Int: Int] = [:]
         for pair in pairs where pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow) {
             // A pair can be signed once the quarter's reconciliation has run over its county.

@@ -1,0 +1,71 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Where a quarter's reconciliation stands: the organization pairs (outflow county × inflow organization) with their
+/// sign-offs, and each county's share of differences resolved — for the reconciliation page and the home page.
+enum ReconciliationProgress {
+    struct Pair: Encodable {
+        var countyID: Int
+        var county: String
+        var inflowID: Int
+        var inflow: String
+        var openItems: Int
+        var outflowSigned: String?
+        var inflowSigned: String?
+        var canSignOutflow: Bool
+        var canSignInflow: Bool
+        var countyPath: String = ""
+    }
+    struct County: Encodable {
+        var county: String
+        var items: Int
+        var resolved: Int
+        var percent: Int
+        var pairs: Int
+        var signed: Int
+    }
+    /// Organization pairs (outflow county × inflow organization) with members flowing between them, their sign-offs,
+    /// and each county's progress.
+    /// `wholeTree`: every pair of the tree whatever the account's scope (to tell whether the quarter is fully signed).
+    static func pairs(
+        quarter: Quarter, scope: Organization, user: CurrentUser, wholeTree: Bool = false,
+        on sql: SQLDatabase
+    ) async throws -> ([Pair], [County]) {
+        let inflowOnly = !wholeTree && user.isInflowSide
+        let rows = try await ReconciliationStore.pairs(
+            quarter: quarter, under: scope.path,
+            inflowOrgID: inflowOnly ? user.scopeID : nil, on: sql)
+        var unique: [String: PairRow] = [:]
+        for r in rows { unique["\(r.county_id)-\(r.inflow_id)"] = r }
+        let pairs = unique.values.sorted { ($0.county, $0.inflow) < ($1.county, $1.inflow) }.map { r in
+            Pair(
+                countyID: r.county_id, county: r.county, inflowID: r.inflow_id, inflow: r.inflow,
+                openItems: r.open_items,
+                outflowSigned: r.outflow_signed_by, inflowSigned: r.inflow_signed_by,
+                canSignOutflow: r.outflow_signed_by == nil && ReconciliationController.canRun(user)
+                    && r.county_path.hasPrefix(user.scopePath),
+                canSignInflow: r.inflow_signed_by == nil && (user.scopeID == r.inflow_id || user.seesExternal),
+                countyPath: r.county_path)
+        }
+        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
+        let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
+        let counties = user.isInflowSide ? [] : try await ReconciliationStore.counties(under: scope.path, on: sql)
+        let progress = counties.map { c -> County in
+            let g = byCounty[c.id]
+            let countyPairs = pairs.filter { $0.countyID == c.id }
+            return County(
+                county: c.short_name, items: g?.n ?? 0, resolved: g?.resolved ?? 0,
+                percent: percent(g?.resolved ?? 0, of: g?.n ?? 0),
+                pairs: countyPairs.count,
+                signed: countyPairs.filter { $0.outflowSigned != nil && $0.inflowSigned != nil }.count)
+        }
+        return (pairs, progress)
+    }
+
+    /// Share resolved, rounded down; nothing to resolve is 100%.
+    static func percent(_ part: Int, of whole: Int) -> Int {
+        whole <= 0 ? 100 : Int((Double(part) / Double(whole) * 100).rounded(.down))
+    }
+}

@@ -1,0 +1,12 @@
+import LiudongCore
+import Vapor
+
+/// The worklist (待办): what each feature asks of the account now, rolled up per child organization — shown first on
+/// the home page and answered by `GET /api/v1/worklist`.
+struct WorklistFeature: Feature {
+    let name = "worklist"
+
+    func routes(_ routes: FeatureRoutes) throws { try WorklistController().boot(routes) }
+
+    var openAPI: String? { WorklistOpenAPI.part }
+}
