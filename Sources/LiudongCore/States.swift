@@ -79,3 +79,19 @@ public enum OrganizationEventKind: String, Codable, Labelled {
         }
     }
 }
+
+/// What an import brings in: the national system's export (全国党员管理信息系统导出) or an inflow organization's
+/// ledger (流入地台账).
+public enum ImportKind: String, Codable, CaseIterable, Sendable {
+    case national, inflow
+
+    /// The file as the import pages name it.
+    public var label: String { self == .inflow ? "流入地台账" : "全国党员管理信息系统导出" }
+    /// What the audit line says was imported.
+    public var noun: String { self == .inflow ? "流入地台账" : "全国系统数据" }
+    /// The audit log's object type.
+    public var auditObject: String { self == .inflow ? "inflow-ledger" : "national" }
+
+    /// A form's value: an inflow ledger when it says so, else the national export.
+    public init(form raw: String?) { self = raw == ImportKind.inflow.rawValue ? .inflow : .national }
+}

@@ -92,7 +92,7 @@ struct HardeningTests {
             let jobs = app.importJobs
             let path = try PrivateFiles.write(Data("x".utf8), app, "imports", name: "t.upload")
             let job = ImportJobs.Job(
-                id: UUID(), accountID: UUID(), kind: "national", orgID: nil, quarter: AppClock.quarter,
+                id: UUID(), accountID: UUID(), kind: .national, orgID: nil, quarter: AppClock.quarter,
                 fileName: "t.csv",
                 path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
             jobs.add(job)

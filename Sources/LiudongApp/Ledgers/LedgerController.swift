@@ -271,8 +271,8 @@ struct LedgerController {
             ChangesView(
                 code: org.code, name: org.shortName, from: from.chinese, to: to.chinese, quarters: options(from),
                 toOptions: options(to),
-                changes: list, added: list.filter { $0.kind == "新增" }.count,
-                removed: list.filter { $0.kind == "减少" }.count,
-                changed: list.filter { $0.kind == "变化" }.count))
+                changes: list, added: list.filter { $0.kind == .added }.count,
+                removed: list.filter { $0.kind == .removed }.count,
+                changed: list.filter { $0.kind == .changed }.count))
     }
 }

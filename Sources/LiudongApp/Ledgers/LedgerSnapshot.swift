@@ -55,8 +55,15 @@ enum LedgerSnapshot {
     }
 
     /// What changed between two quarters under `path`: who arrived in the ledger, who left it, and whose fields changed.
+    /// What happened to a line between two quarters; the raw value is what the page shows.
+    enum ChangeKind: String, Encodable, Sendable {
+        case added = "新增"
+        case removed = "减少"
+        case changed = "变化"
+    }
+
     struct Change: Encodable, Sendable {
-        var kind: String
+        var kind: ChangeKind
         var name: String
         var branch: String
         var fields: [String]
@@ -77,11 +84,12 @@ enum LedgerSnapshot {
         for (id, l) in after where before[id] == nil {
             changes.append(
                 Change(
-                    kind: "新增", name: l.name, branch: l.branch_name, fields: ["流向 \(LedgerService.row(l).destination)"])
+                    kind: .added, name: l.name, branch: l.branch_name,
+                    fields: ["流向 \(LedgerService.row(l).destination)"])
             )
         }
         for (id, l) in before where after[id] == nil {
-            changes.append(Change(kind: "减少", name: l.name, branch: l.branch_name, fields: []))
+            changes.append(Change(kind: .removed, name: l.name, branch: l.branch_name, fields: []))
         }
         for (id, new) in after {
             guard let old = before[id] else { continue }
@@ -93,10 +101,10 @@ enum LedgerSnapshot {
                 fields.append("\(c.title)：\(o.text(c, serial: 0)) → \(n.text(c, serial: 0))")
             }
             if !fields.isEmpty {
-                changes.append(Change(kind: "变化", name: new.name, branch: new.branch_name, fields: fields))
+                changes.append(Change(kind: .changed, name: new.name, branch: new.branch_name, fields: fields))
             }
         }
-        return changes.sorted { ($0.kind, $0.branch, $0.name) < ($1.kind, $1.branch, $1.name) }
+        return changes.sorted { ($0.kind.rawValue, $0.branch, $0.name) < ($1.kind.rawValue, $1.branch, $1.name) }
     }
 }
 

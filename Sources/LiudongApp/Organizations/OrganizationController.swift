@@ -171,19 +171,20 @@ struct OrganizationController {
         let levels = allowed.map {
             SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.level)
         }
+        let kind = form.kind.flatMap(OrgKind.init(rawValue:))
         var kinds: [SelectOption] = []
         if parent != nil, isNew {
-            kinds = [SelectOption(value: OrgKind.regular.rawValue, label: "下级党组织", selected: form.kind != "mobile")]
+            kinds = [SelectOption(value: OrgKind.regular.rawValue, label: "下级党组织", selected: kind != .mobile)]
             if parent?.level == .city || parent?.level == .county || parent?.level == .committee {
                 kinds.append(
-                    SelectOption(value: OrgKind.mobile.rawValue, label: "流动党员党组织", selected: form.kind == "mobile"))
+                    SelectOption(value: OrgKind.mobile.rawValue, label: "流动党员党组织", selected: kind == .mobile))
             }
         }
         return FormView(
             action: action, heading: heading, parentName: parent?.shortName, form: form,
             errors: errors.byField,
             levels: levels, kinds: kinds, bases: MobileBasis.options(selected: form.basis), isNew: isNew,
-            isExternal: form.kind == "external", isMobile: form.kind == "mobile")
+            isExternal: kind == .external, isMobile: kind == .mobile)
     }
 
     func newChild(req: Request) async throws -> Response {

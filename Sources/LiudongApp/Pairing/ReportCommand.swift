@@ -22,7 +22,7 @@ struct ReportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
-        guard signature.kind == "contacts" else {
+        guard Report(rawValue: signature.kind) == .contacts else {
             console.error("用法：liudong report contacts --org 党组织代码 --half 2026H2 [--xlsx 文件] [--json 文件]")
             throw CommandFailed()
         }
@@ -72,4 +72,10 @@ struct ReportCommand: AsyncCommand {
             .export, "contact-report", ref: org.code, summary: "命令行生成\(org.shortName)\(half.chinese)联络情况汇报", user: nil,
             username: "cli", client: "command-line", on: app.db)
     }
+}
+
+/// The reports `liudong report` writes.
+private enum Report: String {
+    /// The half-year report of pairing and contacts (结对联络情况汇报).
+    case contacts
 }

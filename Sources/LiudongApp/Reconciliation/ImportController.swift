@@ -86,14 +86,14 @@ struct ImportController {
         guard let quarter = form.quarter.flatMap(Quarter.init) else {
             throw AppError.invalid([FieldError("quarter", "请选择季度")])
         }
-        let kind = form.kind == "inflow" ? "inflow" : "national"
-        if kind == "national" {
+        let kind = ImportKind(form: form.kind)
+        if kind == .national {
             guard Self.canImportNational(user) else { throw AppError.forbidden }
         } else {
             guard user.isInflowSide else { throw AppError.forbidden }
         }
         // An inflow organization confirms the list the system holds, without a file.
-        if kind == "inflow", form.confirm == "1" {
+        if kind == .inflow, form.confirm == "1" {
             guard let org = try await Organization.find(user.scopeID, on: req.db) else { throw AppError.notFound }
             let n = try await InflowLedgerService.confirm(
                 org: org, quarter: quarter, username: user.username, cipher: req.cipher,
@@ -112,7 +112,7 @@ struct ImportController {
         let path = try PrivateFiles.write(
             Data(file.data.readableBytesView), req.application, "imports", name: "\(id.uuidString).upload")
         let job = ImportJobs.Job(
-            id: id, accountID: user.accountID, kind: kind, orgID: kind == "inflow" ? user.scopeID : nil,
+            id: id, accountID: user.accountID, kind: kind, orgID: kind == .inflow ? user.scopeID : nil,
             quarter: quarter,
             fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
         req.application.importJobs.add(job)
@@ -126,7 +126,7 @@ struct ImportController {
         Task {
             do {
                 let summary: NationalImportService.Summary
-                if job.kind == "inflow" {
+                if job.kind == .inflow {
                     guard let orgID = job.orgID, let org = try await Organization.find(orgID, on: app.db) else {
                         throw AppError.notFound
                     }
@@ -150,9 +150,9 @@ struct ImportController {
                 if apply {
                     try? FileManager.default.removeItem(atPath: job.path)
                     try await Audit.record(
-                        .import, job.kind == "inflow" ? "inflow-ledger" : "national", ref: job.quarter.description,
+                        .import, job.kind.auditObject, ref: job.quarter.description,
                         summary:
-                            "导入\(job.kind == "inflow" ? "流入地台账" : "全国系统数据")“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
+                            "导入\(job.kind.noun)“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
                         user: nil, username: username, client: "web", on: app.db)
                 }
             } catch {
@@ -206,7 +206,7 @@ struct ImportController {
         let rejected = j.summary?.rejected ?? []
         let total = j.summary?.rejectedTotal ?? 0
         let view = JobView(
-            id: j.id.uuidString, kind: j.kind == "inflow" ? "流入地台账" : "全国党员管理信息系统导出", fileName: j.fileName,
+            id: j.id.uuidString, kind: j.kind.label, fileName: j.fileName,
             quarter: j.quarter.chinese, phase: j.phase.rawValue, running: running, rowsRead: j.rowsRead,
             seconds: String(format: "%.1f", AppClock.now.timeIntervalSince(j.started)), summary: j.summary,
             rejectedShown: Array(rejected.prefix(500)), more: max(0, total - 500), error: j.error,

@@ -11,7 +11,7 @@ final class ImportJobs: @unchecked Sendable {
     struct Job: Sendable {
         var id: UUID
         var accountID: UUID
-        var kind: String  // national | inflow
+        var kind: ImportKind
         var orgID: Int?  // the inflow organization (kind inflow)
         var quarter: Quarter
         var fileName: String

@@ -68,7 +68,8 @@ struct ReconciliationController {
         let q = try quarter(req)
         let category = (try? req.query.get(String.self, at: "category")).flatMap(
             ReconcileService.Category.init(rawValue:))
-        let status = (try? req.query.get(String.self, at: "status")) ?? ItemStatus.open.rawValue
+        let filter = (try? req.query.get(String.self, at: "status")).flatMap(QueueFilter.init(rawValue:)) ?? .open
+        let status = filter.rawValue
         let grouped = try await ReconciliationStore.counts(quarter: q, for: user, on: sql)
         let open = ItemStatus.open.rawValue
         let counts = ReconcileService.Category.allCases.filter { $0 != .matched }.map { c in
@@ -77,10 +78,10 @@ struct ReconciliationController {
                 open: grouped.filter { $0.category == c.rawValue && $0.status == open }.map(\.n).reduce(0, +),
                 resolved: grouped.filter { $0.category == c.rawValue && $0.status != open }.map(\.n).reduce(0, +))
         }
-        let wanted: ItemStatus? = status == "all" ? nil : status == "resolved" ? .resolved : .open
+        let wanted = filter.itemStatus
         let rows = try await ReconciliationStore.queue(
             quarter: q, for: user, status: wanted, category: category, on: sql)
-        let total = grouped.filter { status == "all" || (status == open ? $0.status == open : $0.status != open) }
+        let total = grouped.filter { filter == .all || (filter == .open ? $0.status == open : $0.status != open) }
             .filter { category == nil || $0.category == category?.rawValue }.map(\.n).reduce(0, +)
         let items = rows.map { Self.itemView($0, user: user, cipher: req.cipher) }
         let (pairs, progress) = try await ReconciliationProgress.pairs(quarter: q, scope: org, user: user, on: sql)

@@ -69,3 +69,17 @@ enum ReconciliationProgress {
         whole <= 0 ? 100 : Int((Double(part) / Double(whole) * 100).rounded(.down))
     }
 }
+
+/// Which items the reconciliation queue lists (`?status=`): the open ones (the default), the resolved, or all.
+enum QueueFilter: String {
+    case open, resolved, all
+
+    /// The stored state it selects (nil: any).
+    var itemStatus: ItemStatus? {
+        switch self {
+        case .open: return .open
+        case .resolved: return .resolved
+        case .all: return nil
+        }
+    }
+}
