@@ -28,7 +28,7 @@ enum RequestActions {
         let checked = try RequestRules.check(
             kind: draft.kind, title: draft.title, details: draft.details, divisionCode: draft.divisionCode
         ).orThrow()
-        let (home, facts) = try await RequestStore.routingFacts(member, on: a.db)
+        let (home, facts) = try await RequestStore.routingFacts(member, stations: checked.kind.isRights, on: a.db)
         let route = RequestRules.route(checked, facts: facts)
         let org: Organization
         switch route {

@@ -14,15 +14,18 @@ enum RequestStore {
         return try await Organization.find(id, on: db)
     }
 
-    /// The member's home branch and what routing needs: the home county's area, the open flow, the legal service
-    /// stations that are open and have an account (by organization id, so a tie goes the same way every time).
-    static func routingFacts(_ member: Member, on db: Database) async throws -> (Organization, RoutingFacts) {
+    /// The member's home branch and what routing needs: the home county's area, the open flow, and — for a rights
+    /// matter (`stations`) — the legal service stations that are open and have an account (by organization id, so a
+    /// tie goes the same way every time).
+    static func routingFacts(_ member: Member, stations wanted: Bool, on db: Database) async throws -> (
+        Organization, RoutingFacts
+    ) {
         guard let home = try await Organization.find(member.organizationID, on: db) else { throw AppError.notFound }
         let county = try await OrgTree.county(of: home, on: db)
         let flow = try await Flow.query(on: db).filter(\.$memberID == member.requireID())
             .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).sort(\.$leftOn, .descending).first()
         var stations: [RoutingFacts.Station] = []
-        for s in try await ServiceStation.query(on: db).filter(\.$purpose == .legal).sort(\.$id).all() {
+        for s in wanted ? try await ServiceStation.query(on: db).filter(\.$purpose == .legal).sort(\.$id).all() : [] {
             guard let id = s.id, let org = try await Organization.find(id, on: db), org.closedAt == nil,
                 try await CalendarStore.hasAccount(id, on: db)
             else { continue }
