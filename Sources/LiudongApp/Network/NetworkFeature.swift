@@ -90,7 +90,7 @@ struct NetworkFeature: Feature {
         tallies.append(
             WorkTally(
                 kind: "agreementsExpiring", label: "30天内到期的共管协议", href: "/agreements",
-                counts: Dictionary(expiring.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)))
+                counts: expiring.counts))
         // Counties and below sign agreements; the city reads the same on its statistics page (a scan of every mobile
         // member of the city on each home page would cost more than it tells).
         if user.scopeLevel != .city {

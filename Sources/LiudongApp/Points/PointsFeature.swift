@@ -79,10 +79,10 @@ struct PointsFeature: Feature {
         return [
             WorkTally(
                 kind: "pointClaims", label: "待审核的积分申报", href: "/points/claims",
-                counts: Dictionary(claims.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)),
+                counts: claims.counts),
             WorkTally(
                 kind: "pointAppeals", label: "待处理的积分申诉", href: "/points/appeals",
-                counts: Dictionary(appeals.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)),
+                counts: appeals.counts),
             WorkTally(
                 kind: "pointsTalk", label: "连续两个季度积分偏低、待约谈提醒的党员", href: "/points/talks",
                 counts: try await PointTalks.counts(under: user.scopePath, today: scope.today, on: scope.db)),

@@ -41,4 +41,18 @@ enum OrgTree {
         try await Organization.query(on: db).filter(\.$parentID == org.requireID()).filter(\.$closedAt == nil)
             .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()
     }
+
+    /// An organization by its code.
+    static func organization(code: String, on db: Database) async throws -> Organization? {
+        try await Organization.query(on: db).filter(\.$code == code).first()
+    }
+
+    /// Organizations' paths by id (each asked once, 500 at a time).
+    static func paths(of ids: [Int], on db: Database) async throws -> [Int: String] {
+        var paths: [Int: String] = [:]
+        for chunk in Array(Set(ids)).chunked(500) {
+            for o in try await Organization.query(on: db).filter(\.$id ~~ Array(chunk)).all() { paths[o.id!] = o.path }
+        }
+        return paths
+    }
 }

@@ -115,7 +115,7 @@ enum ComplianceStore {
             GROUP BY m.organization_id
             """
         ).all(decoding: OrgCount.self)
-        return Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)
+        return rows.counts
     }
 
     struct Silent: Decodable, Sendable {

@@ -29,7 +29,7 @@ enum CourseActions {
         var audience: [Organization] = []
         var audienceProblems = tooMany.map { [$0] } ?? []
         for code in codes {
-            if let o = try await LearningStore.organization(code: code, on: db), user.covers(o), o.kind == .regular {
+            if let o = try await OrgTree.organization(code: code, on: db), user.covers(o), o.kind == .regular {
                 audience.append(o)
             } else {
                 audienceProblems.append(RuleProblem("audience", "党组织“\(code.prefix(20))”不存在或不在本级范围内"))

@@ -36,7 +36,7 @@ struct LearningPages {
         let rows = try await LearningStore.statRows(under: org.path, year: year, on: db.sql())
         let children = try await OrgTree.openChildren(of: org, on: db)
         let groups = org.level == .branch || children.isEmpty ? [org] : children
-        let paths = try await LearningStore.paths(rows.map(\.orgID), on: db)
+        let paths = try await OrgTree.paths(of: rows.map(\.orgID), on: db)
         return groups.map { g in
             let mine = rows.filter { paths[$0.orgID]?.hasPrefix(g.path) == true }
             let quizMembers = mine.reduce(0) { $0 + ($1.quizMembers ?? 0) }

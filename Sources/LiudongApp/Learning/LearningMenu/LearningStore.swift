@@ -32,15 +32,6 @@ enum LearningStore {
         ).all(decoding: LearningStatRow.self)
     }
 
-    /// Organizations' paths by id.
-    static func paths(_ ids: [Int], on db: Database) async throws -> [Int: String] {
-        var paths: [Int: String] = [:]
-        for chunk in ids.chunked(500) {
-            for o in try await Organization.query(on: db).filter(\.$id ~~ Array(chunk)).all() { paths[o.id!] = o.path }
-        }
-        return paths
-    }
-
     /// The latest 60 courses published above or within an organization, with how many completed each.
     static func courses(visibleFrom org: Organization, on sql: SQLDatabase) async throws -> [CourseListRow] {
         try await sql.raw(
@@ -83,11 +74,6 @@ enum LearningStore {
     /// The chosen questions that exist, in the bank's order (by when each was added).
     static func inBankOrder(_ chosen: [UUID], on db: Database) async throws -> [UUID] {
         try await QuizQuestion.query(on: db).filter(\.$id ~~ chosen).sort(\.$createdAt).all().compactMap(\.id)
-    }
-
-    /// An organization by its code.
-    static func organization(code: String, on db: Database) async throws -> Organization? {
-        try await Organization.query(on: db).filter(\.$code == code).first()
     }
 
     /// A member's answer to a quiz, if any.

@@ -33,7 +33,7 @@ struct OrgLifeFeature: Feature {
         let rows = try await OrgLifeStore.attended(by: id, limit: 200, on: db.sql())
         let home = try await Organization.find(member.organizationID, on: db)
         let homePath = home?.path ?? ""
-        let paths = try await OrgLifeStore.paths(rows.map(\.orgID), on: db)
+        let paths = try await OrgTree.paths(of: rows.map(\.orgID), on: db)
         for r in rows {
             let away = !(homePath.hasPrefix(paths[r.orgID] ?? "\u{0}"))
             let status = AttendanceStatus(rawValue: r.status)

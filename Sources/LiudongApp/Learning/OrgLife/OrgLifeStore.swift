@@ -10,7 +10,7 @@ enum OrgLifeStore {
     /// mobile organization), or — as an inflow account — its own organization.
     static func organization(code: String?, for user: CurrentUser, on db: Database) async throws -> Organization? {
         guard let code = Normalize.text(code), code.count <= 40 else { return nil }
-        guard let o = try await Organization.query(on: db).filter(\.$code == code).first(), user.covers(o) else {
+        guard let o = try await OrgTree.organization(code: code, on: db), user.covers(o) else {
             return nil
         }
         return o
@@ -201,14 +201,6 @@ enum OrgLifeStore {
             WHERE a.member_id = \(bind: member) ORDER BY e.held_on DESC, e.starts_at DESC LIMIT \(unsafeRaw: String(max(1, min(limit, 500))))
             """
         ).all(decoding: AttendedRow.self)
-    }
-
-    /// Organizations' paths by id.
-    static func paths(_ ids: [Int], on db: Database) async throws -> [Int: String] {
-        Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().map {
-                ($0.id!, $0.path)
-            })
     }
 
     struct Person: Decodable {

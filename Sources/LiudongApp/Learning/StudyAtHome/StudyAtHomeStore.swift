@@ -142,7 +142,7 @@ enum StudyAtHomeStore {
             WHERE \(PathPrefix("o.path", path)) AND d.comment IS NULL GROUP BY m.organization_id
             """
         ).all(decoding: OrgCount.self)
-        return Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)
+        return rows.counts
     }
 
     /// Packages unconfirmed past the time to confirm, per branch under `path`.
@@ -155,7 +155,7 @@ enum StudyAtHomeStore {
             GROUP BY p.branch_id
             """
         ).all(decoding: OrgCount.self)
-        return Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)
+        return rows.counts
     }
 }
 

@@ -43,7 +43,7 @@ enum CalendarActions {
 
     /// Makes an open organization with an account the legal service station of an area.
     static func saveStation(org code: String?, area: String?, as a: Acting) async throws -> Organization {
-        guard let org = try await CalendarStore.organization(code: OrgCode.clean(code), on: a.db), org.closedAt == nil
+        guard let org = try await OrgTree.organization(code: OrgCode.clean(code), on: a.db), org.closedAt == nil
         else { throw AppError.invalid([FieldError("org", "没有这个组织代码")]) }
         let area = try WorkCalendarRules.stationArea(area, orgDivision: org.divisionCode).orThrow()
         guard try await CalendarStore.hasAccount(org.requireID(), on: a.db) else {
@@ -61,7 +61,7 @@ enum CalendarActions {
     }
 
     static func removeStation(org code: String?, as a: Acting) async throws {
-        guard let org = try await CalendarStore.organization(code: OrgCode.clean(code), on: a.db),
+        guard let org = try await OrgTree.organization(code: OrgCode.clean(code), on: a.db),
             let s = try await ServiceStation.find(org.id, on: a.db)
         else { throw AppError.conflict("没有这个法律服务站") }
         try await s.delete(on: a.db)

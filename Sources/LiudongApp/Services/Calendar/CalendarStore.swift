@@ -29,11 +29,6 @@ enum CalendarStore {
             .sort(\.$id).all()
     }
 
-    /// An organization by its code.
-    static func organization(code: String, on db: Database) async throws -> Organization? {
-        try await Organization.query(on: db).filter(\.$code == code).first()
-    }
-
     /// Every service station with its organization (gone ones left out).
     static func stations(on db: Database) async throws -> [(ServiceStation, Organization)] {
         var out: [(ServiceStation, Organization)] = []

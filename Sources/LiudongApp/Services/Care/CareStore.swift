@@ -139,7 +139,7 @@ enum CareStore {
             GROUP BY m.organization_id
             """
         ).all(decoding: OrgCount.self)
-        return Dictionary(due.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)
+        return due.counts
     }
 }
 

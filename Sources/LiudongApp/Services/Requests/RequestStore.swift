@@ -115,8 +115,8 @@ enum RequestStore {
                 """
             ).all(decoding: OrgCount.self)
             return (
-                Dictionary(rows.map { ($0.org_id, $0.n) }, uniquingKeysWith: +),
-                Dictionary(rows.map { ($0.org_id, $0.late ?? 0) }, uniquingKeysWith: +)
+                rows.counts,
+                rows.late
             )
         }
         let acknowledge = try await tally(["submitted"], deadline: "r.acknowledge_by")
@@ -131,7 +131,7 @@ enum RequestStore {
             WHERE \(escalatedTo) AND r.status IN ('submitted', 'accepted', 'inProgress') GROUP BY r.escalated_to_org_id
             """
         ).all(decoding: OrgCount.self)
-        return (acknowledge, answer, Dictionary(escalated.map { ($0.org_id, $0.n) }, uniquingKeysWith: +))
+        return (acknowledge, answer, escalated.counts)
     }
 
     /// A contact with its member and the member's branch.
