@@ -11,7 +11,6 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
@@ -107,7 +106,18 @@ def submit(d, wait, button):
     test then waits for: a list of earlier requests says 已提交 too), then for the new page to be loaded."""
     old = d.find_element(By.TAG_NAME, "html")
     button.click()
-    wait.until(staleness_of(old))
+
+    def replaced(_):
+        # Chromium answers a detached node with "Node with given id does not belong to the document", a plain
+        # WebDriverException that selenium's staleness_of does not catch: any error reading the old page means it
+        # is gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    wait.until(replaced)
     wait.until(lambda x: x.execute_script("return document.readyState") == "complete")
 
 
