@@ -63,8 +63,8 @@ struct HardeningRound2Tests {
             _ = try await page.post("/points/publish", form: ["county": f.countyA.code])
             #expect(try await PointPublication.query(on: app.db).count() == 0)
             await #expect(throws: AppError.self) {
-                try await PointRanking.publish(
-                    county: f.countyA, year: 0, form: .bands, by: "t", today: AppClock.today, on: app.db)
+                try await PointRankingActions.publish(
+                    county: f.countyA, year: 0, form: .bands, as: .system("t", today: AppClock.today, on: app.db))
             }
         }
     }

@@ -96,7 +96,7 @@ struct PointsFlowTests {
             let claims = try await PointClaim.query(on: app.db).sort(\.$createdAt).all()
             #expect(claims.count == 2 && claims.allSatisfy { $0.status == .pending })
             await #expect(throws: AppError.self) {
-                try await PointClaimsService.claim(
+                try await PointClaimsStore.claim(
                     claims[0].id, for: try await Fixture.user(app, "secretaryb"), on: app.db)
             }
             var secretary = Browser(app)
@@ -195,19 +195,19 @@ struct PointsFlowTests {
             #expect(!live.published && live.items.map(\.name) == ["张建国", "李秀英"] && live.items.map(\.rank) == [1, 2])
             // Not before the year is over; then once.
             await #expect(throws: AppError.self) {
-                try await PointRanking.publish(
-                    county: f.countyA, year: 2025, form: .bands, by: "t", today: CalendarDate("2025-12-20")!, on: app.db
-                )
+                try await PointRankingActions.publish(
+                    county: f.countyA, year: 2025, form: .bands,
+                    as: .system("t", today: CalendarDate("2025-12-20")!, on: app.db))
             }
             let now = CalendarDate("2026-01-05")!
-            _ = try await PointRanking.publish(
-                county: f.countyA, year: 2025, form: .bands, by: "t", today: now, on: app.db)
+            _ = try await PointRankingActions.publish(
+                county: f.countyA, year: 2025, form: .bands, as: .system("t", today: now, on: app.db))
             await #expect(throws: AppError.self) {
-                try await PointRanking.publish(
-                    county: f.countyA, year: 2025, form: .list, by: "t", today: now, on: app.db)
+                try await PointRankingActions.publish(
+                    county: f.countyA, year: 2025, form: .list, as: .system("t", today: now, on: app.db))
             }
-            _ = try await PointRanking.publish(
-                county: f.countyB, year: 2025, form: .list, by: "t", today: now, on: app.db)
+            _ = try await PointRankingActions.publish(
+                county: f.countyB, year: 2025, form: .list, as: .system("t", today: now, on: app.db))
             // Frozen: late facts of 2025 change nothing.
             for d in ["2025-07-01", "2025-08-01", "2025-09-01"] { try await p.attend(a2, f.branchA2, d) }
             try await PointLedger.recompute(county: f.countyA, year: 2025, on: app.db)
@@ -259,32 +259,33 @@ struct PointsFlowTests {
             }
             try await PointLedger.recompute(county: f.countyA, year: 2025, on: app.db)
             func low(_ day: String) async throws -> [String] {
-                try await PointTalks.lowScorers(under: f.countyA.path, today: CalendarDate(day)!, on: app.db).map(
+                try await PointTalksStore.lowScorers(under: f.countyA.path, today: CalendarDate(day)!, on: app.db).map(
                     \.name)
             }
             #expect(try await low("2025-05-15") == [])  // Q4 2024 has no rules: not judged
             #expect(try await low("2025-07-15") == [])  // Q1 6 points, Q2 0: one quarter only
             #expect(try await low("2025-10-15") == ["张建国"])  // Q2 and Q3 both 0
             #expect(
-                try await PointTalks.counts(under: f.committeeA.path, today: CalendarDate("2025-10-15")!, on: app.db)
+                try await PointTalksStore.counts(
+                    under: f.committeeA.path, today: CalendarDate("2025-10-15")!, on: app.db)
                     == [f.branchA.id!: 1])
             let secretary = try await Fixture.user(app, "secretary")
             await #expect(throws: AppError.self) {
-                try await PointTalks.record(
-                    .init(talkedOn: "2025-10-16", way: "phone", summary: "短", steps: ""), member: a, by: secretary,
-                    today: CalendarDate("2025-10-20")!, on: app.db)
+                try await PointTalksActions.record(
+                    .init(talkedOn: "2025-10-16", way: "phone", summary: "短", steps: ""), member: a,
+                    as: .staff(secretary, today: CalendarDate("2025-10-20")!, on: app.db))
             }
-            _ = try await PointTalks.record(
+            _ = try await PointTalksActions.record(
                 .init(
                     talkedOn: "2025-10-16", way: "phone", summary: "了解到近期在外务工时间紧，讲明积分只记实际参加的活动", steps: "每月参加一次流入地主题党日"),
-                member: a, by: secretary, today: CalendarDate("2025-10-20")!, on: app.db)
+                member: a, as: .staff(secretary, today: CalendarDate("2025-10-20")!, on: app.db))
             #expect(try await low("2025-10-20") == [])  // talked this quarter: not listed again
             #expect(try await low("2026-01-10") == ["张建国"])  // next quarter, still low: listed again
             let archive = try await Features.archive(a, on: app.db)
             #expect(archive.contains { $0.kind == "约谈提醒" && $0.text.contains("2025Q2、2025Q3") })
             // Another county's secretary does not see the task.
             #expect(
-                try await PointTalks.counts(under: f.countyB.path, today: CalendarDate("2025-10-15")!, on: app.db)
+                try await PointTalksStore.counts(under: f.countyB.path, today: CalendarDate("2025-10-15")!, on: app.db)
                     .isEmpty)
         }
     }

@@ -14,7 +14,7 @@ struct PointsTests {
     static func pilot(_ app: Application, _ county: Organization, years: [Int], form: PublicForm = .bands) async throws
     {
         for y in years {
-            try await PointRulesService.enable(county, true, year: y, by: "test", db: app.db)
+            try await PointRulesStore.enable(county, true, year: y, by: "test", db: app.db)
         }
         let s = try #require(try await PointCounty.find(county.id!, on: app.db))
         s.publicForm = form
@@ -82,23 +82,22 @@ struct PointsTests {
             #expect(try await p.entries(a, 2025) == expected)
 
             // Close the first quarter; a late fact in it changes nothing, a fact after it counts.
-            try await PointRulesService.close(
-                county: f.countyA, through: Quarter(year: 2025, number: 1)!, by: "test",
-                today: CalendarDate("2026-01-10")!,
-                on: app.db)
+            try await PointRulesActions.close(
+                county: f.countyA, through: Quarter(year: 2025, number: 1)!,
+                as: .system("test", today: CalendarDate("2026-01-10")!, on: app.db))
             try await p.course(a, "2025-02-20", publisher: f.city)
             try await p.course(a, "2025-10-20", publisher: f.city)
             // A version from before the closed day is refused; one from 1 July gives home organizational life 5.
             var items = PointRuleVersion.defaultItems
             items[2].points = 5
             await #expect(throws: AppError.self) {
-                try await PointRulesService.createVersion(
-                    county: f.countyA, year: 2025, from: CalendarDate("2025-03-01"), items: items, note: nil, by: "t",
-                    on: app.db)
+                try await PointRulesActions.createVersion(
+                    county: f.countyA, year: 2025, from: CalendarDate("2025-03-01"), items: items, note: nil,
+                    as: .system("t", today: AppClock.today, on: app.db))
             }
-            let v2 = try await PointRulesService.createVersion(
-                county: f.countyA, year: 2025, from: CalendarDate("2025-07-01"), items: items, note: "提高", by: "t",
-                on: app.db)
+            let v2 = try await PointRulesActions.createVersion(
+                county: f.countyA, year: 2025, from: CalendarDate("2025-07-01"), items: items, note: "提高",
+                as: .system("t", today: AppClock.today, on: app.db))
             #expect(v2.version == 2)
             let after = try await p.entries(a, 2025)
             #expect(after.filter { $0.hasPrefix("2025-0") && $0 < "2025-04" } == Array(expected.prefix(5)))
@@ -155,7 +154,7 @@ struct PointsTests {
             #expect(try await county.get("/points/rules").body.string.contains("不能按登录、在线时长或点击计分（含“登录”）"))
             #expect(try await county.post("/points/rules", form: row("X2", "在线学习时长满30分钟")).status == .seeOther)
             #expect(try await county.get("/points/rules").body.string.contains("（含“在线”）"))
-            #expect(try await PointLedger.versions(county: f.countyA.id!, year: year, on: app.db).count == 1)
+            #expect(try await PointRulesStore.versions(county: f.countyA.id!, year: year, on: app.db).count == 1)
             let page = try await county.get("/points/rules?county=\(f.countyA.code)")
             #expect(page.status == .ok)
             // Another county's account cannot reach this county's rules; a secretary cannot edit.
@@ -169,7 +168,7 @@ struct PointsTests {
             #expect(try await secretary.get("/points").status == .ok)
             #expect(try await secretary.post("/points/rules", form: row("L9", "学完课程")).status == .forbidden)
             _ = try await county.post("/points/rules", form: row("L9", "学完课程"))
-            let versions = try await PointLedger.versions(county: f.countyA.id!, year: year, on: app.db)
+            let versions = try await PointRulesStore.versions(county: f.countyA.id!, year: year, on: app.db)
             #expect(versions.count == 2 && versions.last?.items.map(\.code) == ["L9"])
             #expect(
                 try await AuditEntry.query(on: app.db).filter(\.$objectType == "point-rules").count() == 1)

@@ -25,6 +25,7 @@ enum PointsDemo {
         let db = demo.db
         let today = demo.today
         var rng = SeededRandom(seed: demo.seed ^ 0x50_0014)
+        let acting = Acting.system(DemoAuthor.username, today: today, on: db, audited: false)
         let demoMember = try await MemberAccount.query(on: db).filter(\.$activatedVia == "demo").first()?.memberID
         for (code, form) in pilots {
             guard let county = try await Organization.query(on: db).filter(\.$code == code).first() else { continue }
@@ -37,18 +38,17 @@ enum PointsDemo {
             s.passAt = 8
             s.updatedBy = DemoAuthor.username
             try await s.create(on: db)
-            let members = try await PointLedger.population(county: county, member: nil, on: db)
+            let members = try await PointLedgerStore.population(county: county, member: nil, on: db)
             // Last year: the rules, the deeds members claimed and the secretary approved, then the publication.
-            _ = try await PointRulesService.ensureYear(
+            _ = try await PointRulesStore.ensureYear(
                 county: county, year: today.year - 1, by: DemoAuthor.username, on: db)
             try await claims(
                 members.map(\.id), year: today.year - 1,
                 through: CalendarDate(year: today.year - 1, month: 12, day: 31)!,
                 rng: &rng, on: db)
-            _ = try await PointRanking.publish(
-                county: county, year: today.year - 1, form: form, by: DemoAuthor.username, today: today, on: db)
+            try await PointRankingActions.publish(county: county, year: today.year - 1, form: form, as: acting)
             // This year: default rules, and in 巴林左旗 a second version from 1 July.
-            _ = try await PointRulesService.ensureYear(
+            _ = try await PointRulesStore.ensureYear(
                 county: county, year: today.year, by: DemoAuthor.username, on: db)
             try await claims(members.map(\.id), year: today.year, through: today.adding(days: -20), rng: &rng, on: db)
             let july = CalendarDate(year: today.year, month: 7, day: 1)!
@@ -59,15 +59,14 @@ enum PointsDemo {
                     PointItem(
                         code: "V04", name: "参加家乡抗旱防汛、森林防火等急难险重任务", category: .vanguard, points: 8,
                         yearCap: 24, source: .claim))
-                _ = try await PointRulesService.createVersion(
+                try await PointRulesActions.createVersion(
                     county: county, year: today.year, from: july, items: items,
-                    note: "旗委组织部：提高志愿服务年上限，增加急难险重任务", by: DemoAuthor.username, on: db)
+                    note: "旗委组织部：提高志愿服务年上限，增加急难险重任务", as: acting)
             } else {
                 try await PointLedger.recompute(county: county, year: today.year, on: db)
             }
             if let q2 = Quarter(year: today.year, number: 2), q2.lastDay < today {
-                try await PointRulesService.close(
-                    county: county, through: q2, by: DemoAuthor.username, today: today, on: db)
+                try await PointRulesActions.close(county: county, through: q2, as: acting)
             }
             try await pending(
                 county: county, members: members.map(\.id), demoMember: demoMember, today: today, rng: &rng, on: db)
@@ -96,7 +95,7 @@ enum PointsDemo {
                 let rejected = rng.chance(0.08)
                 rows.add([
                     SQLBind(UUID()), SQLBind(m), SQLBind(k == 3 ? "V03" : "V02"), SQLBind(day.description),
-                    SQLBind(text), SQLBind(PointClaimsService.textKey(text)),
+                    SQLBind(text), SQLBind(PointClaimRules.textKey(text)),
                     SQLBind(rejected ? "rejected" : "approved"),
                     SQLBind(rejected ? "未能提供活动组织方的证明，请补充后重新申报" : "情况属实"), SQLBind("secretary"),
                     SQLBind(day.adding(days: 3).startDate), SQLBind(day.startDate),
@@ -120,23 +119,19 @@ enum PointsDemo {
             c.itemCode = "V02"
             c.onDay = today.adding(days: -(i + 2)).description
             c.description = "本周在\(places[i % places.count])参加社区组织的关爱空巢老人志愿服务，陪老人聊天、代买药品（待审核\(i + 1)）"
-            c.textKey = PointClaimsService.textKey(c.description)
+            c.textKey = PointClaimRules.textKey(c.description)
             c.status = .pending
             try await c.create(on: db)
         }
         let sql = try db.sql()
         let open = try await PointCounty.find(county.id!, on: db)?.closedThrough ?? ""
-        struct E: Decodable {
-            var id: UUID
-            var member_id: UUID
-        }
-        func absences(_ who: SQLQueryString) async throws -> [E] {
+        func absences(_ who: SQLQueryString) async throws -> [DemoAbsence] {
             try await sql.raw(
                 """
                 SELECT id, member_id FROM point_entries WHERE county_id = \(bind: county.id!) AND year = \(bind: today.year)
                 AND source_kind = 'memberMeetingAbsent' AND on_day > \(bind: open) \(who) ORDER BY id LIMIT 6
                 """
-            ).all(decoding: E.self)
+            ).all(decoding: DemoAbsence.self)
         }
         // The demo member appeals their own absence first (they had asked for leave).
         var appealed = try await demoMember.asyncMap { try await absences("AND member_id = \(bind: $0)") } ?? []
@@ -144,8 +139,9 @@ enum PointsDemo {
         appealed += try await absences("").filter { e in !appealed.contains { $0.id == e.id } }.prefix(5)
         let reasons = ["当天在外地加班，已提前向支部书记电话请假", "那次会议我通过视频参加了", "当时住院，有病历可以证明"]
         for (i, e) in appealed.enumerated() {
-            let a = try await PointClaimsService.appeal(
-                .init(entryId: e.id.uuidString, reason: reasons[i % reasons.count]), member: e.member_id, on: db)
+            let a = try await PointClaimsActions.appeal(
+                .init(entryId: e.id.uuidString, reason: reasons[i % reasons.count]), member: e.member_id,
+                as: .system(DemoAuthor.username, today: today, on: db, audited: false))
             guard i >= 4, let m = try await Member.find(e.member_id, on: db) else { continue }
             a.status = i == 4 ? .upheld : .rejected
             a.outcome = i == 4 ? "经核实已请假，撤销扣分" : "经核实会议签到表上无请假记录，扣分维持"
@@ -158,11 +154,11 @@ enum PointsDemo {
 
     /// A recorded talk with two of the long-term low scorers; the others stay on the secretaries' worklists.
     static func talks(county: Organization, today: CalendarDate, on db: Database) async throws {
-        let low = try await PointTalks.lowScorers(under: county.path, today: today, limit: 2, on: db)
-        guard let q = PointTalks.quarters(today: today) else { return }
+        let low = try await PointTalksStore.lowScorers(under: county.path, today: today, limit: 2, on: db)
+        guard let q = PointTalkRules.quarters(today: today) else { return }
         for (i, l) in low.enumerated() {
             let t = PointTalk()
-            t.memberID = l.member_id
+            t.memberID = l.memberID
             t.talkedOn = Quarter(containing: today).firstDay.adding(days: i + 3).description
             t.way = i == 0 ? .phone : .video
             t.summary = "了解到在外务工时间紧，近两个季度未参加组织生活和学习；讲明积分只记实际参加的活动，可以就近参加流入地党组织的活动"
@@ -172,4 +168,10 @@ enum PointsDemo {
             try await t.create(on: db)
         }
     }
+}
+
+/// A recorded absence from a members' meeting, which the demo's members appeal.
+private struct DemoAbsence: Decodable {
+    var id: UUID
+    var member_id: UUID
 }

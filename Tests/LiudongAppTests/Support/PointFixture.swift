@@ -114,7 +114,7 @@ struct PointFixture {
         c.itemCode = item
         c.onDay = day
         c.description = "志愿服务\(day)\(UUID().uuidString.prefix(4))"
-        c.textKey = PointClaimsService.textKey(c.description)
+        c.textKey = PointClaimRules.textKey(c.description)
         c.status = status
         try await c.create(on: app.db)
         return c.id!

@@ -30,6 +30,12 @@ struct Acting: Sendable {
         Acting(db: db, user: nil, name: name, client: client, today: today, audited: audited)
     }
 
+    /// The system itself (the daily sweep, the command line, the demo loader, a test): `name` is what the audit log
+    /// records.
+    static func system(_ name: String, today: CalendarDate, on db: Database, audited: Bool = true) -> Acting {
+        Acting(db: db, user: nil, name: name, client: "system", today: today, audited: audited)
+    }
+
     /// The staff account, or a 401 when a member or nobody acts.
     func staffUser() throws -> CurrentUser {
         guard let user else { throw AppError.unauthorized }

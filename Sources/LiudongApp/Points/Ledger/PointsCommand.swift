@@ -35,11 +35,11 @@ struct PointsCommand: AsyncCommand {
             console.error("--year 应为四位年份")
             throw CommandFailed()
         }
-        guard try await PointCounty.find(county.id!, on: app.db)?.enabled == true else {
+        guard try await PointRulesStore.isPilot(county.id!, on: app.db) else {
             console.error("\(county.shortName)未参加积分制管理试点（由市委组织部在“积分管理”页开启）")
             throw CommandFailed()
         }
-        _ = try await PointRulesService.ensureYear(county: county, year: year, by: "cli", on: app.db)
+        _ = try await PointRulesStore.ensureYear(county: county, year: year, by: "cli", on: app.db)
         let started = AppClock.now
         let s = try await PointLedger.recompute(county: county, year: year, on: app.db)
         console.print(

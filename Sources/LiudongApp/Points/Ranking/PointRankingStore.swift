@@ -3,9 +3,48 @@ import Foundation
 import LiudongCore
 import SQLKit
 
+/// How many members have a total (a ranking's distribution).
+private struct TotalCount: Decodable {
+    var total: Int
+    var n: Int
+}
+
+/// A ranked member as read, before rank and band are added.
+private struct RankedRow: Decodable {
+    var memberID: UUID
+    var name: String
+    var branch: String
+    var total: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, branch, total
+        case memberID = "member_id"
+    }
+}
+
+/// How many are counted, and how many rank above a total.
+private struct Above: Decodable {
+    var n: Int
+    var above: Int
+}
+
+/// A member's total as frozen into the snapshot.
+struct SnapshotTotal: Decodable, Sendable {
+    var memberID: UUID
+    var orgID: Int
+    var name: String
+    var total: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, total
+        case memberID = "member_id"
+        case orgID = "org_id"
+    }
+}
+
 /// Rankings (评比): live from `point_totals` during the year, frozen in `point_snapshot` once the county publishes.
-/// Ranks are competition ranks (equal totals share a rank; the next rank skips), within the organization asked for.
-enum PointRanking {
+/// Ranks (`PointRankingRules`) are within the organization asked for.
+enum PointRankingStore {
     struct Row: Codable, Sendable {
         var memberId: UUID
         var name: String
@@ -23,11 +62,6 @@ enum PointRanking {
         /// Members per band, in band order.
         var bands: [(label: String, count: Int)]
         var settings: PointBands
-    }
-
-    /// Completed months of `year` seen on `today` (12 once the year is over).
-    static func months(year: Int, today: CalendarDate) -> Int {
-        year < today.year ? 12 : year > today.year ? 0 : today.month - 1
     }
 
     /// The set of rows asked for: a county (its column), a branch (its id) or any organization in between (its path).
@@ -49,8 +83,8 @@ enum PointRanking {
     {
         let pub = try await publication(county: county.id!, year: year, on: db)
         if let pub { return (pub, "point_snapshot", pub.bands, 12) }
-        let settings = try await PointCounty.find(county.id!, on: db) ?? PointCounty(countyID: county.id!)
-        return (nil, "point_totals", settings.bands, months(year: year, today: today))
+        let settings = try await PointRulesStore.settingsOrDefault(county.id!, on: db)
+        return (nil, "point_totals", settings.bands, PointRankingRules.months(year: year, today: today))
     }
 
     static func publication(county: Int, year: Int, on db: Database) async throws -> PointPublication? {
@@ -65,28 +99,10 @@ enum PointRanking {
         let sql = try db.sql()
         let (pub, table, bands, months) = try await source(county: county, year: year, today: today, on: db)
         let set = scope("t", org: org, county: county.id!, year: year)
-        struct Dist: Decodable {
-            var total: Int
-            var n: Int
-        }
         let dist = try await sql.raw(
             "SELECT t.total, COUNT(*) AS n FROM \(unsafeRaw: table) t WHERE \(set) GROUP BY t.total ORDER BY t.total DESC"
-        ).all(decoding: Dist.self)
-        let count = dist.reduce(0) { $0 + $1.n }
-        var counts = [0, 0, 0, 0]
-        var rankOf: [Int: Int] = [:]
-        var above = 0
-        for d in dist {
-            rankOf[d.total] = above + 1
-            counts[bands.band(rank: above + 1, count: count, total: d.total, months: months)] += d.n
-            above += d.n
-        }
-        struct R: Decodable {
-            var member_id: UUID
-            var name: String
-            var branch: String
-            var total: Int
-        }
+        ).all(decoding: TotalCount.self)
+        let ranks = PointRankingRules.ranks(distribution: dist.map { ($0.total, $0.n) }, bands: bands, months: months)
         let nameColumn: SQLQueryString = pub == nil ? "m.name" : "t.name"
         let rows = try await sql.raw(
             """
@@ -95,16 +111,14 @@ enum PointRanking {
             WHERE \(set) ORDER BY t.total DESC, \(nameColumn), t.member_id LIMIT \(unsafeRaw: String(max(0, limit)))
             OFFSET \(unsafeRaw: String(max(0, offset)))
             """
-        ).all(decoding: R.self)
+        ).all(decoding: RankedRow.self)
         return Page(
-            published: pub != nil, publication: pub, count: count,
+            published: pub != nil, publication: pub, count: ranks.count,
             rows: rows.map { r in
-                let rank = rankOf[r.total] ?? count
-                return Row(
-                    memberId: r.member_id, name: r.name, branch: r.branch, total: r.total, rank: rank,
-                    band: bands.label(bands.band(rank: rank, count: count, total: r.total, months: months)))
+                let (rank, band) = ranks.standing(r.total, bands: bands, months: months)
+                return Row(memberId: r.memberID, name: r.name, branch: r.branch, total: r.total, rank: rank, band: band)
             },
-            bands: counts.enumerated().map { (bands.label($0.offset), $0.element) }, settings: bands)
+            bands: ranks.bandCounts.enumerated().map { (bands.label($0.offset), $0.element) }, settings: bands)
     }
 
     /// A member's standing in the county: total, rank, band (nil when the county has no totals for the year).
@@ -118,73 +132,43 @@ enum PointRanking {
                 "SELECT total FROM \(unsafeRaw: table) WHERE member_id = \(bind: member) AND year = \(bind: year) AND county_id = \(bind: county.id!)"
             ).first()?.decode(column: "total", as: Int.self)
         else { return nil }
-        struct C: Decodable {
-            var n: Int
-            var above: Int
-        }
         let c =
             try await sql.raw(
                 """
                 SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN total > \(bind: mine) THEN 1 ELSE 0 END), 0) AS above
                 FROM \(unsafeRaw: table) WHERE county_id = \(bind: county.id!) AND year = \(bind: year)
                 """
-            ).first(decoding: C.self) ?? C(n: 1, above: 0)
+            ).first(decoding: Above.self) ?? Above(n: 1, above: 0)
         let rank = c.above + 1
         return (
             mine, rank, c.n, bands.label(bands.band(rank: rank, count: c.n, total: mine, months: months)), pub != nil
         )
     }
 
-    /// Freezes the county's ranking for a finished year: recomputes it, closes the year, and writes the snapshot.
-    static func publish(
-        county: Organization, year: Int, form: PublicForm, by username: String, today: CalendarDate, on db: Database
-    ) async throws -> PointPublication {
-        // Years 2000 … last year only: a year out of range (0 from an empty form) would freeze an empty publication.
-        guard year >= 2000 else { throw AppError.invalid([FieldError("year", "评比年度应为2000年至\(today.year - 1)年")]) }
-        guard year < today.year else { throw AppError.conflict("\(year)年尚未结束，年底之后才能公布评比结果") }
-        guard try await publication(county: county.id!, year: year, on: db) == nil else {
-            throw AppError.conflict("\(county.shortName)\(year)年的积分评比已经公布，公布后不再改变")
-        }
-        guard let settings = try await PointCounty.find(county.id!, on: db), settings.enabled else {
-            throw AppError.conflict("\(county.shortName)未参加积分制管理试点")
-        }
-        if try await pendingWork(county: county, through: "\(year)-12-31", on: db) > 0 {
-            throw AppError.conflict("尚有待处理的积分申报或申诉，处理完后再公布")
-        }
-        try await PointLedger.recompute(county: county, year: year, on: db)
-        let sql = try db.sql()
-        struct T: Decodable {
-            var member_id: UUID
-            var org_id: Int
-            var name: String
-            var total: Int
-        }
-        let totals = try await sql.raw(
+    /// The county's totals for the year, highest first (what a publication freezes).
+    static func totals(county: Int, year: Int, on db: Database) async throws -> [SnapshotTotal] {
+        try await db.sql().raw(
             """
             SELECT t.member_id, t.org_id, m.name, t.total FROM point_totals t JOIN members m ON m.id = t.member_id
-            WHERE t.county_id = \(bind: county.id!) AND t.year = \(bind: year) ORDER BY t.total DESC
+            WHERE t.county_id = \(bind: county) AND t.year = \(bind: year) ORDER BY t.total DESC
             """
-        ).all(decoding: T.self)
-        let bands = settings.bands
-        let p = PointPublication()
-        p.countyID = county.id!
-        p.year = year
-        p.publicForm = form
-        p.bandsJSON = String(decoding: try JSONEncoder().encode(bands), as: UTF8.self)
-        p.members = totals.count
-        p.publishedBy = username
+        ).all(decoding: SnapshotTotal.self)
+    }
+
+    /// Writes the snapshot and the publication, and closes the year, in one transaction.
+    static func freeze(
+        _ p: PointPublication, totals: [SnapshotTotal], bands: PointBands, settings: PointCounty, by username: String,
+        on db: Database
+    ) async throws {
+        let ranks = PointRankingRules.competitionRanks(totals.map(\.total))
         try await db.transaction { tx in
             let sql = try tx.sql()
             var rows = Rows(
                 table: "point_snapshot",
                 columns: ["county_id", "year", "member_id", "org_id", "name", "total", "rank", "band"])
-            var rank = 0
-            var previous: Int?
-            for (i, t) in totals.enumerated() {
-                if t.total != previous { rank = i + 1 }
-                previous = t.total
+            for (t, rank) in zip(totals, ranks) {
                 rows.add([
-                    SQLBind(county.id!), SQLBind(year), SQLBind(t.member_id), SQLBind(t.org_id), SQLBind(t.name),
+                    SQLBind(p.countyID), SQLBind(p.year), SQLBind(t.memberID), SQLBind(t.orgID), SQLBind(t.name),
                     SQLBind(t.total), SQLBind(rank),
                     SQLBind(bands.band(rank: rank, count: totals.count, total: t.total, months: 12)),
                 ])
@@ -192,32 +176,10 @@ enum PointRanking {
             }
             try await rows.flush(sql)
             try await p.create(on: tx)
-            let end = "\(year)-12-31"
+            let end = "\(p.year)-12-31"
             if (settings.closedThrough ?? "") < end { settings.closedThrough = end }
             settings.updatedBy = username
             try await settings.save(on: tx)
         }
-        return p
-    }
-
-    /// Claims and appeals still waiting in the county on or before `through`.
-    static func pendingWork(county: Organization, through: String, on db: Database) async throws -> Int {
-        let sql = try db.sql()
-        let claims =
-            try await sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM point_claims c JOIN members m ON m.id = c.member_id
-                JOIN organizations o ON o.id = m.organization_id
-                WHERE \(PathPrefix("o.path", county.path)) AND c.status = 'pending' AND c.on_day <= \(bind: through)
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        let appeals =
-            try await sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM point_appeals a JOIN point_entries e ON e.id = a.entry_id
-                WHERE e.county_id = \(bind: county.id!) AND a.status = 'pending' AND e.on_day <= \(bind: through)
-                """
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
-        return claims + appeals
     }
 }

@@ -6,7 +6,7 @@ import SQLKit
 /// Reads the recorded facts that earn points for the mobile members of a county (or one member) in a year. Every fact
 /// is something done and recorded elsewhere — a course learnt, a quiz answered, organizational life attended, a diary
 /// entry marked 优秀, a contact the member confirmed, an approved claim — never a login or time online.
-enum PointFacts {
+enum PointFactStore {
     /// Whom the facts are read for: the members of organizations under `path`, or one member.
     struct Population {
         var path: String
