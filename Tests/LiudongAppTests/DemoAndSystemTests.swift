@@ -29,7 +29,7 @@ struct DemoAndSystemTests {
             // agreements; a certificate for every open flow.
             #expect(
                 try await Organization.query(on: app.db).filter(\.$kind == .mobile).filter(\.$closedAt == nil).count()
-                    == MobileOrgService.cityReportedCount)
+                    == MobileOrgRules.cityReportedCount)
             #expect(
                 try await MobileOrgRecord.query(on: app.db).count()
                     == (try await Organization.query(on: app.db).filter(\.$kind == .mobile).count()))

@@ -141,7 +141,7 @@ struct NetworkTests {
             #expect(renewed.status == .seeOther || renewed.status == .found)
             let new = try #require(try await Agreement.query(on: app.db).filter(\.$number == "BLZQ-2029-001").first())
             #expect(new.previousID == id && new.status(on: AppClock.today) == .pending)
-            let chain = try await AgreementService.chain(stored, on: app.db)
+            let chain = try await AgreementStore.chain(stored, on: app.db)
             #expect(chain.map(\.number) == ["BLZQ-2026-001", "BLZQ-2029-001"])
         }
     }

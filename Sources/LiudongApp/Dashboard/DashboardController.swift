@@ -62,7 +62,7 @@ struct DashboardController {
             tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
             tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/mobile-orgs"))
             if user.can(.viewStatistics), scope.kind == .regular {
-                let (c, _) = try await Coverage.rolledUp(for: scope, on: db)
+                let (c, _) = try await CoverageStore.rolledUp(for: scope, on: db)
                 tiles.append(
                     Tile(label: "流动党员党组织覆盖率", value: c.covered, href: "/stats/\(scope.code)#coverage", text: c.percent))
             }

@@ -49,7 +49,7 @@ enum InflowLedger {
                 """
                 SELECT m.name, m.id_prefix, m.id_number_enc, m.phone_prefix, m.phone_tail, b.short_name AS org, f.address, f.employer, f.arrived_on, f.left_on,
                   (SELECT a.number FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
-                   WHERE a.inflow_org_id = f.inflow_org_id AND \(Coverage.inForce(on: day))
+                   WHERE a.inflow_org_id = f.inflow_org_id AND \(CoverageStore.inForce(on: day))
                      AND b.path LIKE (ao.path || '%')
                      AND (a.covers = 'all' OR EXISTS (SELECT 1 FROM agreement_members am WHERE am.agreement_id = a.id AND am.member_id = m.id))
                    ORDER BY a.valid_to DESC LIMIT 1) AS agreement

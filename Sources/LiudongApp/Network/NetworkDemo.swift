@@ -64,7 +64,7 @@ enum NetworkDemo {
         _ counties: [Organization], today: CalendarDate, rng: inout SeededRandom, on db: Database
     ) async throws {
         let existing = try await Organization.query(on: db).filter(\.$kind == .mobile).all()
-        let target = counties.count >= 12 ? MobileOrgService.cityReportedCount : counties.count * 7
+        let target = counties.count >= 12 ? MobileOrgRules.cityReportedCount : counties.count * 7
         var made = existing.count
         var n = 0
         var orgs = existing
@@ -228,7 +228,7 @@ enum NetworkDemo {
             .sort(\.$code).all()
         let keep = try await Organization.query(on: db).filter(\.$code == "X110105").first()?.id ?? -1
         for pass in [MobileOrgStore.Uncovered.unreported, .unsigned(except: keep)] {
-            let (now, _) = try await Coverage.rolledUp(for: root, on: db, today: today)
+            let (now, _) = try await CoverageStore.rolledUp(for: root, on: db, today: today)
             var missing = Int(Double(now.mobile) * 0.65) - now.covered
             for org in mobile where missing > 0 {
                 let candidates = try await MobileOrgStore.candidates(

@@ -50,13 +50,13 @@ struct StatsController {
         var trendSVG: String
         var trend: [Row]
         var children: [Child]
-        var destinations: [Coverage.Destination]
+        var destinations: [CoverageStore.Destination]
         var canSign: Bool
     }
 
     static func coveragePanel(for org: Organization, user: CurrentUser, on db: Database) async throws -> CoveragePanel {
-        let (c, perOrg) = try await Coverage.rolledUp(for: org, on: db)
-        let trend = try await Coverage.trend(under: org.path, on: db, current: c)
+        let (c, perOrg) = try await CoverageStore.rolledUp(for: org, on: db)
+        let trend = try await CoverageStore.trend(under: org.path, on: db, current: c)
         let children = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$kind == .regular)
             .sort(\.$sortOrder).sort(\.$code).all()
         return CoveragePanel(
@@ -69,7 +69,7 @@ struct StatsController {
                 guard let k = perOrg[o.id!], k.mobile > 0 else { return nil }
                 return CoveragePanel.Child(name: o.shortName, mobile: k.mobile, covered: k.covered, rate: k.percent)
             },
-            destinations: try await Coverage.uncoveredByDestination(under: org, on: db, limit: 15),
+            destinations: try await CoverageStore.uncoveredByDestination(under: org, on: db, limit: 15),
             canSign: user.can(.manageAgreements))
     }
 

@@ -9,7 +9,7 @@ import Vapor
 /// - **by an agreement**: they report to an organization with which their branch, or a committee or county above
 ///   it, has an agreement in force that day (signed, within its dates, not terminated) covering all its members
 ///   there or listing them.
-enum Coverage {
+enum CoverageStore {
     struct Counts: Sendable, Equatable {
         var mobile = 0
         var byMobileOrg = 0
@@ -138,10 +138,6 @@ enum Coverage {
         let sql = try db.sql()
         let day = today.description
         let open = SQLBind.group(LedgerService.openStates)
-        struct Row: Decodable {
-            var code: String?
-            var n: Int
-        }
         let rows = try await sql.raw(
             """
             SELECT f.destination_code AS code, COUNT(*) AS n
@@ -152,8 +148,7 @@ enum Coverage {
               AND NOT \(byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: day))
             GROUP BY f.destination_code ORDER BY n DESC
             """
-        ).all(decoding: Row.self)
-        struct Place: Decodable { var division_code: String }
+        ).all(decoding: DestinationCount.self)
         let signed = try await sql.raw(
             """
             SELECT i.division_code FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
@@ -161,11 +156,24 @@ enum Coverage {
             WHERE \(inForce(on: day))
               AND (\(PathPrefix("ao.path", org.path)) OR \(bind: org.path) LIKE (ao.path || '%'))
             """
-        ).all(decoding: Place.self)
-        let covered = Set(signed.map(\.division_code))
+        ).all(decoding: SignedPlace.self)
+        let covered = Set(signed.map(\.divisionCode))
         return rows.compactMap { r in
             guard let code = r.code, !covered.contains(code) else { return nil }
             return Destination(code: code, name: Divisions.shared.fullName(code), members: r.n)
         }.prefix(limit).map { $0 }
     }
+}
+
+/// Uncovered members at a destination.
+private struct DestinationCount: Decodable {
+    var code: String?
+    var n: Int
+}
+
+/// Where an agreement in force has its other side.
+private struct SignedPlace: Decodable {
+    var divisionCode: String
+
+    enum CodingKeys: String, CodingKey { case divisionCode = "division_code" }
 }

@@ -5,7 +5,7 @@ import Vapor
 
 /// `/mobile-orgs`: mobile party organizations per county against the city's figure, each with its founding record,
 /// the members taking part, dissolution; the temporary-organization suggestions and their one-step creation.
-struct MobileOrgController {
+struct MobileOrgPages {
     func boot(_ r: FeatureRoutes) throws {
         let view = r.signedIn(.viewAgreements)
         view.get("mobile-orgs", use: index)
@@ -41,17 +41,13 @@ struct MobileOrgController {
         let user = try req.user
         let scope = try await req.scopeOrganization()
         let top = user.isInflowSide ? scope : try await OrganizationService.root(on: req.db) ?? scope
-        let orgs = try await Organization.query(on: req.db).filter(\.$kind == .mobile).filter(\.$path =~ scope.path)
-            .sort(\.$code).all()
-        let all = try await Organization.query(on: req.db).filter(\.$kind == .mobile).filter(\.$path =~ top.path).all()
-        let records = Dictionary(
-            uniqueKeysWithValues: try await MobileOrgRecord.query(on: req.db).all().map { ($0.id!, $0) })
+        let orgs = try await MobileOrgStore.mobileOrgs(under: scope.path, on: req.db)
+        let all = try await MobileOrgStore.mobileOrgs(under: top.path, on: req.db)
+        let records = try await MobileOrgStore.records(on: req.db)
         let counts = try await MobileOrgStore.participants(on: req.db)
-        let parents = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ orgs.compactMap(\.parentID))
-                .all().map { ($0.id!, $0.shortName) })
-        let counties = try await Organization.query(on: req.db).filter(\.$level == .county).filter(\.$kind == .regular)
-            .filter(\.$path =~ top.path).sort(\.$code).all()
+        let parents = try await MobileOrgStore.organizations(orgs.compactMap(\.parentID), on: req.db)
+            .mapValues(\.shortName)
+        let counties = try await MobileOrgStore.counties(under: top.path, on: req.db)
         struct View: Encodable {
             var scopeName: String
             var rows: [OrgRow]
@@ -77,7 +73,7 @@ struct MobileOrgController {
                     CountyRow(
                         name: c.shortName, open: open.filter { $0.path.hasPrefix(c.path) }.count,
                         temporary: open.filter { $0.path.hasPrefix(c.path) && $0.basis == .temporary }.count)
-                }, openTotal: open.count, reported: MobileOrgService.cityReportedCount,
+                }, openTotal: open.count, reported: MobileOrgRules.cityReportedCount,
                 canSuggest: user.can(.manageAgreements) && !user.isInflowSide))
     }
 
@@ -102,7 +98,7 @@ struct MobileOrgController {
         var place: String
         var secretary: String
         var closed: Bool
-        var record: MobileOrgService.RecordInput
+        var record: MobileOrgActions.RecordInput
         var recordedBy: String?
         var dissolved: String?
         var errors: [String: String]
@@ -114,9 +110,7 @@ struct MobileOrgController {
 
     static func mobileOrg(_ req: Request) async throws -> Organization {
         let user = try req.user
-        let org = try await Organization.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? ""))
-            .filter(\.$kind == .mobile).first()
-        return try user.require(org)
+        return try user.require(try await MobileOrgStore.mobileOrg(code: req.parameters.get("code") ?? "", on: req.db))
     }
 
     func show(req: Request) async throws -> Response {
@@ -124,14 +118,14 @@ struct MobileOrgController {
     }
 
     private func render(
-        _ req: Request, org: Organization, form: MobileOrgService.RecordInput?, errors: [FieldError],
+        _ req: Request, org: Organization, form: MobileOrgActions.RecordInput?, errors: [FieldError],
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let user = try req.user
-        let record = try await MobileOrgRecord.find(org.id, on: req.db)
+        let record = try await MobileOrgStore.record(org.id, on: req.db)
         let f =
             form
-            ?? MobileOrgService.RecordInput(
+            ?? MobileOrgActions.RecordInput(
                 approvedBy: record?.approvedBy, documentNo: record?.documentNo, approvedOn: record?.approvedOn,
                 address: record?.address, contacts: record?.contacts, participants: record?.participants,
                 endsOn: record?.endsOn)
@@ -157,27 +151,23 @@ struct MobileOrgController {
     }
 
     func saveRecord(req: Request) async throws -> Response {
-        let user = try req.user
         let org = try await Self.mobileOrg(req)
-        let f = try req.content.decode(MobileOrgService.RecordInput.self)
+        let f = try req.content.decode(MobileOrgActions.RecordInput.self)
         do {
-            _ = try await MobileOrgService.saveRecord(f, for: org, by: user, on: req.db)
+            try await MobileOrgActions.saveRecord(f, for: org, as: try req.acting)
         } catch AppError.invalid(let errors) {
             return try await render(req, org: org, form: f, errors: errors, status: .unprocessableEntity)
         }
-        try await req.audit(.update, "organization", ref: org.code, summary: "登记“\(org.shortName)”组建备案")
         return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已保存组建备案")
     }
 
     struct JoinForm: Content { var members: [String]? }
 
     func join(req: Request) async throws -> Response {
-        let user = try req.user
         let org = try await Self.mobileOrg(req)
         let ids = ((try? req.content.decode(JoinForm.self))?.members ?? []).compactMap { UUID(uuidString: $0) }
         guard !ids.isEmpty else { return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "请勾选要加入的党员") }
-        let (joined, refused) = try await MobileOrgService.join(ids, org: org, by: user, on: req.db)
-        try await req.audit(.update, "organization", ref: org.code, summary: "\(joined)名流动党员参加“\(org.shortName)”组织生活")
+        let (joined, refused) = try await MobileOrgActions.join(ids, org: org, as: try req.acting)
         let note = refused.isEmpty ? "" : "；未加入：" + refused.prefix(5).joined(separator: "；")
         return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已加入\(joined)人\(note)")
     }
@@ -185,26 +175,23 @@ struct MobileOrgController {
     func leave(req: Request) async throws -> Response {
         let org = try await Self.mobileOrg(req)
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let m = try await MobileOrgMembership.find(id, on: req.db), m.orgID == org.id, m.leftOn == nil
+            let m = try await MobileOrgStore.membership(id, on: req.db), m.orgID == org.id, m.leftOn == nil
         else { throw AppError.notFound }
-        try await MobileOrgService.leave(m, reason: "退出", on: req.db)
-        try await req.audit(.update, "organization", ref: org.code, summary: "一名党员退出“\(org.shortName)”")
+        try await MobileOrgActions.leave(m, org: org, reason: "退出", as: try req.acting)
         return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已退出")
     }
 
     struct ReasonForm: Content { var reason: String? }
 
     func dissolve(req: Request) async throws -> Response {
-        let user = try req.user
         let org = try await Self.mobileOrg(req)
         let reason = try? req.content.decode(ReasonForm.self).reason
         do {
-            try await MobileOrgService.dissolve(org, reason: reason, by: user, on: req.db)
+            try await MobileOrgActions.dissolve(org, reason: reason, as: try req.acting)
         } catch AppError.invalid(let errors) {
             return req.redirect(to: "/mobile-orgs/\(org.code)", flash: errors.first?.message ?? "请填写撤销原因")
         }
         req.application.orgDirectory.invalidate()
-        try await req.audit(.update, "organization", ref: org.code, summary: "撤销“\(org.shortName)”：\(reason ?? "")")
         return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已撤销")
     }
 }

@@ -3,20 +3,20 @@ import LiudongCore
 import Vapor
 
 /// The suggestions page and the one action that founds the temporary organization a suggestion asks for.
-extension MobileOrgController {
+extension MobileOrgPages {
     func suggestions(req: Request) async throws -> Response {
         let user = try req.user
         guard !user.isInflowSide else { throw AppError.forbidden }
         let org = try await req.scopeOrganization()
         struct View: Encodable {
             var orgName: String
-            var items: [MobileOrgService.Suggestion]
+            var items: [MobileOrgActions.Suggestion]
             var canCreate: Bool
         }
         return try await req.page(
             "network/suggestions", title: "建议成立临时党支部",
             View(
-                orgName: org.shortName, items: try await MobileOrgService.suggestions(under: org, on: req.db),
+                orgName: org.shortName, items: try await MobileOrgActions.suggestions(under: org, on: req.db),
                 canCreate: user.can(.editOrganizations)))
     }
 
@@ -34,7 +34,7 @@ extension MobileOrgController {
         var contacts: String?
         var endsOn: String?
 
-        var record: MobileOrgService.RecordInput {
+        var record: MobileOrgActions.RecordInput {
             .init(
                 approvedBy: approvedBy, documentNo: documentNo, approvedOn: approvedOn, address: address,
                 contacts: contacts, participants: nil, endsOn: endsOn)
@@ -43,15 +43,15 @@ extension MobileOrgController {
 
     /// The suggestion as it stands now (recomputed, never taken from the form).
     private func suggestion(_ req: Request, county: String?, dest: String?) async throws
-        -> (Organization, MobileOrgService.Suggestion)
+        -> (Organization, MobileOrgActions.Suggestion)
     {
         let user = try req.user
         guard let code = Normalize.text(county),
-            let c = try await Organization.query(on: req.db).filter(\.$code == code).filter(\.$level == .county).first()
+            let c = try await MobileOrgStore.county(code: code, on: req.db)
         else { throw AppError.notFound }
         let countyOrg = try user.require(c)
         guard
-            let s = try await MobileOrgService.suggestions(under: countyOrg, on: req.db).first(where: {
+            let s = try await MobileOrgActions.suggestions(under: countyOrg, on: req.db).first(where: {
                 $0.destinationCode == Normalize.text(dest)
             })
         else { throw AppError.conflict("该流向地已不再需要成立临时党支部（人数不足三人或已被覆盖）") }
@@ -59,16 +59,16 @@ extension MobileOrgController {
     }
 
     private func formPage(
-        _ req: Request, _ f: TemporaryForm, _ s: MobileOrgService.Suggestion, errors: [FieldError],
+        _ req: Request, _ f: TemporaryForm, _ s: MobileOrgActions.Suggestion, errors: [FieldError],
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         struct View: Encodable {
             var form: TemporaryForm
-            var suggestion: MobileOrgService.Suggestion
+            var suggestion: MobileOrgActions.Suggestion
             var names: [String]
             var errors: [String: String]
         }
-        let names = try await Member.query(on: req.db).filter(\.$id ~~ s.memberIds).sort(\.$name).all().map(\.name)
+        let names = try await MobileOrgStore.names(s.memberIds, on: req.db)
         return try await req.page(
             "network/temporary-form", title: "成立临时党支部",
             View(form: f, suggestion: s, names: names, errors: errors.byField), status: status)
@@ -96,24 +96,16 @@ extension MobileOrgController {
         try user.require(.editOrganizations)
         let f = try req.content.decode(TemporaryForm.self)
         let (county, s) = try await suggestion(req, county: f.county, dest: f.dest)
-        var errors = MobileOrgService.validate(f.record, basis: .temporary)
         let orgForm = OrganizationForm(
             name: f.name, shortName: f.shortName, kind: "mobile", basis: MobileBasis.temporary.rawValue,
             divisionCode: s.destinationCode, secretary: f.secretary, phone: f.phone)
-        errors += OrganizationService.validate(orgForm, kind: .mobile)
-        guard errors.isEmpty else { return try await formPage(req, f, s, errors: errors, status: .unprocessableEntity) }
-        let org: Organization
         do {
-            org = try await OrganizationService.create(orgForm, parent: county, by: user, on: req.db)
-        } catch AppError.invalid(let more) {
-            return try await formPage(req, f, s, errors: more, status: .unprocessableEntity)
+            let (org, joined) = try await MobileOrgActions.createTemporary(
+                orgForm, record: f.record, documentNo: f.documentNo, county: county, suggestion: s,
+                app: req.application, as: try req.acting)
+            return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已成立\(org.shortName)，\(joined)名党员已加入")
+        } catch AppError.invalid(let errors) {
+            return try await formPage(req, f, s, errors: errors, status: .unprocessableEntity)
         }
-        req.application.orgDirectory.invalidate()
-        _ = try await MobileOrgService.saveRecord(f.record, for: org, by: user, on: req.db)
-        let (joined, _) = try await MobileOrgService.join(s.memberIds, org: org, by: user, on: req.db)
-        try await req.audit(
-            .create, "organization", ref: org.code,
-            summary: "按建议成立临时党支部“\(org.name)”（\(f.documentNo ?? "")），\(joined)名党员参加组织生活")
-        return req.redirect(to: "/mobile-orgs/\(org.code)", flash: "已成立\(org.shortName)，\(joined)名党员已加入")
     }
 }

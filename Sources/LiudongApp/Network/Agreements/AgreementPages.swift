@@ -4,7 +4,7 @@ import LiudongCore
 import Vapor
 
 /// Agreement pages: the list, new / renew, the A4 page with the signed scan, confirm (other side), terminate.
-struct AgreementController {
+struct AgreementPages {
     func boot(_ r: FeatureRoutes) throws {
         let view = r.signedIn(.viewAgreements)
         view.get("agreements", use: index)
@@ -22,8 +22,6 @@ struct AgreementController {
             use: upload)
     }
 
-    static let maxScanBytes = 10 << 20
-
     struct Row: Encodable {
         var id: String
         var number: String
@@ -37,24 +35,11 @@ struct AgreementController {
         var scan: Bool
     }
 
-    /// Agreements touching `org`: signed by it, by an organization under it or above it, or with it as the other side.
-    static func list(for org: Organization, on db: Database) async throws -> [Agreement] {
-        let related = try await Organization.query(on: db).group(.or) {
-            $0.filter(\.$path =~ org.path).filter(\.$id ~~ org.pathIDs)
-        }.all().compactMap(\.id)
-        return try await Agreement.query(on: db).group(.or) {
-            $0.filter(\.$outflowOrgID ~~ related).filter(\.$inflowOrgID ~~ related)
-        }.sort(\.$validTo, .descending).limit(2000).all()
-    }
-
     static func rows(_ agreements: [Agreement], on db: Database, today: CalendarDate = AppClock.today) async throws
         -> [Row]
     {
-        let ids = Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] })
-        let orgs = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(ids)).all().map {
-                ($0.id!, $0)
-            })
+        let orgs = try await AgreementStore.organizations(
+            Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] }), on: db)
         return agreements.map { a in
             let s = a.status(on: today)
             return Row(
@@ -75,7 +60,7 @@ struct AgreementController {
             /// The inflow side's list of our members reporting to it, with the agreement covering each.
             var inflowLedger: String?
         }
-        let rows = try await Self.rows(try await Self.list(for: org, on: req.db), on: req.db)
+        let rows = try await Self.rows(try await AgreementStore.list(for: org, on: req.db), on: req.db)
         return try await req.page(
             "agreements/index", title: "共管协议",
             View(
@@ -87,7 +72,7 @@ struct AgreementController {
     struct FormView: Encodable {
         var action: String
         var heading: String
-        var form: AgreementService.Input
+        var form: AgreementActions.Input
         var errors: [String: String]
         var outflowOptions: [SelectOption]
         var inflowOptions: [SelectOption]
@@ -96,16 +81,10 @@ struct AgreementController {
 
     /// Our organizations the account may sign for, and the organizations it may sign with.
     private func formView(
-        _ req: Request, action: String, heading: String, form: AgreementService.Input, errors: [FieldError]
+        _ req: Request, action: String, heading: String, form: AgreementActions.Input, errors: [FieldError]
     ) async throws -> FormView {
         let user = try req.user
-        let ours = try await Organization.query(on: req.db).filter(\.$path =~ user.scopePath).filter(
-            \.$kind == .regular
-        )
-        .filter(\.$level ~~ [.county, .committee, .generalBranch, .branch]).filter(\.$closedAt == nil)
-        .sort(\.$path).limit(3000).all()
-        let theirs = try await Organization.query(on: req.db).filter(\.$kind ~~ [.external, .mobile])
-            .filter(\.$closedAt == nil).sort(\.$divisionCode).limit(3000).all()
+        let (ours, theirs) = try await AgreementStore.signingParties(under: user.scopePath, on: req.db)
         return FormView(
             action: action, heading: heading, form: form, errors: errors.byField,
             outflowOptions: ours.map {
@@ -123,7 +102,7 @@ struct AgreementController {
     func new(req: Request) async throws -> Response {
         let user = try req.user
         let today = AppClock.today
-        let form = AgreementService.Input(
+        let form = AgreementActions.Input(
             outflowOrgCode: (try? req.query.get(String.self, at: "org")) ?? user.scopeCode,
             inflowOrgCode: try? req.query.get(String.self, at: "inflow"), signedOn: today.description,
             validFrom: today.description, validTo: today.adding(days: 365 * 3).description, covers: "all",
@@ -137,8 +116,8 @@ struct AgreementController {
     struct FormInput: Content {
         var outflowOrgCode, inflowOrgCode, number, signedOn, validFrom, validTo, covers, duties: String?
         var outflowContact, inflowContact, memberIds: String?
-        var input: AgreementService.Input {
-            AgreementService.Input(
+        var input: AgreementActions.Input {
+            AgreementActions.Input(
                 outflowOrgCode: outflowOrgCode, inflowOrgCode: inflowOrgCode, number: number, signedOn: signedOn,
                 validFrom: validFrom, validTo: validTo, covers: covers,
                 memberIds: memberIds?.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map(
@@ -150,8 +129,7 @@ struct AgreementController {
     func create(req: Request) async throws -> Response {
         let form = try req.content.decode(FormInput.self).input
         do {
-            let a = try await AgreementService.create(form, by: try req.user, on: req.db)
-            try await req.audit(.create, "agreement", ref: a.id!.uuidString, summary: "签订共管协议\(a.number)")
+            let a = try await AgreementActions.create(form, as: try req.acting)
             return req.redirect(to: "/agreements/\(a.id!.uuidString)", flash: "已保存协议\(a.number)，请上传双方签字盖章的扫描件")
         } catch AppError.invalid(let errors) {
             return try await req.page(
@@ -163,17 +141,18 @@ struct AgreementController {
 
     func renewForm(req: Request) async throws -> Response {
         let user = try req.user
-        let old = try await AgreementService.find(
+        let old = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
-        try await AgreementService.requireManager(old, user, on: req.db)
-        let outflow = try await Organization.find(old.outflowOrgID, on: req.db)
-        let inflow = try await Organization.find(old.inflowOrgID, on: req.db)
+        try await AgreementActions.requireManager(old, user, on: req.db)
+        let sides = try await AgreementStore.organizations([old.outflowOrgID, old.inflowOrgID], on: req.db)
+        let outflow = sides[old.outflowOrgID]
+        let inflow = sides[old.inflowOrgID]
         let from = CalendarDate(old.validTo)?.adding(days: 1) ?? AppClock.today
-        let form = AgreementService.Input(
+        let form = AgreementActions.Input(
             outflowOrgCode: outflow?.code, inflowOrgCode: inflow?.code, number: old.number + "-续",
             signedOn: AppClock.today.description, validFrom: from.description,
             validTo: from.adding(days: 365 * 3 - 1).description, covers: old.covers.rawValue,
-            memberIds: try await AgreementService.listed(old, on: req.db).map(\.uuidString), duties: old.duties,
+            memberIds: try await AgreementStore.listed(old, on: req.db).map(\.uuidString), duties: old.duties,
             outflowContact: old.outflowContact, inflowContact: old.inflowContact)
         return try await req.page(
             "agreements/form", title: "续签共管协议",
@@ -184,13 +163,12 @@ struct AgreementController {
 
     func renew(req: Request) async throws -> Response {
         let user = try req.user
-        let old = try await AgreementService.find(
+        let old = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
-        try await AgreementService.requireManager(old, user, on: req.db)
+        try await AgreementActions.requireManager(old, user, on: req.db)
         let form = try req.content.decode(FormInput.self).input
         do {
-            let a = try await AgreementService.create(form, previous: old, by: user, on: req.db)
-            try await req.audit(.create, "agreement", ref: a.id!.uuidString, summary: "续签共管协议\(old.number)→\(a.number)")
+            let a = try await AgreementActions.create(form, previous: old, as: try req.acting)
             return req.redirect(to: "/agreements/\(a.id!.uuidString)", flash: "已续签，新协议\(a.number)")
         } catch AppError.invalid(let errors) {
             return try await req.page(
@@ -203,10 +181,9 @@ struct AgreementController {
 
     func confirm(req: Request) async throws -> Response {
         let user = try req.user
-        let a = try await AgreementService.find(
+        let a = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
-        try await AgreementService.confirm(a, by: user, on: req.db)
-        try await req.audit(.update, "agreement", ref: a.id!.uuidString, summary: "对方确认共管协议\(a.number)")
+        try await AgreementActions.confirm(a, as: try req.acting)
         return req.redirect(to: "/agreements/\(a.id!.uuidString)", flash: "已确认协议")
     }
 
@@ -214,15 +191,14 @@ struct AgreementController {
 
     func terminate(req: Request) async throws -> Response {
         let user = try req.user
-        let a = try await AgreementService.find(
+        let a = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
         let reason = try? req.content.decode(ReasonForm.self).reason
         do {
-            try await AgreementService.terminate(a, reason: reason, by: user, on: req.db)
+            try await AgreementActions.terminate(a, reason: reason, as: try req.acting)
         } catch AppError.invalid(let errors) {
             return req.redirect(to: "/agreements/\(a.id!.uuidString)", flash: errors.first?.message ?? "请填写终止原因")
         }
-        try await req.audit(.update, "agreement", ref: a.id!.uuidString, summary: "终止共管协议\(a.number)：\(reason ?? "")")
         return req.redirect(to: "/agreements/\(a.id!.uuidString)", flash: "协议已终止")
     }
 
@@ -232,54 +208,25 @@ struct AgreementController {
     /// under its SHA-256, replacing an earlier scan.
     func upload(req: Request) async throws -> Response {
         let user = try req.user
-        let a = try await AgreementService.find(
+        let a = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
-        try await AgreementService.requireManager(a, user, on: req.db)
+        try await AgreementActions.requireManager(a, user, on: req.db)
         let back = "/agreements/\(a.id!.uuidString)"
         guard let file = try? req.content.decode(ScanForm.self).file, file.data.readableBytes > 0 else {
             return req.redirect(to: back, flash: "请选择扫描件（PDF、JPG 或 PNG，10MB 以内）")
         }
-        guard file.data.readableBytes <= Self.maxScanBytes else {
-            return req.redirect(to: back, flash: "扫描件超过10MB，请压缩后再上传")
-        }
-        let bytes = Data(buffer: file.data)
-        guard let kind = ScanKind.sniff(Array(bytes)) else {
-            return req.redirect(to: back, flash: "文件内容不是 PDF、JPG 或 PNG，请上传签字盖章协议的扫描件")
-        }
-        let owner = UploadLedger.owner(account: try req.user)
-        let now = AppClock.now
-        if let refusal = try await UploadLedger.refusal(
-            owner: owner, kind: .attachment, bytes: bytes.count, settings: req.settings, now: now, on: req.db)
+        if let refusal = try await AgreementActions.uploadScan(
+            Data(buffer: file.data), to: a, app: req.application, as: try req.acting)
         {
             return req.redirect(to: back, flash: refusal)
         }
-        let sha = SHA256.hash(data: bytes).hex
-        let previous = a.scanType.flatMap(ScanKind.init(rawValue:)).map { "\(a.id!.uuidString).\($0.fileExtension)" }
-        let name = "\(a.id!.uuidString).\(kind.fileExtension)"
-        a.scanSHA256 = sha
-        a.scanType = kind.rawValue
-        a.scanSize = bytes.count
-        let agreement = a
-        try await UploadLedger.keep(bytes, req.application, "agreements", name: name) {
-            try await req.db.transaction { tx in
-                try await agreement.update(on: tx)
-                try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
-            }
-        }
-        // A scan of another type replaces the old file under another name: remove it.
-        if let previous, previous != name {
-            try? FileManager.default.removeItem(
-                atPath: try PrivateFiles.directory(req.application, "agreements") + "/" + previous)
-        }
-        try await req.audit(
-            .update, "agreement", ref: a.id!.uuidString, summary: "上传协议\(a.number)扫描件（\(kind.rawValue)，SHA-256 \(sha)）")
         return req.redirect(to: back, flash: "扫描件已上传")
     }
 
     /// The stored scan, checked against its SHA-256 before it is sent.
     func scan(req: Request) async throws -> Response {
         let user = try req.user
-        let a = try await AgreementService.find(
+        let a = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
         guard let type = a.scanType.flatMap(ScanKind.init(rawValue:)), let sha = a.scanSHA256 else {
             throw AppError.notFound
@@ -287,5 +234,92 @@ struct AgreementController {
         return try PrivateFiles.serve(
             req, "agreements", name: "\(a.id!.uuidString).\(type.fileExtension)", sha256: sha, kind: type,
             filename: "agreement")
+    }
+
+    struct ShowView: Encodable {
+        struct Party: Encodable {
+            var code: String
+            var name: String
+            var type: String
+            var place: String
+            var secretary: String
+            var contact: String
+        }
+        struct Version: Encodable {
+            var id: String
+            var number: String
+            var dates: String
+            var status: String
+            var current: Bool
+        }
+        var id: String
+        var number: String
+        var outflow: Party
+        var inflow: Party
+        var signedOn: String
+        var validFrom: String
+        var validTo: String
+        var status: String
+        var statusKey: String
+        var covers: String
+        var listed: [String]
+        var duties: [String]
+        var scan: String?
+        var confirmed: String?
+        var terminated: String?
+        var chain: [Version]
+        var canManage: Bool
+        var canConfirm: Bool
+        /// Members it covers today, and how many of them are counted as covered by a mobile organization or another
+        /// agreement (so the coverage rate rises by the difference).
+        var coveredNow: Int
+        var coveredElsewhere: Int
+        var coverageAdds: Int
+    }
+
+    /// The agreement as an A4 page (the print stylesheet hides the navigation and the buttons).
+    func show(req: Request) async throws -> Response {
+        let user = try req.user
+        let a = try await AgreementActions.find(
+            req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
+        let today = AppClock.today
+        func party(_ id: Int, contact: String?) async throws -> ShowView.Party {
+            guard let o = try await Organization.find(id, on: req.db) else {
+                return .init(code: "", name: "", type: "", place: "", secretary: "", contact: contact ?? "")
+            }
+            return .init(
+                code: o.code, name: o.name, type: o.typeLabel, place: Divisions.shared.fullName(o.divisionCode),
+                secretary: o.secretary,
+                contact: contact
+                    ?? [o.contactPerson, Masking.phone(o.phone)].compactMap { $0 }
+                    .filter { !$0.isEmpty }.joined(separator: " "))
+        }
+        let names = try await AgreementStore.names(try await AgreementStore.listed(a, on: req.db), on: req.db)
+        let chain = try await AgreementStore.chain(a, on: req.db).map {
+            ShowView.Version(
+                id: $0.id!.uuidString, number: $0.number, dates: "\($0.validFrom) 至 \($0.validTo)",
+                status: $0.status(on: today).label, current: $0.id == a.id)
+        }
+        let canManage = (try? await AgreementActions.requireManager(a, user, on: req.db)) != nil
+        let status = a.status(on: today)
+        let covered =
+            status.inForce ? try await AgreementStore.covered(a, on: req.db, today: today) : AgreementStore.Covered()
+        let view = ShowView(
+            id: a.id!.uuidString, number: a.number, outflow: try await party(a.outflowOrgID, contact: a.outflowContact),
+            inflow: try await party(a.inflowOrgID, contact: a.inflowContact),
+            signedOn: a.signedOn.flatMap({ CalendarDate($0) })?.chinese ?? "（未签订）",
+            validFrom: CalendarDate(a.validFrom)?.chinese ?? a.validFrom,
+            validTo: CalendarDate(a.validTo)?.chinese ?? a.validTo, status: status.label, statusKey: status.rawValue,
+            covers: a.covers.label, listed: names, duties: a.duties.split(whereSeparator: \.isNewline).map(String.init),
+            scan: a.scanSHA256.map {
+                "\(a.scanType?.uppercased() ?? "") · \(((a.scanSize ?? 0) + 1023) / 1024) KB · SHA-256 \($0)"
+            },
+            confirmed: a.confirmedAt.map { "对方已于\(CalendarDate(date: $0).chinese)确认（\(a.confirmedBy ?? "")）" },
+            terminated: a.terminatedOn.map { "\($0)终止：\(a.terminatedReason ?? "")" }, chain: chain,
+            canManage: canManage && !user.isInflowSide,
+            canConfirm: AgreementActions.isOtherSide(a, user) && a.confirmedAt == nil, coveredNow: covered.members,
+            coveredElsewhere: covered.elsewhere,
+            coverageAdds: covered.adds)
+        return try await req.page("agreements/show", title: "共管协议 \(a.number)", view)
     }
 }

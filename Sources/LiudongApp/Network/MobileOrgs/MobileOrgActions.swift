@@ -1,0 +1,159 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Mobile party organizations' founding records, the members taking part, dissolution, and the temporary
+/// organizations the suggestion rule asks for. Each action checks with `MobileOrgRules`, stores, and writes the
+/// audit line.
+enum MobileOrgActions {
+    struct RecordInput: Content, Sendable {
+        var approvedBy: String?
+        var documentNo: String?
+        var approvedOn: String?
+        var address: String?
+        var contacts: String?
+        var participants: String?
+        var endsOn: String?
+    }
+
+    static func check(_ f: RecordInput, basis: MobileBasis?, today: CalendarDate) -> Result<
+        MobileOrgRecordDraft, RuleError
+    > {
+        MobileOrgRules.record(
+            approvedBy: f.approvedBy, documentNo: f.documentNo, approvedOn: f.approvedOn, address: f.address,
+            contacts: f.contacts, participants: f.participants, endsOn: f.endsOn, basis: basis, today: today)
+    }
+
+    /// Saves the founding record (组建备案). `audited: false` when part of a larger act that writes its own line.
+    @discardableResult
+    static func saveRecord(_ f: RecordInput, for org: Organization, as a: Acting, audited: Bool = true) async throws
+        -> MobileOrgRecord
+    {
+        let user = try a.staffUser()
+        guard user.can(.editOrganizations), org.kind == .mobile else { throw AppError.forbidden }
+        let draft = try check(f, basis: org.basis, today: a.today).orThrow()
+        let r = try await MobileOrgStore.record(org.id, on: a.db) ?? MobileOrgRecord()
+        r.id = org.id
+        r.approvedBy = draft.approvedBy
+        r.documentNo = draft.documentNo
+        r.approvedOn = draft.approvedOn
+        r.address = draft.address
+        r.contacts = draft.contacts
+        r.participants = draft.participants
+        r.endsOn = org.basis == .temporary ? draft.endsOn : nil
+        r.recordedBy = user.username
+        try await r.save(on: a.db)
+        if audited {
+            try await a.audit(.update, "organization", ref: org.code, summary: "登记“\(org.shortName)”组建备案")
+        }
+        return r
+    }
+
+    /// Members join (take part in) the organization: each must be a mobile member of its parent's subtree and in no
+    /// other mobile organization. Returns how many joined and the names refused with the reason.
+    static func join(_ memberIDs: [UUID], org: Organization, as a: Acting, audited: Bool = true) async throws -> (
+        joined: Int, refused: [String]
+    ) {
+        let user = try a.staffUser()
+        guard user.can(.manageAgreements), org.kind == .mobile, !org.isClosed else { throw AppError.forbidden }
+        guard let parentID = org.parentID,
+            let parent = try await MobileOrgStore.organizations([parentID], on: a.db)[parentID]
+        else { throw AppError.notFound }
+        var joined = 0
+        var refused: [String] = []
+        for id in memberIDs.prefix(2000) {
+            guard let m = try await MobileOrgStore.visibleMember(id, under: parent.path, for: user, on: a.db) else {
+                refused.append("\(id.uuidString.prefix(8))…：不在\(parent.shortName)之下或不在您的管理范围内")
+                continue
+            }
+            let open = m.flowStatus.flatMap(FlowState.init(rawValue:))?.isOpen == true
+            let another = open ? try await MobileOrgStore.active(of: id, on: a.db) != nil : false
+            if let no = MobileOrgRules.joinRefusal(name: m.name, flowOpen: open, inAnother: another) {
+                refused.append(no)
+                continue
+            }
+            try await MobileOrgMembership(
+                orgID: org.id!, memberID: id, joinedOn: a.today.description, by: user.username
+            )
+            .create(on: a.db)
+            joined += 1
+        }
+        if audited {
+            try await a.audit(.update, "organization", ref: org.code, summary: "\(joined)名流动党员参加“\(org.shortName)”组织生活")
+        }
+        return (joined, refused)
+    }
+
+    static func leave(_ membership: MobileOrgMembership, org: Organization, reason: String, as a: Acting) async throws {
+        membership.leftOn = a.today.description
+        membership.leftReason = reason
+        try await membership.update(on: a.db)
+        try await a.audit(.update, "organization", ref: org.code, summary: "一名党员退出“\(org.shortName)”")
+    }
+
+    /// Dissolves a mobile organization: every membership ends, the organization closes, the record keeps why.
+    static func dissolve(_ org: Organization, reason: String?, as a: Acting) async throws {
+        let user = try a.staffUser()
+        guard user.can(.editOrganizations), org.kind == .mobile else { throw AppError.forbidden }
+        let reason = try MobileOrgRules.dissolve(closed: org.isClosed, reason: reason).orThrow()
+        try await MobileOrgStore.dissolve(org, reason: reason, by: user.username, today: a.today, on: a.db)
+        try await a.audit(.update, "organization", ref: org.code, summary: "撤销“\(org.shortName)”：\(reason)")
+    }
+
+    // MARK: - Suggestions
+
+    struct Suggestion: Content, Equatable {
+        var countyCode: String
+        var countyName: String
+        var destinationCode: String
+        var destinationName: String
+        var members: Int
+        var memberIds: [UUID]
+    }
+
+    /// Three or more uncovered full members of one county at one destination county, where no open mobile
+    /// organization of that county (or of the city above it) sits: "建议成立临时党支部".
+    static func suggestions(under org: Organization, on db: Database, today: CalendarDate = AppClock.today) async throws
+        -> [Suggestion]
+    {
+        let uncovered = try await MobileOrgStore.uncoveredFullMembers(under: org.path, today: today, on: db)
+        let counties = try await MobileOrgStore.counties(under: nil, on: db)
+        let mobile = try await MobileOrgStore.openMobileOrgs(on: db).map {
+            MobileOrgPlace(path: $0.path, pathIDs: $0.pathIDs, division: $0.divisionCode)
+        }
+        return MobileOrgRules.suggestions(
+            uncovered, counties: counties.enumerated().map { ($0.offset, $0.element.path) }, mobile: mobile
+        ).map { g in
+            let county = counties[g.county]
+            return Suggestion(
+                countyCode: county.code, countyName: county.shortName, destinationCode: g.destination,
+                destinationName: Divisions.shared.fullName(g.destination), members: g.members.count,
+                memberIds: g.members)
+        }.sorted {
+            ($0.members, $1.countyCode, $1.destinationCode) > ($1.members, $0.countyCode, $0.destinationCode)
+        }
+    }
+
+    /// Founds the temporary organization a suggestion asks for under its county, with its founding record and the
+    /// suggested members taking part.
+    static func createTemporary(
+        _ orgForm: OrganizationForm, record: RecordInput, documentNo: String?, county: Organization,
+        suggestion s: Suggestion, app: Application, as a: Acting
+    ) async throws -> (Organization, Int) {
+        let user = try a.staffUser()
+        var problems: [FieldError] = []
+        if case .invalid(let p)? = check(record, basis: .temporary, today: a.today).error {
+            problems = p.map { FieldError($0.field, $0.message) }
+        }
+        problems += OrganizationService.validate(orgForm, kind: .mobile)
+        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        let org = try await OrganizationService.create(orgForm, parent: county, by: user, on: a.db)
+        app.orgDirectory.invalidate()
+        try await saveRecord(record, for: org, as: a, audited: false)
+        let (joined, _) = try await join(s.memberIds, org: org, as: a, audited: false)
+        try await a.audit(
+            .create, "organization", ref: org.code,
+            summary: "按建议成立临时党支部“\(org.name)”（\(documentNo ?? "")），\(joined)名党员参加组织生活")
+        return (org, joined)
+    }
+}

@@ -1,0 +1,50 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// Measure 4a — mobile party organizations (流动党员党组织): their founding records, the members taking part,
+/// dissolution, and the suggestion to found a temporary one where three or more uncovered members of a county work
+/// in one place.
+struct MobileOrgsFeature: Feature {
+    let name = "mobile-orgs"
+
+    func routes(_ routes: FeatureRoutes) throws {
+        try MobileOrgPages().boot(routes)
+        try MobileOrgAPI().boot(routes)
+    }
+
+    var navigation: [NavEntry] {
+        [
+            NavEntry(
+                order: 65, permission: .viewAgreements,
+                link: { u in u.isInflowSide ? nil : ("/mobile-orgs", "流动党员党组织") })
+        ]
+    }
+
+    func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
+        guard let id = member.id else { return [] }
+        let memberships = try await MobileOrgStore.memberships(of: id, on: db)
+        let orgs = try await MobileOrgStore.organizations(memberships.map(\.orgID), on: db)
+        return memberships.map { m in
+            ArchiveEntry(
+                at: m.joinedOn, side: "流入地", kind: "流动党员党组织",
+                text: "参加\(orgs[m.orgID]?.name ?? "流动党员党组织")组织生活"
+                    + (m.leftOn.map { "，\($0)退出：\(m.leftReason ?? "")" } ?? ""))
+        }
+    }
+
+    /// A county's temporary-organization suggestions.
+    func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
+        let user = scope.user
+        guard !user.isInflowSide, user.can(.manageAgreements), user.scopeLevel == .county,
+            user.can(.editOrganizations),
+            let county = try await MobileOrgStore.organizations([user.scopeID], on: scope.db)[user.scopeID]
+        else { return [] }
+        let n = try await MobileOrgActions.suggestions(under: county, on: scope.db, today: scope.today).count
+        return [
+            WorkTally(
+                kind: "temporaryOrgSuggestions", label: "建议成立临时党支部", href: "/temporary-orgs/suggestions",
+                counts: [user.scopeID: n])
+        ]
+    }
+}
