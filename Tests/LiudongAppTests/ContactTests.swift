@@ -259,7 +259,7 @@ struct ContactTests {
             let f = try await Fixture.build(app)
             let quarter = Quarter(containing: AppClock.today)
             try await Mobile.open(app, f.memberA, leftOn: quarter.firstDay.adding(days: -40))
-            let feature = PairingFeature()
+            let feature = ContactsFeature()
             // Early in the quarter: nothing yet.
             #expect(try await feature.sweep(app, today: quarter.firstDay.adding(days: 5)).isEmpty)
             #expect(try await Notice.query(on: app.db).filter(\.$kind == NoticeKind.contact.rawValue).count() == 0)

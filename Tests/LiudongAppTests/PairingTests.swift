@@ -142,7 +142,7 @@ struct PairingTests {
             let ended = try #require(try await Pairing.find(inflow, on: app.db))
             #expect(ended.endedOn != nil && ended.endReason?.contains("流动结束") == true)
             // The daily sweep finds nothing left to end.
-            #expect(try await PairingService.endStale(on: app.db, today: AppClock.today) == 0)
+            #expect(try await PairingActions.endStale(on: app.db, today: AppClock.today) == 0)
         }
     }
 
@@ -156,7 +156,7 @@ struct PairingTests {
                 app, secretary, json: Mobile.pairingJSON(member: f.memberA, org: f.branchA.code))
             flow.status = .transferred
             try await flow.update(on: app.db)
-            #expect(try await PairingService.endStale(on: app.db, today: AppClock.today) == 1)
+            #expect(try await PairingActions.endStale(on: app.db, today: AppClock.today) == 1)
             #expect(try await Pairing.find(id, on: app.db)?.endReason == "流动已结束")
         }
     }

@@ -94,7 +94,7 @@ enum MemberService {
                 on: tx)
             if oldOrg != org.id {
                 // The home side's cadres served the old branch: their pairings end (the inflow side's stay).
-                try await PairingService.endAll(
+                try await PairingActions.endAll(
                     of: member.id!, side: .outflow, reason: "党员组织关系转至\(org.shortName)", on: tx)
             }
         }

@@ -157,13 +157,13 @@ enum PairingDemo {
         for a in attempts {
             guard let org = try await Organization.find(a.org, on: demo.db) else { continue }
             do {
-                _ = try await PairingService.create(
+                _ = try await PairingActions.create(
                     .init(
                         memberId: a.member.uuidString, side: "outflow",
                         cadre: .init(
                             name: a.name, post: a.post, phone: try demo.cipher.open(a.enc), orgCode: org.code,
-                            account: nil)), by: user, cap: Settings.defaultPairingCap, cipher: demo.cipher, on: demo.db,
-                    today: demo.today)
+                            account: nil)), cap: Settings.defaultPairingCap, cipher: demo.cipher,
+                    as: .staff(user, today: demo.today, on: demo.db, audited: false))
             } catch AppError.invalid(let errors) {
                 try await Audit.record(
                     .create, "pairing", ref: a.member.uuidString,

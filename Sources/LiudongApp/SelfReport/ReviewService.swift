@@ -181,7 +181,7 @@ enum ReviewService {
         flow.lostCandidateSince = nil
         if flow.id == nil { try await flow.create(on: db) } else { try await flow.update(on: db) }
         if !flow.status.isOpen {
-            try await PairingService.endAll(
+            try await PairingActions.endAll(
                 of: member.id!, reason: "党员已\(flow.status.label)，流动结束", on: db, today: today)
             try await CertificateService.revokeAll(
                 of: member.id!, reason: "党员已\(flow.status.label)，流动结束", on: db, today: today)

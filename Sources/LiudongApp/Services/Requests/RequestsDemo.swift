@@ -26,7 +26,7 @@ enum RequestsDemo {
                 flow.inflowOrgID != inflowOrg.id
             {
                 if flow.inflowOrgID != nil {
-                    try await PairingService.endAll(
+                    try await PairingActions.endAll(
                         of: id, side: .inflow, reason: "已到北京市朝阳区望京街道工作，向望京街道党工委报到", on: db, today: demo.today)
                 }
                 flow.inflowOrgID = inflowOrg.id

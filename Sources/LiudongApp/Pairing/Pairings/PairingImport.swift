@@ -91,12 +91,13 @@ enum PairingImport {
             }
             if reasons.isEmpty, let member, let side {
                 do {
-                    _ = try await PairingService.create(
+                    _ = try await PairingActions.create(
                         .init(
                             memberId: member.id!.uuidString, side: side,
                             cadre: .init(
                                 name: r[.cadreName], post: r[.cadrePost], phone: r[.cadrePhone], orgCode: r[.cadreOrg],
-                                account: r[.account])), by: user, cap: cap, cipher: cipher, on: db)
+                                account: r[.account])), cap: cap, cipher: cipher,
+                        as: .staff(user, today: AppClock.today, on: db, audited: false))
                 } catch AppError.invalid(let errors) {
                     reasons += errors.map(\.message)
                 }
@@ -126,7 +127,7 @@ extension ReadLimits {
     }
 }
 
-extension PairingController {
+extension PairingPages {
     struct ImportForm: Content {
         var org: String?
         var file: File?

@@ -3,8 +3,15 @@ import LiudongCore
 import SQLKit
 import Vapor
 
-/// The lists the pairing pages and API show, for an organization's subtree.
-extension PairingStore {
+/// A pairing the daily safety net ends, and why.
+private struct StaleRow: Decodable {
+    var id: UUID
+    var why: String
+}
+
+/// Every query of pairings: the lists the pages and API show for an organization's subtree, the facts a new pairing
+/// is judged by, the stale pairings, and the archive's.
+enum PairingStore {
     struct UnpairedRow: Decodable, Sendable {
         var member_id: UUID
         var name: String
@@ -109,5 +116,80 @@ extension PairingStore {
             for p in rows { result[p.memberID] = "\(p.cadreName)（\(p.cadrePost)）" }
         }
         return result
+    }
+
+    /// Open pairings of a member (both sides), outflow side first.
+    static func active(of memberID: UUID, on db: Database) async throws -> [Pairing] {
+        try await Pairing.query(on: db).filter(\.$memberID == memberID).filter(\.$endedOn == nil)
+            .sort(\.$side, .descending).all()
+    }
+
+    /// Every pairing of a member, latest first.
+    static func all(of memberID: UUID, on db: Database) async throws -> [Pairing] {
+        try await Pairing.query(on: db).filter(\.$memberID == memberID).sort(\.$startedOn, .descending).all()
+    }
+
+    static func pairing(_ id: UUID, on db: Database) async throws -> Pairing? { try await Pairing.find(id, on: db) }
+
+    /// One open pairing of the cadre with this phone hash (to copy the cadre from).
+    static func sample(cadre key: String, on db: Database) async throws -> Pairing? {
+        try await Pairing.query(on: db).filter(\.$cadrePhoneHash == key).filter(\.$endedOn == nil).first()
+    }
+
+    /// The member's open flow.
+    static func openFlow(of memberID: UUID, on db: Database) async throws -> Flow? {
+        try await Flow.query(on: db).filter(\.$memberID == memberID).filter(\.$status ~~ [.away, .arrived, .lost])
+            .first()
+    }
+
+    static func organization(code: String, on db: Database) async throws -> Organization? {
+        try await Organization.query(on: db).filter(\.$code == code).first()
+    }
+
+    static func organizations(_ ids: [Int], on db: Database) async throws -> [Int: Organization] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(
+            try await Organization.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) },
+            uniquingKeysWith: { a, _ in a })
+    }
+
+    static func account(username: String, on db: Database) async throws -> Account? {
+        try await Account.query(on: db).filter(\.$username == username).first()
+    }
+
+    /// Open pairings of the cadre with this phone hash.
+    static func load(cadre hash: String, on db: Database) async throws -> Int {
+        try await Pairing.query(on: db).filter(\.$cadrePhoneHash == hash).filter(\.$endedOn == nil).count()
+    }
+
+    /// The member's open pairing on one side.
+    static func open(of memberID: UUID, side: PairingSide, on db: Database) async throws -> Pairing? {
+        try await Pairing.query(on: db).filter(\.$memberID == memberID).filter(\.$side == side)
+            .filter(\.$endedOn == nil).first()
+    }
+
+    /// The member's open pairings (of one side, or both).
+    static func open(of memberID: UUID, side: PairingSide?, on db: Database) async throws -> [Pairing] {
+        var query = Pairing.query(on: db).filter(\.$memberID == memberID).filter(\.$endedOn == nil)
+        if let side { query = query.filter(\.$side == side) }
+        return try await query.all()
+    }
+
+    /// Open pairings whose flow is no longer open (`why` = flow), or whose member moved to another branch than the
+    /// one the outflow cadre serves (`why` = branch).
+    static func stale(on db: Database) async throws -> [(id: UUID, flowClosed: Bool)] {
+        let open = FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression }
+        return try await db.sql().raw(
+            """
+            SELECT p.id, p.member_id,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM flows f WHERE f.member_id = p.member_id AND f.status IN \(SQLGroupExpression(open)))
+                        THEN 'flow' ELSE 'branch' END AS why
+            FROM pairings p JOIN members m ON m.id = p.member_id JOIN organizations home ON home.id = m.organization_id
+            JOIN organizations c ON c.id = p.cadre_org_id
+            WHERE p.ended_on IS NULL AND (
+              NOT EXISTS (SELECT 1 FROM flows f WHERE f.member_id = p.member_id AND f.status IN \(SQLGroupExpression(open)))
+              OR (p.side = 'outflow' AND substr(home.path, 1, length(c.path)) <> c.path))
+            """
+        ).all(decoding: StaleRow.self).map { ($0.id, $0.why == "flow") }
     }
 }

@@ -4,7 +4,7 @@ import Vapor
 
 /// Pairing pages (per branch or committee: unpaired members, cadres with their load, assign many at once, import)
 /// and the pairing API.
-struct PairingController {
+struct PairingPages {
     func boot(_ r: FeatureRoutes) throws {
         let manage = r.signedIn(.managePairings)
         manage.get("pairings", use: index)
@@ -88,7 +88,7 @@ struct PairingController {
                     id: $0.id.uuidString, memberID: $0.member_id.uuidString, member: $0.member_name,
                     side: PairingSide(rawValue: $0.side)?.label ?? $0.side, cadre: "\($0.cadre_name)（\($0.cadre_post)）",
                     phone: $0.cadre_phone_masked, startedOn: $0.started_on)
-            }, cap: cap, posts: PairingService.posts)
+            }, cap: cap, posts: PairingActions.posts)
         return try await req.page("pairing/index", title: "结对帮带", view)
     }
 
@@ -110,14 +110,13 @@ struct PairingController {
         let f = try req.content.decode(AssignForm.self)
         let org = try await req.scopeOrganization(code: f.org)
         let back = "/pairings?org=\(org.code)&side=\(f.side ?? "outflow")"
-        var cadre = PairingService.CadreInput(
+        var cadre = PairingActions.CadreInput(
             name: f.name, post: f.post, phone: f.phone, orgCode: Normalize.text(f.orgCode) ?? org.code,
             account: f.account)
         if let key = Normalize.text(f.cadreKey) {
             // An existing cadre of the scope: copied from one of their open pairings.
             guard
-                let sample = try await Pairing.query(on: req.db).filter(\.$cadrePhoneHash == key)
-                    .filter(\.$endedOn == nil).first(),
+                let sample = try await PairingStore.sample(cadre: key, on: req.db),
                 let cadreOrg = try await Organization.find(sample.cadreOrgID, on: req.db), user.covers(cadreOrg)
             else { return req.redirect(to: back, flash: "没有找到所选的结对人，请重新选择") }
             let account = try await sample.cadreAccountID.asyncMap { try await Account.find($0, on: req.db) } ?? nil
@@ -127,23 +126,9 @@ struct PairingController {
         }
         let members = Array((f.members ?? []).prefix(200))
         guard !members.isEmpty else { return req.redirect(to: back, flash: "请先勾选要结对的党员") }
-        var done = 0
-        var failures: [String] = []
-        for id in members {
-            do {
-                _ = try await PairingService.create(
-                    .init(memberId: id, side: f.side, cadre: cadre), by: user, cap: req.settings.pairingCap,
-                    cipher: req.cipher, on: req.db)
-                done += 1
-            } catch AppError.invalid(let errors) {
-                let name =
-                    try await UUID(uuidString: id).asyncMap { try await Member.find($0, on: req.db)?.name } ?? nil
-                failures.append("\(name ?? "?")：\(errors.map(\.message).joined(separator: "；"))")
-            }
-        }
-        if done > 0 {
-            try await req.audit(.create, "pairing", ref: org.code, summary: "为\(done)名流动党员安排结对人\(cadre.name ?? "")")
-        }
+        let (done, failures) = try await PairingActions.assign(
+            members, side: f.side, cadre: cadre, org: org, cap: req.settings.pairingCap, cipher: req.cipher,
+            as: try req.acting)
         let message =
             "已结对\(done)人"
             + (failures.isEmpty ? "" : "；\(failures.count)人未结对：" + failures.prefix(10).joined(separator: "；"))
@@ -158,16 +143,14 @@ struct PairingController {
     func endPage(req: Request) async throws -> Response {
         let user = try req.user
         let f = try req.content.decode(EndForm.self)
-        let p = try await PairingService.find(
+        let p = try await PairingActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
         let back = LocalPath.safe(f.back)
         do {
-            try await PairingService.end(p, reason: f.reason, by: user, on: req.db)
+            try await PairingActions.end(p, reason: f.reason, as: try req.acting)
         } catch let e as AppError {
             return req.redirect(to: back, flash: e.fields.first?.message ?? e.reason)
         }
-        try await req.audit(
-            .update, "pairing", ref: p.id!.uuidString, summary: "解除结对（\(p.cadreName)）：\(f.reason ?? "")")
         return req.redirect(to: back, flash: "已解除结对")
     }
 
@@ -175,11 +158,9 @@ struct PairingController {
 
     /// `POST /api/v1/pairings` → 201 `{"id"}`; 422 per field.
     func createAPI(req: Request) async throws -> Response {
-        let input = try req.content.decode(PairingService.Input.self)
-        let p = try await PairingService.create(
-            input, by: try req.user, cap: req.settings.pairingCap, cipher: req.cipher, on: req.db)
-        try await req.audit(
-            .create, "pairing", ref: p.id!.uuidString, summary: "安排\(p.side.label)结对人\(p.cadreName)（API）")
+        let input = try req.content.decode(PairingActions.Input.self)
+        let p = try await PairingActions.createOne(
+            input, cap: req.settings.pairingCap, cipher: req.cipher, as: try req.acting)
         let res = Response(status: .created)
         try res.content.encode(Created(id: p.id!), as: .json)
         return res
@@ -188,12 +169,10 @@ struct PairingController {
     /// `DELETE /api/v1/pairings/{id}` with `{"reason"}` → 204.
     func deleteAPI(req: Request) async throws -> Response {
         let user = try req.user
-        let p = try await PairingService.find(
+        let p = try await PairingActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
         let reason = try? req.content.decode(EndForm.self).reason
-        try await PairingService.end(p, reason: reason, by: user, on: req.db)
-        try await req.audit(
-            .update, "pairing", ref: p.id!.uuidString, summary: "解除结对（\(p.cadreName)）：\(reason ?? "")（API）")
+        try await PairingActions.end(p, reason: reason, via: "（API）", as: try req.acting)
         return Response(status: .noContent)
     }
 

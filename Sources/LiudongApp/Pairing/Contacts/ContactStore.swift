@@ -138,3 +138,98 @@ struct Compliance: Sendable {
             })
     }
 }
+
+/// A committee (or general branch) and its hearing of a half-year's report.
+struct HearingRow: Decodable, Sendable {
+    var id: Int
+    var code: String
+    var shortName: String
+    var heldOn: String?
+    var chair: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, chair
+        case shortName = "short_name"
+        case heldOn = "held_on"
+    }
+}
+
+/// Every other query of contacts: a contact, a member's contacts, the hearings, and the worklist's and reminders'
+/// counts.
+enum ContactStore {
+    static func contact(_ id: UUID, on db: Database) async throws -> Contact? { try await Contact.find(id, on: db) }
+
+    /// A member's contacts, newest first (at most `limit`).
+    static func contacts(of memberID: UUID, limit: Int = 100, on db: Database) async throws -> [Contact] {
+        try await Contact.query(on: db).filter(\.$memberID == memberID).sort(\.$contactOn, .descending).limit(limit)
+            .all()
+    }
+
+    /// The contacts a member sees: this year's, and last year's still waiting for their answer (a contact on
+    /// 30 December is still theirs to confirm on 2 January), newest first, each with its pairing.
+    static func ofMember(_ memberID: UUID, year: Int, on db: Database) async throws -> [(Contact, Pairing?)] {
+        let contacts = try await Contact.query(on: db).filter(\.$memberID == memberID)
+            .group(.or) { either in
+                either.filter(\.$contactOn >= "\(year)-01-01").group(.and) {
+                    $0.filter(\.$contactOn >= "\(year - 1)-01-01").filter(\.$answer == nil)
+                }
+            }
+            .sort(\.$contactOn, .descending).limit(200).all()
+        let pairings = try await PairingStore.all(of: memberID, on: db)
+        let byID = Dictionary(uniqueKeysWithValues: pairings.map { ($0.id!, $0) })
+        return contacts.map { ($0, byID[$0.pairingID]) }
+    }
+
+    static func hearingHeld(org: Int, half: HalfYear, on db: Database) async throws -> Bool {
+        try await ContactHearing.query(on: db).filter(\.$orgID == org).filter(\.$half == half.description).count() > 0
+    }
+
+    /// The committees (and general branches) under `path` that had mobile members during the half-year (or held a
+    /// hearing for it), with the half-year's hearing.
+    static func hearings(under path: String, half: HalfYear, on db: Database) async throws -> [HearingRow] {
+        let first = half.firstDay.description
+        let last = half.lastDay.description
+        return try await db.sql().raw(
+            """
+            SELECT o.id, o.code, o.short_name, h.held_on, h.chair FROM organizations o
+            LEFT JOIN contact_hearings h ON h.org_id = o.id AND h.half = \(bind: half.description)
+            WHERE \(PathPrefix("o.path", path)) AND o.kind = 'regular' AND o.level IN ('committee', 'generalBranch')
+              AND (h.id IS NOT NULL OR EXISTS (
+                SELECT 1 FROM organizations b CROSS JOIN members m CROSS JOIN flows f
+                WHERE m.organization_id = b.id AND f.member_id = m.id AND b.path >= o.path AND b.path < (substr(o.path, 1, length(o.path) - 1) || '0')
+                  AND m.flow_status IS NOT NULL AND f.left_on <= \(bind: last)
+                  AND (f.returned_on IS NULL OR f.returned_on >= \(bind: first))))
+            ORDER BY o.sort_order, o.code
+            """
+        ).all(decoding: HearingRow.self)
+    }
+
+    /// Members flowing now under `path` with no contact since `since`, per branch.
+    static func notContacted(under path: String, since: CalendarDate, on sql: SQLDatabase) async throws -> [OrgCount] {
+        let open = FlowState.allCases.filter(\.isOpen).map { SQLBind($0.rawValue) as any SQLExpression }
+        return try await sql.raw(
+            """
+            SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o CROSS JOIN members m
+            WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id AND m.flow_status IN \(SQLGroupExpression(open))
+              AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = m.id AND c.contact_on >= \(bind: since.description))
+            GROUP BY m.organization_id
+            """
+        ).all(decoding: OrgCount.self)
+    }
+
+    /// The account's own open pairings (as a cadre) whose member has had no contact since `since`.
+    static func myPairsNotContacted(account: UUID, since: CalendarDate, on sql: SQLDatabase) async throws -> Int {
+        try await sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM pairings p WHERE p.cadre_account_id = \(bind: account) AND p.ended_on IS NULL
+              AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = p.member_id AND c.contact_on >= \(bind: since.description))
+            """
+        ).first(decoding: CountResult.self)?.n ?? 0
+    }
+
+    /// Whether the branch already has the quarter's reminder.
+    static func reminded(org: Int, title: String, on db: Database) async throws -> Bool {
+        try await Notice.query(on: db).filter(\.$orgID == org).filter(\.$kind == NoticeKind.contact.rawValue)
+            .filter(\.$title ~~ title).count() > 0
+    }
+}

@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// A member's pairings and contacts (the phone-first contact form), the quarter's compliance, and the member's answer.
-struct ContactController {
+struct ContactPages {
     func boot(_ r: FeatureRoutes) throws {
         let record = r.signedIn(.recordContacts)
         record.get("members", ":id", "pairings", use: memberPage)
@@ -51,7 +51,7 @@ struct ContactController {
         /// Kinds of request a need heard in a contact may be recorded as (诉求办理).
         var requestKinds: [SelectOption]
         var today: String
-        var input: ContactService.Input
+        var input: ContactActions.Input
         var errors: [String: String]
         var canManage: Bool
     }
@@ -66,22 +66,16 @@ struct ContactController {
     }
 
     private func render(
-        _ req: Request, member: Member, input: ContactService.Input, errors: [String: String],
+        _ req: Request, member: Member, input: ContactActions.Input, errors: [String: String],
         status: HTTPResponseStatus = .ok
     ) async throws -> Response {
         let user = try req.user
-        let pairings = try await Pairing.query(on: req.db).filter(\.$memberID == member.id!).sort(
-            \.$startedOn, .descending
-        )
-        .all()
-        let orgIDs = Array(Set(pairings.map(\.cadreOrgID)))
-        let orgs = try await orgIDs.isEmpty ? [] : Organization.query(on: req.db).filter(\.$id ~~ orgIDs).all()
-        let orgName = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0.shortName) })
+        let pairings = try await PairingStore.all(of: member.id!, on: req.db)
+        let orgName = try await PairingStore.organizations(Array(Set(pairings.map(\.cadreOrgID))), on: req.db)
+            .mapValues(\.shortName)
         let byID = Dictionary(uniqueKeysWithValues: pairings.map { ($0.id!, $0) })
-        let contacts = try await Contact.query(on: req.db).filter(\.$memberID == member.id!)
-            .sort(\.$contactOn, .descending).limit(100).all()
-        let flow = try await Flow.query(on: req.db).filter(\.$memberID == member.id!)
-            .filter(\.$status ~~ [.away, .arrived, .lost]).first()
+        let contacts = try await ContactStore.contacts(of: member.id!, on: req.db)
+        let flow = try await PairingStore.openFlow(of: member.id!, on: req.db)
         let home = try await Organization.find(member.organizationID, on: req.db)
         let view = MemberView(
             memberID: member.id!.uuidString, name: member.name, orgCode: home?.code ?? "", flowSince: flow?.leftOn,
@@ -110,13 +104,10 @@ struct ContactController {
     }
 
     func recordPage(req: Request) async throws -> Response {
-        let user = try req.user
         let member = try await member(req)
-        let input = try req.content.decode(ContactService.Input.self)
+        let input = try req.content.decode(ContactActions.Input.self)
         do {
-            let c = try await ContactService.record(input, member: member.id, by: user, on: req.db)
-            try await req.audit(
-                .create, "contact", ref: c.id!.uuidString, summary: "记录与\(member.name)的\(c.method.label)")
+            let c = try await ContactActions.record(input, member: member, as: try req.acting)
             return req.redirect(
                 to: "/members/\(member.id!.uuidString)/pairings", flash: "已记录\(c.method.label)（\(c.contactOn)），待党员本人确认")
         } catch AppError.invalid(let errors) {
@@ -129,9 +120,8 @@ struct ContactController {
 
     /// `POST /api/v1/contacts` `{"pairingId","method","date","summary","needs"?,"nextOn"?}` → 201 `{"id"}`.
     func recordAPI(req: Request) async throws -> Response {
-        let input = try req.content.decode(ContactService.Input.self)
-        let c = try await ContactService.record(input, by: try req.user, on: req.db)
-        try await req.audit(.create, "contact", ref: c.id!.uuidString, summary: "记录\(c.method.label)（API）")
+        let input = try req.content.decode(ContactActions.Input.self)
+        let c = try await ContactActions.record(input, as: try req.acting)
         let res = Response(status: .created)
         try res.content.encode(Created(id: c.id!), as: .json)
         return res
@@ -229,7 +219,7 @@ struct ContactController {
         let m = try req.member
         let note = (try? req.content.decode(AnswerBody.self))?.note
         do {
-            _ = try await ContactService.answer(
+            _ = try await ContactActions.answer(
                 req.parameters.get("id").flatMap(UUID.init(uuidString:)), answer: answer, note: note, by: m, on: req.db)
         } catch AppError.conflict(let message) {
             return req.redirect(to: "/my", flash: message)
@@ -244,10 +234,10 @@ struct ContactController {
         guard let answer = body.answer.flatMap(ContactAnswer.init(rawValue:)) else {
             throw AppError.invalid([FieldError("answer", "answer 应为 confirmed 或 denied")])
         }
-        let c = try await ContactService.answer(
+        let c = try await ContactActions.answer(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), answer: answer, note: body.note, by: m, on: req.db
         )
-        return MyContact(c, pairing: try await Pairing.find(c.pairingID, on: req.db))
+        return MyContact(c, pairing: try await PairingStore.pairing(c.pairingID, on: req.db))
     }
 
     struct MyContact: Content {
@@ -275,7 +265,7 @@ struct ContactController {
     /// first.
     func myContactsAPI(req: Request) async throws -> MyContacts {
         let m = try req.member
-        let list = try await ContactService.ofMember(m.memberID, year: AppClock.today.year, on: req.db)
+        let list = try await ContactStore.ofMember(m.memberID, year: AppClock.today.year, on: req.db)
         return MyContacts(items: list.map { MyContact($0.0, pairing: $0.1) })
     }
 }
