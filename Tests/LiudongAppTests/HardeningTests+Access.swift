@@ -134,8 +134,8 @@ extension HardeningTests {
                 """)
             #expect(posted.status == .created)
             let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).first())
-            let outcome = try await ReviewService.confirm(
-                try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow,
+            let outcome = try await ReviewActions.confirm(
+                try await ReviewActions.find(report.id!, for: inflow, on: app.db), by: inflow,
                 gate: app.writeGate, cipher: app.cipher, on: app.db)
             #expect(outcome == .handedToHome)
             #expect(try await Flow.query(on: app.db).filter(\.$memberID == f.memberB.id!).count() == 0)
@@ -156,7 +156,7 @@ extension HardeningTests {
             let arrivalA = try #require(
                 try await SelfReport.query(on: app.db).filter(\.$kind == .arrival).filter(\.$name == "张建国").first())
             #expect(
-                try await ReviewService.confirm(
+                try await ReviewActions.confirm(
                     arrivalA, by: inflow, gate: app.writeGate, cipher: app.cipher, on: app.db) == .confirmed)
             #expect(
                 try await Flow.query(on: app.db).filter(\.$memberID == f.memberA.id!).first()?.arrivalConfirmed == true)

@@ -174,7 +174,7 @@ struct HardeningTests {
                 of: "望京街道100号", with: "=HYPERLINK(\\\"http://evil\\\",\\\"点我\\\")")
             #expect(try await SelfReportTests.post(app, json).status == .created)
             let report = try #require(try await SelfReport.query(on: app.db).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
                 on: app.db)
             var county = Browser(app)

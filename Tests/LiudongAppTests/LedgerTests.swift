@@ -35,7 +35,7 @@ struct LedgerTests {
             _ = try await SelfReportTests.post(
                 app, SelfReportTests.outflowJSON(org: branch.code, name: name, id: id, phone: "13904760000"))
             let r = try #require(try await SelfReport.query(on: app.db).filter(\.$name == name).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 r, by: try await Fixture.user(app, reviewer), gate: app.writeGate, cipher: app.cipher, on: app.db)
         }
     }
@@ -230,7 +230,7 @@ struct LedgerTests {
             _ = try await SelfReportTests.post(
                 app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
             let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 back, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
 
             var city = Browser(app)

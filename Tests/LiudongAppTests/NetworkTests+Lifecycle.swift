@@ -29,7 +29,7 @@ struct NetworkLifecycleTests {
                 #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)","phone":"13904760000"}"#
             )
             let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
                 on: app.db)
             let revoked = try #require(try await Certificate.find(cert.id, on: app.db))

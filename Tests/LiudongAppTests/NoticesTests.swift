@@ -9,7 +9,7 @@ import VaporTesting
 @Suite("Notices (消息): each account's inbox, by the scope of its organization")
 struct NoticesTests {
     static func unread(_ app: Application, _ username: String) async throws -> Int {
-        try await NoticeController.unreadCount(for: try await Fixture.user(app, username), on: app.db)
+        try await NoticeStore.unreadCount(for: try await Fixture.user(app, username), on: app.db)
     }
 
     @Test(arguments: TestDatabase.all)

@@ -136,7 +136,7 @@ struct PairingTests {
                 #"{"kind":"return","orgCode":"\#(f.branchA2.code)","name":"张建国","idNumber":"\#(Fixture.idA)","phone":"13904761234"}"#
             )
             let report = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 report, by: try await Fixture.user(app, "committee"), gate: app.writeGate, cipher: app.cipher,
                 on: app.db)
             let ended = try #require(try await Pairing.find(inflow, on: app.db))

@@ -19,7 +19,7 @@ struct PrivacyTests {
         let report = try #require(
             try await SelfReport.query(on: app.db).filter(\.$kind == .outflow).filter(\.$memberID == f.memberA.id!)
                 .first())
-        try await ReviewService.confirm(
+        try await ReviewActions.confirm(
             report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher, on: app.db)
     }
 

@@ -79,7 +79,7 @@ struct ReconciliationTests {
                     org: branch.code, name: name, id: id, phone: name == "李秀英" ? "13904765678" : "13904761234",
                     inflow: inflow))
             let r = try #require(try await SelfReport.query(on: app.db).filter(\.$name == name).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 r, by: try await Fixture.user(app, reviewer), gate: app.writeGate, cipher: app.cipher, on: app.db)
         }
         let admin = try await Fixture.user(app, "admin")

@@ -93,7 +93,7 @@ struct SelfReportTests {
             _ = try await Self.post(app, Self.outflowJSON(org: f.branchA.code))
             let secretary = try await Fixture.user(app, "secretary")
             let leaving = try #require(try await SelfReport.query(on: app.db).first())
-            try await ReviewService.confirm(leaving, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
+            try await ReviewActions.confirm(leaving, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
             #expect(try await Flow.query(on: app.db).first()?.status == .away)
 
             let arrival = try await Self.post(
@@ -106,11 +106,11 @@ struct SelfReportTests {
             #expect(report.reviewOrgID == f.external.id)
             // The home branch's secretary does not confirm an arrival elsewhere; the inflow organization does.
             await #expect(throws: AppError.self) {
-                try await ReviewService.find(report.id!, for: secretary, on: app.db)
+                try await ReviewActions.find(report.id!, for: secretary, on: app.db)
             }
             let inflow = try await Fixture.user(app, "inflow")
-            try await ReviewService.confirm(
-                try await ReviewService.find(report.id!, for: inflow, on: app.db), by: inflow, gate: gate,
+            try await ReviewActions.confirm(
+                try await ReviewActions.find(report.id!, for: inflow, on: app.db), by: inflow, gate: gate,
                 cipher: app.cipher, on: app.db)
             let flow = try #require(try await Flow.query(on: app.db).first())
             #expect(flow.status == .arrived)
@@ -123,7 +123,7 @@ struct SelfReportTests {
             _ = try await Self.post(
                 app, #"{"kind":"return","orgCode":"\#(f.branchA.code)","name":"张建国","idNumber":"\#(Fixture.idA)"}"#)
             let back = try #require(try await SelfReport.query(on: app.db).filter(\.$kind == .return).first())
-            try await ReviewService.confirm(back, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
+            try await ReviewActions.confirm(back, by: secretary, gate: gate, cipher: app.cipher, on: app.db)
             #expect(try await Flow.query(on: app.db).first()?.status == .returned)
             #expect(try await Member.find(f.memberA.id, on: app.db)?.flowStatus == "returned")
         }
@@ -170,7 +170,7 @@ struct SelfReportTests {
                 #"{"kind":"arrival","orgCode":"\#(f.branchA.code)","name":"外市党员乙","idNumber":"\#(other)","phone":"13611113333"}"#
             )
             let second = try #require(try await SelfReport.query(on: app.db).filter(\.$name == "外市党员乙").first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 second, by: try await Fixture.user(app, "secretary"), gate: app.writeGate, cipher: app.cipher,
                 on: app.db)
             var county = Browser(app)
@@ -256,7 +256,7 @@ struct SelfReportTests {
             _ = try await Self.post(
                 app, Self.outflowJSON(org: f.branchA.code, leftOn: today.adding(days: -40).description))
             let secretary = try await Fixture.user(app, "secretary")
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 try #require(try await SelfReport.query(on: app.db).first()), by: secretary,
                 gate: app.writeGate, cipher: app.cipher, on: app.db, today: today.adding(days: -40))
             let r1 = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)

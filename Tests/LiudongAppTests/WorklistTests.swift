@@ -99,7 +99,7 @@ struct WorklistTests {
             let leftOn = AppClock.today.adding(days: -(app.settings.arrivalDueDays + 5)).description
             _ = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: f.branchA.code, leftOn: leftOn))
             let report = try #require(try await SelfReport.query(on: app.db).first())
-            try await ReviewService.confirm(
+            try await ReviewActions.confirm(
                 report, by: try await Fixture.user(app, "secretary"), gate: app.writeGate,
                 cipher: app.cipher, on: app.db)
             _ = try await FlowService.sweep(

@@ -36,11 +36,7 @@ struct AccountController {
 
     /// Accounts whose scope organization lies in the admin's scope (external ones too for a city admin).
     static func accounts(for user: CurrentUser, on db: Database) async throws -> [(Account, Organization)] {
-        let orgs = try await user.visibleOrganizations(Organization.query(on: db)).all()
-        let byID = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
-        let accounts = try await Account.query(on: db).filter(\.$organizationID ~~ Array(byID.keys)).sort(\.$username)
-            .all()
-        return accounts.compactMap { a in byID[a.organizationID].map { (a, $0) } }
+        try await AccountService.accounts(for: user, on: db)
     }
 
     func index(req: Request) async throws -> Response {
@@ -72,9 +68,7 @@ struct AccountController {
     private func formView(_ req: Request, _ user: CurrentUser, form: Form, errors: [FieldError]) async throws
         -> FormView
     {
-        let orgs = try await user.visibleOrganizations(Organization.query(on: req.db)).filter(\.$closedAt == nil).sort(
-            \.$code
-        ).all()
+        let orgs = try await AccountService.openOrganizations(for: user, on: req.db)
         return FormView(
             form: form, errors: errors.byField,
             roles: Role.options(selected: form.role),
@@ -129,7 +123,7 @@ struct AccountController {
         guard a.id != user.accountID else { return req.redirect(to: "/accounts", flash: "不能停用自己的账号") }
         a.disabledAt = AppClock.now
         try await a.update(on: req.db)
-        try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
+        try await AuthService.revokeTokens(of: a.requireID(), on: req.db)
         try await req.audit(.update, "account", ref: a.username, summary: "停用账号\(a.username)")
         return req.redirect(to: "/accounts", flash: "已停用\(a.username)")
     }
@@ -159,7 +153,7 @@ struct AccountController {
         a.lockedUntil = nil
         a.passwordChangedAt = AppClock.now  // every web session of the account ends
         try await a.update(on: req.db)
-        try await APIToken.query(on: req.db).filter(\.$accountID == a.id!).delete()
+        try await AuthService.revokeTokens(of: a.requireID(), on: req.db)
         try await req.audit(.update, "account", ref: a.username, summary: "重置账号\(a.username)的密码")
         return req.redirect(to: "/accounts", flash: "已重置\(a.username)的密码")
     }

@@ -48,3 +48,19 @@ enum AccountService {
         role.misfit(kind: org.kind, level: org.level)
     }
 }
+
+extension AccountService {
+    /// Accounts whose scope organization lies in the admin's scope (external ones too for a city admin).
+    static func accounts(for user: CurrentUser, on db: Database) async throws -> [(Account, Organization)] {
+        let orgs = try await user.visibleOrganizations(Organization.query(on: db)).all()
+        let byID = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
+        let accounts = try await Account.query(on: db).filter(\.$organizationID ~~ Array(byID.keys)).sort(\.$username)
+            .all()
+        return accounts.compactMap { a in byID[a.organizationID].map { (a, $0) } }
+    }
+
+    /// Open organizations in the admin's scope, by code (where an account may be placed).
+    static func openOrganizations(for user: CurrentUser, on db: Database) async throws -> [Organization] {
+        try await user.visibleOrganizations(Organization.query(on: db)).filter(\.$closedAt == nil).sort(\.$code).all()
+    }
+}

@@ -51,7 +51,7 @@ struct AuthController {
         let changedAt = AppClock.now
         account.passwordChangedAt = changedAt
         try await account.update(on: req.db)
-        try await APIToken.query(on: req.db).filter(\.$accountID == account.id!).delete()
+        try await AuthService.revokeTokens(of: account.requireID(), on: req.db)
         try await req.audit(.update, "account", ref: account.username, summary: "本人修改密码")
         // Every other web session of the account has now ended; this one continues from the change.
         req.session.data["since"] = String(changedAt.timeIntervalSince1970 + 0.001)
@@ -84,7 +84,7 @@ struct AuthController {
                 username: form.username ?? "", password: form.password ?? "", req: req)
             // A fresh session id on sign-in prevents session fixation: drop the old record, start anew.
             if let old = req.session.id {
-                try await SessionRecord.query(on: req.db).filter(\.$key == old).delete()
+                try await AuthService.dropSession(old, on: req.db)
             }
             req.session.id = nil
             req.session.data = SessionData()
@@ -151,7 +151,7 @@ struct AuthController {
             throw AppError.unauthorized
         }
         let hash = BearerToken.hash(bearer.token)
-        try await APIToken.query(on: req.db).filter(\.$tokenHash == hash).delete()
+        try await AuthService.revokeToken(hash: hash, on: req.db)
         try await req.audit(.signOut, "account", ref: try req.user.username, summary: "退出登录（API令牌已作废）")
         return Response(status: .noContent)
     }

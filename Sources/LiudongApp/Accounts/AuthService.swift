@@ -132,3 +132,20 @@ enum AuthService {
 }
 
 private struct FailedCountRow: Decodable { var failed_count: Int }
+
+extension AuthService {
+    /// Every API token of the account ends (disabled, password reset or changed).
+    static func revokeTokens(of account: UUID, on db: Database) async throws {
+        try await APIToken.query(on: db).filter(\.$accountID == account).delete()
+    }
+
+    /// One API token ends (sign-out).
+    static func revokeToken(hash: String, on db: Database) async throws {
+        try await APIToken.query(on: db).filter(\.$tokenHash == hash).delete()
+    }
+
+    /// A stored web session ends (a fresh id on sign-in prevents fixation).
+    static func dropSession(_ key: SessionID, on db: Database) async throws {
+        try await SessionRecord.query(on: db).filter(\.$key == key).delete()
+    }
+}

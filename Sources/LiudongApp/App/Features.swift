@@ -15,6 +15,7 @@ enum Features {
         AuditFeature(),
         FlowsFeature(),
         SelfReportFeature(),
+        ReviewFeature(),
         NoticesFeature(),
         LedgersFeature(),
         StatisticsFeature(),

@@ -57,8 +57,7 @@ struct CertificateController {
         let user = req.auth.get(CurrentUser.self)
         var here: String?
         if let user, user.can(.actForInflowOrganization) {
-            here = try await CertificateCheckin.query(on: req.db).filter(\.$certificateID == c.id!)
-                .filter(\.$orgID == user.scopeID).sort(\.$checkedInOn, .descending).first()?.checkedInOn
+            here = try await CertificateStore.lastCheckin(c.id!, org: user.scopeID, on: req.db)
         }
         let res = try await req.page(
             "certificates/public", title: "流动党员活动证查验",
@@ -87,16 +86,7 @@ struct CertificateController {
         guard c.status(on: today) == .valid else {
             return req.redirect(to: "/c/\(token)", flash: "活动证\(c.status(on: today).label)，不能登记报到")
         }
-        let already = try await CertificateCheckin.query(on: req.db).filter(\.$certificateID == c.id!)
-            .filter(\.$orgID == user.scopeID).filter(\.$checkedInOn == today.description).count()
-        if already == 0 {
-            let ci = CertificateCheckin()
-            ci.certificateID = c.id!
-            ci.memberID = c.memberID
-            ci.orgID = user.scopeID
-            ci.checkedInOn = today.description
-            ci.byUsername = user.username
-            try await ci.create(on: req.db)
+        if try await CertificateStore.checkIn(c, org: user.scopeID, on: today, by: user.username, db: req.db) {
             try await req.audit(.create, "certificate", ref: c.number, summary: "\(user.scopeName)凭活动证\(c.number)登记报到")
         }
         return req.redirect(to: "/c/\(token)", flash: "已登记报到（\(user.scopeName)，\(today.chinese)）")
@@ -109,10 +99,7 @@ struct CertificateController {
         struct View: Encodable {
             var card: CertificateCard?
         }
-        let c = try await Certificate.query(on: req.db).filter(\.$memberID == me.memberID).sort(
-            \.$createdAt, .descending
-        )
-        .first()
+        let c = try await CertificateStore.latest(of: me.memberID, on: req.db)
         let m = try await Member.find(me.memberID, on: req.db)
         return try await req.myPage(
             "my/certificate", title: "流动党员活动证",

@@ -139,17 +139,64 @@ enum CertificateService {
     static func revokeStale(on db: Database, today: CalendarDate) async throws -> Int {
         let sql = try db.sql()
         let open = SQLBind.group(LedgerService.openStates)
-        struct Row: Decodable { var id: UUID }
         let stale = try await sql.raw(
             """
             SELECT c.id FROM certificates c JOIN flows f ON f.id = c.flow_id
             WHERE c.revoked_on IS NULL AND f.status NOT IN \(open)
             """
-        ).all(decoding: Row.self).map(\.id)
+        ).all(decoding: CertificateID.self).map(\.id)
         for chunk in stale.chunked(400) {
             try await sql.update("certificates").set("revoked_on", to: today.description)
                 .set("revoked_reason", to: "流动已结束").where("id", .in, SQLBind.group(Array(chunk))).run()
         }
         return stale.count
+    }
+}
+
+/// A certificate's id, as a query reads it.
+private struct CertificateID: Decodable { var id: UUID }
+
+/// The queries the certificate pages, the archive and the member's tile need.
+enum CertificateStore {
+    /// The member's certificates.
+    static func certificates(of member: UUID, on db: Database) async throws -> [Certificate] {
+        try await Certificate.query(on: db).filter(\.$memberID == member).all()
+    }
+
+    /// The member's latest certificate.
+    static func latest(of member: UUID, on db: Database) async throws -> Certificate? {
+        try await Certificate.query(on: db).filter(\.$memberID == member).sort(\.$createdAt, .descending).first()
+    }
+
+    static func checks(of certificates: [UUID], on db: Database) async throws -> [CertificateCheck] {
+        try await CertificateCheck.query(on: db).filter(\.$certificateID ~~ certificates).all()
+    }
+
+    static func checkins(of certificates: [UUID], on db: Database) async throws -> [CertificateCheckin] {
+        try await CertificateCheckin.query(on: db).filter(\.$certificateID ~~ certificates).all()
+    }
+
+    /// The day the certificate last checked in with the organization, if ever.
+    static func lastCheckin(_ certificate: UUID, org: Int, on db: Database) async throws -> String? {
+        try await CertificateCheckin.query(on: db).filter(\.$certificateID == certificate).filter(\.$orgID == org)
+            .sort(\.$checkedInOn, .descending).first()?.checkedInOn
+    }
+
+    /// Records the check-in unless the certificate already checked in with the organization that day; answers
+    /// whether it was recorded.
+    static func checkIn(_ c: Certificate, org: Int, on day: CalendarDate, by username: String, db: Database)
+        async throws -> Bool
+    {
+        let already = try await CertificateCheckin.query(on: db).filter(\.$certificateID == c.id!)
+            .filter(\.$orgID == org).filter(\.$checkedInOn == day.description).count()
+        guard already == 0 else { return false }
+        let ci = CertificateCheckin()
+        ci.certificateID = c.id!
+        ci.memberID = c.memberID
+        ci.orgID = org
+        ci.checkedInOn = day.description
+        ci.byUsername = username
+        try await ci.create(on: db)
+        return true
     }
 }

@@ -16,7 +16,7 @@ struct CertificatesFeature: Feature {
 
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
-        let certs = try await Certificate.query(on: db).filter(\.$memberID == id).all()
+        let certs = try await CertificateStore.certificates(of: id, on: db)
         var entries: [ArchiveEntry] = []
         for c in certs {
             entries.append(
@@ -27,18 +27,14 @@ struct CertificatesFeature: Feature {
             }
         }
         let ids = certs.compactMap(\.id)
-        for k in try await CertificateCheck.query(on: db).filter(\.$certificateID ~~ ids).all() {
+        for k in try await CertificateStore.checks(of: ids, on: db) {
             entries.append(
                 ArchiveEntry(
                     at: k.checkedOn, side: "流出地", kind: "年审",
                     text: "\(k.year)年度年审，民主评议\(k.appraisal.label)，有效期延至\(k.validTo)"))
         }
-        let checkins = try await CertificateCheckin.query(on: db).filter(\.$certificateID ~~ ids).all()
-        let orgs = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ checkins.map(\.orgID)).all().map
-            {
-                ($0.id!, $0.shortName)
-            })
+        let checkins = try await CertificateStore.checkins(of: ids, on: db)
+        let orgs = try await OrgTree.byID(checkins.map(\.orgID), on: db).mapValues(\.shortName)
         for k in checkins {
             entries.append(
                 ArchiveEntry(at: k.checkedInOn, side: "流入地", kind: "登记报到", text: "凭活动证在\(orgs[k.orgID] ?? "")登记报到"))
@@ -47,8 +43,7 @@ struct CertificatesFeature: Feature {
     }
 
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
-        let c = try await Certificate.query(on: db).filter(\.$memberID == member.memberID)
-            .sort(\.$createdAt, .descending).first()
+        let c = try await CertificateStore.latest(of: member.memberID, on: db)
         let lines =
             c.map { c in
                 [

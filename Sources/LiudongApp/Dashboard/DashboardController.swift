@@ -43,14 +43,10 @@ struct DashboardController {
     ) async throws -> DashboardView {
         guard let scope = try await Organization.find(user.scopeID, on: db) else { throw AppError.notFound }
         let counts = try await OrganizationService.counts(under: scope, on: db)
-        let orgs = try await Organization.query(on: db).filter(\.$path =~ scope.path).filter(\.$closedAt == nil).all()
+        let orgs = try await DashboardStore.openOrganizations(under: scope, on: db)
         let branches = orgs.filter { $0.kind == .regular && $0.level == .branch }.count
         let mobileOrgs = orgs.filter { $0.kind == .mobile }.count
-        let visible = user.visibleMembers(Member.query(on: db))
-        let members = try await visible.count()
-        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary)
-            .count()
-        let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$isMigrantWorker == true).count()
+        let (members, probationary, migrant) = try await DashboardStore.members(visibleTo: user, on: db)
         let mobile = user.isInflowSide ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
         var tiles = [
             Tile(label: "党员总数", value: members, href: "/members"),

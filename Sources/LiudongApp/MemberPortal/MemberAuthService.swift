@@ -209,3 +209,10 @@ enum MemberAuthService {
         return (raw, token.expiresAt)
     }
 }
+
+extension MemberAuthService {
+    /// Every app token of the member's account ends (the password changed).
+    static func revokeTokens(of account: UUID, on db: Database) async throws {
+        try await MemberToken.query(on: db).filter(\.$memberAccountID == account).delete()
+    }
+}

@@ -52,7 +52,7 @@ struct MyController {
 
     /// A fresh session id on sign-in (no fixation); any staff sign-in in the same browser ends.
     private func startSession(_ req: Request, account: MemberAccount) async throws {
-        if let old = req.session.id { try await SessionRecord.query(on: req.db).filter(\.$key == old).delete() }
+        if let old = req.session.id { try await AuthService.dropSession(old, on: req.db) }
         req.session.id = nil
         req.session.data = SessionData()
         req.session.data["member"] = account.id!.uuidString
@@ -264,7 +264,7 @@ struct MyController {
         let changed = AppClock.now
         account.passwordChangedAt = changed
         try await account.update(on: req.db)
-        try await MemberToken.query(on: req.db).filter(\.$memberAccountID == m.accountID).delete()
+        try await MemberAuthService.revokeTokens(of: m.accountID, on: req.db)
         try await MemberAuthService.audit(req, ref: m.memberID.uuidString, "党员本人修改密码", success: true)
         req.session.data["since"] = String(changed.timeIntervalSince1970 + 0.001)
         return req.redirect(to: "/my", flash: "密码已修改")

@@ -47,9 +47,7 @@ struct APIController {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let counts = try await OrganizationService.counts(under: org, on: req.db)
-        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).sort(\.$sortOrder).sort(
-            \.$code
-        ).all()
+        let children = try await OrgTree.children(of: org, on: req.db)
         let parent = try await Organization.find(org.parentID, on: req.db)
         return OrgResponse(
             code: org.code, name: org.name, shortName: org.shortName, kind: org.kind.rawValue,

@@ -40,7 +40,7 @@ struct MemberController {
         let orgName =
             orgCode.isEmpty
             ? user.scopeName
-            : (try await Organization.query(on: req.db).filter(\.$code == orgCode).first()?.shortName ?? "")
+            : (try await OrgTree.organization(code: orgCode, on: req.db)?.shortName ?? "")
         func link(_ p: Int) -> String {
             var comps = URLComponents()
             comps.queryItems = [
@@ -60,10 +60,7 @@ struct MemberController {
 
     /// The organizations of a page of members, one query.
     static func organizations(of members: [Member], on db: Database) async throws -> [Int: Organization] {
-        let ids = Array(Set(members.map(\.organizationID)))
-        guard !ids.isEmpty else { return [:] }
-        let orgs = try await Organization.query(on: db).filter(\.$id ~~ ids).all()
-        return Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0) })
+        try await OrgTree.byID(members.map(\.organizationID), on: db)
     }
 
     struct FormView: Encodable {
@@ -86,10 +83,7 @@ struct MemberController {
         isNew: Bool, cancel: String
     ) async throws -> FormView {
         let user = try req.user
-        let branches = try await user.visibleOrganizations(Organization.query(on: req.db))
-            .filter(\.$kind == .regular).filter(\.$closedAt == nil)
-            .group(.or) { $0.filter(\.$level == .branch).filter(\.$level == .generalBranch) }
-            .sort(\.$code).all()
+        let branches = try await MemberService.branchesForForm(for: user, on: req.db)
         return FormView(
             action: action, heading: heading, form: form,
             errors: errors.byField,
@@ -179,7 +173,7 @@ struct MemberController {
         let user = try req.user
         let org = try await Organization.find(m.organizationID, on: req.db)
         let events = try await MemberService.timeline(m, on: req.db)
-        let flow = try await Flow.query(on: req.db).filter(\.$memberID == m.id!).sort(\.$createdAt, .descending).first()
+        let flow = try await MemberService.latestFlow(of: m, on: req.db)
         let inflow =
             try await flow?.inflowOrgID.asyncMap { try await Organization.find($0, on: req.db)?.shortName } ?? nil
         let view = ShowView(

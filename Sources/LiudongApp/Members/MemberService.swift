@@ -227,6 +227,19 @@ enum MemberService {
         return SearchResult(members: members, total: total, page: p, pages: pages)
     }
 
+    /// The member's latest flow (open or closed).
+    static func latestFlow(of member: Member, on db: Database) async throws -> Flow? {
+        try await Flow.query(on: db).filter(\.$memberID == member.requireID()).sort(\.$createdAt, .descending).first()
+    }
+
+    /// The branches and general branches a member may be put in by this account (open, regular), by code.
+    static func branchesForForm(for user: CurrentUser, on db: Database) async throws -> [Organization] {
+        try await user.visibleOrganizations(Organization.query(on: db))
+            .filter(\.$kind == .regular).filter(\.$closedAt == nil)
+            .group(.or) { $0.filter(\.$level == .branch).filter(\.$level == .generalBranch) }
+            .sort(\.$code).all()
+    }
+
     static func timeline(_ member: Member, on db: Database) async throws -> [MemberEvent] {
         try await MemberEvent.query(on: db).filter(\.$memberID == member.id!).sort(\.$at, .descending).sort(
             \.$id, .descending

@@ -40,8 +40,8 @@ struct MembersFeature: Feature {
 
     /// Roster changes and every other event recorded against the member.
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
-        guard let id = member.id else { return [] }
-        return try await MemberEvent.query(on: db).filter(\.$memberID == id).all().map { event in
+        guard member.id != nil else { return [] }
+        return try await MemberService.timeline(member, on: db).map { event in
             ArchiveEntry(
                 at: Format.dateTime(event.at), side: "流出地",
                 kind: event.kind == MemberEventKind.reconciliation.rawValue ? "对账" : "花名册",

@@ -11,15 +11,6 @@ struct NoticeController {
         r.signedIn(.ownAccount).get("inbox", use: index)
     }
 
-    /// Notices visible to the user.
-    static func visible(for user: CurrentUser, on db: Database) -> QueryBuilder<Notice> {
-        Notice.query(on: db).filter(.sql(embed: "\(PathPrefix("org_path", user.scopePath))"))
-    }
-
-    static func unreadCount(for user: CurrentUser, on db: Database) async throws -> Int {
-        try await visible(for: user, on: db).filter(\.$id > user.noticesReadThrough).count()
-    }
-
     struct Row: Encodable {
         var at: String
         var title: String
@@ -39,7 +30,7 @@ struct NoticeController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         guard let account = try await Account.find(user.accountID, on: req.db) else { throw AppError.unauthorized }
-        let q = Self.visible(for: user, on: req.db)
+        let q = NoticeStore.visible(for: user, on: req.db)
         let total = try await q.count()
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let page = min(req.pageNumber(), pages)

@@ -14,14 +14,14 @@ struct NoticesFeature: Feature {
             NavEntry(
                 order: 110, permission: .ownAccount, link: { _ in ("/inbox", "消息") },
                 badge: { user, db in
-                    let unread = try await NoticeController.unreadCount(for: user, on: db)
+                    let unread = try await NoticeStore.unreadCount(for: user, on: db)
                     return unread > 0 ? unread : nil
                 })
         ]
     }
 
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
-        let unread = try await NoticeController.unreadCount(for: scope.user, on: scope.db)
+        let unread = try await NoticeStore.unreadCount(for: scope.user, on: scope.db)
         return [
             WorkTally(
                 kind: "notices", label: "未读消息", href: "/inbox", counts: [scope.user.scopeID: unread],

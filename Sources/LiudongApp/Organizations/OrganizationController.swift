@@ -51,7 +51,7 @@ struct OrganizationController {
         walk(node)
         var external: [TreeRow] = []
         if user.seesExternal {
-            external = try await Organization.query(on: req.db).filter(\.$kind == .external).sort(\.$code).all()
+            external = try await OrganizationService.external(on: req.db)
                 .map { row($0, depth: 0, counts: .init(), hasChildren: false) }
         }
         return try await req.page(
@@ -106,19 +106,14 @@ struct OrganizationController {
         let user = try req.user
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
         let counts = try await OrganizationService.counts(under: org, on: req.db)
-        let children = try await Organization.query(on: req.db).filter(\.$parentID == org.id!).sort(\.$sortOrder).sort(
-            \.$code
-        ).all()
+        let children = try await OrgTree.children(of: org, on: req.db)
         let parent = try await Organization.find(org.parentID, on: req.db)
-        let events = try await OrganizationEvent.query(on: req.db).filter(\.$organizationID == org.id!)
-            .sort(\.$at, .descending).sort(\.$id, .descending).all()
+        let events = try await OrganizationService.events(of: org, on: req.db)
         let canEdit = user.can(.editOrganizations) && !org.isClosed
         var targets: [SelectOption] = []
         if canEdit, org.kind != .external, org.id != user.scopeID, let parentLevel = parent?.level {
             // Organizations of the parent's level within scope, where the subtree may be moved.
-            targets = try await user.visibleOrganizations(Organization.query(on: req.db))
-                .filter(\.$level == parentLevel).filter(\.$kind == .regular).filter(\.$closedAt == nil).sort(\.$code)
-                .all()
+            targets = try await OrganizationService.moveTargets(level: parentLevel, for: user, on: req.db)
                 .map {
                     SelectOption(value: $0.code, label: "\($0.code) \($0.shortName)", selected: $0.id == org.parentID)
                 }

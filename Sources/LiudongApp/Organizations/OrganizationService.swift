@@ -298,3 +298,28 @@ private struct OrgMemberCountRow: Decodable {
     var members: Int
     var mobile: Int
 }
+
+extension OrganizationService {
+    /// Every external (inflow-side) organization, by code.
+    static func external(on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$kind == .external).sort(\.$code).all()
+    }
+
+    /// The organization's events, newest first.
+    static func events(of org: Organization, on db: Database) async throws -> [OrganizationEvent] {
+        try await OrganizationEvent.query(on: db).filter(\.$organizationID == org.requireID())
+            .sort(\.$at, .descending).sort(\.$id, .descending).all()
+    }
+
+    /// Open regular organizations of a level within the account's scope, where a subtree may be moved.
+    static func moveTargets(level: OrgLevel, for user: CurrentUser, on db: Database) async throws -> [Organization] {
+        try await user.visibleOrganizations(Organization.query(on: db))
+            .filter(\.$level == level).filter(\.$kind == .regular).filter(\.$closedAt == nil).sort(\.$code).all()
+    }
+
+    /// Regular children of an organization, in the tree's order.
+    static func regularChildren(of org: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$parentID == org.requireID()).filter(\.$kind == .regular)
+            .sort(\.$sortOrder).sort(\.$code).all()
+    }
+}

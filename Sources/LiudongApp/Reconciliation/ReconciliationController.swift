@@ -181,7 +181,7 @@ struct ReconciliationController {
             }
             // The inflow organization the page showed for this item, not whichever list row comes first.
             if conflicts.contains("inflowOrg"), let code = details["inflow"]?["orgCode"] {
-                inflowOrgID = try await Organization.query(on: req.db).filter(\.$code == code).first()?.id
+                inflowOrgID = try await OrgTree.organization(code: code, on: req.db)?.id
             }
             guard phone != nil || inflowOrgID != nil else { throw AppError.badRequest("此条没有可采纳的值，请修正记录或填写说明") }
         }

@@ -57,8 +57,7 @@ struct StatsController {
     static func coveragePanel(for org: Organization, user: CurrentUser, on db: Database) async throws -> CoveragePanel {
         let (c, perOrg) = try await CoverageStore.rolledUp(for: org, on: db)
         let trend = try await CoverageStore.trend(under: org.path, on: db, current: c)
-        let children = try await Organization.query(on: db).filter(\.$parentID == org.id!).filter(\.$kind == .regular)
-            .sort(\.$sortOrder).sort(\.$code).all()
+        let children = try await OrganizationService.regularChildren(of: org, on: db)
         return CoveragePanel(
             mobile: c.mobile, byMobileOrg: c.byMobileOrg, byAgreement: c.byAgreement, covered: c.covered,
             rate: c.percent,

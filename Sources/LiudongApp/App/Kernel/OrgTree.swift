@@ -55,4 +55,19 @@ enum OrgTree {
         }
         return paths
     }
+
+    /// Organizations by id (those that exist).
+    static func byID(_ ids: some Collection<Int>, on db: Database) async throws -> [Int: Organization] {
+        var out: [Int: Organization] = [:]
+        for chunk in Array(Set(ids)).chunked(500) {
+            for o in try await Organization.query(on: db).filter(\.$id ~~ Array(chunk)).all() { out[o.id!] = o }
+        }
+        return out
+    }
+
+    /// Open branches under an organization (the whole subtree), in the tree's order.
+    static func openBranches(under org: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$closedAt == nil)
+            .filter(\.$level == .branch).sort(\.$sortOrder).sort(\.$code).all()
+    }
 }

@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// The review queue as JSON, so flows can be driven without the pages; the same rules as the pages.
-struct ReviewAPIController {
+struct ReviewAPI {
     func boot(_ r: FeatureRoutes) throws {
         let review = r.signedIn(anyOf: [.reviewArrivals, .reviewHomeReports])
         review.get("api", "v1", "reviews", use: index)
@@ -29,7 +29,7 @@ struct ReviewAPIController {
         guard let status = ReportStatus(rawValue: raw) else {
             throw AppError.invalid([FieldError("status", "status 应为 pending、confirmed 或 returned")])
         }
-        let reports = try await ReviewService.queue(for: user, status: status, on: req.db).sort(\.$createdAt)
+        let reports = try await ReviewActions.queue(for: user, status: status, on: req.db).sort(\.$createdAt)
             .limit(500).all()
         return Items(
             items: reports.map {
@@ -41,7 +41,7 @@ struct ReviewAPIController {
 
     private func report(_ req: Request) async throws -> SelfReport {
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound }
-        return try await ReviewService.find(id, for: try req.user, on: req.db)
+        return try await ReviewActions.find(id, for: try req.user, on: req.db)
     }
 
     struct Outcome: Content {
@@ -55,7 +55,7 @@ struct ReviewAPIController {
     func confirm(req: Request) async throws -> Outcome {
         let user = try req.user
         let r = try await report(req)
-        let outcome = try await ReviewService.confirm(
+        let outcome = try await ReviewActions.confirm(
             r, by: user, gate: req.application.writeGate, cipher: req.cipher, on: req.db)
         let handed = outcome == .handedToHome
         try await req.audit(
@@ -71,7 +71,7 @@ struct ReviewAPIController {
         let user = try req.user
         let r = try await report(req)
         let reason = try req.content.decode(ReturnBody.self).reason
-        try await ReviewService.returnReport(r, reason: reason, by: user, gate: req.application.writeGate, on: req.db)
+        try await ReviewActions.returnReport(r, reason: reason, by: user, gate: req.application.writeGate, on: req.db)
         try await req.audit(
             .update, "self-report", ref: r.receipt, summary: "退回\(r.name)的\(r.kind.label)：\(reason ?? "")（API）")
         return Outcome(id: r.id!, status: r.status.rawValue, outcome: "returned")

@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// The public side: the phone page behind every QR code, the status check, and the JSON API.
-struct SelfReportController {
+struct SelfReportPages {
     func boot(_ routes: FeatureRoutes) throws {
         let limited = routes.public.grouped(ClientRateLimit())
         let r = limited.grouped("r")
@@ -84,8 +84,7 @@ struct SelfReportController {
 
     private func publicOrg(_ req: Request) async throws -> Organization {
         guard
-            let org = try await Organization.query(on: req.db).filter(\.$code == (req.parameters.get("orgCode") ?? ""))
-                .first(),
+            let org = try await OrgTree.organization(code: req.parameters.get("orgCode") ?? "", on: req.db),
             !org.isClosed
         else { throw AppError.notFound }
         return org

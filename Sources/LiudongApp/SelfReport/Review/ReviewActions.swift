@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// Review of self-reports: confirming opens, updates or closes the member's flow; returning sends it back with a reason.
-enum ReviewService {
+enum ReviewActions {
     /// Pending (or other) reports this user reviews: those routed to an organization in scope.
     static func queue(for user: CurrentUser, status: ReportStatus, on db: Database) -> QueryBuilder<SelfReport> {
         SelfReport.query(on: db).filter(\.$reviewPath =~ user.scopePath).filter(\.$status == status)

@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// The review queue: pending reports routed to organizations in scope; confirm or return with a reason.
-struct ReviewController {
+struct ReviewPages {
     func boot(_ r: FeatureRoutes) throws {
         let review = r.signedIn(anyOf: [.reviewArrivals, .reviewHomeReports])
         review.get("reviews", use: index)
@@ -45,14 +45,11 @@ struct ReviewController {
     func index(req: Request) async throws -> Response {
         let user = try req.user
         let status = (try? req.query.get(String.self, at: "status")).flatMap(ReportStatus.init(rawValue:)) ?? .pending
-        let q = ReviewService.queue(for: user, status: status, on: req.db)
+        let q = ReviewActions.queue(for: user, status: status, on: req.db)
         let total = try await q.count()
         let reports = try await q.sort(\.$createdAt, status == .pending ? .ascending : .descending).limit(200).all()
         let orgIDs = Set(reports.flatMap { [$0.reviewOrgID] + ($0.inflowOrgID.map { [$0] } ?? []) })
-        let orgs = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: req.db).filter(\.$id ~~ Array(orgIDs)).all().map {
-                ($0.id!, $0)
-            })
+        let orgs = try await OrgTree.byID(orgIDs, on: req.db)
         let rows = reports.map { r in
             Row(
                 id: r.id!.uuidString, receipt: Masking.receipt(r.receipt), kind: r.kind.label, name: r.name,
@@ -79,15 +76,15 @@ struct ReviewController {
 
     private func report(_ req: Request) async throws -> SelfReport {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound }
-        return try await ReviewService.find(id, for: try req.user, on: req.db)
+        return try await ReviewActions.find(id, for: try req.user, on: req.db)
     }
 
     func confirm(req: Request) async throws -> Response {
         let user = try req.user
         let r = try await report(req)
-        let outcome: ReviewService.Confirmation
+        let outcome: ReviewActions.Confirmation
         do {
-            outcome = try await ReviewService.confirm(
+            outcome = try await ReviewActions.confirm(
                 r, by: user, gate: req.application.writeGate, cipher: req.cipher, on: req.db)
         } catch let e as AppError {
             return req.redirect(to: "/reviews", flash: e.reason)
@@ -108,7 +105,7 @@ struct ReviewController {
         let r = try await report(req)
         let reason = try req.content.decode(ReturnForm.self).reason
         do {
-            try await ReviewService.returnReport(
+            try await ReviewActions.returnReport(
                 r, reason: reason, by: user, gate: req.application.writeGate, on: req.db)
         } catch let e as AppError {
             return req.redirect(to: "/reviews", flash: e.fields.first?.message ?? e.reason)

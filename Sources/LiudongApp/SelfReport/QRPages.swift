@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// QR codes pointing at `/r/{code}`, and printable A4 posters for notice boards.
-struct QRController {
+struct QRPages {
     func boot(_ routes: FeatureRoutes) throws {
         routes.public.get("orgs", ":code", "qr.svg", use: svg)
     }
@@ -38,10 +38,7 @@ struct QRController {
         func posters(req: Request) async throws -> View {
             let org = try await OrganizationService.find(
                 code: req.parameters.get("code") ?? "", for: try req.user, on: req.db)
-            let branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(
-                \.$closedAt == nil
-            )
-            .filter(\.$level == .branch).sort(\.$sortOrder).sort(\.$code).all()
+            let branches = try await OrgTree.openBranches(under: org, on: req.db)
             return try await req.view.render(
                 "report/posters", PostersView(items: branches.map { item($0, req) }, title: "\(org.shortName)各支部"))
         }
@@ -49,7 +46,7 @@ struct QRController {
         private func item(_ o: Organization, _ req: Request) -> PosterItem {
             PosterItem(
                 code: o.code, name: o.shortName, fullName: o.name,
-                url: QRController.target(o.code, base: req.settings.baseURL))
+                url: QRPages.target(o.code, base: req.settings.baseURL))
         }
     }
 
@@ -59,7 +56,7 @@ struct QRController {
 
     func svg(req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
-        guard try await Organization.query(on: req.db).filter(\.$code == code).first() != nil else {
+        guard try await OrgTree.organization(code: code, on: req.db) != nil else {
             throw AppError.notFound
         }
         let qr = try QRCode(Self.target(code, base: req.settings.baseURL))
