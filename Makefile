@@ -60,12 +60,14 @@ test-dates: deps
 	$(SWIFT) build --build-tests
 	@PYTHON_SELENIUM=$(PYTHON_SELENIUM) Scripts/test-dates.sh
 
-# Checks that need no build: the committed formatting (.swift-format), that no landed migration was edited, and that
-# nothing reads the system clock except the one clock (AppClock).
+# Checks that need no build: the committed formatting (.swift-format), that no landed migration was edited, that
+# nothing reads the system clock except the one clock (AppClock), and that every feature keeps the one shape (the
+# layers check fails on any finding; its self-test first shows that each of its rules can fire).
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
 	@Scripts/check-migrations.sh
 	@Scripts/check-clock.sh
+	@python3 Scripts/check-layers.py --self-test
 	@python3 Scripts/check-layers.py
 
 # The browser test: runs when Chromium, chromedriver and selenium are present; required when LIUDONG_CI=1.

@@ -11,14 +11,23 @@ Rules over Sources/LiudongApp (landed migrations excepted):
                   *Demo.swift and *OpenAPI.swift: demo data and API documentation are not what a newcomer reads to
                   follow the feature); App/ (the application's kernel) is not a feature
 
-Warning mode by default: prints what is left to move (the to-do list) and exits 0. With --strict (or
-LAYERS_STRICT=1) any finding fails. `make lint` runs it."""
+Strict by default: any finding is printed and fails (exit 1); `make lint` runs it, so a change that breaks the shape
+does not land. --warn (or LAYERS_WARN=1) prints the count and exits 0 (LAYERS_VERBOSE=1 lists each finding).
+--self-test writes a small tree that breaks each rule once (and one that breaks none) and checks that every rule
+fires exactly where it should: the check itself can fail."""
 import os
 import re
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 APP = os.path.join(ROOT, "Sources", "LiudongApp")
+
+
+def use_root(root):
+    """Checks another tree (the self-test's)."""
+    global ROOT, APP
+    ROOT = root
+    APP = os.path.join(root, "Sources", "LiudongApp")
 
 SQL_PATTERNS = [
     re.compile(p)
@@ -97,8 +106,7 @@ def strip_comments_and_strings(line):
     return "".join(out)
 
 
-def main():
-    strict = "--strict" in sys.argv or os.environ.get("LAYERS_STRICT") == "1"
+def check():
     findings = {"sql-in-http": [], "row-in-func": [], "borrowed-type": [], "string-state": [], "big-folder": []}
     files = list(swift_files())
     # Where each Controller / Pages type is declared (its feature folder).
@@ -145,6 +153,57 @@ def main():
                         func_depths.pop()
                     depth -= 1
     findings["big-folder"] = big_folders()
+    return findings
+
+
+def self_test():
+    import tempfile
+
+    files = {
+        # One finding of each rule, each in its own feature folder.
+        "Sql/SqlFeature.swift": "struct SqlFeature { func f() { _ = Thing.query(on: db) } }\n",
+        "Rows/RowsFeature.swift": "struct RowsFeature {}\n",
+        "Rows/RowsStore.swift": "enum RowsStore {\n    static func f() {\n        struct Row: Decodable { var id: Int }\n    }\n}\n",
+        "Own/OwnFeature.swift": "struct OwnFeature {}\n",
+        "Own/OwnPages.swift": "struct OwnPages {}\n",
+        "Borrow/BorrowFeature.swift": "struct BorrowFeature { let p = OwnPages() }\n",
+        "State/StateFeature.swift": "struct StateFeature {}\n",
+        "State/StateStore.swift": 'enum StateStore { static func f(_ r: R) -> Bool { r.status == "pending" } }\n',
+        "Big/BigFeature.swift": "struct BigFeature {}\n",
+        # A demo and migrations are not counted; comments and strings are not code.
+        "Fine/FineFeature.swift": "struct FineFeature {}\n// Thing.query(on: db) in a comment\n",
+        "Fine/FineStore.swift": 'enum FineStore { static let s = ".query(on: x)"; static func f() {} }\n',
+        "Fine/Migrations/0001_Create.swift": "struct Create { func p() { struct Row: Decodable {} } }\n",
+    }
+    for i in range(11):
+        files[f"Big/Part{i}.swift"] = "enum Part{} {{}}\n".format(i)
+    expected = {"sql-in-http": "Sql/", "row-in-func": "Rows/", "borrowed-type": "Borrow/", "string-state": "State/",
+                "big-folder": "Big"}
+    with tempfile.TemporaryDirectory() as root:
+        for name, text in files.items():
+            path = os.path.join(root, "Sources", "LiudongApp", name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        use_root(root)
+        findings = check()
+    bad = []
+    for rule, where in expected.items():
+        got = findings[rule]
+        if len(got) != 1 or where not in got[0]:
+            bad.append(f"{rule}: expected one finding in {where}, got {got}")
+    if bad:
+        print("layers self-test FAILED:\n  " + "\n  ".join(bad))
+        return 1
+    print("layers self-test: each rule fires once where it should, nowhere else")
+    return 0
+
+
+def main():
+    if "--self-test" in sys.argv:
+        return self_test()
+    strict = not ("--warn" in sys.argv or os.environ.get("LAYERS_WARN") == "1")
+    findings = check()
     total = sum(len(v) for v in findings.values())
     if total == 0:
         print("layers: every feature keeps one shape")
@@ -156,7 +215,7 @@ def main():
             for item in v:
                 print(f"  [{k}] {item}")
     else:
-        print("  (LAYERS_VERBOSE=1 lists them; Scripts/check-layers.py --strict fails on them)")
+        print("  (LAYERS_VERBOSE=1 lists them; without --warn the check fails on them)")
     return 1 if strict else 0
 
 

@@ -41,6 +41,22 @@ struct LearningMenuRulesTests {
         #expect(reason(row("判断", answer: "也许", options: [])) == "判断题答案应为“正确”或“错误”")
     }
 
+    @Test func aBankFileIsReadByItsHeaderAndScreenedForRepeats() throws {
+        #expect(QuizRules.header(["2026年第一批题库"]) == nil)
+        let header = try #require(QuizRules.header(["题型", "题干", "选项A", "选项B", "答案", "出处", "解析", "备注"]))
+        #expect(header[0] == "type" && header[2] == "optionA" && header[7] == nil && QuizRules.complete(header))
+        #expect(!QuizRules.complete(try #require(QuizRules.header(["题型", "题干"]))))
+        func row(_ stem: String) -> [String] { ["单选", stem, "对", "错", "A", "党章", "解析"] }
+        let rows = [row("题一"), row("题二"), row("题一"), row("旧题"), ["单选", "", "对", "错", "A", "党章", "解析"]]
+            .enumerated().map { ($0.offset + 2, QuizRules.fields($0.element, header: header)) }
+        let (accepted, rejected) = QuizRules.screen(rows, existing: ["旧题"], tooMany: true, maxRows: 5000)
+        #expect(accepted.map(\.stem) == ["题一", "题二"])
+        #expect(rejected.map(\.row) == [4, 5, 6, 0])
+        #expect(rejected[0].reason == "与第2行题干重复" && rejected[1].reason == "题库中已有相同题干的题目")
+        #expect(rejected[3].reason == "一次最多导入5000题，其余行未读取")
+        #expect(QuizRules.fields([String(repeating: "长", count: 3000)], header: [0: "stem"])["stem"]?.count == 2000)
+    }
+
     @Test func anAnswerIsMarkedWhenEveryQuestionHasValidChoices() throws {
         let q1 = UUID(), q2 = UUID(), q3 = UUID()
         let questions = [

@@ -18,14 +18,6 @@ struct MembersFeature: Feature {
         try MemberController().boot(routes)
         try APIController().boot(routes)
         try ArchiveController().boot(routes)
-        try RosterDuplicateController().boot(routes)
-    }
-
-    /// Registrations below the county of numbers registered elsewhere, for the organization department to settle.
-    func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
-        guard scope.user.can(.editOrganizations) else { return [] }
-        let counts = try await RosterDuplicates.openCounts(under: scope.user.scopePath, on: scope.sql())
-        return [WorkTally(kind: "rosterDuplicates", label: "登记重复待核对", href: "/members/duplicates", counts: counts)]
     }
 
     var navigation: [NavEntry] {

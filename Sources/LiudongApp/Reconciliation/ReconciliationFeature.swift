@@ -3,8 +3,8 @@ import LiudongCore
 import SQLKit
 import Vapor
 
-/// Quarterly reconciliation (对账): the national import, the inflow side's lists, the three-way matching, the item
-/// queue and the sign-off of organization pairs; `liudong import` and `liudong reconcile`.
+/// Quarterly reconciliation (对账): the item queue and the sign-off of organization pairs, with the national import
+/// and the inflow side's lists (`Reconciliation/Imports`) and the three-way matching (`Reconciliation/Matching`).
 struct ReconciliationFeature: Feature {
     let name = "reconciliation"
 
@@ -16,23 +16,12 @@ struct ReconciliationFeature: Feature {
     }
 
     func routes(_ routes: FeatureRoutes) throws {
-        try ImportController().boot(routes)
         try ReconciliationController().boot(routes)
-    }
-
-    var commands: [(name: String, command: any AsyncCommand)] {
-        [("import", ImportCommand()), ("reconcile", ReconcileCommand())]
     }
 
     var navigation: [NavEntry] {
         [
-            NavEntry(order: 65, permission: .actForInflowOrganization, link: { _ in ("/imports", "流入名单") }),
-            NavEntry(order: 70, permission: .viewReconciliation, link: { _ in ("/reconcile", "对账") }),
-            NavEntry(
-                order: 80, permission: .importNational,
-                link: { user in
-                    user.isInflowSide ? nil : ("/imports", "数据导入")
-                }),
+            NavEntry(order: 70, permission: .viewReconciliation, link: { _ in ("/reconcile", "对账") })
         ]
     }
 

@@ -37,28 +37,14 @@ enum QuizActions {
                 var p = Parsed()
                 try TableReader.rows(path: path, limits: importLimits) { n, cells in
                     if p.header.isEmpty {
-                        // The header is the first row naming 题型 and 题干 (a title row above it is skipped).
-                        var found: [Int: String] = [:]
-                        for (i, c) in cells.enumerated() {
-                            let name = c.text.trimmingCharacters(in: .whitespaces)
-                            if let key = QuizRules.headers[name] {
-                                found[i] = key
-                            } else if let k = QuizRules.optionKeys.first(where: { name == "选项" + $0 }) {
-                                found[i] = "option" + k
-                            }
-                        }
-                        if Set(found.values).isSuperset(of: ["type", "stem"]) { p.header = found }
+                        p.header = QuizRules.header(cells.map(\.text)) ?? [:]
                         return
                     }
                     guard p.rows.count < maxRows else {
                         p.tooMany = true
                         return
                     }
-                    var row: [String: String] = [:]
-                    for (i, c) in cells.enumerated() {
-                        if let key = p.header[i] { row[key] = String(c.text.prefix(2000)) }
-                    }
-                    p.rows.append(Row(n: n, fields: row))
+                    p.rows.append(Row(n: n, fields: QuizRules.fields(cells.map(\.text), header: p.header)))
                 }
                 return p
             }
@@ -67,28 +53,12 @@ enum QuizActions {
         }
         let (header, tooMany) = (parsed.header, parsed.tooMany)
         let rows = parsed.rows.map { ($0.n, $0.fields) }
-        guard Set(header.values).isSuperset(of: ["type", "stem", "answer", "source", "explanation"]) else {
+        guard QuizRules.complete(header) else {
             throw AppError.invalid([FieldError("file", "未找到表头：应有题型、题干、选项A…选项F、答案、出处、解析各列（可下载模板）")])
         }
         let existing = Set(try await QuizQuestion.query(on: db).all(\.$stem))
-        var seen: [String: Int] = [:]
-        var result = ImportResult(added: 0, rejected: [])
-        var accepted: [QuizRules.ParsedQuestion] = []
-        for (n, row) in rows {
-            switch QuizRules.parse(row) {
-            case .failure(let r): result.rejected.append(QuizRules.Rejected(row: n, reason: r.reason))
-            case .success(let q):
-                if existing.contains(q.stem) {
-                    result.rejected.append(QuizRules.Rejected(row: n, reason: "题库中已有相同题干的题目"))
-                } else if let first = seen[q.stem] {
-                    result.rejected.append(QuizRules.Rejected(row: n, reason: "与第\(first)行题干重复"))
-                } else {
-                    seen[q.stem] = n
-                    accepted.append(q)
-                }
-            }
-        }
-        if tooMany { result.rejected.append(QuizRules.Rejected(row: 0, reason: "一次最多导入\(maxRows)题，其余行未读取")) }
+        let (accepted, rejected) = QuizRules.screen(rows, existing: existing, tooMany: tooMany, maxRows: maxRows)
+        var result = ImportResult(added: 0, rejected: rejected)
         let chosen = accepted
         try await db.transaction { tx in
             for q in chosen { try await save(q, by: user, on: tx) }

@@ -122,6 +122,61 @@ extension QuestionOption {
 
 /// The weekly quiz (每周一学) over plain facts: ISO weeks in Beijing time, reading a bank row, marking an answer.
 public enum QuizRules {
+    /// The header of a bank file: the first row naming 题型 and 题干 (a title row above it is skipped) — each column's
+    /// field, or nil when the row is not the header.
+    public static func header(_ cells: [String]) -> [Int: String]? {
+        var found: [Int: String] = [:]
+        for (i, c) in cells.enumerated() {
+            let name = c.trimmingCharacters(in: .whitespaces)
+            if let key = headers[name] {
+                found[i] = key
+            } else if let k = optionKeys.first(where: { name == "选项" + $0 }) {
+                found[i] = "option" + k
+            }
+        }
+        return Set(found.values).isSuperset(of: ["type", "stem"]) ? found : nil
+    }
+
+    /// Whether a header names every column a question needs.
+    public static func complete(_ header: [Int: String]) -> Bool {
+        Set(header.values).isSuperset(of: ["type", "stem", "answer", "source", "explanation"])
+    }
+
+    /// A row's cells by field (each cell kept to 2000 characters).
+    public static func fields(_ cells: [String], header: [Int: String]) -> [String: String] {
+        var row: [String: String] = [:]
+        for (i, c) in cells.enumerated() {
+            if let key = header[i] { row[key] = String(c.prefix(2000)) }
+        }
+        return row
+    }
+
+    /// The rows of a bank file sorted into questions to add and rows refused with the reason: unreadable, already in
+    /// the bank, or a repeat of an earlier row; and a note when the file had more rows than are read.
+    public static func screen(_ rows: [(Int, [String: String])], existing: Set<String>, tooMany: Bool, maxRows: Int)
+        -> (accepted: [ParsedQuestion], rejected: [Rejected])
+    {
+        var seen: [String: Int] = [:]
+        var accepted: [ParsedQuestion] = []
+        var rejected: [Rejected] = []
+        for (n, row) in rows {
+            switch parse(row) {
+            case .failure(let r): rejected.append(Rejected(row: n, reason: r.reason))
+            case .success(let q):
+                if existing.contains(q.stem) {
+                    rejected.append(Rejected(row: n, reason: "题库中已有相同题干的题目"))
+                } else if let first = seen[q.stem] {
+                    rejected.append(Rejected(row: n, reason: "与第\(first)行题干重复"))
+                } else {
+                    seen[q.stem] = n
+                    accepted.append(q)
+                }
+            }
+        }
+        if tooMany { rejected.append(Rejected(row: 0, reason: "一次最多导入\(maxRows)题，其余行未读取")) }
+        return (accepted, rejected)
+    }
+
     public static var isoCalendar: Calendar {
         var c = Calendar(identifier: .iso8601)
         c.timeZone = CalendarDate.shanghai

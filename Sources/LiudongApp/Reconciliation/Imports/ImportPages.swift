@@ -6,7 +6,7 @@ import Vapor
 
 /// Upload pages: the national export (organization departments) and an inflow organization's own list.
 /// Upload → dry run with progress → the counts and every rejected row → apply (all or nothing) → audit.
-struct ImportController {
+struct ImportPages {
     func boot(_ r: FeatureRoutes) throws {
         let imports = r.signedIn(anyOf: [.importNational, .actForInflowOrganization])
         imports.get("imports", use: index)

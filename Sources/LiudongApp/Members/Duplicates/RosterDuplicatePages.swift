@@ -4,7 +4,7 @@ import Vapor
 
 /// The organization department settles registrations held for it (登记重复待核对): `/members/duplicates` and
 /// `/api/v1/member-duplicates`.
-struct RosterDuplicateController {
+struct RosterDuplicatePages {
     func boot(_ r: FeatureRoutes) throws {
         let dept = r.signedIn(.editOrganizations)
         dept.get("members", "duplicates", use: page)
