@@ -6,9 +6,10 @@ import VaporTesting
 
 @testable import LiudongApp
 
-/// The measures' pages about one thing — an agreement and its renewal form, a member's pairings and points, a
-/// service request on both sides, the forms for a new organizational-life event and a new weekly quiz, the hearings
-/// — as reviewed text, normalized as the measures' index pages are.
+/// The measures' pages about one thing — an agreement and its renewal form, a mobile organization, a member's
+/// pairings and points, an organizational-life event and the forms for a new one and a new weekly quiz, the hearings,
+/// a care campaign and a member in difficulty, an award campaign, a service request on both sides, a course on the
+/// member's phone — as reviewed text, normalized as the measures' index pages are.
 @Suite("Page snapshots of the measures' detail pages")
 struct MeasureDetailSnapshotTests {
     struct Created: Decodable { var id: UUID }
@@ -30,9 +31,53 @@ struct MeasureDetailSnapshotTests {
             #expect(signed.status == .created)
             let agreement = try signed.content.decode(Created.self).id
             let member = try #require(f.memberA.id).uuidString
+            // A mobile organization in Beijing; tomorrow's theme day; a festival campaign and a member in difficulty; an
+            // award campaign; a course.
+            _ = try await Fixture.org(
+                "150422M09", "巴林左旗驻北京流动党员党支部", .branch, .mobile, parent: f.countyA, division: "110105", on: app.db)
+            let secretary = try await APIClient.signIn(app, "secretary", Fixture.password)
+            let tomorrow = try #require(OrgLifeTime.parse("\(AppClock.today.adding(days: 1))T09:00"))
+            let created = try await OrgLifeTests.event(secretary, org: f.branchA.code, at: tomorrow)
+            let event = created.id
+            let today = AppClock.today
+            let countyUser = try await Fixture.user(app, "county")
+            let campaign = try await CareActions.createCampaign(
+                .init(
+                    name: nil, festival: "springFestival", startsOn: today.description,
+                    endsOn: today.adding(days: 60).description, hardship: "1", aged70: "1", party50: "1", longAway: "1"),
+                org: f.countyA, as: .staff(countyUser, today: today, on: app.db))
+            let hardship = try await CareActions.register(
+                .init(
+                    kind: "illness", level: "3", description: "本人重病住院，家中无收入。", verifiedBy: "村书记",
+                    verifiedOn: today.description), member: f.memberA,
+                as: .staff(try await Fixture.user(app, "secretary"), today: today, on: app.db))
+            var countyBrowser = Browser(app)
+            try await countyBrowser.signIn("county", Fixture.password)
+            _ = try await countyBrowser.get("/awards")
+            _ = try await countyBrowser.post(
+                "/awards",
+                form: [
+                    "award": "excellentMobile", "year": String(today.year),
+                    "nominateUntil": today.adding(days: 10).description, "quota_150422": "1",
+                ])
+            let award = try #require(try await AwardCampaign.query(on: app.db).first()?.id)
+            let course = try #require(try await LearningTests.course(app, by: "county", title: "党课文章", minutes: 10).id)
             let pages: [(username: String, paths: [String])] = [
-                ("county", ["/agreements/\(agreement)", "/agreements/\(agreement)/renew", "/learning/quizzes/new"]),
-                ("secretary", ["/members/\(member)/pairings", "/points/members/\(member)", "/org-life/new"]),
+                (
+                    "county",
+                    [
+                        "/agreements/\(agreement)", "/agreements/\(agreement)/renew", "/learning/quizzes/new",
+                        "/mobile-orgs/150422M09", "/care/campaigns/\(campaign.id!)", "/awards/\(award)",
+                    ]
+                ),
+                (
+                    "secretary",
+                    [
+                        "/members/\(member)/pairings", "/points/members/\(member)", "/org-life/new",
+                        "/org-life/\(event)",
+                        "/care/hardship/\(hardship.id!)",
+                    ]
+                ),
                 ("committee", ["/contacts/hearings"]),
                 ("inflow", ["/requests/\(request)"]),
             ]
@@ -42,22 +87,27 @@ struct MeasureDetailSnapshotTests {
                 for path in paths {
                     let res = try await browser.get(path)
                     #expect(res.status == .ok, "\(username) \(path)")
-                    Self.snapshot(res, "details_\(username)\(Self.name(path))")
+                    Self.snapshot(
+                        res, "details_\(username)\(Self.name(path))", replacing: [created.checkInCode: "<check-in>"])
                 }
             }
             var phone = Browser(app)
             _ = try await phone.get("/my/login")
             _ = try await phone.post("/my/login", form: ["idNumber": Fixture.idA, "password": Mobile.memberPassword])
-            let mine = try await phone.get("/my/requests/\(request)")
-            #expect(mine.status == .ok)
-            Self.snapshot(mine, "details_member_my_requests_id")
+            for path in ["/my/requests/\(request)", "/my/courses/\(course)"] {
+                let res = try await phone.get(path)
+                #expect(res.status == .ok, "member \(path)")
+                Self.snapshot(res, "details_member\(Self.name(path))")
+            }
         }
     }
 
     /// The measures' normalization, and the ISO week a new quiz form proposes (this week's).
-    static func snapshot(_ res: TestingHTTPResponse, _ name: String) {
-        let text = MeasurePageSnapshotTests.normalize(res.body.string)
+    /// `replacing`: values made at random in this run (an event's check-in code).
+    static func snapshot(_ res: TestingHTTPResponse, _ name: String, replacing: [String: String] = [:]) {
+        var text = MeasurePageSnapshotTests.normalize(res.body.string)
             .replacingOccurrences(of: #"<year>-W\d{2}"#, with: "<year>-W<week>", options: .regularExpression)
+        for (value, placeholder) in replacing { text = text.replacingOccurrences(of: value, with: placeholder) }
         withSnapshotTesting(record: .missing) {
             assertSnapshot(of: text, as: .lines, named: name, testName: "detailPages")
         }
