@@ -34,19 +34,19 @@ struct CoverageFigureTests {
             let today = AppClock.today
             let from = today.adding(days: -10).description
             let to = today.adding(days: 700).description
-            #expect(
-                try await county.post(
-                    "/api/v1/agreements",
-                    json: NetworkTests.agreementJSON(
-                        number: "BLZQ-LIST-1", from: from, to: to, covers: "list", ids: [listed.id!])
-                ).status == .created)
+            struct Created: Decodable { var id: UUID }
+            let list = try await county.post(
+                "/api/v1/agreements",
+                json: NetworkTests.agreementJSON(
+                    number: "BLZQ-LIST-1", from: from, to: to, covers: "list", ids: [listed.id!]))
+            #expect(list.status == .created)
+            try await NetworkTests.confirm(app, try list.content.decode(Created.self).id)
             let before = try await county.get("/api/v1/coverage?org=150422").content.decode(Rate.self).covered
             #expect(before == 2)
             // MUT: the county signs an agreement covering all its members at 望京.
             let res = try await county.post(
                 "/api/v1/agreements", json: NetworkTests.agreementJSON(number: "BLZQ-ALL-1", from: from, to: to))
             #expect(res.status == .created)
-            struct Created: Decodable { var id: UUID }
             let id = try res.content.decode(Created.self).id
             // validate: the page names all three and the two counted elsewhere; the rate rises by one.
             var page = Browser(app)
@@ -55,6 +55,13 @@ struct CoverageFigureTests {
             #expect(html.contains(#"目前 <span id="agreement-members">3</span> 人"#))
             #expect(html.contains(#"其中 <span id="agreement-elsewhere">2</span> 人已由流动党员党组织或其他协议覆盖"#))
             #expect(html.contains(#"本协议使覆盖人数增加 <span id="agreement-adds">1</span> 人"#))
+            // Until the other side confirms it (or the signed scan is on file) it is not counted, and the page says so.
+            #expect(html.contains(#"id="agreement-not-counted""#))
+            #expect(try await county.get("/api/v1/coverage?org=150422").content.decode(Rate.self).covered == before)
+            try await NetworkTests.confirm(app, id)
+            #expect(
+                !(try await page.get("/agreements/\(id.uuidString)").body.string.contains(
+                    #"id="agreement-not-counted""#)))
             let after = try await county.get("/api/v1/coverage?org=150422").content.decode(Rate.self).covered
             #expect(after == before + 1)
             // The list agreement's own page: one member, counted by the other agreement too now.

@@ -60,16 +60,20 @@ struct NetworkLifecycleTests {
                     .count ?? 0
             }
             #expect(try await count(county, "inflowWithoutAgreement") == 1)
-            // An agreement ending in 20 days: covered now, expiring on the worklist; the inflow side must confirm it.
+            // An agreement ending in 20 days: expiring on the worklist; the inflow side must confirm it, and until it
+            // does (or the signed scan is uploaded) the members are not counted as covered.
             let to = AppClock.today.adding(days: 20).description
-            #expect(
-                try await county.post(
-                    "/api/v1/agreements", json: NetworkTests.agreementJSON(from: "2025-01-01", to: to)
-                ).status == .created)
-            #expect(try await count(county, "inflowWithoutAgreement") == 0)
+            let signed = try await county.post(
+                "/api/v1/agreements", json: NetworkTests.agreementJSON(from: "2025-01-01", to: to))
+            #expect(signed.status == .created)
+            #expect(try await count(county, "inflowWithoutAgreement") == 1)
             #expect(try await count(county, "agreementsExpiring") == 1)
             let inflow = try await APIClient.signIn(app, "inflow", Fixture.password)
             #expect(try await count(inflow, "agreementsToConfirm") == 1)
+            struct Signed: Decodable { var id: UUID }
+            try await NetworkTests.confirm(app, try signed.content.decode(Signed.self).id)
+            #expect(try await count(inflow, "agreementsToConfirm") == 0)
+            #expect(try await count(county, "inflowWithoutAgreement") == 0)
             // The inflow side's ledger lists our members reporting there with the agreement covering them.
             var page = Browser(app)
             try await page.signIn("inflow", Fixture.password)
@@ -86,6 +90,57 @@ struct NetworkLifecycleTests {
             try await stats.signIn("county", Fixture.password)
             let html = try await stats.get("/stats/150422").body.string
             #expect(html.contains(#"<strong id="coverage-rate">100.0%</strong>"#))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aTemporaryOrganizationClosesItselfAtItsEndAfterTellingItsCounty(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA, inflow: f.external)
+            let today = AppClock.today
+            func mobile(_ code: String, _ basis: MobileBasis, endsOn: CalendarDate) async throws -> Organization {
+                let o = try await Fixture.org(
+                    code, "驻北京\(basis.label)", .branch, .mobile, parent: f.countyA, division: "110105", on: app.db)
+                o.basis = basis
+                try await o.update(on: app.db)
+                let r = MobileOrgRecord()
+                r.id = o.id
+                r.approvedBy = "中共巴林左旗委员会组织部"
+                r.documentNo = "巴组字〔1〕号"
+                r.approvedOn = today.adding(days: -300).description
+                r.address = "北京市朝阳区"
+                r.contacts = "书记 张三"
+                r.endsOn = endsOn.description
+                r.recordedBy = "test"
+                try await r.create(on: app.db)
+                return o
+            }
+            let temporary = try await mobile("150422M07", .temporary, endsOn: today.adding(days: 20))
+            // A chamber-based organization with a stale end day on its record is not temporary: untouched.
+            let chamber = try await mobile("150422M06", .chamber, endsOn: today.adding(days: -5))
+            try await MobileOrgMembership(
+                orgID: temporary.id!, memberID: f.memberA.id!, joinedOn: today.adding(days: -30).description, by: "test"
+            ).create(on: app.db)
+            let feature = MobileOrgsFeature()
+            // Thirty days before the end the county is told, once.
+            #expect(try await feature.sweep(app, today: today) == ["临时党组织即将到期，已提醒1个"])
+            #expect(try await feature.sweep(app, today: today.adding(days: 1)).isEmpty)
+            let notices = try await Notice.query(on: app.db).filter(\.$kind == NoticeKind.organization.rawValue).all()
+            #expect(
+                notices.count == 1 && notices.first?.orgID == f.countyA.id
+                    && notices.first?.link == "/mobile-orgs/150422M07")
+            // Still open on its last day; closed the day after, its members' part in it ended.
+            #expect(try await feature.sweep(app, today: today.adding(days: 20)).isEmpty)
+            #expect(try await feature.sweep(app, today: today.adding(days: 21)) == ["临时党组织到期自动撤销1个"])
+            let closed = try #require(try await Organization.find(temporary.id, on: app.db))
+            #expect(closed.isClosed && closed.closedReason?.contains("到期，自动撤销") == true)
+            let membership = try #require(
+                try await MobileOrgMembership.query(on: app.db).filter(\.$orgID == temporary.id!).first())
+            #expect(membership.leftOn == today.adding(days: 21).description && membership.leftReason == "组织撤销")
+            #expect(try await MobileOrgRecord.find(temporary.id, on: app.db)?.dissolvedOn != nil)
+            #expect(try await feature.sweep(app, today: today.adding(days: 22)).isEmpty)
+            #expect(try await Organization.find(chamber.id, on: app.db)?.isClosed == false)
         }
     }
 }

@@ -21,6 +21,15 @@ struct NetworkTests {
             #"{"outflowOrgCode":"\#(out)","inflowOrgCode":"\#(inflow)","number":"\#(number)","signedOn":"\#(signed)","validFrom":"\#(from)","validTo":"\#(to)","covers":"\#(covers)"\#(list)}"#
     }
 
+    /// The inflow side (account `inflow`) confirms an agreement through its page.
+    static func confirm(_ app: Application, _ id: UUID) async throws {
+        var inflow = Browser(app)
+        try await inflow.signIn("inflow", Fixture.password)
+        _ = try await inflow.get("/agreements/\(id.uuidString)")
+        let res = try await inflow.post("/agreements/\(id.uuidString)/confirm", form: [:])
+        #expect(res.status == .seeOther || res.status == .found)
+    }
+
     /// A full member of `branch` (a valid synthetic ID number from `sequence`).
     static func member(
         _ app: Application, _ name: String, sequence: Int, branch: Organization, category: String = "full"
@@ -191,7 +200,13 @@ struct NetworkTests {
             flow.inflowOrgID = f.external.id
             flow.status = .arrived
             try await flow.update(on: app.db)
-            #expect(try await county.post("/api/v1/agreements", json: Self.agreementJSON()).status == .created)
+            let signed = try await county.post("/api/v1/agreements", json: Self.agreementJSON())
+            #expect(signed.status == .created)
+            // Entered by our side alone it does not count yet; confirmed by the other side, it does.
+            c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
+            #expect(c.mobileMembers == 3 && c.covered == 0 && c.byWay.agreement == 0)
+            struct Signed: Decodable { var id: UUID }
+            try await Self.confirm(app, try signed.content.decode(Signed.self).id)
             c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
             #expect(c.mobileMembers == 3 && c.covered == 1 && c.byWay.agreement == 1 && c.byWay.mobileOrg == 0)
             // Two at the destination are not enough for a suggestion.

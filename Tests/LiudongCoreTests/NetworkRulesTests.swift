@@ -72,6 +72,23 @@ struct NetworkRulesTests {
         #expect(AgreementRules.confirm(confirmed: true).error == .conflict("该协议已确认"))
     }
 
+    @Test func onlyARealAgreementCountsAndATemporaryOrganizationEnds() {
+        #expect(AgreementRules.countsTowardCoverage(.active, confirmed: true, scanned: false))
+        #expect(AgreementRules.countsTowardCoverage(.expiring, confirmed: false, scanned: true))
+        #expect(!AgreementRules.countsTowardCoverage(.active, confirmed: false, scanned: false))
+        #expect(!AgreementRules.countsTowardCoverage(.expired, confirmed: true, scanned: true))
+        #expect(!AgreementRules.countsTowardCoverage(.pending, confirmed: true, scanned: true))
+        let end = "2026-07-15"
+        #expect(MobileOrgRules.expiry(endsOn: end, today: CalendarDate("2026-06-14")!) == .running)
+        #expect(
+            MobileOrgRules.expiry(endsOn: end, today: CalendarDate("2026-06-15")!)
+                == .endingSoon(on: CalendarDate(end)!))
+        #expect(MobileOrgRules.expiry(endsOn: end, today: CalendarDate(end)!) == .endingSoon(on: CalendarDate(end)!))
+        #expect(
+            MobileOrgRules.expiry(endsOn: end, today: CalendarDate("2026-07-16")!) == .ended(on: CalendarDate(end)!))
+        #expect(MobileOrgRules.expiry(endsOn: nil, today: Self.today) == .running)
+    }
+
     @Test func aFoundingRecordNeedsWhatItsBasisAsks() {
         func record(
             basis: MobileBasis, participants: String? = nil, ends: String? = nil, approved: String = "2026-06-01"

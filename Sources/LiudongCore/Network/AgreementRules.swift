@@ -169,6 +169,12 @@ public enum AgreementRules {
         return .success(reason)
     }
 
+    /// Whether an agreement counts toward the coverage rate: in force, and real — the other side confirmed it, or the
+    /// signed and stamped scan is on file. A draft entered by one side alone does not count.
+    public static func countsTowardCoverage(_ status: AgreementStatus, confirmed: Bool, scanned: Bool) -> Bool {
+        status.inForce && (confirmed || scanned)
+    }
+
     /// Confirming by the other side: once.
     public static func confirm(confirmed: Bool) -> Result<Void, RuleError> {
         confirmed ? .failure(.conflict("该协议已确认")) : .success(())

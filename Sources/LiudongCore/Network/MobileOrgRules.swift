@@ -99,6 +99,26 @@ public enum MobileOrgRules {
         return nil
     }
 
+    /// Where a temporary organization stands against the end day of its founding record.
+    public enum Expiry: Equatable, Sendable {
+        /// No end day, or more than `noticeDays` away.
+        case running
+        /// Ends within `noticeDays` (the county is told once).
+        case endingSoon(on: CalendarDate)
+        /// The end day has passed: it closes itself.
+        case ended(on: CalendarDate)
+    }
+
+    /// Days before a temporary organization's end that its county is told.
+    public static let expiryNoticeDays = 30
+
+    public static func expiry(endsOn: String?, today: CalendarDate) -> Expiry {
+        guard let end = endsOn.flatMap({ CalendarDate($0) }) else { return .running }
+        if end < today { return .ended(on: end) }
+        if today >= end.adding(days: -expiryNoticeDays) { return .endingSoon(on: end) }
+        return .running
+    }
+
     /// Dissolving: not yet closed, with a reason of at most 500 characters.
     public static func dissolve(closed: Bool, reason: String?) -> Result<String, RuleError> {
         guard let reason = Normalize.text(reason), reason.count <= 500 else {

@@ -275,6 +275,8 @@ struct AgreementPages {
         var coveredNow: Int
         var coveredElsewhere: Int
         var coverageAdds: Int
+        /// In force but not yet counted toward coverage: neither confirmed by the other side nor scanned.
+        var notCounted: Bool
     }
 
     /// The agreement as an A4 page (the print stylesheet hides the navigation and the buttons).
@@ -319,7 +321,11 @@ struct AgreementPages {
             canManage: canManage && !user.isInflowSide,
             canConfirm: AgreementActions.isOtherSide(a, user) && a.confirmedAt == nil, coveredNow: covered.members,
             coveredElsewhere: covered.elsewhere,
-            coverageAdds: covered.adds)
+            coverageAdds: covered.adds,
+            notCounted: status.inForce
+                && !AgreementRules.countsTowardCoverage(
+                    status, confirmed: a.confirmedAt != nil, scanned: a.scanSHA256 != nil)
+        )
         return try await req.page("agreements/show", title: "共管协议 \(a.number)", view)
     }
 }

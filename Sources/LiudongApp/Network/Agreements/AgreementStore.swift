@@ -40,7 +40,7 @@ enum AgreementStore {
             SELECT COUNT(*) AS n,
               SUM(CASE WHEN \(CoverageStore.byMobileOrg(member: "m.id", inflow: "i", day: day))
                 OR EXISTS (SELECT 1 FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
-                  WHERE a.id <> \(bind: id) AND a.inflow_org_id = f.inflow_org_id AND \(CoverageStore.inForce(on: day))
+                  WHERE a.id <> \(bind: id) AND a.inflow_org_id = f.inflow_org_id AND \(CoverageStore.counted(on: day))
                     AND o.path LIKE (ao.path || '%')
                     AND (a.covers = 'all' OR EXISTS (SELECT 1 FROM agreement_members am
                          WHERE am.agreement_id = a.id AND am.member_id = m.id)))

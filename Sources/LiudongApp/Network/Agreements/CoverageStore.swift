@@ -37,12 +37,18 @@ enum CoverageStore {
         """
     }
 
+    /// The SQL of "agreement `a` counts toward coverage on `day`" (`AgreementRules.countsTowardCoverage`): in force,
+    /// and confirmed by the other side or with the signed scan on file.
+    static func counted(on day: String) -> SQLQueryString {
+        inForce(on: day) + " AND (a.confirmed_at IS NOT NULL OR a.scan_sha256 IS NOT NULL)"
+    }
+
     /// The SQL of "covered by an agreement": `inflowID` the organization reported to, `branchPath` the member's
-    /// branch path.
+    /// branch path; only agreements that count (`counted(on:)`).
     static func byAgreement(member: String, inflowID: String, branchPath: String, day: String) -> SQLQueryString {
         """
         EXISTS (SELECT 1 FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
-                WHERE a.inflow_org_id = \(unsafeRaw: inflowID) AND \(inForce(on: day))
+                WHERE a.inflow_org_id = \(unsafeRaw: inflowID) AND \(counted(on: day))
                   AND \(unsafeRaw: branchPath) LIKE (ao.path || '%')
                   AND (a.covers = 'all' OR EXISTS (SELECT 1 FROM agreement_members am
                        WHERE am.agreement_id = a.id AND am.member_id = \(unsafeRaw: member))))

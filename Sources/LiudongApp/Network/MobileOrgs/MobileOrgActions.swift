@@ -100,6 +100,38 @@ enum MobileOrgActions {
         try await a.audit(.update, "organization", ref: org.code, summary: "撤销“\(org.shortName)”：\(reason)")
     }
 
+    /// Temporary organizations past their end day close (as a dissolution, by the system); those ending within
+    /// 30 days have their parent organization told once. Answers how many were told and closed.
+    static func expire(today: CalendarDate, app: Application) async throws -> (told: Int, closed: Int) {
+        var told = 0
+        var closed = 0
+        for (org, record) in try await MobileOrgStore.openTemporary(on: app.db) {
+            switch MobileOrgRules.expiry(endsOn: record.endsOn, today: today) {
+            case .running: continue
+            case .ended(let end):
+                let reason = "临时党组织已于\(end.chinese)到期，自动撤销"
+                try await MobileOrgStore.dissolve(org, reason: reason, by: "sweep", today: today, on: app.db)
+                try await Acting.system("sweep", today: today, on: app.db).audit(
+                    .update, "organization", ref: org.code, summary: "撤销“\(org.shortName)”：\(reason)")
+                closed += 1
+            case .endingSoon(let end):
+                guard let parentID = org.parentID,
+                    let parent = try await MobileOrgStore.organizations([parentID], on: app.db)[parentID]
+                else { continue }
+                let title = "\(org.shortName)将于\(end.chinese)到期"
+                guard try await !MobileOrgStore.told(org: parentID, title: title, on: app.db) else { continue }
+                try await Notice(
+                    org: parent, kind: .organization,
+                    title: "\(title)，到期后自动撤销；如需延续，请在组建备案中修改预计终止日期",
+                    link: "/mobile-orgs/\(org.code)"
+                ).create(on: app.db)
+                told += 1
+            }
+        }
+        if closed > 0 { app.orgDirectory.invalidate() }
+        return (told, closed)
+    }
+
     // MARK: - Suggestions
 
     struct Suggestion: Content, Equatable {

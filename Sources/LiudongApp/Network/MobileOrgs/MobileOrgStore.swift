@@ -113,6 +113,20 @@ enum MobileOrgStore {
         try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$path =~ path).sort(\.$code).all()
     }
 
+    /// Open temporary organizations with their founding record.
+    static func openTemporary(on db: Database) async throws -> [(Organization, MobileOrgRecord)] {
+        let orgs = try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$closedAt == nil)
+            .filter(\.$basis == .temporary).all()
+        let records = try await records(on: db)
+        return orgs.compactMap { o in records[o.id!].map { (o, $0) } }
+    }
+
+    /// Whether the organization was already told (a notice with this title).
+    static func told(org: Int, title: String, on db: Database) async throws -> Bool {
+        try await Notice.query(on: db).filter(\.$orgID == org).filter(\.$kind == NoticeKind.organization.rawValue)
+            .filter(\.$title, .contains(inverse: false, .prefix), title).count() > 0
+    }
+
     /// Open mobile organizations anywhere.
     static func openMobileOrgs(on db: Database) async throws -> [Organization] {
         try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$closedAt == nil).all()

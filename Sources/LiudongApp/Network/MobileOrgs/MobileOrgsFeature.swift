@@ -47,4 +47,14 @@ struct MobileOrgsFeature: Feature {
                 counts: [user.scopeID: n])
         ]
     }
+
+    /// Temporary organizations close themselves once the end day of their founding record has passed (every
+    /// membership ends); thirty days before, their county is told once.
+    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
+        let (told, closed) = try await MobileOrgActions.expire(today: today, app: app)
+        var lines: [String] = []
+        if told > 0 { lines.append("临时党组织即将到期，已提醒\(told)个") }
+        if closed > 0 { lines.append("临时党组织到期自动撤销\(closed)个") }
+        return lines
+    }
 }
