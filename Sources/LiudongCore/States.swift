@@ -26,9 +26,10 @@ public enum ItemResolution: String, Codable, Labelled {
 
 /// What a notice in an organization's inbox is about.
 public enum NoticeKind: String, Codable, Labelled {
-    case report, arrival, returned, overdue, lost, contact, request, organization
+    case report, arrival, returned, overdue, lost, contact, request, organization, left
     public var label: String {
         switch self {
+        case .left: return "党员离开"
         case .organization: return "组织变动"
         case .request: return "诉求办理"
         case .contact: return "结对联系"

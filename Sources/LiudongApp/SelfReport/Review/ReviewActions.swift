@@ -105,6 +105,9 @@ enum ReviewActions {
             \.$status ~~ [.away, .arrived, .lost]
         ).first()
         let inflowName = try await r.inflowOrgID.asyncMap { try await Organization.find($0, on: db)?.shortName } ?? nil
+        // The inflow organization the member reported to, told when the report takes the member off its lists.
+        let reportedTo = open?.inflowOrgID
+        let leaves = ReviewRules.leavesInflow(r.kind)
         var summary: String
         let flow: Flow
         switch r.kind {
@@ -188,6 +191,14 @@ enum ReviewActions {
         }
         member.flowStatus = flow.status.rawValue
         try await member.update(on: db)
+        // The inflow organization the member reported to is told the same day; the member is off its lists (they
+        // list open flows) and its pairing ended with the others above.
+        if leaves, let id = reportedTo, let inflow = try await Organization.find(id, on: db) {
+            try await Notice(
+                org: inflow, kind: .left, title: ReviewRules.returnedNotice(name: member.name, on: today),
+                link: "/ledger/\(inflow.code)/inflow"
+            ).create(on: db)
+        }
         if r.kind == .outflow,
             try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).count() == 0
         {

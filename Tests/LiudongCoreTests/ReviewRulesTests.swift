@@ -1,0 +1,15 @@
+import Testing
+
+@testable import LiudongCore
+
+@Suite("Review (报到审核): what a confirmed report tells the other side — without a database")
+struct ReviewRulesTests {
+    @Test func onlyAReturnTakesAMemberOffTheInflowLists() {
+        #expect(ReviewRules.leavesInflow(.return))
+        #expect(!ReviewRules.leavesInflow(.change) && !ReviewRules.leavesInflow(.arrival))
+        #expect(!ReviewRules.leavesInflow(.outflow))
+        #expect(
+            ReviewRules.returnedNotice(name: "张建国", on: CalendarDate("2026-12-06")!)
+                == "张建国已于2026年12月6日返回流出地，不再在贵组织参加组织生活")
+    }
+}
