@@ -65,6 +65,11 @@ def main():
             assert shown == expected, f"{username}: page {shown} != api {expected}"
             if must_have_work:
                 assert shown, f"{username}: an empty worklist on the demo"
+            # The child organizations' names stay on one line at 1280 px: the table scrolls inside its box instead.
+            broken = d.execute_script(
+                "return [...document.querySelectorAll('#worklist table.work-children tbody td:first-child a')]"
+                ".filter(a => a.getClientRects().length > 1).map(a => a.textContent)")
+            assert not broken, f"{username}: child organization names broken over lines at 1280 px: {broken[:3]}"
             shot(d, 1280, f"worklist-{username}-1280.png")
             shot(d, 375, f"worklist-{username}-375.png")
             overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
