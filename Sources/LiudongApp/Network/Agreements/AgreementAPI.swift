@@ -40,7 +40,7 @@ struct AgreementAPI {
     func list(req: Request) async throws -> Items {
         let org = try await req.scopeOrganization()
         let agreements = try await AgreementStore.list(for: org, on: req.db)
-        let codes = try await AgreementStore.organizations(
+        let codes = try await OrgTree.byID(
             Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] }), on: req.db
         ).mapValues(\.code)
         let today = AppClock.today

@@ -86,7 +86,7 @@ enum AgreementActions {
     /// Whether the account sees the agreement: its scope covers either side, or the agreement was signed by an
     /// organization above it (and so covers its members).
     static func visible(_ agreement: Agreement, to user: CurrentUser, on db: Database) async throws -> Bool {
-        let orgs = try await AgreementStore.organizations([agreement.outflowOrgID, agreement.inflowOrgID], on: db)
+        let orgs = try await OrgTree.byID([agreement.outflowOrgID, agreement.inflowOrgID], on: db)
         for id in [agreement.outflowOrgID, agreement.inflowOrgID] {
             guard let o = orgs[id] else { continue }
             // An agreement of an organization above the account's covers the account's members too.
@@ -108,7 +108,7 @@ enum AgreementActions {
 
     static func requireManager(_ a: Agreement, _ user: CurrentUser, on db: Database) async throws {
         guard user.can(.manageAgreements), user.scopeKind == .regular,
-            let o = try await AgreementStore.organizations([a.outflowOrgID], on: db)[a.outflowOrgID], user.covers(o)
+            let o = try await OrgTree.byID([a.outflowOrgID], on: db)[a.outflowOrgID], user.covers(o)
         else { throw AppError.forbidden }
     }
 

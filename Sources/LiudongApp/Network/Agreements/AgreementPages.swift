@@ -38,7 +38,7 @@ struct AgreementPages {
     static func rows(_ agreements: [Agreement], on db: Database, today: CalendarDate = AppClock.today) async throws
         -> [Row]
     {
-        let orgs = try await AgreementStore.organizations(
+        let orgs = try await OrgTree.byID(
             Set(agreements.flatMap { [$0.outflowOrgID, $0.inflowOrgID] }), on: db)
         return agreements.map { a in
             let s = a.status(on: today)
@@ -144,7 +144,7 @@ struct AgreementPages {
         let old = try await AgreementActions.find(
             req.parameters.get("id").flatMap(UUID.init(uuidString:)), for: user, on: req.db)
         try await AgreementActions.requireManager(old, user, on: req.db)
-        let sides = try await AgreementStore.organizations([old.outflowOrgID, old.inflowOrgID], on: req.db)
+        let sides = try await OrgTree.byID([old.outflowOrgID, old.inflowOrgID], on: req.db)
         let outflow = sides[old.outflowOrgID]
         let inflow = sides[old.inflowOrgID]
         let from = CalendarDate(old.validTo)?.adding(days: 1) ?? AppClock.today

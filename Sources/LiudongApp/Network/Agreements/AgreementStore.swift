@@ -63,13 +63,6 @@ enum AgreementStore {
         return try await Organization.query(on: db).filter(\.$code == c).first()
     }
 
-    static func organizations(_ ids: some Collection<Int>, on db: Database) async throws -> [Int: Organization] {
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(
-            try await Organization.query(on: db).filter(\.$id ~~ Array(ids)).all().map { ($0.id!, $0) },
-            uniquingKeysWith: { a, _ in a })
-    }
-
     static func numberTaken(_ number: String, on db: Database) async throws -> Bool {
         try await Agreement.query(on: db).filter(\.$number == number).count() > 0
     }

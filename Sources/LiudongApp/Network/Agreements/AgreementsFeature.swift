@@ -24,7 +24,7 @@ struct AgreementsFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         var entries: [ArchiveEntry] = []
         for a in try await AgreementStore.ofMember(member, on: db) {
-            let inflow = try await AgreementStore.organizations([a.inflowOrgID], on: db)[a.inflowOrgID]
+            let inflow = try await OrgTree.byID([a.inflowOrgID], on: db)[a.inflowOrgID]
             entries.append(
                 ArchiveEntry(
                     at: a.validFrom, side: "双方", kind: "共管协议",

@@ -57,7 +57,7 @@ enum MobileOrgActions {
         let user = try a.staffUser()
         guard user.can(.manageAgreements), org.kind == .mobile, !org.isClosed else { throw AppError.forbidden }
         guard let parentID = org.parentID,
-            let parent = try await MobileOrgStore.organizations([parentID], on: a.db)[parentID]
+            let parent = try await OrgTree.byID([parentID], on: a.db)[parentID]
         else { throw AppError.notFound }
         var joined = 0
         var refused: [String] = []
@@ -116,7 +116,7 @@ enum MobileOrgActions {
                 closed += 1
             case .endingSoon(let end):
                 guard let parentID = org.parentID,
-                    let parent = try await MobileOrgStore.organizations([parentID], on: app.db)[parentID]
+                    let parent = try await OrgTree.byID([parentID], on: app.db)[parentID]
                 else { continue }
                 let title = "\(org.shortName)将于\(end.chinese)到期"
                 guard try await !MobileOrgStore.told(org: parentID, title: title, on: app.db) else { continue }

@@ -45,7 +45,7 @@ struct MobileOrgPages {
         let all = try await MobileOrgStore.mobileOrgs(under: top.path, on: req.db)
         let records = try await MobileOrgStore.records(on: req.db)
         let counts = try await MobileOrgStore.participants(on: req.db)
-        let parents = try await MobileOrgStore.organizations(orgs.compactMap(\.parentID), on: req.db)
+        let parents = try await OrgTree.byID(orgs.compactMap(\.parentID), on: req.db)
             .mapValues(\.shortName)
         let counties = try await MobileOrgStore.counties(under: top.path, on: req.db)
         struct View: Encodable {

@@ -144,13 +144,6 @@ enum MobileOrgStore {
         try await Organization.query(on: db).filter(\.$code == code).filter(\.$level == .county).first()
     }
 
-    static func organizations(_ ids: [Int], on db: Database) async throws -> [Int: Organization] {
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(
-            try await Organization.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) },
-            uniquingKeysWith: { a, _ in a })
-    }
-
     static func records(on db: Database) async throws -> [Int: MobileOrgRecord] {
         Dictionary(try await MobileOrgRecord.query(on: db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
     }

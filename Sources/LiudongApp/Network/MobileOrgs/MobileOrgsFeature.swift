@@ -24,7 +24,7 @@ struct MobileOrgsFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         let memberships = try await MobileOrgStore.memberships(of: id, on: db)
-        let orgs = try await MobileOrgStore.organizations(memberships.map(\.orgID), on: db)
+        let orgs = try await OrgTree.byID(memberships.map(\.orgID), on: db)
         return memberships.map { m in
             ArchiveEntry(
                 at: m.joinedOn, side: "流入地", kind: "流动党员党组织",
@@ -38,7 +38,7 @@ struct MobileOrgsFeature: Feature {
         let user = scope.user
         guard !user.isInflowSide, user.can(.manageAgreements), user.scopeLevel == .county,
             user.can(.editOrganizations),
-            let county = try await MobileOrgStore.organizations([user.scopeID], on: scope.db)[user.scopeID]
+            let county = try await OrgTree.byID([user.scopeID], on: scope.db)[user.scopeID]
         else { return [] }
         let n = try await MobileOrgActions.suggestions(under: county, on: scope.db, today: scope.today).count
         return [

@@ -71,7 +71,7 @@ struct ContactPages {
     ) async throws -> Response {
         let user = try req.user
         let pairings = try await PairingStore.all(of: member.id!, on: req.db)
-        let orgName = try await PairingStore.organizations(Array(Set(pairings.map(\.cadreOrgID))), on: req.db)
+        let orgName = try await OrgTree.byID(Array(Set(pairings.map(\.cadreOrgID))), on: req.db)
             .mapValues(\.shortName)
         let byID = Dictionary(uniqueKeysWithValues: pairings.map { ($0.id!, $0) })
         let contacts = try await ContactStore.contacts(of: member.id!, on: req.db)

@@ -36,7 +36,7 @@ enum PairingActions {
             ?? nil
         let home =
             try await member.asyncMap {
-                try await PairingStore.organizations([$0.organizationID], on: a.db)[$0.organizationID]
+                try await OrgTree.byID([$0.organizationID], on: a.db)[$0.organizationID]
             } ?? nil
         var accountFits: Bool?
         var accountID: UUID?

@@ -146,13 +146,6 @@ enum PairingStore {
         try await Organization.query(on: db).filter(\.$code == code).first()
     }
 
-    static func organizations(_ ids: [Int], on db: Database) async throws -> [Int: Organization] {
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(
-            try await Organization.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) },
-            uniquingKeysWith: { a, _ in a })
-    }
-
     static func account(username: String, on db: Database) async throws -> Account? {
         try await Account.query(on: db).filter(\.$username == username).first()
     }
