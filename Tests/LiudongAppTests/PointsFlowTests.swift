@@ -35,8 +35,8 @@ struct PointsFlowTests {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
             let a = f.memberA
-            _ = try await Mobile.open(app, a, inflow: f.external)
-            _ = try await Mobile.open(app, f.memberB)
+            _ = try await Mobile.open(app, a, leftOn: PointsTests.before, inflow: f.external)
+            _ = try await Mobile.open(app, f.memberB, leftOn: PointsTests.before)
             let today = AppClock.today
             // Yesterday's year (last year on 1 January): the claims are for yesterday; rules for this year too, so a
             // claim whose date is refused is judged against this year's items on any day.
@@ -171,7 +171,7 @@ struct PointsFlowTests {
             let f = try await Fixture.build(app)
             let p = PointFixture(app: app)
             let a2 = try await PointsTests.member(app, named: "李秀英")
-            for m in [f.memberA, a2, f.memberB] { _ = try await Mobile.open(app, m) }
+            for m in [f.memberA, a2, f.memberB] { _ = try await Mobile.open(app, m, leftOn: PointsTests.before) }
             try await PointsTests.pilot(app, f.countyA, years: [2025], form: .bands)
             try await PointsTests.pilot(app, f.countyB, years: [2025], form: .list)
             try await p.attend(f.memberA, f.branchA, "2025-05-01")
@@ -250,7 +250,7 @@ struct PointsFlowTests {
             let p = PointFixture(app: app)
             let a = f.memberA
             let a2 = try await PointsTests.member(app, named: "李秀英")
-            for m in [a, a2] { _ = try await Mobile.open(app, m) }
+            for m in [a, a2] { _ = try await Mobile.open(app, m, leftOn: PointsTests.before) }
             try await PointsTests.pilot(app, f.countyA, years: [2025])
             // A: 6 points in Q1 then nothing; A2: 6 points every quarter.
             for d in ["2025-02-01", "2025-03-01"] { try await p.attend(a, f.branchA, d) }
@@ -294,7 +294,7 @@ struct PointsFlowTests {
     func everyPageOfTheMeasureOpens(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)
-            _ = try await Mobile.open(app, f.memberA)
+            _ = try await Mobile.open(app, f.memberA, leftOn: PointsTests.before)
             let year = AppClock.today.year
             try await PointsTests.pilot(app, f.countyA, years: [year - 1, year])
             let p = PointFixture(app: app)

@@ -11,6 +11,10 @@ import VaporTesting
 /// periods alone, a mid-year version applies from its date, and the editor refuses logins and time online.
 @Suite("Points ledger (积分管理)")
 struct PointsTests {
+    /// When the tests' mobile members left: before every year whose facts they record (facts count in the months a
+    /// member was mobile).
+    static let before = CalendarDate(year: 2024, month: 6, day: 1)!
+
     static func pilot(_ app: Application, _ county: Organization, years: [Int], form: PublicForm = .bands) async throws
     {
         for y in years {
@@ -31,7 +35,7 @@ struct PointsTests {
             let f = try await Fixture.build(app)
             let p = PointFixture(app: app)
             let a = f.memberA
-            _ = try await Mobile.open(app, a, inflow: f.external)
+            _ = try await Mobile.open(app, a, leftOn: PointsTests.before, inflow: f.external)
             try await Self.pilot(app, f.countyA, years: [2025])
             // Home organizational life: four in March (3 each, monthly cap 9), one in July.
             for d in ["2025-03-02", "2025-03-09", "2025-03-16", "2025-03-23"] { try await p.attend(a, f.branchA, d) }

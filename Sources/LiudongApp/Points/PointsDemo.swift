@@ -38,7 +38,8 @@ enum PointsDemo {
             s.passAt = 8
             s.updatedBy = DemoAuthor.username
             try await s.create(on: db)
-            let members = try await PointLedgerStore.population(county: county, member: nil, on: db)
+            let cameHome = try await cameHome(county: county, today: today, on: db)
+            let members = try await PointLedgerStore.population(county: county, year: today.year, member: nil, on: db)
             // Last year: the rules, the deeds members claimed and the secretary approved, then the publication.
             _ = try await PointRulesStore.ensureYear(
                 county: county, year: today.year - 1, by: DemoAuthor.username, on: db)
@@ -46,11 +47,17 @@ enum PointsDemo {
                 members.map(\.id), year: today.year - 1,
                 through: CalendarDate(year: today.year - 1, month: 12, day: 31)!,
                 rng: &rng, on: db)
+            if let (member, back) = cameHome, back.year < today.year {
+                try await claims([member], year: back.year, through: back, rng: &rng, everyone: true, on: db)
+            }
             try await PointRankingActions.publish(county: county, year: today.year - 1, form: form, as: acting)
             // This year: default rules, and in 巴林左旗 a second version from 1 July.
             _ = try await PointRulesStore.ensureYear(
                 county: county, year: today.year, by: DemoAuthor.username, on: db)
             try await claims(members.map(\.id), year: today.year, through: today.adding(days: -20), rng: &rng, on: db)
+            if let (member, back) = cameHome, back.year == today.year {
+                try await claims([member], year: back.year, through: back, rng: &rng, everyone: true, on: db)
+            }
             let july = CalendarDate(year: today.year, month: 7, day: 1)!
             if code == "150422", july < today {
                 var items = PointRuleVersion.defaultItems
@@ -74,10 +81,41 @@ enum PointsDemo {
         }
     }
 
-    /// Approved claims (1–4 for about 70% of the members) in `year` up to `through`, a few rejected.
-    static func claims(_ members: [UUID], year: Int, through: CalendarDate, rng: inout SeededRandom, on db: Database)
-        async throws
+    /// A member of the county who came home on 12 November (this year's, or last year's before then) after the whole
+    /// year away: the ranking still counts them, with lines pro-rated to eleven months. One of the demo's returned
+    /// flows is dated so; nil when the county has none.
+    static func cameHome(county: Organization, today: CalendarDate, on db: Database) async throws
+        -> (UUID, CalendarDate)?
     {
+        let sql = try db.sql()
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT f.id, f.member_id, f.left_on FROM flows f JOIN members m ON m.id = f.member_id
+                JOIN organizations o ON o.id = m.organization_id
+                WHERE \(PathPrefix("o.path", county.path)) AND f.status = \(bind: FlowState.returned.rawValue)
+                ORDER BY m.name, f.id LIMIT 1
+                """
+            ).first(decoding: DemoFlow.self),
+            let thisYear = CalendarDate(year: today.year, month: 11, day: 12),
+            let lastYear = CalendarDate(year: today.year - 1, month: 11, day: 12)
+        else { return nil }
+        let back = thisYear < today ? thisYear : lastYear
+        let left = min(CalendarDate(row.left_on) ?? back, CalendarDate(year: back.year - 1, month: 12, day: 28)!)
+        try await sql.raw(
+            """
+            UPDATE flows SET left_on = \(bind: left.description), returned_on = \(bind: back.description),
+            last_contact_on = \(bind: back.description) WHERE id = \(bind: row.id)
+            """
+        ).run()
+        return (row.member_id, back)
+    }
+
+    /// Approved claims (1–4 for about 70% of the members) in `year` up to `through`, a few rejected.
+    static func claims(
+        _ members: [UUID], year: Int, through: CalendarDate, rng: inout SeededRandom, everyone: Bool = false,
+        on db: Database
+    ) async throws {
         let sql = try db.sql()
         var rows = Rows(
             table: "point_claims",
@@ -87,7 +125,7 @@ enum PointsDemo {
             ])
         let start = CalendarDate(year: year, month: 1, day: 1)!
         let span = max(1, Int(through.startDate.timeIntervalSince(start.startDate) / 86_400))
-        for m in members where rng.chance(0.7) {
+        for m in members where rng.chance(0.7) || everyone {
             for k in 0..<rng.int(1...4) {
                 let day = start.adding(days: rng.int(0...span))
                 let text =
@@ -168,6 +206,13 @@ enum PointsDemo {
             try await t.create(on: db)
         }
     }
+}
+
+/// A returned flow the demo dates.
+private struct DemoFlow: Decodable {
+    var id: UUID
+    var member_id: UUID
+    var left_on: String
 }
 
 /// A recorded absence from a members' meeting, which the demo's members appeal.

@@ -41,6 +41,9 @@ struct MemberPoints: Encodable, Sendable {
     var rank: Int?
     var count: Int?
     var band: String?
+    /// The months of the year the member was mobile when not the whole year ("1月—11月"): only their points count,
+    /// and the band lines are pro-rated to them.
+    var mobileMonths: String?
     var published: Bool
     var entries: [Entry]
     var claims: [Claim]
@@ -63,7 +66,11 @@ struct MemberPoints: Encodable, Sendable {
         return MemberPoints(
             pilot: county != nil, county: county?.shortName,
             total: standing?.total ?? rows.reduce(0) { $0 + $1.points }, rank: standing?.rank, count: standing?.count,
-            band: standing?.band, published: standing?.published ?? false,
+            band: standing?.band,
+            mobileMonths: standing.flatMap {
+                $0.months == PointMobility.wholeYear ? nil : PointMobility.label($0.months)
+            },
+            published: standing?.published ?? false,
             entries: rows.map { r in
                 let a = appeals[r.id]
                 let status = EntryStatus(rawValue: r.status) ?? .counted

@@ -3,7 +3,8 @@ import Foundation
 import LiudongCore
 import SQLKit
 
-/// Reads the recorded facts that earn points for the mobile members of a county (or one member) in a year. Every fact
+/// Reads the recorded facts that earn points for the members of a county who were ever mobile (or one member) in a
+/// year — the ledger keeps those of the months each was mobile (`PointMobility`). Every fact
 /// is something done and recorded elsewhere — a course learnt, a quiz answered, organizational life attended, a diary
 /// entry marked 优秀, a contact the member confirmed, an approved claim — never a login or time online.
 enum PointFactStore {
@@ -25,7 +26,7 @@ enum PointFactStore {
             if let m = who.member { return "\(ident: alias).\(ident: column) = \(bind: m)" }
             return """
                 \(ident: alias).\(ident: column) IN (SELECT m.id FROM members m JOIN organizations o ON o.id = m.organization_id
-                WHERE \(PathPrefix("o.path", who.path)) AND m.flow_status IN \(SQLBind.group(LedgerService.openStates)))
+                WHERE \(PathPrefix("o.path", who.path)) AND m.flow_status IS NOT NULL)
                 """
         }
         var facts: [PointFact] = []

@@ -35,7 +35,7 @@ enum PointLedger {
             timings.append((label, AppClock.now.timeIntervalSince(clock)))
             clock = AppClock.now
         }
-        let people = try await PointLedgerStore.population(county: county, member: member, on: db)
+        let people = try await PointLedgerStore.population(county: county, year: year, member: member, on: db)
         let closedEntries = try await PointLedgerStore.closedEntries(
             county: countyID, year: year, through: cut, member: member, on: db)
         let stored =
@@ -48,8 +48,10 @@ enum PointLedger {
         var entries = closedEntries
         if !yearClosed {
             if member == nil || !people.isEmpty {
-                facts = try await PointFactStore.read(
-                    .init(path: county.path, member: member), year: year, after: after, on: db)
+                facts = PointMobility.whileMobile(
+                    try await PointFactStore.read(
+                        .init(path: county.path, member: member), year: year, after: after, on: db),
+                    months: Dictionary(people.map { ($0.id, $0.months) }, uniquingKeysWith: { a, _ in a }))
             }
             lap("读取事实")
             let usage = closedEntries.compactMap { e in
@@ -61,7 +63,7 @@ enum PointLedger {
             }
             entries += drafts
             let (inserts, removals) = PointLedgerPlan.changes(drafts, stored: stored)
-            let totals = PointLedgerPlan.totals(entries, people: people.map { ($0.id, $0.org) })
+            let totals = PointLedgerPlan.totals(entries, people: people.map { ($0.id, $0.org, $0.months) })
             lap("计算（\(inserts.count)条有变化，\(removals.count)条撤下）")
             try await PointLedgerStore.write(
                 removals: removals, additions: inserts, totals: totals, county: countyID, year: year, member: member,

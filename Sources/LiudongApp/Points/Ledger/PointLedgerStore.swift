@@ -3,10 +3,12 @@ import Foundation
 import LiudongCore
 import SQLKit
 
-/// A member of the ledger's population and the organization their points count for.
+/// A member of the ledger's population, the organization their points count for, and the months of the year they
+/// were mobile (`PointMobility`).
 struct PointPerson: Sendable {
     var id: UUID
     var org: Int
+    var months: Int = PointMobility.wholeYear
 }
 
 /// One stored ledger entry as a member's ledger shows it.
@@ -44,15 +46,42 @@ enum PointLedgerStore {
         "nominal", "points", "capped", "source_kind", "source_id", "status", "reason", "signature",
     ]
 
-    /// Whom points are for: the county's mobile members (an open flow) — or the one member when among them.
-    static func population(county: Organization, member: UUID?, on db: Database) async throws -> [PointPerson] {
+    /// Whom points are for: the county's members who were mobile at any time in `year` (an open flow, or one that
+    /// ended in it), with the months they were mobile — or the one member when among them. A member marked mobile
+    /// with no flow on record counts for the whole year.
+    static func population(county: Organization, year: Int, member: UUID?, on db: Database) async throws
+        -> [PointPerson]
+    {
         let only: SQLQueryString = member.map { "AND m.id = \(bind: $0)" } ?? ""
-        return try await PointRow.all(
+        var order: [UUID] = []
+        var people: [UUID: (org: Int, open: Bool, flows: Int, spans: [PointMobility.Span])] = [:]
+        for r in try await PointRow.all(
             """
-            SELECT m.id, m.organization_id FROM members m JOIN organizations o ON o.id = m.organization_id
-            WHERE \(PathPrefix("o.path", county.path)) AND m.flow_status IN \(SQLBind.group(LedgerService.openStates)) \(only)
-            """, on: db
-        ).compactMap { r in r.uuid("id").flatMap { id in r.int("organization_id").map { PointPerson(id: id, org: $0) } }
+            SELECT m.id, m.organization_id, m.flow_status, f.status, f.left_on, f.returned_on
+            FROM members m JOIN organizations o ON o.id = m.organization_id LEFT JOIN flows f ON f.member_id = m.id
+            WHERE \(PathPrefix("o.path", county.path)) AND m.flow_status IS NOT NULL \(only)
+            """, on: db)
+        {
+            guard let id = r.uuid("id"), let org = r.int("organization_id") else { continue }
+            if people[id] == nil {
+                order.append(id)
+                let open = r.string("flow_status").flatMap(FlowState.init(rawValue:))?.isOpen ?? false
+                people[id] = (org, open, 0, [])
+            }
+            guard let left = r.string("left_on").flatMap({ CalendarDate($0) }) else { continue }
+            people[id]?.flows += 1
+            let state = r.string("status").flatMap(FlowState.init(rawValue:))
+            if state?.isOpen == true {
+                people[id]?.spans.append(.init(from: left, to: nil))
+            } else if let back = r.string("returned_on").flatMap({ CalendarDate($0) }) {
+                people[id]?.spans.append(.init(from: left, to: back))
+            }
+        }
+        return order.compactMap { id in
+            guard let p = people[id] else { return nil }
+            let months =
+                p.open && p.flows == 0 ? PointMobility.wholeYear : PointMobility.months(p.spans, year: year)
+            return months == 0 ? nil : PointPerson(id: id, org: p.org, months: months)
         }
     }
 
@@ -120,10 +149,12 @@ enum PointLedgerStore {
             ?? "county_id = \(bind: county) AND year = \(bind: year)"
         var have: [UUID: [Int]] = [:]
         for r in try await PointRow.all(
-            "SELECT member_id, org_id, total, q1, q2, q3, q4 FROM point_totals WHERE \(filter)", on: db)
+            "SELECT member_id, org_id, total, q1, q2, q3, q4, mobile_months FROM point_totals WHERE \(filter)", on: db)
         {
             guard let id = r.uuid("member_id") else { continue }
-            have[id] = ["org_id", "total", "q1", "q2", "q3", "q4"].map { r.int($0) ?? 0 }
+            have[id] =
+                ["org_id", "total", "q1", "q2", "q3", "q4"].map { r.int($0) ?? 0 }
+                + [r.int("mobile_months") ?? PointMobility.wholeYear]
         }
         let gone = have.filter { wanted[$0.key] != $0.value }.map(\.key)
         for chunk in stride(from: 0, to: gone.count, by: 500) {
@@ -133,7 +164,8 @@ enum PointLedgerStore {
             ).run()
         }
         var rows = PointRows(
-            "point_totals", ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4"], on: db)
+            "point_totals",
+            ["member_id", "year", "county_id", "org_id", "total", "q1", "q2", "q3", "q4", "mobile_months"], on: db)
         for (id, v) in wanted where have[id] != v {
             try await rows.add([.uuid(id), .int(year), .int(county)] + v.map { .int($0) })
         }

@@ -7,6 +7,7 @@ import SQLKit
 private struct TotalCount: Decodable {
     var total: Int
     var n: Int
+    var months: Int
 }
 
 /// A ranked member as read, before rank and band are added.
@@ -15,9 +16,10 @@ private struct RankedRow: Decodable {
     var name: String
     var branch: String
     var total: Int
+    var months: Int
 
     enum CodingKeys: String, CodingKey {
-        case name, branch, total
+        case name, branch, total, months
         case memberID = "member_id"
     }
 }
@@ -34,9 +36,11 @@ struct SnapshotTotal: Decodable, Sendable {
     var orgID: Int
     var name: String
     var total: Int
+    /// The months of the year the member was mobile (`PointMobility`).
+    var months: Int
 
     enum CodingKeys: String, CodingKey {
-        case name, total
+        case name, total, months
         case memberID = "member_id"
         case orgID = "org_id"
     }
@@ -76,8 +80,9 @@ enum PointRankingStore {
             + " AND \(ident: alias).org_id IN (SELECT id FROM organizations WHERE \(PathPrefix("path", org.path)))"
     }
 
-    /// Where a year's ranking is read from: the live totals with the county's lines pro-rated, or the published
-    /// snapshot with the lines it was published under.
+    /// Where a year's ranking is read from: the live totals with the county's lines pro-rated to the completed
+    /// months, or the published snapshot with the lines it was published under; each member's lines are pro-rated
+    /// further to the months of those they were mobile (`mobile_months`).
     static func source(county: Organization, year: Int, today: CalendarDate, on db: Database) async throws
         -> (publication: PointPublication?, table: String, bands: PointBands, months: Int)
     {
@@ -85,6 +90,11 @@ enum PointRankingStore {
         if let pub { return (pub, "point_snapshot", pub.bands, 12) }
         let settings = try await PointRulesStore.settingsOrDefault(county.id!, on: db)
         return (nil, "point_totals", settings.bands, PointRankingRules.months(year: year, today: today))
+    }
+
+    /// A row's months, the whole year for rows written before they were kept.
+    private static func months(_ alias: String) -> SQLQueryString {
+        "COALESCE(\(ident: alias).mobile_months, \(unsafeRaw: String(PointMobility.wholeYear)))"
     }
 
     static func publication(county: Int, year: Int, on db: Database) async throws -> PointPublication? {
@@ -100,13 +110,19 @@ enum PointRankingStore {
         let (pub, table, bands, months) = try await source(county: county, year: year, today: today, on: db)
         let set = scope("t", org: org, county: county.id!, year: year)
         let dist = try await sql.raw(
-            "SELECT t.total, COUNT(*) AS n FROM \(unsafeRaw: table) t WHERE \(set) GROUP BY t.total ORDER BY t.total DESC"
+            """
+            SELECT t.total, \(Self.months("t")) AS months, COUNT(*) AS n FROM \(unsafeRaw: table) t WHERE \(set)
+            GROUP BY t.total, \(Self.months("t")) ORDER BY t.total DESC
+            """
         ).all(decoding: TotalCount.self)
-        let ranks = PointRankingRules.ranks(distribution: dist.map { ($0.total, $0.n) }, bands: bands, months: months)
+        let ranks = PointRankingRules.ranks(
+            distribution: dist.map { ($0.total, $0.n, PointMobility.counted($0.months, completed: months)) },
+            bands: bands)
         let nameColumn: SQLQueryString = pub == nil ? "m.name" : "t.name"
         let rows = try await sql.raw(
             """
-            SELECT t.member_id, \(nameColumn) AS name, o.short_name AS branch, t.total FROM \(unsafeRaw: table) t
+            SELECT t.member_id, \(nameColumn) AS name, o.short_name AS branch, t.total, \(Self.months("t")) AS months
+            FROM \(unsafeRaw: table) t
             JOIN members m ON m.id = t.member_id JOIN organizations o ON o.id = t.org_id
             WHERE \(set) ORDER BY t.total DESC, \(nameColumn), t.member_id LIMIT \(unsafeRaw: String(max(0, limit)))
             OFFSET \(unsafeRaw: String(max(0, offset)))
@@ -115,23 +131,30 @@ enum PointRankingStore {
         return Page(
             published: pub != nil, publication: pub, count: ranks.count,
             rows: rows.map { r in
-                let (rank, band) = ranks.standing(r.total, bands: bands, months: months)
+                let (rank, band) = ranks.standing(
+                    r.total, bands: bands, months: PointMobility.counted(r.months, completed: months))
                 return Row(memberId: r.memberID, name: r.name, branch: r.branch, total: r.total, rank: rank, band: band)
             },
             bands: ranks.bandCounts.enumerated().map { (bands.label($0.offset), $0.element) }, settings: bands)
     }
 
-    /// A member's standing in the county: total, rank, band (nil when the county has no totals for the year).
+    /// A member's standing in the county: total, rank, band, and the months of the year they were mobile (nil when
+    /// the county has no totals for the year).
     static func standing(member: UUID, county: Organization, year: Int, today: CalendarDate, on db: Database)
-        async throws -> (total: Int, rank: Int, count: Int, band: String, published: Bool)?
+        async throws -> (total: Int, rank: Int, count: Int, band: String, published: Bool, months: Int)?
     {
         let sql = try db.sql()
         let (pub, table, bands, months) = try await source(county: county, year: year, today: today, on: db)
         guard
-            let mine = try await sql.raw(
-                "SELECT total FROM \(unsafeRaw: table) WHERE member_id = \(bind: member) AND year = \(bind: year) AND county_id = \(bind: county.id!)"
-            ).first()?.decode(column: "total", as: Int.self)
+            let row = try await sql.raw(
+                """
+                SELECT total, \(Self.months(table)) AS months FROM \(unsafeRaw: table)
+                WHERE member_id = \(bind: member) AND year = \(bind: year) AND county_id = \(bind: county.id!)
+                """
+            ).first(), let mine = try? row.decode(column: "total", as: Int.self)
         else { return nil }
+        let mask = (try? row.decode(column: "months", as: Int.self)) ?? PointMobility.wholeYear
+        let mobile = PointMobility.counted(mask, completed: months)
         let c =
             try await sql.raw(
                 """
@@ -141,7 +164,8 @@ enum PointRankingStore {
             ).first(decoding: Above.self) ?? Above(n: 1, above: 0)
         let rank = c.above + 1
         return (
-            mine, rank, c.n, bands.label(bands.band(rank: rank, count: c.n, total: mine, months: months)), pub != nil
+            mine, rank, c.n, bands.label(bands.band(rank: rank, count: c.n, total: mine, months: mobile)), pub != nil,
+            mask
         )
     }
 
@@ -149,7 +173,8 @@ enum PointRankingStore {
     static func totals(county: Int, year: Int, on db: Database) async throws -> [SnapshotTotal] {
         try await db.sql().raw(
             """
-            SELECT t.member_id, t.org_id, m.name, t.total FROM point_totals t JOIN members m ON m.id = t.member_id
+            SELECT t.member_id, t.org_id, m.name, t.total, \(Self.months("t")) AS months
+            FROM point_totals t JOIN members m ON m.id = t.member_id
             WHERE t.county_id = \(bind: county) AND t.year = \(bind: year) ORDER BY t.total DESC
             """
         ).all(decoding: SnapshotTotal.self)
@@ -165,12 +190,17 @@ enum PointRankingStore {
             let sql = try tx.sql()
             var rows = Rows(
                 table: "point_snapshot",
-                columns: ["county_id", "year", "member_id", "org_id", "name", "total", "rank", "band"])
+                columns: [
+                    "county_id", "year", "member_id", "org_id", "name", "total", "rank", "band", "mobile_months",
+                ])
             for (t, rank) in zip(totals, ranks) {
                 rows.add([
                     SQLBind(p.countyID), SQLBind(p.year), SQLBind(t.memberID), SQLBind(t.orgID), SQLBind(t.name),
                     SQLBind(t.total), SQLBind(rank),
-                    SQLBind(bands.band(rank: rank, count: totals.count, total: t.total, months: 12)),
+                    SQLBind(
+                        bands.band(
+                            rank: rank, count: totals.count, total: t.total,
+                            months: PointMobility.counted(t.months, completed: 12))), SQLBind(t.months),
                 ])
                 try await rows.flushIfFull(sql)
             }

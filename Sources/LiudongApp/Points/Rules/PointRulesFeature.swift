@@ -10,7 +10,10 @@ struct PointRulesFeature: Feature {
     let name = "points"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(21, CreatePoints()), NumberedMigration(22, AddPointEntrySignature())]
+        [
+            NumberedMigration(21, CreatePoints()), NumberedMigration(22, AddPointEntrySignature()),
+            NumberedMigration(33, AddPointMobileMonths()),
+        ]
     }
 
     func routes(_ routes: FeatureRoutes) throws { try PointRulesPages().boot(routes) }

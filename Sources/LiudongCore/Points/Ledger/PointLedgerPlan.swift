@@ -110,9 +110,12 @@ public enum PointLedgerPlan {
         return (inserts, gone + stored.keys)
     }
 
-    /// One row per member of the population (`org` is the member's organization): the organization, the year's total
-    /// and each quarter's sum (zero when nothing was earned).
-    public static func totals(_ entries: [PointLedgerEntry], people: [(id: UUID, org: Int)]) -> [UUID: [Int]] {
+    /// One row per member of the population (`org` is the member's organization, `months` the months of the year they
+    /// were mobile, `PointMobility`): the organization, the year's total, each quarter's sum (zero when nothing was
+    /// earned) and the months.
+    public static func totals(_ entries: [PointLedgerEntry], people: [(id: UUID, org: Int, months: Int)]) -> [UUID:
+        [Int]]
+    {
         var sums: [UUID: [Int]] = [:]
         for e in entries {
             guard let d = CalendarDate(e.on) else { continue }
@@ -121,7 +124,7 @@ public enum PointLedgerPlan {
         var out: [UUID: [Int]] = [:]
         for p in people {
             let q = sums[p.id] ?? [0, 0, 0, 0]
-            out[p.id] = [p.org, q.reduce(0, +)] + q
+            out[p.id] = [p.org, q.reduce(0, +)] + q + [p.months]
         }
         return out
     }

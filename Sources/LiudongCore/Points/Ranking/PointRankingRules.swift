@@ -1,7 +1,8 @@
 /// The decisions of rankings (评比): how much of the year the lines are pro-rated to, competition ranks (equal totals
 /// share a rank, the next rank skips), members per band, and when a county may publish its year.
 public enum PointRankingRules {
-    /// Completed months of `year` seen on `today` (12 once the year is over).
+    /// Completed months of `year` seen on `today` (12 once the year is over). A member's lines are pro-rated to the
+    /// months of these they were mobile (`PointMobility.counted`).
     public static func months(year: Int, today: CalendarDate) -> Int {
         year < today.year ? 12 : year > today.year ? 0 : today.month - 1
     }
@@ -21,14 +22,29 @@ public enum PointRankingRules {
     }
 
     public static func ranks(distribution: [(total: Int, n: Int)], bands: PointBands, months: Int) -> Ranks {
+        ranks(distribution: distribution.map { ($0.total, $0.n, months) }, bands: bands)
+    }
+
+    /// A ranking whose members are measured against their own months (`months`: the months each group of members
+    /// was mobile among the completed ones, `PointMobility.counted`); equal totals share a rank whatever the months.
+    public static func ranks(distribution: [(total: Int, n: Int, months: Int)], bands: PointBands) -> Ranks {
         let count = distribution.reduce(0) { $0 + max(0, $1.n) }
         var counts = [0, 0, 0, 0]
         var rankOf: [Int: Int] = [:]
         var above = 0
-        for d in distribution.sorted(by: { $0.total > $1.total }) {
-            rankOf[d.total] = above + 1
-            counts[bands.band(rank: above + 1, count: count, total: d.total, months: months)] += d.n
-            above += d.n
+        let sorted = distribution.sorted { $0.total > $1.total }
+        var i = 0
+        while i < sorted.count {
+            let total = sorted[i].total
+            var same = 0
+            while i < sorted.count, sorted[i].total == total {
+                let d = sorted[i]
+                counts[bands.band(rank: above + 1, count: count, total: total, months: d.months)] += max(0, d.n)
+                same += max(0, d.n)
+                i += 1
+            }
+            rankOf[total] = above + 1
+            above += same
         }
         return Ranks(count: count, rankOf: rankOf, bandCounts: counts)
     }
