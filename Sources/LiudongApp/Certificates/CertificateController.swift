@@ -98,12 +98,45 @@ struct CertificateController {
         let me = try req.member
         struct View: Encodable {
             var card: CertificateCard?
+            var refusal: String?
+            var advice: [CertificateAdvice]
         }
         let c = try await CertificateStore.latest(of: me.memberID, on: req.db)
         let m = try await Member.find(me.memberID, on: req.db)
+        let flow = try await CertificateService.openFlow(of: me.memberID, on: req.db)
+        let rules = try await flow.asyncMap { try await CertificateService.rules($0, on: req.db) } ?? nil
         return try await req.myPage(
             "my/certificate", title: "流动党员活动证",
-            View(card: try await c.asyncMap { c in try await CertificateCard.make(c, member: m, req: req) } ?? nil))
+            View(
+                card: try await c.asyncMap { c in try await CertificateCard.make(c, member: m, req: req) } ?? nil,
+                refusal: rules.flatMap(CertificateRules.refusal),
+                advice: CertificateAdvice.lines(rules, today: AppClock.today)))
+    }
+}
+
+/// A line of advice on a certificate page (`CertificateRules`): the next contact of a member abroad (late when
+/// overdue), or the suggestion to transfer the organizational relationship.
+struct CertificateAdvice: Encodable {
+    var id: String
+    var text: String
+    var late: Bool
+
+    static func lines(_ f: CertificateRules.Flow?, today: CalendarDate) -> [CertificateAdvice] {
+        guard let f else { return [] }
+        var out: [CertificateAdvice] = []
+        if let c = CertificateRules.abroadContact(f, today: today) {
+            out.append(
+                .init(
+                    id: "abroad-contact",
+                    text: "出国(境)期间保留组织关系，党组织至少每\(CertificateRules.abroadContactMonths)个月联系一次："
+                        + "最近联系\(f.lastContactOn?.description ?? "无记录")，" + (c.overdue ? "已超过" : "下次应在")
+                        + "\(c.due)\(c.overdue ? "，请尽快联系" : "前联系")",
+                    late: c.overdue))
+        }
+        if let t = CertificateRules.transferAdvice(f, today: today) {
+            out.append(.init(id: "transfer-advice", text: t, late: false))
+        }
+        return out
     }
 }
 

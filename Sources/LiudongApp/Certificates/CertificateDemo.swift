@@ -3,7 +3,7 @@ import LiudongCore
 import SQLKit
 import Vapor
 
-/// The demo's certificates: one for every open flow, issued the day the member left; those older than a year were
+/// The demo's certificates: one for every open flow the rules allow (not abroad, not under a month), issued the day the member left; those older than a year were
 /// checked once (mostly 合格, some 优秀), except one in twenty left to expire.
 enum CertificateDemo {
     private struct Row: Decodable {
@@ -11,6 +11,8 @@ enum CertificateDemo {
         var member_id: UUID
         var left_on: String
         var path: String
+        var reason: Int?
+        var expected_return_on: String?
     }
 
     static func load(_ demo: DemoContext) async throws {
@@ -19,11 +21,17 @@ enum CertificateDemo {
         let open = SQLBind.group(LedgerService.openStates)
         let flows = try await sql.raw(
             """
-            SELECT f.id AS flow_id, f.member_id, f.left_on, b.path FROM flows f JOIN members m ON m.id = f.member_id
+            SELECT f.id AS flow_id, f.member_id, f.left_on, b.path, f.reason, f.expected_return_on FROM flows f JOIN members m ON m.id = f.member_id
               JOIN organizations b ON b.id = m.organization_id
             WHERE f.status IN \(open) ORDER BY f.left_on, f.id
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: Row.self).filter {
+            CertificateRules.refusal(
+                .init(
+                    reason: $0.reason.flatMap(OutflowReason.init(rawValue:)), leftOn: CalendarDate($0.left_on),
+                    expectedReturnOn: $0.expected_return_on.flatMap { CalendarDate($0) }, arrivedOn: nil,
+                    lastContactOn: nil)) == nil
+        }
         let counties = try await Organization.query(on: demo.db).filter(\.$level == .county).all()
         let city = try await OrganizationService.root(on: demo.db)
         var next: [String: Int] = [:]

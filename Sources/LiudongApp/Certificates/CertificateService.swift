@@ -65,6 +65,7 @@ enum CertificateService {
             let flow = try await Flow.query(on: db).filter(\.$memberID == member.id!)
                 .filter(\.$status ~~ [.away, .arrived, .lost]).first()
         else { throw AppError.conflict("该党员没有进行中的流动，不能发放流动党员活动证") }
+        if let why = CertificateRules.refusal(try await rules(flow, on: db)) { throw AppError.conflict(why) }
         if let c = try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).first()
         {
             c.tokenVersion += 1
@@ -87,6 +88,23 @@ enum CertificateService {
             throw AppError.conflict("活动证编号冲突，请重试")
         }
         return c
+    }
+
+    /// The member's open flow, if any.
+    static func openFlow(of member: UUID, on db: Database) async throws -> Flow? {
+        try await Flow.query(on: db).filter(\.$memberID == member).filter(\.$status ~~ [.away, .arrived, .lost]).first()
+    }
+
+    /// A flow as `CertificateRules` sees it, with the last contact on record (the flow's or a pairing contact's).
+    static func rules(_ f: Flow, on db: Database) async throws -> CertificateRules.Flow {
+        let contact = try await db.sql().raw(
+            "SELECT MAX(contact_on) AS last FROM contacts WHERE member_id = \(bind: f.memberID)"
+        ).first().flatMap { try? $0.decode(column: "last", as: String?.self) }
+        let last = [f.lastContactOn, contact].compactMap { $0.flatMap { CalendarDate($0) } }.max()
+        return CertificateRules.Flow(
+            reason: f.reason.flatMap(OutflowReason.init(rawValue:)), leftOn: CalendarDate(f.leftOn),
+            expectedReturnOn: f.expectedReturnOn.flatMap { CalendarDate($0) },
+            arrivedOn: f.arrivedOn.flatMap { CalendarDate($0) }, lastContactOn: last)
     }
 
     /// Ends every certificate of the member's closed flows.
@@ -135,7 +153,8 @@ enum CertificateService {
         return check
     }
 
-    /// Certificates of flows that have ended (a safety net behind the review hook); returns how many.
+    /// Certificates of flows that have ended (a safety net behind the review hook) and of members abroad; returns
+    /// how many.
     static func revokeStale(on db: Database, today: CalendarDate) async throws -> Int {
         let sql = try db.sql()
         let open = SQLBind.group(LedgerService.openStates)
@@ -145,11 +164,20 @@ enum CertificateService {
             WHERE c.revoked_on IS NULL AND f.status NOT IN \(open)
             """
         ).all(decoding: CertificateID.self).map(\.id)
-        for chunk in stale.chunked(400) {
-            try await sql.update("certificates").set("revoked_on", to: today.description)
-                .set("revoked_reason", to: "流动已结束").where("id", .in, SQLBind.group(Array(chunk))).run()
+        // A member abroad keeps no certificate (issued before the rule, or the flow's reason changed since).
+        let abroad = try await sql.raw(
+            """
+            SELECT c.id FROM certificates c JOIN flows f ON f.id = c.flow_id
+            WHERE c.revoked_on IS NULL AND f.status IN \(open) AND f.reason = \(bind: OutflowReason.abroad.rawValue)
+            """
+        ).all(decoding: CertificateID.self).map(\.id)
+        for (ids, reason) in [(stale, "流动已结束"), (abroad, "出国(境)党员不发放活动证")] {
+            for chunk in ids.chunked(400) {
+                try await sql.update("certificates").set("revoked_on", to: today.description)
+                    .set("revoked_reason", to: reason).where("id", .in, SQLBind.group(Array(chunk))).run()
+            }
         }
-        return stale.count
+        return stale.count + abroad.count
     }
 }
 

@@ -11,6 +11,12 @@ extension CertificateController {
         var memberID: String
         var memberName: String
         var hasOpenFlow: Bool
+        /// Why the open flow gets no certificate (出国(境), under a month), else nil.
+        var refusal: String?
+        /// An open flow the rules allow a certificate for.
+        var canIssue: Bool
+        /// What the page advises: the next contact of a member abroad, a transfer after six months at one place.
+        var advice: [CertificateAdvice]
         var card: CertificateCard?
         var history: [Line]
         var checks: [Line]
@@ -38,8 +44,13 @@ extension CertificateController {
                 .map { ($0.id!, $0.shortName) })
         let open = m.flowStatus.flatMap(FlowState.init(rawValue:))?.isOpen ?? false
         let today = AppClock.today
+        let flow = try await CertificateService.openFlow(of: m.id!, on: req.db)
+        let rules = try await flow.asyncMap { try await CertificateService.rules($0, on: req.db) } ?? nil
         let view = StaffView(
             memberID: m.id!.uuidString, memberName: m.name, hasOpenFlow: open,
+            refusal: rules.flatMap(CertificateRules.refusal),
+            canIssue: open && rules.map { CertificateRules.refusal($0) == nil } ?? true,
+            advice: CertificateAdvice.lines(rules, today: today),
             card: try await current.asyncMap { try await CertificateCard.make($0, member: m, req: req) } ?? nil,
             history: certs.map { c in
                 .init(

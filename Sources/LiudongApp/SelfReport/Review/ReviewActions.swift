@@ -200,7 +200,8 @@ enum ReviewActions {
             ).create(on: db)
         }
         if r.kind == .outflow,
-            try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).count() == 0
+            try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).count() == 0,
+            CertificateRules.refusal(try await CertificateService.rules(flow, on: db)) == nil
         {
             let c = try await CertificateService.issue(for: member, by: "system", on: db, today: today)
             summary += "，签发流动党员活动证\(c.number)"
