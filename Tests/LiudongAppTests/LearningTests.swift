@@ -289,7 +289,11 @@ struct LearningPageTests {
                     place: "活动室",
                     topic: "党员大会"), as: .staff(secretaryUser, today: AppClock.today, on: app.db))
             _ = try await OrgLifeActions.setAttendance(
-                [.init(memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true)],
+                [
+                    .init(
+                        memberId: f.memberA.id!.uuidString, status: "excused", reason: "外出", notCounted: true,
+                        approval: "经党委同意")
+                ],
                 event: e,
                 org: f.branchA, as: .staff(secretaryUser, today: AppClock.today, on: app.db))
             let q = try await QuizActions.save(

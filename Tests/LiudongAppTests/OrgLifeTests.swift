@@ -123,27 +123,53 @@ struct OrgLifeTests {
                 return try await secretary.put(
                     "/api/v1/org-life/\(e.id.uuidString)/attendance", json: #"{"items":[\#(json)]}"#)
             }
-            // Excused needs a reason; only the excused can be left out of 应到.
-            let invalid = try await put([(roster[0], "excused", ""), (roster[1], "absent", #","notCounted":true"#)])
+            // A probationary member: no vote, not counted toward the quorum (may attend). roster[2] is away.
+            let probationary = try await NetworkTests.member(app, "预备党员", sequence: 410, branch: f.branchA)
+            probationary.category = .probationary
+            try await probationary.update(on: app.db)
+            _ = try await Mobile.open(app, roster[2])
+            // Excused needs a reason; only the excused can be left out of 应到, only a mobile member, and only
+            // recorded with the approval.
+            let invalid = try await put([
+                (roster[0], "excused", ""), (roster[1], "absent", #","notCounted":true"#),
+                (roster[2], "excused", #","reason":"外出务工","notCounted":true"#),
+                (roster[3], "excused", #","reason":"生病","notCounted":true,"approval":"经党委同意""#),
+            ])
             #expect(invalid.status == .unprocessableEntity)
-            #expect(Set(Mobile.fields(invalid).keys) == ["items[0].reason", "items[1].notCounted"])
-            // 5 on the roster, 1 excused with consent: 应到 4; 2 present is not more than half.
+            #expect(
+                Set(Mobile.fields(invalid).keys) == [
+                    "items[0].reason", "items[1].notCounted", "items[2].approval", "items[3].notCounted",
+                ])
+            // 5 full members on the roster, the mobile one excused with the approval: 应到 4; 2 present is not more
+            // than half — the probationary member present does not count.
             let first = try await put([
                 (roster[0], "present", ""), (roster[1], "present", ""),
-                (roster[2], "excused", #","reason":"外出务工","notCounted":true"#),
-                (roster[3], "excused", #","reason":"生病""#), (roster[4], "absent", ""),
+                (roster[2], "excused", #","reason":"外出务工","notCounted":true,"approval":"经某某党委11月2日同意""#),
+                (roster[3], "excused", #","reason":"生病""#), (roster[4], "absent", ""), (probationary, "present", ""),
             ])
             #expect(first.status == .ok, "\(first.body.string)")
             let q1 = try first.content.decode(Recorded.self).quorum
             #expect(q1.expected == 4 && q1.present == 2 && q1.excused == 2 && q1.notCounted == 1 && !q1.quorate)
+            #expect(q1.voting && q1.probationaryPresent == 1)
+            let approval = try await OrgLifeAttendance.query(on: app.db).filter(\.$memberID == roster[2].id!).first()
+            #expect(approval?.approval == "经某某党委11月2日同意" && approval?.notCounted == true)
             var page = Browser(app)
             try await page.signIn("secretary", Fixture.password)
-            #expect(try await page.get("/org-life/\(e.id.uuidString)").body.string.contains("不能进行表决和选举"))
+            let shown = try await page.get("/org-life/\(e.id.uuidString)").body.string
+            #expect(shown.contains("不能进行表决和选举") && shown.contains("列席 1 人"))
+            #expect(shown.contains("经某某党委11月2日同意"))
             // One more present: 3 of 4.
             let second = try await put([(roster[4], "present", "")])
             let q2 = try second.content.decode(Recorded.self).quorum
             #expect(q2.expected == 4 && q2.present == 3 && q2.quorate)
             #expect(try await page.get("/org-life/\(e.id.uuidString)").body.string.contains("会议有效"))
+            // A party class is not a vote: everyone on the roster counts.
+            let lesson = try await Self.event(secretary, org: f.branchA.code, kind: "partyClass", topic: "党课")
+            let taught = try await secretary.put(
+                "/api/v1/org-life/\(lesson.id.uuidString)/attendance",
+                json: #"{"items":[{"memberId":"\#(probationary.id!.uuidString)","status":"present"}]}"#)
+            let q3 = try taught.content.decode(Recorded.self).quorum
+            #expect(!q3.voting && q3.expected == 6 && q3.present == 1)
         }
     }
 

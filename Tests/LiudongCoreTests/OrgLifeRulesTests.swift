@@ -48,8 +48,24 @@ struct OrgLifeRulesTests {
         ])
         #expect(
             problems.map(\.field) == [
-                "items[0].memberId", "items[1].reason", "items[2].notCounted", "items[3].memberId", "items[3].status",
+                "items[0].memberId", "items[1].reason", "items[1].approval", "items[2].notCounted", "items[3].memberId",
+                "items[3].status",
             ])
+        // Left out of 应到 only with the approval, and only a mobile member.
+        let (approved, none) = OrgLifeRules.attendance([
+            AttendanceInput(
+                memberId: a.uuidString, status: "excused", reason: "外出", attendedAt: nil, notCounted: true,
+                approval: "经某某党委同意"),
+            AttendanceInput(
+                memberId: b.uuidString, status: "excused", reason: "外出", attendedAt: nil, notCounted: true,
+                approval: " 经党委同意 "),
+        ])
+        #expect(none.isEmpty && approved.map(\.approval) == ["经某某党委同意", "经党委同意"])
+        #expect(OrgLifeRules.notCountedButNotMobile(approved, mobile: [a]).map(\.field) == ["items[1].notCounted"])
+        let q = Quorum(roster: 5, present: 2, excused: 2, notCounted: 1, voting: true, probationaryPresent: 3)
+        #expect(q.expected == 4 && !q.quorate && q.probationaryPresent == 3)
+        #expect(Quorum(roster: 5, present: 2, excused: 0, notCounted: 0).probationaryPresent == 0)
+        #expect(OrgLifeKind.memberMeeting.isVoting && !OrgLifeKind.partyClass.isVoting)
         #expect(rows.map(\.index) == [1, 2] && rows[1].reason == nil)
         // Who may not be listed is named by the row's own place in the submission.
         #expect(OrgLifeRules.ineligible(rows, allowed: [a]).map(\.field) == ["items[2].memberId"])

@@ -129,7 +129,7 @@ enum LearningDemo {
                     if rng.chance(0.6) {
                         status = .excused
                         reason = "外出务工，已向上级党组织申请"
-                        notCounted = true
+                        notCounted = m.flow_status.flatMap(FlowState.init(rawValue:))?.isOpen ?? false
                     } else {
                         status = .absent
                     }
@@ -141,7 +141,7 @@ enum LearningDemo {
                 rows.add(
                     attendance(
                         event: event, member: m.id, status: status, reason: reason, at: nil, notCounted: notCounted,
-                        via: .staff))
+                        via: .staff, approval: notCounted ? "经党委\(day.month)月\(max(1, day.day - 3))日同意" : nil))
             }
             try await rows.flushIfFull(sql)
         }
@@ -150,15 +150,16 @@ enum LearningDemo {
 
     static let attendanceColumns = [
         "id", "event_id", "member_id", "status", "reason", "attended_at", "not_counted", "via", "recorded_by",
+        "approval",
     ]
 
     static func attendance(
         event: UUID, member: UUID, status: AttendanceStatus, reason: String?, at: String?, notCounted: Bool,
-        via: AttendanceVia
+        via: AttendanceVia, approval: String? = nil
     ) -> [any SQLExpression] {
         [
             SQLBind(UUID()), SQLBind(event), SQLBind(member), SQLBind(status.rawValue), SQLBind(reason), SQLBind(at),
-            SQLBind(notCounted), SQLBind(via.rawValue), SQLBind("demo"),
+            SQLBind(notCounted), SQLBind(via.rawValue), SQLBind("demo"), SQLBind(approval),
         ]
     }
 

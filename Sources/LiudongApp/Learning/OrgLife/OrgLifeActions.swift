@@ -25,8 +25,10 @@ enum OrgLifeActions {
         var status: String?
         var reason: String?
         var attendedAt: String?
-        /// Excused with the higher organization's consent: not counted in 应到.
+        /// A mobile member excused with the committee's approval: not counted in 应到.
         var notCounted: Bool?
+        /// Who approved it and when (required with `notCounted`).
+        var approval: String?
     }
 
     static let maxMinutes = 20_000
@@ -106,11 +108,14 @@ enum OrgLifeActions {
             items.map {
                 AttendanceInput(
                     memberId: $0.memberId, status: $0.status, reason: $0.reason, attendedAt: $0.attendedAt,
-                    notCounted: $0.notCounted)
+                    notCounted: $0.notCounted, approval: $0.approval)
             })
         guard items.count <= OrgLifeRules.maxItems else { throw AppError(RuleError.invalid(problems)) }
         let allowed = try await OrgLifeStore.eligible(rows.map(\.member), event: event, org: org, on: a.db)
-        let all = problems + OrgLifeRules.ineligible(rows, allowed: allowed)
+        let mobile = try await OrgLifeStore.mobile(rows.filter(\.notCounted).map(\.member), on: a.db)
+        let all =
+            problems + OrgLifeRules.ineligible(rows, allowed: allowed)
+            + OrgLifeRules.notCountedButNotMobile(rows, mobile: mobile)
         guard all.isEmpty else { throw AppError(RuleError.invalid(all)) }
         try await OrgLifeStore.record(rows, event: event, via: .staff, by: a.name, on: a.db)
         try await a.audit(

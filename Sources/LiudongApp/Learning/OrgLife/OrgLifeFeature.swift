@@ -12,7 +12,7 @@ struct OrgLifeFeature: Feature {
     let name = "org-life"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(20, CreateOrgLifeAndLearning())]
+        [NumberedMigration(20, CreateOrgLifeAndLearning()), NumberedMigration(34, AddAttendanceApproval())]
     }
 
     func routes(_ routes: FeatureRoutes) throws {

@@ -46,6 +46,8 @@ final class OrgLifeAttendance: Model, @unchecked Sendable {
     @OptionalField(key: "attended_at") var attendedAt: String?
     /// Excused with the higher organization's consent (a mobile member who applied): left out of 应到.
     @Field(key: "not_counted") var notCounted: Bool
+    /// Who approved the left-out absence and when.
+    @OptionalField(key: "approval") var approval: String?
     @Enum(key: "via") var via: AttendanceVia
     @Field(key: "recorded_by") var recordedBy: String
     @Timestamp(key: "recorded_at", on: .update, format: .clock) var recordedAt: Date?

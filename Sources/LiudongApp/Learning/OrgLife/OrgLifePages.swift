@@ -110,6 +110,8 @@ struct OrgLifePages {
             var reason: String
             var attendedAt: String
             var notCounted: Bool
+            var approval: String
+            var probationary: Bool
             var via: String
         }
         struct File: Encodable {
@@ -157,7 +159,8 @@ struct OrgLifePages {
                     ShowView.Person(
                         index: i, id: p.id.uuidString, name: p.name, branch: p.branch, mobile: p.mobile,
                         status: p.status ?? "", reason: p.reason ?? "", attendedAt: p.attendedAt ?? "",
-                        notCounted: p.notCounted, via: p.via.flatMap(AttendanceVia.init(rawValue:))?.label ?? "")
+                        notCounted: p.notCounted, approval: p.approval ?? "", probationary: p.probationary,
+                        via: p.via.flatMap(AttendanceVia.init(rawValue:))?.label ?? "")
                 },
                 files: files.map {
                     ShowView.File(id: $0.id!.uuidString, name: $0.name, size: "\(max(1, $0.size / 1024)) KB")
@@ -184,7 +187,7 @@ struct OrgLifePages {
     }
 
     /// The attendance form: `m{i}` member, `s{i}` status (empty: not recorded), `r{i}` reason, `w{i}` where,
-    /// `n{i}` excused with the higher organization's consent.
+    /// `n{i}` a mobile member excused with the committee's approval, `a{i}` who approved it and when.
     func attendance(req: Request) async throws -> Response {
         let user = try req.user
         let (e, org) = try await OrgLifeActions.find(
@@ -197,7 +200,7 @@ struct OrgLifePages {
             items.append(
                 .init(
                     memberId: id, status: s, reason: form["r\(i)"], attendedAt: form["w\(i)"],
-                    notCounted: form["n\(i)"] != nil))
+                    notCounted: form["n\(i)"] != nil, approval: form["a\(i)"]))
         }
         let back = "/org-life/\(e.id!.uuidString)"
         do {

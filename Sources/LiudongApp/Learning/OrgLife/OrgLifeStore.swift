@@ -88,6 +88,7 @@ enum OrgLifeStore {
                 a.reason = r.reason
                 a.attendedAt = r.attendedAt
                 a.notCounted = r.notCounted
+                a.approval = r.approval
                 a.via = via
                 a.recordedBy = by
                 try await a.save(on: tx)
@@ -134,14 +135,18 @@ enum OrgLifeStore {
         return o.path.hasPrefix(org.path)
     }
 
-    /// 应到, 实到 and the quorum of an event over the organization's roster.
+    /// 应到, 实到 and the quorum of an event over the organization's roster — at a voting meeting over its full
+    /// members, with the probationary members present apart.
     static func quorum(_ event: OrgLifeEvent, org: Organization, on db: Database) async throws -> Quorum {
+        let voting = event.kind.isVoting
+        let counted: SQLQueryString = voting ? "m.category = \(bind: MemberCategory.full.rawValue)" : "1 = 1"
         let row = try await db.sql().raw(
             """
-            SELECT COUNT(*) AS roster,
-              SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END) AS present,
-              SUM(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
-              SUM(CASE WHEN a.not_counted THEN 1 ELSE 0 END) AS not_counted
+            SELECT SUM(CASE WHEN \(counted) THEN 1 ELSE 0 END) AS roster,
+              SUM(CASE WHEN \(counted) AND a.status = 'present' THEN 1 ELSE 0 END) AS present,
+              SUM(CASE WHEN \(counted) AND a.status = 'excused' THEN 1 ELSE 0 END) AS excused,
+              SUM(CASE WHEN \(counted) AND a.not_counted THEN 1 ELSE 0 END) AS not_counted,
+              SUM(CASE WHEN NOT (\(counted)) AND a.status = 'present' THEN 1 ELSE 0 END) AS probationary
             FROM members m JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN org_life_attendance a ON a.member_id = m.id AND a.event_id = \(bind: event.id!)
             WHERE \(PathPrefix("o.path", org.path))
@@ -149,7 +154,18 @@ enum OrgLifeStore {
         ).first(decoding: QuorumRow.self)
         return Quorum(
             roster: row?.roster ?? 0, present: row?.present ?? 0, excused: row?.excused ?? 0,
-            notCounted: row?.notCounted ?? 0)
+            notCounted: row?.notCounted ?? 0, voting: voting, probationaryPresent: row?.probationary ?? 0)
+    }
+
+    /// Which of `ids` are mobile members now (an open flow): only their approved absence may be left out of 应到.
+    static func mobile(_ ids: [UUID], on db: Database) async throws -> Set<UUID> {
+        var out = Set<UUID>()
+        for chunk in Array(Set(ids)).chunked(400) {
+            out.formUnion(
+                try await Member.query(on: db).filter(\.$id ~~ Array(chunk))
+                    .filter(\.$flowStatus ~~ LedgerService.openStates).all(\.$id))
+        }
+        return out
     }
 
     static func attachmentCount(of event: UUID, on db: Database) async throws -> Int {
@@ -212,6 +228,8 @@ enum OrgLifeStore {
         var reason: String?
         var attendedAt: String?
         var notCounted: Bool
+        var approval: String?
+        var probationary: Bool
         var via: String?
     }
 
@@ -223,8 +241,8 @@ enum OrgLifeStore {
         let open = SQLBind.group(LedgerService.openStates)
         let rows = try await db.sql().raw(
             """
-            SELECT m.id, m.name, b.short_name AS branch, m.flow_status, a.status, a.reason, a.attended_at,
-              a.not_counted, a.via
+            SELECT m.id, m.name, b.short_name AS branch, m.flow_status, m.category, a.status, a.reason,
+              a.attended_at, a.not_counted, a.approval, a.via
             FROM members m JOIN organizations b ON b.id = m.organization_id
             LEFT JOIN org_life_attendance a ON a.member_id = m.id AND a.event_id = \(bind: e.id!)
             WHERE \(PathPrefix("b.path", org.path))
@@ -237,7 +255,8 @@ enum OrgLifeStore {
         return rows.map {
             Person(
                 id: $0.id, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil, status: $0.status,
-                reason: $0.reason, attendedAt: $0.attended_at, notCounted: $0.not_counted ?? false, via: $0.via)
+                reason: $0.reason, attendedAt: $0.attended_at, notCounted: $0.not_counted ?? false,
+                approval: $0.approval, probationary: $0.category == MemberCategory.probationary.rawValue, via: $0.via)
         }
     }
 }
@@ -251,17 +270,20 @@ struct PersonRow: Decodable {
     var reason: String?
     var attended_at: String?
     var not_counted: Bool?
+    var approval: String?
+    var category: String?
     var via: String?
 }
 
 struct QuorumRow: Decodable {
-    var roster: Int
+    var roster: Int?
     var present: Int?
     var excused: Int?
     var notCounted: Int?
+    var probationary: Int?
 
     enum CodingKeys: String, CodingKey {
-        case roster, present, excused
+        case roster, present, excused, probationary
         case notCounted = "not_counted"
     }
 }

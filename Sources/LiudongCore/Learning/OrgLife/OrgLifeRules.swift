@@ -22,13 +22,19 @@ public struct AttendanceInput: Equatable, Sendable {
     public var reason: String?
     public var attendedAt: String?
     public var notCounted: Bool?
+    /// Who approved a mobile member's absence and when (required with `notCounted`).
+    public var approval: String?
 
-    public init(memberId: String?, status: String?, reason: String?, attendedAt: String?, notCounted: Bool?) {
+    public init(
+        memberId: String?, status: String?, reason: String?, attendedAt: String?, notCounted: Bool?,
+        approval: String? = nil
+    ) {
         self.memberId = memberId
         self.status = status
         self.reason = reason
         self.attendedAt = attendedAt
         self.notCounted = notCounted
+        self.approval = approval
     }
 }
 
@@ -41,9 +47,12 @@ public struct CheckedAttendance: Equatable, Sendable {
     public var reason: String?
     public var attendedAt: String?
     public var notCounted: Bool
+    /// The approval a left-out absence is recorded with ("经XX党委2026年11月2日同意").
+    public var approval: String?
 
     public init(
-        index: Int, member: UUID, status: AttendanceStatus, reason: String?, attendedAt: String?, notCounted: Bool
+        index: Int, member: UUID, status: AttendanceStatus, reason: String?, attendedAt: String?, notCounted: Bool,
+        approval: String? = nil
     ) {
         self.index = index
         self.member = member
@@ -51,26 +60,41 @@ public struct CheckedAttendance: Equatable, Sendable {
         self.reason = reason
         self.attendedAt = attendedAt
         self.notCounted = notCounted
+        self.approval = approval
     }
 }
 
-/// 应到, 实到 and whether a member meeting was quorate (实到 more than half of 应到).
+/// 应到, 实到 and whether a meeting was quorate (实到 more than half of 应到). At a voting meeting (支部党员大会,
+/// 民主评议党员) only full members count: probationary members have no vote — they may attend and are shown apart.
 public struct Quorum: Codable, Equatable, Sendable {
     public var expected: Int
     public var present: Int
     public var excused: Int
     public var notCounted: Int
     public var quorate: Bool
+    /// Whether 应到 and 实到 count full members only (a voting meeting).
+    public var voting: Bool
+    /// Probationary members present at a voting meeting (not counted toward the quorum).
+    public var probationaryPresent: Int
 
-    /// The roster (the organization's members, of it and below) less those excused with the higher organization's
-    /// consent, against the roster members present.
+    /// The roster (the organization's members, of it and below) less the mobile members whose absence the committee
+    /// approved, against the roster members present.
     public init(roster: Int, present: Int, excused: Int, notCounted: Int) {
-        let expected = roster - notCounted
+        self.init(
+            roster: roster, present: present, excused: excused, notCounted: notCounted, voting: false,
+            probationaryPresent: 0)
+    }
+
+    /// For a voting meeting, `roster`, `present`, `excused` and `notCounted` are the full members'.
+    public init(roster: Int, present: Int, excused: Int, notCounted: Int, voting: Bool, probationaryPresent: Int) {
+        let expected = max(0, roster - notCounted)
         self.expected = expected
         self.present = present
         self.excused = excused
         self.notCounted = notCounted
         self.quorate = expected > 0 && present * 2 > expected
+        self.voting = voting
+        self.probationaryPresent = voting ? probationaryPresent : 0
     }
 }
 
@@ -154,13 +178,18 @@ public enum OrgLifeRules {
             if (reason?.count ?? 0) > maxText { errors.append(RuleProblem("\(field).reason", "原因请控制在200字以内")) }
             let at = Normalize.text(item.attendedAt)
             if (at?.count ?? 0) > 100 { errors.append(RuleProblem("\(field).attendedAt", "参加地点请控制在100字以内")) }
+            let approval = Normalize.text(item.approval)
             if item.notCounted == true && status != .excused {
                 errors.append(RuleProblem("\(field).notCounted", "只有经上级党组织同意请假的党员可不计入应到人数"))
+            } else if item.notCounted == true && approval == nil {
+                errors.append(RuleProblem("\(field).approval", "不计入应到人数须写明批准的党组织和日期，如“经某某党委11月2日同意”"))
             }
+            if (approval?.count ?? 0) > 100 { errors.append(RuleProblem("\(field).approval", "批准情况请控制在100字以内")) }
+            let left = item.notCounted == true && status == .excused
             rows.append(
                 CheckedAttendance(
                     index: i, member: id, status: status, reason: status == .present ? nil : reason, attendedAt: at,
-                    notCounted: item.notCounted == true))
+                    notCounted: left, approval: left ? approval : nil))
         }
         return (rows, errors)
     }
@@ -170,6 +199,13 @@ public enum OrgLifeRules {
     public static func ineligible(_ rows: [CheckedAttendance], allowed: Set<UUID>) -> [RuleProblem] {
         rows.filter { !allowed.contains($0.member) }.map {
             RuleProblem("items[\($0.index)].memberId", "该党员不在本组织名册，也未在本组织报到或参加活动")
+        }
+    }
+
+    /// Rows left out of 应到 whose member is not a mobile member: only a mobile member's approved absence is.
+    public static func notCountedButNotMobile(_ rows: [CheckedAttendance], mobile: Set<UUID>) -> [RuleProblem] {
+        rows.filter { $0.notCounted && !mobile.contains($0.member) }.map {
+            RuleProblem("items[\($0.index)].notCounted", "只有流动党员经党委同意不参加的，才不计入应到人数")
         }
     }
 

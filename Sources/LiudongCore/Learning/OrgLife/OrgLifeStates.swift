@@ -16,6 +16,8 @@ public enum OrgLifeKind: String, Codable, Sendable, CaseIterable, Labelled {
         case .talk: return "座谈授课"
         }
     }
+    /// Meetings that vote (支部党员大会, 民主评议党员): only full members count toward the quorum.
+    public var isVoting: Bool { self == .memberMeeting || self == .appraisal }
 }
 
 /// How often a requirement counts: per month, quarter or year.
