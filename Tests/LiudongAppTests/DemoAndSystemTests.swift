@@ -41,6 +41,13 @@ struct DemoAndSystemTests {
                 allowed += 1
             }
             #expect(try await Certificate.query(on: app.db).count() == allowed && allowed < open.count)
+            // Branches of every profile: some with 党小组 (two each).
+            let groups = try await PartyGroup.query(on: app.db).all()
+            #expect(groups.count >= 4 && Set(groups.map(\.orgID)).count * 2 == groups.count)
+            // …and a small village branch in two counties (no 支委会).
+            #expect(
+                try await Organization.query(on: app.db).filter(\.$code ~~ ["15042201" + "90", "15042601" + "90"])
+                    .count() == 2)
             let members = try await Member.query(on: app.db).count()
             #expect(members > 550 && members < 700)
             // Flows for about 13/60 of the members, mirrored on the members; a few pending reports in every branch's queue.

@@ -206,7 +206,8 @@ struct OrgLifeTests {
             let items = try res.content.decode(Items.self).items
             let a = Dictionary(
                 uniqueKeysWithValues: items.filter { $0.orgCode == f.branchA.code }.map { ($0.kind, $0) })
-            #expect(a["themeDay"] == .init(orgCode: f.branchA.code, kind: "themeDay", required: 3, held: 3))
+            #expect(
+                a["themeDay"] == .init(orgCode: f.branchA.code, kind: "themeDay", required: 3, held: 3, applies: true))
             #expect(a["memberMeeting"]?.held == 1 && a["memberMeeting"]?.required == 1)
             #expect(a["lifeMeeting"]?.required == 1 && a["lifeMeeting"]?.held == 1)
             #expect(a["talk"] == nil, "a kind that requires nothing is not listed")

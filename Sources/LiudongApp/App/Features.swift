@@ -31,6 +31,7 @@ enum Features {
         CertificatesFeature(),
         OrgLifeFeature(),
         ComplianceFeature(),
+        PartyGroupsFeature(),
         LearningMenuFeature(),
         StudyAtHomeFeature(),
         PointRulesFeature(),

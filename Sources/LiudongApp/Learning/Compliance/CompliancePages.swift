@@ -52,10 +52,12 @@ struct CompliancePages {
             for (k, r) in reqs.enumerated() {
                 let behind = mine.filter { $0.1[k].held < $0.1[k].required }.count
                 let held = mine.reduce(0) { $0 + $1.1[k].held }
+                let one = mine[0].1[k]
                 cells.append(
                     Cell(
-                        text: mine.count == 1
-                            ? "\(mine[0].1[k].held)/\(mine[0].1[k].required)" : "\(held)（\(behind)个未达）",
+                        text: mine.count > 1
+                            ? "\(held)（\(behind)个未达）"
+                            : one.applies ? "\(one.held)/\(one.required)" : "不要求（\(one.held)）",
                         late: behind > 0 && (r.period != .year || q.number == 4)))
             }
             rows.append(

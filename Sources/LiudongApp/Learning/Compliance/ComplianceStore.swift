@@ -29,6 +29,9 @@ enum ComplianceStore {
         var kind: String
         var required: Int
         var held: Int
+        /// False when the kind does not apply to the branch (no 支委会 below 7 full members, no 党小组 set up):
+        /// `required` is then 0.
+        var applies: Bool
     }
 
     struct Branch: Decodable, Sendable {
@@ -38,18 +41,19 @@ enum ComplianceStore {
         var path: String
     }
 
-    /// The open branches under `path` (the organization itself when it is one).
+    /// The open branches and mobile party organizations under `path` (the organization itself when it is one).
     static func branches(under path: String, on sql: SQLDatabase) async throws -> [Branch] {
         try await sql.raw(
             """
             SELECT id, code, short_name, path FROM organizations
-            WHERE \(PathPrefix("path", path)) AND level = 'branch' AND kind = 'regular' AND closed_at IS NULL
+            WHERE \(PathPrefix("path", path)) AND level = 'branch' AND kind IN ('regular', 'mobile') AND closed_at IS NULL
             ORDER BY path
             """
         ).all(decoding: Branch.self)
     }
 
-    /// Each branch under `path` and each required kind: required and held in `quarter`.
+    /// Each branch under `path` and each required kind: required (by the branch's profile on the quarter's first
+    /// day, `OrgLifeProfile`) and held in `quarter`.
     /// `requirements`: the settings to judge by (read once by the caller that also labels them), else read here.
     static func items(
         under path: String, quarter: Quarter, requirements given: [Requirement]? = nil, on db: Database
@@ -71,14 +75,17 @@ enum ComplianceStore {
         ).all(decoding: HeldRow.self)
         var held: [Int: [String: HeldRow]] = [:]
         for r in rows { held[r.org_id, default: [:]][r.kind] = r }
+        let profiles = try await PartyGroupStore.profiles(under: path, on: quarter.firstDay, on: db)
         return branches.map { b in
-            (
+            let profile = profiles[b.id] ?? OrgLifeProfile(fullMembers: 0, groups: 0)
+            return (
                 b,
                 reqs.map { r in
                     let h = held[b.id]?[r.kind.rawValue]
+                    let owed = profile.required(r.kind, period: r.period, minimum: r.minimum)
                     return Item(
-                        orgCode: b.code, kind: r.kind.rawValue, required: required(r),
-                        held: r.period == .year ? (h?.in_year ?? 0) : (h?.in_quarter ?? 0))
+                        orgCode: b.code, kind: r.kind.rawValue, required: owed ?? 0,
+                        held: r.period == .year ? (h?.in_year ?? 0) : (h?.in_quarter ?? 0), applies: owed != nil)
                 }
             )
         }

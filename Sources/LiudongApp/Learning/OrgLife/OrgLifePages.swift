@@ -52,6 +52,8 @@ struct OrgLifePages {
             var events: [EventRow]
             var away: [AwayRow]
             var inflow: Bool
+            /// A branch or a mobile party organization: it sets up 党小组.
+            var groups: Bool
         }
         return try await req.page(
             "orglife/index", title: "组织生活",
@@ -68,7 +70,8 @@ struct OrgLifePages {
                         name: $0.name, branch: $0.branch, org: $0.org,
                         kind: OrgLifeKind(rawValue: $0.kind)?.label ?? "",
                         on: $0.heldOn, via: AttendanceVia(rawValue: $0.via)?.label ?? "")
-                }, inflow: user.isInflowSide))
+                }, inflow: user.isInflowSide,
+                groups: org.level == .branch && (org.kind == .regular || org.kind == .mobile)))
     }
 
     struct FormView: Encodable {

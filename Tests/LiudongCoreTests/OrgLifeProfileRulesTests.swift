@@ -1,0 +1,45 @@
+import Foundation
+import LiudongCore
+import Testing
+
+@Suite("Organizational life: the requirement profile and 党小组 without a database")
+struct OrgLifeProfileRulesTests {
+    @Test func theCommitteeFromSevenFullMembersAndGroupMeetingsPerGroup() {
+        let small = OrgLifeProfile(fullMembers: 6, groups: 0)
+        #expect(small.required(.committeeMeeting, period: .month, minimum: 1) == nil)
+        #expect(small.required(.groupMeeting, period: .month, minimum: 1) == nil)
+        #expect(small.required(.memberMeeting, period: .quarter, minimum: 1) == 1)
+        #expect(small.exemption(.committeeMeeting)?.contains("不足7人") == true)
+        #expect(small.summary == "正式党员6人 · 不设支委会 · 未设党小组")
+        let big = OrgLifeProfile(fullMembers: 7, groups: 3)
+        #expect(big.required(.committeeMeeting, period: .month, minimum: 1) == 3)
+        #expect(big.required(.groupMeeting, period: .month, minimum: 1) == 9)
+        #expect(big.exemption(.groupMeeting) == nil && big.summary.contains("党小组3个"))
+        #expect(
+            OrgLifeProfile(fullMembers: 9, groups: Int.max).required(.groupMeeting, period: .month, minimum: 2)
+                == Int.max)
+        #expect(OrgLifeProfile(fullMembers: -3, groups: -1) == OrgLifeProfile(fullMembers: 0, groups: 0))
+    }
+
+    @Test func aGroupHasANameMembersOnTheRosterInNoOtherGroupAndALeaderAmongThem() throws {
+        let a = UUID(), b = UUID(), c = UUID()
+        let ok = PartyGroupRules.group(
+            name: " 第一党小组 ", leader: a.uuidString, members: [a.uuidString, b.uuidString, a.uuidString, "junk"],
+            roster: [a, b, c], elsewhere: [])
+        #expect(try ok.get() == CheckedPartyGroup(name: "第一党小组", leader: a, members: [a, b]))
+        guard
+            case .failure(.invalid(let problems)) = PartyGroupRules.group(
+                name: String(repeating: "组", count: 31), leader: c.uuidString,
+                members: [a.uuidString, UUID().uuidString],
+                roster: [a, b, c], elsewhere: [a])
+        else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problems.map(\.field) == ["name", "members", "members", "leader"])
+        let many = Array(repeating: a.uuidString, count: PartyGroupRules.maxMembers + 1)
+        #expect(throws: RuleError.self) {
+            try PartyGroupRules.group(name: "组", leader: a.uuidString, members: many, roster: [a], elsewhere: []).get()
+        }
+    }
+}
