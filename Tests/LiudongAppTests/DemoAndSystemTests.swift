@@ -44,6 +44,8 @@ struct DemoAndSystemTests {
             // Branches of every profile: some with 党小组 (two each).
             let groups = try await PartyGroup.query(on: app.db).all()
             #expect(groups.count >= 4 && Set(groups.map(\.orgID)).count * 2 == groups.count)
+            // 组织生活会 with corrective items, some past their due day.
+            #expect(try await Rectification.query(on: app.db).filter(\.$doneOn == nil).count() > 0)
             // …and a small village branch in two counties (no 支委会).
             #expect(
                 try await Organization.query(on: app.db).filter(\.$code ~~ ["15042201" + "90", "15042601" + "90"])

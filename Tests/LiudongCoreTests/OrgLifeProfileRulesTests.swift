@@ -43,3 +43,32 @@ struct OrgLifeProfileRulesTests {
         }
     }
 }
+
+@Suite("Organizational life: corrective items without a database")
+struct RectificationRulesTests {
+    @Test func anItemIsDueWithinAYearOfTheMeetingAndDoneBetweenItAndToday() throws {
+        let held = CalendarDate("2026-11-20")!
+        let ok = try RectificationRules.item(what: " 学习不经常 ", who: "书记", dueOn: "2026-12-31", heldOn: held).get()
+        #expect(ok == CheckedRectification(what: "学习不经常", who: "书记", dueOn: CalendarDate("2026-12-31")!))
+        guard
+            case .failure(.invalid(let p)) = RectificationRules.item(
+                what: nil, who: String(repeating: "人", count: 51), dueOn: "2026-11-19", heldOn: held)
+        else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(p.map(\.field) == ["what", "who", "dueOn"])
+        #expect(throws: RuleError.self) {
+            try RectificationRules.item(what: "a", who: "b", dueOn: "2027-11-22", heldOn: held).get()
+        }
+        let today = CalendarDate("2026-12-06")!
+        #expect(try RectificationRules.done(on: "2026-12-06", note: nil, heldOn: held, today: today).get().0 == today)
+        #expect(throws: RuleError.self) {
+            try RectificationRules.done(on: "2026-12-07", note: nil, heldOn: held, today: today).get()
+        }
+        #expect(RectificationRules.overdue(dueOn: CalendarDate("2026-12-05")!, doneOn: nil, today: today))
+        #expect(!RectificationRules.overdue(dueOn: CalendarDate("2026-12-06")!, doneOn: nil, today: today))
+        #expect(!RectificationRules.overdue(dueOn: CalendarDate("2026-12-01")!, doneOn: today, today: today))
+        #expect(RectificationRules.records(.lifeMeeting) && !RectificationRules.records(.themeDay))
+    }
+}

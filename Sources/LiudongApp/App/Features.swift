@@ -32,6 +32,7 @@ enum Features {
         OrgLifeFeature(),
         ComplianceFeature(),
         PartyGroupsFeature(),
+        RectificationFeature(),
         LearningMenuFeature(),
         StudyAtHomeFeature(),
         PointRulesFeature(),

@@ -102,6 +102,17 @@ struct OrgLifePages {
         }
     }
 
+    /// A corrective item as the meeting's page shows it.
+    struct Rectified: Encodable {
+        var id: String
+        var what: String
+        var who: String
+        var due: String
+        var done: String?
+        var note: String?
+        var late: Bool
+    }
+
     struct ShowView: Encodable {
         struct Person: Encodable {
             var index: Int
@@ -138,6 +149,10 @@ struct OrgLifePages {
         var code: String
         var codeOpen: Bool
         var isMemberMeeting: Bool
+        /// A 组织生活会: its corrective items (整改事项).
+        var isLifeMeeting: Bool
+        var rectifications: [Rectified]
+        var today: String
         var quorum: Quorum
         var people: [Person]
         var files: [File]
@@ -156,7 +171,15 @@ struct OrgLifePages {
                 starts: OrgLifeTime.chinese(e.startsAt), ends: OrgLifeTime.chinese(e.endsAt), place: e.place ?? "",
                 onlineUrl: e.onlineURL ?? "", topic: e.topic, host: e.host ?? "", recorder: e.recorder ?? "",
                 minutes: e.minutes ?? "", decisions: e.decisions ?? "", code: e.checkInCode, codeOpen: e.codeOpen(),
-                isMemberMeeting: e.kind == .memberMeeting,
+                isMemberMeeting: e.kind == .memberMeeting, isLifeMeeting: RectificationRules.records(e.kind),
+                rectifications: try await RectificationStore.of(event: e.requireID(), on: req.db).map {
+                    Rectified(
+                        id: $0.id!.uuidString, what: $0.what, who: $0.who, due: $0.dueOn, done: $0.doneOn,
+                        note: $0.doneNote,
+                        late: RectificationRules.overdue(
+                            dueOn: CalendarDate($0.dueOn) ?? AppClock.today,
+                            doneOn: $0.doneOn.flatMap { CalendarDate($0) }, today: AppClock.today))
+                }, today: AppClock.today.description,
                 quorum: try await OrgLifeStore.quorum(e, org: org, on: req.db),
                 people: people.enumerated().map { i, p in
                     ShowView.Person(
