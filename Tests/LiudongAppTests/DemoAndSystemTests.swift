@@ -46,6 +46,8 @@ struct DemoAndSystemTests {
             #expect(groups.count >= 4 && Set(groups.map(\.orgID)).count * 2 == groups.count)
             // 组织生活会 with corrective items, some past their due day.
             #expect(try await Rectification.query(on: app.db).filter(\.$doneOn == nil).count() > 0)
+            // 返乡预报 for the coming Spring Festival.
+            #expect(try await HomeVisit.query(on: app.db).count() >= 1)
             // …and a small village branch in two counties (no 支委会).
             #expect(
                 try await Organization.query(on: app.db).filter(\.$code ~~ ["15042201" + "90", "15042601" + "90"])

@@ -36,7 +36,7 @@ struct MeasurePageSnapshotTests {
 
     static let memberPages = [
         "/my", "/my/requests", "/my/talent", "/my/certificate", "/my/courses", "/my/diary", "/my/org-life",
-        "/my/points", "/my/points/ranking", "/my/quiz", "/my/password",
+        "/my/points", "/my/points/ranking", "/my/quiz", "/my/password", "/my/home-visits",
     ]
 
     /// `PageSnapshotTests.normalize`, then what the measures' pages add that moves with the day: bare years (in

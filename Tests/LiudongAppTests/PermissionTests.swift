@@ -36,6 +36,7 @@ struct PermissionTests {
         "GET /api/v1/my/contacts",
         "GET /my/org-life", "POST /my/org-life/check-in", "GET /my/courses", "GET /my/courses/:id",
         "POST /my/courses/:id/complete", "GET /my/quiz", "POST /my/quiz", "GET /my/diary", "POST /my/diary",
+        "GET /my/home-visits", "POST /my/home-visits",
         "GET /my/diary/:id/photo", "POST /my/red-packages/:id/confirm", "GET /api/v1/my/courses",
         "POST /api/v1/my/courses/:id/complete", "GET /api/v1/my/quiz", "POST /api/v1/my/quiz/answers",
         "POST /api/v1/my/org-life/check-in",

@@ -72,3 +72,36 @@ struct RectificationRulesTests {
         #expect(RectificationRules.records(.lifeMeeting) && !RectificationRules.records(.themeDay))
     }
 }
+
+@Suite("Study delivered home: 返乡预报 without a database")
+struct HomeVisitRulesTests {
+    @Test func aVisitHasItsDaysAndPlaceAndTheExpectedListPutsItFirst() throws {
+        let today = CalendarDate("2027-01-20")!
+        let v = try HomeVisitRules.visit(from: "2027-02-01", to: "2027-02-20", place: " 林东镇 ", today: today).get()
+        #expect(v == CheckedHomeVisit(from: CalendarDate("2027-02-01")!, to: CalendarDate("2027-02-20")!, place: "林东镇"))
+        for (from, to, place, field) in [
+            ("2027-02-01", "2027-01-31", "x", "to"), ("2026-12-01", "2026-12-05", "x", "from"),
+            ("2027-02-01", "2027-06-01", "x", "to"), ("2027-02-01", "2027-02-02", nil, "place"),
+            ("bad", "2027-02-02", "x", "from"),
+        ] as [(String, String, String?, String)] {
+            guard case .failure(.invalid(let p)) = HomeVisitRules.visit(from: from, to: to, place: place, today: today)
+            else {
+                Issue.record("accepted \(from) \(to)")
+                continue
+            }
+            #expect(p.map(\.field) == [field])
+        }
+        let a = UUID(), b = UUID()
+        let list = HomeVisitRules.expected(
+            visits: [(a, "甲", "2027-02-01", "2027-02-10", "林东")],
+            flows: [(a, "甲", "2027-02-05", nil), (b, "乙", nil, "2027-02-03")], reached: [b])
+        #expect(list.map(\.name) == ["甲", "乙"] && list[0].why.hasPrefix("返乡预报") && list[1].reached)
+        #expect(
+            HomeVisitRules.share(reached: 3, home: 4) == "3/4（75%）"
+                && HomeVisitRules.share(reached: 0, home: 0) == "0/0")
+        #expect(
+            StudyAtHomeRules.session(
+                on: "2027-01-21", place: "p", topic: "t", seasonStartsOn: "2027-01-01", seasonEndsOn: "2027-02-28",
+                today: today) == .failure(.field("onDay", "请填写返乡时段内、不晚于今天的日期，地点（100字内）和学习内容（200字内）")))
+    }
+}

@@ -35,6 +35,7 @@ enum Features {
         RectificationFeature(),
         LearningMenuFeature(),
         StudyAtHomeFeature(),
+        HomeVisitsFeature(),
         PointRulesFeature(),
         PointLedgerFeature(),
         PointClaimsFeature(),

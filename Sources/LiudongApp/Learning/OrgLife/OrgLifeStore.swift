@@ -97,6 +97,17 @@ enum OrgLifeStore {
         }
     }
 
+    /// Removes a member's attendance since `since` and recomputes their latest (the demo's silent member).
+    static func forget(member: UUID, since: CalendarDate, on db: Database) async throws {
+        try await db.sql().raw(
+            """
+            DELETE FROM org_life_attendance WHERE member_id = \(bind: member)
+              AND event_id IN (SELECT id FROM org_life_events WHERE held_on >= \(bind: since.description))
+            """
+        ).run()
+        try await refreshLast([member], on: db)
+    }
+
     /// Recomputes the day of each member's latest organizational life attended anywhere.
     static func refreshLast(_ members: [UUID], on db: Database) async throws {
         let sql = try db.sql()

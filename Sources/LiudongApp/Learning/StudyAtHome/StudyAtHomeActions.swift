@@ -82,26 +82,48 @@ enum StudyAtHomeActions {
         return s
     }
 
-    /// A session of a branch in a season, with the members of its roster it reached. How many it reached.
+    /// A session held by a branch in a season, with the members of its roster it reached (any of them, expected or
+    /// not): also an organizational-life event of the branch (座谈授课) with those members present — so the six-month
+    /// alert and points see it — linking the course delivered. How many it reached.
     static func createSession(
-        branch: Organization, season: ReturnSeason, on day: String?, place: String?, topic: String?,
+        branch: Organization, season: ReturnSeason, on day: String?, place: String?, topic: String?, course: UUID?,
         reached members: [UUID], as a: Acting
     ) async throws -> Int {
         let checked = try StudyAtHomeRules.session(
-            on: day, place: place, topic: topic, seasonStartsOn: season.startsOn, seasonEndsOn: season.endsOn
+            on: day, place: place, topic: topic, seasonStartsOn: season.startsOn, seasonEndsOn: season.endsOn,
+            today: a.today
         ).orThrow()
+        let delivered = try await course.asyncMap { try await Course.find($0, on: a.db) } ?? nil
+        if course != nil, delivered == nil { throw AppError.conflict("所选课程不存在") }
         let onRoster = Set(try await StudyAtHomeStore.onRoster(members, branch: branch.requireID(), on: a.db))
-        let s = HomeStudySession()
-        s.seasonID = try season.requireID()
-        s.branchID = try branch.requireID()
-        s.onDay = checked.day.description
-        s.place = checked.place
-        s.topic = checked.topic
-        s.createdBy = a.name
-        try await StudyAtHomeStore.create(s, reached: onRoster, on: a.db)
-        try await a.audit(
-            .create, "home-study", ref: s.id!.uuidString,
-            summary: "送学上门：\(checked.topic)，\(checked.day)，送达\(onRoster.count)人")
+        // The event, its attendance, the session and the audit lines stand or fall together.
+        try await a.db.transaction { tx in
+            let t = Acting(db: tx, user: a.user, name: a.name, client: a.client, today: a.today, audited: a.audited)
+            let event = try await OrgLifeActions.create(
+                .init(
+                    orgCode: branch.code, kind: OrgLifeKind.talk.rawValue, startsAt: "\(checked.day)T09:00",
+                    place: checked.place,
+                    topic: "送学上门：" + checked.topic + (delivered.map { "（《\($0.title)》）" } ?? "")), as: t)
+            try await OrgLifeStore.record(
+                onRoster.enumerated().map { i, m in
+                    CheckedAttendance(
+                        index: i, member: m, status: .present, reason: nil, attendedAt: checked.place,
+                        notCounted: false)
+                }, event: event, via: .staff, by: a.name, on: tx)
+            let s = HomeStudySession()
+            s.eventID = event.id
+            s.courseID = delivered?.id
+            s.seasonID = try season.requireID()
+            s.branchID = try branch.requireID()
+            s.onDay = checked.day.description
+            s.place = checked.place
+            s.topic = checked.topic
+            s.createdBy = a.name
+            try await StudyAtHomeStore.create(s, reached: onRoster, on: tx)
+            try await t.audit(
+                .create, "home-study", ref: s.id!.uuidString,
+                summary: "送学上门：\(checked.topic)，\(checked.day)，送达\(onRoster.count)人")
+        }
         return onRoster.count
     }
 

@@ -77,6 +77,28 @@ enum StudyAtHomeDemo {
                         try await sql.insert(into: "home_study_reached").columns("session_id", "member_id")
                             .values(SQLBind(s.id!), SQLBind(m)).run()
                     }
+                    // Held: organizational life of the branch (座谈授课) with those reached present.
+                    if s.onDay <= today.description {
+                        let e = OrgLifeEvent()
+                        e.orgID = branch
+                        e.kind = .talk
+                        e.heldOn = s.onDay
+                        e.startsAt = s.onDay + "T09:00"
+                        e.endsAt = s.onDay + "T11:00"
+                        e.place = s.place
+                        e.topic = "送学上门：" + s.topic
+                        e.checkInCode = try await OrgLifeStore.freshCode(on: db)
+                        e.createdBy = DemoAuthor.username
+                        try await e.create(on: db)
+                        try await OrgLifeStore.record(
+                            Set(expected).enumerated().map {
+                                CheckedAttendance(
+                                    index: $0.offset, member: $0.element, status: .present, reason: nil,
+                                    attendedAt: s.place, notCounted: false)
+                            }, event: e, via: .staff, by: DemoAuthor.username, on: db)
+                        s.eventID = e.id
+                        try await s.update(on: db)
+                    }
                 }
             }
         }

@@ -45,6 +45,10 @@ final class HomeStudySession: Model, @unchecked Sendable {
     @Field(key: "place") var place: String
     @Field(key: "topic") var topic: String
     @Field(key: "created_by") var createdBy: String
+    /// The organizational-life event (座谈授课) it was recorded as, with the attendance.
+    @OptionalField(key: "event_id") var eventID: UUID?
+    /// The course delivered, when one was.
+    @OptionalField(key: "course_id") var courseID: UUID?
 
     init() {}
 }

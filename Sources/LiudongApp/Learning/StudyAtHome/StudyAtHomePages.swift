@@ -94,16 +94,30 @@ struct StudyAtHomePages {
                 seasons.first { $0.id == id }
             } ?? seasons.first
         var expected: [Expected] = []
+        var others: [Expected] = []
         var sessions: [SessionRow] = []
+        var courses: [Pair] = []
         if let s = chosen, org.level == .branch {
+            // Expected = 返乡预报 ∪ the flows returning in the season; any other mobile member may be added.
             let rows = try await StudyAtHomeStore.expected(branch: org.requireID(), season: s, on: req.db)
+            let visits = try await HomeVisitStore.visits(
+                branch: org.requireID(), startsOn: s.startsOn, endsOn: s.endsOn, on: req.db)
+            let mobile = try await HomeVisitStore.mobile(branch: org.requireID(), on: req.db)
             let mine = try await StudyAtHomeStore.sessions(branch: org.requireID(), season: s.requireID(), on: req.db)
-            let names: [UUID: String] = Dictionary(
+            var names: [UUID: String] = Dictionary(
                 rows.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            expected = StudyAtHomeRules.expected(
-                rows.map { ($0.id, $0.name, $0.expectedReturnOn, $0.returnedOn) },
-                reached: Set(mine.flatMap { $0.1 })
+            for v in visits { names[v.member_id] = v.name }
+            for m in mobile { names[m.id!] = m.name }
+            let reached = Set(mine.flatMap { $0.1 })
+            expected = HomeVisitRules.expected(
+                visits: visits.map { ($0.member_id, $0.name, $0.from_on, $0.to_on, $0.place) },
+                flows: rows.map { ($0.id, $0.name, $0.expectedReturnOn, $0.returnedOn) }, reached: reached
             ).map { Expected(id: $0.member.uuidString, name: $0.name, why: $0.why, reached: $0.reached) }
+            let listed = Set(expected.map(\.id))
+            others = mobile.filter { !listed.contains($0.id!.uuidString) }.map {
+                Expected(id: $0.id!.uuidString, name: $0.name, why: "流动党员", reached: reached.contains($0.id!))
+            }
+            courses = try await StudyAtHomeStore.courses(for: org, on: req.db)
             sessions = mine.map { session, reached in
                 SessionRow(
                     on: session.onDay, place: session.place, topic: session.topic,
@@ -117,6 +131,10 @@ struct StudyAtHomePages {
             var seasons: [SeasonRow]
             var season: SeasonRow?
             var expected: [Expected]
+            /// The branch's other mobile members, to add to a session.
+            var others: [Expected]
+            var courses: [Pair]
+            var today: String
             var sessions: [SessionRow]
             var canCreateSeason: Bool
             var reachedCount: Int
@@ -130,7 +148,8 @@ struct StudyAtHomePages {
             "learning/home-study", title: "集中返乡送学上门",
             View(
                 code: org.code, name: org.name, isBranch: org.level == .branch, seasons: rows,
-                season: rows.first(where: \.selected), expected: expected, sessions: sessions,
+                season: rows.first(where: \.selected), expected: expected, others: others, courses: courses,
+                today: AppClock.today.description, sessions: sessions,
                 canCreateSeason: user.can(.editOrganizations) && org.id == user.scopeID,
                 reachedCount: expected.filter(\.reached).count))
     }
@@ -166,8 +185,8 @@ struct StudyAtHomePages {
         return try await req.act(back: back) {
             let n = try await StudyAtHomeActions.createSession(
                 branch: branch, season: season, on: form["onDay"], place: form["place"], topic: form["topic"],
-                reached: members, as: try req.acting)
-            return "已记录，送达\(n)人"
+                course: form["course"].flatMap { UUID(uuidString: $0) }, reached: members, as: try req.acting)
+            return "已记录，送达\(n)人，记入组织生活（座谈授课）"
         }
     }
 

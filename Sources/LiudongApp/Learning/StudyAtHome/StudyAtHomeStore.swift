@@ -74,6 +74,14 @@ enum StudyAtHomeStore {
         return mine.map { ($0, reachedBy[$0.id!] ?? []) }
     }
 
+    /// Courses published above or within the branch and available now, to link to a session (latest 60).
+    static func courses(for org: Organization, on db: Database) async throws -> [Pair] {
+        let today = AppClock.today.description
+        return try await Course.query(on: db).filter(\.$publisherOrgID ~~ org.pathIDs)
+            .filter(\.$availableFrom <= today).filter(\.$availableTo >= today).sort(\.$availableFrom, .descending)
+            .range(0..<60).all().map { Pair($0.id!.uuidString, $0.title) }
+    }
+
     /// Which of `members` are on the branch's roster.
     static func onRoster(_ members: [UUID], branch: Int, on db: Database) async throws -> [UUID] {
         try await Member.query(on: db).filter(\.$id ~~ members).filter(\.$organizationID == branch).all(\.$id)

@@ -34,6 +34,13 @@ public struct ExpectedHome: Equatable, Sendable {
     public var name: String
     public var why: String
     public var reached: Bool
+
+    public init(member: UUID, name: String, why: String, reached: Bool) {
+        self.member = member
+        self.name = name
+        self.why = why
+        self.reached = reached
+    }
 }
 
 /// The decisions of study at home and away (measure 4c): the vanguard-post diary, study delivered home in a return
@@ -76,15 +83,17 @@ public enum StudyAtHomeRules {
         return .success(CheckedSeason(name: name, startsOn: from, endsOn: to))
     }
 
-    /// A session: on a day of the season, a place (at most 100 characters) and what was studied (at most 200).
+    /// A session: on a day of the season (held: not after `today`), a place (at most 100 characters) and what was
+    /// studied (at most 200).
     public static func session(
-        on raw: String?, place: String?, topic: String?, seasonStartsOn: String, seasonEndsOn: String
+        on raw: String?, place: String?, topic: String?, seasonStartsOn: String, seasonEndsOn: String,
+        today: CalendarDate? = nil
     ) -> Result<CheckedSession, RuleError> {
         guard let day = Normalize.text(raw).flatMap({ CalendarDate($0) }),
-            day.description >= seasonStartsOn, day.description <= seasonEndsOn,
+            day.description >= seasonStartsOn, day.description <= seasonEndsOn, today.map({ day <= $0 }) ?? true,
             let place = Normalize.text(place), place.count <= 100,
             let topic = Normalize.text(topic), topic.count <= 200
-        else { return .failure(.field("onDay", "请填写返乡时段内的日期、地点（100字内）和学习内容（200字内）")) }
+        else { return .failure(.field("onDay", "请填写返乡时段内、不晚于今天的日期，地点（100字内）和学习内容（200字内）")) }
         return .success(CheckedSession(day: day, place: place, topic: topic))
     }
 
