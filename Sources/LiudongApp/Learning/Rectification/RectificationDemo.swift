@@ -21,16 +21,39 @@ enum RectificationDemo {
     static func load(_ demo: DemoContext) async throws {
         let sql = try demo.db.sql()
         guard let county = try await Organization.query(on: demo.db).filter(\.$code == "150422").first() else { return }
-        let meetings = try await sql.raw(
-            """
-            SELECT e.id, e.org_id, e.held_on FROM org_life_events e JOIN organizations o ON o.id = e.org_id
-            WHERE \(PathPrefix("o.path", county.path)) AND o.level = 'branch' AND e.kind = \(bind: OrgLifeKind.lifeMeeting.rawValue)
-              AND e.held_on <= \(bind: demo.today.adding(days: -30).description)
-            ORDER BY e.org_id, e.held_on DESC, e.id
-            """
-        ).all(decoding: Meeting.self)
-        var seen = Set<Int>()
-        for m in meetings where seen.insert(m.org_id).inserted && seen.count <= 6 {
+        let today = demo.today
+        let branches = Array(
+            try await OrgTree.openBranches(under: county, on: demo.db).filter { $0.kind == .regular }
+                .prefix(6))
+        var meetings: [Meeting] = []
+        for b in branches {
+            if let m = try await sql.raw(
+                """
+                SELECT id, org_id, held_on FROM org_life_events WHERE org_id = \(bind: b.id!)
+                  AND kind = \(bind: OrgLifeKind.lifeMeeting.rawValue) AND held_on < \(bind: today.description)
+                ORDER BY held_on DESC, id LIMIT 1
+                """
+            ).first(decoding: Meeting.self) {
+                meetings.append(m)
+                continue
+            }
+            // No 组织生活会 in the demo's year of events (it is held in January): the latest January's.
+            let jan = CalendarDate(year: today.year, month: 1, day: 15)!
+            let day = jan < today ? jan : CalendarDate(year: today.year - 1, month: 1, day: 15)!
+            let e = OrgLifeEvent()
+            e.orgID = b.id!
+            e.kind = .lifeMeeting
+            e.heldOn = day.description
+            e.startsAt = day.description + "T09:00"
+            e.endsAt = day.description + "T11:30"
+            e.place = "党员活动室"
+            e.topic = "\(day.year - 1)年度组织生活会"
+            e.checkInCode = try await OrgLifeStore.freshCode(on: demo.db)
+            e.createdBy = DemoAuthor.username
+            try await e.create(on: demo.db)
+            meetings.append(Meeting(id: e.id!, org_id: b.id!, held_on: day.description))
+        }
+        for m in meetings {
             guard let held = CalendarDate(m.held_on) else { continue }
             for (i, item) in items.enumerated() {
                 let r = Rectification()
@@ -41,7 +64,7 @@ enum RectificationDemo {
                 switch i {
                 case 0:
                     r.dueOn = held.adding(days: 20).description
-                    r.doneOn = held.adding(days: 15).description
+                    r.doneOn = min(held.adding(days: 15), demo.today).description
                     r.doneNote = "建立每月电话联系、每季度视频座谈制度"
                 case 1: r.dueOn = max(held, demo.today.adding(days: -12)).description
                 default: r.dueOn = max(held, demo.today.adding(days: 40)).description
