@@ -48,6 +48,12 @@ struct DemoAndSystemTests {
             #expect(try await Rectification.query(on: app.db).filter(\.$doneOn == nil).count() > 0)
             // 返乡预报 for the coming Spring Festival.
             #expect(try await HomeVisit.query(on: app.db).count() >= 1)
+            // Last year's ranking posted in its notice period, with an objection waiting.
+            let posted = try await PointPublication.query(on: app.db).all()
+            #expect(
+                !posted.isEmpty
+                    && posted.allSatisfy { PointNoticeRules.open(until: $0.noticeUntil, today: AppClock.today) })
+            #expect(try await PointAppeal.query(on: app.db).filter(\.$status == .pending).count() > 0)
             // …and a small village branch in two counties (no 支委会).
             #expect(
                 try await Organization.query(on: app.db).filter(\.$code ~~ ["15042201" + "90", "15042601" + "90"])

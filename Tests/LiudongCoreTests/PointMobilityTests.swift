@@ -50,3 +50,26 @@ struct PointMobilityTests {
         #expect(PointMobility.whileMobile([fact("2025-03-10")], months: [:]).isEmpty)
     }
 }
+
+@Suite("Points: the notice period of a publication")
+struct PointNoticeRulesTests {
+    @Test func fiveWorkingDaysThenFinal() throws {
+        let cal = WorkCalendar(holidays: [CalendarDate("2027-01-04")!])
+        // Published on Friday 1 January 2027: Monday the 4th is a holiday, so the 5th to the 11th.
+        #expect(
+            PointNoticeRules.until(publishedOn: CalendarDate("2027-01-01")!, calendar: cal)
+                == CalendarDate("2027-01-11"))
+        #expect(PointNoticeRules.open(until: "2027-01-11", today: CalendarDate("2027-01-11")!))
+        #expect(!PointNoticeRules.open(until: "2027-01-11", today: CalendarDate("2027-01-12")!))
+        #expect(!PointNoticeRules.open(until: nil, today: CalendarDate("2027-01-12")!))
+        #expect(PointNoticeRules.status(until: "2027-01-11", today: CalendarDate("2027-01-12")!).contains("最终结果"))
+        let closed = PointClaimRules.AppealedEntry(on: "2026-05-01", status: "counted", closedThrough: "2026-12-31")
+        #expect(throws: RuleError.self) {
+            try PointClaimRules.appeal(entry: closed, reason: "理由写够五个字", pendingAppeal: false).get()
+        }
+        var objection = closed
+        objection.objectionOpen = true
+        #expect(
+            try PointClaimRules.appeal(entry: objection, reason: "理由写够五个字", pendingAppeal: false).get() == "理由写够五个字")
+    }
+}

@@ -75,6 +75,7 @@ enum PointsDemo {
             if let q2 = Quarter(year: today.year, number: 2), q2.lastDay < today {
                 try await PointRulesActions.close(county: county, through: q2, as: acting)
             }
+            try await objection(county: county, year: today.year - 1, today: today, on: db)
             try await pending(
                 county: county, members: members.map(\.id), demoMember: demoMember, today: today, rng: &rng, on: db)
             try await talks(county: county, today: today, on: db)
@@ -188,6 +189,21 @@ enum PointsDemo {
             try await a.update(on: db)
             try await PointLedger.recompute(member: m, year: today.year, on: db)
         }
+    }
+
+    /// Last year's ranking is in its notice period (公示期): one member objects to an entry of it (pending).
+    static func objection(county: Organization, year: Int, today: CalendarDate, on db: Database) async throws {
+        guard
+            let row = try await db.sql().raw(
+                """
+                SELECT id, member_id FROM point_entries WHERE county_id = \(bind: county.id!) AND year = \(bind: year)
+                ORDER BY points, on_day, id LIMIT 1
+                """
+            ).first(decoding: DemoAbsence.self)
+        else { return }
+        _ = try await PointClaimsActions.appeal(
+            .init(entryId: row.id.uuidString, reason: "公示期异议：当月还参加了流入地社区的志愿服务，申报时漏填，请核实后补记"),
+            member: row.member_id, as: .system(DemoAuthor.username, today: today, on: db, audited: false))
     }
 
     /// A recorded talk with two of the long-term low scorers; the others stay on the secretaries' worklists.

@@ -124,6 +124,17 @@ enum PointClaimsActions {
         appeal.decidedAt = AppClock.now
         try await appeal.update(on: a.db)
         if let day { try await PointLedger.recompute(member: member, year: day.year, on: a.db) }
+        // An objection to a posted (closed) year: the entry and the posted ranking are corrected directly.
+        if let day, let county = try await PointRulesStore.pilotCounty(of: member, on: a.db),
+            let closed = try await PointRulesStore.settings(county.id!, on: a.db)?.closedThrough,
+            day.description <= closed
+        {
+            if uphold {
+                try await PointRankingActions.revise(entry: appeal.entryID, as: a)
+            } else {
+                try await PointClaimsStore.restore(entry: appeal.entryID, on: a.db)
+            }
+        }
         try await a.audit(
             .update, "point-appeal", ref: appeal.id!.uuidString,
             summary: "\(member.name)的积分申诉\(uphold ? "成立，撤销该条积分" : "不成立")")

@@ -119,7 +119,11 @@ enum PointClaimsStore {
             ).first(decoding: AppealedEntryRow.self)
         else { return nil }
         let closed = try await PointRulesStore.settings(row.countyID, on: db)?.closedThrough
-        return PointClaimRules.AppealedEntry(on: row.onDay, status: row.status, closedThrough: closed)
+        let year = CalendarDate(row.onDay)?.year ?? 0
+        let notice = try await PointRankingStore.publication(county: row.countyID, year: year, on: db)?.noticeUntil
+        return PointClaimRules.AppealedEntry(
+            on: row.onDay, status: row.status, closedThrough: closed,
+            objectionOpen: PointNoticeRules.open(until: notice, today: AppClock.today))
     }
 
     static func hasPendingAppeal(entry: UUID, on db: Database) async throws -> Bool {
@@ -131,6 +135,18 @@ enum PointClaimsStore {
         try await a.create(on: db)
         try await db.sql().raw(
             "UPDATE point_entries SET status = \(bind: EntryStatus.appealed.rawValue), signature = NULL WHERE id = \(bind: a.entryID)"
+        ).run()
+    }
+
+    /// An entry of a closed period whose objection was rejected: under appeal no more (no recomputation rewrites a
+    /// closed period).
+    static func restore(entry id: UUID, on db: Database) async throws {
+        try await db.sql().raw(
+            """
+            UPDATE point_entries SET status = CASE WHEN capped THEN \(bind: EntryStatus.capped.rawValue)
+              ELSE \(bind: EntryStatus.counted.rawValue) END
+            WHERE id = \(bind: id) AND status = \(bind: EntryStatus.appealed.rawValue)
+            """
         ).run()
     }
 

@@ -48,6 +48,8 @@ struct MemberPoints: Encodable, Sendable {
     var entries: [Entry]
     var claims: [Claim]
     var closedThrough: String?
+    /// The year's publication and its notice period (公示期), once published.
+    var notice: String? = nil
 
     static func load(member: Member, year: Int, today: CalendarDate, on db: Database) async throws -> MemberPoints {
         let id = try member.requireID()
@@ -58,6 +60,11 @@ struct MemberPoints: Encodable, Sendable {
         )
         let settings = try await county.asyncMap { try await PointRulesStore.settings($0.id!, on: db) } ?? nil
         let closed = settings?.closedThrough ?? ""
+        let publication =
+            try await county.asyncMap {
+                try await PointRankingStore.publication(county: $0.id!, year: year, on: db)
+            } ?? nil
+        let objecting = PointNoticeRules.open(until: publication?.noticeUntil, today: today)
         let standing =
             try await county.asyncMap {
                 try await PointRankingStore.standing(member: id, county: $0, year: year, today: today, on: db)
@@ -81,12 +88,13 @@ struct MemberPoints: Encodable, Sendable {
                     sourceKind: r.sourceKind, sourceLabel: PointSource(rawValue: r.sourceKind)?.factLabel ?? "",
                     sourceId: r.sourceID, ruleVersion: r.ruleVersion, reason: r.reason,
                     appeal: a.map { "申诉：\($0.reason) — \($0.status.label)" + ($0.outcome.map { "：\($0)" } ?? "") },
-                    appealable: status != .revoked && a?.status != .pending && r.onDay > closed)
+                    appealable: status != .revoked && a?.status != .pending && (r.onDay > closed || objecting))
             },
             claims: claims.map {
                 Claim(
                     id: $0.id!.uuidString, on: $0.onDay, item: $0.itemCode, description: $0.description,
                     status: $0.status.label, decision: $0.decisionReason, photo: $0.photoSHA256 != nil)
-            }, closedThrough: settings?.closedThrough)
+            }, closedThrough: settings?.closedThrough,
+            notice: publication.map { "\(year)年评比已公布：" + PointNoticeRules.status(until: $0.noticeUntil, today: today) })
     }
 }

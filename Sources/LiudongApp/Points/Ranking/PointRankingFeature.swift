@@ -9,6 +9,7 @@ struct PointRankingFeature: Feature {
 
     func routes(_ routes: FeatureRoutes) throws {
         try PointRankingPages().boot(routes)
+        try PointNoticePages().boot(routes)
         try PointRankingAPI().boot(routes)
     }
 }

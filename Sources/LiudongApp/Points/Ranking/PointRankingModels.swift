@@ -14,6 +14,8 @@ final class PointPublication: Model, @unchecked Sendable {
     @Field(key: "bands") var bandsJSON: String
     @Field(key: "members") var members: Int
     @Field(key: "published_by") var publishedBy: String
+    /// The last day of the notice period (公示期); nil for a publication made before it existed (final).
+    @OptionalField(key: "notice_until") var noticeUntil: String?
     @Timestamp(key: "published_at", on: .create, format: .clock) var publishedAt: Date?
 
     init() {}

@@ -54,7 +54,8 @@ struct PointRankingPages {
                 org: scoped.code, orgName: scoped.shortName, county: county.shortName, year: year,
                 published: page.published,
                 publishedNote: page.publication.map {
-                    "\(year)年评比已于\(CalendarDate(date: $0.publishedAt ?? AppClock.now))公布并冻结（向党员\($0.publicForm.label)）"
+                    "\(year)年评比已于\(CalendarDate(date: $0.publishedAt ?? AppClock.now))公布并冻结（向党员\($0.publicForm.label)）；"
+                        + PointNoticeRules.status(until: $0.noticeUntil, today: AppClock.today)
                 }, count: page.count, rows: page.rows, bands: page.bands.map { Pair($0.label, String($0.count)) },
                 page: pageNo, pages: pages, prev: pageNo > 1 ? pageNo - 1 : nil,
                 next: pageNo < pages ? pageNo + 1 : nil,
@@ -86,6 +87,9 @@ struct PointRankingPages {
         var rows: [PointRankingStore.Row]
         var bands: [Pair]
         var mine: String?
+        /// The notice period (公示期) and how to object.
+        var notice: String?
+        var objecting: Bool
         var page: Int
         var next: Int?
         var prev: Int?
@@ -102,7 +106,10 @@ struct PointRankingPages {
             } ?? nil
         var view = MyView(
             year: year, county: county?.shortName, published: pub != nil, list: pub?.publicForm == .list, rows: [],
-            bands: [], mine: nil, page: 1, next: nil, prev: nil)
+            bands: [], mine: nil,
+            notice: pub.map { PointNoticeRules.status(until: $0.noticeUntil, today: AppClock.today) },
+            objecting: PointNoticeRules.open(until: pub?.noticeUntil, today: AppClock.today), page: 1,
+            next: nil, prev: nil)
         if let county, let pub {
             let pageNo = req.pageNumber()
             let size = 50

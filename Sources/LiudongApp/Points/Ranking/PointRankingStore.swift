@@ -169,6 +169,81 @@ enum PointRankingStore {
         )
     }
 
+    /// An entry's county, year and member.
+    static func entry(_ id: UUID, on db: Database) async throws -> (county: Int, year: Int, member: UUID)? {
+        guard
+            let r = try await PointRow.all(
+                "SELECT county_id, year, member_id FROM point_entries WHERE id = \(bind: id)", on: db
+            ).first, let county = r.int("county_id"), let year = r.int("year"), let member = r.uuid("member_id")
+        else { return nil }
+        return (county, year, member)
+    }
+
+    /// Revokes an entry of a closed year (an objection upheld in the notice period) and sums the member's year again
+    /// into `point_totals` and the posted snapshot.
+    static func revoke(entry id: UUID, member: UUID, county: Int, year: Int, on db: Database) async throws {
+        try await db.transaction { tx in
+            let sql = try tx.sql()
+            try await sql.raw(
+                """
+                UPDATE point_entries SET status = \(bind: EntryStatus.revoked.rawValue), points = 0, signature = NULL
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            var q = [0, 0, 0, 0]
+            for r in try await PointRow.all(
+                """
+                SELECT on_day, points FROM point_entries
+                WHERE member_id = \(bind: member) AND county_id = \(bind: county) AND year = \(bind: year)
+                """, on: tx)
+            {
+                guard let d = r.string("on_day").flatMap({ CalendarDate($0) }), let p = r.int("points") else {
+                    continue
+                }
+                q[(d.month - 1) / 3] += p
+            }
+            let total = q.reduce(0, +)
+            try await sql.raw(
+                """
+                UPDATE point_totals SET total = \(bind: total), q1 = \(bind: q[0]), q2 = \(bind: q[1]), q3 = \(bind: q[2]),
+                  q4 = \(bind: q[3]) WHERE member_id = \(bind: member) AND year = \(bind: year)
+                """
+            ).run()
+            try await sql.raw(
+                """
+                UPDATE point_snapshot SET total = \(bind: total)
+                WHERE member_id = \(bind: member) AND county_id = \(bind: county) AND year = \(bind: year)
+                """
+            ).run()
+        }
+    }
+
+    /// Ranks and bands of a posted snapshot again after a total changed (competition ranks, the publication's lines).
+    static func refreeze(_ p: PointPublication, on db: Database) async throws {
+        let rows = try await PointRow.all(
+            """
+            SELECT member_id, total, \(Self.months("point_snapshot")) AS months FROM point_snapshot
+            WHERE county_id = \(bind: p.countyID) AND year = \(bind: p.year) ORDER BY total DESC, member_id
+            """, on: db)
+        let totals = rows.map { $0.int("total") ?? 0 }
+        let ranks = PointRankingRules.competitionRanks(totals)
+        let bands = p.bands
+        try await db.transaction { tx in
+            for (r, rank) in zip(rows, ranks) {
+                guard let m = r.uuid("member_id") else { continue }
+                let band = bands.band(
+                    rank: rank, count: rows.count, total: r.int("total") ?? 0,
+                    months: PointMobility.counted(r.int("months") ?? PointMobility.wholeYear, completed: 12))
+                try await tx.sql().raw(
+                    """
+                    UPDATE point_snapshot SET rank = \(bind: rank), band = \(bind: band)
+                    WHERE member_id = \(bind: m) AND county_id = \(bind: p.countyID) AND year = \(bind: p.year)
+                    """
+                ).run()
+            }
+        }
+    }
+
     /// The county's totals for the year, highest first (what a publication freezes).
     static func totals(county: Int, year: Int, on db: Database) async throws -> [SnapshotTotal] {
         try await db.sql().raw(

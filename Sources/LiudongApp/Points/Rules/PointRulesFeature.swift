@@ -12,7 +12,7 @@ struct PointRulesFeature: Feature {
     func migrations(_ app: Application) -> [NumberedMigration] {
         [
             NumberedMigration(21, CreatePoints()), NumberedMigration(22, AddPointEntrySignature()),
-            NumberedMigration(33, AddPointMobileMonths()),
+            NumberedMigration(33, AddPointMobileMonths()), NumberedMigration(38, AddPointNoticePeriod()),
         ]
     }
 

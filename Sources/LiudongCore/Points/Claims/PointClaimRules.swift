@@ -126,11 +126,14 @@ public enum PointClaimRules {
         public var on: String
         public var status: String
         public var closedThrough: String?
+        /// The year's publication is in its notice period (公示期): an objection reopens a closed entry.
+        public var objectionOpen: Bool
 
-        public init(on: String, status: String, closedThrough: String?) {
+        public init(on: String, status: String, closedThrough: String?, objectionOpen: Bool = false) {
             self.on = on
             self.status = status
             self.closedThrough = closedThrough
+            self.objectionOpen = objectionOpen
         }
     }
 
@@ -141,7 +144,7 @@ public enum PointClaimRules {
         guard let entry else { return .failure(.field("entryId", "找不到这条积分记录")) }
         let reason = Normalize.text(reason) ?? ""
         guard (5...500).contains(reason.count) else { return .failure(.field("reason", "请用5–500字写明申诉理由")) }
-        if let closed = entry.closedThrough, entry.on <= closed {
+        if let closed = entry.closedThrough, entry.on <= closed, !entry.objectionOpen {
             return .failure(.conflict("这条记录所在期间已结算（\(closed)及以前），不能再申诉"))
         }
         if entry.status == EntryStatus.revoked.rawValue { return .failure(.conflict("这条记录已撤销")) }
