@@ -27,6 +27,9 @@ struct PageSnapshotTests {
     static func normalize(_ html: String) -> String {
         let rules: [(String, String)] = [
             (#"name="_csrf" value="[^"]*""#, #"name="_csrf" value="<csrf>""#),
+            // The bar's counts come from the account's last worklist (what is due moves with the day): left out.
+            (#"<span class="count[^"]*">\d+</span>"#, ""),
+            (#" title="待办截至\d{2}:\d{2}""#, ""),
             (#"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"#, "<uuid>"),
             (#"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?"#, "<date>"),
             (#"\d{4}年\d{1,2}月\d{1,2}日"#, "<日期>"),

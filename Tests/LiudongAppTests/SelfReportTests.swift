@@ -54,7 +54,7 @@ struct SelfReportTests {
             try await secretary.signIn("secretary", Fixture.password)
             let queue = try await secretary.get("/reviews")
             #expect(queue.body.string.contains("张建国"))
-            #expect(queue.body.string.contains("class=\"badge\""))
+            #expect(queue.body.string.contains("href=\"/inbox\">消息<span class=\"count\">"))
             var other = Browser(app)
             try await other.signIn("secretaryb", Fixture.password)
             #expect(!(try await other.get("/reviews")).body.string.contains("张建国"))

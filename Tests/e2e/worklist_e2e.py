@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end: every demo account's home page opens with its worklist (待办), at 1280 and at 375 px, and agrees
-with GET /api/v1/worklist.
+with GET /api/v1/worklist; at 375 px the bar's menus (四项举措, 五项机制 …) open by touch and by the keyboard, and a
+menu's overdue count is the sum of its items' on the worklist.
 
 Usage: worklist_e2e.py BINARY ARTIFACT_DIR
 Starts its own server on a free port with a fresh SQLite demo; leaves screenshots in ARTIFACT_DIR.
@@ -8,6 +9,7 @@ Starts its own server on a free port with a fresh SQLite demo; leaves screenshot
 import os, sys
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -37,6 +39,32 @@ def page_items(d):
         href = li.find_element(By.TAG_NAME, "a").get_attribute("href")
         items.append((li.get_attribute("data-kind"), count, overdue, href))
     return items
+
+
+def menus(d, username):
+    """At 375 px (after the home page counted the worklist): the bar has at most eight entries; each menu opens by a
+    tap on its name and, closed again, by Enter on it; its links are then visible; its count is its items' sum."""
+    d.set_window_size(375, 812)
+    d.get(d.current_url)
+    top = d.find_elements(By.CSS_SELECTOR, "nav.nav > a, nav.nav > details")
+    assert 1 < len(top) <= 8, f"{username}: {len(top)} entries in the bar"
+    for m in d.find_elements(By.CSS_SELECTOR, "nav.nav > details.menu"):
+        summary = m.find_element(By.TAG_NAME, "summary")
+        summary.click()
+        assert m.get_attribute("open") is not None, f"{username}: {summary.text} does not open on a tap"
+        links = m.find_elements(By.CSS_SELECTOR, ".menu-items a")
+        assert links and all(a.is_displayed() for a in links), f"{username}: {summary.text}'s links are hidden"
+        late = sum(int(c.text) for c in m.find_elements(By.CSS_SELECTOR, ".menu-items .count.late"))
+        shown = m.find_elements(By.CSS_SELECTOR, "summary .count.late")
+        assert (int(shown[0].text) if shown else 0) == late, f"{username}: {summary.text} shows {shown} for {late}"
+        summary.click()
+        assert m.get_attribute("open") is None
+        d.execute_script("arguments[0].focus()", summary)
+        summary.send_keys(Keys.ENTER)
+        assert m.get_attribute("open") is not None, f"{username}: {summary.text} does not open by the keyboard"
+        summary.send_keys(Keys.ENTER)
+    overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{username}: the bar scrolls sideways at 375 px ({overflow} px)"
 
 
 def main():
@@ -74,6 +102,7 @@ def main():
             shot(d, 375, f"worklist-{username}-375.png")
             overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{username}: the home page scrolls sideways at 375 px ({overflow} px)"
+            menus(d, username)
             children = len(d.find_elements(By.CSS_SELECTOR, "#worklist table.work-children tbody tr"))
             summary.append(f"{username} {len(shown)} items, {sum(c for _, c, _, _ in shown)} things"
                            + (f", {children} child orgs" if children else ""))

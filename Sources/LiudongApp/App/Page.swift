@@ -13,6 +13,8 @@ struct Layout: Encodable {
     var csrf: String
     var user: UserBadge?
     var nav: [NavItem]
+    /// The same entries grouped into the bar's menus (`Features.menus`).
+    var menus: [NavMenu] = []
     var flash: String?
 }
 
@@ -50,8 +52,9 @@ extension Request {
                     displayName: $0.displayName, username: $0.username, roleLabel: $0.role.label,
                     scopeName: $0.scopeName)
             },
-            nav: try await user.asyncMap {
-                try await Features.navigation(for: $0, path: url.path, features: application.features, on: db)
+            nav: [],
+            menus: try await user.asyncMap {
+                try await Features.menus(for: $0, path: url.path, features: application.features, on: db)
             } ?? [],
             flash: flash)
         let view = try await self.view.render(view, Page(layout: layout, body: body))

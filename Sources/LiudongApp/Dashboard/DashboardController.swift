@@ -72,6 +72,7 @@ struct DashboardController {
         }
         var progress: [ReconciliationProgress.County] = []
         let tallies = try await Worklist.compute(for: user, features: features, on: db, settings: settings)
+        try await WorklistCache.save(Worklist.items(tallies), for: user.username, on: db)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
             progress = try await ReconciliationProgress.pairs(

@@ -152,9 +152,12 @@ struct WorklistController {
     }
 
     func list(req: Request) async throws -> Response {
+        let user = try req.user
         let tallies = try await Worklist.compute(
-            for: try req.user, features: req.application.features, on: req.db, settings: req.application.settings)
-        return Response(items: Worklist.items(tallies))
+            for: user, features: req.application.features, on: req.db, settings: req.application.settings)
+        let items = Worklist.items(tallies)
+        try await WorklistCache.save(items, for: user.username, on: req.db)
+        return Response(items: items)
     }
 }
 

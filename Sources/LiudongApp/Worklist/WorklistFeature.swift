@@ -6,6 +6,8 @@ import Vapor
 struct WorklistFeature: Feature {
     let name = "worklist"
 
+    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(39, CreateWorklistCache())] }
+
     func routes(_ routes: FeatureRoutes) throws { try WorklistController().boot(routes) }
 
     var openAPI: String? { WorklistOpenAPI.part }
