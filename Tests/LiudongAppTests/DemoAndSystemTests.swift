@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LiudongCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -54,6 +55,11 @@ struct DemoAndSystemTests {
                 !posted.isEmpty
                     && posted.allSatisfy { PointNoticeRules.open(until: $0.noticeUntil, today: AppClock.today) })
             #expect(try await PointAppeal.query(on: app.db).filter(\.$status == .pending).count() > 0)
+            // An inflow organization without an account handled by proxy (its list submitted by the county).
+            #expect(
+                try await (app.db as! SQLDatabase).raw(
+                    "SELECT COUNT(*) AS n FROM inflow_ledger_submissions WHERE by_username = 'county（代为上传）'"
+                ).first()?.decode(column: "n", as: Int.self) == 1)
             // …and a small village branch in two counties (no 支委会).
             #expect(
                 try await Organization.query(on: app.db).filter(\.$code ~~ ["15042201" + "90", "15042601" + "90"])

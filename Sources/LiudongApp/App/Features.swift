@@ -23,6 +23,7 @@ enum Features {
         ReconciliationFeature(),
         ImportsFeature(),
         MatchingFeature(),
+        ProxyFeature(),
         MemberPortalFeature(),
         PairingsFeature(),
         ContactsFeature(),

@@ -247,26 +247,9 @@ struct ReconciliationController {
         try await req.audit(
             .update, "reconciliation-signoff", ref: "\(q) \(county.code) \(inflow.code)",
             summary: "对账确认（\(q.chinese)）：\(county.shortName) ↔ \(inflow.shortName)，\(outflowSide ? "流出地" : "流入地")签认")
-        return req.redirect(to: back, flash: try await freezeIfAllSigned(q, user: user, req: req))
+        return req.redirect(
+            to: back,
+            flash: try await ReconciliationProgress.freezeIfAllSigned(q, user: user, app: req.application, on: req.db))
     }
 
-    /// Every pair signed by both sides and nothing open anywhere in the quarter: freeze it with its ledger snapshot.
-    private func freezeIfAllSigned(_ q: Quarter, user: CurrentUser, req: Request) async throws -> String {
-        guard let root = try await OrganizationService.root(on: req.db) else { return "已确认" }
-        let sql = try req.db.sql()
-        let (all, _) = try await ReconciliationProgress.pairs(
-            quarter: q, scope: root, user: user, wholeTree: true, on: sql)
-        let stillOpen = try await ReconciliationStore.openItems(quarter: q, on: sql)
-        guard !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
-            !(try await LedgerSnapshot.closed(on: req.db)).contains(q), q.firstDay <= AppClock.today
-        else { return "已确认" }
-        do {
-            let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: req.application.writeGate, on: req.db)
-            return "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"
-        } catch {
-            // The other side's signature, at the same moment, froze it first: that is no error.
-            guard try await LedgerSnapshot.closed(on: req.db).contains(q) else { throw error }
-            return "已确认。\(q.chinese)全部对账已双方确认，台账已封存"
-        }
-    }
 }

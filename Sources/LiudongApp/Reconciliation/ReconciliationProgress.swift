@@ -6,6 +6,28 @@ import Vapor
 /// Where a quarter's reconciliation stands: the organization pairs (outflow county × inflow organization) with their
 /// sign-offs, and each county's share of differences resolved — for the reconciliation page and the home page.
 enum ReconciliationProgress {
+    /// Every pair signed by both sides and nothing open anywhere in the quarter: freeze it with its ledger snapshot.
+    static func freezeIfAllSigned(_ q: Quarter, user: CurrentUser, app: Application, on db: Database) async throws
+        -> String
+    {
+        guard let root = try await OrganizationService.root(on: db) else { return "已确认" }
+        let sql = try db.sql()
+        let (all, _) = try await ReconciliationProgress.pairs(
+            quarter: q, scope: root, user: user, wholeTree: true, on: sql)
+        let stillOpen = try await ReconciliationStore.openItems(quarter: q, on: sql)
+        guard !all.isEmpty, stillOpen == 0, all.allSatisfy({ $0.outflowSigned != nil && $0.inflowSigned != nil }),
+            !(try await LedgerSnapshot.closed(on: db)).contains(q), q.firstDay <= AppClock.today
+        else { return "已确认" }
+        do {
+            let rows = try await LedgerSnapshot.close(q, by: "对账确认", gate: app.writeGate, on: db)
+            return "已确认。\(q.chinese)全部对账已双方确认，台账已封存（\(rows)行）"
+        } catch {
+            // The other side's signature, at the same moment, froze it first: that is no error.
+            guard try await LedgerSnapshot.closed(on: db).contains(q) else { throw error }
+            return "已确认。\(q.chinese)全部对账已双方确认，台账已封存"
+        }
+    }
+
     struct Pair: Encodable {
         var countyID: Int
         var county: String

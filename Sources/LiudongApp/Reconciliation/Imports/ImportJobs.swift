@@ -13,6 +13,8 @@ final class ImportJobs: @unchecked Sendable {
         var accountID: UUID
         var kind: ImportKind
         var orgID: Int?  // the inflow organization (kind inflow)
+        /// Uploaded by a county or committee for an inflow organization without an account (代为上传).
+        var proxy = false
         var quarter: Quarter
         var fileName: String
         var path: String

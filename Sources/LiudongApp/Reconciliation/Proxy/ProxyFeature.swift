@@ -1,0 +1,16 @@
+import Fluent
+import LiudongCore
+import Vapor
+
+/// The 12345 model's reconciliation where the inflow side has no account (most street committees): the county or
+/// committee uploads that organization's quarterly list on its behalf (代为上传) and records its sign-off from a
+/// stamped receipt (scan kept, audited); the reconciliation treats both as that side's.
+struct ProxyFeature: Feature {
+    let name = "reconciliation-proxy"
+
+    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(40, AddSignoffReceipts())] }
+
+    func routes(_ routes: FeatureRoutes) throws { try ProxyPages().boot(routes) }
+
+    func loadDemo(_ demo: DemoContext) async throws { try await ProxyDemo.load(demo) }
+}
