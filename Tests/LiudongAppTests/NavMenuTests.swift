@@ -46,6 +46,14 @@ struct NavMenuTests {
             #expect(bar.contains("四项举措<span class=\"count late\">1</span></summary>"))
             #expect(bar.contains("<a href=\"/org-life\">组织生活<span class=\"count late\">1</span></a>"))
             #expect(!bar.contains("<script"))
+            // Two pages of the same account counting at once: both stored, neither fails; the later one stands.
+            let one = [WorkItem(kind: "reviews", label: "待审核", count: 1, overdue: 0, href: "/reviews")]
+            let two = [WorkItem(kind: "reviews", label: "待审核", count: 2, overdue: 1, href: "/reviews")]
+            async let a: Void = WorklistCache.save(one, for: "race", on: app.db)
+            async let b: Void = WorklistCache.save(one, for: "race", on: app.db)
+            _ = try await (a, b)
+            try await WorklistCache.save(two, for: "race", on: app.db)
+            #expect(try await WorklistCache.read(for: "race", on: app.db)?.items == two)
         }
     }
 }

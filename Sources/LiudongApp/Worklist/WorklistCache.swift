@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LiudongCore
+import SQLKit
 
 /// The last worklist computed for an account, kept for the menus of every page (`Features.menus`): the home page and
 /// `GET /api/v1/worklist` write it; a page reads it when it is at most `maxAge` old (else its menus show no counts).
@@ -18,17 +19,13 @@ final class WorklistCacheRow: Model, @unchecked Sendable {
 enum WorklistCache {
     static let maxAge: TimeInterval = 30 * 60
 
+    /// One upsert: two pages of the same account counting at once both succeed (the later count stands).
     static func save(_ items: [WorkItem], for username: String, on db: Database) async throws {
         let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
-        let row = try await WorklistCacheRow.find(username, on: db) ?? WorklistCacheRow()
-        row.items = json
-        row.computedAt = AppClock.now
-        if row.id == nil {
-            row.id = username
-            try await row.create(on: db)
-        } else {
-            try await row.update(on: db)
-        }
+        try await db.sql().insert(into: "worklist_cache").columns("username", "items", "computed_at")
+            .values(SQLBind(username), SQLBind(json), SQLBind(AppClock.now))
+            .onConflict(with: ["username"]) { $0.set(excludedValueOf: "items").set(excludedValueOf: "computed_at") }
+            .run()
     }
 
     /// The account's items and when they were counted, when fresh enough.
