@@ -74,10 +74,7 @@ struct HomeVisitPages {
         guard !user.isInflowSide else { throw AppError.forbidden }
         let org = try await req.scopeOrganization()
         let seasons = try await StudyAtHomeStore.seasons(for: org, on: req.db)
-        let chosen =
-            (try? req.query.get(String.self, at: "season")).flatMap({ UUID(uuidString: $0) }).flatMap { id in
-                seasons.first { $0.id == id }
-            } ?? seasons.first
+        let chosen = req.season(among: seasons)
         struct Row: Encodable {
             var code: String
             var name: String

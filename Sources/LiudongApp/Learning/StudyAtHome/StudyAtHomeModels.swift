@@ -35,6 +35,15 @@ final class ReturnSeason: Model, @unchecked Sendable {
     init() {}
 }
 
+extension Request {
+    /// The season `?season=ID` names among `seasons`, else the latest of them.
+    func season(among seasons: [ReturnSeason]) -> ReturnSeason? {
+        (try? query.get(String.self, at: "season")).flatMap { UUID(uuidString: $0) }.flatMap { id in
+            seasons.first { $0.id == id }
+        } ?? seasons.first
+    }
+}
+
 final class HomeStudySession: Model, @unchecked Sendable {
     static let schema = "home_study_sessions"
 

@@ -89,10 +89,7 @@ struct StudyAtHomePages {
         guard !user.isInflowSide else { throw AppError.forbidden }
         let org = try await req.scopeOrganization()
         let seasons = try await StudyAtHomeStore.seasons(for: org, on: req.db)
-        let chosen =
-            (try? req.query.get(String.self, at: "season")).flatMap({ UUID(uuidString: $0) }).flatMap { id in
-                seasons.first { $0.id == id }
-            } ?? seasons.first
+        let chosen = req.season(among: seasons)
         var expected: [Expected] = []
         var others: [Expected] = []
         var sessions: [SessionRow] = []
