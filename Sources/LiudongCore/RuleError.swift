@@ -9,6 +9,12 @@ public enum RuleError: Error, Equatable, Sendable {
     public static func field(_ field: String, _ message: String) -> RuleError {
         .invalid([RuleProblem(field, message)])
     }
+
+    /// The bad fields (none for a conflict).
+    public var problems: [RuleProblem] {
+        if case .invalid(let p) = self { return p }
+        return []
+    }
 }
 
 /// A bad field with its Chinese message.

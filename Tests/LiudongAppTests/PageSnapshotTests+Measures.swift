@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import LiudongCore
 import SnapshotTesting
@@ -84,6 +85,23 @@ struct MeasurePageSnapshotTests {
                 #expect(res.status == .ok, "member \(path)")
                 Self.snapshot(res, "member\(path.replacingOccurrences(of: "/", with: "_"))")
             }
+            // A red-package campaign of the county with 张建国's package mailed: its page, and his on the phone.
+            let county = try await Fixture.user(app, "county")
+            let acting = Acting.staff(county, today: AppClock.today, on: app.db)
+            let c = try await RedPackageActions.createCampaign(
+                name: "七一红色包裹", contents: "党章\n笔记本", budget: "1000", org: f.countyA, as: acting)
+            _ = try await RedPackageActions.addRecipients(to: c, under: f.countyA, destination: nil, as: acting)
+            let p = try #require(try await RedPackage.query(on: app.db).filter(\.$campaignID == c.id).first())
+            try await RedPackageActions.ship(
+                p, sentOn: AppClock.today.description, courier: "中国邮政EMS", trackingNo: "EM100", as: acting)
+            var browser = Browser(app)
+            try await browser.signIn("county", Fixture.password)
+            let campaign = try await browser.get("/red-packages/campaigns/\(c.id!.uuidString)")
+            #expect(campaign.status == .ok)
+            Self.snapshot(campaign, "county_red-packages_campaign")
+            let mine = try await phone.get("/my/red-packages/\(p.id!.uuidString)")
+            #expect(mine.status == .ok)
+            Self.snapshot(mine, "member_my_red-package")
         }
     }
 }

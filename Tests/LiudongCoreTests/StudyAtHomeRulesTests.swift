@@ -3,7 +3,7 @@ import Testing
 
 @testable import LiudongCore
 
-@Suite("Study at home and away (日记、送学上门、红色包裹): the rules without a database")
+@Suite("Study at home and away (日记、送学上门): the rules without a database")
 struct StudyAtHomeRulesTests {
     static let today = CalendarDate("2026-12-06")!
 
@@ -34,29 +34,6 @@ struct StudyAtHomeRulesTests {
             StudyAtHomeRules.session(
                 on: "2027-03-02", place: "村委会", topic: "x", seasonStartsOn: "2027-01-20", seasonEndsOn: "2027-03-01"
             ).error != nil)
-        let package = StudyAtHomeRules.package(
-            contents: "党章\n\n 学习笔记本 \r\n党员徽章", sentOn: "2026-12-01", courier: "邮政", trackingNo: "9876",
-            today: Self.today)
-        #expect((try? package.get().items) == ["党章", "学习笔记本", "党员徽章"])
-        #expect(
-            StudyAtHomeRules.package(
-                contents: "\n", sentOn: "2026-12-01", courier: "邮政", trackingNo: "1", today: Self.today
-            )
-            .error == .field("contents", "请逐行填写包裹内容（每行一项，最多30项）"))
-        let many = (1...31).map { "第\($0)项" }.joined(separator: "\n")
-        #expect(
-            StudyAtHomeRules.package(
-                contents: many, sentOn: "2026-12-01", courier: "邮政", trackingNo: "1", today: Self.today
-            )
-            .error != nil)
-        #expect(
-            StudyAtHomeRules.package(
-                contents: "党章", sentOn: "2026-12-07", courier: "邮政", trackingNo: "1", today: Self.today
-            )
-            .error == .field("sentOn", "请填写寄出日期（不晚于今天）、快递公司和运单号"))
-        #expect(StudyAtHomeRules.unconfirmedLate(sentOn: "2026-11-05", confirmedOn: nil, today: Self.today))
-        #expect(!StudyAtHomeRules.unconfirmedLate(sentOn: "2026-11-06", confirmedOn: nil, today: Self.today))
-        #expect(!StudyAtHomeRules.unconfirmedLate(sentOn: "2026-10-01", confirmedOn: "2026-10-05", today: Self.today))
     }
 
     @Test func theExpectedAreListedOnceWithWhyAndWhetherReached() {

@@ -37,6 +37,7 @@ enum Features {
         LearningMenuFeature(),
         StudyAtHomeFeature(),
         HomeVisitsFeature(),
+        RedPackagesFeature(),
         PointRulesFeature(),
         PointLedgerFeature(),
         PointClaimsFeature(),

@@ -26,6 +26,17 @@ public struct ReadLimits: Sendable, Equatable {
     public init() {}
 
     public static let standard = ReadLimits()
+
+    /// A list uploaded through a page (pairings, tracking numbers) is small: a few thousand rows.
+    public static let upload: ReadLimits = {
+        var l = ReadLimits()
+        l.entryBytes = 64 << 20
+        l.totalBytes = 64 << 20
+        l.wholeEntryBytes = 16 << 20
+        l.sharedStrings = 200_000
+        l.sharedStringBytes = 32 << 20
+        return l
+    }()
 }
 
 /// A file that went past one of the `ReadLimits`.

@@ -36,6 +36,11 @@ struct Acting: Sendable {
         Acting(db: db, user: nil, name: name, client: "system", today: today, audited: audited)
     }
 
+    /// The same actor on another connection (a transaction).
+    func on(_ db: Database) -> Acting {
+        Acting(db: db, user: user, name: name, client: client, today: today, audited: audited)
+    }
+
     /// The staff account, or a 401 when a member or nobody acts.
     func staffUser() throws -> CurrentUser {
         guard let user else { throw AppError.unauthorized }

@@ -70,6 +70,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         if parts.count == 3, parts[0] == "agreements", parts[2] == "scan" { return scanLimit }
         if parts.count == 3, parts[0] == "org-life", parts[2] == "attachments" { return scanLimit }
         if path == "/learning/questions/import" { return scanLimit }
+        if parts.count == 4, parts[0] == "red-packages", parts[1] == "campaigns", parts[3] == "tracking" {
+            return scanLimit
+        }
         if path == "/reconcile/proxy/upload" { return uploadLimit }
         if path == "/reconcile/proxy/signoffs" { return scanLimit }
         if path == "/my/diary" || path == "/my/points/claims" { return photoLimit }

@@ -2,14 +2,13 @@ import Fluent
 import LiudongCore
 import Vapor
 
-/// The member's own vanguard-post diary (党员先锋岗工作日记) on the phone, with a photo, and confirming a red package.
+/// The member's own vanguard-post diary (党员先锋岗工作日记) on the phone, with a photo.
 struct MyDiaryPages {
     func boot(_ r: FeatureRoutes) throws {
         let my = r.member
         my.get("my", "diary", use: diary)
         my.on(.POST, "my", "diary", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.photoLimit)), use: write)
         my.get("my", "diary", ":id", "photo", use: photo)
-        my.post("my", "red-packages", ":id", "confirm", use: confirm)
     }
 
     // MARK: Diary
@@ -75,17 +74,5 @@ struct MyDiaryPages {
         }
         return try PrivateFiles.serve(
             req, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)", sha256: sha, kind: kind)
-    }
-
-    // MARK: Red packages
-
-    func confirm(req: Request) async throws -> Response {
-        let me = try req.member
-        guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
-            let p = try await RedPackage.find(id, on: req.db),
-            p.memberID == me.memberID
-        else { throw AppError.notFound }
-        try await StudyAtHomeActions.confirm(p, as: try req.actingMember)
-        return req.redirect(to: "/my", flash: "已确认收到红色包裹")
     }
 }

@@ -5,7 +5,7 @@ import LiudongCore
 import Vapor
 
 /// Study at home and away: the branch reads and marks diary entries, sets return seasons and records study
-/// delivered home, mails red packages; the member writes the diary and confirms a package. Each act checks with
+/// delivered home; the member writes the diary. Each act checks with
 /// `StudyAtHomeRules`, stores, and writes the audit line (the members' own writes are theirs, unaudited as before).
 enum StudyAtHomeActions {
     static let maxPhotoBytes = 5 << 20
@@ -98,7 +98,7 @@ enum StudyAtHomeActions {
         let onRoster = Set(try await StudyAtHomeStore.onRoster(members, branch: branch.requireID(), on: a.db))
         // The event, its attendance, the session and the audit lines stand or fall together.
         try await a.db.transaction { tx in
-            let t = Acting(db: tx, user: a.user, name: a.name, client: a.client, today: a.today, audited: a.audited)
+            let t = a.on(tx)
             let event = try await OrgLifeActions.create(
                 .init(
                     orgCode: branch.code, kind: OrgLifeKind.talk.rawValue, startsAt: "\(checked.day)T09:00",
@@ -125,34 +125,5 @@ enum StudyAtHomeActions {
                 summary: "送学上门：\(checked.topic)，\(checked.day)，送达\(onRoster.count)人")
         }
         return onRoster.count
-    }
-
-    /// A red package mailed to a member of the branch.
-    static func send(
-        to m: Member, branch: Organization, contents: String?, sentOn: String?, courier: String?, trackingNo: String?,
-        as a: Acting
-    ) async throws {
-        let checked = try StudyAtHomeRules.package(
-            contents: contents, sentOn: sentOn, courier: courier, trackingNo: trackingNo, today: a.today
-        ).orThrow()
-        let p = RedPackage()
-        p.memberID = try m.requireID()
-        p.branchID = try branch.requireID()
-        p.contents = checked.items.joined(separator: "\n")
-        p.sentOn = checked.sentOn.description
-        p.courier = checked.courier
-        p.trackingNo = checked.trackingNo
-        p.createdBy = a.name
-        try await p.create(on: a.db)
-        try await a.audit(
-            .create, "red-package", ref: p.id!.uuidString,
-            summary: "向\(m.name)寄出红色包裹（\(checked.courier) \(checked.trackingNo)）")
-    }
-
-    /// The member confirms a package arrived (once; again is no change).
-    static func confirm(_ p: RedPackage, as a: Acting) async throws {
-        guard p.confirmedOn == nil else { return }
-        p.confirmedOn = a.today.description
-        try await p.update(on: a.db)
     }
 }

@@ -3,7 +3,7 @@ import LiudongCore
 import SQLKit
 import Vapor
 
-/// The demo's diaries, return seasons with a branch's plan, and red packages (some unconfirmed).
+/// The demo's diaries and return seasons with a branch's plan.
 enum StudyAtHomeDemo {
     static let diaryTexts = [
         "今天在工地带头完成了钢筋绑扎任务，帮助两名新工友熟悉操作规程。",
@@ -102,29 +102,9 @@ enum StudyAtHomeDemo {
                 }
             }
         }
-        // Red packages: two hundred, a quarter not yet confirmed (some past 30 days); one for the demo member.
-        var receivers = (0..<200).map { _ in rng.pick(mobile) }
-        if let demoMember, let me = mobile.first(where: { $0.id == demoMember }) { receivers.append(me) }
-        let contents = ["《中国共产党章程》", "《习近平新时代中国特色社会主义思想学习纲要》", "党员学习笔记本", "党徽", "家乡发展简报", "流动党员联系卡"]
-        for (i, r) in receivers.enumerated() {
-            let p = RedPackage()
-            p.memberID = r.id
-            p.branchID = r.organization_id
-            p.contents = Array(contents.shuffled(using: &rng).prefix(rng.int(2...4))).joined(separator: "\n")
-            let sent = r.id == demoMember ? today.adding(days: -6) : today.adding(days: -rng.int(5...150))
-            p.sentOn = sent.description
-            let (courier, prefix) = rng.pick([("中国邮政EMS", "EM"), ("顺丰速运", "SF"), ("中通快递", "ZT")])
-            p.courier = courier
-            p.trackingNo = prefix + String(format: "%010d", 1_000_000 + i * 7919)
-            let confirmed = r.id != demoMember && rng.chance(0.75)
-            p.confirmedOn = confirmed ? min(sent.adding(days: rng.int(3...10)), today).description : nil
-            p.createdBy = DemoAuthor.username
-            try await p.create(on: db)
-        }
     }
 }
-
-/// A mobile member as the demo picks diary writers and package recipients.
+/// A mobile member as the demo picks diary writers.
 private struct DemoMobileMember: Decodable {
     var id: UUID
     var organization_id: Int

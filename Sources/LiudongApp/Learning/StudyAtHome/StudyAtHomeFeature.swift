@@ -3,7 +3,7 @@ import LiudongCore
 import Vapor
 
 /// Measure 4c, study at home and away: the vanguard-post diary (党员先锋岗工作日记) read and marked by the branch,
-/// study delivered home in a return season (集中返乡送学上门), red packages mailed to members (红色包裹). (Its demo
+/// study delivered home in a return season (集中返乡送学上门). (Its demo
 /// is loaded with the measure's seeded demo, `OrgLifeFeature`.)
 struct StudyAtHomeFeature: Feature {
     let name = "study-at-home"
@@ -16,20 +16,13 @@ struct StudyAtHomeFeature: Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] {
         guard let id = member.id else { return [] }
         var entries: [ArchiveEntry] = []
-        let (diaries, packages, reached) = try await StudyAtHomeStore.history(of: id, on: db)
+        let (diaries, reached) = try await StudyAtHomeStore.history(of: id, on: db)
         for d in diaries {
             entries.append(
                 ArchiveEntry(
                     at: d.onDay, side: "本人", kind: "先锋岗日记",
                     text: String(d.text.prefix(60)) + (d.text.count > 60 ? "…" : "") + (d.excellent ? "（优秀）" : "")
                         + (d.comment.map { " · 书记点评：\($0)" } ?? "")))
-        }
-        for p in packages {
-            entries.append(
-                ArchiveEntry(
-                    at: p.sentOn, side: "流出地", kind: "红色包裹",
-                    text: "寄出红色包裹（\(p.items.joined(separator: "、"))），\(p.courier) \(p.trackingNo)"
-                        + (p.confirmedOn.map { "，\($0)本人确认收到" } ?? "，尚未确认收到")))
         }
         for r in reached {
             entries.append(
@@ -39,7 +32,7 @@ struct StudyAtHomeFeature: Feature {
         return entries
     }
 
-    /// Diary entries to read and red packages unconfirmed after 30 days. Counties and below.
+    /// Diary entries to read. Counties and below.
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.manageLearning) else { return [] }
@@ -47,31 +40,8 @@ struct StudyAtHomeFeature: Feature {
         return [
             WorkTally(
                 kind: "diariesToRead", label: "待阅读点评的先锋岗日记", href: "/diaries",
-                counts: try await StudyAtHomeStore.diariesToRead(under: user.scopePath, on: sql)),
-            WorkTally(
-                kind: "redPackagesUnconfirmed", label: "寄出30天仍未确认收到的红色包裹", href: "/red-packages",
-                counts: try await StudyAtHomeStore.packagesLate(under: user.scopePath, today: scope.today, on: sql)),
+                counts: try await StudyAtHomeStore.diariesToRead(under: user.scopePath, on: sql))
         ]
-    }
-
-    func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
-        var tiles: [MyTile] = []
-        let packages = try await StudyAtHomeStore.unconfirmed(of: member.memberID, on: db)
-        if !packages.isEmpty {
-            tiles.append(
-                MyTile(
-                    id: "red-packages", title: "红色包裹",
-                    lines: packages.map { p in
-                        MyTile.Line(
-                            text: "\(p.sentOn)寄出：\(p.items.joined(separator: "、"))",
-                            note: "\(p.courier) 运单号 \(p.trackingNo)",
-                            actions: [
-                                .init(
-                                    label: "确认收到", path: "/my/red-packages/\(p.id!.uuidString)/confirm", primary: true)
-                            ])
-                    }))
-        }
-        return tiles
     }
 
     /// Private files no row refers to (a write that failed halfway, a restart) go after a day.

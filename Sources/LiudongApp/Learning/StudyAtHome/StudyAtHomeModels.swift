@@ -61,23 +61,3 @@ final class HomeStudySession: Model, @unchecked Sendable {
 
     init() {}
 }
-
-/// 红色包裹: what was mailed to a member, with courier and tracking number, until the member confirms receipt.
-final class RedPackage: Model, @unchecked Sendable {
-    static let schema = "red_packages"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "member_id") var memberID: UUID
-    @Field(key: "branch_id") var branchID: Int
-    @Field(key: "contents") var contents: String
-    @Field(key: "sent_on") var sentOn: String
-    @Field(key: "courier") var courier: String
-    @Field(key: "tracking_no") var trackingNo: String
-    @OptionalField(key: "confirmed_on") var confirmedOn: String?
-    @Field(key: "created_by") var createdBy: String
-    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
-
-    init() {}
-
-    var items: [String] { contents.split(separator: "\n").map(String.init) }
-}

@@ -2,8 +2,7 @@ import Fluent
 import LiudongCore
 import Vapor
 
-/// The branch's side of the diary (read, comment, mark 优秀), study delivered home in a return season, and red
-/// packages mailed to members.
+/// The branch's side of the diary (read, comment, mark 优秀) and study delivered home in a return season.
 struct StudyAtHomePages {
     func boot(_ r: FeatureRoutes) throws {
         let m = r.signedIn(.manageLearning)
@@ -13,8 +12,6 @@ struct StudyAtHomePages {
         m.get("home-study", use: homeStudy)
         r.signedIn(.editOrganizations).post("home-study", "seasons", use: createSeason)
         m.post("home-study", "sessions", use: createSession)
-        m.get("red-packages", use: packages)
-        m.post("red-packages", use: send)
     }
 
     // MARK: Diary
@@ -184,67 +181,6 @@ struct StudyAtHomePages {
                 branch: branch, season: season, on: form["onDay"], place: form["place"], topic: form["topic"],
                 course: form["course"].flatMap { UUID(uuidString: $0) }, reached: members, as: try req.acting)
             return "已记录，送达\(n)人，记入组织生活（座谈授课）"
-        }
-    }
-
-    // MARK: Red packages
-
-    func packages(req: Request) async throws -> Response {
-        let user = try req.user
-        guard !user.isInflowSide else { throw AppError.forbidden }
-        let org = try await req.scopeOrganization()
-        var rows = try await StudyAtHomeStore.packages(under: org.path, on: req.db)
-        for i in rows.indices {
-            rows[i].late = StudyAtHomeRules.unconfirmedLate(
-                sentOn: rows[i].sentOn, confirmedOn: rows[i].confirmedOn, today: AppClock.today)
-            rows[i].contents = rows[i].contents.replacingOccurrences(of: "\n", with: "、")
-        }
-        struct Option: Encodable {
-            var id: String
-            var name: String
-        }
-        var mobile: [Option] = []
-        if org.level == .branch {
-            mobile = try await StudyAtHomeStore.mobileMembers(of: org.requireID(), on: req.db).map {
-                Option(id: $0.id!.uuidString, name: $0.name)
-            }
-        }
-        struct View: Encodable {
-            var code: String
-            var name: String
-            var rows: [PackageRow]
-            var mobile: [Option]
-            var today: String
-        }
-        return try await req.page(
-            "learning/red-packages", title: "红色包裹",
-            View(code: org.code, name: org.name, rows: rows, mobile: mobile, today: AppClock.today.description))
-    }
-
-    struct PackageForm: Content {
-        var org: String?
-        var memberId: String?
-        var contents: String?
-        var sentOn: String?
-        var courier: String?
-        var trackingNo: String?
-    }
-
-    func send(req: Request) async throws -> Response {
-        let user = try req.user
-        let f = try req.content.decode(PackageForm.self)
-        let branch = try await req.scopeOrganization(code: f.org ?? "")
-        guard !user.isInflowSide, branch.level == .branch else { throw AppError.notFound }
-        let back = "/red-packages?org=\(branch.code)"
-        guard let id = Normalize.text(f.memberId).flatMap({ UUID(uuidString: $0) }),
-            let m = try await Member.find(id, on: req.db),
-            m.organizationID == branch.id
-        else { return req.redirect(to: back, flash: "请选择本支部的党员") }
-        return try await req.act(back: back) {
-            try await StudyAtHomeActions.send(
-                to: m, branch: branch, contents: f.contents, sentOn: f.sentOn, courier: f.courier,
-                trackingNo: f.trackingNo, as: try req.acting)
-            return "已登记寄给\(m.name)的红色包裹，待本人确认收到"
         }
     }
 }

@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// Every query of study at home and away: diary entries, return seasons and their sessions with the members
-/// reached, red packages; the archive's lines and the worklist's counts.
+/// reached; the archive's lines and the worklist's counts.
 enum StudyAtHomeStore {
     // MARK: Diary
 
@@ -98,47 +98,21 @@ enum StudyAtHomeStore {
         }
     }
 
-    // MARK: Red packages
-
-    /// Packages of branches under `path`, unconfirmed first, latest first (at most 200).
-    static func packages(under path: String, on db: Database) async throws -> [PackageRow] {
-        try await db.sql().raw(
-            """
-            SELECT m.name, o.short_name AS branch, p.contents, p.sent_on, p.courier, p.tracking_no, p.confirmed_on
-            FROM organizations o JOIN red_packages p ON p.branch_id = o.id JOIN members m ON m.id = p.member_id
-            WHERE \(PathPrefix("o.path", path)) ORDER BY p.confirmed_on IS NOT NULL, p.sent_on DESC LIMIT 200
-            """
-        ).all(decoding: PackageRow.self)
-    }
-
-    /// A branch's mobile members (to mail to), by name.
-    static func mobileMembers(of branch: Int, on db: Database) async throws -> [Member] {
-        try await Member.query(on: db).filter(\.$organizationID == branch).filter(\.$flowStatus != nil).sort(\.$name)
-            .all()
-    }
-
-    /// The member's packages not yet confirmed, oldest first.
-    static func unconfirmed(of member: UUID, on db: Database) async throws -> [RedPackage] {
-        try await RedPackage.query(on: db).filter(\.$memberID == member).filter(\.$confirmedOn == nil).sort(\.$sentOn)
-            .all()
-    }
-
     // MARK: Archive and worklist
 
-    /// A member's diary entries (latest 100), packages and the sessions that reached them.
+    /// A member's diary entries (latest 100) and the sessions that reached them.
     static func history(of member: UUID, on db: Database) async throws -> (
-        diaries: [DiaryEntry], packages: [RedPackage], reached: [ReachedSessionRow]
+        diaries: [DiaryEntry], reached: [ReachedSessionRow]
     ) {
         let diaries = try await DiaryEntry.query(on: db).filter(\.$memberID == member).sort(\.$onDay, .descending)
             .range(0..<100).all()
-        let packages = try await RedPackage.query(on: db).filter(\.$memberID == member).all()
         let reached = try await db.sql().raw(
             """
             SELECT s.on_day, s.topic FROM home_study_reached r JOIN home_study_sessions s ON s.id = r.session_id
             WHERE r.member_id = \(bind: member)
             """
         ).all(decoding: ReachedSessionRow.self)
-        return (diaries, packages, reached)
+        return (diaries, reached)
     }
 
     /// Entries not yet commented, per branch under `path`.
@@ -148,19 +122,6 @@ enum StudyAtHomeStore {
             SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o JOIN members m ON m.organization_id = o.id
             JOIN diary_entries d ON d.member_id = m.id
             WHERE \(PathPrefix("o.path", path)) AND d.comment IS NULL GROUP BY m.organization_id
-            """
-        ).all(decoding: OrgCount.self)
-        return rows.counts
-    }
-
-    /// Packages unconfirmed past the time to confirm, per branch under `path`.
-    static func packagesLate(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [Int: Int] {
-        let late = today.adding(days: -StudyAtHomeRules.confirmDays).description
-        let rows = try await sql.raw(
-            """
-            SELECT p.branch_id AS org_id, COUNT(*) AS n FROM organizations o JOIN red_packages p ON p.branch_id = o.id
-            WHERE \(PathPrefix("o.path", path)) AND p.confirmed_on IS NULL AND p.sent_on < \(bind: late)
-            GROUP BY p.branch_id
             """
         ).all(decoding: OrgCount.self)
         return rows.counts
@@ -217,24 +178,5 @@ struct ReachedSessionRow: Decodable {
     enum CodingKeys: String, CodingKey {
         case topic
         case onDay = "on_day"
-    }
-}
-
-/// A red package as the branch's list reads it (`late` decided by the rule).
-struct PackageRow: Codable {
-    var name: String
-    var branch: String
-    var contents: String
-    var sentOn: String
-    var courier: String
-    var trackingNo: String
-    var confirmedOn: String?
-    var late: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case name, branch, contents, courier, late
-        case sentOn = "sent_on"
-        case trackingNo = "tracking_no"
-        case confirmedOn = "confirmed_on"
     }
 }

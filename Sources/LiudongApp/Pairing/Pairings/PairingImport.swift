@@ -114,19 +114,6 @@ enum PairingImport {
     }
 }
 
-extension ReadLimits {
-    /// A pairing list is small: a megabyte of upload, a few thousand rows.
-    static var upload: ReadLimits {
-        var l = ReadLimits()
-        l.entryBytes = 64 << 20
-        l.totalBytes = 64 << 20
-        l.wholeEntryBytes = 16 << 20
-        l.sharedStrings = 200_000
-        l.sharedStringBytes = 32 << 20
-        return l
-    }
-}
-
 extension PairingPages {
     struct ImportForm: Content {
         var org: String?

@@ -20,14 +20,6 @@ public struct CheckedSession: Equatable, Sendable {
     public var topic: String
 }
 
-/// A red package as mailed, checked: its items one per line.
-public struct CheckedPackage: Equatable, Sendable {
-    public var items: [String]
-    public var sentOn: CalendarDate
-    public var courier: String
-    public var trackingNo: String
-}
-
 /// A member the branch expects home in a season, as the page lists them.
 public struct ExpectedHome: Equatable, Sendable {
     public var member: UUID
@@ -44,15 +36,12 @@ public struct ExpectedHome: Equatable, Sendable {
 }
 
 /// The decisions of study at home and away (measure 4c): the vanguard-post diary, study delivered home in a return
-/// season, red packages. Messages are the flash a page shows.
+/// season. Messages are the flash a page shows.
 public enum StudyAtHomeRules {
     /// Entries a member may write for one day.
     public static let entriesPerDay = 10
     /// Days back a diary entry may be dated.
     public static let diaryDaysBack = 30
-    /// Days after which an unconfirmed red package is the branch's to follow up.
-    public static let confirmDays = 30
-
     /// A diary entry: dated today or up to 30 days back, 1 to 2,000 characters, at most 10 for a day.
     public static func diary(on raw: String?, text: String?, entriesThatDay: Int, today: CalendarDate) -> Result<
         CheckedDiaryEntry, RuleError
@@ -95,27 +84,6 @@ public enum StudyAtHomeRules {
             let topic = Normalize.text(topic), topic.count <= 200
         else { return .failure(.field("onDay", "请填写返乡时段内、不晚于今天的日期，地点（100字内）和学习内容（200字内）")) }
         return .success(CheckedSession(day: day, place: place, topic: topic))
-    }
-
-    /// A red package: 1 to 30 items of at most 100 characters, one per line; sent on a day not after today, by a
-    /// courier (at most 30 characters) with a tracking number (at most 40).
-    public static func package(
-        contents: String?, sentOn: String?, courier: String?, trackingNo: String?, today: CalendarDate
-    ) -> Result<CheckedPackage, RuleError> {
-        let items = (contents ?? "").split(whereSeparator: \.isNewline).compactMap { Normalize.text(String($0)) }
-        guard !items.isEmpty, items.count <= 30, items.allSatisfy({ $0.count <= 100 }) else {
-            return .failure(.field("contents", "请逐行填写包裹内容（每行一项，最多30项）"))
-        }
-        guard let day = Normalize.text(sentOn).flatMap({ CalendarDate($0) }), day <= today,
-            let courier = Normalize.text(courier), courier.count <= 30,
-            let tracking = Normalize.text(trackingNo), tracking.count <= 40
-        else { return .failure(.field("sentOn", "请填写寄出日期（不晚于今天）、快递公司和运单号")) }
-        return .success(CheckedPackage(items: items, sentOn: day, courier: courier, trackingNo: tracking))
-    }
-
-    /// Whether a package sent on `sentOn` is still unconfirmed past the time to confirm.
-    public static func unconfirmedLate(sentOn: String, confirmedOn: String?, today: CalendarDate) -> Bool {
-        confirmedOn == nil && sentOn < today.adding(days: -confirmDays).description
     }
 
     /// The members a branch expects home in a season (each once, in the order given), why, and whether a session
