@@ -297,7 +297,7 @@ struct LearningPageTests {
                 event: e,
                 org: f.branchA, as: .staff(secretaryUser, today: AppClock.today, on: app.db))
             let q = try await QuizActions.save(
-                LearningMenuDemo.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
+                QuizDemo.weekOne[5], by: try await Fixture.user(app, "county"), on: app.db)
             _ = try await QuizActions.assemble(
                 week: QuizRules.week(of: AppClock.today), title: "每周一学", questionIDs: [q.id!],
                 publisherID: f.countyA.id!,

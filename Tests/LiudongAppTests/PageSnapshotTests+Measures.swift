@@ -32,7 +32,7 @@ struct MeasurePageSnapshotTests {
             ]
         ),
         ("admin", ["/requests/calendar", "/org-life/settings"]),
-        ("inflow", ["/requests", "/org-life", "/pairings"]),
+        ("inflow", ["/requests", "/org-life", "/pairings", "/learning/inflow"]),
     ]
 
     static let memberPages = [

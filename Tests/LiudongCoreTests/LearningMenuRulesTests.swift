@@ -111,3 +111,12 @@ struct LearningMenuRulesTests {
         #expect(CourseRules.audienceCodes(many, fallback: "").problem == RuleProblem("audience", "面向的党组织最多100个"))
     }
 }
+
+extension LearningMenuRulesTests {
+    @Test func quizzesGoInTheOrderOfTheirPublishersLevel() {
+        // Levels from the city down: city 1, county 2, committee 3.
+        let quizzes = [("委", 3), ("市", 1), ("外", 9), ("旗", 2), ("市2", 1)]
+        #expect(QuizRules.byLevel(quizzes, levels: [1, 2, 3]) == ["市", "市2", "旗", "委", "外"])
+        #expect(QuizRules.byLevel([(String, Int)](), levels: [1]).isEmpty)
+    }
+}

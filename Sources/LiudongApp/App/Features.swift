@@ -35,6 +35,8 @@ enum Features {
         PartyGroupsFeature(),
         RectificationFeature(),
         LearningMenuFeature(),
+        QuizFeature(),
+        TwoPlacesFeature(),
         StudyAtHomeFeature(),
         HomeVisitsFeature(),
         RedPackagesFeature(),

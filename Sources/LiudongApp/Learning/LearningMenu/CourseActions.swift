@@ -21,15 +21,26 @@ enum CourseActions {
     /// Those who publish learning: the city, a county, a committee (the permission table's `publishLearning`).
     static func canPublish(_ user: CurrentUser) -> Bool { user.can(.publishLearning) && user.scopeKind == .regular }
 
+    /// An inflow organization publishes for the members reporting to it (两地教育培训): its own organization is the
+    /// audience, whatever the form says.
+    static func publishesForInflow(_ user: CurrentUser) -> Bool {
+        user.can(.actForInflowOrganization) && user.scopeKind == .external
+    }
+
     static func create(_ input: Input, by user: CurrentUser, on db: Database, today: CalendarDate = AppClock.today)
         async throws -> Course
     {
-        guard canPublish(user) else { throw AppError.forbidden }
-        let (codes, tooMany) = CourseRules.audienceCodes(input.audience, fallback: user.scopeCode)
+        let inflow = publishesForInflow(user)
+        guard canPublish(user) || inflow else { throw AppError.forbidden }
+        let (codes, tooMany) =
+            inflow
+            ? ([user.scopeCode], nil) : CourseRules.audienceCodes(input.audience, fallback: user.scopeCode)
         var audience: [Organization] = []
         var audienceProblems = tooMany.map { [$0] } ?? []
         for code in codes {
-            if let o = try await OrgTree.organization(code: code, on: db), user.covers(o), o.kind == .regular {
+            if let o = try await OrgTree.organization(code: code, on: db),
+                inflow ? o.id == user.scopeID : user.covers(o) && o.kind == .regular
+            {
                 audience.append(o)
             } else {
                 audienceProblems.append(RuleProblem("audience", "党组织“\(code.prefix(20))”不存在或不在本级范围内"))
@@ -84,10 +95,12 @@ enum CourseActions {
         var done: Bool
     }
 
-    /// Courses available today to the member (an audience organization is the branch or above it).
+    /// Courses available today to the member (an audience organization is the branch or above it, or the inflow
+    /// organization the member reports to now).
     static func menu(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> [Course]
     {
-        let (_, _, ids) = try await ancestors(of: memberID, on: db)
+        let (_, _, home) = try await ancestors(of: memberID, on: db)
+        let ids = home + (try await TwoPlacesStore.inflowOrganizations(of: memberID, on: db))
         let day = today.description
         let courseIDs = try await db.sql().raw(
             "SELECT DISTINCT course_id FROM course_audience WHERE org_id IN \(SQLBind.group(ids))"

@@ -2,8 +2,7 @@ import Fluent
 import LiudongCore
 import Vapor
 
-/// Measure 4c, learning: the menu of courses (菜单式点学) chosen by the member, and the weekly quiz (每周一学) from the
-/// county's question bank. (Its demo content is loaded with the measure's seeded demo, `OrgLifeFeature`.)
+/// Measure 4c, learning: the menu of courses (菜单式点学) chosen by the member (the weekly quiz: `QuizFeature`). (Its demo content is loaded with the measure's seeded demo, `OrgLifeFeature`.)
 struct LearningMenuFeature: Feature {
     let name = "learning"
 
@@ -21,15 +20,20 @@ struct LearningMenuFeature: Feature {
         ]
     }
 
-    /// The learning tile: this week's quiz, the menu, and the way to the diary.
+    /// The learning tile: this week's quizzes, the menu, and the way to the diary.
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
         var learning: [MyTile.Line] = []
-        if let quiz = try await QuizActions.current(for: member.memberID, on: db) {
-            let a = try await LearningStore.answer(to: quiz.requireID(), by: member.memberID, on: db)
+        for quiz in try await QuizActions.open(for: member.memberID, on: db) {
+            let a = try await QuizStore.answer(to: quiz.requireID(), by: member.memberID, on: db)
             learning.append(
                 MyTile.Line(
-                    text: "每周一学（\(quiz.week)）" + (a.map { "：已作答，得分\($0.score)/\($0.total)" } ?? "：本周尚未作答"),
-                    actions: [.init(label: a == nil ? "去答题" : "看解析", path: "/my/quiz", primary: a == nil, link: true)]))
+                    text: (quiz.title.contains("每周一学") ? quiz.title : "每周一学·\(quiz.title)")
+                        + (a.map { "：已作答，得分\($0.score)/\($0.total)" } ?? "：尚未作答"),
+                    actions: [
+                        .init(
+                            label: a == nil ? "去答题" : "看解析", path: "/my/quiz#quiz-\(quiz.id!.uuidString)",
+                            primary: a == nil, link: true)
+                    ]))
         }
         let menu = try await CourseActions.menu(for: member.memberID, on: db)
         let done = try await CourseActions.done(member.memberID, on: db)

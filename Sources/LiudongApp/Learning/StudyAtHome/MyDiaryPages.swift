@@ -65,14 +65,6 @@ struct MyDiaryPages {
             let e = try await DiaryEntry.find(id, on: req.db),
             e.memberID == me.memberID
         else { throw AppError.notFound }
-        return try Self.servePhoto(req, e)
-    }
-
-    static func servePhoto(_ req: Request, _ e: DiaryEntry) throws -> Response {
-        guard let sha = e.photoSHA256, let kind = e.photoType.flatMap(ScanKind.init(rawValue:)) else {
-            throw AppError.notFound
-        }
-        return try PrivateFiles.serve(
-            req, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)", sha256: sha, kind: kind)
+        return try e.servePhoto(req)
     }
 }

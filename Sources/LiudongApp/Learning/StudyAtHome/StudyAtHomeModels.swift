@@ -61,3 +61,14 @@ final class HomeStudySession: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension DiaryEntry {
+    /// The entry's photo from the private files, checked against its SHA-256 (404 when it has none).
+    func servePhoto(_ req: Request) throws -> Response {
+        guard let sha = photoSHA256, let kind = photoType.flatMap(ScanKind.init(rawValue:)) else {
+            throw AppError.notFound
+        }
+        return try PrivateFiles.serve(
+            req, "diary", name: "\(id!.uuidString).\(kind.fileExtension)", sha256: sha, kind: kind)
+    }
+}

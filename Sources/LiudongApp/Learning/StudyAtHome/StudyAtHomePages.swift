@@ -57,7 +57,7 @@ struct StudyAtHomePages {
     }
 
     func photo(req: Request) async throws -> Response {
-        try MyDiaryPages.servePhoto(req, try await Self.entry(req))
+        try await Self.entry(req).servePhoto(req)
     }
 
     // MARK: Study delivered home

@@ -183,6 +183,17 @@ public enum QuizRules {
         return c
     }
 
+    /// Quizzes in the order of their publisher's level (`levels`: the member's organizations from the city down), the
+    /// order given kept within a level; a publisher not among the levels goes last.
+    public static func byLevel<T>(_ items: [(T, Int)], levels: [Int]) -> [T] {
+        let rank = Dictionary(levels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return items.enumerated().sorted {
+            let a = rank[$0.element.1] ?? Int.max
+            let b = rank[$1.element.1] ?? Int.max
+            return a != b ? a < b : $0.offset < $1.offset
+        }.map(\.element.0)
+    }
+
     /// `2026-W49` for the week holding `day`.
     public static func week(of day: CalendarDate) -> String {
         let c = isoCalendar

@@ -69,8 +69,14 @@ enum QuizActions {
 
     @discardableResult
     static func save(_ q: QuizRules.ParsedQuestion, by user: CurrentUser, publisher: Int? = nil, on db: Database)
-        async throws
-        -> QuizQuestion
+        async throws -> QuizQuestion
+    {
+        try await save(q, publisherID: publisher ?? user.scopeID, by: user.username, on: db)
+    }
+
+    /// A question into the bank, as published by an organization.
+    static func save(_ q: QuizRules.ParsedQuestion, publisherID: Int, by username: String, on db: Database)
+        async throws -> QuizQuestion
     {
         let m = QuizQuestion()
         m.type = q.type
@@ -79,8 +85,8 @@ enum QuizActions {
         m.answer = q.answer
         m.source = q.source
         m.explanation = q.explanation
-        m.publisherOrgID = publisher ?? user.scopeID
-        m.createdBy = user.username
+        m.publisherOrgID = publisherID
+        m.createdBy = username
         try await m.create(on: db)
         return m
     }
@@ -151,13 +157,25 @@ enum QuizActions {
         return ids.compactMap { qs[$0] }
     }
 
-    /// This week's quiz for the member: published by the branch or an organization above it, open today.
-    static func current(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> Quiz?
-    {
+    /// Every quiz open today for the member: published by the branch or an organization above it (the city, the
+    /// county, the committee — each level may publish its own for the week), the highest level first.
+    static func open(for memberID: UUID, on db: Database, today: CalendarDate = AppClock.today) async throws -> [Quiz] {
         let (_, _, ids) = try await CourseActions.ancestors(of: memberID, on: db)
         let day = today.description
-        return try await Quiz.query(on: db).filter(\.$publisherOrgID ~~ ids).filter(\.$opensOn <= day)
-            .filter(\.$closesOn >= day).sort(\.$opensOn, .descending).sort(\.$createdAt).first()
+        let found = try await Quiz.query(on: db).filter(\.$publisherOrgID ~~ ids).filter(\.$opensOn <= day)
+            .filter(\.$closesOn >= day).sort(\.$opensOn, .descending).sort(\.$createdAt).all()
+        return QuizRules.byLevel(found.map { ($0, $0.publisherOrgID) }, levels: ids)
+    }
+
+    /// The quiz the single-quiz API means by "this week's": the first open one the member has not answered, else the
+    /// first open one; or the one named by `id` when it is open for the member.
+    static func current(for memberID: UUID, id: UUID? = nil, on db: Database, today: CalendarDate = AppClock.today)
+        async throws -> Quiz?
+    {
+        let all = try await open(for: memberID, on: db, today: today)
+        if let id { return all.first { $0.id == id } }
+        let answered = try await QuizStore.answered(Set(all.compactMap(\.id)), by: memberID, on: db)
+        return all.first { !answered.contains($0.id!) } ?? all.first
     }
 
     struct Submitted: Content, Sendable {
@@ -165,6 +183,8 @@ enum QuizActions {
             var questionId: String?
             var choices: [String]?
         }
+        /// The quiz answered (else the first open one not yet answered).
+        var quizId: String?
         var answers: [Answer]?
     }
 
@@ -186,7 +206,7 @@ enum QuizActions {
     static func answer(_ quiz: Quiz, _ submitted: Submitted, memberID: UUID, on db: Database) async throws -> Marked {
         if try await QuizAnswer.query(on: db).filter(\.$quizID == quiz.id!).filter(\.$memberID == memberID).count() > 0
         {
-            throw AppError.conflict("本周的题目您已作答，每人只能作答一次")
+            throw AppError.conflict("这一期的题目您已作答，每人只能作答一次")
         }
         let questions = try await questions(of: quiz, on: db)
         let given = QuizRules.given((submitted.answers ?? []).map { ($0.questionId, $0.choices) })
@@ -214,7 +234,7 @@ enum QuizActions {
             try await a.create(on: db)
         } catch {
             // Two submissions at once: the unique (quiz, member) keeps one.
-            throw AppError.conflict("本周的题目您已作答，每人只能作答一次")
+            throw AppError.conflict("这一期的题目您已作答，每人只能作答一次")
         }
         return result
     }
