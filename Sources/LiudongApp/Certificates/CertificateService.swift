@@ -104,7 +104,7 @@ enum CertificateService {
         return CertificateRules.Flow(
             reason: f.reason.flatMap(OutflowReason.init(rawValue:)), leftOn: CalendarDate(f.leftOn),
             expectedReturnOn: f.expectedReturnOn.flatMap { CalendarDate($0) },
-            arrivedOn: f.arrivedOn.flatMap { CalendarDate($0) }, lastContactOn: last)
+            arrivedOn: (f.arrivedOn ?? f.movedOn).flatMap { CalendarDate($0) }, lastContactOn: last)
     }
 
     /// Ends every certificate of the member's closed flows.

@@ -25,6 +25,9 @@ final class Flow: Model, @unchecked Sendable {
     @Field(key: "last_contact_on") var lastContactOn: String
     @OptionalField(key: "overdue_since") var overdueSince: String?
     @OptionalField(key: "lost_candidate_since") var lostCandidateSince: String?
+    /// The day the member moved on from the inflow organization they had reported to (a confirmed change of
+    /// destination); the time to report at the new place counts from it.
+    @OptionalField(key: "moved_on") var movedOn: String?
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 

@@ -74,6 +74,7 @@ enum FlowService {
         return try await db.writeTransaction(gate: gate) { tx in
             let overdue = try await Flow.query(on: tx).filter(\.$status == .away).filter(\.$overdueSince == nil)
                 .filter(\.$leftOn < dueBefore).all()
+                .filter { ReviewRules.arrivalClockStarts(leftOn: $0.leftOn, movedOn: $0.movedOn) < dueBefore }
             let silent = try await Flow.query(on: tx).filter(\.$status ~~ [.away, .arrived]).filter(
                 \.$lostCandidateSince == nil
             )

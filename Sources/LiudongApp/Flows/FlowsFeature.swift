@@ -7,7 +7,9 @@ import Vapor
 struct FlowsFeature: Feature {
     let name = "flows"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(6, CreateFlows())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(6, CreateFlows()), NumberedMigration(42, AddFlowMovedOn())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws { try FlowController().boot(routes) }
 

@@ -107,7 +107,9 @@ enum ReviewActions {
         let inflowName = try await r.inflowOrgID.asyncMap { try await Organization.find($0, on: db)?.shortName } ?? nil
         // The inflow organization the member reported to, told when the report takes the member off its lists.
         let reportedTo = open?.inflowOrgID
-        let leaves = ReviewRules.leavesInflow(r.kind)
+        let leaves = ReviewRules.leavesInflow(
+            r.kind, newDestination: r.destinationCode, currentDestination: open?.destinationCode, reportedTo: reportedTo
+        )
         var summary: String
         let flow: Flow
         switch r.kind {
@@ -166,6 +168,17 @@ enum ReviewActions {
             }
             if let o = r.occupation { flow.occupation = o }
             summary = parts.isEmpty ? "信息更新" : parts.joined(separator: "，")
+            if leaves {
+                // Moved on from where they reported: off that organization's lists today, to report anew at the new
+                // place (the time to report counts from today).
+                flow.inflowOrgID = nil
+                flow.status = .away
+                flow.arrivedOn = nil
+                flow.arrivalConfirmed = false
+                flow.overdueSince = nil
+                flow.movedOn = today.description
+                summary += "，不再在原流入地党组织参加组织生活，待在新流入地报到"
+            }
         case .return:
             guard let open else { throw AppError.conflict("该党员没有进行中的流动记录，无需返回登记") }
             flow = open
@@ -192,12 +205,20 @@ enum ReviewActions {
         member.flowStatus = flow.status.rawValue
         try await member.update(on: db)
         // The inflow organization the member reported to is told the same day; the member is off its lists (they
-        // list open flows) and its pairing ended with the others above.
+        // list open flows to it) and its pairing ends — on a return with the others above, on a move here.
         if leaves, let id = reportedTo, let inflow = try await Organization.find(id, on: db) {
-            try await Notice(
-                org: inflow, kind: .left, title: ReviewRules.returnedNotice(name: member.name, on: today),
-                link: "/ledger/\(inflow.code)/inflow"
-            ).create(on: db)
+            let title =
+                r.kind == .return
+                ? ReviewRules.returnedNotice(name: member.name, on: today)
+                : ReviewRules.movedNotice(name: member.name, on: today, to: flow.destinationName)
+            if flow.status.isOpen {
+                try await PairingActions.endAll(
+                    of: member.id!, side: .inflow,
+                    reason: "党员流向地变更为\(flow.destinationName)，不再在\(inflow.shortName)参加组织生活",
+                    on: db, today: today)
+            }
+            try await Notice(org: inflow, kind: .left, title: title, link: "/ledger/\(inflow.code)/inflow").create(
+                on: db)
         }
         if r.kind == .outflow,
             try await Certificate.query(on: db).filter(\.$flowID == flow.id!).filter(\.$revokedOn == nil).count() == 0,
