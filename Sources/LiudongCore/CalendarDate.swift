@@ -107,6 +107,11 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         CalendarDate(date: CalendarDate.calendar.date(byAdding: .day, value: days, to: startDate)!)
     }
 
+    /// Days from `other` to this date (negative when `other` is later).
+    public func daysSince(_ other: CalendarDate) -> Int {
+        CalendarDate.calendar.dateComponents([.day], from: other.startDate, to: startDate).day ?? 0
+    }
+
     /// Whole years from this date to `other` (an age when self is a birth date).
     public func years(until other: CalendarDate) -> Int {
         var y = other.year - year

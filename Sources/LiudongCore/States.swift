@@ -44,9 +44,11 @@ public enum NoticeKind: String, Codable, Labelled {
 
 /// What an entry of a member's event log records.
 public enum MemberEventKind: String, Codable, Labelled {
-    case created, updated, flow, report, contact, reconciliation
+    case created, updated, flow, report, contact, reconciliation, transfer, exit
     public var label: String {
         switch self {
+        case .transfer: return "组织关系转接"
+        case .exit: return "党员减少"
         case .created: return "建档"
         case .updated: return "修改"
         case .flow: return "流动"

@@ -50,6 +50,8 @@ enum Features {
         CalendarFeature(),
         RequestsFeature(),
         TalentFeature(),
+        TransfersFeature(),
+        ExitsFeature(),
         DemoFeature(),
     ]
 

@@ -34,7 +34,9 @@ enum NavGroup: Int, CaseIterable, Sendable {
         if path == "/" { return (.home, nil) }
         if under("/reviews") { return (.review, nil) }
         if under("/reconcile") || under("/imports") { return (.reconcile, nil) }
-        if under("/orgs") || under("/members") || under("/ledger") || under("/stats") { return (.ledgers, nil) }
+        if under("/orgs") || under("/members") || under("/transfers") || under("/ledger") || under("/stats") {
+            return (.ledgers, nil)
+        }
         if under("/agreements") || under("/mobile-orgs") || under("/temporary-orgs") { return (.measures, "组织网络") }
         if under("/pairings") || under("/contacts") { return (.measures, "结对帮带") }
         if under("/org-life") || under("/learning") || under("/diaries") || under("/home-study")

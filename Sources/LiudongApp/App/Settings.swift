@@ -37,6 +37,10 @@ public struct Settings: Sendable {
     public var rejectedRowsKept: Int = 1000
     /// Days after leaving without an arrival report before a flow is flagged overdue.
     public var arrivalDueDays: Int = 30
+    /// A transfer letter's validity (组织关系介绍信): days within the city, elsewhere, and the 3-month cap.
+    public var transferValidity = TransferRules.Validity.standard
+    /// Years within which 停止党籍 may be restored (恢复党籍).
+    public var restoreYears: Int = ExitRules.restoreYears
     /// Days a self-report may wait for review before the worklist shows it as overdue.
     public var reviewDueDays: Int = 3
     /// Days without any contact before a member becomes a lost-contact candidate (six months).
@@ -110,6 +114,9 @@ public struct Settings: Sendable {
         let viewsPerClient = int("LIUDONG_PUBLIC_VIEWS_PER_CLIENT_PER_MINUTE", 1200)
         let dueDays = int("LIUDONG_ARRIVAL_DUE_DAYS", 30)
         let lostDays = int("LIUDONG_LOST_CONTACT_DAYS", 183)
+        let transferCityDays = int("LIUDONG_TRANSFER_CITY_DAYS", 10)
+        let transferElsewhereDays = int("LIUDONG_TRANSFER_ELSEWHERE_DAYS", 30)
+        let restoreYears = int("LIUDONG_RESTORE_YEARS", ExitRules.restoreYears)
         let reviewDays = int("LIUDONG_REVIEW_DUE_DAYS", 3)
         let cacheMB = int("LIUDONG_SQLITE_CACHE_MB", 64)
         let signInsPerClient = int("LIUDONG_SIGNINS_PER_CLIENT_PER_MINUTE", 30)
@@ -145,6 +152,9 @@ public struct Settings: Sendable {
         settings.publicViewsPerClientPerMinute = viewsPerClient
         settings.arrivalDueDays = dueDays
         settings.lostContactDays = lostDays
+        settings.transferValidity = TransferRules.Validity(
+            cityDays: min(transferCityDays, 90), elsewhereDays: min(transferElsewhereDays, 90), capDays: 90)
+        settings.restoreYears = min(restoreYears, 20)
         settings.reviewDueDays = max(1, reviewDays)
         settings.sqliteCacheMB = max(1, cacheMB)
         settings.signInsPerClientPerMinute = signInsPerClient

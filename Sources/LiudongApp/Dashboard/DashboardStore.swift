@@ -12,10 +12,14 @@ enum DashboardStore {
     static func members(visibleTo user: CurrentUser, on db: Database) async throws -> (
         all: Int, probationary: Int, migrant: Int
     ) {
-        let all = try await user.visibleMembers(Member.query(on: db)).count()
-        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$category == .probationary)
-            .count()
-        let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$isMigrantWorker == true).count()
+        let all = try await user.visibleMembers(Member.query(on: db)).filter(\.$rosterState == nil).count()
+        let probationary = try await user.visibleMembers(Member.query(on: db)).filter(\.$rosterState == nil).filter(
+            \.$category == .probationary
+        )
+        .count()
+        let migrant = try await user.visibleMembers(Member.query(on: db)).filter(\.$rosterState == nil).filter(
+            \.$isMigrantWorker == true
+        ).count()
         return (all, probationary, migrant)
     }
 }

@@ -36,6 +36,10 @@ final class Member: Model, @unchecked Sendable {
     @Field(key: "is_migrant_worker") var isMigrantWorker: Bool
     /// The member's flow state when mobile (filled by the self-report feature); nil when not flowing.
     @OptionalField(key: "flow_status") var flowStatus: String?
+    /// Empty while on the roster; `exited` once reduced (党员减少), `transferringIn` until a transfer into our tree is
+    /// reported (`RosterState`).
+    @OptionalField(key: "roster_state") var rosterState: String?
+    @OptionalField(key: "exited_on") var exitedOn: String?
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update, format: .clock) var updatedAt: Date?
 

@@ -189,7 +189,7 @@ enum MemberService {
             let org = try user.require(try await Organization.query(on: db).filter(\.$code == orgCode).first())
             path = org.path
         }
-        var query = user.visibleMembers(Member.query(on: db), within: path)
+        var query = user.visibleMembers(Member.query(on: db), within: path).filter(\.$rosterState == nil)
         var lookup: RosterQuery?
         if let raw = Normalize.text(q), let parsed = RosterQuery.parse(Normalize.key(raw)) {
             guard let allowed = parsed.allowed(canRevealNumbers: user.can(.revealNumbers)) else {

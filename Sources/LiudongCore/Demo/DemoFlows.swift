@@ -104,7 +104,7 @@ extension DemoPlan {
                 if flow.lastContactOn > today.adding(days: -200) {
                     flow.lastContactOn = today.adding(days: -rng.int(200...700))
                 }
-            case .transferred:
+            case .transferred, .ended:
                 break
             }
             // Some still counted as away or arrived have gone silent: lost-contact candidates for the branch to confirm.

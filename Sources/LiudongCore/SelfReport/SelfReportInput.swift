@@ -31,9 +31,10 @@ public enum OutflowReason: Int, Codable, CaseIterable, Sendable {
 
 /// Where a mobile member stands.
 public enum FlowState: String, Codable, CaseIterable, Sendable, Labelled {
-    case away, arrived, returned, transferred, lost
+    case away, arrived, returned, transferred, lost, ended
     public var label: String {
         switch self {
+        case .ended: return "流动结束（党员减少）"
         case .away: return "流出未报到"
         case .arrived: return "已报到"
         case .returned: return "已返回"

@@ -117,7 +117,7 @@ enum ComplianceStore {
             SELECT m.organization_id AS org_id, COUNT(*) AS n
             FROM organizations o JOIN members m ON m.organization_id = o.id
             LEFT JOIN org_life_last l ON l.member_id = m.id
-            WHERE \(PathPrefix("o.path", path)) AND m.joined_on <= \(bind: cutoff)
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND m.joined_on <= \(bind: cutoff)
               AND (l.last_on IS NULL OR l.last_on < \(bind: cutoff))
             GROUP BY m.organization_id
             """
@@ -143,7 +143,7 @@ enum ComplianceStore {
             SELECT m.id, m.name, o.short_name AS branch, m.flow_status, l.last_on
             FROM organizations o JOIN members m ON m.organization_id = o.id
             LEFT JOIN org_life_last l ON l.member_id = m.id
-            WHERE \(PathPrefix("o.path", path)) AND m.joined_on <= \(bind: cutoff)
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND m.joined_on <= \(bind: cutoff)
               AND (l.last_on IS NULL OR l.last_on < \(bind: cutoff))
             ORDER BY l.last_on IS NOT NULL, l.last_on, o.path, m.name LIMIT \(unsafeRaw: String(limit))
             """

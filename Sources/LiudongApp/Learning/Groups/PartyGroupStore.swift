@@ -25,7 +25,7 @@ enum PartyGroupStore {
         }
         return try await sql.raw(
             """
-            SELECT id, name, category FROM members WHERE organization_id = \(bind: org.id!) ORDER BY name, id
+            SELECT id, name, category FROM members WHERE organization_id = \(bind: org.id!) AND roster_state IS NULL ORDER BY name, id
             """
         ).all(decoding: GroupPerson.self)
     }
@@ -73,7 +73,7 @@ enum PartyGroupStore {
         for r in try await sql.raw(
             """
             SELECT m.organization_id AS org_id, COUNT(*) AS n FROM organizations o JOIN members m ON m.organization_id = o.id
-            WHERE \(PathPrefix("o.path", path)) AND o.level = 'branch' AND m.category = \(bind: full)
+            WHERE \(PathPrefix("o.path", path)) AND o.level = 'branch' AND m.roster_state IS NULL AND m.category = \(bind: full)
               AND m.joined_on <= \(bind: d) AND (m.full_on IS NULL OR m.full_on <= \(bind: d))
             GROUP BY m.organization_id
             UNION ALL

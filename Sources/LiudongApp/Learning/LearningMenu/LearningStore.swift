@@ -26,7 +26,7 @@ enum LearningStore {
                        WHERE z.opens_on >= \(bind: from) AND z.opens_on <= \(bind: to) AND a.total > 0
                        GROUP BY a.member_id) q
               ON q.member_id = m.id
-            WHERE \(PathPrefix("o.path", path))
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL
             GROUP BY m.organization_id
             """
         ).all(decoding: LearningStatRow.self)

@@ -160,7 +160,7 @@ enum OrgLifeStore {
               SUM(CASE WHEN NOT (\(counted)) AND a.status = 'present' THEN 1 ELSE 0 END) AS probationary
             FROM members m JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN org_life_attendance a ON a.member_id = m.id AND a.event_id = \(bind: event.id!)
-            WHERE \(PathPrefix("o.path", org.path))
+            WHERE \(PathPrefix("o.path", org.path)) AND m.roster_state IS NULL
             """
         ).first(decoding: QuorumRow.self)
         return Quorum(
@@ -256,7 +256,7 @@ enum OrgLifeStore {
               a.attended_at, a.not_counted, a.approval, a.via
             FROM members m JOIN organizations b ON b.id = m.organization_id
             LEFT JOIN org_life_attendance a ON a.member_id = m.id AND a.event_id = \(bind: e.id!)
-            WHERE \(PathPrefix("b.path", org.path))
+            WHERE (\(PathPrefix("b.path", org.path)) AND m.roster_state IS NULL)
                OR m.id IN (SELECT member_id FROM org_life_attendance WHERE event_id = \(bind: e.id!))
                OR m.id IN (SELECT member_id FROM flows WHERE inflow_org_id = \(bind: org.id!) AND status IN \(open))
                OR m.id IN (SELECT member_id FROM mobile_org_members WHERE org_id = \(bind: org.id!) AND left_on IS NULL)

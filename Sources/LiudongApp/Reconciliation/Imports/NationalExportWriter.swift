@@ -72,7 +72,7 @@ enum NationalExportWriter {
                 """
                 SELECT m.name, m.sex, m.ethnicity, m.birth_date, m.id_number_enc, m.phone_enc, m.education, m.category, m.joined_on, m.full_on,
                        m.household, m.residence, m.employer, CASE WHEN m.flow_status IN \(open) THEN m.flow_status ELSE NULL END AS flow_status, b.name AS branch
-                FROM members m JOIN organizations b ON b.id = m.organization_id WHERE m.organization_id IN \(SQLBind.group(Array(chunk)))
+                FROM members m JOIN organizations b ON b.id = m.organization_id WHERE m.organization_id IN \(SQLBind.group(Array(chunk))) AND m.roster_state IS NULL
                 ORDER BY b.sort_order, b.code, m.name
                 """
             ).all(decoding: Row.self)

@@ -231,7 +231,8 @@ enum ReconcileLoader {
                 """
                 SELECT m.id, m.id_number_hash, m.id_number_enc, m.name, m.organization_id, b.path
                 FROM members m JOIN organizations b ON b.id = m.organization_id
-                WHERE \(PathPrefix("b.path", under)) AND (m.flow_status IS NULL OR m.flow_status NOT IN \(open))
+                WHERE \(PathPrefix("b.path", under)) AND m.roster_state IS NULL
+                  AND (m.flow_status IS NULL OR m.flow_status NOT IN \(open))
                   AND NOT EXISTS (SELECT 1 FROM national_records n WHERE n.quarter = \(bind: q)
                                   AND n.id_hash = m.id_number_hash)
                 """

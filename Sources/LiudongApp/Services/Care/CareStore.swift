@@ -96,7 +96,7 @@ enum CareStore {
                    v.visited_on, v.way, v.visitor, v.gifts
             FROM members m JOIN organizations o ON o.id = m.organization_id
             LEFT JOIN care_visits v ON v.member_id = m.id AND v.campaign_id = \(bind: c.id!)
-            WHERE \(PathPrefix("o.path", path)) AND (\(either))
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND (\(either))
             ORDER BY o.code, m.name, m.id LIMIT 20000
             """
         ).all(decoding: CareTargetRow.self)

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import LiudongCore
+
+@Suite("Transfers and exits: the rules without a database")
+struct TransferRulesTests {
+    static let today = CalendarDate("2026-12-07")!
+
+    @Test func theKindAndTheValidity() throws {
+        #expect(TransferRules.kind(from: "150422", to: "150402") == .withinCity)
+        #expect(TransferRules.kind(from: "150422", to: "150102") == .withinProvince)
+        #expect(TransferRules.kind(from: "150422", to: "110105") == .crossProvince)
+        #expect(TransferRules.kind(from: "", to: "110105") == .crossProvince)
+        #expect(try TransferRules.validityDays(.withinCity, requested: nil).get() == 10)
+        #expect(try TransferRules.validityDays(.withinProvince, requested: nil).get() == 30)
+        #expect(try TransferRules.validityDays(.crossProvince, requested: 90).get() == 90)
+        #expect(TransferRules.validityDays(.crossProvince, requested: 91).error?.problems.first?.field == "validDays")
+        #expect(TransferRules.validityDays(.crossProvince, requested: 0).error != nil)
+        let short = TransferRules.Validity(cityDays: 7, elsewhereDays: 20, capDays: 90)
+        #expect(try TransferRules.validityDays(.withinCity, requested: nil, settings: short).get() == 7)
+    }
+
+    @Test func theStepsGoInOrderAndCancelOnlyBeforeTheReport() {
+        var state = TransferState.applied
+        for step in [TransferStep.approve, .issue, .reissue, .report, .receipt, .archive] {
+            guard case .success(let next) = TransferRules.next(state, step) else {
+                Issue.record("\(step) from \(state)")
+                return
+            }
+            state = next
+        }
+        #expect(state == .archived)
+        #expect(TransferRules.next(.applied, .issue).error == .conflict("当前状态为“申请”，不能开具介绍信"))
+        for s in [TransferState.applied, .approved, .issued] {
+            #expect((try? TransferRules.next(s, .cancel).get()) == .cancelled)
+        }
+        for s in [TransferState.reported, .receiptBack, .archived, .cancelled] {
+            #expect(TransferRules.next(s, .cancel).error != nil)
+        }
+    }
+
+    @Test func overdueFromTheDayAfter() {
+        let until = Self.today
+        #expect(!TransferRules.letterOverdue(.issued, validUntil: until, today: Self.today))
+        #expect(TransferRules.letterOverdue(.issued, validUntil: until, today: Self.today.adding(days: 1)))
+        #expect(!TransferRules.letterOverdue(.reported, validUntil: until, today: Self.today.adding(days: 5)))
+        let reported = Self.today.adding(days: -30)
+        #expect(!TransferRules.receiptOverdue(.reported, reportedOn: reported, today: Self.today))
+        #expect(TransferRules.receiptOverdue(.reported, reportedOn: reported, today: Self.today.adding(days: 1)))
+        #expect(!TransferRules.receiptOverdue(.receiptBack, reportedOn: reported, today: Self.today.adding(days: 9)))
+    }
+
+    @Test func exitsAndRestoringWithinThePeriod() throws {
+        let e = try ExitRules.exit(kind: "stopped", on: "2026-01-10", reason: "连续六个月不参加组织生活", today: Self.today).get()
+        #expect(e.kind == .stopped && e.day == CalendarDate("2026-01-10"))
+        #expect(ExitRules.exit(kind: "transferOut", on: "2026-01-10", reason: "x转出", today: Self.today).error != nil)
+        #expect(ExitRules.exit(kind: "death", on: "2026-12-08", reason: "病故", today: Self.today).error != nil)
+        let on = CalendarDate("2024-12-07")!
+        #expect(ExitRules.canRestore(.stopped, exitedOn: on, today: Self.today))
+        #expect(!ExitRules.canRestore(.stopped, exitedOn: on, today: Self.today.adding(days: 1)))
+        #expect(!ExitRules.canRestore(.removed, exitedOn: Self.today, today: Self.today))
+        #expect(
+            ExitRules.canRestore(.stopped, exitedOn: CalendarDate("2024-02-29")!, today: CalendarDate("2026-02-28")!))
+    }
+}
