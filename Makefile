@@ -87,6 +87,8 @@ e2e:
 	  $(PYTHON_SELENIUM) Tests/e2e/learning_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member files a 返乡预报 -> branch holds a session adding a member off the list -> six-month alert clears" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/homevisit_e2e.py .build/debug/liudong test-artifacts && \
+	  echo "== Browser test (Chromium 375): member applies for a transfer on /my -> branch consents, committee issues -> report, receipt, archive -> new branch" && \
+	  $(PYTHON_SELENIUM) Tests/e2e/transfer_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member raises a request -> inflow accepts and answers -> member rates -> home archive" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/services_e2e.py .build/debug/liudong test-artifacts; \
 	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \

@@ -160,4 +160,23 @@ struct TransferTests {
             #expect(try await browser.get("/members/reduced").body.string.contains("张建国"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theMemberAppliesOnThePhone(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
+            #expect(try await member.get("/my").body.string.contains("申请转接"))
+            #expect(try await member.get("/my/transfer").body.string.contains("西城村党支部"))
+            // Nowhere named: refused with the reason, nothing applied.
+            let bad = try await member.post("/my/transfer", json: #"{"direction":"internal","reason":"常住西城村"}"#)
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("请选择接收的党支部"))
+            let ok = try await member.post(
+                "/my/transfer", json: #"{"direction":"internal","toOrgCode":"\#(f.branchA2.code)","reason":"常住西城村"}"#)
+            #expect(ok.status == .seeOther)
+            let t = try #require(try await Transfer.query(on: app.db).first())
+            #expect(t.state == .applied && t.createdBy == "党员本人·张建国" && t.toOrgID == f.branchA2.id)
+            #expect(try await member.get("/my").body.string.contains("本系统内转接至"))
+        }
+    }
 }

@@ -36,8 +36,17 @@ struct MembersFeature: Feature {
         return try await MemberService.timeline(member, on: db).map { event in
             ArchiveEntry(
                 at: Format.dateTime(event.at), side: "流出地",
-                kind: event.kind == MemberEventKind.reconciliation.rawValue ? "对账" : "花名册",
+                kind: Self.archiveKind(MemberEventKind(rawValue: event.kind)),
                 text: event.summary + (event.accountUsername.map { "（\($0)）" } ?? ""))
+        }
+    }
+
+    /// The archive's kind for a timeline line: 对账, 组织关系转接 and 党员减少 by their name, the rest 花名册.
+    static func archiveKind(_ kind: MemberEventKind?) -> String {
+        switch kind {
+        case .reconciliation: return "对账"
+        case .transfer, .exit: return kind?.label ?? "花名册"
+        default: return "花名册"
         }
     }
 

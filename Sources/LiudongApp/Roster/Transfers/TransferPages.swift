@@ -148,13 +148,28 @@ struct TransferPages {
         throw AppError.notFound
     }
 
+    /// A step's form: every field text (an empty 有效天数 is the rule's default, anything else not a number is refused).
+    struct StepForm: Content {
+        var reason: String?
+        var letterNo: String?
+        var reference: String?
+        var duesPaidTo: String?
+        var validDays: String?
+        var note: String?
+        var branchCertificate: String?
+        var application: String?
+    }
+
     func step(req: Request) async throws -> Response {
         let t = try await Self.transfer(req)
         guard let step = req.parameters.get("step").flatMap(TransferStep.init(rawValue:)) else {
             throw AppError.notFound
         }
-        var input = try req.content.decode(TransferActions.StepInput.self)
-        if let raw = try? req.content.get(String.self, at: "validDays") { input.validDays = Int(raw.prefix(3)) }
+        let f = try req.content.decode(StepForm.self)
+        let input = TransferActions.StepInput(
+            reason: f.reason, letterNo: f.letterNo, reference: f.reference, duesPaidTo: f.duesPaidTo,
+            validDays: Normalize.text(f.validDays).map { Int($0.prefix(3)) ?? 0 }, note: f.note,
+            branchCertificate: f.branchCertificate, application: f.application)
         return try await req.act(back: "/members/\(t.memberID.uuidString)/roster#t\(t.id!.uuidString)") {
             try await TransferActions.take(
                 step, t, input, as: try req.acting, validity: req.application.settings.transferValidity)

@@ -56,7 +56,8 @@ enum TransferStore {
         if overdueOnly { filters = filters + " AND " + overdue }
         return try await db.sql().raw(
             """
-            SELECT t.id, t.member_id, m.name, t.direction, t.kind, t.from_name, t.to_name, t.state, t.valid_until,
+            SELECT t.id, t.member_id, m.name, t.direction, t.kind, COALESCE(f.short_name, t.from_name) AS from_name,
+              COALESCE(o.short_name, t.to_name) AS to_name, t.state, t.valid_until,
               t.reported_on, t.letter_no, t.created_at
             FROM transfers t JOIN members m ON m.id = t.member_id
             LEFT JOIN organizations f ON f.id = t.from_org_id LEFT JOIN organizations o ON o.id = t.to_org_id

@@ -13,6 +13,32 @@ struct TransfersFeature: Feature {
     func routes(_ routes: FeatureRoutes) throws {
         try TransferPages().boot(routes)
         try TransferAPI().boot(routes)
+        try MyTransferPages().boot(routes)
+    }
+
+    /// The member's transfer in progress on `/my`, or the way to apply.
+    func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] {
+        if let t = try await TransferStore.open(of: member.memberID, on: db) {
+            return [
+                MyTile(
+                    id: "transfer", title: "组织关系转接",
+                    lines: [
+                        MyTile.Line(
+                            text: "\(t.direction.label)至\(t.toName)：\(t.state.label)",
+                            note: t.validUntil.map { "介绍信有效期至\($0)，请按时报到" },
+                            actions: [.init(label: "查看进度", path: "/my/transfer", link: true)])
+                    ])
+            ]
+        }
+        return [
+            MyTile(
+                id: "transfer", title: "组织关系转接",
+                lines: [
+                    MyTile.Line(
+                        text: "在外地长期工作生活的，可申请把组织关系转到所在地党组织",
+                        actions: [.init(label: "申请转接", path: "/my/transfer", link: true)])
+                ])
+        ]
     }
 
     var navigation: [NavEntry] {
