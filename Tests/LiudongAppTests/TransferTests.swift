@@ -179,4 +179,34 @@ struct TransferTests {
             #expect(try await member.get("/my").body.string.contains("本系统内转接至"))
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func sixMonthsAtOnePlaceSuggestsATransferUnlessKeptAtHome(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            try await Mobile.open(app, f.memberA, inflow: f.external)  // arrived 195 days ago
+            let abroad = try await Mobile.open(app, f.memberB)
+            abroad.reason = OutflowReason.abroad.rawValue
+            try await abroad.update(on: app.db)
+            let secretary = try await Fixture.user(app, "secretary")
+            func suggested(_ user: CurrentUser, today: CalendarDate = AppClock.today) async throws -> Int? {
+                try await Worklist.compute(for: user, on: app.db, settings: app.settings, today: today)
+                    .first { $0.kind == "transferSuggested" }?.total
+            }
+            #expect(try await suggested(secretary) == 1)
+            #expect(try await suggested(try await Fixture.user(app, "countyb")) == nil)  // abroad: never
+            let member = try await OrgLifeTests.signedIn(app, f.memberA, idNumber: Fixture.idA)
+            #expect(try await member.get("/my").body.string.contains("建议转移组织关系"))
+            var browser = Browser(app)
+            try await browser.signIn("secretary", Fixture.password)
+            #expect(try await browser.get("/transfers/suggested").body.string.contains("张建国"))
+            let id = f.memberA.id!.uuidString
+            #expect(try await browser.get("/members/\(id)/roster").body.string.contains("记录保留在原籍"))
+            // The branch keeps him at home: off the worklist and his /my for a year, then back to be rechecked.
+            _ = try await browser.post("/members/\(id)/hold", form: ["reason": "家中有承包土地，本人愿保留在原籍"])
+            #expect(try await suggested(secretary) == nil)
+            #expect(!(try await member.get("/my").body.string.contains("建议转移组织关系")))
+            #expect(try await suggested(secretary, today: AppClock.today.adding(days: 367)) == 1)
+        }
+    }
 }

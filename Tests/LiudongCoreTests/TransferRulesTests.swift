@@ -64,3 +64,19 @@ struct TransferRulesTests {
             ExitRules.canRestore(.stopped, exitedOn: CalendarDate("2024-02-29")!, today: CalendarDate("2026-02-28")!))
     }
 }
+
+extension TransferRulesTests {
+    @Test func theSixMonthPromptAndTheYearlyRecheckOfAHold() {
+        let since = CalendarDate("2026-06-07")!
+        func suggest(_ today: String, abroad: Bool = false, open: Bool = false, held: String? = nil) -> Bool {
+            TransferRules.suggestTransfer(
+                since: since, abroad: abroad, transferInProgress: open, heldOn: held.flatMap { CalendarDate($0) },
+                today: CalendarDate(today)!)
+        }
+        #expect(!suggest("2026-12-06") && suggest("2026-12-07"))
+        #expect(!suggest("2026-12-07", abroad: true) && !suggest("2026-12-07", open: true))
+        #expect(!suggest("2026-12-07", held: "2026-11-01") && !suggest("2027-10-31", held: "2026-11-01"))
+        #expect(suggest("2027-11-01", held: "2026-11-01"))
+        #expect(TransferRules.suggestCutoff(today: CalendarDate("2026-12-07")!) == since)
+    }
+}

@@ -170,4 +170,30 @@ public enum TransferRules {
         else { return .failure(.field("toDivision", "请选择对方党组织所在地（行政区划）")) }
         return .success((n, d))
     }
+
+    /// Months at one place after which a transfer is suggested (an alert, never a decision).
+    public static let suggestAfterMonths = 6
+    /// A branch's 保留在原籍 stands for a year, then the suggestion comes back to be rechecked.
+    public static let holdMonths = 12
+
+    /// Whether to suggest 建议转移组织关系 on `today`: six months or more at one place (since arriving there, moving
+    /// there, or leaving home), not abroad, no transfer in progress, no 保留在原籍 decided within the year.
+    public static func suggestTransfer(
+        since: CalendarDate, abroad: Bool, transferInProgress: Bool, heldOn: CalendarDate?, today: CalendarDate
+    ) -> Bool {
+        guard !abroad, !transferInProgress, CertificateRules.adding(months: suggestAfterMonths, to: since) <= today
+        else { return false }
+        if let heldOn, CertificateRules.adding(months: holdMonths, to: heldOn) > today { return false }
+        return true
+    }
+
+    /// The first day a place counts from, for the suggestion's query: six months before `today`.
+    public static func suggestCutoff(today: CalendarDate) -> CalendarDate {
+        CertificateRules.adding(months: -suggestAfterMonths, to: today)
+    }
+
+    /// The first day a 保留在原籍 still stands: a year before `today`.
+    public static func holdCutoff(today: CalendarDate) -> CalendarDate {
+        CertificateRules.adding(months: -holdMonths, to: today)
+    }
 }

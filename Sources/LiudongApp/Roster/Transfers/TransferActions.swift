@@ -222,4 +222,38 @@ enum TransferActions {
             break
         }
     }
+
+    // MARK: The six-month prompt
+
+    /// "建议转移组织关系" for a member six months or more at one place (an alert, never a decision), or nil.
+    static func suggestion(for member: UUID, on db: Database, today: CalendarDate) async throws -> String? {
+        guard let f = try await TransferStore.openFlow(of: member, on: db),
+            let since = CalendarDate(f.arrivedOn ?? f.movedOn ?? f.leftOn)
+        else { return nil }
+        let held = try await TransferStore.hold(of: member, on: db).flatMap { CalendarDate($0.decidedOn) }
+        guard
+            TransferRules.suggestTransfer(
+                since: since, abroad: f.reason == OutflowReason.abroad.rawValue,
+                transferInProgress: try await TransferStore.open(of: member, on: db) != nil, heldOn: held, today: today)
+        else { return nil }
+        return "建议转移组织关系：自\(since)起在\(f.destinationName)已满\(TransferRules.suggestAfterMonths)个月"
+            + (held.map { "（\($0)决定保留在原籍，已满一年，请复核）" } ?? "")
+    }
+
+    /// 保留在原籍 with the reason, by the branch or above: the suggestion rests for a year.
+    static func hold(_ m: Member, reason raw: String?, as a: Acting) async throws {
+        let reason = try TransferRules.reason(raw, what: "保留在原籍的原因（如土地承包、村集体权益）").orThrow()
+        let h = TransferHold()
+        h.memberID = try m.requireID()
+        h.reason = reason
+        h.decidedOn = a.today.description
+        h.decidedBy = a.name
+        try await a.db.transaction { tx in
+            try await h.create(on: tx)
+            try await MemberEvent.record(
+                m.requireID(), kind: .transfer, summary: "保留在原籍（一年后复核）：\(reason)", by: a.name, on: tx)
+            try await a.on(tx).audit(
+                .create, "transfer-hold", ref: m.id!.uuidString, summary: "\(m.name)保留在原籍：\(reason)")
+        }
+    }
 }

@@ -70,3 +70,17 @@ final class MemberExit: Model, @unchecked Sendable {
     /// Still in force (neither undone nor restored).
     var inForce: Bool { undoneOn == nil && restoredOn == nil }
 }
+
+/// 保留在原籍: the branch keeps the member's relationship at home for now, with the reason (rechecked after a year).
+final class TransferHold: Model, @unchecked Sendable {
+    static let schema = "transfer_holds"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "member_id") var memberID: UUID
+    @Field(key: "reason") var reason: String
+    @Field(key: "decided_on") var decidedOn: String
+    @Field(key: "decided_by") var decidedBy: String
+    @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?
+
+    init() {}
+}

@@ -10,6 +10,8 @@ struct TransferPages {
         let edit = r.signedIn(.editRoster)
         edit.get("members", ":id", "roster", use: panel)
         edit.post("members", ":id", "transfers", use: apply)
+        edit.post("members", ":id", "hold", use: hold)
+        r.signedIn(.viewMembers).get("transfers", "suggested", use: suggested)
         edit.post("transfers", ":tid", ":step", use: step)
         r.signedIn(.viewMembers).get("transfers", use: list)
         r.signedIn(.viewMembers).get("transfers", ":tid", "letter", use: letter)
@@ -111,6 +113,8 @@ struct TransferPages {
             var kinds: [Option]
             var today: String
             var canStart: Bool
+            var suggestion: String?
+            var holds: [StepLine]
         }
         return try await req.page(
             "roster/panel", title: "\(m.name) · 组织关系转接与党员减少",
@@ -121,7 +125,11 @@ struct TransferPages {
                     Option(value: $0.rawValue, label: $0.label)
                 },
                 today: today.description,
-                canStart: m.rosterState == nil && !cards.contains { $0.next.count > 0 || $0.canCancel }))
+                canStart: m.rosterState == nil && !cards.contains { $0.next.count > 0 || $0.canCancel },
+                suggestion: try await TransferActions.suggestion(for: m.requireID(), on: req.db, today: today),
+                holds: try await TransferStore.holds(of: m.requireID(), on: req.db).map {
+                    StepLine(step: "保留在原籍", state: "", on: $0.decidedOn, by: $0.decidedBy, note: $0.reason)
+                }))
     }
 
     func apply(req: Request) async throws -> Response {
@@ -134,6 +142,41 @@ struct TransferPages {
             try await req.audit(.create, "transfer", ref: t.id!.uuidString, summary: "组织关系转接申请：\(m.name)")
             return "已登记转接申请（\(t.direction.label)至\(t.toName)），待\(t.state == .issued ? "报到" : "党支部同意")"
         }
+    }
+
+    struct HoldForm: Content { var reason: String? }
+
+    func hold(req: Request) async throws -> Response {
+        let m = try await req.rosterMember()
+        let f = try req.content.decode(HoldForm.self)
+        return try await req.act(back: "/members/\(m.id!.uuidString)/roster") {
+            try await TransferActions.hold(m, reason: f.reason, as: try req.acting)
+            return "已记录保留在原籍，一年后复核"
+        }
+    }
+
+    /// Members six months or more at one place, for the branch to suggest a transfer or record 保留在原籍.
+    func suggested(req: Request) async throws -> Response {
+        let org = try await req.treeScopeOrganization()
+        struct Row: Encodable {
+            var id: String
+            var name: String
+            var branch: String
+            var place: String
+            var since: String
+        }
+        struct View: Encodable {
+            var code: String
+            var name: String
+            var rows: [Row]
+        }
+        let rows = try await TransferStore.suggestedMembers(under: org.path, today: AppClock.today, on: req.db).map {
+            Row(
+                id: $0.id.uuidString, name: $0.name, branch: $0.branch,
+                place: $0.destinationCode.map { Divisions.shared.fullName($0) } ?? "", since: $0.since)
+        }
+        return try await req.page(
+            "roster/suggested", title: "建议转移组织关系", View(code: org.code, name: org.shortName, rows: rows))
     }
 
     /// The transfer named by `:tid`, with either side in the account's tree.

@@ -94,6 +94,65 @@ enum TransferStore {
         ).all(decoding: OrgCount.self).counts
     }
 
+    // MARK: The six-month prompt
+
+    /// Members under `path` six months or more at one place (an open flow, not abroad) with no transfer in progress
+    /// and no 保留在原籍 within the year, per branch (`rows`: the members themselves, at most 500).
+    private static func suggestedQuery(under path: String, today: CalendarDate, select: SQLQueryString)
+        -> SQLQueryString
+    {
+        let open = SQLBind.group(LedgerService.openStates)
+        let states = SQLBind.group(TransferState.allCases.filter(\.isOpen).map(\.rawValue))
+        let cutoff = TransferRules.suggestCutoff(today: today).description
+        let held = TransferRules.holdCutoff(today: today).description
+        return """
+            SELECT \(select)
+            FROM organizations o JOIN members m ON m.organization_id = o.id
+            JOIN flows f ON f.member_id = m.id AND f.status IN \(open)
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL
+              AND COALESCE(f.reason, 0) <> \(bind: OutflowReason.abroad.rawValue)
+              AND COALESCE(f.arrived_on, f.moved_on, f.left_on) <= \(bind: cutoff)
+              AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.state IN \(states))
+              AND NOT EXISTS (SELECT 1 FROM transfer_holds h WHERE h.member_id = m.id AND h.decided_on > \(bind: held))
+            """
+    }
+
+    static func suggested(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [Int: Int] {
+        try await sql.raw(
+            suggestedQuery(under: path, today: today, select: "m.organization_id AS org_id, COUNT(*) AS n")
+                + " GROUP BY m.organization_id"
+        ).all(decoding: OrgCount.self).counts
+    }
+
+    static func suggestedMembers(under path: String, today: CalendarDate, on db: Database) async throws
+        -> [SuggestedRow]
+    {
+        try await db.sql().raw(
+            suggestedQuery(
+                under: path, today: today,
+                select:
+                    "m.id, m.name, o.short_name AS branch, f.destination_code, COALESCE(f.arrived_on, f.moved_on, f.left_on) AS since"
+            ) + " ORDER BY since, o.path, m.name LIMIT 500"
+        ).all(decoding: SuggestedRow.self)
+    }
+
+    /// The member's latest 保留在原籍, if any.
+    static func hold(of member: UUID, on db: Database) async throws -> TransferHold? {
+        try await TransferHold.query(on: db).filter(\.$memberID == member).sort(\.$decidedOn, .descending).first()
+    }
+
+    static func holds(of member: UUID, on db: Database) async throws -> [TransferHold] {
+        try await TransferHold.query(on: db).filter(\.$memberID == member).sort(\.$decidedOn, .descending).all()
+    }
+
+    /// The member's open flow, if any.
+    static func openFlow(of member: UUID, on db: Database) async throws -> Flow? {
+        try await Flow.query(on: db).filter(\.$memberID == member).filter(
+            \.$status ~~ FlowState.allCases.filter(\.isOpen)
+        )
+        .first()
+    }
+
     /// How many letters were issued this year (for the next number).
     static func issued(inYear year: Int, on db: Database) async throws -> Int {
         try await Transfer.query(on: db).filter(\.$issuedOn >= "\(year)-01-01").filter(\.$issuedOn <= "\(year)-12-31")
@@ -136,5 +195,18 @@ struct TransferListRow: Decodable {
         case validUntil = "valid_until"
         case reportedOn = "reported_on"
         case letterNo = "letter_no"
+    }
+}
+
+struct SuggestedRow: Decodable {
+    var id: UUID
+    var name: String
+    var branch: String
+    var destinationCode: String?
+    var since: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, branch, since
+        case destinationCode = "destination_code"
     }
 }

@@ -8,7 +8,9 @@ import Vapor
 struct TransfersFeature: Feature {
     let name = "transfers"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(43, CreateTransfersAndExits())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(43, CreateTransfersAndExits()), NumberedMigration(44, CreateTransferHolds())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws {
         try TransferPages().boot(routes)
@@ -30,12 +32,14 @@ struct TransfersFeature: Feature {
                     ])
             ]
         }
+        let advice = try await TransferActions.suggestion(for: member.memberID, on: db, today: AppClock.today)
         return [
             MyTile(
                 id: "transfer", title: "组织关系转接",
                 lines: [
                     MyTile.Line(
-                        text: "在外地长期工作生活的，可申请把组织关系转到所在地党组织",
+                        text: advice ?? "在外地长期工作生活的，可申请把组织关系转到所在地党组织",
+                        note: advice == nil ? nil : "可申请把组织关系转到所在地党组织，也可与党支部商量保留在原籍",
                         actions: [.init(label: "申请转接", path: "/my/transfer", link: true)])
                 ])
         ]
@@ -61,6 +65,10 @@ struct TransfersFeature: Feature {
         let letters = try await TransferStore.lettersOverdue(under: user.scopePath, today: scope.today, on: sql)
         let receipts = try await TransferStore.receiptsOverdue(under: user.scopePath, today: scope.today, on: sql)
         return [
+            WorkTally(
+                kind: "transferSuggested", label: "流动满6个月，建议转移组织关系（或记录保留在原籍）",
+                href: "/transfers/suggested",
+                counts: try await TransferStore.suggested(under: user.scopePath, today: scope.today, on: sql)),
             WorkTally(
                 kind: "transferLetterOverdue", label: "介绍信逾期未报到", href: "/transfers?overdue=1", counts: letters,
                 overdue: letters),
