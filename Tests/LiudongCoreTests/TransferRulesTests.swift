@@ -80,3 +80,21 @@ extension TransferRulesTests {
         #expect(TransferRules.suggestCutoff(today: CalendarDate("2026-12-07")!) == since)
     }
 }
+
+extension TransferRulesTests {
+    @Test func theNationalToDoIsTickedWhenTheExportShowsTheChange() {
+        let mobile = NationalSighting(present: true, isMobile: true, inBranch: true)
+        let home = NationalSighting(present: true, isMobile: false, inBranch: false)
+        let gone = NationalSighting(present: false, isMobile: false, inBranch: false)
+        #expect(NationalTodoRules.shows(.mobile, mobile) && !NationalTodoRules.shows(.mobile, home))
+        #expect(NationalTodoRules.shows(.notMobile, home) && !NationalTodoRules.shows(.notMobile, gone))
+        #expect(NationalTodoRules.shows(.absent, gone) && !NationalTodoRules.shows(.absent, home))
+        #expect(NationalTodoRules.shows(.inBranch, mobile) && !NationalTodoRules.shows(.inBranch, home))
+        #expect(!NationalTodoRules.shows(.none, mobile) && !NationalTodoRules.shows(.none, gone))
+        let since = Self.today.adding(days: -30)
+        #expect(!NationalTodoRules.overdue(since: since, today: Self.today))
+        #expect(NationalTodoRules.overdue(since: since, today: Self.today.adding(days: 1)))
+        #expect(NationalTodoRules.entered(on: "2026-12-08", since: since, today: Self.today).error != nil)
+        #expect((try? NationalTodoRules.entered(on: "2026-12-01", since: since, today: Self.today).get()) != nil)
+    }
+}

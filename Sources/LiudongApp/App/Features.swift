@@ -52,6 +52,7 @@ enum Features {
         TalentFeature(),
         TransfersFeature(),
         ExitsFeature(),
+        NationalTodoFeature(),
         DemoFeature(),
     ]
 

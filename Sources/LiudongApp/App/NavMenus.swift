@@ -34,7 +34,9 @@ enum NavGroup: Int, CaseIterable, Sendable {
         if path == "/" { return (.home, nil) }
         if under("/reviews") { return (.review, nil) }
         if under("/reconcile") || under("/imports") { return (.reconcile, nil) }
-        if under("/orgs") || under("/members") || under("/transfers") || under("/ledger") || under("/stats") {
+        if under("/orgs") || under("/members") || under("/transfers") || under("/national-todo") || under("/ledger")
+            || under("/stats")
+        {
             return (.ledgers, nil)
         }
         if under("/agreements") || under("/mobile-orgs") || under("/temporary-orgs") { return (.measures, "组织网络") }

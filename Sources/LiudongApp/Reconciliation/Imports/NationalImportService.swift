@@ -267,6 +267,9 @@ enum NationalImportService {
                     .set("updated_count", to: summary.updated).set("unchanged_count", to: summary.unchanged)
                     .set("rejected_count", to: summary.rejectedTotal).where("id", .equal, importID).run()
                 summary.importID = importID
+                // Lines of the national to-do list whose change this export shows are done.
+                summary.nationalTodosTicked = try await NationalTodoActions.tickFromImport(
+                    quarter: quarter.description, under: scopePath, today: AppClock.today, on: db)
             }
             return summary
         }

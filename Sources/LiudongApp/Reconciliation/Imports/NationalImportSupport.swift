@@ -28,6 +28,8 @@ extension NationalImportService {
         }
         var encoding: String?
         var importID: Int?
+        /// Lines of the national to-do list this import ticked (the export shows their change).
+        var nationalTodosTicked: Int?
 
         /// The command line's `--json` shape, exactly.
         var contractJSON: String {

@@ -41,6 +41,9 @@ enum ExitActions {
         try await m.update(on: db)
         try await MemberEvent.record(
             m.requireID(), kind: .exit, summary: "\(day)\(kind.label)：\(reason)", by: name, on: db)
+        if kind != .transferOut {  // a transfer out has its own lines
+            try await NationalTodoActions.add(m, .exit, "\(kind.label)（\(day)）", expect: .absent, today: day, on: db)
+        }
     }
 
     /// An exit recorded by staff: 死亡 and 其他出党 by the branch or above, the others by a committee or above.
@@ -101,6 +104,7 @@ enum ExitActions {
             try await e.update(on: tx)
             try await m.update(on: tx)
             try await MemberEvent.record(m.requireID(), kind: .exit, summary: summary, by: a.name, on: tx)
+            try await NationalTodoActions.add(m, .exit, summary, expect: .present, today: a.today, on: tx)
             try await a.on(tx).audit(.update, "member-exit", ref: e.id!.uuidString, summary: "\(m.name)：\(summary)")
         }
     }

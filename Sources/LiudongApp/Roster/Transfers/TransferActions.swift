@@ -153,7 +153,16 @@ enum TransferActions {
         try await a.db.transaction { tx in
             try await t.update(on: tx)
             try await TransferStore.record(t, step: step.rawValue, by: a.name, note: line, on: tx)
-            if let member { try await effects(of: step, t, member: member, by: a.name, on: tx, today: today) }
+            if let member {
+                try await effects(of: step, t, member: member, by: a.name, on: tx, today: today)
+                let expect: NationalExpectation =
+                    step == .archive && t.direction == .out
+                    ? .absent : step == .report && t.direction != .out ? .inBranch : .none
+                try await NationalTodoActions.add(
+                    member, .transfer, "\(t.direction.label)（\(t.fromName) → \(t.toName)）：\(step.label)",
+                    expect: expect,
+                    today: today, on: tx)
+            }
             try await MemberEvent.record(
                 t.memberID, kind: .transfer, summary: "组织关系转接：\(step.label)" + (line.map { "（\($0)）" } ?? ""),
                 by: a.name, on: tx)

@@ -107,6 +107,7 @@ enum ReviewActions {
         let inflowName = try await r.inflowOrgID.asyncMap { try await Organization.find($0, on: db)?.shortName } ?? nil
         // The inflow organization the member reported to, told when the report takes the member off its lists.
         let reportedTo = open?.inflowOrgID
+        let oldDestination = open?.destinationCode
         let leaves = ReviewRules.leavesInflow(
             r.kind, newDestination: r.destinationCode, currentDestination: open?.destinationCode, reportedTo: reportedTo
         )
@@ -204,6 +205,20 @@ enum ReviewActions {
         }
         member.flowStatus = flow.status.rawValue
         try await member.update(on: db)
+        // What must also be entered into the national system (双向登记).
+        let national: (NationalChange, String, NationalExpectation)?
+        switch r.kind {
+        case .outflow: national = (.outflow, "流出至\(flow.destinationName)", .mobile)
+        case .arrival: national = (.inflow, "到\(inflowName ?? "流入地党组织")报到", .mobile)
+        case .change:
+            national =
+                r.destinationCode != nil && r.destinationCode != oldDestination
+                ? (.destination, "流向地改为\(flow.destinationName)", .mobile) : nil
+        case .return: national = (.return, "已返回", .notMobile)
+        }
+        if let (change, detail, expect) = national {
+            try await NationalTodoActions.add(member, change, detail, expect: expect, today: today, on: db)
+        }
         // The inflow organization the member reported to is told the same day; the member is off its lists (they
         // list open flows to it) and its pairing ends — on a return with the others above, on a move here.
         if leaves, let id = reportedTo, let inflow = try await Organization.find(id, on: db) {
