@@ -98,3 +98,18 @@ extension TransferRulesTests {
         #expect((try? NationalTodoRules.entered(on: "2026-12-01", since: since, today: Self.today).get()) != nil)
     }
 }
+
+extension TransferRulesTests {
+    @Test func theLostContactLogAndTheProposal() {
+        let ok = LostContactRules.search(
+            method: "family", on: "2026-12-01", result: "家属称已去南方打工", found: false, today: Self.today)
+        #expect((try? ok.get().method) == .family)
+        #expect(
+            LostContactRules.search(method: "guess", on: "2026-12-09", result: "", found: false, today: Self.today)
+                .error?.problems.map(\.field) == ["method", "on", "result"])
+        let since = CalendarDate("2026-06-07")!
+        #expect(!LostContactRules.proposal(lostSince: since, tries: 3, today: CalendarDate("2026-12-06")!))
+        #expect(LostContactRules.proposal(lostSince: since, tries: 3, today: Self.today))
+        #expect(!LostContactRules.proposal(lostSince: since, tries: 2, today: Self.today))
+    }
+}

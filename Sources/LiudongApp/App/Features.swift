@@ -53,6 +53,7 @@ enum Features {
         TransfersFeature(),
         ExitsFeature(),
         NationalTodoFeature(),
+        LostContactFeature(),
         DemoFeature(),
     ]
 

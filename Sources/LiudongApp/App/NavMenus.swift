@@ -34,7 +34,8 @@ enum NavGroup: Int, CaseIterable, Sendable {
         if path == "/" { return (.home, nil) }
         if under("/reviews") { return (.review, nil) }
         if under("/reconcile") || under("/imports") { return (.reconcile, nil) }
-        if under("/orgs") || under("/members") || under("/transfers") || under("/national-todo") || under("/ledger")
+        if under("/orgs") || under("/members") || under("/transfers") || under("/national-todo")
+            || under("/lost-contact") || under("/ledger")
             || under("/stats")
         {
             return (.ledgers, nil)

@@ -196,6 +196,8 @@ enum MemberAuthService {
         try await Audit.record(
             .signIn, "member-account", ref: account.memberID.uuidString, summary: "党员本人登录", user: nil,
             username: "member", client: req.clientAddress, on: req.db)
+        // Signing in is a sign of life (失联核查).
+        try await LostContactActions.signOfLife(account.memberID, what: "登录手机端", on: req.db)
         return account
     }
 

@@ -159,6 +159,7 @@ enum CourseActions {
             cc.completedOn = AppClock.today.description
             cc.reflection = reflection
             try await cc.update(on: db)
+            try await LostContactActions.signOfLife(memberID, what: "学习课程", on: db)
         }
         return cc
     }

@@ -139,6 +139,7 @@ enum OrgLifeActions {
             throw AppError.invalid([FieldError("code", "该活动不在签到时间内（开始前1小时至结束后2小时）")])
         }
         try await credit(member.memberID, event: event, org: org, via: .code, by: member.auditName, on: db)
+        try await LostContactActions.signOfLife(member.memberID, what: "组织生活签到", on: db)
         return (event, org)
     }
 

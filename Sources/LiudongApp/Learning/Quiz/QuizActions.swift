@@ -236,6 +236,7 @@ enum QuizActions {
             // Two submissions at once: the unique (quiz, member) keeps one.
             throw AppError.conflict("这一期的题目您已作答，每人只能作答一次")
         }
+        try await LostContactActions.signOfLife(memberID, what: "每周一学答题", on: db)
         return result
     }
 

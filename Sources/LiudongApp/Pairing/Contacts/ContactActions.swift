@@ -78,6 +78,7 @@ enum ContactActions {
                 summary: "本人对\(c.contactOn)的\(c.method.label)：\(answer == .confirmed ? "确认联系" : "表示未发生")"
                     + (note.map { "（\($0)）" } ?? ""),
                 by: member.auditName, on: tx)
+            try await LostContactActions.signOfLife(member.memberID, what: "回应结对联系", on: tx)
         }
         return c
     }

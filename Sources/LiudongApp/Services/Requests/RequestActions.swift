@@ -70,6 +70,7 @@ enum RequestActions {
             on: a.db)
         if contact == nil {
             try await a.audit(.create, "service-request", ref: r.id!.uuidString, summary: "党员本人提交诉求（\(r.kind.label)）")
+            try await LostContactActions.signOfLife(member.requireID(), what: "提出诉求", on: a.db, today: a.today)
         } else {
             try await a.audit(
                 .create, "service-request", ref: r.id!.uuidString, summary: "结对联系中为\(member.name)记录诉求：\(r.title)")
