@@ -209,4 +209,35 @@ struct TransferTests {
             #expect(try await suggested(secretary, today: AppClock.today.adding(days: 367)) == 1)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func intoOurTreeTheMemberJoinsTheRosterOnTheReport(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Fixture.build(app)
+            let newcomer = try #require(try await Member.query(on: app.db).filter(\.$name == "李秀英").first())
+            let county = try await APIClient.signIn(app, "county", Fixture.password)
+            struct Page: Decodable {
+                struct M: Decodable { var name: String }
+                var items: [M]
+            }
+            func listed() async throws -> Bool {
+                try await county.get("/api/v1/members").content.decode(Page.self).items.map(\.name).contains("李秀英")
+            }
+            let created = try await county.post(
+                "/api/v1/transfers",
+                json:
+                    #"{"memberId":"\#(newcomer.id!.uuidString)","direction":"in","toOrgName":"北京市朝阳区某社区党委","toDivision":"110105","reason":"回乡创业","letterNo":"京组转〔2026〕12号"}"#
+            )
+            #expect(created.status == .created, "\(created.body.string)")
+            let t = try created.content.decode(Out.self)
+            #expect(t.state == "issued" && t.validUntil == AppClock.today.adding(days: 29).description)
+            #expect(try await Transfer.find(t.id, on: app.db)?.letterNo == "京组转〔2026〕12号")
+            #expect(!(try await listed()))  // 转入中: not on the roster yet
+            #expect(try await county.post("/api/v1/transfers/\(t.id.uuidString)/report", json: "{}").status == .ok)
+            #expect(try await listed())
+            #expect(try await county.post("/api/v1/transfers/\(t.id.uuidString)/receipt", json: "{}").status == .ok)
+            #expect(try await county.post("/api/v1/transfers/\(t.id.uuidString)/archive", json: "{}").status == .ok)
+            #expect(try await Member.find(newcomer.id, on: app.db)?.rosterState == nil)
+        }
+    }
 }

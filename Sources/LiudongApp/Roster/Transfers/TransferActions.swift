@@ -14,6 +14,8 @@ enum TransferActions {
         var toDivision: String?
         var reason: String?
         var channel: String?
+        /// A transfer in: the sending side's letter number.
+        var letterNo: String?
     }
 
     /// The details a step may carry.
@@ -84,6 +86,7 @@ enum TransferActions {
             t.state = .issued
             t.issuedOn = today.description
             t.validUntil = today.adding(days: days - 1).description
+            t.letterNo = Normalize.text(input.letterNo).map { String($0.prefix(40)) }
             m.rosterState = RosterState.transferringIn.rawValue
             try await m.update(on: db)
             note += "，凭介绍信登记"
