@@ -113,3 +113,19 @@ extension TransferRulesTests {
         #expect(!LostContactRules.proposal(lostSince: since, tries: 2, today: Self.today))
     }
 }
+
+extension TransferRulesTests {
+    @Test func duplicatePairsAndTheThirtyDaysToUndo() {
+        let (a, b, c, d) = (UUID(), UUID(), UUID(), UUID())
+        let pairs = MergeRules.pairs([
+            (a, "张建国", "1976-12-26"), (b, "张建国", "1976-12-26"), (c, "张建国", "1980-01-01"), (d, "张建国", "1976-12-26"),
+        ])
+        #expect(pairs.count == 3 && pairs.allSatisfy { $0.a != c && $0.b != c })
+        #expect(MergeRules.canUndo(mergedOn: Self.today.adding(days: -30), today: Self.today))
+        #expect(!MergeRules.canUndo(mergedOn: Self.today.adding(days: -31), today: Self.today))
+        #expect(MergeRules.reason(" ").error != nil)
+        #expect(
+            MergeRules.tables.contains { $0.table == "flows" }
+                && MergeRules.tables.contains { $0.table == "member_events" })
+    }
+}

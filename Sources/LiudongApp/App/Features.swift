@@ -54,6 +54,7 @@ enum Features {
         ExitsFeature(),
         NationalTodoFeature(),
         LostContactFeature(),
+        MergesFeature(),
         DemoFeature(),
     ]
 

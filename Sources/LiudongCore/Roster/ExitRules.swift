@@ -70,7 +70,13 @@ public enum ExitRules {
 
 /// Where a member stands on the roster (stored on the member; empty means on the roster).
 public enum RosterState: String, Codable, Sendable, CaseIterable {
-    case exited, transferringIn
+    case exited, transferringIn, merged
 
-    public var label: String { self == .exited ? "已减少" : "转入中" }
+    public var label: String {
+        switch self {
+        case .exited: return "已减少"
+        case .transferringIn: return "转入中"
+        case .merged: return "已合并（重复登记）"
+        }
+    }
 }
