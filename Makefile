@@ -105,6 +105,7 @@ bench: deps
 	Benchmarks/ledger.sh .build-release/release/liudong
 	Benchmarks/reconcile.sh .build-release/release/liudong
 	Benchmarks/points.sh .build-release/release/liudong
+	Benchmarks/roster.sh .build-release/release/liudong
 	Benchmarks/uploads.sh .build-release/release/liudong
 
 clean:
