@@ -16,6 +16,14 @@ struct FlowHistoryRow: Decodable {
 
 /// The flows table's queries for the archive and the worklist.
 enum FlowStore {
+    /// A member's open flows (away, arrived, lost), the latest left first — normally one.
+    static func open(of member: UUID, on db: Database) async throws -> [Flow] {
+        try await Flow.query(on: db).filter(\.$memberID == member).filter(
+            \.$status ~~ FlowState.allCases.filter(\.isOpen)
+        )
+        .sort(\.$leftOn, .descending).all()
+    }
+
     static func history(of memberID: UUID, on sql: SQLDatabase) async throws -> [FlowHistoryRow] {
         try await sql.raw(
             """

@@ -8,9 +8,7 @@ import SQLKit
 enum TwoPlacesStore {
     /// The inflow organizations a member reports to now (an open flow).
     static func inflowOrganizations(of member: UUID, on db: Database) async throws -> [Int] {
-        try await Flow.query(on: db).filter(\.$memberID == member)
-            .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).filter(\.$inflowOrgID != nil).all()
-            .compactMap(\.inflowOrgID)
+        try await FlowStore.open(of: member, on: db).compactMap(\.inflowOrgID)
     }
 
     /// Courses the organization published, latest first, with completions by anyone (the audience is its members).

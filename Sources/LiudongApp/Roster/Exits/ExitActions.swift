@@ -25,9 +25,7 @@ enum ExitActions {
         e.recordedBy = name
         try await e.create(on: db)
         let why = "党员减少（\(kind.label)）"
-        if let flow = try await Flow.query(on: db).filter(\.$memberID == m.requireID())
-            .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first()
-        {
+        if let flow = try await FlowStore.open(of: m.requireID(), on: db).first {
             flow.status = .ended
             flow.returnedOn = day.description
             try await flow.update(on: db)

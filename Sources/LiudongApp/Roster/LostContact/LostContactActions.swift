@@ -9,7 +9,7 @@ enum LostContactActions {
     static func search(_ m: Member, method: String?, on day: String?, result: String?, found: Bool, as a: Acting)
         async throws
     {
-        guard let flow = try await LostContactStore.openFlow(of: m.requireID(), on: a.db),
+        guard let flow = try await FlowStore.open(of: m.requireID(), on: a.db).first,
             flow.lostCandidateSince != nil
         else { throw AppError.conflict("该党员不在失联核查中") }
         let checked = try LostContactRules.search(method: method, on: day, result: result, found: found, today: a.today)
@@ -37,7 +37,7 @@ enum LostContactActions {
     static func signOfLife(_ memberID: UUID, what: String, on db: Database, today: CalendarDate = AppClock.today)
         async throws
     {
-        guard let flow = try await LostContactStore.openFlow(of: memberID, on: db),
+        guard let flow = try await FlowStore.open(of: memberID, on: db).first,
             flow.lastContactOn < today.description || flow.lostCandidateSince != nil || flow.status == .lost,
             let m = try await Member.find(memberID, on: db)
         else { return }

@@ -40,13 +40,6 @@ enum LostContactStore {
     static func searches(of flow: UUID, on db: Database) async throws -> [LostSearch] {
         try await LostSearch.query(on: db).filter(\.$flowID == flow).sort(\.$onDay).all()
     }
-
-    static func openFlow(of member: UUID, on db: Database) async throws -> Flow? {
-        try await Flow.query(on: db).filter(\.$memberID == member).filter(
-            \.$status ~~ FlowState.allCases.filter(\.isOpen)
-        )
-        .first()
-    }
 }
 
 struct LostCaseRow: Decodable {

@@ -20,8 +20,8 @@ enum MergeActions {
         let g = MemberMerge()
         try await a.db.transaction { tx in
             // One open flow and one open pairing per side: the dropped entry's end first when the kept one has them.
-            if try await !MergeStore.openFlows(of: keep, on: tx).isEmpty {
-                for f in try await MergeStore.openFlows(of: drop, on: tx) {
+            if try await !FlowStore.open(of: keep, on: tx).isEmpty {
+                for f in try await FlowStore.open(of: drop, on: tx) {
                     f.status = .ended
                     f.returnedOn = a.today.description
                     try await f.update(on: tx)
@@ -39,7 +39,7 @@ enum MergeActions {
                 if !ids.isEmpty { moved[table] = ids }
             }
             try await OrgLifeStore.refreshLast([keep, drop], on: tx)
-            if let open = try await MergeStore.openFlows(of: keep, on: tx).first { k.flowStatus = open.status.rawValue }
+            if let open = try await FlowStore.open(of: keep, on: tx).first { k.flowStatus = open.status.rawValue }
             try await k.update(on: tx)
             d.rosterState = RosterState.merged.rawValue
             d.flowStatus = nil
@@ -83,9 +83,9 @@ enum MergeActions {
             }
             try await OrgLifeStore.refreshLast([g.keptID, g.droppedID], on: tx)
             d.rosterState = nil
-            d.flowStatus = try await MergeStore.openFlows(of: g.droppedID, on: tx).first?.status.rawValue
+            d.flowStatus = try await FlowStore.open(of: g.droppedID, on: tx).first?.status.rawValue
             try await d.update(on: tx)
-            k.flowStatus = try await MergeStore.openFlows(of: g.keptID, on: tx).first?.status.rawValue
+            k.flowStatus = try await FlowStore.open(of: g.keptID, on: tx).first?.status.rawValue
             try await k.update(on: tx)
             g.undoneOn = a.today.description
             g.undoneBy = a.name

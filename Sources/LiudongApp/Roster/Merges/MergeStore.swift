@@ -55,14 +55,6 @@ enum MergeStore {
             """
         ).all(decoding: MergeRow.self)
     }
-
-    /// The open flows of a member, the newest first.
-    static func openFlows(of member: UUID, on db: Database) async throws -> [Flow] {
-        try await Flow.query(on: db).filter(\.$memberID == member).filter(
-            \.$status ~~ FlowState.allCases.filter(\.isOpen)
-        )
-        .sort(\.$leftOn, .descending).all()
-    }
 }
 
 struct CandidateMemberRow: Decodable {

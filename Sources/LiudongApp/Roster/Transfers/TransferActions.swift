@@ -218,9 +218,7 @@ enum TransferActions {
             try await m.update(on: db)
         case (.archive, .out):
             let reason = "组织关系已转出至\(t.toName)"
-            if let flow = try await Flow.query(on: db).filter(\.$memberID == m.requireID())
-                .filter(\.$status ~~ FlowState.allCases.filter(\.isOpen)).first()
-            {
+            if let flow = try await FlowStore.open(of: m.requireID(), on: db).first {
                 flow.status = .transferred
                 flow.returnedOn = today.description
                 try await flow.update(on: db)
@@ -239,7 +237,7 @@ enum TransferActions {
 
     /// "建议转移组织关系" for a member six months or more at one place (an alert, never a decision), or nil.
     static func suggestion(for member: UUID, on db: Database, today: CalendarDate) async throws -> String? {
-        guard let f = try await TransferStore.openFlow(of: member, on: db),
+        guard let f = try await FlowStore.open(of: member, on: db).first,
             let since = CalendarDate(f.arrivedOn ?? f.movedOn ?? f.leftOn)
         else { return nil }
         let held = try await TransferStore.hold(of: member, on: db).flatMap { CalendarDate($0.decidedOn) }

@@ -146,14 +146,6 @@ enum TransferStore {
         try await TransferHold.query(on: db).filter(\.$memberID == member).sort(\.$decidedOn, .descending).all()
     }
 
-    /// The member's open flow, if any.
-    static func openFlow(of member: UUID, on db: Database) async throws -> Flow? {
-        try await Flow.query(on: db).filter(\.$memberID == member).filter(
-            \.$status ~~ FlowState.allCases.filter(\.isOpen)
-        )
-        .first()
-    }
-
     /// How many letters were issued this year (for the next number).
     static func issued(inYear year: Int, on db: Database) async throws -> Int {
         try await Transfer.query(on: db).filter(\.$issuedOn >= "\(year)-01-01").filter(\.$issuedOn <= "\(year)-12-31")
