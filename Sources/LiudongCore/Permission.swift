@@ -69,6 +69,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case nominateAwards
     /// Start award campaigns with quotas per county and publish the result (the city or a county).
     case runAwards
+    case recordDues
+    case manageDues
 
     public var label: String {
         switch self {
@@ -111,6 +113,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .manageTalent: return "发布回引岗位与政策、登记返乡创业项目"
         case .nominateAwards: return "评优表彰推荐与审核"
         case .runAwards: return "发起评优表彰、分配名额与公布"
+        case .recordDues: return "党费基数与收缴登记"
+        case .manageDues: return "党费规则与少交免交审批"
         }
     }
 }
@@ -126,19 +130,19 @@ extension Role {
             .editRoster, .revealNumbers, .reviewHomeReports, .decideFlows,
             .viewStatistics, .issueActivationCodes, .viewContactReports, .manageAgreements,
             .manageCertificates, .recordOrgLife, .manageLearning, .reviewPoints, .keepCareRegister, .keepTalentRegister,
-            .nominateAwards,
+            .nominateAwards, .recordDues,
         ])
         let department: Set<Permission> = tree.union([
             .editOrganizations, .exportFullNumbers, .readAudit,
             .runReconciliation, .importNational, .publishLearning, .managePoints, .runCareCampaigns, .manageTalent,
-            .runAwards,
+            .runAwards, .manageDues,
         ])
         switch self {
         case .admin: return department.union([.manageAccounts, .manageServiceSettings])
         case .orgDept: return department
-        case .committee: return tree.union([.publishLearning])
+        case .committee: return tree.union([.publishLearning, .manageDues])
         case .secretary: return tree
-        case .inflow: return everyone.union([.actForInflowOrganization, .recordOrgLife])
+        case .inflow: return everyone.union([.actForInflowOrganization, .recordOrgLife, .recordDues])
         }
     }
 

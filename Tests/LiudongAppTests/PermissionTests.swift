@@ -37,6 +37,7 @@ struct PermissionTests {
         "GET /my/org-life", "POST /my/org-life/check-in", "GET /my/courses", "GET /my/courses/:id",
         "POST /my/courses/:id/complete", "GET /my/quiz", "POST /my/quiz", "GET /my/diary", "POST /my/diary",
         "GET /my/home-visits", "POST /my/home-visits", "GET /my/transfer", "POST /my/transfer",
+        "GET /my/dues", "POST /my/dues/base", "POST /my/dues/relief", "GET /api/v1/my/dues",
         "GET /my/diary/:id/photo", "POST /my/red-packages/:id/confirm", "GET /my/red-packages/:id",
         "POST /my/red-packages/:id/answer", "GET /api/v1/my/courses",
         "POST /api/v1/my/courses/:id/complete", "GET /api/v1/my/quiz", "GET /api/v1/my/quizzes",

@@ -55,6 +55,8 @@ enum Features {
         NationalTodoFeature(),
         LostContactFeature(),
         MergesFeature(),
+        DuesLedgerFeature(),
+        DuesCollectionFeature(),
         DemoFeature(),
     ]
 

@@ -35,7 +35,7 @@ enum NavGroup: Int, CaseIterable, Sendable {
         if under("/reviews") { return (.review, nil) }
         if under("/reconcile") || under("/imports") { return (.reconcile, nil) }
         if under("/orgs") || under("/members") || under("/transfers") || under("/national-todo")
-            || under("/lost-contact")
+            || under("/lost-contact") || under("/dues")
             || under("/roster") || under("/ledger")
             || under("/stats")
         {

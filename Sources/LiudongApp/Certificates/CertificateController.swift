@@ -100,6 +100,7 @@ struct CertificateController {
             var card: CertificateCard?
             var refusal: String?
             var advice: [CertificateAdvice]
+            var dues: [String]
         }
         let c = try await CertificateStore.latest(of: me.memberID, on: req.db)
         let m = try await Member.find(me.memberID, on: req.db)
@@ -110,7 +111,8 @@ struct CertificateController {
             View(
                 card: try await c.asyncMap { c in try await CertificateCard.make(c, member: m, req: req) } ?? nil,
                 refusal: rules.flatMap(CertificateRules.refusal),
-                advice: CertificateAdvice.lines(rules, today: AppClock.today)))
+                advice: CertificateAdvice.lines(rules, today: AppClock.today),
+                dues: c == nil ? [] : try await DuesStore.certificateLines(of: me.memberID, on: req.db)))
     }
 }
 

@@ -21,6 +21,8 @@ extension CertificateController {
         var history: [Line]
         var checks: [Line]
         var checkins: [Line]
+        /// 党费: the latest payments with where each was made (an inflow organization's shows the same day).
+        var dues: [Line]
         var grades: [SelectOption]
         var year: Int
     }
@@ -61,6 +63,7 @@ extension CertificateController {
                 .init(text: "\($0.year)年度年审 · 民主评议\($0.appraisal.label) · \($0.checkedOn) · 延至\($0.validTo)")
             },
             checkins: checkins.map { .init(text: "\($0.checkedInOn) \(orgs[$0.orgID] ?? "")登记报到（\($0.byUsername)）") },
+            dues: try await DuesStore.certificateLines(of: m.requireID(), on: req.db).map { .init(text: $0) },
             grades: AppraisalGrade.allCases.map {
                 SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .qualified)
             },

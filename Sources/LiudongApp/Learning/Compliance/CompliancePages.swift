@@ -106,7 +106,13 @@ struct CompliancePages {
             var cutoff: String
             var total: Int
             var rows: [Row]
+            var dues: [Row]
+            var duesSince: String
         }
+        // 党费: six consecutive months unpaid through last month, the other sign the rule names.
+        let months = DuesPaymentRules.alertMonths
+        let dues = try await DuesSheetStore.arrears(under: org.path, months: months, today: today, on: try req.db.sql())
+        let silent = Set(rows.map(\.id))
         return try await req.page(
             "orglife/alerts", title: "六个月未参加组织生活",
             View(
@@ -115,7 +121,13 @@ struct CompliancePages {
                     Row(
                         id: $0.id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,
                         last: $0.last_on ?? "无记录")
-                }))
+                },
+                dues: dues.map {
+                    Row(
+                        id: $0.member_id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,
+                        last: silent.contains($0.member_id) ? "同时6个月未参加组织生活" : "")
+                },
+                duesSince: DuesPaymentRules.lastDueMonth(today).adding(1 - months).chinese))
     }
 
     struct SettingRow: Encodable {

@@ -1,0 +1,289 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+
+/// The dues tables' shared queries: a county's rule versions, the amounts due of a month (generated per county in one
+/// statement each), a member's months and payments, where a member may pay, and recording a payment.
+enum DuesStore {
+    // MARK: Rule versions
+
+    struct VersionRow: Decodable {
+        var from_month: String
+        var rules: String
+        var created_by: String
+    }
+
+    /// The county's versions, oldest first (none: the standard rule applies).
+    static func versions(county: Int, on sql: SQLDatabase) async throws -> [(from: YearMonth, rules: DuesRuleSet)] {
+        try await versionRows(county: county, on: sql).compactMap { r in
+            guard let m = YearMonth(r.from_month), let data = r.rules.data(using: .utf8),
+                let rules = try? JSONDecoder().decode(DuesRuleSet.self, from: data)
+            else { return nil }
+            return (m, rules)
+        }
+    }
+
+    static func versionRows(county: Int, on sql: SQLDatabase) async throws -> [VersionRow] {
+        try await sql.raw(
+            """
+            SELECT from_month, rules, created_by FROM dues_rule_versions WHERE county_id = \(bind: county)
+            ORDER BY from_month
+            """
+        ).all(decoding: VersionRow.self)
+    }
+
+    static func addVersion(county: Int, from: YearMonth, rules: DuesRuleSet, by name: String, on sql: SQLDatabase)
+        async throws
+    {
+        let json = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
+        try await sql.raw(
+            "DELETE FROM dues_rule_versions WHERE county_id = \(bind: county) AND from_month = \(bind: from.description)"
+        ).run()
+        try await sql.insert(into: "dues_rule_versions").columns(
+            "county_id", "from_month", "rules", "created_by", "created_at"
+        )
+        .values(SQLBind(county), SQLBind(from.description), SQLBind(json), SQLBind(name), SQLBind(AppClock.now)).run()
+    }
+
+    /// The organization whose rules a member's branch follows: its county, or the city above counties.
+    static func ruleHolder(of branchID: Int, on db: Database) async throws -> Organization? {
+        guard let org = try await Organization.find(branchID, on: db) else { return nil }
+        return try await OrgTree.countyOrCity(of: org, on: db)
+    }
+
+    // MARK: Generating the amounts due
+
+    /// The amount due as SQL over a base row `b` and relief row `r`, with the numbers of `rules` (the same arithmetic
+    /// as `DuesRules.monthly` and `relieved`: integer fen, the rule's rounding).
+    static func dueExpression(_ rules: DuesRuleSet) -> String {
+        func rounded(_ x: String) -> String {
+            switch rules.rounding {
+            case .fenHalfUp: return "((\(x) + 5000) / 10000)"
+            case .fenDown: return "((\(x)) / 10000)"
+            case .jiaoHalfUp: return "(((\(x) + 50000) / 100000) * 10)"
+            }
+        }
+        func bands(_ bands: [DuesBand]) -> String {
+            let cases = bands.map { band -> String in
+                let value = rounded("b.base_fen * \(band.basisPoints)")
+                return band.upToFen.map { "WHEN b.base_fen <= \($0) THEN \(value)" } ?? "ELSE \(value)"
+            }
+            return "(CASE " + cases.joined(separator: " ") + " END)"
+        }
+        let amount = """
+            (CASE b.category WHEN 'farmer' THEN \(rules.farmerFen) WHEN 'reduced' THEN \(rules.reducedFen) \
+            WHEN 'retired' THEN \(bands(rules.retired)) ELSE \(bands(rules.employed)) END)
+            """
+        return """
+            (CASE WHEN r.kind = 'exempt' THEN 0 WHEN r.kind = 'reduce' AND r.amount_fen < \(amount) THEN r.amount_fen \
+            ELSE \(amount) END)
+            """
+    }
+
+    /// Writes `month`'s amount due for every member on the roster under the holder's path (or only `member`) that has
+    /// a confirmed base and had joined by then; rows already paid keep their amount, unpaid ones follow the base, the
+    /// relief and the branch of today. `skip`: paths of counties with their own rules (for the city's pass).
+    static func generate(
+        month: YearMonth, under path: String, skip: [String] = [], rules: DuesRuleSet, member: UUID? = nil,
+        on sql: SQLDatabase
+    ) async throws {
+        let m = month.description
+        var filter: SQLQueryString = ""
+        if let member { filter = " AND m.id = \(bind: member)" }
+        for p in skip { filter = filter + " AND NOT \(PathPrefix("o.path", p))" }
+        try await sql.raw(
+            """
+            INSERT INTO dues_months (member_id, month, org_id, due_fen, payment_id)
+            SELECT m.id, \(bind: m), m.organization_id, \(unsafeRaw: dueExpression(rules)), NULL
+            FROM members m JOIN organizations o ON o.id = m.organization_id
+            JOIN dues_bases b ON b.member_id = m.id AND b.state = 'confirmed' AND b.from_month = (
+              SELECT MAX(b2.from_month) FROM dues_bases b2
+              WHERE b2.member_id = m.id AND b2.state = 'confirmed' AND b2.from_month <= \(bind: m))
+            LEFT JOIN dues_reliefs r ON r.member_id = m.id AND r.state = 'approved'
+              AND r.from_month <= \(bind: m) AND r.to_month >= \(bind: m)
+            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND m.joined_on < \(bind: month.next.firstDay.description)\(filter)
+            ON CONFLICT (member_id, month) DO UPDATE SET org_id = excluded.org_id, due_fen = excluded.due_fen
+            WHERE dues_months.payment_id IS NULL
+            """
+        ).run()
+        try await sql.raw(
+            """
+            DELETE FROM dues_months WHERE month = \(bind: m) AND payment_id IS NULL AND member_id IN (
+              SELECT m.id FROM members m JOIN organizations o ON o.id = m.organization_id
+              WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NOT NULL\(filter))
+            """
+        ).run()
+    }
+
+    /// `month`'s amounts due for the whole tree: each county by its rules, then the rest of the city by the city's.
+    static func generateAll(month: YearMonth, on db: Database) async throws -> Int {
+        let sql = try db.sql()
+        guard let city = try await Organization.query(on: db).filter(\.$level == .city).sort(\.$path).first() else {
+            return 0
+        }
+        let counties = try await OrgTree.counties(under: city, on: db)
+        for c in counties {
+            let rules = DuesRules.version(for: month, in: try await versions(county: c.requireID(), on: sql))
+            try await generate(month: month, under: c.path, rules: rules, on: sql)
+        }
+        let cityRules = DuesRules.version(for: month, in: try await versions(county: city.requireID(), on: sql))
+        try await generate(month: month, under: city.path, skip: counties.map(\.path), rules: cityRules, on: sql)
+        let n = try await sql.raw("SELECT COUNT(*) AS n FROM dues_months WHERE month = \(bind: month.description)")
+            .first(decoding: CountResult.self)
+        return n?.n ?? 0
+    }
+
+    /// One member's months `months` (before recording a payment or showing their page).
+    static func generate(member: Member, months: [YearMonth], on db: Database) async throws {
+        guard let holder = try await ruleHolder(of: member.organizationID, on: db) else { return }
+        let sql = try db.sql()
+        let versions = try await versions(county: holder.requireID(), on: sql)
+        for month in months {
+            try await generate(
+                month: month, under: holder.path, rules: DuesRules.version(for: month, in: versions),
+                member: member.requireID(), on: sql)
+        }
+    }
+
+    // MARK: A member's months
+
+    struct MonthRow: Decodable, Sendable {
+        var month: String
+        var due_fen: Int
+        var payment_id: UUID?
+        var paid_on: String?
+        var paid_to: String?
+    }
+
+    /// The member's months on record (through `last`), oldest first, each with where and when it was paid.
+    static func months(of member: UUID, through last: YearMonth? = nil, on sql: SQLDatabase) async throws
+        -> [MonthRow]
+    {
+        var upTo: SQLQueryString = ""
+        if let last { upTo = " AND d.month <= \(bind: last.description)" }
+        return try await sql.raw(
+            """
+            SELECT d.month, d.due_fen, d.payment_id, p.paid_on, o.short_name AS paid_to
+            FROM dues_months d LEFT JOIN dues_payments p ON p.id = d.payment_id
+            LEFT JOIN organizations o ON o.id = p.paid_to_org_id
+            WHERE d.member_id = \(bind: member)\(upTo) ORDER BY d.month
+            """
+        ).all(decoding: MonthRow.self)
+    }
+
+    static func bases(of member: UUID, on db: Database) async throws -> [DuesBaseRecord] {
+        try await DuesBaseRecord.query(on: db).filter(\.$memberID == member).sort(\.$fromMonth).sort(\.$declaredOn)
+            .all()
+    }
+
+    static func confirmedBases(of member: UUID, on db: Database) async throws -> [DuesBase] {
+        try await bases(of: member, on: db).filter { $0.state == .confirmed }.compactMap(\.core)
+    }
+
+    static func reliefs(of member: UUID, on db: Database) async throws -> [DuesReliefRecord] {
+        try await DuesReliefRecord.query(on: db).filter(\.$memberID == member).sort(\.$fromMonth).all()
+    }
+
+    static func payments(of member: UUID, on db: Database) async throws -> [DuesPayment] {
+        try await DuesPayment.query(on: db).filter(\.$memberID == member).sort(\.$fromMonth, .descending).all()
+    }
+
+    static func records(of member: UUID, on db: Database) async throws -> [DuesRecord] {
+        try await DuesRecord.query(on: db).filter(\.$memberID == member).sort(\.$onDay, .descending).all()
+    }
+
+    /// The branch's consent to pay by the quarter, in force.
+    static func hasConsent(_ member: UUID, on db: Database) async throws -> Bool {
+        try await DuesRecord.query(on: db).filter(\.$memberID == member).filter(\.$kind == .consent)
+            .filter(\.$withdrawnOn == nil).count() > 0
+    }
+
+    static func branch(_ orgID: Int, on db: Database) async throws -> DuesBranch? {
+        try await DuesBranch.find(orgID, on: db)
+    }
+
+    /// The latest six payments as the activity certificate shows them: months, amount, day, where.
+    static func certificateLines(of member: UUID, on db: Database) async throws -> [String] {
+        let payments = try await DuesPayment.query(on: db).filter(\.$memberID == member)
+            .sort(\.$toMonth, .descending).limit(6).all()
+        let names = try await OrgTree.byID(Set(payments.map(\.paidToOrgID)), on: db)
+        return payments.map {
+            "党费 \($0.months) \(Fen.yuan($0.amountFen))元，\($0.paidOn)交至\(names[$0.paidToOrgID]?.shortName ?? "")"
+        }
+    }
+
+    /// The member with this id among those the account sees (an inflow account: its reporting members).
+    static func member(_ id: UUID, visibleTo user: CurrentUser, on db: Database) async throws -> Member? {
+        try await user.visibleMembers(Member.query(on: db)).filter(\.$id == id).first()
+    }
+
+    // MARK: Where a member may pay
+
+    struct Payee: Sendable {
+        var org: Organization
+        var kind: DuesPaidToKind
+    }
+
+    /// The member's own branch, the inflow organization an open flow has them report to, the mobile organizations they
+    /// take part in.
+    static func payees(of member: Member, on db: Database) async throws -> [Payee] {
+        var out: [Payee] = []
+        if let home = try await Organization.find(member.organizationID, on: db) {
+            out.append(Payee(org: home, kind: .home))
+        }
+        for f in try await FlowStore.open(of: member.requireID(), on: db) {
+            if let id = f.inflowOrgID, let o = try await Organization.find(id, on: db),
+                !out.contains(where: { $0.org.id == id })
+            {
+                out.append(Payee(org: o, kind: .inflow))
+            }
+        }
+        let rows = try await db.sql().raw(
+            "SELECT org_id AS id FROM mobile_org_members WHERE member_id = \(bind: member.requireID()) AND left_on IS NULL"
+        ).all(decoding: IDResult.self)
+        for r in rows where !out.contains(where: { $0.org.id == r.id }) {
+            if let o = try await Organization.find(r.id, on: db) { out.append(Payee(org: o, kind: .mobile)) }
+        }
+        return out
+    }
+
+    // MARK: Recording a payment
+
+    /// Writes the payment and marks its months paid, in the caller's transaction: every covered month gets its row
+    /// (generated, or with nothing due when no base is on record) and is taken only while unpaid — a month another
+    /// payment took meanwhile (another node, the same second) makes the whole payment fail with `conflict`.
+    static func record(_ p: DuesPayment, months: [YearMonth], branch: Int, on db: Database) async throws -> Bool {
+        try await p.create(on: db)
+        let sql = try db.sql()
+        let id = try p.requireID()
+        for m in months {
+            try await sql.raw(
+                """
+                INSERT INTO dues_months (member_id, month, org_id, due_fen, payment_id)
+                VALUES (\(bind: p.memberID), \(bind: m.description), \(bind: branch), 0, NULL)
+                ON CONFLICT (member_id, month) DO NOTHING
+                """
+            ).run()
+        }
+        let list = SQLGroupExpression(months.map { SQLBind($0.description) as any SQLExpression })
+        try await sql.raw(
+            """
+            UPDATE dues_months SET payment_id = \(bind: id)
+            WHERE member_id = \(bind: p.memberID) AND month IN \(list) AND payment_id IS NULL
+            """
+        ).run()
+        let n =
+            try await sql.raw("SELECT COUNT(*) AS n FROM dues_months WHERE payment_id = \(bind: id)")
+            .first(decoding: CountResult.self)?.n ?? 0
+        return n == months.count
+    }
+
+    /// The member's last month paid (for a transfer letter's 党费交至).
+    static func paidThrough(_ member: UUID, on sql: SQLDatabase) async throws -> YearMonth? {
+        let rows = try await months(of: member, on: sql)
+        return DuesPaymentRules.paidThrough(
+            paid: Set(rows.filter { $0.payment_id != nil }.compactMap { YearMonth($0.month) }),
+            unpaid: Set(rows.filter { $0.payment_id == nil && $0.due_fen > 0 }.compactMap { YearMonth($0.month) }))
+    }
+}
