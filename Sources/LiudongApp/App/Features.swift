@@ -57,6 +57,7 @@ enum Features {
         MergesFeature(),
         DuesLedgerFeature(),
         DuesCollectionFeature(),
+        DuesImportFeature(),
         DemoFeature(),
     ]
 

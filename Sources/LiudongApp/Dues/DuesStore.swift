@@ -218,6 +218,11 @@ enum DuesStore {
         try await user.visibleMembers(Member.query(on: db)).filter(\.$id == id).first()
     }
 
+    /// The member with this keyed hash of the ID number among those the account sees.
+    static func member(hash: String, visibleTo user: CurrentUser, on db: Database) async throws -> Member? {
+        try await user.visibleMembers(Member.query(on: db)).filter(\.$idNumberHash == hash).first()
+    }
+
     // MARK: Where a member may pay
 
     struct Payee: Sendable {

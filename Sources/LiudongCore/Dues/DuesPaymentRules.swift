@@ -127,9 +127,10 @@ public enum DuesPaymentRules {
     }
 
     /// Whether the payment may be recorded: no month paid twice (wherever), none before admission, back payment
-    /// within the limit unless the home branch notes why, months ahead only with consent, at least what is due.
+    /// within the limit unless the home branch notes why, months ahead only with consent, at least what is due. Back
+    /// and ahead count from the month it was paid in (`paidOn`, else today): an old book's payments were on time then.
     public static func check(
-        months: [YearMonth], amountFen: Int, note: String?, facts: DuesPaymentFacts
+        months: [YearMonth], amountFen: Int, note: String?, paidOn: CalendarDate? = nil, facts: DuesPaymentFacts
     ) -> Result<DuesPaymentPlan, RuleError> {
         if let p = facts.alreadyPaid.sorted(by: { $0.month < $1.month }).first {
             let more = facts.alreadyPaid.count > 1 ? "等\(facts.alreadyPaid.count)个月" : ""
@@ -141,7 +142,7 @@ public enum DuesPaymentRules {
         if first < facts.joined {
             return .failure(.field("from", "入党（\(facts.joined.chinese)）以前的月份无需交纳党费"))
         }
-        let current = YearMonth(containing: facts.today)
+        let current = YearMonth(containing: paidOn ?? facts.today)
         if first < current.adding(-facts.rules.backMonths) {
             let noted = !(note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             if !facts.byHomeBranch {

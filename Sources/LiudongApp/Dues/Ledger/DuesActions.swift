@@ -196,50 +196,74 @@ enum DuesActions {
         }
         let mine = user.isInflowSide ? payee.org.id == user.scopeID : user.covers(payee.org)
         guard mine else { throw AppError.conflict("只能登记交到本组织的党费") }
-        guard m.rosterState == nil else { throw AppError.conflict("该党员不在花名册上") }
-        try await DuesStore.generate(member: m, months: months, on: a.db)
-        let rows = try await DuesStore.months(of: m.requireID(), on: a.db.sql())
-        let covered = Set(months.map(\.description))
-        let mineRows = rows.filter { covered.contains($0.month) }
-        let facts = DuesPaymentFacts(
-            today: a.today, joined: YearMonth(day: m.joinedOn) ?? months[0],
-            due: Dictionary(
-                mineRows.compactMap { r in YearMonth(r.month).map { ($0, r.due_fen) } }, uniquingKeysWith: max),
-            alreadyPaid: mineRows.compactMap { r in
-                guard r.payment_id != nil, let mo = YearMonth(r.month) else { return nil }
-                return DuesPaidMonth(month: mo, paidTo: r.paid_to ?? "其他党组织", paidOn: r.paid_on ?? "")
-            },
-            rules: try await rules(for: m, month: YearMonth(containing: a.today), on: a.db),
-            consent: try await DuesStore.hasConsent(m.requireID(), on: a.db),
+        let entry = Entry(
+            months: months, amountFen: amount, paidOn: paidOn, payee: payee, channel: channel,
+            reference: input.reference, receipt: input.receipt, paidBy: input.paidBy, note: input.note, source: source,
             byHomeBranch: payee.kind == .home && !user.isInflowSide)
-        let plan = try DuesPaymentRules.check(months: months, amountFen: amount, note: input.note, facts: facts)
-            .orThrow()
-        let p = DuesPayment()
-        p.memberID = try m.requireID()
-        p.fromMonth = months[0].description
-        p.toMonth = months[months.count - 1].description
-        p.amountFen = amount
-        p.dueFen = plan.dueFen
-        p.paidOn = paidOn.description
-        p.paidToOrgID = try payee.org.requireID()
-        p.paidToKind = payee.kind
-        p.channel = channel
-        p.reference = Normalize.text(input.reference).map { String($0.prefix(60)) }
-        p.receipt = Normalize.text(input.receipt).map { String($0.prefix(40)) }
-        p.paidBy = Normalize.text(input.paidBy).map { String($0.prefix(40)) }
-        p.note = Normalize.text(input.note).map { String($0.prefix(300)) }
-        p.toCentre = plan.toCentre
-        p.source = source
-        p.recordedBy = a.name
-        try await a.db.transaction { tx in
-            guard try await DuesStore.record(p, months: months, branch: m.organizationID, on: tx) else {
-                throw AppError.conflict("其中有月份刚刚已登记交纳，同一月份不能重复交纳")
-            }
-        }
+        let (p, plan) = try await a.db.transaction { tx in try await write(entry, member: m, as: a.on(tx)) }
         try await a.audit(
             .create, "dues-payment", ref: p.id?.uuidString,
             summary: "党费 \(Fen.yuan(amount))元（\(p.months)）交至\(payee.org.shortName)：\(m.name)"
                 + (p.paidBy.map { "，\($0)代缴" } ?? "") + (plan.toCentre ? "，自愿多交全额上缴中央" : ""))
         return p
+    }
+
+    /// A payment ready to check and write (fields read, the payee allowed to the recorder).
+    struct Entry: Sendable {
+        var months: [YearMonth]
+        var amountFen: Int
+        var paidOn: CalendarDate
+        var payee: DuesStore.Payee
+        var channel: DuesChannel
+        var reference: String?
+        var receipt: String?
+        var paidBy: String?
+        var note: String?
+        var source: String
+        var byHomeBranch: Bool
+    }
+
+    /// Checks the entry against what is on record (`DuesPaymentRules.check`) and writes it, in the caller's
+    /// transaction: a payment from the page or the API alone, or every row of an imported book together.
+    static func write(_ e: Entry, member m: Member, as a: Acting) async throws -> (DuesPayment, DuesPaymentPlan) {
+        guard m.rosterState == nil else { throw AppError.conflict("该党员不在花名册上") }
+        guard let first = e.months.first else { throw AppError.invalid([FieldError("from", "请填写交纳的月份")]) }
+        try await DuesStore.generate(member: m, months: e.months, on: a.db)
+        let covered = Set(e.months.map(\.description))
+        let rows = try await DuesStore.months(of: m.requireID(), on: a.db.sql()).filter { covered.contains($0.month) }
+        let facts = DuesPaymentFacts(
+            today: a.today, joined: YearMonth(day: m.joinedOn) ?? first,
+            due: Dictionary(rows.compactMap { r in YearMonth(r.month).map { ($0, r.due_fen) } }, uniquingKeysWith: max),
+            alreadyPaid: rows.compactMap { r in
+                guard r.payment_id != nil, let mo = YearMonth(r.month) else { return nil }
+                return DuesPaidMonth(month: mo, paidTo: r.paid_to ?? "其他党组织", paidOn: r.paid_on ?? "")
+            },
+            rules: try await rules(for: m, month: YearMonth(containing: e.paidOn), on: a.db),
+            consent: try await DuesStore.hasConsent(m.requireID(), on: a.db),
+            byHomeBranch: e.byHomeBranch)
+        let plan = try DuesPaymentRules.check(
+            months: e.months, amountFen: e.amountFen, note: e.note, paidOn: e.paidOn, facts: facts
+        ).orThrow()
+        let p = DuesPayment()
+        p.memberID = try m.requireID()
+        p.fromMonth = first.description
+        p.toMonth = e.months[e.months.count - 1].description
+        p.amountFen = e.amountFen
+        p.dueFen = plan.dueFen
+        p.paidOn = e.paidOn.description
+        p.paidToOrgID = try e.payee.org.requireID()
+        p.paidToKind = e.payee.kind
+        p.channel = e.channel
+        p.reference = Normalize.text(e.reference).map { String($0.prefix(60)) }
+        p.receipt = Normalize.text(e.receipt).map { String($0.prefix(40)) }
+        p.paidBy = Normalize.text(e.paidBy).map { String($0.prefix(40)) }
+        p.note = Normalize.text(e.note).map { String($0.prefix(300)) }
+        p.toCentre = plan.toCentre
+        p.source = e.source
+        p.recordedBy = a.name
+        guard try await DuesStore.record(p, months: e.months, branch: m.organizationID, on: a.db) else {
+            throw AppError.conflict("其中有月份刚刚已登记交纳，同一月份不能重复交纳")
+        }
+        return (p, plan)
     }
 }
