@@ -1,5 +1,5 @@
 // libFuzzer target over the readers an upload goes through: TableReader (.xlsx by its ZIP signature, else CSV in
-// UTF-8/GB18030) feeding the national-export parser and the pairing-list reader, row by row, and the scan check (ScanKind). Built by `make fuzz` with `swiftc -sanitize=fuzzer`
+// UTF-8/GB18030) feeding the national-export parser, the pairing-list reader and the dues-book reader (months, ranges, fen), row by row, and the scan check (ScanKind). Built by `make fuzz` with `swiftc -sanitize=fuzzer`
 // from LiudongCore's own sources (no package needed). A crash, a trap or a leak here is a bug to fix and a
 // regression fixture to commit under Tests/LiudongCoreTests/Fixtures/fuzz-regressions/.
 import Foundation
@@ -29,11 +29,20 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var parser = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!)
     var inflow = NationalExportParser(today: CalendarDate(year: 2026, month: 11, day: 30)!, required: [.name, .idNumber])
     var pairings = PairingSheet(maxRows: 1000)
+    var dues = DuesBookSheet(maxRows: 1000)
+    let today = CalendarDate(year: 2026, month: 11, day: 30)!
     _ = try? TableReader.rows(path: path, limits: limits) { row, cells in
         _ = try? inflow.consume(row: row, cells: cells)
         if let r = try? pairings.consume(row: row, cells: cells) { _ = PairingSheet.side(r[.side]) }
+        // A dues book's rows: months, ranges, amounts in fen, dates.
+        if let r = try? dues.consume(row: row, cells: cells) { _ = DuesBook.line(r, today: today) }
         if case .rejected(let r)? = try parser.consume(row: row, cells: cells) { _ = r.reason.count }
-        for cell in cells { _ = cell.text; _ = NationalExportParser.date(cell) }
+        for cell in cells {
+            _ = cell.text
+            _ = NationalExportParser.date(cell)
+            _ = DuesBook.range(cell.text)
+            _ = Fen.parse(cell.text)
+        }
     }
     try? parser.finish()
     return 0

@@ -15,7 +15,7 @@ echo "== building the fuzz target (swiftc -sanitize=fuzzer,address)"
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name LiudongFuzz -I Sources/CZlib \
   "$CORE"/Tabular/*.swift "$CORE"/Reconciliation/NationalExport.swift "$CORE"/CalendarDate.swift "$CORE"/IDNumber.swift \
   "$CORE"/Masking.swift "$CORE"/Phone.swift "$CORE"/Vocabulary.swift "$CORE"/Hex.swift "$CORE"/ScanFile.swift \
-  "$CORE"/AppClock.swift "$CORE"/Quarter.swift \
+  "$CORE"/AppClock.swift "$CORE"/Quarter.swift "$CORE"/RuleError.swift "$CORE"/Dues/*.swift \
   Fuzz/fuzz_tables.swift -o "$OUT/fuzz-tables"
 
 regressions=$(find "$REGRESSIONS" -type f ! -name '*.txt' | sort)
