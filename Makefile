@@ -89,6 +89,8 @@ e2e:
 	  $(PYTHON_SELENIUM) Tests/e2e/homevisit_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member applies for a transfer on /my -> branch consents, committee issues -> report, receipt, archive -> new branch" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/transfer_e2e.py .build/debug/liudong test-artifacts && \
+	  echo "== Browser test (Chromium 375): member sees 党费 due -> inflow records the payment -> home branch sheet shows it -> a second is refused" && \
+	  $(PYTHON_SELENIUM) Tests/e2e/dues_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member raises a request -> inflow accepts and answers -> member rates -> home archive" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/services_e2e.py .build/debug/liudong test-artifacts; \
 	elif [ "$$LIUDONG_CI" = 1 ]; then echo "Browser test required in CI but Chromium/chromedriver/selenium are missing"; exit 1; \
@@ -106,6 +108,7 @@ bench: deps
 	Benchmarks/reconcile.sh .build-release/release/liudong
 	Benchmarks/points.sh .build-release/release/liudong
 	Benchmarks/roster.sh .build-release/release/liudong
+	Benchmarks/dues.sh .build-release/release/liudong
 	Benchmarks/uploads.sh .build-release/release/liudong
 
 clean:

@@ -160,9 +160,11 @@ struct DuesAdminPages {
     func branch(req: Request) async throws -> Response {
         let user = try req.user
         let org = try await req.treeScopeOrganization()
-        guard org.level == .branch || org.kind == .mobile, user.covers(org) else { throw AppError.forbidden }
         let f = try req.content.decode(BranchForm.self)
         return try await req.act(back: "/dues?org=\(org.code)") {
+            guard org.level == .branch || org.kind == .mobile, user.covers(org) else {
+                throw AppError.conflict("收缴日和交纳方式由党支部（或流动党员党组织）设置")
+            }
             guard let day = Normalize.text(f.collectionDay).flatMap({ Int($0.prefix(2)) }), (1...28).contains(day)
             else {
                 throw AppError.invalid([FieldError("collectionDay", "收缴日应为每月1–28日")])
@@ -179,10 +181,14 @@ struct DuesAdminPages {
         }
     }
 
-    /// The county (or the city, for organizations under no county) and its versions.
-    static func holder(_ req: Request) async throws -> Organization {
-        let org = try await req.departmentOrganization()
-        return org
+    /// The county (or the city) whose rules the account sees, and whether it sets them (its organization department).
+    static func holder(_ req: Request) async throws -> (org: Organization, canEdit: Bool) {
+        if let org = try? await req.departmentOrganization() { return (org, true) }
+        let user = try req.user
+        guard !user.isInflowSide, let scope = try await Organization.find(user.scopeID, on: req.db) else {
+            throw AppError.notFound
+        }
+        return (try await OrgTree.countyOrCity(of: scope, on: req.db), false)
     }
 
     func rules(req: Request) async throws -> Response {
@@ -190,7 +196,7 @@ struct DuesAdminPages {
     }
 
     private func renderRules(_ req: Request, error: String?) async throws -> Response {
-        let org = try await Self.holder(req)
+        let (org, canEdit) = try await Self.holder(req)
         let rows = try await DuesStore.versionRows(county: org.requireID(), on: req.db.sql())
         let current = DuesRules.version(
             for: YearMonth(containing: AppClock.today),
@@ -217,6 +223,7 @@ struct DuesAdminPages {
             var retired: String
             var next: String
             var error: String?
+            var canEdit: Bool
         }
         func text(_ r: DuesRuleSet) -> String {
             "在职 \(Self.bandText(r.employed))；离退休 \(Self.bandText(r.retired))；农民\(Fen.yuan(r.farmerFen))元；"
@@ -241,7 +248,7 @@ struct DuesAdminPages {
                     Option(value: $0.rawValue, label: $0.label, selected: $0 == current.basePolicy)
                 },
                 employed: Self.bandText(current.employed), retired: Self.bandText(current.retired),
-                next: YearMonth(containing: AppClock.today).next.description, error: error))
+                next: YearMonth(containing: AppClock.today).next.description, error: error, canEdit: canEdit))
     }
 
     /// `3000:0.5, 5000:1, 10000:1.5, 2` (元 up to : percent; the last without a bound).
@@ -266,7 +273,8 @@ struct DuesAdminPages {
     }
 
     func addRules(req: Request) async throws -> Response {
-        let org = try await Self.holder(req)
+        let (org, canEdit) = try await Self.holder(req)
+        guard canEdit else { return req.redirect(to: "/dues/rules", flash: "党费规则由旗县区委组织部设定") }
         let f = try req.content.decode(RulesForm.self)
         let today = AppClock.today
         let parsed = DuesRuleForm.parse(

@@ -107,7 +107,6 @@ struct CompliancePages {
             var total: Int
             var rows: [Row]
             var dues: [Row]
-            var duesSince: String
         }
         // 党费: six consecutive months unpaid through last month, the other sign the rule names.
         let months = DuesPaymentRules.alertMonths
@@ -126,8 +125,7 @@ struct CompliancePages {
                     Row(
                         id: $0.member_id.uuidString, name: $0.name, branch: $0.branch, mobile: $0.flow_status != nil,
                         last: silent.contains($0.member_id) ? "同时6个月未参加组织生活" : "")
-                },
-                duesSince: DuesPaymentRules.lastDueMonth(today).adding(1 - months).chinese))
+                }))
     }
 
     struct SettingRow: Encodable {
