@@ -155,7 +155,7 @@ enum DuesDemo {
                 p.toCentre = false
                 p.source = "demo"
                 p.recordedBy = "demo"
-                try await DuesStore.record(
+                _ = try await DuesStore.record(
                     p, months: group.compactMap { YearMonth($0.month) }, branch: m.organization_id, on: db)
             }
         }

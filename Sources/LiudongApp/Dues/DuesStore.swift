@@ -81,28 +81,33 @@ enum DuesStore {
             """
     }
 
-    /// Writes `month`'s amount due for every member on the roster under the holder's path (or only `member`) that has
-    /// a confirmed base and had joined by then; rows already paid keep their amount, unpaid ones follow the base, the
-    /// relief and the branch of today. `skip`: paths of counties with their own rules (for the city's pass).
+    /// Writes `month`'s amount due for every member on the roster under `path` (nil: every member; or only `member`)
+    /// that has a confirmed base and had joined by then; rows already paid keep their amount, unpaid ones follow the
+    /// base, the relief and the branch of today. `skip`: paths of counties with their own rules (for the city's pass).
     static func generate(
-        month: YearMonth, under path: String, skip: [String] = [], rules: DuesRuleSet, member: UUID? = nil,
+        month: YearMonth, under path: String?, skip: [String] = [], rules: DuesRuleSet, member: UUID? = nil,
         on sql: SQLDatabase
     ) async throws {
         let m = month.description
         var filter: SQLQueryString = ""
-        if let member { filter = " AND m.id = \(bind: member)" }
-        for p in skip { filter = filter + " AND NOT \(PathPrefix("o.path", p))" }
+        var from: SQLQueryString = "members m"
+        if let path {
+            from = "members m JOIN organizations o ON o.id = m.organization_id"
+            filter = " AND \(PathPrefix("o.path", path))"
+            for p in skip { filter = filter + " AND NOT \(PathPrefix("o.path", p))" }
+        }
+        if let member { filter = filter + " AND m.id = \(bind: member)" }
         try await sql.raw(
             """
             INSERT INTO dues_months (member_id, month, org_id, due_fen, payment_id)
             SELECT m.id, \(bind: m), m.organization_id, \(unsafeRaw: dueExpression(rules)), NULL
-            FROM members m JOIN organizations o ON o.id = m.organization_id
+            FROM \(from)
             JOIN dues_bases b ON b.member_id = m.id AND b.state = 'confirmed' AND b.from_month = (
               SELECT MAX(b2.from_month) FROM dues_bases b2
               WHERE b2.member_id = m.id AND b2.state = 'confirmed' AND b2.from_month <= \(bind: m))
             LEFT JOIN dues_reliefs r ON r.member_id = m.id AND r.state = 'approved'
               AND r.from_month <= \(bind: m) AND r.to_month >= \(bind: m)
-            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND m.joined_on < \(bind: month.next.firstDay.description)\(filter)
+            WHERE m.roster_state IS NULL AND m.joined_on < \(bind: month.next.firstDay.description)\(filter)
             ON CONFLICT (member_id, month) DO UPDATE SET org_id = excluded.org_id, due_fen = excluded.due_fen
             WHERE dues_months.payment_id IS NULL
             """
@@ -110,25 +115,30 @@ enum DuesStore {
         try await sql.raw(
             """
             DELETE FROM dues_months WHERE month = \(bind: m) AND payment_id IS NULL AND member_id IN (
-              SELECT m.id FROM members m JOIN organizations o ON o.id = m.organization_id
-              WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NOT NULL\(filter))
+              SELECT m.id FROM \(from) WHERE m.roster_state IS NOT NULL\(filter))
             """
         ).run()
     }
 
-    /// `month`'s amounts due for the whole tree: each county by its rules, then the rest of the city by the city's.
+    /// `month`'s amounts due for the whole tree: one pass by the city's rules, leaving out the counties that keep
+    /// their own versions, then one pass for each of those. With one city and no county versions, one pass over every
+    /// member (members belong to the regular tree under the city).
     static func generateAll(month: YearMonth, on db: Database) async throws -> Int {
         let sql = try db.sql()
-        guard let city = try await Organization.query(on: db).filter(\.$level == .city).sort(\.$path).first() else {
-            return 0
+        let cities = try await Organization.query(on: db).filter(\.$level == .city).sort(\.$path).all()
+        let holders = try await sql.raw("SELECT DISTINCT county_id AS id FROM dues_rule_versions")
+            .all(decoding: IDResult.self).map(\.id)
+        for city in cities {
+            let own = try await OrgTree.counties(under: city, on: db).filter { holders.contains($0.id ?? -1) }
+            let rules = DuesRules.version(for: month, in: try await versions(county: city.requireID(), on: sql))
+            let everyone = cities.count == 1 && own.isEmpty
+            try await generate(
+                month: month, under: everyone ? nil : city.path, skip: own.map(\.path), rules: rules, on: sql)
+            for c in own {
+                let rules = DuesRules.version(for: month, in: try await versions(county: c.requireID(), on: sql))
+                try await generate(month: month, under: c.path, rules: rules, on: sql)
+            }
         }
-        let counties = try await OrgTree.counties(under: city, on: db)
-        for c in counties {
-            let rules = DuesRules.version(for: month, in: try await versions(county: c.requireID(), on: sql))
-            try await generate(month: month, under: c.path, rules: rules, on: sql)
-        }
-        let cityRules = DuesRules.version(for: month, in: try await versions(county: city.requireID(), on: sql))
-        try await generate(month: month, under: city.path, skip: counties.map(\.path), rules: cityRules, on: sql)
         let n = try await sql.raw("SELECT COUNT(*) AS n FROM dues_months WHERE month = \(bind: month.description)")
             .first(decoding: CountResult.self)
         return n?.n ?? 0
@@ -156,18 +166,28 @@ enum DuesStore {
         var paid_to: String?
     }
 
+    /// Years back a member's months are read (the rows are keyed by month, then member: a member's months are found
+    /// month by month, ten years back and a year ahead — each a probe of the key).
+    static let windowYears = 10
+
+    /// The months of the window ending `last` (default: a year after this month).
+    static func window(through last: YearMonth? = nil) -> SQLGroupExpression {
+        let current = YearMonth(containing: AppClock.today)
+        let end = last ?? current.adding(12)
+        return SQLGroupExpression(
+            current.adding(-12 * windowYears).through(end).map { SQLBind($0.description) as any SQLExpression })
+    }
+
     /// The member's months on record (through `last`), oldest first, each with where and when it was paid.
     static func months(of member: UUID, through last: YearMonth? = nil, on sql: SQLDatabase) async throws
         -> [MonthRow]
     {
-        var upTo: SQLQueryString = ""
-        if let last { upTo = " AND d.month <= \(bind: last.description)" }
-        return try await sql.raw(
+        try await sql.raw(
             """
             SELECT d.month, d.due_fen, d.payment_id, p.paid_on, o.short_name AS paid_to
             FROM dues_months d LEFT JOIN dues_payments p ON p.id = d.payment_id
             LEFT JOIN organizations o ON o.id = p.paid_to_org_id
-            WHERE d.member_id = \(bind: member)\(upTo) ORDER BY d.month
+            WHERE d.month IN \(window(through: last)) AND d.member_id = \(bind: member) ORDER BY d.month
             """
         ).all(decoding: MonthRow.self)
     }
@@ -275,12 +295,16 @@ enum DuesStore {
         try await sql.raw(
             """
             UPDATE dues_months SET payment_id = \(bind: id)
-            WHERE member_id = \(bind: p.memberID) AND month IN \(list) AND payment_id IS NULL
+            WHERE month IN \(list) AND member_id = \(bind: p.memberID) AND payment_id IS NULL
             """
         ).run()
         let n =
-            try await sql.raw("SELECT COUNT(*) AS n FROM dues_months WHERE payment_id = \(bind: id)")
-            .first(decoding: CountResult.self)?.n ?? 0
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM dues_months
+                WHERE month IN \(list) AND member_id = \(bind: p.memberID) AND payment_id = \(bind: id)
+                """
+            ).first(decoding: CountResult.self)?.n ?? 0
         return n == months.count
     }
 

@@ -43,9 +43,13 @@ struct DuesCommand: AsyncCommand {
             context.console.error("用法：liudong dues generate [--month 2026-12]")
             throw CommandFailed()
         }
-        guard let month = signature.month.map { YearMonth($0) } ?? YearMonth(containing: AppClock.today) else {
-            context.console.error("--month 应为 2026-12 这样的年月")
-            throw CommandFailed()
+        var month = YearMonth(containing: AppClock.today)
+        if let raw = signature.month {
+            guard let given = YearMonth(raw), given.year >= 2000 else {
+                context.console.error("--month 应为 2026-12 这样的年月")
+                throw CommandFailed()
+            }
+            month = given
         }
         let started = AppClock.now
         let n = try await DuesStore.generateAll(month: month, on: context.application.db)

@@ -208,7 +208,7 @@ struct DuesSheetPages {
         let due = rows.reduce(0) { $0 + $1.due }
         let paid = rows.reduce(0) { $0 + $1.paid }
         let runners = try await DuesSheetStore.unpaidMembers(month: month, under: org.path, on: sql)
-        let months = try await DuesSheetStore.unpaidMonths(of: runners.map(\.member_id), through: month, on: sql)
+        let months = try await DuesSheetStore.unpaidMonths(under: org.path, through: month, on: sql)
         return Collection(
             org: org.code, month: month.description, members: rows.reduce(0) { $0 + $1.members }, due: due, paid: paid,
             rate: DuesPaymentRules.ratePermille(paid: paid, due: due).map { Double($0) / 1000 },

@@ -21,8 +21,8 @@ enum DuesSheetStore {
             SELECT d.org_id, COUNT(*) AS members, SUM(d.due_fen) AS due,
               SUM(CASE WHEN d.payment_id IS NULL THEN 0 ELSE d.due_fen END) AS paid,
               SUM(CASE WHEN d.payment_id IS NULL THEN 0 ELSE 1 END) AS paid_members
-            FROM organizations o JOIN dues_months d ON d.org_id = o.id AND d.month = \(bind: month.description)
-            WHERE \(PathPrefix("o.path", path))
+            FROM organizations o CROSS JOIN dues_months d
+            WHERE d.org_id = o.id AND d.month = \(bind: month.description) AND \(PathPrefix("o.path", path))
             GROUP BY d.org_id
             """
         ).all(decoding: BranchTotal.self)
@@ -73,13 +73,33 @@ enum DuesSheetStore {
     static func unpaidMembers(month: YearMonth, under path: String, on sql: SQLDatabase) async throws -> [Named] {
         try await sql.raw(
             """
-            SELECT d.member_id, m.name FROM organizations o JOIN dues_months d ON d.org_id = o.id
+            SELECT d.member_id, m.name FROM organizations o CROSS JOIN dues_months d
             JOIN members m ON m.id = d.member_id
-            WHERE \(PathPrefix("o.path", path)) AND d.month = \(bind: month.description) AND d.payment_id IS NULL
-              AND d.due_fen > 0
+            WHERE d.org_id = o.id AND d.month = \(bind: month.description) AND \(PathPrefix("o.path", path))
+              AND d.payment_id IS NULL AND d.due_fen > 0
             ORDER BY o.path, m.name LIMIT 2000
             """
         ).all(decoding: Named.self)
+    }
+
+    /// Every unpaid month (something due) through `last` of the members under `path`, by the rows' organizations
+    /// (each month of the window, each organization: the sheet's index reads only the unpaid rows): for the sheets
+    /// above a branch.
+    static func unpaidMonths(under path: String, through last: YearMonth, on sql: SQLDatabase) async throws
+        -> [UUID: [YearMonth]]
+    {
+        var out: [UUID: [YearMonth]] = [:]
+        for r in try await sql.raw(
+            """
+            SELECT d.member_id, d.month FROM organizations o CROSS JOIN dues_months d
+            WHERE d.month IN \(DuesStore.window(through: last)) AND d.org_id = o.id AND d.payment_id IS NULL
+              AND \(PathPrefix("o.path", path)) AND d.due_fen > 0
+            ORDER BY d.month
+            """
+        ).all(decoding: MonthLine.self) {
+            if let m = YearMonth(r.month) { out[r.member_id, default: []].append(m) }
+        }
+        return out
     }
 
     struct MonthLine: Decodable {
@@ -99,7 +119,8 @@ enum DuesSheetStore {
             for r in try await sql.raw(
                 """
                 SELECT member_id, month FROM dues_months
-                WHERE member_id IN \(ids) AND payment_id IS NULL AND due_fen > 0 AND month <= \(bind: last.description)
+                WHERE month IN \(DuesStore.window(through: last)) AND member_id IN \(ids) AND payment_id IS NULL
+                  AND due_fen > 0
                 ORDER BY month
                 """
             ).all(decoding: MonthLine.self) {
@@ -120,6 +141,7 @@ enum DuesSheetStore {
     /// The run condition: every month from `first` through `last` unpaid (something due).
     private static func run(under path: String, first: YearMonth, last: YearMonth, talkSince: String?) -> SQLQueryString
     {
+        let months = SQLGroupExpression(first.through(last).map { SQLBind($0.description) as any SQLExpression })
         var talk: SQLQueryString = ""
         if let talkSince {
             talk = """
@@ -129,9 +151,9 @@ enum DuesSheetStore {
         }
         return """
             SELECT d.member_id, MIN(d.org_id) AS org_id
-            FROM organizations o JOIN dues_months d ON d.org_id = o.id
-              AND d.month >= \(bind: first.description) AND d.month <= \(bind: last.description)
-            WHERE \(PathPrefix("o.path", path)) AND d.payment_id IS NULL AND d.due_fen > 0\(talk)
+            FROM organizations o CROSS JOIN dues_months d
+            WHERE d.month IN \(months) AND d.org_id = o.id AND d.payment_id IS NULL
+              AND \(PathPrefix("o.path", path)) AND d.due_fen > 0\(talk)
             GROUP BY d.member_id HAVING COUNT(*) = \(unsafeRaw: String(first.through(last).count))
             """
     }
@@ -190,13 +212,17 @@ enum DuesSheetStore {
 
     /// The year's months under `path`: members due, amounts due and paid (by the month paid for).
     static func statement(year: Int, under path: String, on sql: SQLDatabase) async throws -> [StatementMonth] {
-        try await sql.raw(
+        let months = SQLGroupExpression(
+            (1...12).compactMap { YearMonth(year: year, month: $0) }.map {
+                SQLBind($0.description) as any SQLExpression
+            })
+        return try await sql.raw(
             """
             SELECT d.month, COUNT(*) AS members, SUM(d.due_fen) AS due,
               SUM(CASE WHEN d.payment_id IS NULL THEN 0 ELSE d.due_fen END) AS paid,
               SUM(CASE WHEN d.payment_id IS NULL THEN 0 ELSE 1 END) AS paid_members
-            FROM organizations o JOIN dues_months d ON d.org_id = o.id
-            WHERE \(PathPrefix("o.path", path)) AND d.month >= \(bind: "\(year)-01") AND d.month <= \(bind: "\(year)-12")
+            FROM organizations o CROSS JOIN dues_months d
+            WHERE d.org_id = o.id AND d.month IN \(months) AND \(PathPrefix("o.path", path))
             GROUP BY d.month ORDER BY d.month
             """
         ).all(decoding: StatementMonth.self)

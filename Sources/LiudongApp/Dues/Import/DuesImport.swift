@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LiudongCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// A dues book's dry run on record, and the rows it will write.
@@ -70,19 +71,22 @@ enum DuesImport {
                 ?? "无法读取该文件：请上传 .xlsx 或 .csv（UTF-8 或 GBK 编码）"
             return Outcome(rows: [], planned: [], problem: problem)
         }
-        var results: [RowResult] = []
-        var planned: [Planned] = []
+        // Collected inside the transaction, which the dry run always rolls back by throwing.
+        let found = NIOLockedValueBox<(rows: [RowResult], planned: [Planned])>(([], []))
         let acting = Acting.staff(user, today: today, on: db, audited: false)
         do {
             try await db.transaction { tx in
                 for r in rows {
                     let (result, plan) = try await check(r, user: user, cipher: cipher, as: acting.on(tx))
-                    results.append(result)
-                    if let plan { planned.append(plan) }
+                    found.withLockedValue {
+                        $0.rows.append(result)
+                        if let plan { $0.planned.append(plan) }
+                    }
                 }
                 throw DryRun()
             }
         } catch is DryRun {}
+        let (results, planned) = found.withLockedValue { ($0.rows, $0.planned) }
         return Outcome(rows: results, planned: planned, problem: nil)
     }
 

@@ -7,7 +7,9 @@ import Vapor
 struct DuesLedgerFeature: Feature {
     let name = "dues"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(48, CreateDues())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(48, CreateDues()), NumberedMigration(50, KeyDuesMonthsByMonth())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws {
         try DuesMemberPages().boot(routes)

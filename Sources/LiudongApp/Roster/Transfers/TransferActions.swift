@@ -129,6 +129,9 @@ enum TransferActions {
                     (2000...2100).contains(y), (1...12).contains(mth)
                 else { throw AppError.invalid([FieldError("duesPaidTo", "党费交至月份格式如 2026-11")]) }
                 t.duesPaidTo = dues
+            } else {
+                // 党费交至 from the dues ledger when the issuer leaves it empty.
+                t.duesPaidTo = try await DuesStore.paidThrough(t.memberID, on: a.db.sql())?.description
             }
             if let r = Normalize.text(input.reference) { t.reference = String(r.prefix(60)) }
             let number = Normalize.text(input.letterNo).map { String($0.prefix(40)) }
