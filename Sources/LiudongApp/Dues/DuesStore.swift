@@ -84,6 +84,7 @@ enum DuesStore {
     /// Writes `month`'s amount due for every member on the roster under `path` (nil: every member; or only `member`)
     /// that has a confirmed base and had joined by then; rows already paid keep their amount, unpaid ones follow the
     /// base, the relief and the branch of today. `skip`: paths of counties with their own rules (for the city's pass).
+    /// In member order, so that the month's rows go into its stretch of the key one after another.
     static func generate(
         month: YearMonth, under path: String?, skip: [String] = [], rules: DuesRuleSet, member: UUID? = nil,
         on sql: SQLDatabase
@@ -108,6 +109,7 @@ enum DuesStore {
             LEFT JOIN dues_reliefs r ON r.member_id = m.id AND r.state = 'approved'
               AND r.from_month <= \(bind: m) AND r.to_month >= \(bind: m)
             WHERE m.roster_state IS NULL AND m.joined_on < \(bind: month.next.firstDay.description)\(filter)
+            ORDER BY m.id
             ON CONFLICT (member_id, month) DO UPDATE SET org_id = excluded.org_id, due_fen = excluded.due_fen
             WHERE dues_months.payment_id IS NULL
             """
