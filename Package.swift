@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LiudongCoreTests",
-            dependencies: ["LiudongCore"],
+            dependencies: ["LiudongCore", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures/make_fixtures.py"],
             resources: [.copy("Fixtures")]
         ),

@@ -26,6 +26,8 @@ struct PermissionTests {
         "POST /api/v1/member-session",
         // A member's points ledger: staff with the permission for members of their scope, a member for themself.
         "GET /api/v1/points",
+        // The SMS provider's delivery reports: the secret token in the path is the key.
+        "POST /api/v1/notify/sms-reports/:token",
     ]
 
     /// A signed-in member's own routes (`/my`): no staff permission, 403 to staff, 404 to members elsewhere.
@@ -37,6 +39,9 @@ struct PermissionTests {
         "GET /my/org-life", "POST /my/org-life/check-in", "GET /my/courses", "GET /my/courses/:id",
         "POST /my/courses/:id/complete", "GET /my/quiz", "POST /my/quiz", "GET /my/diary", "POST /my/diary",
         "GET /my/home-visits", "POST /my/home-visits", "GET /my/transfer", "POST /my/transfer",
+        "GET /my/notifications", "GET /my/notifications/:id", "GET /my/notifications/settings",
+        "POST /my/notifications/settings", "GET /api/v1/my/notifications", "POST /api/v1/my/notifications/read",
+        "GET /api/v1/my/notifications/settings", "PUT /api/v1/my/notifications/settings",
         "GET /my/dues", "POST /my/dues/base", "POST /my/dues/relief", "GET /api/v1/my/dues",
         "GET /my/diary/:id/photo", "POST /my/red-packages/:id/confirm", "GET /my/red-packages/:id",
         "POST /my/red-packages/:id/answer", "GET /api/v1/my/courses",

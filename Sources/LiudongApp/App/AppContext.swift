@@ -38,7 +38,7 @@ extension Application {
     /// Every per-node service exists (true once `configure` ran; nothing is left to be made on first use).
     var nodeServicesMade: Bool {
         has(WriteGateKey.self) && has(RateLimiterKey.self) && has(SignInLimiterKey.self) && has(ImportJobsKey.self)
-            && has(OrgDirectoryKey.self) && has(ReportWriterKey.self)
+            && has(OrgDirectoryKey.self) && has(ReportWriterKey.self) && has(SMSPaceKey.self)
     }
 
     /// Makes every per-node service; `configure` calls it before any route exists.
@@ -49,6 +49,7 @@ extension Application {
         importJobs = ImportJobs()
         orgDirectory = OrgDirectory()
         reportWriter = ReportWriter(gate: writeGate, database: { [unowned self] in self.db })
+        smsPace = SMSPace(perSecond: settings.notify.perSecond)
     }
 }
 

@@ -58,6 +58,10 @@ enum Features {
         DuesLedgerFeature(),
         DuesCollectionFeature(),
         DuesImportFeature(),
+        NotifySendingFeature(),
+        NotifyInboxFeature(),
+        NotifyStaffFeature(),
+        NotifyRemindersFeature(),
         DemoFeature(),
     ]
 

@@ -51,7 +51,7 @@ enum NavGroup: Int, CaseIterable, Sendable {
         if under("/points") { return (.measures, "积分") }
         if under("/requests/calendar") { return (.system, nil) }
         if under("/requests") || under("/care") || under("/talent") || under("/awards") { return (.mechanisms, nil) }
-        if under("/inbox") { return (.inbox, nil) }
+        if under("/inbox") || under("/notifications") { return (.inbox, nil) }
         return (.system, nil)
     }
 }

@@ -65,6 +65,8 @@ public struct Settings: Sendable {
     public var clock: AppClock.Setting?
     /// `LIUDONG_ALLOW_FIXED_CLOCK=1`: lets `LIUDONG_TODAY` stand in production mode (refused there otherwise).
     public var allowFixedClock: Bool = false
+    /// Notifications: SMS provider, templates, quiet hours, weekly cap (`NotifySettings`).
+    public var notify = NotifySettings()
 
     public init(
         database: Database, varDirectory: String, dataKey: Data, baseURL: String = "http://127.0.0.1:8080",
@@ -140,6 +142,7 @@ public struct Settings: Sendable {
             case .failure(let p): problems.append(p.description)
             }
         }
+        let notify = NotifySettings.parse(env, problems: &problems)
         if !problems.isEmpty {
             throw Problem(description: "configuration problems: " + problems.joined(separator: "; "))
         }
@@ -169,6 +172,7 @@ public struct Settings: Sendable {
         settings.attachmentsPerDay = int("LIUDONG_ATTACHMENTS_PER_DAY", 100)
         settings.attachmentMBPerMonth = int("LIUDONG_ATTACHMENT_MB_PER_MONTH", 1000)
         settings.allowFixedClock = ["1", "true", "yes"].contains((env["LIUDONG_ALLOW_FIXED_CLOCK"] ?? "").lowercased())
+        settings.notify = notify
         return settings
     }
 }

@@ -61,6 +61,10 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
 
     try Features.registerRoutes(on: app)
     Features.registerCommands(on: app)
+    // Sending SMS: as many connections to the provider as requests in flight; in `serve` too when asked.
+    app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(
+        8, settings.notify.concurrency)
+    if settings.notify.inProcess { app.lifecycle.use(InProcessSender()) }
 }
 
 /// Moves the app's clock when `LIUDONG_TODAY` asks (refused in production unless `LIUDONG_ALLOW_FIXED_CLOCK=1`), and

@@ -107,6 +107,11 @@ enum FlowService {
                         org: org, kind: .lost, title: "\(m.name)已超过6个月无联系（最近\(f.lastContactOn)），请核实是否失联",
                         link: "/orgs/\(org.code)#lost"
                     ).create(on: tx)
+                    // And by SMS to the branch's secretary, at the organization's phone on record.
+                    if let to = Notify.secretary(of: org) {
+                        try await Notify.enqueue(
+                            .sixMonthAlert, to: to, params: ["name": m.name], link: "/orgs/\(org.code)#lost", on: tx)
+                    }
                 }
             }
             return SweepResult(overdue: overdue.count, lostCandidates: silent.count)

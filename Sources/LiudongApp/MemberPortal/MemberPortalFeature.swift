@@ -15,6 +15,8 @@ struct MemberPortalFeature: Feature {
         let staff = routes.signedIn(.issueActivationCodes)
         staff.post("members", ":id", "activation-code", use: issuePage)
         staff.post("api", "v1", "members", ":id", "activation-code", use: issueAPI)
+        staff.post("members", ":id", "activation-code", "sms", use: smsPage)
+        staff.post("api", "v1", "members", ":id", "activation-code", "sms", use: smsAPI)
         staff.post("members", ":id", "sign-in-unlock", use: unlockPage)
         staff.post("api", "v1", "members", ":id", "sign-in-unlock", use: unlockAPI)
     }
@@ -37,6 +39,57 @@ struct MemberPortalFeature: Feature {
             member.id!, kind: .updated, summary: "发放手机端账号激活码（14天内有效）", by: user.username, on: req.db)
         try await req.audit(.create, "activation-code", ref: member.id!.uuidString, summary: "为\(member.name)发放手机端激活码")
         return (member, Issued(code: code, expiresAt: expires))
+    }
+
+    struct Queued: Content {
+        var queued: Bool
+        var expiresAt: Date
+    }
+
+    /// A code sent by SMS to the member's roster phone: the staff never see it; it goes sealed into the outbox in the
+    /// same transaction as the code. 409 without a provider or a mobile number on the roster.
+    private func sendCode(_ req: Request) async throws -> (Member, Queued) {
+        let user = try req.user
+        guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw AppError.notFound }
+        let member = try await MemberService.find(id, for: user, on: req.db)
+        guard req.settings.notify.provider != nil, req.settings.notify.templates[.activationCode] != nil else {
+            throw AppError.conflict("未配置短信服务商或激活码短信模板，请打印激活码交给本人")
+        }
+        guard let enc = member.phoneEnc, case .success(let phone) = Phone.parse(try req.cipher.open(enc)),
+            !phone.contains("-")
+        else { throw AppError.conflict("名册中没有该党员的手机号码，请打印激活码交给本人") }
+        let cipher = req.cipher
+        let expires = try await req.db.transaction { tx in
+            let (code, expires) = try await MemberAuthService.issueCode(
+                for: member, by: user.username, cipher: cipher, on: tx)
+            try await Notify.enqueue(
+                .activationCode, member: member.requireID(), params: ["code": code], cipher: cipher, on: tx)
+            try await MemberEvent.record(
+                member.requireID(), kind: .updated, summary: "短信发送手机端账号激活码（14天内有效）", by: user.username,
+                on: tx)
+            return expires
+        }
+        try await req.audit(
+            .create, "activation-code", ref: member.id!.uuidString, summary: "短信发送\(member.name)的手机端激活码")
+        return (member, Queued(queued: true, expiresAt: expires))
+    }
+
+    /// `POST /api/v1/members/{id}/activation-code/sms` → 202 `{"queued":true,"expiresAt"}`.
+    func smsAPI(req: Request) async throws -> Response {
+        let (_, queued) = try await sendCode(req)
+        let res = Response(status: .accepted)
+        try res.content.encode(queued, as: .json)
+        return res
+    }
+
+    func smsPage(req: Request) async throws -> Response {
+        do {
+            let (member, _) = try await sendCode(req)
+            return req.redirect(to: "/members/\(member.id!.uuidString)", flash: "激活码已通过短信发送到名册手机号，14天内有效")
+        } catch AppError.conflict(let message) {
+            let id = req.parameters.get("id") ?? ""
+            return req.redirect(to: "/members/\(id)", flash: message)
+        }
     }
 
     /// `POST /api/v1/members/{id}/activation-code` → 201 `{"code","expiresAt"}`.

@@ -277,6 +277,8 @@ struct MyLayout: Encodable {
     var csrf: String
     var name: String?
     var flash: String?
+    /// Unread messages in the member's inbox (the bar's 消息 link shows it).
+    var unread: Int = 0
 }
 
 struct MyPage<Body: Encodable>: Encodable {
@@ -293,9 +295,13 @@ extension Request {
         let signedIn = auth.has(CurrentMember.self) || auth.has(CurrentUser.self)
         let flash = signedIn || hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
-        let layout = MyLayout(
+        var layout = MyLayout(
             title: title, csrf: signedIn ? csrfToken : preSignInToken, name: auth.get(CurrentMember.self)?.name,
             flash: flash)
+        if let m = auth.get(CurrentMember.self) {
+            layout.unread = try await NotifyStore.inboxCount(
+                "m:\(m.memberID.uuidString)", unreadOnly: true, on: db.sql())
+        }
         let res = try await self.view.render(view, MyPage(layout: layout, body: body)).encodeResponse(for: self)
         res.status = status
         setPreSignInCookie(on: res)

@@ -11,7 +11,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let exempt: Set<String> = [
         "/api/v1/session", "/api/v1/self-reports", "/api/v1/member-session", "/api/v1/member-activation",
     ]
-    static let exemptPrefixes = ["/r/"]
+    /// The SMS provider's delivery reports carry their own secret in the path (`SMSReportAPI`).
+    static let exemptPrefixes = ["/r/", "/api/v1/notify/sms-reports/"]
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         // Large bodies first: who may send one, and how many at once (one middleware hop less per request).

@@ -200,7 +200,14 @@ enum DuesActions {
             months: months, amountFen: amount, paidOn: paidOn, payee: payee, channel: channel,
             reference: input.reference, receipt: input.receipt, paidBy: input.paidBy, note: input.note, source: source,
             byHomeBranch: payee.kind == .home && !user.isInflowSide)
-        let (p, plan) = try await a.db.transaction { tx in try await write(entry, member: m, as: a.on(tx)) }
+        let (p, plan) = try await a.db.transaction { tx in
+            let written = try await write(entry, member: m, as: a.on(tx))
+            // The member's receipt by message (a book imported at once sends none).
+            try await Notify.enqueue(
+                .duesPaid, member: m.requireID(), params: ["months": written.0.months, "amount": Fen.yuan(amount)],
+                link: "/my/dues", on: tx)
+            return written
+        }
         try await a.audit(
             .create, "dues-payment", ref: p.id?.uuidString,
             summary: "党费 \(Fen.yuan(amount))元（\(p.months)）交至\(payee.org.shortName)：\(m.name)"

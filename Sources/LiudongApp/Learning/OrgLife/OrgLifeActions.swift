@@ -166,7 +166,15 @@ enum OrgLifeActions {
         let row = CheckedAttendance(
             index: 0, member: memberID, status: .present, reason: nil, attendedAt: away ? org.shortName : nil,
             notCounted: false)
-        try await OrgLifeStore.record([row], event: event, via: via, by: by, on: db)
+        try await db.transaction { tx in
+            try await OrgLifeStore.record([row], event: event, via: via, by: by, on: tx)
+            // Credited away from home: the member hears it counted (their own branch's events need no message).
+            if away {
+                try await Notify.enqueue(
+                    .checkInCredited, member: memberID, params: ["org": org.shortName, "event": event.kind.label],
+                    link: "/my/org-life", on: tx)
+            }
+        }
     }
 
     /// An attachment (PDF, JPG or PNG judged by its bytes, at most 10 MB, 20 per event), within the account's

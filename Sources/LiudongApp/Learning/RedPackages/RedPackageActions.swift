@@ -117,7 +117,12 @@ enum RedPackageActions {
         p.reason = nil
         p.reasonNote = nil
         p.answeredOn = nil
-        try await p.update(on: a.db)
+        let what = p.contents.split(separator: "\n").first.map(String.init) ?? "学习资料"
+        try await a.db.transaction { tx in
+            try await p.update(on: tx)
+            try await Notify.enqueue(
+                .redPackageSent, member: p.memberID, params: ["what": what], link: "/my/red-packages/\(p.id!)", on: tx)
+        }
     }
 
     /// Takes a recipient out of a campaign before the package is mailed.

@@ -53,6 +53,11 @@ enum ContactActions {
                 summary:
                     "\(pairing.side.label)结对人\(pairing.cadreName)\(draft.method.label)（\(draft.on)）：\(draft.summary.prefix(60))",
                 by: user.username, on: tx)
+            // The member is asked to confirm it happened (请确认), in the inbox and by SMS.
+            try await Notify.enqueue(
+                .contactToConfirm, member: pairing.memberID,
+                params: ["cadre": pairing.cadreName, "date": Notify.day(draft.on), "method": draft.method.label],
+                link: "/my#tile-contacts", on: tx)
         }
         try await a.audit(
             .create, "contact", ref: c.id!.uuidString,

@@ -172,6 +172,15 @@ enum TransferActions {
             try await MemberEvent.record(
                 t.memberID, kind: .transfer, summary: "组织关系转接：\(step.label)" + (line.map { "（\($0)）" } ?? ""),
                 by: a.name, on: tx)
+            if step == .issue || step == .reissue {
+                let until = t.validUntil.flatMap { CalendarDate($0) }.map(Notify.day) ?? ""
+                try await Notify.enqueue(
+                    .transferLetterIssued, member: t.memberID, params: ["org": t.toName, "date": until],
+                    link: "/my/transfer", on: tx)
+            } else if step == .report {
+                try await Notify.enqueue(
+                    .transferArrived, member: t.memberID, params: ["org": t.toName], link: "/my/transfer", on: tx)
+            }
             try await a.on(tx).audit(
                 .update, "transfer", ref: t.id!.uuidString, summary: "组织关系转接\(step.label)：\(member?.name ?? "")")
         }

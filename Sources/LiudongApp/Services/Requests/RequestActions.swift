@@ -110,7 +110,11 @@ enum RequestActions {
         r.handlerName = name
         r.acceptedOn = a.today.description
         try await RequestStore.save(
-            r, event: ServiceRequestEvent(r.id!, actor: a.name, action: "受理", note: "承办人：\(name)"), on: a.db)
+            r, event: ServiceRequestEvent(r.id!, actor: a.name, action: "受理", note: "承办人：\(name)"),
+            message: .init(
+                event: .requestAcknowledged, member: r.memberID, params: ["title": r.title],
+                link: "/my/requests/\(r.id!)"),
+            on: a.db)
         try await a.audit(.update, "service-request", ref: r.id!.uuidString, summary: "受理诉求：\(r.title)")
     }
 
@@ -132,7 +136,10 @@ enum RequestActions {
         r.reply = text
         r.answeredOn = a.today.description
         try await RequestStore.save(
-            r, event: ServiceRequestEvent(r.id!, actor: a.name, action: "答复", note: text), on: a.db)
+            r, event: ServiceRequestEvent(r.id!, actor: a.name, action: "答复", note: text),
+            message: .init(
+                event: .requestAnswered, member: r.memberID, params: ["title": r.title], link: "/my/requests/\(r.id!)"),
+            on: a.db)
         try await a.audit(.update, "service-request", ref: r.id!.uuidString, summary: "答复诉求：\(r.title)")
     }
 
@@ -163,6 +170,9 @@ enum RequestActions {
             notice: Notice(
                 org: target, kind: .request, title: "转来诉求（\(r.kind.label)）：\(r.title)，受理时限\(r.acknowledgeBy)",
                 link: "/requests/\(r.id!)"),
+            message: .init(
+                event: .requestTransferred, member: r.memberID, params: ["title": r.title, "org": target.shortName],
+                link: "/my/requests/\(r.id!)"),
             on: a.db)
         try await a.audit(
             .update, "service-request", ref: r.id!.uuidString, summary: "转办诉求至\(target.shortName)：\(r.title)")

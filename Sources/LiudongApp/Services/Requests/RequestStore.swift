@@ -62,12 +62,14 @@ enum RequestStore {
 
     /// A changed request with its trail event (and a notice), in one transaction.
     static func save(
-        _ r: ServiceRequest, event: ServiceRequestEvent, notice: Notice? = nil, on db: Database
+        _ r: ServiceRequest, event: ServiceRequestEvent, notice: Notice? = nil, message: Notify.Message? = nil,
+        on db: Database
     ) async throws {
         try await db.transaction { tx in
             try await r.update(on: tx)
             try await event.create(on: tx)
             try await notice?.create(on: tx)
+            try await Notify.enqueue(message, on: tx)
         }
     }
 
