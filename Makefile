@@ -89,6 +89,8 @@ e2e:
 	  $(PYTHON_SELENIUM) Tests/e2e/homevisit_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member applies for a transfer on /my -> branch consents, committee issues -> report, receipt, archive -> new branch" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/transfer_e2e.py .build/debug/liudong test-artifacts && \
+	  echo "== Browser test (Chromium 375): secretary records a contact -> member's inbox says 请确认 with a link -> member confirms from it -> group list" && \
+	  $(PYTHON_SELENIUM) Tests/e2e/notify_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member sees 党费 due -> inflow records the payment -> home branch sheet shows it -> a second is refused" && \
 	  $(PYTHON_SELENIUM) Tests/e2e/dues_e2e.py .build/debug/liudong test-artifacts && \
 	  echo "== Browser test (Chromium 375): member raises a request -> inflow accepts and answers -> member rates -> home archive" && \

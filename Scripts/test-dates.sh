@@ -12,7 +12,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 DATES=${TEST_DATES:-"2026-09-20 2026-12-31 2027-01-01 2027-02-05 2027-02-07 2027-06-30 2027-07-01 2027-09-30 2027-10-08 2028-02-29"}
-E2E_ALL=(worklist services pairing network learning homevisit transfer dues reconcile selfreport)
+E2E_ALL=(worklist services pairing network learning homevisit transfer dues notify reconcile selfreport)
 PER_DATE=${E2E_PER_DATE:-2}
 SWIFT=${SWIFT:-swift}
 PYTHON=${PYTHON_SELENIUM:-}

@@ -25,6 +25,8 @@ enum Features {
         MatchingFeature(),
         ProxyFeature(),
         MemberPortalFeature(),
+        // The member's inbox: its tile first on /my.
+        NotifyInboxFeature(),
         PairingsFeature(),
         ContactsFeature(),
         AgreementsFeature(),
@@ -59,7 +61,6 @@ enum Features {
         DuesCollectionFeature(),
         DuesImportFeature(),
         NotifySendingFeature(),
-        NotifyInboxFeature(),
         NotifyStaffFeature(),
         NotifyRemindersFeature(),
         DemoFeature(),
