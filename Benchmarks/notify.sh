@@ -22,14 +22,13 @@ echo "== liudong generate --members $MESSAGES (every member with a roster phone)
 "$BIN" generate --members "$MESSAGES" --mobile-share 0.07 --seed 7 | grep -E "已生成" || true
 "$BIN" migrate --yes >/dev/null
 echo "== $MESSAGES messages queued, one to each member (诉求已受理)"
-q "insert or ignore into notify_recipients (recipient, muted, updated_at) select 'm:' || id, '', 0 from members
-     where phone_enc is not null limit $MESSAGES;
-   delete from notifications;
+q "delete from notifications; delete from notify_recipients;
    insert into notifications (recipient, member_id, org_id, org_path, category, event, params, dedupe, day, created_at,
      due_after, status, attempts)
    select 'm:' || m.id, m.id, m.organization_id, o.path, 'request', 'requestAcknowledged', '{\"title\":\"基准测试\"}',
      hex(randomblob(16)), '$BENCH_TODAY', 0, 0, 'queued', 0
-   from members m join organizations o on o.id = m.organization_id where m.phone_enc is not null limit $MESSAGES;"
+   from members m join organizations o on o.id = m.organization_id where m.phone_enc is not null limit $MESSAGES;
+   insert into notify_recipients (recipient, muted, updated_at) select recipient, '', 0 from notifications;"
 QUEUED=$(q "select count(*) from notifications where status = 'queued'")
 
 python3 "$(dirname "$0")/sms_provider.py" "$PORT" "$VAR/arrivals.tsv" 50 &
@@ -51,10 +50,10 @@ kill "$PROVIDER"; wait "$PROVIDER" 2>/dev/null || true; PROVIDER=
 SENT=$(q "select count(*) from notifications where status = 'sent'")
 rate=$(echo "$SENT / $secs" | bc -l)
 # A message's wait from its claim (sent_at) to its arrival at the provider, in ms: p50 and p99.
-q "create table arrivals (id text, at real)"
+q "create table arrivals (id integer primary key, at real)"
 sqlite3 "$DB" -cmd ".mode tabs" ".import $VAR/arrivals.tsv arrivals"
 read -r w_p50 w_p99 < <(q "with w as (select (a.at - n.sent_at) * 1000 as ms from arrivals a
-    join notifications n on cast(n.id as text) = a.id where n.status = 'sent'),
+    join notifications n on n.id = a.id where n.status = 'sent'),
   o as (select ms, row_number() over (order by ms) as k, count(*) over () as c from w)
   select (select ms from o where k = max(1, cast(c * 0.5 as int))), (select ms from o where k = max(1, cast(c * 0.99 as int)))
   from o limit 1" | tr '|' ' ')

@@ -198,6 +198,18 @@ struct NotifySenderTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func aMessageWhoseRecipientHasNoRowIsStillSent(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let f = try await Fixture.build(app)
+            let log = CountingSMS()
+            _ = try await F.request(app, f.memberA, "无设置行", at: F.beijing(10))
+            try await app.db.sql().raw("DELETE FROM notify_recipients").run()
+            #expect(try await F.sender(app, log).pass(limit: 10, now: F.beijing(10)).sent == 1)
+            #expect(try await NotifyStore.muted("m:\(f.memberA.id!.uuidString)", on: app.db.sql()).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func twoSendersAtOnceNeverSendOneMessageTwice(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let f = try await Fixture.build(app)

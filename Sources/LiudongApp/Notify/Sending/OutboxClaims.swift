@@ -63,6 +63,14 @@ enum OutboxClaims {
             """
         ).all(decoding: Key.self)
         guard !keys.isEmpty else { return [] }
+        // Every recipient has its row (`Notify.enqueue` makes it; a row written otherwise must not wait forever).
+        try await sql.raw(
+            """
+            INSERT INTO notify_recipients (recipient, muted, updated_at)
+            SELECT DISTINCT recipient, '', \(bind: now) FROM notifications WHERE id IN \(list(keys.map(\.id)))
+            ON CONFLICT (recipient) DO NOTHING
+            """
+        ).run()
         let wanted = Array(Set(keys.map(\.recipient)))
         let locked = try await sql.raw(
             "SELECT recipient FROM notify_recipients WHERE recipient IN \(list(wanted))\(skip)"
