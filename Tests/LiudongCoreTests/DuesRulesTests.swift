@@ -11,6 +11,13 @@ struct DuesRulesTests {
         Fen.yuan(DuesRules.monthly(c, baseFen: Fen.parse(s)!, rules: rules))
     }
 
+    @Test func aBandsRateReadsAsPeopleWriteIt() {
+        let texts = [50, 100, 150, 110, 105, 125, 200, 1000, 1].map {
+            DuesBand(upToFen: nil, basisPoints: $0).percentText
+        }
+        #expect(texts == ["0.5", "1", "1.5", "1.1", "1.05", "1.25", "2", "10", "0.01"])
+    }
+
     @Test func everyBandEdgeOfThe2008Rule() {
         #expect(yuan("3000.00") == "15.00")
         #expect(yuan("3000.01") == "30.00")

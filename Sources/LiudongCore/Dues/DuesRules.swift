@@ -61,6 +61,16 @@ public struct DuesBand: Codable, Equatable, Sendable {
     }
 }
 
+extension DuesBand {
+    /// The rate as people write it, in percent without trailing zeros: 0.5, 1, 1.5, 1.25.
+    public var percentText: String {
+        let whole = basisPoints / 100
+        let part = abs(basisPoints % 100)
+        if part == 0 { return "\(whole)" }
+        return part % 10 == 0 ? "\(whole).\(part / 10)" : "\(whole).\(part < 10 ? "0" : "")\(part)"
+    }
+}
+
 /// A county's dues rules, versioned by the month they apply from (a change never rewrites an earlier month).
 public struct DuesRuleSet: Codable, Equatable, Sendable {
     public var employed: [DuesBand]

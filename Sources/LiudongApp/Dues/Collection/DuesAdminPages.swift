@@ -254,10 +254,8 @@ struct DuesAdminPages {
     /// `3000:0.5, 5000:1, 10000:1.5, 2` (元 up to : percent; the last without a bound).
     static func bandText(_ bands: [DuesBand]) -> String {
         bands.map { b in
-            let pct =
-                "\(b.basisPoints / 100)\(b.basisPoints % 100 == 0 ? "" : ".\(b.basisPoints % 100 < 10 ? "0" : "")\(b.basisPoints % 100)")"
-                .replacingOccurrences(of: ".50", with: ".5")
-            return b.upToFen.map { "\(Fen.yuan($0).replacingOccurrences(of: ".00", with: "")):\(pct)" } ?? pct
+            b.upToFen.map { "\(Fen.yuan($0).replacingOccurrences(of: ".00", with: "")):\(b.percentText)" }
+                ?? b.percentText
         }.joined(separator: ", ")
     }
 

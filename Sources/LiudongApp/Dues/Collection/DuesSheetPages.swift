@@ -60,6 +60,27 @@ struct DuesSheetPages {
         return m
     }
 
+    /// A branch's (or an inflow organization's) month, as the page, its .xlsx and the API all read it: each member's
+    /// line, the unpaid members' months through the month, the sums in fen.
+    struct BranchMonth {
+        var lines: [DuesSheetStore.MemberLine]
+        var unpaid: [UUID: [YearMonth]]
+        var open: [DuesSheetStore.MemberLine] { lines.filter { $0.paid_on == nil && $0.due_fen > 0 } }
+        var due: Int { lines.reduce(0) { $0 + $1.due_fen } }
+        var paid: Int { lines.filter { $0.paid_on != nil }.reduce(0) { $0 + $1.due_fen } }
+        var paidMembers: Int { lines.filter { $0.paid_on != nil }.count }
+    }
+
+    static func branchMonth(_ org: Organization, inflow: Bool, month: YearMonth, on sql: SQLDatabase) async throws
+        -> BranchMonth
+    {
+        let lines = try await DuesSheetStore.memberLines(
+            month: month, branch: inflow ? nil : org.requireID(), inflow: inflow ? org.requireID() : nil, on: sql)
+        var b = BranchMonth(lines: lines, unpaid: [:])
+        b.unpaid = try await DuesSheetStore.unpaidMonths(of: b.open.map(\.member_id), through: month, on: sql)
+        return b
+    }
+
     static func sheet(_ req: Request) async throws -> Sheet {
         let user = try req.user
         let org = try await req.scopeOrganization()
@@ -76,15 +97,12 @@ struct DuesSheetPages {
         var total = TotalRow(
             code: org.code, name: "合计", members: 0, due: "0.00", paid: "0.00", paidMembers: 0, rate: "—")
         if branchLevel {
-            members = try await DuesSheetStore.memberLines(
-                month: month, branch: inflow ? nil : org.requireID(), inflow: inflow ? org.requireID() : nil, on: sql)
-            unpaid = try await DuesSheetStore.unpaidMonths(
-                of: members.filter { $0.paid_on == nil && $0.due_fen > 0 }.map(\.member_id), through: month, on: sql)
-            let due = members.reduce(0) { $0 + $1.due_fen }
-            let paid = members.filter { $0.paid_on != nil }.reduce(0) { $0 + $1.due_fen }
+            let b = try await Self.branchMonth(org, inflow: inflow, month: month, on: sql)
+            members = b.lines
+            unpaid = b.unpaid
             total = TotalRow(
-                code: org.code, name: "合计", members: members.count, due: Fen.yuan(due), paid: Fen.yuan(paid),
-                paidMembers: members.filter { $0.paid_on != nil }.count, rate: rate(due, paid))
+                code: org.code, name: "合计", members: b.lines.count, due: Fen.yuan(b.due), paid: Fen.yuan(b.paid),
+                paidMembers: b.paidMembers, rate: rate(b.due, b.paid))
         } else {
             let rows = try await DuesSheetStore.branchTotals(month: month, under: org.path, on: sql)
             let paths = try await OrgTree.paths(of: rows.map(\.org_id), on: req.db)
@@ -189,19 +207,14 @@ struct DuesSheetPages {
         let month = try Self.month(req)
         let sql = try req.db.sql()
         if user.isInflowSide || org.level == .branch {
-            let lines = try await DuesSheetStore.memberLines(
-                month: month, branch: user.isInflowSide ? nil : org.requireID(),
-                inflow: user.isInflowSide ? org.requireID() : nil, on: sql)
-            let open = lines.filter { $0.paid_on == nil && $0.due_fen > 0 }
-            let months = try await DuesSheetStore.unpaidMonths(of: open.map(\.member_id), through: month, on: sql)
-            let due = lines.reduce(0) { $0 + $1.due_fen }
-            let paid = lines.filter { $0.paid_on != nil }.reduce(0) { $0 + $1.due_fen }
+            let b = try await Self.branchMonth(org, inflow: user.isInflowSide, month: month, on: sql)
             return Collection(
-                org: org.code, month: month.description, members: lines.count, due: due, paid: paid,
-                rate: DuesPaymentRules.ratePermille(paid: paid, due: due).map { Double($0) / 1000 },
-                unpaid: open.map {
+                org: org.code, month: month.description, members: b.lines.count, due: b.due, paid: b.paid,
+                rate: DuesPaymentRules.ratePermille(paid: b.paid, due: b.due).map { Double($0) / 1000 },
+                unpaid: b.open.map {
                     Unpaid(
-                        memberId: $0.member_id, name: $0.name, months: (months[$0.member_id] ?? []).map(\.description))
+                        memberId: $0.member_id, name: $0.name, months: (b.unpaid[$0.member_id] ?? []).map(\.description)
+                    )
                 })
         }
         let rows = try await DuesSheetStore.branchTotals(month: month, under: org.path, on: sql)
