@@ -13,21 +13,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402
+from selfreport_e2e import chrome, no_sideways, phone_shot, shows, staff_sign_in, start_demo, submit  # noqa: E402
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 
 
-def shot(d, name):
-    h = d.execute_script("return document.body.scrollHeight")
-    d.set_window_size(375, max(812, min(h, 4000)))
-    d.save_screenshot(os.path.join(ARTIFACTS, name))
-    d.set_window_size(375, 812)
 
 
-def narrow(d):
-    assert d.execute_script("return document.documentElement.scrollWidth") <= 375, "the page scrolls sideways"
 
 
 def pay(d, wait, base, member_id, amount):
@@ -63,8 +56,8 @@ def main():
         amount = re.search(r"每月应交([\d.]+)元", tile).group(1)
         d.find_element(By.CSS_SELECTOR, "#tile-dues a.button").click()
         wait.until(lambda x: x.current_url.endswith("/my/dues"))
-        narrow(d)
-        shot(d, "dues-1-member-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "dues-1-member-375.png")
 
         # 2. The inflow organization finds the member among its reporting members and records the payment.
         staff_sign_in(d, wait, base, "inflow")
@@ -72,12 +65,12 @@ def main():
         d.get(f"{base}/dues")
         link = d.find_element(By.XPATH, f"//table//a[text()='{name}']").get_attribute("href")
         member_id = re.search(r"/dues/members/([0-9A-Fa-f-]{36})", link).group(1)
-        narrow(d)
-        shot(d, "dues-2-inflow-list-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "dues-2-inflow-list-375.png")
         said = pay(d, wait, base, member_id, amount)
         assert "已登记党费" in said, f"the inflow side could not record: {said}"
-        narrow(d)
-        shot(d, "dues-3-inflow-paid-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "dues-3-inflow-paid-375.png")
 
         # 3. The home branch's collection sheet shows it paid at the inflow organization.
         staff_sign_in(d, wait, base, "secretary")
@@ -85,13 +78,13 @@ def main():
         d.get(f"{base}/dues")
         row = d.find_element(By.XPATH, f"//table//tr[td/a[text()='{name}']]").text
         assert "已交" in row and "望京街道党工委" in row, f"the branch sheet says: {row}"
-        narrow(d)
-        shot(d, "dues-4-branch-sheet-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "dues-4-branch-sheet-375.png")
 
         # 4. A second payment for the month is refused, naming where and when it was paid.
         said = pay(d, wait, base, member_id, amount)
         assert "不能重复交纳" in said and "望京街道党工委" in said, f"a second payment was not refused: {said}"
-        shot(d, "dues-5-refused-375.png")
+        phone_shot(d, ARTIFACTS, "dues-5-refused-375.png")
         print(f"dues e2e ok: {name} paid {amount} 元 at the inflow side, shown at home, a second payment refused")
     finally:
         if d:

@@ -13,30 +13,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import call, chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402
+from selfreport_e2e import (  # noqa: E402
+    call, chrome, member_sign_in, no_sideways, phone_shot, shows, staff_sign_in, start_demo, submit)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 
 
-def shot(d, name):
-    h = d.execute_script("return document.body.scrollHeight")
-    d.set_window_size(375, max(812, min(h, 4000)))
-    d.save_screenshot(os.path.join(ARTIFACTS, name))
-    d.set_window_size(375, 812)
 
 
-def narrow(d):
-    assert d.execute_script("return document.documentElement.scrollWidth") <= 375, "the page scrolls sideways"
 
 
-def member_sign_in(d, wait, base, id_number):
-    d.delete_all_cookies()
-    d.get(f"{base}/my/login")
-    d.find_element(By.NAME, "idNumber").send_keys(id_number)
-    d.find_element(By.NAME, "password").send_keys("liudong-demo")
-    d.find_element(By.CSS_SELECTOR, "button.primary").click()
-    wait.until(lambda x: x.current_url.endswith("/my"))
 
 
 def main():
@@ -71,8 +58,8 @@ def main():
         form.find_element(By.NAME, "summary").send_keys("电话随访：在外务工稳定，按时参加组织生活，家中老人身体尚好。")
         submit(d, wait, form.find_element(By.CSS_SELECTOR, "button.primary"))
         wait.until(shows("已记录", ".flash"))
-        narrow(d)
-        shot(d, "notify-1-contact-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "notify-1-contact-375.png")
 
         # 2. The member's bar counts the unread message; the inbox says 请确认 with a link.
         member_sign_in(d, wait, base, id_number)
@@ -80,15 +67,15 @@ def main():
         assert int(badge) == before + 1, f"the bar counts {badge} unread, {before} before the contact"
         tile = d.find_element(By.ID, "tile-notifications").text
         assert "未读" in tile and "请登录“我的”确认" in tile, f"the tile says: {tile}"
-        narrow(d)
-        shot(d, "notify-2-my-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "notify-2-my-375.png")
         d.find_element(By.ID, "my-inbox-link").click()
         wait.until(lambda x: "/my/notifications" in x.current_url)
         inbox = d.find_element(By.ID, "inbox")
         assert "结对联系请确认" in inbox.text and "电话随访" in inbox.text, inbox.text
         link = inbox.find_element(By.XPATH, ".//a[text()='请确认']")
-        narrow(d)
-        shot(d, "notify-3-inbox-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "notify-3-inbox-375.png")
 
         # 3. The link leads to the contact, which the member confirms there.
         link.click()
@@ -98,7 +85,7 @@ def main():
         wait.until(shows("已确认", ".flash"))
         assert "本人已确认" in d.find_element(By.ID, "tile-contacts").text
         assert not d.find_elements(By.CSS_SELECTOR, "#my-inbox-link .badge"), "the message is still unread"
-        shot(d, "notify-4-confirmed-375.png")
+        phone_shot(d, ARTIFACTS, "notify-4-confirmed-375.png")
 
         # 4. The branch's group list (what to send through its own group) and the figures.
         staff_sign_in(d, wait, base, "secretary")
@@ -106,13 +93,13 @@ def main():
         d.get(f"{base}/notifications/group-list?org={branch}")
         copy = d.find_element(By.ID, "copy-text").get_attribute("value")
         assert f"@{name} " in copy and "请登录“我的”确认" in copy, copy
-        narrow(d)
-        shot(d, "notify-5-group-list-375.png")
+        no_sideways(d)
+        phone_shot(d, ARTIFACTS, "notify-5-group-list-375.png")
         figures = call(base, f"/api/v1/notifications/figures?org={branch}", token=token)
         waiting = sum(f["queued"] for f in figures["figures"] if f["category"] == "contact")
         assert waiting >= 1, figures
         d.get(f"{base}/notifications")
-        shot(d, "notify-6-figures-375.png")
+        phone_shot(d, ARTIFACTS, "notify-6-figures-375.png")
         print(f"notify e2e ok: {name}'s inbox said 请确认, confirmed from it; {waiting} contact message(s) waiting "
               f"for SMS in {branch} (no provider in the demo)")
     finally:

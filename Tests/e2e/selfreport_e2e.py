@@ -131,6 +131,29 @@ def staff_sign_in(d, wait, base, username):
     wait.until(lambda x: "/login" not in x.current_url)
 
 
+def member_sign_in(d, wait, base, id_number, password="liudong-demo"):
+    """Signs a member in on the phone's sign-in page and waits for /my."""
+    d.delete_all_cookies()
+    d.get(f"{base}/my/login")
+    d.find_element(By.NAME, "idNumber").send_keys(id_number)
+    d.find_element(By.NAME, "password").send_keys(password)
+    d.find_element(By.CSS_SELECTOR, "button.primary").click()
+    wait.until(lambda x: x.current_url.endswith("/my"))
+
+
+def phone_shot(d, artifacts, name, width=375, height=812):
+    """A screenshot of the whole page (at most 4,000 px tall) at `width`, into `artifacts`."""
+    d.set_window_size(width, height)
+    h = d.execute_script("return document.body.scrollHeight")
+    d.set_window_size(width, max(height, min(h, 4000)))
+    d.save_screenshot(os.path.join(artifacts, name))
+    d.set_window_size(width, height)
+
+
+def no_sideways(d, what="the page", width=375):
+    assert d.execute_script("return document.documentElement.scrollWidth") <= width, f"{what} scrolls sideways"
+
+
 def chrome():
     o = Options()
     for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812"]:

@@ -13,31 +13,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402  (the server and browser helpers)
+from selfreport_e2e import (  # noqa: E402  (the server and browser helpers)
+    chrome, member_sign_in, no_sideways, phone_shot, shows, staff_sign_in, start_demo, submit)
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 
 
-def shot(d, name, width=375):
-    d.set_window_size(width, 900)
-    h = d.execute_script("return document.body.scrollHeight")
-    d.set_window_size(width, max(900, min(h, 4000)))
-    d.save_screenshot(os.path.join(ARTIFACTS, name))
-    d.set_window_size(width, 900)
 
 
-def no_sideways(d, what):
-    assert d.execute_script("return document.documentElement.scrollWidth") <= 375, f"{what} scrolls sideways"
 
 
-def member_sign_in(d, wait, base, id_number):
-    d.delete_all_cookies()
-    d.get(f"{base}/my/login")
-    d.find_element(By.NAME, "idNumber").send_keys(id_number)
-    d.find_element(By.NAME, "password").send_keys("liudong-demo")
-    d.find_element(By.CSS_SELECTOR, "button.primary").click()
-    wait.until(lambda x: x.current_url.endswith("/my"))
 
 
 def main():
@@ -58,7 +44,7 @@ def main():
         Select(d.find_element(By.NAME, "kind")).select_by_value("employment")
         d.find_element(By.NAME, "title").send_keys(title)
         d.find_element(By.NAME, "details").send_keys("持有低压电工证，原来的项目结束了，希望介绍附近企业的工作。")
-        shot(d, "services-1-raise-375.png")
+        phone_shot(d, ARTIFACTS, "services-1-raise-375.png")
         no_sideways(d, "the request form")
         submit(d, wait, d.find_element(By.CSS_SELECTOR, "#new button.primary"))
         wait.until(shows("已提交"))
@@ -66,14 +52,14 @@ def main():
         assert "望京街道党工委" in body and title in body, body[:400]
         request_url = d.current_url
         request_id = request_url.rsplit("/", 1)[-1]
-        shot(d, "services-2-raised-375.png")
+        phone_shot(d, ARTIFACTS, "services-2-raised-375.png")
 
         # 2. The inflow organization accepts and answers it, on a phone.
         staff_sign_in(d, wait, base, "inflow")
         d.get(f"{base}/requests?status=submitted")
         d.find_element(By.LINK_TEXT, title).click()
         wait.until(lambda x: request_id in x.current_url)
-        shot(d, "services-3-inflow-request-375.png")
+        phone_shot(d, ARTIFACTS, "services-3-inflow-request-375.png")
         d.find_element(By.NAME, "handler").send_keys("王建华")
         submit(d, wait, d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/accept'] button"))
         wait.until(shows("已受理"))
@@ -81,7 +67,7 @@ def main():
         submit(d, wait, d.find_element(By.CSS_SELECTOR, f"form[action='/requests/{request_id}/reply'] button"))
         wait.until(shows("已答复"))
         no_sideways(d, "the request page")
-        shot(d, "services-4-answered-375.png")
+        phone_shot(d, ARTIFACTS, "services-4-answered-375.png")
 
         # 3. The member reads the answer and rates it.
         member_sign_in(d, wait, base, id_number)
@@ -91,7 +77,7 @@ def main():
         d.find_element(By.NAME, "comment").send_keys("很快就联系上了")
         submit(d, wait, d.find_element(By.CSS_SELECTOR, "#rate button.primary"))
         wait.until(shows("已办结"))
-        shot(d, "services-5-rated-375.png")
+        phone_shot(d, ARTIFACTS, "services-5-rated-375.png")
 
         # 4. The home branch sees it on the member's archive.
         staff_sign_in(d, wait, base, "secretary")
@@ -100,7 +86,7 @@ def main():
         d.get(link.rstrip("/") + "/archive")
         archive = d.find_element(By.TAG_NAME, "body").text
         assert f"就业创业：{title}" in archive and "本人评价5星" in archive, archive[:600]
-        shot(d, "services-6-archive.png", 1280)
+        phone_shot(d, ARTIFACTS, "services-6-archive.png", 1280)
         print(f"services e2e ok: {name} raised a request, 望京 accepted and answered it, rated 5, on the home archive")
     finally:
         if d:

@@ -14,21 +14,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from selfreport_e2e import chrome, shows, staff_sign_in, start_demo, submit  # noqa: E402
+from selfreport_e2e import chrome, no_sideways, phone_shot, shows, staff_sign_in, start_demo, submit  # noqa: E402
 
 BINARY, ARTIFACTS = sys.argv[1], sys.argv[2]
 os.makedirs(ARTIFACTS, exist_ok=True)
 
 
-def shot(d, name):
-    h = d.execute_script("return document.body.scrollHeight")
-    d.set_window_size(375, max(812, min(h, 4000)))
-    d.save_screenshot(os.path.join(ARTIFACTS, name))
-    d.set_window_size(375, 812)
 
 
-def narrow(d):
-    assert d.execute_script("return document.documentElement.scrollWidth") <= 375, "the page scrolls sideways"
 
 
 def step(d, wait, base, username, member_id, label):
@@ -40,7 +33,7 @@ def step(d, wait, base, username, member_id, label):
     assert buttons, f"{username}: no “{label}” on the panel: {d.find_element(By.ID, 'transfers').text[:300]}"
     submit(d, wait, buttons[0])
     wait.until(shows("已" + label, ".flash"))
-    narrow(d)
+    no_sideways(d)
 
 
 def main():
@@ -66,12 +59,12 @@ def main():
         to_name = target.text
         select.select_by_value(target.get_attribute("value"))
         d.find_element(By.NAME, "reason").send_keys("在邻村承包土地，常住该村")
-        shot(d, "transfer-1-apply-375.png")
-        narrow(d)
+        phone_shot(d, ARTIFACTS, "transfer-1-apply-375.png")
+        no_sideways(d)
         submit(d, wait, d.find_element(By.CSS_SELECTOR, "#apply button.primary"))
         wait.until(shows("已提交申请"))
         assert "申请" in d.find_element(By.TAG_NAME, "main").text
-        shot(d, "transfer-2-applied-375.png")
+        phone_shot(d, ARTIFACTS, "transfer-2-applied-375.png")
 
         # 2. The secretary finds it on the transfers list and consents.
         staff_sign_in(d, wait, base, "secretary")
@@ -79,17 +72,17 @@ def main():
         d.get(f"{base}/transfers")
         link = d.find_element(By.XPATH, f"//table//a[text()='{name}']").get_attribute("href")
         member_id = re.search(r"/members/([0-9A-Fa-f-]{36})/roster", link).group(1)
-        shot(d, "transfer-3-list-375.png")
+        phone_shot(d, ARTIFACTS, "transfer-3-list-375.png")
         step(d, wait, base, "secretary", member_id, "支部同意")
         # 3. The committee issues the letter; 4. the county, over the receiving branch, confirms the report, the
         #    receipt, and archives.
         step(d, wait, base, "committee", member_id, "开具介绍信")
         assert "介绍信转字〔" in d.find_element(By.ID, "transfers").text
-        shot(d, "transfer-4-issued-375.png")
+        phone_shot(d, ARTIFACTS, "transfer-4-issued-375.png")
         step(d, wait, base, "county", member_id, "确认报到")
         step(d, wait, base, "county", member_id, "回执已回")
         step(d, wait, base, "county", member_id, "归档")
-        shot(d, "transfer-5-archived-375.png")
+        phone_shot(d, ARTIFACTS, "transfer-5-archived-375.png")
 
         # 5. The member is in the new branch; the archive shows every step.
         d.get(f"{base}/members/{member_id}")
@@ -99,7 +92,7 @@ def main():
         for what in ["申请组织关系转接", "组织关系转接：支部同意", "组织关系转接：开具介绍信", "组织关系转接：确认报到",
                      "组织关系转接：回执已回", "组织关系转接：归档"]:
             assert what in archive, f"the archive lacks “{what}”"
-        shot(d, "transfer-6-archive-375.png")
+        phone_shot(d, ARTIFACTS, "transfer-6-archive-375.png")
         print(f"transfer e2e ok: {name} moved to {to_name}, every step on the archive")
     finally:
         if d:

@@ -63,7 +63,7 @@ struct NotifyStaffPages {
         let provider = req.settings.notify.provider
         return Figures(
             org: org.code, name: org.name,
-            provider: provider == nil ? "未配置短信服务商：消息留在党员的“消息”和党支部的群发清单中" : "阿里云短信服务",
+            provider: provider == nil ? "未配置（消息留在党员手机端的“消息”和党支部的群发清单中）" : "阿里云短信服务",
             balance: provider == nil ? "—" : "阿里云短信接口不提供余额查询，请在阿里云控制台“费用”中查看",
             days: days, figures: order.compactMap { merged[$0] })
     }
