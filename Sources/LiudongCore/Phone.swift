@@ -28,4 +28,10 @@ public enum Phone {
         }
         return .failure(.invalid)
     }
+
+    /// The number normalized when it is a mainland mobile (one that can take an SMS), nil for a landline or garbage.
+    public static func mobile(_ raw: String) -> String? {
+        guard case .success(let p) = parse(raw), !p.contains("-") else { return nil }
+        return p
+    }
 }

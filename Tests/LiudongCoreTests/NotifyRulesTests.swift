@@ -89,6 +89,12 @@ struct NotifyRulesTests {
         #expect(plan.held == [1: .noTemplate])
     }
 
+    @Test func onlyAMobileNumberTakesAnSMS() {
+        #expect(Phone.mobile("+86 139 0476 1234") == "13904761234")
+        #expect(Phone.mobile("0476-8888888") == nil)
+        #expect(Phone.mobile("not a phone") == nil)
+    }
+
     @Test func retriesBackOffToAnHour() {
         #expect(NotifyRules.retryDelay(afterAttempts: 1) == 30)
         #expect(NotifyRules.retryDelay(afterAttempts: 2) == 60)

@@ -55,8 +55,7 @@ struct MemberPortalFeature: Feature {
         guard req.settings.notify.provider != nil, req.settings.notify.templates[.activationCode] != nil else {
             throw AppError.conflict("未配置短信服务商或激活码短信模板，请打印激活码交给本人")
         }
-        guard let enc = member.phoneEnc, case .success(let phone) = Phone.parse(try req.cipher.open(enc)),
-            !phone.contains("-")
+        guard member.phoneEnc.flatMap({ try? req.cipher.open($0) }).flatMap(Phone.mobile) != nil
         else { throw AppError.conflict("名册中没有该党员的手机号码，请打印激活码交给本人") }
         let cipher = req.cipher
         let expires = try await req.db.transaction { tx in

@@ -64,10 +64,11 @@ enum Notify {
         var link: String? = nil
     }
 
-    /// Queues `message` (nothing when nil).
-    static func enqueue(_ message: Message?, on db: Database) async throws {
-        guard let m = message else { return }
-        try await enqueue(m.event, member: m.member, params: m.params, link: m.link, on: db)
+    /// Queues `message` (nothing when nil, or when the same went within a day).
+    @discardableResult
+    static func enqueue(_ message: Message?, on db: Database) async throws -> Int64? {
+        guard let m = message else { return nil }
+        return try await enqueue(m.event, member: m.member, params: m.params, link: m.link, on: db)
     }
 
     /// Short Chinese date of a day, as messages write it: 12月7日.

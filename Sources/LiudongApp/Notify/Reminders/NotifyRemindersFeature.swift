@@ -29,13 +29,7 @@ struct NotifyRemindersFeature: Feature {
                 let batch = Array(chunk)
                 made += try await app.db.writeTransaction(gate: app.writeGate) { tx in
                     var n = 0
-                    for m in batch {
-                        if try await Notify.enqueue(m.event, member: m.member, params: m.params, link: m.link, on: tx)
-                            != nil
-                        {
-                            n += 1
-                        }
-                    }
+                    for m in batch where try await Notify.enqueue(m, on: tx) != nil { n += 1 }
                     return n
                 }
             }

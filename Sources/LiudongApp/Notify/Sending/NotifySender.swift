@@ -71,13 +71,9 @@ struct NotifySender: Sendable {
 
     private func phone(of c: OutboxClaims.Claimed) -> String? {
         if c.recipient.hasPrefix("o:") {
-            guard let p = c.org_phone, case .success(let ok) = Phone.parse(p), !ok.contains("-") else { return nil }
-            return ok
+            return c.org_phone.flatMap(Phone.mobile)
         }
-        guard let enc = c.phone_enc, let p = try? cipher.open(enc), case .success(let ok) = Phone.parse(p),
-            !ok.contains("-")
-        else { return nil }
-        return ok
+        return c.phone_enc.flatMap { try? cipher.open($0) }.flatMap(Phone.mobile)
     }
 
     private func params(of c: OutboxClaims.Claimed) -> [String: String] {

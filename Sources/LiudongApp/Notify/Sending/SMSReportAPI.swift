@@ -45,10 +45,8 @@ struct SMSReportAPI {
     }
 
     private func matches(_ phone: String, _ sent: OutboxClaims.Sent, cipher: FieldCipher) -> Bool {
-        guard case .success(let p) = Phone.parse(phone) else { return false }
-        if sent.recipient.hasPrefix("o:") {
-            return sent.org_phone.flatMap { try? Phone.parse($0).get() } == p
-        }
+        guard let p = Phone.mobile(phone) else { return false }
+        if sent.recipient.hasPrefix("o:") { return sent.org_phone.flatMap(Phone.mobile) == p }
         return sent.phone_hash == cipher.hash(p)
     }
 

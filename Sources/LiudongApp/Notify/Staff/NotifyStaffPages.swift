@@ -35,8 +35,7 @@ struct NotifyStaffPages {
         var figures: [Figure]
     }
 
-    static func figures(_ req: Request) async throws -> Figures {
-        let org = try await req.treeScopeOrganization()
+    static func figures(_ req: Request, of org: Organization) async throws -> Figures {
         let days = min(max((try? req.query.get(Int.self, at: "days")) ?? 14, 1), 92)
         let since = AppClock.today.adding(days: -(days - 1)).description
         let rows = try await NotifyStore.figures(under: org.path, since: since, on: req.db.sql())
@@ -75,14 +74,16 @@ struct NotifyStaffPages {
     }
 
     func page(req: Request) async throws -> Response {
-        let f = try await Self.figures(req)
         let org = try await req.treeScopeOrganization()
+        let f = try await Self.figures(req, of: org)
         return try await req.page(
             "notifications/figures", title: "短信通知",
             PageView(f: f, today: AppClock.today.description, branch: org.level == .branch || org.kind == .mobile))
     }
 
-    func api(req: Request) async throws -> Figures { try await Self.figures(req) }
+    func api(req: Request) async throws -> Figures {
+        try await Self.figures(req, of: req.treeScopeOrganization())
+    }
 
     struct Line: Encodable {
         var name: String
