@@ -7,6 +7,7 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
     private let encryptionKey: SymmetricKey
     private let hashKey: SymmetricKey
     private let digestKey: SymmetricKey
+    private let fileKey: SymmetricKey
 
     public enum Problem: Error, CustomStringConvertible {
         case badKey, badCiphertext
@@ -27,6 +28,24 @@ public struct FieldCipher: @unchecked Sendable {  // SymmetricKey is immutable
             inputKeyMaterial: master, info: Data("liudong field hash v1".utf8), outputByteCount: 32)
         digestKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("liudong record digest v1".utf8), outputByteCount: 32)
+        fileKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("liudong file chunk v1".utf8), outputByteCount: 32)
+    }
+
+    /// One chunk of a stored file, sealed (nonce ‖ ciphertext ‖ tag) and bound to `context` — the file and the
+    /// chunk's place in it — so chunks cannot be swapped, reordered or moved to another file unnoticed.
+    public func sealChunk(_ plaintext: Data, context: String) throws -> Data {
+        guard let combined = try AES.GCM.seal(plaintext, using: fileKey, authenticating: Data(context.utf8)).combined
+        else { throw Problem.badCiphertext }
+        return combined
+    }
+
+    /// The plaintext of a chunk sealed with `context`; throws when the key, the context or a byte differs.
+    public func openChunk(_ sealed: Data, context: String) throws -> Data {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+            let plain = try? AES.GCM.open(box, using: fileKey, authenticating: Data(context.utf8))
+        else { throw Problem.badCiphertext }
+        return plain
     }
 
     /// Parses a key written as 64 hex digits or base64 of 32 bytes.

@@ -71,17 +71,14 @@ struct HardeningTests {
                 #expect(!page.contains("Error(") && !page.contains("Problem."), "\(name) shows Swift error text")
                 #expect(try await Self.healthy(app), "\(name)")
             }
-            // Files holding personal data are private (0600 in a 0700 folder) and the failed ones are gone.
+            // Uploads live in the file store, sealed; the failed ones are gone at once, the checked one stays until
+            // applied or discarded. No node keeps a copy on its disk once a run is over.
+            let stored = try await (app.db as! SQLDatabase).raw(
+                "SELECT count(*) AS n FROM stored_files WHERE sha256 IS NOT NULL"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(stored == 1, "only the checked file stays until applied or discarded")
             let dir = app.settings.varDirectory + "/private/imports"
-            let attributes = try FileManager.default.attributesOfItem(atPath: dir)
-            #expect((attributes[.posixPermissions] as? Int) == 0o700)
-            let left = try FileManager.default.contentsOfDirectory(atPath: dir)
-            #expect(left.count == 1, "only the checked file stays until applied or discarded: \(left)")
-            for name in left {
-                #expect(
-                    (try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.posixPermissions] as? Int)
-                        == 0o600)
-            }
+            #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).isEmpty)
         }
     }
 
@@ -89,21 +86,28 @@ struct HardeningTests {
     func applyingTwiceAppliesOnceAndAbandoningDeletesTheFile(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             _ = try await Fixture.build(app)
-            let jobs = app.importJobs
-            let path = try PrivateFiles.write(Data("x".utf8), app, "imports", name: "t.upload")
-            let job = ImportJobs.Job(
+            let file = try await app.files.put(Data("姓名\n".utf8), on: app.db)
+            let job = ImportJob(
                 id: UUID(), accountID: UUID(), kind: .national, orgID: nil, quarter: AppClock.quarter,
-                fileName: "t.csv",
-                path: path, scopePath: "/", scopeCode: "150400", phase: .checked)
-            jobs.add(job)
-            async let first = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
-            async let second = Task { jobs.begin(job.id, from: .checked, to: .applying) }.value
-            let results = await [first, second]
+                fileName: "t.csv", fileSHA256: file.sha256, scopePath: "/", scopeCode: "150400", username: "county",
+                phase: .checked)
+            try await ImportJobStore.create(job, on: app.db)
+            let db = app.db
+            async let first = ImportJobStore.advance(job.id, from: .checked, to: .applying, username: "a", on: db)
+            async let second = ImportJobStore.advance(job.id, from: .checked, to: .applying, username: "b", on: db)
+            let results = try await [first, second]
             #expect(results.filter { $0 }.count == 1)
-            jobs.update(job.id) { $0.phase = .checked }
-            jobs.discard(job.id)
-            #expect(jobs.get(job.id) == nil)
-            #expect(!FileManager.default.fileExists(atPath: path))
+            // A running job cannot be discarded; a checked one can, and its file leaves the store.
+            #expect(try await ImportJobStore.discard(job.id, on: db).done == false)
+            _ = try await (db as! SQLDatabase).raw(
+                "UPDATE import_jobs SET phase = 'checked' WHERE id = \(bind: job.id)"
+            )
+            .run()
+            let (done, sha) = try await ImportJobStore.discard(job.id, on: db)
+            #expect(done && sha == file.sha256)
+            try await app.files.removeIfUnreferenced(file.sha256, app)
+            #expect(try await ImportJobStore.find(job.id, cipher: app.cipher, on: db) == nil)
+            #expect(try await !app.files.exists(file.sha256, on: db))
         }
     }
 

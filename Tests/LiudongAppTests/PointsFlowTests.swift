@@ -68,8 +68,11 @@ struct PointsFlowTests {
             #expect(samePhoto.status == .conflict)
             // The member's photo quota (shared with diary photos) is checked before the photo is written.
             app.settings.memberPhotosPerDay = 1
-            let pointsDir = app.settings.varDirectory + "/private/points"
-            let filesBefore = try FileManager.default.contentsOfDirectory(atPath: pointsDir).count
+            func storedFiles() async throws -> Int {
+                try await (app.db as! SQLDatabase).raw("SELECT count(*) AS n FROM stored_files").first()?
+                    .decode(column: "n", as: Int.self) ?? -1
+            }
+            let filesBefore = try await storedFiles()
             let otherPhoto = Data(
                 [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
                     + Array(repeating: 7, count: 64)
@@ -79,7 +82,7 @@ struct PointsFlowTests {
                 json: #"{"itemCode":"V02","on":"\#(day)","description":"第三件事：帮邻居照看孩子一下午","photo":"\#(otherPhoto)"}"#)
             #expect(
                 overQuota.status == .unprocessableEntity && Mobile.fields(overQuota)["photo"] == "今天上传的照片已达1个，请明天再传")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: pointsDir).count == filesBefore)
+            #expect(try await storedFiles() == filesBefore)
             app.settings.memberPhotosPerDay = 10
             // An automatic item cannot be claimed; the text is required; a fake photo is refused.
             let auto = try await me.post(

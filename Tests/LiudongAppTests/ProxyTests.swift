@@ -40,11 +40,13 @@ struct ProxyTests {
             let job = try #require(started.headers.first(name: .location))
             #expect(job.hasPrefix("/imports/"))
             let id = try #require(UUID(uuidString: String(job.dropFirst("/imports/".count))))
-            for _ in 0..<100 where app.importJobs.get(id)?.phase != .checked {
+            for _ in 0..<100 {
+                if try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .checked { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(try await county.post(job + "/apply", form: [:]).status == .seeOther)
-            for _ in 0..<100 where app.importJobs.get(id)?.phase != .applied {
+            for _ in 0..<100 {
+                if try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .applied { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let sql = app.db as! SQLDatabase

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LiudongCore
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -20,8 +21,11 @@ struct UploadQuotaTests {
             var me = Browser(app)
             _ = try await me.get("/my/login")
             _ = try await me.post("/my/login", form: ["idNumber": Fixture.idA, "password": Mobile.memberPassword])
-            let dir = app.settings.varDirectory + "/private/diary"
-            func files() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() }
+            let sql = app.db as! SQLDatabase
+            func files() async throws -> [String] {
+                try await sql.raw("SELECT sha256 FROM stored_files WHERE sha256 IS NOT NULL ORDER BY sha256").all()
+                    .map { try $0.decode(column: "sha256", as: String.self) }
+            }
             func png(_ n: UInt8) -> Data {
                 Data(
                     [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
@@ -42,7 +46,7 @@ struct UploadQuotaTests {
                 "/my/diary", form: ["on": yesterday, "text": "第十一篇"],
                 file: (field: "photo", name: "a.png", data: png(1)))
             #expect(try await me.get("/my/diary").body.string.contains("同一天最多10篇日记"))
-            #expect(files().isEmpty, "a refused entry's photo was written: \(files())")
+            #expect(try await files().isEmpty, "a refused entry's photo was written")
             // Two photos today fit the quota; the third is refused with the reason, and nothing is written for it.
             let today = AppClock.today.description
             for n: UInt8 in [2, 3] {
@@ -50,29 +54,26 @@ struct UploadQuotaTests {
                     "/my/diary", form: ["on": today, "text": "今天的日记\(n)"],
                     file: (field: "photo", name: "a.png", data: png(n)))
             }
-            #expect(files().count == 2)
+            #expect(try await files().count == 2)
             _ = try await me.upload(
                 "/my/diary", form: ["on": today, "text": "今天的日记4"], file: (field: "photo", name: "a.png", data: png(4)))
             #expect(try await me.get("/my/diary").body.string.contains("今天上传的照片已达2个"))
-            #expect(files().count == 2)
+            #expect(try await files().count == 2)
             #expect(try await DiaryEntry.query(on: app.db).filter(\.$onDay == today).count() == 2)
             // The month's megabytes count too (the same rule, its own message).
             #expect(
                 UploadQuota(perDay: 10, megabytesPerMonth: 1, noun: "照片").refusal(
                     filesToday: 0, bytesThisMonth: 1_000_000, adding: 100_000) == "本月上传的照片已超过1MB，请下月再传或压缩后上传")
             // A file no row refers to goes after a day; a referenced one stays however old, a fresh stray stays.
-            let old = AppClock.system.addingTimeInterval(-2 * 86_400)
-            let stray = dir + "/" + UUID().uuidString + ".png", fresh = dir + "/" + UUID().uuidString + ".png"
-            FileManager.default.createFile(atPath: stray, contents: png(9))
-            FileManager.default.createFile(atPath: fresh, contents: png(8))
-            for name in files() {
-                try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: dir + "/" + name)
-            }
-            try FileManager.default.setAttributes([.modificationDate: AppClock.system], ofItemAtPath: fresh)
-            let report = try await StudyAtHomeFeature().sweep(app, today: AppClock.today)
-            #expect(report.contains("私有文件：删除diary目录中无记录引用的文件1个"))
-            #expect(!FileManager.default.fileExists(atPath: stray) && FileManager.default.fileExists(atPath: fresh))
-            #expect(files().count == 3)
+            let old = AppClock.now.addingTimeInterval(-2 * 86_400)
+            _ = try await sql.raw("UPDATE stored_files SET created_at = \(bind: old)").run()
+            let stray = try await app.files.put(png(9), on: app.db, now: old)
+            let fresh = try await app.files.put(png(8), on: app.db)
+            let report = try await ClusterFeature().sweep(app, today: AppClock.today)
+            #expect(report.contains { $0.hasPrefix("私有文件：删除无记录引用的文件1个") }, "\(report)")
+            #expect(try await !app.files.exists(stray.sha256, on: app.db))
+            #expect(try await app.files.exists(fresh.sha256, on: app.db))
+            #expect(try await files().count == 3)
             for e in try await DiaryEntry.query(on: app.db).filter(\.$photoType != nil).all() {
                 #expect(try await me.get("/my/diary/\(e.id!.uuidString)/photo").status == .ok)
             }

@@ -15,9 +15,12 @@ enum AuthService {
     static func signIn(username rawName: String, password: String, req: Request) async throws -> Account {
         let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
         let settings = req.settings
-        let limiter = req.application.signInLimiter
-        if let wait = limiter.hit("client:\(req.clientAddress)", limit: settings.signInsPerClientPerMinute, window: 60)
-            ?? limiter.hit("user:\(username.prefix(64))", limit: settings.signInsPerUserPerMinute, window: 60)
+        // Counted in the database: every node behind the load balancer draws on the same budget.
+        if let wait = try await Throttle.first(
+            [
+                ("client:\(req.clientAddress)", settings.signInsPerClientPerMinute),
+                ("user:\(username.prefix(64))", settings.signInsPerUserPerMinute),
+            ], window: 60, on: req.db)
         {
             throw AppError.rateLimited(retryAfter: wait)
         }

@@ -37,7 +37,7 @@ extension Application {
 
     /// Every per-node service exists (true once `configure` ran; nothing is left to be made on first use).
     var nodeServicesMade: Bool {
-        has(WriteGateKey.self) && has(RateLimiterKey.self) && has(SignInLimiterKey.self) && has(ImportJobsKey.self)
+        has(WriteGateKey.self) && has(RateLimiterKey.self) && has(ImportWorkerKey.self) && has(FileStoreKey.self)
             && has(OrgDirectoryKey.self) && has(ReportWriterKey.self) && has(SMSPaceKey.self)
     }
 
@@ -45,8 +45,8 @@ extension Application {
     func makeNodeServices() {
         writeGate = WriteGate()
         rateLimiter = RateLimiter()
-        signInLimiter = RateLimiter()
-        importJobs = ImportJobs()
+        importWorker = ImportWorker()
+        files = FileStore(kind: settings.fileStore, cipher: cipher, pool: threadPool)
         orgDirectory = OrgDirectory()
         reportWriter = ReportWriter(gate: writeGate, database: { [unowned self] in self.db })
         smsPace = SMSPace(perSecond: settings.notify.perSecond)

@@ -27,6 +27,8 @@ protocol Feature: Sendable {
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile]
     /// Its part of the daily job (`liudong sweep`): one line per thing it did, for the console and the audit log.
     func sweep(_ app: Application, today: CalendarDate) async throws -> [String]
+    /// The columns of its tables that refer to stored files (`FileStore`), so the sweep keeps what they name.
+    var files: [FileReference] { get }
 }
 
 extension Feature {
@@ -40,6 +42,7 @@ extension Feature {
     var openAPI: String? { nil }
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] { [] }
     func sweep(_ app: Application, today: CalendarDate) async throws -> [String] { [] }
+    var files: [FileReference] { [] }
 }
 
 /// A tile of the member's phone page: a title, lines of text, and actions (a link, or a form posted with CSRF).

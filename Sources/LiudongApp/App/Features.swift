@@ -7,6 +7,7 @@ import Vapor
 enum Features {
     static let all: [any Feature] = [
         SystemFeature(),
+        ClusterFeature(),
         HomeFeature(),
         WorklistFeature(),
         AccountsFeature(),

@@ -3,7 +3,9 @@ import LiudongCore
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Fixed-window counters per key, in memory on each node (limits are per node behind a load balancer).
+/// Fixed-window counters per key, in memory on each node: the load-shedding limits of the public pages (self-report
+/// posts and page views per client address, a person's accepted reports per hour), which are per node behind a load
+/// balancer by design. Limits that protect accounts are counted in the database (`Throttle`).
 /// A lock, not an actor: it is taken twice per public request and never waits on anything.
 final class RateLimiter: @unchecked Sendable {
     fileprivate struct State {
@@ -53,18 +55,11 @@ extension RateLimiter {
 
 extension Application {
     struct RateLimiterKey: StorageKey { typealias Value = RateLimiter }
-    struct SignInLimiterKey: StorageKey { typealias Value = RateLimiter }
 
     /// Public self-report and phone-page limits. Created in `configure`, before any request can race to create it.
     var rateLimiter: RateLimiter {
         get { made(RateLimiterKey.self) }
         set { storage[RateLimiterKey.self] = newValue }
-    }
-
-    /// Sign-in attempts per client and per username.
-    var signInLimiter: RateLimiter {
-        get { made(SignInLimiterKey.self) }
-        set { storage[SignInLimiterKey.self] = newValue }
     }
 }
 

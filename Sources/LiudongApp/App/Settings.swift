@@ -65,6 +65,9 @@ public struct Settings: Sendable {
     public var clock: AppClock.Setting?
     /// `LIUDONG_ALLOW_FIXED_CLOCK=1`: lets `LIUDONG_TODAY` stand in production mode (refused there otherwise).
     public var allowFixedClock: Bool = false
+    /// `LIUDONG_FILE_STORE=db|dir`: private files in the database (the default; a cluster needs nothing else) or in
+    /// the directory `LIUDONG_FILE_DIR` (default `var/files`: one node, or a mount every node shares).
+    public var fileStore: FileStoreKind = .database
     /// Notifications: SMS provider, templates, quiet hours, weekly cap (`NotifySettings`).
     public var notify = NotifySettings()
 
@@ -143,6 +146,13 @@ public struct Settings: Sendable {
             }
         }
         let notify = NotifySettings.parse(env, problems: &problems)
+        var fileStore = FileStoreKind.database
+        switch (env["LIUDONG_FILE_STORE"] ?? "").lowercased() {
+        case "", "db", "database": break
+        case "dir", "directory":
+            fileStore = .directory(env["LIUDONG_FILE_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(varDir)/files")
+        default: problems.append("LIUDONG_FILE_STORE must be db or dir")
+        }
         if !problems.isEmpty {
             throw Problem(description: "configuration problems: " + problems.joined(separator: "; "))
         }
@@ -173,6 +183,7 @@ public struct Settings: Sendable {
         settings.attachmentMBPerMonth = int("LIUDONG_ATTACHMENT_MB_PER_MONTH", 1000)
         settings.allowFixedClock = ["1", "true", "yes"].contains((env["LIUDONG_ALLOW_FIXED_CLOCK"] ?? "").lowercased())
         settings.notify = notify
+        settings.fileStore = fileStore
         return settings
     }
 }

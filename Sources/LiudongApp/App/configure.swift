@@ -65,6 +65,8 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(
         8, settings.notify.concurrency)
     if settings.notify.inProcess { app.lifecycle.use(InProcessSender()) }
+    app.lifecycle.use(LegacyFileAdoption())
+    app.lifecycle.use(ImportPolling())
 }
 
 /// Moves the app's clock when `LIUDONG_TODAY` asks (refused in production unless `LIUDONG_ALLOW_FIXED_CLOCK=1`), and

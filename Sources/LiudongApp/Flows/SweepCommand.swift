@@ -22,26 +22,37 @@ struct SweepCommand: AsyncCommand {
             }
             today = d
         }
+        let day = today
+        do {
+            try await JobLock.run("sweep", on: app.db) {
+                try await Self.sweep(app, today: day, console: context.console)
+            }
+        } catch let held as JobLock.Held {
+            context.console.warning(held.message)
+        }
+    }
+
+    private static func sweep(_ app: Application, today: CalendarDate, console: Console) async throws {
         let result = try await FlowService.sweep(today: today, settings: app.settings, gate: app.writeGate, on: app.db)
         try await Audit.record(
             .update, "sweep", ref: today.description,
             summary: "每日巡检：新增逾期未报到\(result.overdue)人，失联待确认\(result.lostCandidates)人",
             user: nil, username: "cli", client: "command-line", on: app.db)
-        context.console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
+        console.success("\(today)：新增逾期未报到 \(result.overdue) 人，失联待确认 \(result.lostCandidates) 人。")
         // Each feature's daily part (reminders before a quarter ends, hearings overdue…).
         for feature in app.features {
             for line in try await feature.sweep(app, today: today) {
                 try await Audit.record(
                     .update, "sweep", ref: today.description, summary: "每日巡检：\(line)", user: nil, username: "cli",
                     client: "command-line", on: app.db)
-                context.console.success("\(today)：\(line)")
+                console.success("\(today)：\(line)")
             }
         }
         // Ended sessions, and files with personal data left by uploads nobody applied or abandoned.
         let sessions = try await SessionPurge.run(on: app.db)
         PrivateFiles.sweep(app, "imports")
         PrivateFiles.sweep(app, "exports", olderThan: 3600)
-        context.console.success("已清理过期会话 \(sessions) 个及一天前的上传文件。")
+        console.success("已清理过期会话 \(sessions) 个及一天前的上传文件。")
         // Keep the planner's statistics fresh as the tables grow.
         if let sql = try? app.db.sql(), sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA optimize").run() }
         // Once a quarter has ended, freeze its ledger (only the one just ended, and only once).
@@ -52,7 +63,7 @@ struct SweepCommand: AsyncCommand {
             try await Audit.record(
                 .update, "ledger", ref: ended.description, summary: "每日巡检封存\(ended.chinese)台账：\(rows)行",
                 user: nil, username: "cli", client: "command-line", on: app.db)
-            context.console.success("已封存\(ended.chinese)台账：\(rows) 行。")
+            console.success("已封存\(ended.chinese)台账：\(rows) 行。")
         }
     }
 }

@@ -72,12 +72,14 @@ enum MemberAuthService {
     }
 
     /// Throttles by client and ID number before any work.
-    static func throttle(_ req: Request, id: String?) throws {
-        let limiter = req.application.signInLimiter
+    static func throttle(_ req: Request, id: String?) async throws {
         let key = id.map { req.application.cipher.hash($0).prefix(16) } ?? "none"
-        if let wait = limiter.hit(
-            "member-client:\(req.clientAddress)", limit: req.settings.signInsPerClientPerMinute, window: 60)
-            ?? limiter.hit("member:\(key)", limit: req.settings.signInsPerUserPerMinute, window: 60)
+        // Counted in the database, so the budget holds across nodes.
+        if let wait = try await Throttle.first(
+            [
+                ("member-client:\(req.clientAddress)", req.settings.signInsPerClientPerMinute),
+                ("member:\(key)", req.settings.signInsPerUserPerMinute),
+            ], window: 60, on: req.db)
         {
             throw AppError.rateLimited(retryAfter: wait)
         }
@@ -86,7 +88,7 @@ enum MemberAuthService {
     /// Activates (or, with a fresh code from the branch, resets) a member's account.
     static func activate(_ input: Activation, req: Request) async throws -> MemberAccount {
         let id = normalizedID(input.idNumber)
-        try throttle(req, id: id)
+        try await throttle(req, id: id)
         if let e = checkPassword(input.password) { throw AppError.invalid([e]) }
         let cipher = req.application.cipher
         let pool = req.application.threadPool
@@ -157,7 +159,7 @@ enum MemberAuthService {
         -> MemberAccount
     {
         let id = normalizedID(idNumber)
-        try throttle(req, id: id)
+        try await throttle(req, id: id)
         let cipher = req.application.cipher
         let pool = req.application.threadPool
         let failure = AppError.signInFailed([FieldError("password", signInFailed)])

@@ -16,7 +16,8 @@ enum InflowLedgerService {
 
     static func upload(
         path: String, org: Organization, quarter: Quarter, username: String, apply: Bool,
-        cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max
+        cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
+        commit: (@Sendable (Database, NationalImportService.Summary) async throws -> Void)? = nil
     ) async throws -> NationalImportService.Summary {
         let sql = try db.sql()
         let (channel, info) = NationalImportService.read(path: path, required: [.name, .idNumber])
@@ -60,9 +61,10 @@ enum InflowLedgerService {
             }
         }
         guard apply else { return summary }
+        let done = summary
         try await replace(
             org: org, quarter: quarter, rows: rows, method: InflowListSource.upload.rawValue, username: username,
-            gate: gate, on: db)
+            gate: gate, on: db, commit: commit.map { c in { tx in try await c(tx, done) } })
         return summary
     }
 
@@ -99,7 +101,8 @@ enum InflowLedgerService {
 
     private static func replace(
         org: Organization, quarter: Quarter, rows: [InflowListLine], method: String,
-        username: String, gate: WriteGate, on db: Database
+        username: String, gate: WriteGate, on db: Database,
+        commit: (@Sendable (Database) async throws -> Void)? = nil
     ) async throws {
         let orgID = org.id!
         try await db.writeTransaction(gate: gate) { tx in
@@ -131,6 +134,7 @@ enum InflowLedgerService {
                 "quarter", "org_id", "method", "rows", "by_username", "at"
             )
             .values([quarter.description, orgID, method, rows.count, username, now] as [any Encodable & Sendable]).run()
+            try await commit?(tx)
         }
     }
 }

@@ -49,65 +49,16 @@ enum UploadLedger {
             .values([owner, kind.rawValue, Int64(bytes), now] as [any Encodable & Sendable]).run()
     }
 
-    /// Writes the private file, then runs `save` (the row that refers to it, and the ledger line); if `save` throws,
-    /// the file is removed before the error goes on.
-    static func keep<T>(
-        _ bytes: Data, _ app: Application, _ sub: String, name: String, save: () async throws -> T
-    ) async throws -> T {
-        let path = try PrivateFiles.write(bytes, app, sub, name: name)
-        do {
-            return try await save()
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
-    }
-
-    /// Removes files of `sub` older than a day whose name no row refers to (`referenced` holds the names kept).
-    /// Returns how many were removed.
-    static func sweepOrphans(
-        _ app: Application, _ sub: String, referenced: Set<String>, now: Date = AppClock.system
-    ) -> Int {
-        guard let dir = try? PrivateFiles.directory(app, sub) else { return 0 }
-        var removed = 0
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !referenced.contains(name) {
-            let file = dir + "/" + name
-            if let modified = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date,
-                now.timeIntervalSince(modified) > 86_400
-            {
-                if (try? FileManager.default.removeItem(atPath: file)) != nil { removed += 1 }
-            }
-        }
-        return removed
-    }
-
-    /// The file names rows of `table` refer to: `<id>.<extension of typeColumn>`.
-    static func referencedNames(table: String, typeColumn: String, on db: Database) async throws -> Set<String> {
-        let rows = try await db.sql().raw(
-            "SELECT id, \(ident: typeColumn) AS kind FROM \(ident: table) WHERE \(ident: typeColumn) IS NOT NULL"
-        ).all(decoding: FileRow.self)
-        return Set(
-            rows.compactMap { r in
-                r.kind.flatMap(ScanKind.init(rawValue:)).map { "\(r.id.uuidString).\($0.fileExtension)" }
-            })
-    }
-
-    /// Sweeps `sub` against the files `table` refers to; a line for the sweep's report when any was removed.
-    static func sweepOrphans(_ app: Application, _ sub: String, table: String, typeColumn: String) async throws
-        -> [String]
-    {
-        let kept = try await referencedNames(table: table, typeColumn: typeColumn, on: app.db)
-        let n = sweepOrphans(app, sub, referenced: kept)
-        return n > 0 ? ["私有文件：删除\(sub)目录中无记录引用的文件\(n)个"] : []
+    /// Stores the private file (in the store every node reads), then runs `save` (the row that refers to it, and the
+    /// ledger line). A copy that no row refers to — `save` threw — is removed by the daily sweep a day later; it is
+    /// not removed here, because equal content stored before is the same copy and may be referred to already.
+    static func keep<T>(_ bytes: Data, _ app: Application, save: () async throws -> T) async throws -> T {
+        _ = try await app.files.put(bytes, on: app.db)
+        return try await save()
     }
 }
 
 private struct UsageRow: Decodable {
     var files: Int
     var bytes: Int64?
-}
-
-private struct FileRow: Decodable {
-    var id: UUID
-    var kind: String?
 }

@@ -87,3 +87,23 @@ private func replaceDatabase(in url: String, with name: String) -> String {
     comps.path = "/" + name
     return comps.string!
 }
+
+/// A second app node on the same database and data key as `app`, with a var directory of its own (nothing on one
+/// node's disk is seen by the other), for `body`; shut down after.
+func withSecondNode(of app: Application, _ body: (Application) async throws -> Void) async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("liudong-node-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var settings = app.settings
+    settings.varDirectory = dir
+    let node = try await Application.make(.testing)
+    node.logger.logLevel = .warning
+    do {
+        try await configure(node, settings: settings, features: app.features)
+        try await body(node)
+    } catch {
+        try? await node.asyncShutdown()
+        throw error
+    }
+    try await node.asyncShutdown()
+}

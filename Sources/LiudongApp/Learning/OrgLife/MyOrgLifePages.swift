@@ -11,11 +11,12 @@ struct MyOrgLifePages {
     }
 
     /// At most 20 code attempts per member in ten minutes (a six-character code is not to be guessed).
-    static func limitCodes(_ req: Request, _ me: CurrentMember) throws {
-        // Per member, and per client address (one phone signed in as several members counts once).
-        let limiter = req.application.rateLimiter
-        if let wait = limiter.hit("orglife-code:\(me.memberID)", limit: 20, window: 600)
-            ?? limiter.hit("orglife-code-client:\(req.clientAddress)", limit: 60, window: 600)
+    static func limitCodes(_ req: Request, _ me: CurrentMember) async throws {
+        // Per member, and per client address (one phone signed in as several members counts once); counted in the
+        // database, so the budget holds across nodes.
+        if let wait = try await Throttle.first(
+            [("orglife-code:\(me.memberID)", 20), ("orglife-code-client:\(req.clientAddress)", 60)], window: 600,
+            on: req.db)
         {
             throw AppError.rateLimited(retryAfter: wait)
         }
@@ -52,7 +53,7 @@ struct MyOrgLifePages {
 
     func checkIn(req: Request) async throws -> Response {
         let me = try req.member
-        try Self.limitCodes(req, me)
+        try await Self.limitCodes(req, me)
         let form = try req.content.decode(CodeForm.self)
         do {
             let (e, org) = try await OrgLifeActions.checkIn(code: form.code, member: me, on: req.db)

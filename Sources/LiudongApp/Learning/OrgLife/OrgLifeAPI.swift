@@ -53,7 +53,7 @@ struct OrgLifeAPI {
     /// `POST /api/v1/my/org-life/check-in` `{"code"}` → 201 (422 for an unknown or closed code).
     func checkIn(req: Request) async throws -> Response {
         let me = try req.member
-        try MyOrgLifePages.limitCodes(req, me)
+        try await MyOrgLifePages.limitCodes(req, me)
         let body = try req.content.decode(CheckInBody.self)
         let (e, org) = try await OrgLifeActions.checkIn(code: body.code, member: me, on: req.db)
         let res = Response(status: .created)

@@ -205,8 +205,7 @@ enum OrgLifeActions {
         attachment.sha256 = SHA256.hash(data: bytes).hex
         attachment.size = bytes.count
         attachment.createdBy = a.name
-        try await UploadLedger.keep(bytes, app, "org-life", name: "\(attachment.id!.uuidString).\(kind.fileExtension)")
-        {
+        try await UploadLedger.keep(bytes, app) {
             try await a.db.transaction { tx in
                 try await attachment.create(on: tx)
                 try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)

@@ -61,9 +61,12 @@ struct OrgLifeFeature: Feature {
         ]
     }
 
-    /// Private files no row refers to (a write that failed halfway, a restart) go after a day.
-    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
-        try await UploadLedger.sweepOrphans(app, "org-life", table: "org_life_attachments", typeColumn: "file_type")
+    var files: [FileReference] {
+        [
+            FileReference(
+                table: "org_life_attachments", sha256Column: "sha256", legacyDirectory: "org-life",
+                typeColumn: "file_type")
+        ]
     }
 
     func loadDemo(_ demo: DemoContext) async throws { try await LearningDemo.load(demo) }

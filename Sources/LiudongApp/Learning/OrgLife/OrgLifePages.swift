@@ -266,8 +266,7 @@ struct OrgLifePages {
             let a = try await OrgLifeStore.attachment(fid, of: e.requireID(), on: req.db),
             let kind = ScanKind(rawValue: a.fileType)
         else { throw AppError.notFound }
-        return try PrivateFiles.serve(
-            req, "org-life", name: "\(a.id!.uuidString).\(kind.fileExtension)", sha256: a.sha256, kind: kind)
+        return try await req.application.files.serve(req, sha256: a.sha256, kind: kind)
     }
 
     struct CertificateForm: Content { var event: String? }

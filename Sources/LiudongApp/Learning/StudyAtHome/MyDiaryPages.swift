@@ -65,6 +65,6 @@ struct MyDiaryPages {
             let e = try await DiaryEntry.find(id, on: req.db),
             e.memberID == me.memberID
         else { throw AppError.notFound }
-        return try e.servePhoto(req)
+        return try await e.servePhoto(req)
     }
 }

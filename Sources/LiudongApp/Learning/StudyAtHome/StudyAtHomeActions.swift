@@ -55,7 +55,7 @@ enum StudyAtHomeActions {
         }
         e.photoSHA256 = SHA256.hash(data: bytes).hex
         e.photoType = kind.rawValue
-        try await UploadLedger.keep(bytes, app, "diary", name: "\(e.id!.uuidString).\(kind.fileExtension)") {
+        try await UploadLedger.keep(bytes, app) {
             try await a.db.transaction { tx in
                 try await e.create(on: tx)
                 try await UploadLedger.record(owner: owner, kind: .memberPhoto, bytes: bytes.count, now: now, on: tx)

@@ -44,8 +44,11 @@ struct StudyAtHomeFeature: Feature {
         ]
     }
 
-    /// Private files no row refers to (a write that failed halfway, a restart) go after a day.
-    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
-        try await UploadLedger.sweepOrphans(app, "diary", table: "diary_entries", typeColumn: "photo_type")
+    var files: [FileReference] {
+        [
+            FileReference(
+                table: "diary_entries", sha256Column: "photo_sha256", legacyDirectory: "diary", typeColumn: "photo_type"
+            )
+        ]
     }
 }

@@ -64,11 +64,10 @@ final class HomeStudySession: Model, @unchecked Sendable {
 
 extension DiaryEntry {
     /// The entry's photo from the private files, checked against its SHA-256 (404 when it has none).
-    func servePhoto(_ req: Request) throws -> Response {
+    func servePhoto(_ req: Request) async throws -> Response {
         guard let sha = photoSHA256, let kind = photoType.flatMap(ScanKind.init(rawValue:)) else {
             throw AppError.notFound
         }
-        return try PrivateFiles.serve(
-            req, "diary", name: "\(id!.uuidString).\(kind.fileExtension)", sha256: sha, kind: kind)
+        return try await req.application.files.serve(req, sha256: sha, kind: kind)
     }
 }

@@ -94,6 +94,6 @@ struct TwoPlacesPages {
             let e = try await DiaryEntry.find(id, on: req.db),
             try await TwoPlacesStore.readable(e, by: org.requireID(), on: req.db)
         else { throw AppError.notFound }
-        return try e.servePhoto(req)
+        return try await e.servePhoto(req)
     }
 }

@@ -152,20 +152,14 @@ enum AgreementActions {
         }
         let id = agreement.id!.uuidString
         let sha = SHA256.hash(data: bytes).hex
-        let previous = agreement.scanType.flatMap(ScanKind.init(rawValue:)).map { "\(id).\($0.fileExtension)" }
-        let name = "\(id).\(kind.fileExtension)"
         agreement.scanSHA256 = sha
         agreement.scanType = kind.rawValue
         agreement.scanSize = bytes.count
-        try await UploadLedger.keep(bytes, app, "agreements", name: name) {
+        try await UploadLedger.keep(bytes, app) {
             try await a.db.transaction { tx in
                 try await agreement.update(on: tx)
                 try await UploadLedger.record(owner: owner, kind: .attachment, bytes: bytes.count, now: now, on: tx)
             }
-        }
-        // A scan of another type replaces the old file under another name: remove it.
-        if let previous, previous != name {
-            try? FileManager.default.removeItem(atPath: try PrivateFiles.directory(app, "agreements") + "/" + previous)
         }
         try await a.audit(
             .update, "agreement", ref: id, summary: "上传协议\(agreement.number)扫描件（\(kind.rawValue)，SHA-256 \(sha)）")

@@ -231,9 +231,7 @@ struct AgreementPages {
         guard let type = a.scanType.flatMap(ScanKind.init(rawValue:)), let sha = a.scanSHA256 else {
             throw AppError.notFound
         }
-        return try PrivateFiles.serve(
-            req, "agreements", name: "\(a.id!.uuidString).\(type.fileExtension)", sha256: sha, kind: type,
-            filename: "agreement")
+        return try await req.application.files.serve(req, sha256: sha, kind: type, filename: "agreement")
     }
 
     struct ShowView: Encodable {

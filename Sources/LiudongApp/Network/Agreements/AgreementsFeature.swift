@@ -66,9 +66,13 @@ struct AgreementsFeature: Feature {
         return tallies
     }
 
-    /// Scans no agreement refers to (a write that failed halfway, a replaced scan) go after a day.
-    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
-        try await UploadLedger.sweepOrphans(app, "agreements", table: "agreements", typeColumn: "scan_type")
+    /// Signed scans (a replaced scan is kept while another agreement refers to the same content).
+    var files: [FileReference] {
+        [
+            FileReference(
+                table: "agreements", sha256Column: "scan_sha256", legacyDirectory: "agreements", typeColumn: "scan_type"
+            )
+        ]
     }
 
     /// The measure's demo, one seeded sequence (mobile organizations, their members, agreements, suggestions).

@@ -20,7 +20,14 @@ struct NotifyCommand: AsyncCommand {
         }
         let batch = min(max(signature.batch ?? 500, 1), 5000)
         let started = AppClock.system
-        let t = try await sender.drain(batch: batch)
+        let t: NotifySender.Tally
+        do {
+            // One run at a time across nodes and cron entries: a slow minute does not pile up runs.
+            t = try await JobLock.run("notify", on: context.application.db) { try await sender.drain(batch: batch) }
+        } catch let held as JobLock.Held {
+            context.console.warning(held.message)
+            return
+        }
         let seconds = AppClock.system.timeIntervalSince(started)
         context.console.success(
             "已发送 \(t.sent) 条（其中汇总短信 \(t.digests) 条），待重试 \(t.retried) 条，失败 \(t.failed) 条，"

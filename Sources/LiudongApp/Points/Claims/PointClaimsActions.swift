@@ -54,7 +54,7 @@ enum PointClaimsActions {
             c.photoSHA256 = sha
             c.photoType = kind.rawValue
             let claim = c
-            try await UploadLedger.keep(Data(photo), app, "points", name: "\(c.id!.uuidString).\(kind.fileExtension)") {
+            try await UploadLedger.keep(Data(photo), app) {
                 try await a.db.transaction { tx in
                     try await claim.create(on: tx)
                     try await UploadLedger.record(

@@ -34,8 +34,11 @@ struct PointClaimsFeature: Feature {
         ]
     }
 
-    /// Claim photos no claim refers to (a write that failed halfway) go after a day.
-    func sweep(_ app: Application, today: CalendarDate) async throws -> [String] {
-        try await UploadLedger.sweepOrphans(app, "points", table: "point_claims", typeColumn: "photo_type")
+    var files: [FileReference] {
+        [
+            FileReference(
+                table: "point_claims", sha256Column: "photo_sha256", legacyDirectory: "points", typeColumn: "photo_type"
+            )
+        ]
     }
 }

@@ -91,15 +91,14 @@ struct PointClaimsPages {
 
     func photo(req: Request) async throws -> Response {
         let (c, _) = try await req.reviewedClaim()
-        return try Self.servePhoto(req, c)
+        return try await Self.servePhoto(req, c)
     }
 
-    static func servePhoto(_ req: Request, _ c: PointClaim) throws -> Response {
+    static func servePhoto(_ req: Request, _ c: PointClaim) async throws -> Response {
         guard let sha = c.photoSHA256, let kind = c.photoType.flatMap(ScanKind.init(rawValue:)) else {
             throw AppError.notFound
         }
-        return try PrivateFiles.serve(
-            req, "points", name: "\(c.id!.uuidString).\(kind.fileExtension)", sha256: sha, kind: kind)
+        return try await req.application.files.serve(req, sha256: sha, kind: kind)
     }
 
     struct ClaimForm: Content {
@@ -137,7 +136,7 @@ struct PointClaimsPages {
         guard let id = req.parameters.get("id").flatMap({ UUID(uuidString: $0) }),
             let c = try await PointClaimsStore.claim(id, on: req.db), c.memberID == me.memberID
         else { throw AppError.notFound }
-        return try Self.servePhoto(req, c)
+        return try await Self.servePhoto(req, c)
     }
 }
 

@@ -106,23 +106,22 @@ struct ImportPages {
         guard let file = form.file, file.data.readableBytes > 0 else {
             throw AppError.invalid([FieldError("file", "请选择要导入的 .xlsx 或 .csv 文件")])
         }
-        // Uploads never applied (or left by a restart) are removed after a day.
-        PrivateFiles.sweep(req.application, "imports")
-        let id = UUID()
-        let path = try PrivateFiles.write(
-            Data(file.data.readableBytesView), req.application, "imports", name: "\(id.uuidString).upload")
-        let job = ImportJobs.Job(
-            id: id, accountID: user.accountID, kind: kind, orgID: kind == .inflow ? user.scopeID : nil,
-            quarter: quarter,
-            fileName: file.filename, path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
-        req.application.importJobs.add(job)
-        ImportRunner.start(job, apply: false, app: req.application, username: user.username)
-        return req.redirect(to: "/imports/\(id)")
+        // Into the file store every node reads; the job row tells any node to check it (this one starts at once).
+        let app = req.application
+        let stored = try await app.files.put(Data(file.data.readableBytesView), on: app.db)
+        let job = ImportJob(
+            id: UUID(), accountID: user.accountID, kind: kind, orgID: kind == .inflow ? user.scopeID : nil,
+            quarter: quarter, fileName: String(file.filename.prefix(200)), fileSHA256: stored.sha256,
+            scopePath: user.scopePath, scopeCode: user.scopeCode, username: user.username)
+        try await ImportJobStore.create(job, on: app.db)
+        app.importWorker.kick(app)
+        return req.redirect(to: "/imports/\(job.id)")
     }
 
-    private func job(_ req: Request) throws -> ImportJobs.Job {
+    private func job(_ req: Request) async throws -> ImportJob {
         let user = try req.user
-        guard let id = req.parameters.get("job", as: UUID.self), let job = req.application.importJobs.get(id),
+        guard let id = req.parameters.get("job", as: UUID.self),
+            let job = try await ImportJobStore.find(id, cipher: req.cipher, on: req.db),
             job.accountID == user.accountID
         else {
             throw AppError.notFound
@@ -147,8 +146,8 @@ struct ImportPages {
     }
 
     func show(req: Request) async throws -> Response {
-        let j = try job(req)
-        let running = j.phase == .checking || j.phase == .applying
+        let j = try await job(req)
+        let running = j.phase.isRunning
         let rejected = j.summary?.rejected ?? []
         let total = j.summary?.rejectedTotal ?? 0
         let view = JobView(
@@ -162,30 +161,34 @@ struct ImportPages {
 
     /// For scripts and the page's own polling: `{"phase","rowsRead"}`.
     func progress(req: Request) async throws -> Response {
-        let j = try job(req)
+        let j = try await job(req)
         return try await ImportProgress(phase: j.phase.rawValue, rowsRead: j.rowsRead).encodeResponse(for: req)
     }
 
     func apply(req: Request) async throws -> Response {
         let user = try req.user
-        let j = try job(req)
+        let j = try await job(req)
         // Check and change in one step: of two concurrent clicks, one applies and the other is told.
-        guard req.application.importJobs.begin(j.id, from: .checked, to: .applying) else {
+        guard try await ImportJobStore.advance(j.id, from: .checked, to: .applying, username: user.username, on: req.db)
+        else {
             return req.redirect(to: "/imports/\(j.id)", flash: "这份文件不能再次应用")
         }
-        ImportRunner.start(j, apply: true, app: req.application, username: user.username)
+        req.application.importWorker.kick(req.application)
         return req.redirect(to: "/imports/\(j.id)")
     }
 
     /// The uploader abandons a checked file: the job is forgotten and the file removed at once.
     func discard(req: Request) async throws -> Response {
-        let j = try job(req)
-        req.application.importJobs.discard(j.id)
+        let j = try await job(req)
+        let app = req.application
+        let (done, sha) = try await ImportJobStore.discard(j.id, on: app.db)
+        guard done else { return req.redirect(to: "/imports/\(j.id)", flash: "这份文件正在处理，不能放弃") }
+        if let sha { try await app.files.removeIfUnreferenced(sha, app) }
         return req.redirect(to: "/imports", flash: "已放弃“\(j.fileName)”，上传的文件已删除")
     }
 
     func rejected(req: Request) async throws -> Response {
-        let j = try job(req)
+        let j = try await job(req)
         guard let summary = j.summary else { throw AppError.notFound }
         return try await PrivateFiles.with(req.application, "exports", name: "rejected-\(UUID().uuidString).xlsx") {
             path in

@@ -128,7 +128,8 @@ enum NationalImportService {
     static func run(
         path: String, fileName: String, quarter: Quarter, scopePath: String, scopeCode: String, username: String,
         apply: Bool, cipher: FieldCipher, gate: WriteGate, on db: Database, keepRejected: Int = Int.max,
-        progress: @escaping @Sendable (Int) -> Void = { _ in }
+        progress: @escaping @Sendable (Int) -> Void = { _ in },
+        commit: (@Sendable (Database, Summary) async throws -> Void)? = nil
     ) async throws -> Summary {
         let sql = try db.sql()
         let matcher = try await OrgMatcher.load(under: scopePath, on: sql)
@@ -270,6 +271,8 @@ enum NationalImportService {
                 // Lines of the national to-do list whose change this export shows are done.
                 summary.nationalTodosTicked = try await NationalTodoActions.tickFromImport(
                     quarter: quarter.description, under: scopePath, today: AppClock.today, on: db)
+                // The caller's own record of the apply (an import job), in the same transaction.
+                try await commit?(db, summary)
             }
             return summary
         }

@@ -24,16 +24,14 @@ enum ProxyActions {
     static func upload(
         _ data: Data, fileName: String, for org: Organization, quarter: Quarter, user: CurrentUser, app: Application
     ) async throws -> UUID {
-        PrivateFiles.sweep(app, "imports")
-        let id = UUID()
-        let path = try PrivateFiles.write(data, app, "imports", name: "\(id.uuidString).upload")
-        var job = ImportJobs.Job(
-            id: id, accountID: user.accountID, kind: .inflow, orgID: org.id, quarter: quarter, fileName: fileName,
-            path: path, scopePath: user.scopePath, scopeCode: user.scopeCode)
-        job.proxy = true
-        app.importJobs.add(job)
-        ImportRunner.start(job, apply: false, app: app, username: user.username)
-        return id
+        let stored = try await app.files.put(data, on: app.db)
+        let job = ImportJob(
+            id: UUID(), accountID: user.accountID, kind: .inflow, orgID: org.id, proxy: true, quarter: quarter,
+            fileName: String(fileName.prefix(200)), fileSHA256: stored.sha256, scopePath: user.scopePath,
+            scopeCode: user.scopeCode, username: user.username)
+        try await ImportJobStore.create(job, on: app.db)
+        app.importWorker.kick(app)
+        return job.id
     }
 
     /// Signs the inflow side of the pair (the account's county ↔ `inflow`) from a stamped receipt: once the quarter is
@@ -64,7 +62,7 @@ enum ProxyActions {
             throw AppError.conflict(refusal)
         }
         let sha = SHA256.hash(data: bytes).hex
-        try await UploadLedger.keep(bytes, app, "receipts", name: "\(sha).\(kind.fileExtension)") {
+        try await UploadLedger.keep(bytes, app) {
             try await ReconciliationStore.sign(
                 quarter: quarter, countyID: countyID, inflowOrgID: inflowID, outflowSide: false,
                 username: ProxyRules.signer(user.username), gate: app.writeGate, on: a.db)

@@ -13,4 +13,13 @@ struct ProxyFeature: Feature {
     func routes(_ routes: FeatureRoutes) throws { try ProxyPages().boot(routes) }
 
     func loadDemo(_ demo: DemoContext) async throws { try await ProxyDemo.load(demo) }
+
+    /// Stamped receipts, named by their SHA-256 before the store.
+    var files: [FileReference] {
+        [
+            FileReference(
+                table: "reconciliation_signoffs", sha256Column: "inflow_receipt_sha256", legacyDirectory: "receipts",
+                legacyNamedBySHA: true, typeColumn: "inflow_receipt_type")
+        ]
+    }
 }

@@ -126,8 +126,6 @@ struct ProxyPages {
             let county = try await OrgTree.county(of: scope, on: req.db),
             let r = try await ProxyStore.receipt(quarter: quarter, county: county.id!, inflow: inflow.id!, on: req.db)
         else { throw AppError.notFound }
-        return try PrivateFiles.serve(
-            req, "receipts", name: "\(r.sha256).\(r.kind.fileExtension)", sha256: r.sha256, kind: r.kind,
-            filename: "receipt")
+        return try await req.application.files.serve(req, sha256: r.sha256, kind: r.kind, filename: "receipt")
     }
 }

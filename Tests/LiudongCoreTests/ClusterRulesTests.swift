@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import LiudongCore
+
+@Suite("Several nodes: throttle windows, import-job takeover, sealed file chunks")
+struct ClusterRulesTests {
+    let now = Date(timeIntervalSince1970: 1_796_572_800)
+
+    @Test func aWaitIsAtLeastASecondAndNeverLongerThanTheWindow() {
+        #expect(ThrottleWindow.wait(until: now.addingTimeInterval(12.2), now: now, window: 60) == 13)
+        #expect(ThrottleWindow.wait(until: now.addingTimeInterval(-5), now: now, window: 60) == 1)
+        // A row stamped by a node whose clock ran far ahead asks for the window, not a day.
+        #expect(ThrottleWindow.wait(until: now.addingTimeInterval(86_400), now: now, window: 60) == 60)
+        #expect(ThrottleWindow.wait(until: .distantFuture, now: .distantPast, window: 600) == 600)
+        #expect(ThrottleWindow.wait(until: now, now: now, window: .infinity) >= 1)
+    }
+
+    @Test func aJobIsClaimableWhenNobodyHoldsItOrItsNodeStoppedAMinuteAgo() {
+        let minute = ImportJobRules.staleAfter
+        #expect(ImportJobRules.claimable(phase: .checking, owner: nil, heartbeat: nil, now: now))
+        #expect(
+            !ImportJobRules.claimable(phase: .checking, owner: "a", heartbeat: now.addingTimeInterval(-5), now: now))
+        #expect(
+            ImportJobRules.claimable(phase: .applying, owner: "a", heartbeat: now.addingTimeInterval(-minute), now: now)
+        )
+        for phase in [ImportJobPhase.checked, .applied, .failed] {
+            #expect(!ImportJobRules.claimable(phase: phase, owner: nil, heartbeat: nil, now: now))
+        }
+        #expect(ImportJobRules.takeover(phase: .applying, attempts: 0) == .run)
+        #expect(ImportJobRules.takeover(phase: .checking, attempts: ImportJobRules.maxAttempts - 1) == .run)
+        guard case .fail(let why) = ImportJobRules.takeover(phase: .applying, attempts: ImportJobRules.maxAttempts)
+        else {
+            Issue.record("a job that keeps stopping its nodes must fail")
+            return
+        }
+        #expect(why.contains("应用未完成") && why.contains("没有任何改变"))
+    }
+
+    @Test func aSealedChunkOpensOnlyInItsPlaceWithItsKey() throws {
+        let cipher = try FieldCipher(masterKey: Data(repeating: 7, count: 32))
+        let plain = Data("盖章回执 page 1".utf8)
+        let sealed = try cipher.sealChunk(plain, context: "blob/0")
+        #expect(sealed.range(of: plain) == nil)
+        #expect(try cipher.openChunk(sealed, context: "blob/0") == plain)
+        #expect(throws: FieldCipher.Problem.self) { try cipher.openChunk(sealed, context: "blob/1") }
+        #expect(throws: FieldCipher.Problem.self) { try cipher.openChunk(sealed, context: "other/0") }
+        let other = try FieldCipher(masterKey: Data(repeating: 8, count: 32))
+        #expect(throws: FieldCipher.Problem.self) { try other.openChunk(sealed, context: "blob/0") }
+        var flipped = sealed
+        flipped[flipped.count - 1] ^= 1
+        #expect(throws: FieldCipher.Problem.self) { try cipher.openChunk(flipped, context: "blob/0") }
+    }
+}
