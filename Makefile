@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := python3 sqlite3 libsqlite3-dev zlib1g-dev pkg-config libqrenc
 # A Python that can drive Chromium for the browser test (Debian's python3-selenium, or selenium from PyPI).
 PYTHON_SELENIUM := $(shell for p in python3 /usr/bin/python3; do $$p -c 'import selenium' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test test-dates lint e2e bench fuzz build deps serve demo migrate clean help
+.PHONY: run test test-dates cluster-test lint e2e bench fuzz build deps serve demo migrate clean help
 
 help:
 	@echo "make run    build, migrate, load the demo when empty, serve on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   swift format lint --strict, no landed migration edited, no clock read but AppClock, the layers' to-do list"
 	@echo "make build  build only (CONFIG=release for an optimized build)"
 	@echo "make fuzz   libFuzzer over the upload readers for FUZZ_SECONDS (300); crashing inputs become regression fixtures"
+	@echo "make cluster-test  two app nodes behind nginx on one PostgreSQL (TEST_DATABASE_URL's server, else its own)"
 	@echo "make bench  release build; self-report rate, ledger pages/export at 1M members, import + reconciliation at 1M rows"
 
 deps:
@@ -53,6 +54,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory e2e
+
+# Several nodes for real (README "Production"): PostgreSQL, two app nodes and nginx round-robin on 127.0.0.1; needs
+# nginx and PostgreSQL (`.ci/run` installs both and runs this after `make test`).
+cluster-test: deps
+	$(SWIFT) build
+	@Scripts/cluster-test.sh
 
 # The date sweep: every test on the hard days of the calendar (quarter ends and starts, the new year, Spring Festival,
 # National Day, 29 February, a Sunday worked), the app's clock moved by LIUDONG_TODAY. TEST_DATES="…" picks the days.
