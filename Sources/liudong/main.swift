@@ -8,10 +8,14 @@ if Environment.get("LIUDONG_LOG_FORMAT") == "json" {
     LoggingSystem.bootstrap { label in
         var h = JSONLogHandler(label: label)
         h.logLevel = level
-        return h
+        return TrimmedLogHandler(h)
     }
 } else {
-    try LoggingSystem.bootstrap(from: &env)
+    // Vapor's console handler, each message cut to a readable length (a failed bulk statement carries megabytes).
+    try LoggingSystem.bootstrap(from: &env) { level in
+        let console = Terminal()
+        return { label in TrimmedLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+    }
 }
 let app = try await Application.make(env)
 do {

@@ -120,6 +120,7 @@ enum DuesDemo {
         ).all(decoding: MonthRow.self)
         let byMember = Dictionary(grouping: rows, by: \.member_id)
         let last = current.previous
+        var payments: [(payment: DuesPayment, months: [YearMonth])] = []
         for m in members {
             guard let months = byMember[m.id] else { continue }
             // Months to pay: up to last month less the owed ones; this month when its day has come.
@@ -155,9 +156,9 @@ enum DuesDemo {
                 p.toCentre = false
                 p.source = "demo"
                 p.recordedBy = "demo"
-                _ = try await DuesStore.record(
-                    p, months: group.compactMap { YearMonth($0.month) }, branch: m.organization_id, on: db)
+                payments.append((p, group.compactMap { YearMonth($0.month) }))
             }
         }
+        try await DuesStore.recordMany(payments, on: db)
     }
 }

@@ -203,9 +203,11 @@ enum LearningDemo {
                             notCounted: false, via: via))
                 }
             }
-            try await events.flushIfFull(sql)
-            try await events.flush(sql)
-            try await rows.flushIfFull(sql)
+            // Attendance refers to its events: they go first, together, when enough rows have gathered.
+            if rows.pending.count + events.pending.count >= 600 {
+                try await events.flush(sql)
+                try await rows.flush(sql)
+            }
         }
         try await events.flush(sql)
         try await rows.flush(sql)

@@ -233,12 +233,13 @@ enum NetworkDemo {
             for org in mobile where missing > 0 {
                 let candidates = try await MobileOrgStore.candidates(
                     for: org, within: root.path, uncovered: pass, on: db, today: today)
-                for c in candidates.prefix(min(missing, 200)) {
-                    try await MobileOrgMembership(
-                        orgID: org.id!, memberID: c.id, joinedOn: today.adding(days: -30).description, by: "demo"
-                    ).create(on: db)
-                    missing -= 1
+                let joining = candidates.prefix(min(missing, 200)).map {
+                    MobileOrgMembership(
+                        orgID: org.id!, memberID: $0.id, joinedOn: today.adding(days: -30).description, by: "demo")
                 }
+                // One statement for the organization's new members.
+                if !joining.isEmpty { try await joining.create(on: db) }
+                missing -= joining.count
             }
         }
     }

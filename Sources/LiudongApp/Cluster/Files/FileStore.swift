@@ -105,6 +105,15 @@ struct FileStore: Sendable {
         }
     }
 
+    /// Stores an uploaded body a chunk at a time, without copying it whole first.
+    func put(_ buffer: ByteBuffer, on db: Database, now: Date = AppClock.now) async throws -> StoredFile {
+        var rest = buffer
+        return try await put(on: db, now: now) {
+            guard rest.readableBytes > 0 else { return nil }
+            return rest.readData(length: min(Self.chunkSize, rest.readableBytes))
+        }
+    }
+
     /// Stores a file on disk, read a chunk at a time.
     func put(path: String, on db: Database, now: Date = AppClock.now) async throws -> StoredFile {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Problem.missing }

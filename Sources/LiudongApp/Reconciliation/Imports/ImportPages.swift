@@ -108,7 +108,7 @@ struct ImportPages {
         }
         // Into the file store every node reads; the job row tells any node to check it (this one starts at once).
         let app = req.application
-        let stored = try await app.files.put(Data(file.data.readableBytesView), on: app.db)
+        let stored = try await app.files.put(file.data, on: app.db)
         let job = ImportJob(
             id: UUID(), accountID: user.accountID, kind: kind, orgID: kind == .inflow ? user.scopeID : nil,
             quarter: quarter, fileName: String(file.filename.prefix(200)), fileSHA256: stored.sha256,

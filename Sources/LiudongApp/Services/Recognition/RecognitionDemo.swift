@@ -31,12 +31,9 @@ enum RecognitionDemo {
         {
             people.append(me)
         }
-        for f in try await Flow.query(on: db).filter(\.$status ~~ FlowState.allCases.filter(\.isOpen))
-            .sort(\.$memberID).all() where people.count < 5
-        {
-            guard let m = try await Member.find(f.memberID, on: db), m.organizationID == branch.id,
-                !people.contains(where: { $0.id == m.id })
-            else { continue }
+        let away = try await DemoAway.withOpenFlows(on: db)
+        for m in away where people.count < 5 {
+            guard m.organizationID == branch.id, !people.contains(where: { $0.id == m.id }) else { continue }
             people.append(m)
         }
         guard !people.isEmpty else { return }
@@ -66,11 +63,10 @@ enum RecognitionDemo {
             quotas: [countyOrg.id!: 2], org: countyOrg, as: .staff(countyUser, today: today, on: db, audited: false))
         // Candidates of the committee's branches (the secretary's first), so that every stage shows at any demo size.
         var candidates = Array(people.dropFirst())
-        for f in try await Flow.query(on: db).filter(\.$status ~~ FlowState.allCases.filter(\.isOpen))
-            .sort(\.$memberID).all() where candidates.count < 4
-        {
-            guard let m = try await Member.find(f.memberID, on: db), m.organizationID != branch.id,
-                let b = try await Organization.find(m.organizationID, on: db), b.path.hasPrefix(committeeOrg.path),
+        let committeeBranches = Set(
+            try await Organization.query(on: db).all().filter { $0.path.hasPrefix(committeeOrg.path) }.compactMap(\.id))
+        for m in away where candidates.count < 4 {
+            guard m.organizationID != branch.id, committeeBranches.contains(m.organizationID),
                 !candidates.contains(where: { $0.id == m.id })
             else { continue }
             candidates.append(m)

@@ -31,10 +31,8 @@ enum TalentDemo {
         {
             people.append(me)
         }
-        for f in try await Flow.query(on: db).filter(\.$status ~~ open).sort(\.$memberID).all() where people.count < 6 {
-            guard let m = try await Member.find(f.memberID, on: db), m.organizationID == branch.id,
-                !people.contains(where: { $0.id == m.id })
-            else { continue }
+        for m in try await DemoAway.withOpenFlows(on: db) where people.count < 6 {
+            guard m.organizationID == branch.id, !people.contains(where: { $0.id == m.id }) else { continue }
             people.append(m)
         }
         for (i, m) in people.enumerated() {
