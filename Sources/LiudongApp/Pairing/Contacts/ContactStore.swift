@@ -221,7 +221,8 @@ enum ContactStore {
     static func myPairsNotContacted(account: UUID, since: CalendarDate, on sql: SQLDatabase) async throws -> Int {
         try await sql.raw(
             """
-            SELECT COUNT(*) AS n FROM pairings p WHERE p.cadre_account_id = \(bind: account) AND p.ended_on IS NULL
+            SELECT COUNT(*) AS n FROM pairings p
+            WHERE p.cadre_account_id IS NOT NULL AND p.cadre_account_id = \(bind: account) AND p.ended_on IS NULL
               AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.member_id = p.member_id AND c.contact_on >= \(bind: since.description))
             """
         ).first(decoding: CountResult.self)?.n ?? 0

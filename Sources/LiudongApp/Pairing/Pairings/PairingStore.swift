@@ -90,7 +90,9 @@ enum PairingStore {
         var scope: SQLQueryString =
             org.kind == .regular
             ? "\(PathPrefix("h.path", org.path))" : "c.id = \(bind: org.id!)"
-        if let cadreAccount { scope = "p.cadre_account_id = \(bind: cadreAccount)" }
+        if let cadreAccount {
+            scope = "p.cadre_account_id IS NOT NULL AND p.cadre_account_id = \(bind: cadreAccount)"
+        }
         let ended: SQLQueryString = includeEnded ? "" : " AND p.ended_on IS NULL"
         return try await db.sql().raw(
             """

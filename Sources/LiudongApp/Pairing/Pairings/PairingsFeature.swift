@@ -8,7 +8,10 @@ struct PairingsFeature: Feature {
     let name = "pairing"
 
     func migrations(_ app: Application) -> [NumberedMigration] {
-        [NumberedMigration(16, CreatePairings()), NumberedMigration(17, IndexPairingsByCadreAccount())]
+        [
+            NumberedMigration(16, CreatePairings()), NumberedMigration(17, IndexPairingsByCadreAccount()),
+            NumberedMigration(56, IndexSetCadreAccounts()),
+        ]
     }
 
     func routes(_ routes: FeatureRoutes) throws { try PairingPages().boot(routes) }

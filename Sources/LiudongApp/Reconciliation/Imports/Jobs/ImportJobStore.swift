@@ -102,6 +102,14 @@ enum ImportJobStore {
         let skip: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let stale = now.addingTimeInterval(-ImportJobRules.staleAfter)
         let running = SQLBind.group(ImportJobPhase.allCases.filter(\.isRunning).map(\.rawValue))
+        // A read first: the poll every two seconds on every node takes no write lock when there is nothing to claim.
+        let waiting = try await sql.raw(
+            """
+            SELECT id FROM import_jobs
+            WHERE phase IN \(running) AND (owner IS NULL OR heartbeat_at IS NULL OR heartbeat_at <= \(bind: stale)) LIMIT 1
+            """
+        ).first(decoding: IDRow.self)
+        guard waiting != nil else { return nil }
         let claimed = try await sql.raw(
             """
             UPDATE import_jobs SET owner = \(bind: owner), heartbeat_at = \(bind: now), attempts = attempts + 1,

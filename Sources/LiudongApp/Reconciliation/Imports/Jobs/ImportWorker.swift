@@ -99,7 +99,8 @@ final class ImportWorker: @unchecked Sendable {
         do {
             guard let sha = job.fileSHA256 else { throw AppError.conflict("上传的文件已不在，请重新上传") }
             try await app.files.copy(sha, to: path, on: app.db)
-            // Inside the apply's transaction: the job is applied exactly when the data is (and only by its owner).
+            // Inside the apply's transaction: the job is applied, and audited, exactly when the data is (and only by
+            // its owner), so the uploader's page never says 已导入 before the audit log does.
             let commit: @Sendable (Database, NationalImportService.Summary) async throws -> Void = { tx, summary in
                 guard
                     try await ImportJobStore.finish(
@@ -107,17 +108,17 @@ final class ImportWorker: @unchecked Sendable {
                         summary: try ImportJobStore.seal(summary, cipher: app.cipher),
                         rowsRead: summary.rows, error: nil, keepFile: false, on: tx)
                 else { throw AppError.conflict("这份文件已由另一个服务节点接手") }
+                try await Audit.record(
+                    .import, job.kind.auditObject, ref: job.quarter.description,
+                    summary: (job.proxy ? "代为" : "")
+                        + "导入\(job.kind.noun)“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
+                    user: nil, username: job.username, client: "web", on: tx)
             }
             let summary = try await Self.execute(
                 job, path: path, apply: apply, commit: commit, app: app,
                 progress: { n in progress.withLockedValue { $0 = n } })
             if apply {
                 try? await forgetFile(sha, app: app)
-                try await Audit.record(
-                    .import, job.kind.auditObject, ref: job.quarter.description,
-                    summary: (job.proxy ? "代为" : "")
-                        + "导入\(job.kind.noun)“\(job.fileName)”（\(job.quarter.chinese)）：\(summary.rows)行，新增\(summary.new)，更新\(summary.updated)，未变\(summary.unchanged)，未导入\(summary.rejectedTotal)",
-                    user: nil, username: job.username, client: "web", on: app.db)
             } else {
                 try await ImportJobStore.finish(
                     job.id, owner: owner, phase: .checked,
