@@ -19,9 +19,21 @@ final class WorklistCacheRow: Model, @unchecked Sendable {
 enum WorklistCache {
     static let maxAge: TimeInterval = 30 * 60
 
-    /// One upsert: two pages of the same account counting at once both succeed (the later count stands).
+    /// How long an unchanged count stands without being written again.
+    static let rewriteAfter: TimeInterval = 60
+
+    /// One upsert: two pages of the same account counting at once both succeed (the later count stands). A count
+    /// equal to the one stored in the last minute is not written again (its 截至 time then is at most a minute old): a home page or a worklist poll is then
+    /// a read only (a write on every view serialized every page of the node behind SQLite's one writer).
     static func save(_ items: [WorkItem], for username: String, on db: Database) async throws {
-        let json = String(decoding: try JSONEncoder().encode(items), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same items, the same text, on every node
+        let json = String(decoding: try encoder.encode(items), as: UTF8.self)
+        if let row = try await WorklistCacheRow.find(username, on: db), row.items == json,
+            AppClock.now.timeIntervalSince(row.computedAt) < rewriteAfter
+        {
+            return
+        }
         try await db.sql().insert(into: "worklist_cache").columns("username", "items", "computed_at")
             .values(SQLBind(username), SQLBind(json), SQLBind(AppClock.now))
             .onConflict(with: ["username"]) { $0.set(excludedValueOf: "items").set(excludedValueOf: "computed_at") }

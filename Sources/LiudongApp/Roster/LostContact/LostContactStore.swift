@@ -25,11 +25,16 @@ enum LostContactStore {
     static func proposals(under path: String, cutoff: CalendarDate, minimum: Int, on sql: SQLDatabase) async throws
         -> [Int: Int]
     {
-        try await sql.raw(
+        // A city or province starts from the lost flows (`ScopeWidth`).
+        let from: SQLQueryString =
+            try await ScopeWidth.isWide(path, on: sql)
+            ? "flows f CROSS JOIN members m CROSS JOIN organizations o"
+            : "organizations o CROSS JOIN members m CROSS JOIN flows f"
+        return try await sql.raw(
             """
             SELECT m.organization_id AS org_id, COUNT(*) AS n
-            FROM organizations o JOIN members m ON m.organization_id = o.id JOIN flows f ON f.member_id = m.id
-            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND f.status = \(bind: FlowState.lost.rawValue)
+            FROM \(from)
+            WHERE m.id = f.member_id AND o.id = m.organization_id AND \(PathPrefix("o.path", path)) AND m.roster_state IS NULL AND f.status = \(bind: FlowState.lost.rawValue)
               AND f.lost_candidate_since <= \(bind: cutoff.description)
               AND (SELECT COUNT(*) FROM lost_searches s WHERE s.flow_id = f.id) >= \(bind: minimum)
             GROUP BY m.organization_id

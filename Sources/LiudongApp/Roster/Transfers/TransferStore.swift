@@ -99,18 +99,23 @@ enum TransferStore {
 
     /// Members under `path` six months or more at one place (an open flow, not abroad) with no transfer in progress
     /// and no 保留在原籍 within the year, per branch (`rows`: the members themselves, at most 500).
-    private static func suggestedQuery(under path: String, today: CalendarDate, select: SQLQueryString)
+    private static func suggestedQuery(under path: String, wide: Bool, today: CalendarDate, select: SQLQueryString)
         -> SQLQueryString
     {
         let open = SQLBind.group(LedgerService.openStates)
         let states = SQLBind.group(TransferState.allCases.filter(\.isOpen).map(\.rawValue))
         let cutoff = TransferRules.suggestCutoff(today: today).description
         let held = TransferRules.holdCutoff(today: today).description
+        // A city or province starts from the open flows (`ScopeWidth`).
+        let from: SQLQueryString =
+            wide
+            ? "flows f CROSS JOIN members m CROSS JOIN organizations o"
+            : "organizations o CROSS JOIN members m CROSS JOIN flows f"
         return """
             SELECT \(select)
-            FROM organizations o JOIN members m ON m.organization_id = o.id
-            JOIN flows f ON f.member_id = m.id AND f.status IN \(open)
-            WHERE \(PathPrefix("o.path", path)) AND m.roster_state IS NULL
+            FROM \(from)
+            WHERE f.status IN \(open) AND m.id = f.member_id AND o.id = m.organization_id
+              AND \(PathPrefix("o.path", path)) AND m.roster_state IS NULL
               AND COALESCE(f.reason, 0) <> \(bind: OutflowReason.abroad.rawValue)
               AND COALESCE(f.arrived_on, f.moved_on, f.left_on) <= \(bind: cutoff)
               AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.state IN \(states))
@@ -120,7 +125,9 @@ enum TransferStore {
 
     static func suggested(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [Int: Int] {
         try await sql.raw(
-            suggestedQuery(under: path, today: today, select: "m.organization_id AS org_id, COUNT(*) AS n")
+            suggestedQuery(
+                under: path, wide: try await ScopeWidth.isWide(path, on: sql), today: today,
+                select: "m.organization_id AS org_id, COUNT(*) AS n")
                 + " GROUP BY m.organization_id"
         ).all(decoding: OrgCount.self).counts
     }
@@ -128,9 +135,10 @@ enum TransferStore {
     static func suggestedMembers(under path: String, today: CalendarDate, on db: Database) async throws
         -> [SuggestedRow]
     {
-        try await db.sql().raw(
+        let sql = try db.sql()
+        return try await sql.raw(
             suggestedQuery(
-                under: path, today: today,
+                under: path, wide: try await ScopeWidth.isWide(path, on: sql), today: today,
                 select:
                     "m.id, m.name, o.short_name AS branch, f.destination_code, COALESCE(f.arrived_on, f.moved_on, f.left_on) AS since"
             ) + " ORDER BY since, o.path, m.name LIMIT 500"
