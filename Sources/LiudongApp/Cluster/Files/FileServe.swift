@@ -4,13 +4,6 @@ import LiudongCore
 import Vapor
 
 extension FileStore {
-    /// Size and chunk count of the stored copy of `sha256`, or nil.
-    func size(_ sha256: String, on db: Database) async throws -> Int? {
-        return try await db.sql().raw(
-            "SELECT size FROM stored_files WHERE sha256 = \(bind: sha256) ORDER BY created_at, blob LIMIT 1"
-        ).first(decoding: SizeRow.self).map { Int(clamping: $0.size) }
-    }
-
     /// A stored private file sent to the browser a chunk at a time (any node serves what any node stored), inline
     /// with its true type, never cached. A file that is missing or fails its check answers 409 before anything is
     /// sent; one that fails mid-way ends the response (the browser sees it cut short, never wrong bytes).
@@ -18,7 +11,7 @@ extension FileStore {
         _ req: Request, sha256: String, kind: ScanKind, filename: String = "file"
     ) async throws -> Response {
         let app = req.application
-        guard let size = try await size(sha256, on: app.db) else {
+        guard let size = try await copy(sha256, on: app.db).map({ Int(clamping: $0.size) }) else {
             throw AppError.conflict("文件缺失或与登记的 SHA-256 不一致，请重新上传")
         }
         let store = self
@@ -44,5 +37,3 @@ extension FileStore {
         return res
     }
 }
-
-private struct SizeRow: Decodable { var size: Int64 }

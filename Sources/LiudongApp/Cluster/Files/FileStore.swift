@@ -39,7 +39,7 @@ struct FileStore: Sendable {
         self.blobs = blobs
     }
 
-    private struct Copy: Decodable {
+    struct Copy: Decodable {
         var blob: String
         var size: Int64
         var chunks: Int
@@ -124,7 +124,8 @@ struct FileStore: Sendable {
         }
     }
 
-    private func copy(_ sha: String, on db: Database) async throws -> Copy? {
+    /// The stored copy of `sha` that reads use (the oldest), with its size and chunk count.
+    func copy(_ sha: String, on db: Database) async throws -> Copy? {
         try await db.sql().raw(
             "SELECT blob, size, chunks FROM stored_files WHERE sha256 = \(bind: sha) ORDER BY created_at, blob LIMIT 1"
         ).first(decoding: Copy.self)
@@ -148,13 +149,6 @@ struct FileStore: Sendable {
         }
         guard hasher.finalize().hex == sha256 else { throw Problem.damaged }
         return Int(clamping: c.size)
-    }
-
-    /// The whole file (for the small ones a page reads: a photo to check, an import to parse goes to disk instead).
-    func data(_ sha256: String, on db: Database) async throws -> Data {
-        var all = Data()
-        try await read(sha256, on: db) { all.append($0) }
-        return all
     }
 
     /// Writes the file to `path` (a private temporary file a reader then parses).
