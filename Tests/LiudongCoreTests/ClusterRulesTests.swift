@@ -53,3 +53,26 @@ struct ClusterRulesTests {
         #expect(throws: FieldCipher.Problem.self) { try cipher.openChunk(flipped, context: "blob/0") }
     }
 }
+
+@Suite("Counts per organization summed over subtrees (the worklist roll-up)")
+struct SubtreeSumsTests {
+    let paths = [1: "/1/", 2: "/1/2/", 3: "/1/2/3/", 4: "/1/2/4/", 5: "/1/5/", 9: "/9/"]
+
+    @Test func everyCountReachesEachOrganizationAboveIt() {
+        let sums = SubtreeSums.rollUp([3: 2, 4: 5, 5: 1, 2: 1, 9: 7], paths: paths)
+        #expect(sums == [1: 9, 2: 8, 3: 2, 4: 5, 5: 1, 9: 7])
+        // Zero counts leave no row; an organization without a known path counts for itself only.
+        #expect(SubtreeSums.rollUp([3: 0, 42: 3], paths: paths) == [42: 3])
+        #expect(SubtreeSums.ids(onPath: "/1/x/22/") == [1, 22])
+        #expect(SubtreeSums.rollUp([3: Int.max, 4: 5], paths: paths)[1] == Int.max)
+    }
+
+    @Test func aScopesSharesAddUpToItsSumAndGiveEachChildItsSubtree() {
+        let sums = SubtreeSums.rollUp([3: 2, 4: 5, 5: 1, 1: 4], paths: paths)
+        let shares = SubtreeSums.scopeShares(scope: 1, sum: sums[1]!, children: [2: sums[2]!, 5: sums[5]!])
+        #expect(shares == [1: 4, 2: 7, 5: 1])
+        #expect(shares.values.reduce(0, +) == sums[1])
+        #expect(SubtreeSums.scopeShares(scope: 2, sum: 7, children: [3: 2, 4: 5]) == [3: 2, 4: 5])
+        #expect(SubtreeSums.scopeShares(scope: 2, sum: 0, children: [:]) == [:])
+    }
+}

@@ -19,6 +19,9 @@ protocol Feature: Sendable {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry]
     /// What this feature asks of the account now, counted per organization of its scope (see `WorkTally`).
     func worklist(_ scope: WorkScope) async throws -> [WorkTally]
+    /// Its worklist counts that depend only on the scope's path and the day, so counties and the city read them from
+    /// the minutely roll-up (`WorkRollup`); its worklist asks for them with `scope.counts(kind, in: self)`.
+    var rolledCounts: [RolledCount] { get }
     /// Demo data beyond the organization tree, roster and flows the demo loader builds first.
     func loadDemo(_ demo: DemoContext) async throws
     /// Its part of `/openapi.json`: a JSON object with `paths` and optionally `schemas`.
@@ -38,6 +41,7 @@ extension Feature {
     var navigation: [NavEntry] { [] }
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] { [] }
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] { [] }
+    var rolledCounts: [RolledCount] { [] }
     func loadDemo(_ demo: DemoContext) async throws {}
     var openAPI: String? { nil }
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] { [] }

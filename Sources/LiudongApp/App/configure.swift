@@ -67,6 +67,7 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     if settings.notify.inProcess { app.lifecycle.use(InProcessSender()) }
     app.lifecycle.use(LegacyFileAdoption())
     app.lifecycle.use(ImportPolling())
+    app.lifecycle.use(RollupPolling())
 }
 
 /// Moves the app's clock when `LIUDONG_TODAY` asks (refused in production unless `LIUDONG_ALLOW_FIXED_CLOCK=1`), and

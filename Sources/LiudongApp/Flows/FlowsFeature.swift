@@ -37,13 +37,23 @@ struct FlowsFeature: Feature {
     }
 
     /// Arrivals overdue and lost-contact candidates, for the accounts that decide them.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("arrivalsOverdue") {
+                PerOrg(try await FlowStore.flagged(.overdue, under: $0.path, lateBefore: nil, on: $0.sql()))
+            },
+            RolledCount("lostCandidates") {
+                let monthAgo = $0.today.adding(days: -30).description
+                return PerOrg(
+                    try await FlowStore.flagged(.lostCandidates, under: $0.path, lateBefore: monthAgo, on: $0.sql()))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         guard scope.user.can(.decideFlows), !scope.user.isInflowSide else { return [] }
-        let sql = try scope.sql()
-        let overdue = try await FlowStore.flagged(.overdue, under: scope.user.scopePath, lateBefore: nil, on: sql)
-        let monthAgo = scope.today.adding(days: -30).description
-        let lost = try await FlowStore.flagged(
-            .lostCandidates, under: scope.user.scopePath, lateBefore: monthAgo, on: sql)
+        let overdue = try await scope.counts("arrivalsOverdue", in: self)
+        let lost = try await scope.counts("lostCandidates", in: self)
         let page = "/orgs/\(scope.user.scopeCode)"
         return [
             WorkTally(

@@ -211,7 +211,14 @@ enum OrganizationService {
         }
     }
 
-    /// Moves `org` and its whole subtree under `newParent`, rewriting the paths in one statement.
+    /// Tables that keep an organization's path beside a row of open work (so a scope finds it by prefix).
+    static let pathCopies = [
+        ("self_reports", "review_path"), ("notices", "org_path"), ("notifications", "org_path"),
+        ("reconciliation_items", "assignee_path"),
+    ]
+
+    /// Moves `org` and its whole subtree under `newParent`, rewriting the paths in one statement (and the copies of
+    /// them in `pathCopies`).
     static func move(_ org: Organization, under newParent: Organization, by user: CurrentUser, on db: Database)
         async throws
     {
@@ -245,6 +252,18 @@ enum OrganizationService {
                 """
             ).run()
             try await sql.update("organizations").set("parent_id", to: newParent.id!).where("id", .equal, org.id!).run()
+            // The paths other tables keep beside their rows, for the work still open there, move with the subtree
+            // (a report waiting for review, a notice, a message, a reconciliation item stay visible to the new
+            // parents and leave the old ones).
+            for (table, column) in Self.pathCopies {
+                try await sql.raw(
+                    """
+                    UPDATE \(ident: table) SET \(ident: column) = CAST(\(bind: newPath) AS TEXT)
+                        || substr(\(ident: column), CAST(\(bind: oldPath.count + 1) AS INTEGER))
+                    WHERE \(ident: column) LIKE \(bind: oldPath + "%")
+                    """
+                ).run()
+            }
             try await OrganizationEvent(
                 organizationID: org.id!, kind: .moved,
                 summary: "隶属关系调整：从“\(oldParent?.shortName ?? "-")”移至“\(newParent.shortName)”（含全部下级组织）",

@@ -9,6 +9,8 @@ struct WorkScope: Sendable {
     let db: Database
     let settings: Settings
     let today: CalendarDate
+    /// The minutely roll-up's figures for this scope, when it reads them (a county or the city; see `WorkRollup`).
+    var rolled: RollupSnapshot? = nil
 
     /// The database as SQL (every driver we run on speaks it).
     func sql() throws -> SQLDatabase { try db.sql() }
@@ -58,13 +60,15 @@ struct WorklistView: Encodable {
 }
 
 enum Worklist {
-    /// Every feature's items for the account, only what is non-zero: the most overdue first, the account's own
+    /// Every feature's items for the account, only what is non-zero (a county's or the city's from the minutely
+    /// roll-up when it is fresh, unless `rollup` is false): the most overdue first, the account's own
     /// (unread notices) after the organizations' work, otherwise in the order of the features.
     static func compute(
         for user: CurrentUser, features: [any Feature] = Features.all, on db: Database,
-        settings: Settings, today: CalendarDate = AppClock.today
+        settings: Settings, today: CalendarDate = AppClock.today, rollup: Bool = true
     ) async throws -> [WorkTally] {
-        let scope = WorkScope(user: user, db: db, settings: settings, today: today)
+        var scope = WorkScope(user: user, db: db, settings: settings, today: today)
+        if rollup { scope.rolled = try await WorkRollup.snapshot(for: user, features: features, today: today, on: db) }
         var tallies: [WorkTally] = []
         for feature in features { tallies += try await feature.worklist(scope) }
         return tallies.filter { $0.total > 0 }.enumerated().sorted { a, b in

@@ -6,9 +6,15 @@ import Vapor
 struct WorklistFeature: Feature {
     let name = "worklist"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(39, CreateWorklistCache())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [
+            NumberedMigration(39, CreateWorklistCache()), NumberedMigration(57, CreateWorkRollups()),
+        ]
+    }
 
     func routes(_ routes: FeatureRoutes) throws { try WorklistController().boot(routes) }
+
+    var commands: [(name: String, command: any AsyncCommand)] { [("rollup", RollupCommand())] }
 
     var openAPI: String? { WorklistOpenAPI.part }
 }

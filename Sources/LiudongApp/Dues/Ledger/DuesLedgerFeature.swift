@@ -48,26 +48,40 @@ struct DuesLedgerFeature: Feature {
     }
 
     /// 党费欠缴3个月 until the branch records a talk; bases declared and relief waiting.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("duesArrears3") {
+                let months = DuesPaymentRules.worklistMonths
+                let since = DuesPaymentRules.lastDueMonth($0.today).adding(1 - months).firstDay.description
+                return PerOrg(
+                    counts: try await DuesSheetStore.arrearsCounts(
+                        under: $0.path, months: months, today: $0.today, talkSince: since, on: $0.sql()))
+            },
+            RolledCount("duesBaseDeclared") {
+                PerOrg(counts: try await DuesSheetStore.declared(under: $0.path, on: $0.sql()))
+            },
+            RolledCount("duesReliefWaiting") {
+                PerOrg(counts: try await DuesSheetStore.reliefsWaiting(under: $0.path, on: $0.sql()))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.can(.recordDues) else { return [] }
-        let sql = try scope.sql()
-        let months = DuesPaymentRules.worklistMonths
-        let since = DuesPaymentRules.lastDueMonth(scope.today).adding(1 - months).firstDay.description
         var out = [
             WorkTally(
                 kind: "duesArrears3", label: "党费欠缴3个月（待谈心谈话）", href: "/dues/arrears",
-                counts: try await DuesSheetStore.arrearsCounts(
-                    under: user.scopePath, months: months, today: scope.today, talkSince: since, on: sql)),
+                counts: try await scope.counts("duesArrears3", in: self).counts),
             WorkTally(
                 kind: "duesBaseDeclared", label: "党员申报的党费基数待确认", href: "/dues/waiting",
-                counts: try await DuesSheetStore.declared(under: user.scopePath, on: sql)),
+                counts: try await scope.counts("duesBaseDeclared", in: self).counts),
         ]
         if user.can(.manageDues), user.scopeLevel != .branch {
             out.append(
                 WorkTally(
                     kind: "duesReliefWaiting", label: "少交、免交党费申请待审批", href: "/dues/waiting",
-                    counts: try await DuesSheetStore.reliefsWaiting(under: user.scopePath, on: sql)))
+                    counts: try await scope.counts("duesReliefWaiting", in: self).counts))
         }
         return out
     }

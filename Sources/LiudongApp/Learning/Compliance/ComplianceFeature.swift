@@ -16,10 +16,20 @@ struct ComplianceFeature: Feature {
 
     /// Branches behind schedule last quarter and members silent for six months. Counties and below (the city reads
     /// the same on its pages).
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("orgLifeBehind") {
+                PerOrg(counts: try await ComplianceStore.behind(under: $0.path, today: $0.today, on: $0.db))
+            },
+            RolledCount("sixMonthNoOrgLife") {
+                PerOrg(counts: try await ComplianceStore.sixMonthCounts(under: $0.path, today: $0.today, on: $0.sql()))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city else { return [] }
-        let sql = try scope.sql()
         var tallies: [WorkTally] = []
         if user.can(.recordOrgLife) {
             tallies.append(
@@ -27,13 +37,12 @@ struct ComplianceFeature: Feature {
                     kind: "orgLifeBehind", label: "上季度组织生活未达频次要求的党支部",
                     href:
                         "/org-life/compliance?quarter=\(Quarter(containing: scope.today).previous?.description ?? "")",
-                    counts: try await ComplianceStore.behind(under: user.scopePath, today: scope.today, on: scope.db))
+                    counts: try await scope.counts("orgLifeBehind", in: self).counts)
             )
             tallies.append(
                 WorkTally(
                     kind: "sixMonthNoOrgLife", label: "连续6个月未参加组织生活的党员（提醒）", href: "/org-life/alerts",
-                    counts: try await ComplianceStore.sixMonthCounts(
-                        under: user.scopePath, today: scope.today, on: sql)))
+                    counts: try await scope.counts("sixMonthNoOrgLife", in: self).counts))
         }
         return tallies
     }

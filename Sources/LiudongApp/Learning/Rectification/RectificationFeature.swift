@@ -13,10 +13,18 @@ struct RectificationFeature: Feature {
 
     func loadDemo(_ demo: DemoContext) async throws { try await RectificationDemo.load(demo) }
 
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("rectificationOverdue") {
+                PerOrg(counts: try await RectificationStore.overdue(under: $0.path, today: $0.today, on: $0.db))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.recordOrgLife) else { return [] }
-        let counts = try await RectificationStore.overdue(under: user.scopePath, today: scope.today, on: scope.db)
+        let counts = try await scope.counts("rectificationOverdue", in: self).counts
         return [
             WorkTally(
                 kind: "rectificationOverdue", label: "逾期未完成的组织生活会整改事项", href: "/org-life/rectifications",

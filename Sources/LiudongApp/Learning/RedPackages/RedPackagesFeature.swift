@@ -36,17 +36,27 @@ struct RedPackagesFeature: Feature {
     }
 
     /// Packages unanswered 30 days after mailing, and those the member said did not arrive. Counties and below.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("redPackagesUnconfirmed") {
+                PerOrg(counts: try await RedPackageStore.late(under: $0.path, today: $0.today, on: $0.sql()))
+            },
+            RolledCount("redPackagesNotReceived") {
+                PerOrg(counts: try await RedPackageStore.notReceived(under: $0.path, on: $0.sql()))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.manageLearning) else { return [] }
-        let sql = try scope.sql()
         return [
             WorkTally(
                 kind: "redPackagesUnconfirmed", label: "寄出30天仍未确认收到的红色包裹", href: "/red-packages",
-                counts: try await RedPackageStore.late(under: user.scopePath, today: scope.today, on: sql)),
+                counts: try await scope.counts("redPackagesUnconfirmed", in: self).counts),
             WorkTally(
                 kind: "redPackagesNotReceived", label: "党员反馈未收到的红色包裹（核对地址后重新寄出）", href: "/red-packages",
-                counts: try await RedPackageStore.notReceived(under: user.scopePath, on: sql)),
+                counts: try await scope.counts("redPackagesNotReceived", in: self).counts),
         ]
     }
 

@@ -33,14 +33,21 @@ struct StudyAtHomeFeature: Feature {
     }
 
     /// Diary entries to read. Counties and below.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("diariesToRead") {
+                PerOrg(counts: try await StudyAtHomeStore.diariesToRead(under: $0.path, on: $0.sql()))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.manageLearning) else { return [] }
-        let sql = try scope.sql()
         return [
             WorkTally(
                 kind: "diariesToRead", label: "待阅读点评的先锋岗日记", href: "/diaries",
-                counts: try await StudyAtHomeStore.diariesToRead(under: user.scopePath, on: sql))
+                counts: try await scope.counts("diariesToRead", in: self).counts)
         ]
     }
 

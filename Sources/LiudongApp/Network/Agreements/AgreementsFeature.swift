@@ -37,6 +37,14 @@ struct AgreementsFeature: Feature {
 
     /// Agreements awaiting the other side's confirmation; agreements ending within 30 days; inflow organizations with
     /// ten or more of our members and no agreement.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("agreementsExpiring") {
+                PerOrg(try await AgreementStore.expiring(under: $0.path, today: $0.today, on: $0.sql()))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         if user.isInflowSide {
@@ -48,7 +56,7 @@ struct AgreementsFeature: Feature {
         }
         guard user.can(.manageAgreements) else { return [] }
         let sql = try scope.sql()
-        let expiring = try await AgreementStore.expiring(under: user.scopePath, today: scope.today, on: sql)
+        let expiring = try await scope.counts("agreementsExpiring", in: self)
         var tallies = [
             WorkTally(
                 kind: "agreementsExpiring", label: "30天内到期的共管协议", href: "/agreements", counts: expiring.counts)

@@ -34,13 +34,29 @@ struct ContactsFeature: Feature {
 
     /// Members not contacted this quarter, per branch (overdue in the quarter's last month); the cadre's own pairs;
     /// committees that have not heard the half-year report (overdue 30 days after the half-year).
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("contactsDue") {
+                let quarter = Quarter(containing: $0.today)
+                return PerOrg(
+                    try await ContactStore.notContacted(under: $0.path, since: quarter.firstDay, on: $0.sql()))
+            },
+            RolledCount("hearings") {
+                let half = HalfYear(containing: $0.today).previous
+                let missing = try await ContactStore.hearings(under: $0.path, half: half, on: $0.db)
+                    .filter { $0.heldOn == nil }
+                return PerOrg(counts: Dictionary(missing.map { ($0.id, 1) }, uniquingKeysWith: +))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let sql = try scope.sql()
         let quarter = Quarter(containing: scope.today)
         let lastMonth = scope.today.month % 3 == 0
         var tallies: [WorkTally] = []
         if scope.user.can(.viewContactReports) {
-            let due = try await ContactStore.notContacted(under: scope.user.scopePath, since: quarter.firstDay, on: sql)
+            let due = try await scope.counts("contactsDue", in: self)
             tallies.append(
                 WorkTally(
                     kind: "contactsDue", label: "本季度尚未联系的流动党员", href: "/contacts", counts: due.counts,
@@ -56,9 +72,7 @@ struct ContactsFeature: Feature {
         if scope.user.can(.viewContactReports) {
             let half = HalfYear(containing: scope.today).previous
             let late = scope.today > half.lastDay.adding(days: ContactRules.hearingGraceDays)
-            let missing = try await ContactStore.hearings(under: scope.user.scopePath, half: half, on: scope.db)
-                .filter { $0.heldOn == nil }
-            let counts = Dictionary(missing.map { ($0.id, 1) }, uniquingKeysWith: +)
+            let counts = try await scope.counts("hearings", in: self).counts
             tallies.append(
                 WorkTally(
                     kind: "hearings", label: "\(half.chinese)联络情况汇报待听取",

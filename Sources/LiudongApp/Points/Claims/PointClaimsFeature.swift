@@ -23,11 +23,23 @@ struct PointClaimsFeature: Feature {
     }
 
     /// Claims and appeals waiting for the member's branch. Counties and below, while any county is in the pilot.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("pointClaims") {
+                PerOrg(try await PointClaimsStore.waitingPerBranch(under: $0.path, on: $0.sql()).claims)
+            },
+            RolledCount("pointAppeals") {
+                PerOrg(try await PointClaimsStore.waitingPerBranch(under: $0.path, on: $0.sql()).appeals)
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.reviewPoints) else { return [] }
         guard try await PointRulesStore.anyPilot(on: scope.db) else { return [] }
-        let (claims, appeals) = try await PointClaimsStore.waitingPerBranch(under: user.scopePath, on: scope.sql())
+        let claims = try await scope.counts("pointClaims", in: self)
+        let appeals = try await scope.counts("pointAppeals", in: self)
         return [
             WorkTally(kind: "pointClaims", label: "待审核的积分申报", href: "/points/claims", counts: claims.counts),
             WorkTally(kind: "pointAppeals", label: "待处理的积分申诉", href: "/points/appeals", counts: appeals.counts),

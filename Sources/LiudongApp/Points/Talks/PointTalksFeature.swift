@@ -21,6 +21,14 @@ struct PointTalksFeature: Feature {
     }
 
     /// Low scorers to talk with, per branch. Counties and below, while any county is in the pilot.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("pointsTalk") {
+                PerOrg(counts: try await PointTalksStore.counts(under: $0.path, today: $0.today, on: $0.db))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.scopeLevel != .city, user.can(.reviewPoints) else { return [] }
@@ -28,7 +36,7 @@ struct PointTalksFeature: Feature {
         return [
             WorkTally(
                 kind: "pointsTalk", label: "连续两个季度积分偏低、待约谈提醒的党员", href: "/points/talks",
-                counts: try await PointTalksStore.counts(under: user.scopePath, today: scope.today, on: scope.db))
+                counts: try await scope.counts("pointsTalk", in: self).counts)
         ]
     }
 }

@@ -16,11 +16,20 @@ struct NationalTodoFeature: Feature {
 
     func loadDemo(_ demo: DemoContext) async throws { try await NationalTodoDemo.load(demo) }
 
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("nationalTodo") {
+                let (open, overdue) = try await NationalTodoStore.counts(under: $0.path, today: $0.today, on: $0.sql())
+                return PerOrg(counts: open, late: overdue)
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.can(.editRoster) else { return [] }
-        let (open, overdue) = try await NationalTodoStore.counts(
-            under: user.scopePath, today: scope.today, on: scope.sql())
+        let todo = try await scope.counts("nationalTodo", in: self)
+        let (open, overdue) = (todo.counts, todo.late)
         return [
             WorkTally(
                 kind: "nationalTodo", label: "全国系统待录入（超过30天为逾期）", href: "/national-todo", counts: open,

@@ -58,17 +58,29 @@ struct TransfersFeature: Feature {
     var openAPI: String? { TransferOpenAPI.part }
 
     /// 介绍信逾期未报到 and 回执未回, counted at the branch responsible (rolled up to the committee, county and city).
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("transferSuggested") {
+                PerOrg(counts: try await TransferStore.suggested(under: $0.path, today: $0.today, on: $0.sql()))
+            },
+            RolledCount("transferLetterOverdue") {
+                PerOrg(counts: try await TransferStore.lettersOverdue(under: $0.path, today: $0.today, on: $0.sql()))
+            },
+            RolledCount("transferReceiptOverdue") {
+                PerOrg(counts: try await TransferStore.receiptsOverdue(under: $0.path, today: $0.today, on: $0.sql()))
+            },
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.can(.editRoster) else { return [] }
-        let sql = try scope.sql()
-        let letters = try await TransferStore.lettersOverdue(under: user.scopePath, today: scope.today, on: sql)
-        let receipts = try await TransferStore.receiptsOverdue(under: user.scopePath, today: scope.today, on: sql)
+        let letters = try await scope.counts("transferLetterOverdue", in: self).counts
+        let receipts = try await scope.counts("transferReceiptOverdue", in: self).counts
         return [
             WorkTally(
                 kind: "transferSuggested", label: "流动满6个月，建议转移组织关系（或记录保留在原籍）",
-                href: "/transfers/suggested",
-                counts: try await TransferStore.suggested(under: user.scopePath, today: scope.today, on: sql)),
+                href: "/transfers/suggested", counts: try await scope.counts("transferSuggested", in: self).counts),
             WorkTally(
                 kind: "transferLetterOverdue", label: "介绍信逾期未报到", href: "/transfers?overdue=1", counts: letters,
                 overdue: letters),

@@ -23,9 +23,17 @@ struct ReviewFeature: Feature {
     }
 
     /// Reports waiting for this account's review; those older than `LIUDONG_REVIEW_DUE_DAYS` are overdue.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("reviews") {
+                let late = AppClock.now.addingTimeInterval(-Double($0.settings.reviewDueDays) * 86_400)
+                return PerOrg(try await SelfReportStore.pending(under: $0.path, lateBefore: late, on: $0.sql()))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
-        let late = AppClock.now.addingTimeInterval(-Double(scope.settings.reviewDueDays) * 86_400)
-        let pending = try await SelfReportStore.pending(under: scope.user.scopePath, lateBefore: late, on: scope.sql())
+        let pending = try await scope.counts("reviews", in: self)
         let label = scope.user.isInflowSide ? "报到待确认" : "报告待审核"
         return [
             WorkTally(kind: "reviews", label: label, href: "/reviews", counts: pending.counts, overdue: pending.late)

@@ -48,10 +48,18 @@ struct CareFeature: Feature {
     }
 
     /// Members in difficulty due for their yearly review, and care campaigns' targets not yet visited.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount("hardshipReview") {
+                PerOrg(counts: try await CareStore.reviewsDue(under: $0.path, today: $0.today, on: $0.sql()))
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard user.can(.keepCareRegister), !user.isInflowSide else { return [] }
-        let due = try await CareStore.reviewsDue(under: user.scopePath, today: scope.today, on: try scope.sql())
+        let due = try await scope.counts("hardshipReview", in: self).counts
         // Care campaigns running now: targets not yet visited, per branch (the campaign's own subtree only) — for
         // branches and committees, who do the visiting. Counties and the city follow progress on the campaign's
         // page: listing a whole county's targets on every home page would cost more than the page itself.

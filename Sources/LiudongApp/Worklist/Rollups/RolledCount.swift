@@ -1,0 +1,52 @@
+import Fluent
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// Counts per organization id, and how many of them are overdue: what a worklist count query answers.
+struct PerOrg: Sendable, Equatable {
+    var counts: [Int: Int]
+    var late: [Int: Int] = [:]
+
+    init(counts: [Int: Int], late: [Int: Int] = [:]) {
+        self.counts = counts
+        self.late = late
+    }
+
+    init(_ rows: [OrgCount]) { self.init(counts: rows.counts, late: rows.late) }
+}
+
+/// Where a count query runs: under a path (a scope's, or "/" for the whole tree), on a day.
+struct CountScope: Sendable {
+    let path: String
+    let today: CalendarDate
+    let db: Database
+    let settings: Settings
+
+    func sql() throws -> SQLDatabase { try db.sql() }
+}
+
+/// One of a feature's worklist counts that depends on nothing but the scope's path and the day (not on who asks):
+/// a county or the city reads it from the minutely roll-up (`WorkRollup`) instead of counting its whole subtree on
+/// each request; a branch or committee counts it live. The feature lists it in `rolledCounts` and its worklist
+/// asks `WorkScope.counts(kind, in: self)`, so the count is written once.
+struct RolledCount: Sendable {
+    let kind: String
+    let count: @Sendable (CountScope) async throws -> PerOrg
+
+    init(_ kind: String, _ count: @escaping @Sendable (CountScope) async throws -> PerOrg) {
+        self.kind = kind
+        self.count = count
+    }
+}
+
+extension WorkScope {
+    /// A feature's count for this scope: the roll-up's when the scope reads one (county and city, fresh), else live.
+    func counts(_ kind: String, in feature: some Feature) async throws -> PerOrg {
+        if let rolled, let shares = rolled.shares[kind] { return shares }
+        guard let definition = feature.rolledCounts.first(where: { $0.kind == kind }) else {
+            throw AppError.conflict("未登记的待办计数：\(kind)")
+        }
+        return try await definition.count(CountScope(path: user.scopePath, today: today, db: db, settings: settings))
+    }
+}

@@ -1,0 +1,157 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+import Vapor
+
+/// What a county or the city reads instead of counting: the roll-up's figures for its scope, as of `at`.
+struct RollupSnapshot: Sendable {
+    let at: Date
+    /// Per rolled kind (every kind the run counted, zero ones too): the scope's own part under its id and each
+    /// child's subtree under the child's id (`SubtreeSums.scopeShares`).
+    let shares: [String: PerOrg]
+}
+
+/// The worklist's counts for the whole tree, once a minute by one node (`RollupPolling`, or `liudong rollup`), kept
+/// per organization as subtree sums; counties and the city read their row and their children's (two small queries)
+/// instead of counting hundreds of thousands of rows on every home page. A branch, committee or general branch counts
+/// live (its rows are few, and its secretary sees a handled item leave at once). A run older than `maxAge`, or of
+/// another day, is not read: the scope counts live again.
+enum WorkRollup {
+    static let every: TimeInterval = 60
+    static let maxAge: TimeInterval = 300
+    static let lockName = "work-rollup"
+
+    /// Scopes that read the roll-up.
+    static func reads(_ user: CurrentUser) -> Bool {
+        !user.isInflowSide && (user.scopeLevel == .county || user.scopeLevel == .city)
+    }
+
+    /// The roll-up for the account's scope, when it reads one and a fresh run exists.
+    static func snapshot(
+        for user: CurrentUser, features: [any Feature], today: CalendarDate, on db: Database
+    ) async throws -> RollupSnapshot? {
+        guard reads(user) else { return nil }
+        let sql = try db.sql()
+        guard let run = try await WorkRollupStore.lastRun(on: sql), run.day == today.description,
+            abs(AppClock.now.timeIntervalSince(run.computed_at)) <= maxAge
+        else { return nil }
+        let counted = Set(run.kinds.split(separator: ",").map(String.init))
+        let kinds = features.flatMap(\.rolledCounts).map(\.kind).filter(counted.contains)
+        let (own, children) = try await WorkRollupStore.rows(scope: user.scopeID, on: sql)
+        var shares: [String: PerOrg] = [:]
+        for kind in kinds {
+            let mine = own.first { $0.kind == kind }
+            let below = children.filter { $0.kind == kind }
+            shares[kind] = PerOrg(
+                counts: SubtreeSums.scopeShares(
+                    scope: user.scopeID, sum: mine?.n ?? 0,
+                    children: Dictionary(below.map { ($0.org_id, $0.n) }, uniquingKeysWith: +)),
+                late: SubtreeSums.scopeShares(
+                    scope: user.scopeID, sum: mine?.late ?? 0,
+                    children: Dictionary(below.map { ($0.org_id, $0.late) }, uniquingKeysWith: +)))
+        }
+        return RollupSnapshot(at: run.computed_at, shares: shares)
+    }
+
+    struct Outcome: Sendable {
+        var kinds: Int
+        var rows: Int
+        var written: Int
+        var deleted: Int
+    }
+
+    /// Counts every rolled kind over the whole tree and stores the subtree sums (only what changed is written).
+    static func run(
+        features: [any Feature], settings: Settings, today: CalendarDate = AppClock.today, gate: WriteGate,
+        on db: Database
+    ) async throws -> Outcome {
+        let sql = try db.sql()
+        let definitions = features.flatMap(\.rolledCounts)
+        let paths = try await WorkRollupStore.paths(on: sql)
+        let whole = CountScope(path: "/", today: today, db: db, settings: settings)
+        var new: [WorkRollupStore.Key: WorkRollupStore.Row] = [:]
+        for definition in definitions {
+            let perOrg = try await definition.count(whole)
+            let n = SubtreeSums.rollUp(perOrg.counts, paths: paths)
+            let late = SubtreeSums.rollUp(perOrg.late, paths: paths)
+            for org in Set(n.keys).union(late.keys) {
+                let row = WorkRollupStore.Row(org_id: org, kind: definition.kind, n: n[org] ?? 0, late: late[org] ?? 0)
+                guard row.n != 0 || row.late != 0 else { continue }
+                new[WorkRollupStore.Key(org: org, kind: definition.kind)] = row
+            }
+        }
+        let old = try await WorkRollupStore.all(on: sql)
+        let (written, deleted) = try await WorkRollupStore.save(
+            new, replacing: old, kinds: definitions.map(\.kind), day: today, at: AppClock.now, gate: gate, on: db)
+        return Outcome(kinds: definitions.count, rows: new.count, written: written, deleted: deleted)
+    }
+
+    /// A run when the last one is `every` old (or of another day), holding the lock so one node counts at a time.
+    static func runIfDue(_ app: Application) async throws -> Outcome? {
+        let today = AppClock.today
+        if let last = try await WorkRollupStore.lastRun(on: app.db.sql()), last.day == today.description,
+            AppClock.now.timeIntervalSince(last.computed_at) < every - 5
+        {
+            return nil
+        }
+        do {
+            return try await JobLock.run(lockName, on: app.db) {
+                try await run(
+                    features: app.features, settings: app.settings, today: today, gate: app.writeGate, on: app.db)
+            }
+        } catch is JobLock.Held {
+            return nil
+        }
+    }
+}
+
+/// A serving node keeps the roll-up current: every 20 seconds it looks whether a minute has passed since the last run
+/// (by any node) and, if so and no other node is counting, counts.
+struct RollupPolling: LifecycleHandler {
+    final class Box: @unchecked Sendable {
+        var task: Task<Void, Never>?
+    }
+    struct Key: StorageKey { typealias Value = Box }
+
+    func didBootAsync(_ app: Application) async throws {
+        guard app.environment != .testing, ImportPolling.serving(app.environment.arguments) else { return }
+        let box = Box()
+        app.storage[Key.self] = box
+        box.task = Task {
+            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            while !Task.isCancelled {
+                do {
+                    _ = try await WorkRollup.runIfDue(app)
+                } catch {
+                    app.logger.warning("待办汇总失败：\(String(describing: error).prefix(300))")
+                }
+                try? await Task.sleep(nanoseconds: 20_000_000_000)
+            }
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        guard let task = app.storage[Key.self]?.task else { return }
+        task.cancel()
+        _ = await task.value
+    }
+}
+
+/// `liudong rollup`: counts the worklist roll-up now (a serving node does it every minute by itself).
+struct RollupCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "counts the worklist roll-up for counties and the city now" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let started = AppClock.system
+        let outcome = try await JobLock.run(WorkRollup.lockName, on: app.db) {
+            try await WorkRollup.run(
+                features: app.features, settings: app.settings, gate: app.writeGate, on: app.db)
+        }
+        context.console.print(
+            "待办汇总：\(outcome.kinds) 类，\(outcome.rows) 行（写入 \(outcome.written)，删除 \(outcome.deleted)），"
+                + String(format: "%.1f 秒", AppClock.system.timeIntervalSince(started)))
+    }
+}

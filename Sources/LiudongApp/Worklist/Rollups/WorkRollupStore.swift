@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+
+/// The rows of the minutely roll-up: `work_rollups` holds, per organization and kind, the sum over the organization's
+/// subtree (only non-zero ones); `work_rollup_runs` when and for which day it was counted.
+enum WorkRollupStore {
+    static let runName = "worklist"
+
+    struct Run: Decodable, Sendable {
+        var computed_at: Date
+        var day: String
+        var kinds: String
+    }
+
+    struct Row: Decodable, Sendable {
+        var org_id: Int
+        var kind: String
+        var n: Int
+        var late: Int
+    }
+
+    struct Key: Hashable, Sendable {
+        var org: Int
+        var kind: String
+    }
+
+    static func lastRun(on sql: SQLDatabase) async throws -> Run? {
+        try await sql.raw(
+            "SELECT computed_at, day, kinds FROM work_rollup_runs WHERE name = \(bind: runName)"
+        ).first(decoding: Run.self)
+    }
+
+    /// The scope's row and its children's, every kind.
+    static func rows(scope: Int, on sql: SQLDatabase) async throws -> (own: [Row], children: [Row]) {
+        let own = try await sql.raw(
+            "SELECT org_id, kind, n, late FROM work_rollups WHERE org_id = \(bind: scope)"
+        ).all(decoding: Row.self)
+        let children = try await sql.raw(
+            """
+            SELECT r.org_id, r.kind, r.n, r.late FROM organizations o JOIN work_rollups r ON r.org_id = o.id
+            WHERE o.parent_id = \(bind: scope)
+            """
+        ).all(decoding: Row.self)
+        return (own, children)
+    }
+
+    /// Every organization's path (the roll-up adds each count to the organizations above it).
+    static func paths(on sql: SQLDatabase) async throws -> [Int: String] {
+        let rows = try await sql.raw("SELECT id, path FROM organizations").all(decoding: OrgIDPath.self)
+        return Dictionary(rows.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func all(on sql: SQLDatabase) async throws -> [Key: Row] {
+        let rows = try await sql.raw("SELECT org_id, kind, n, late FROM work_rollups").all(decoding: Row.self)
+        return Dictionary(rows.map { (Key(org: $0.org_id, kind: $0.kind), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Writes what changed since `old` (in one transaction with the run's time): rows gone are deleted, new and
+    /// changed ones upserted, in batches well under either database's limit of bound parameters.
+    static func save(
+        _ new: [Key: Row], replacing old: [Key: Row], kinds: [String], day: CalendarDate, at: Date,
+        gate: WriteGate, on db: Database
+    ) async throws -> (written: Int, deleted: Int) {
+        let gone = old.keys.filter { new[$0] == nil }
+        let changed = new.filter { key, row in
+            guard let was = old[key] else { return true }
+            return was.n != row.n || was.late != row.late
+        }.map(\.value)
+        let kindList = kinds.sorted().joined(separator: ",")
+        try await db.writeTransaction(gate: gate) { tx in
+            let sql = try tx.sql()
+            for chunk in Array(gone).chunked(400) {
+                for kind in Set(chunk.map(\.kind)) {
+                    let ids = chunk.filter { $0.kind == kind }.map(\.org)
+                    try await sql.delete(from: "work_rollups").where("kind", .equal, kind).where("org_id", .in, ids)
+                        .run()
+                }
+            }
+            for chunk in changed.chunked(400) {
+                var insert = sql.insert(into: "work_rollups").columns("org_id", "kind", "n", "late")
+                for r in chunk {
+                    insert = insert.values(SQLBind(r.org_id), SQLBind(r.kind), SQLBind(r.n), SQLBind(r.late))
+                }
+                try await insert.onConflict(with: ["org_id", "kind"]) {
+                    $0.set(excludedValueOf: "n").set(excludedValueOf: "late")
+                }.run()
+            }
+            try await sql.insert(into: "work_rollup_runs").columns("name", "computed_at", "day", "kinds")
+                .values(SQLBind(runName), SQLBind(at), SQLBind(day.description), SQLBind(kindList))
+                .onConflict(with: ["name"]) {
+                    $0.set(excludedValueOf: "computed_at").set(excludedValueOf: "day").set(excludedValueOf: "kinds")
+                }.run()
+        }
+        return (changed.count, gone.count)
+    }
+}
+
+struct OrgIDPath: Decodable, Sendable {
+    var id: Int
+    var path: String
+}

@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import LiudongCore
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import LiudongApp
+
+/// Issue 31 item 6: counties and the city read the worklist from the minutely roll-up (`WorkRollup`). After every kind
+/// of change, and a run, the rolled figures equal a live recount — for the city and every county, item by item and
+/// child by child; before the run they may lag (the test shows it can tell).
+@Suite("The worklist roll-up equals a recount after every kind of change")
+struct WorkRollupTests {
+    /// The demo's city accounts and one organization-department account per county.
+    static func accounts(_ app: Application) async throws -> [String] {
+        let counties = try await Organization.query(on: app.db).filter(\.$level == .county)
+            .filter(\.$kind == .regular).all()
+        let hash = try AuthService.hash("liudong-demo", cost: 4)
+        var names = ["city", "admin", "county"]
+        for c in counties {
+            let name = "rollup-\(c.code)"
+            try await Account(
+                username: name, displayName: name, passwordHash: hash, role: .orgDept, organizationID: c.id!
+            )
+            .create(on: app.db)
+            names.append(name)
+        }
+        return names
+    }
+
+    struct Figures: Equatable, CustomStringConvertible {
+        var items: [WorkItem]
+        var children: [String]
+        var description: String {
+            items.map { "\($0.kind)=\($0.count)/\($0.overdue)" }.joined(separator: " ") + " | "
+                + children.joined(separator: " ")
+        }
+    }
+
+    static func figures(_ app: Application, _ username: String, rollup: Bool, today: CalendarDate) async throws
+        -> Figures
+    {
+        let user = try await Fixture.user(app, username)
+        let tallies = try await Worklist.compute(
+            for: user, on: app.db, settings: app.settings, today: today, rollup: rollup)
+        let view = try await Worklist.children(tallies, for: user, on: app.db)
+        return Figures(
+            items: Worklist.items(tallies),
+            children: view.children.map {
+                "\($0.code):\($0.counts.map(String.init).joined(separator: ","))/\($0.overdue)"
+            })
+    }
+
+    /// Runs the roll-up for `today` and checks every account's rolled worklist against a live count.
+    static func check(_ app: Application, _ names: [String], today: CalendarDate, _ step: String) async throws {
+        let before = try await figures(app, "city", rollup: true, today: today)
+        _ = try await WorkRollup.run(
+            features: app.features, settings: app.settings, today: today, gate: app.writeGate, on: app.db)
+        for name in names {
+            let user = try await Fixture.user(app, name)
+            #expect(
+                try await WorkRollup.snapshot(for: user, features: app.features, today: today, on: app.db) != nil,
+                "\(step): \(name) reads the roll-up")
+            let rolled = try await figures(app, name, rollup: true, today: today)
+            let live = try await figures(app, name, rollup: false, today: today)
+            #expect(rolled == live, "\(step): \(name)")
+        }
+        _ = before
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func afterEveryKindOfChangeTheRolledCountsEqualARecount(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await DemoLoader.load(seed: 7, memberCount: 900, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            let sql = app.db as! SQLDatabase
+            let names = try await Self.accounts(app)
+            let today = AppClock.today
+            // Before any run, nobody reads a roll-up; a branch never does.
+            #expect(
+                try await WorkRollup.snapshot(
+                    for: try await Fixture.user(app, "city"), features: app.features, today: today, on: app.db) == nil)
+            try await Self.check(app, names, today: today, "the demo")
+            let secretary = try await Fixture.user(app, "secretary")
+            #expect(
+                try await WorkRollup.snapshot(for: secretary, features: app.features, today: today, on: app.db) == nil)
+
+            // The roll-up has something to show: most of its kinds count someone in the demo.
+            let city = try await Self.figures(app, "city", rollup: true, today: today)
+            let countyFigures = try await Self.figures(app, "county", rollup: true, today: today)
+            let rolledKinds = Set(app.features.flatMap(\.rolledCounts).map(\.kind))
+            let shown = Set((city.items + countyFigures.items).map(\.kind)).intersection(rolledKinds)
+            #expect(shown.count >= 6, "kinds counted in the demo: \(shown.sorted())")
+            #expect(!city.children.isEmpty)
+
+            // A new self-report waiting for review (the reports queue).
+            let branch = try #require(
+                try await Organization.query(on: app.db).filter(\.$level == .branch).filter(\.$kind == .regular)
+                    .sort(\.$code).first())
+            let reviewsBefore =
+                try await Self.figures(app, "city", rollup: true, today: today).items
+                .first { $0.kind == "reviews" }?.count ?? 0
+            let res = try await SelfReportTests.post(app, SelfReportTests.outflowJSON(org: branch.code))
+            #expect(res.status == .created)
+            // Until the next run the city still reads the old figure: what the test compares can differ.
+            #expect(
+                try await Self.figures(app, "city", rollup: true, today: today).items.first { $0.kind == "reviews" }?
+                    .count == reviewsBefore)
+            #expect(
+                try await Self.figures(app, "city", rollup: false, today: today).items.first { $0.kind == "reviews" }?
+                    .count == reviewsBefore + 1)
+            try await Self.check(app, names, today: today, "a new report")
+
+            // Reports reviewed, flows returned, arrivals overdue, lost candidates: the flows' states change.
+            _ = try await sql.raw(
+                "UPDATE self_reports SET status = 'confirmed' WHERE id IN (SELECT id FROM self_reports WHERE status = 'pending' ORDER BY id LIMIT 5)"
+            ).run()
+            _ = try await sql.raw(
+                "UPDATE flows SET overdue_since = \(bind: today.adding(days: -3).description) WHERE status = 'away' AND overdue_since IS NULL AND id IN (SELECT id FROM flows ORDER BY id LIMIT 20)"
+            ).run()
+            _ = try await sql.raw(
+                "UPDATE flows SET status = 'lost', lost_candidate_since = '2025-01-01' WHERE id IN (SELECT id FROM flows WHERE status = 'away' ORDER BY member_id LIMIT 15)"
+            ).run()
+            try await Self.check(app, names, today: today, "flows changed")
+
+            // Members move between branches of different counties (every member-based count moves with them).
+            let branches = try await Organization.query(on: app.db).filter(\.$level == .branch)
+                .filter(\.$kind == .regular).sort(\.$code).all()
+            let last = try #require(branches.last)
+            _ = try await sql.raw(
+                "UPDATE members SET organization_id = \(bind: last.id!) WHERE id IN (SELECT id FROM members WHERE organization_id = \(bind: branch.id!) ORDER BY id LIMIT 10)"
+            ).run()
+            try await Self.check(app, names, today: today, "members moved")
+
+            // An organization moves under another parent (its whole subtree's counts move with it).
+            let committees = try await Organization.query(on: app.db).filter(\.$level == .committee).sort(\.$code).all()
+            let mover = try await Fixture.user(app, "admin")
+            if let from = committees.first, let to = committees.last, from.path != to.path,
+                let moving = try await Organization.query(on: app.db).filter(\.$parentID == from.id!)
+                    .filter(\.$level == .branch).first()
+            {
+                let pendingUnder = { (path: String) async throws -> Int in
+                    try await SelfReportStore.pending(under: path, lateBefore: AppClock.now, on: sql).counts.values
+                        .reduce(0, +)
+                }
+                let moved = try await pendingUnder(moving.path)
+                let targetBefore = try await pendingUnder(to.path)
+                try await OrganizationService.move(moving, under: to, by: mover, on: app.db)
+                // Its waiting reports went with it (their review path is a copy of the organization's).
+                #expect(moved > 0)
+                #expect(try await pendingUnder(to.path) == targetBefore + moved)
+                try await Self.check(app, names, today: today, "an organization moved")
+            }
+
+            // Rows removed: pairings and contacts, dues payments (arrears), hardship reviews.
+            _ = try await sql.raw("DELETE FROM contacts WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT 30)")
+                .run()
+            _ = try await sql.raw(
+                "DELETE FROM dues_payments WHERE id IN (SELECT id FROM dues_payments ORDER BY id LIMIT 30)"
+            ).run()
+            try await Self.check(app, names, today: today, "rows removed")
+
+            // Time passes: the day's rules (overdue, six months, the quarter's contacts) count again.
+            for days in [31, 95, 200] {
+                let later = today.adding(days: days)
+                try await Self.check(app, names, today: later, "\(days) days later")
+            }
+            // A run of another day is not read on this one.
+            _ = try await WorkRollup.run(
+                features: app.features, settings: app.settings, today: today.adding(days: 1), gate: app.writeGate,
+                on: app.db)
+            #expect(
+                try await WorkRollup.snapshot(
+                    for: try await Fixture.user(app, "city"), features: app.features, today: today, on: app.db) == nil)
+        }
+    }
+}
