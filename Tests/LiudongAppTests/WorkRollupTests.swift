@@ -65,6 +65,20 @@ struct WorkRollupTests {
             let rolled = try await figures(app, name, rollup: true, today: today)
             let live = try await figures(app, name, rollup: false, today: today)
             #expect(rolled == live, "\(step): \(name)")
+            // The home page's tiles and per-child figures too (members, mobile members, coverage).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let home = { (rollup: Bool) async throws -> String in
+                String(
+                    decoding: try encoder.encode(
+                        try await DashboardController.view(
+                            for: user, features: app.features, on: app.db, settings: app.settings, rollup: rollup)),
+                    as: UTF8.self)
+            }
+            if today == AppClock.today {
+                let (rolledHome, liveHome) = (try await home(true), try await home(false))
+                #expect(rolledHome == liveHome, "\(step): \(name)'s home page\n\(rolledHome)\n\(liveHome)")
+            }
         }
         _ = before
     }
@@ -88,7 +102,7 @@ struct WorkRollupTests {
             // The roll-up has something to show: most of its kinds count someone in the demo.
             let city = try await Self.figures(app, "city", rollup: true, today: today)
             let countyFigures = try await Self.figures(app, "county", rollup: true, today: today)
-            let rolledKinds = Set(app.features.flatMap(\.rolledCounts).map(\.kind))
+            let rolledKinds = Set(app.features.flatMap(\.rolledCounts).flatMap(\.kinds))
             let shown = Set((city.items + countyFigures.items).map(\.kind)).intersection(rolledKinds)
             #expect(shown.count >= 6, "kinds counted in the demo: \(shown.sorted())")
             #expect(!city.children.isEmpty)

@@ -37,17 +37,41 @@ struct DashboardController {
         var worklist = WorklistView(items: [], children: [], childKinds: [])
     }
 
-    /// The counts behind the dashboard, apart from HTTP.
+    /// The counts behind the dashboard, apart from HTTP. A county or the city reads its figures from the minutely
+    /// roll-up when it is fresh (`WorkRollup`; `rollup: false` counts live), anyone else counts them now.
     static func view(
-        for user: CurrentUser, features: [any Feature] = Features.all, on db: Database, settings: Settings
+        for user: CurrentUser, features: [any Feature] = Features.all, on db: Database, settings: Settings,
+        rollup: Bool = true
     ) async throws -> DashboardView {
         guard let scope = try await Organization.find(user.scopeID, on: db) else { throw AppError.notFound }
-        let counts = try await OrganizationService.counts(under: scope, on: db)
-        let orgs = try await DashboardStore.openOrganizations(under: scope, on: db)
-        let branches = orgs.filter { $0.kind == .regular && $0.level == .branch }.count
-        let mobileOrgs = orgs.filter { $0.kind == .mobile }.count
-        let (members, probationary, migrant) = try await DashboardStore.members(visibleTo: user, on: db)
-        let mobile = user.isInflowSide ? 0 : (counts[scope.id!]?.mobileMembers ?? 0)
+        let sql = try db.sql()
+        let rolled =
+            rollup ? try await WorkRollup.snapshot(for: user, features: features, today: AppClock.today, on: db) : nil
+        let open = try await DashboardStore.openCounts(under: scope.path, on: sql)
+        let branches = open.filter { $0.kind == OrgKind.regular.rawValue && $0.level == OrgLevel.branch.rawValue }
+            .reduce(0) { $0 + $1.n }
+        let mobileOrgs = open.filter { $0.kind == OrgKind.mobile.rawValue }.reduce(0) { $0 + $1.n }
+        let childOrgs = try await DashboardStore.openChildren(of: scope, on: db)
+        let members: Int
+        let probationary: Int
+        let migrant: Int
+        var mobile: Int
+        var perChild: [Int: (members: Int, mobile: Int)] = [:]
+        if let rolled, let all = rolled.total("homeMembers"), let p = rolled.total("homeProbationary"),
+            let w = rolled.total("homeMigrant"), let m = rolled.total("homeMobile"),
+            rolled.total("homeRegistered") != nil
+        {
+            (members, probationary, migrant, mobile) = (all, p, w, m)
+            for c in childOrgs {
+                perChild[c.id!] = (rolled.child(c.id!, "homeRegistered"), rolled.child(c.id!, "homeMobile"))
+            }
+        } else {
+            let counts = try await OrganizationService.counts(under: scope, on: db)
+            (members, probationary, migrant) = try await DashboardStore.members(visibleTo: user, on: db)
+            mobile = counts[scope.id!]?.mobileMembers ?? 0
+            for c in childOrgs { perChild[c.id!] = (counts[c.id!]?.members ?? 0, counts[c.id!]?.mobileMembers ?? 0) }
+        }
+        if user.isInflowSide { mobile = 0 }
         var tiles = [
             Tile(label: "党员总数", value: members, href: "/members"),
             Tile(label: "流动党员", value: mobile, href: nil),
@@ -58,20 +82,19 @@ struct DashboardController {
             tiles.append(Tile(label: "党支部", value: branches, href: "/orgs"))
             tiles.append(Tile(label: "流动党员党组织", value: mobileOrgs, href: "/mobile-orgs"))
             if user.can(.viewStatistics), scope.kind == .regular {
-                let (c, _) = try await CoverageStore.rolledUp(for: scope, on: db)
+                let c = try await Self.coverage(of: scope, rolled: rolled, on: db)
                 tiles.append(
                     Tile(label: "流动党员党组织覆盖率", value: c.covered, href: "/stats/\(scope.code)#coverage", text: c.percent))
             }
         }
-        let children = orgs.filter { $0.parentID == scope.id }.sorted {
-            ($0.sortOrder, $0.code) < ($1.sortOrder, $1.code)
-        }.map {
+        let children = childOrgs.map {
             ChildRow(
-                code: $0.code, name: $0.shortName, type: $0.typeLabel, members: counts[$0.id!]?.members ?? 0,
-                mobile: counts[$0.id!]?.mobileMembers ?? 0)
+                code: $0.code, name: $0.shortName, type: $0.typeLabel, members: perChild[$0.id!]?.members ?? 0,
+                mobile: perChild[$0.id!]?.mobile ?? 0)
         }
         var progress: [ReconciliationProgress.County] = []
-        let tallies = try await Worklist.compute(for: user, features: features, on: db, settings: settings)
+        let tallies = try await Worklist.compute(
+            for: user, features: features, on: db, settings: settings, rollup: rollup, rolled: rolled)
         try await WorklistCache.save(Worklist.items(tallies), for: user.username, on: db)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
@@ -84,6 +107,18 @@ struct DashboardController {
             quarter: AppClock.quarter.chinese, today: AppClock.today.chinese,
             note: user.isInflowSide ? "流动党员扫码到达报到、经确认后，会出现在本组织的报到党员中。" : nil,
             reconciliation: progress, worklist: worklist)
+    }
+
+    /// The coverage tile's figure: from the roll-up when it counted coverage, else counted now.
+    static func coverage(of scope: Organization, rolled: RollupSnapshot?, on db: Database) async throws
+        -> CoverageStore.Counts
+    {
+        if let rolled, let mobile = rolled.total("coverageMobile"), let byOrg = rolled.total("coverageByMobileOrg"),
+            let byAgreement = rolled.total("coverageByAgreement")
+        {
+            return CoverageStore.Counts(mobile: mobile, byMobileOrg: byOrg, byAgreement: byAgreement)
+        }
+        return try await CoverageStore.rolledUp(for: scope, on: db).total
     }
 
     func index(req: Request) async throws -> Response {

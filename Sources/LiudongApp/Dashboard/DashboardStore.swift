@@ -1,12 +1,11 @@
 import Fluent
 import LiudongCore
+import SQLKit
 
 /// The home page's counts.
 enum DashboardStore {
-    /// Every open organization under the scope (and the scope).
-    static func openOrganizations(under scope: Organization, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$path =~ scope.path).filter(\.$closedAt == nil).all()
-    }
+    /// The figures one pass over the members counts per organization (`memberFigures`), by kind.
+    static let memberKinds = ["homeRegistered", "homeMembers", "homeProbationary", "homeMigrant", "homeMobile"]
 
     /// Members the account sees: all, probationary, migrant workers.
     static func members(visibleTo user: CurrentUser, on db: Database) async throws -> (
@@ -22,4 +21,61 @@ enum DashboardStore {
         ).count()
         return (all, probationary, migrant)
     }
+
+    /// Per organization under `path` in one pass: every member row (登记), members on the roster, probationary ones
+    /// and migrant workers among them, and members whose flow is open (流动党员) — the kinds of `memberKinds`.
+    static func memberFigures(under path: String, on sql: SQLDatabase) async throws -> [String: PerOrg] {
+        let open = SQLBind.group(FlowState.allCases.filter(\.isOpen).map(\.rawValue))
+        let rows = try await sql.raw(
+            """
+            SELECT m.organization_id AS org_id, COUNT(*) AS registered,
+                SUM(CASE WHEN m.roster_state IS NULL THEN 1 ELSE 0 END) AS members,
+                SUM(CASE WHEN m.roster_state IS NULL AND m.category = \(bind: MemberCategory.probationary.rawValue)
+                    THEN 1 ELSE 0 END) AS probationary,
+                SUM(CASE WHEN m.roster_state IS NULL AND m.is_migrant_worker THEN 1 ELSE 0 END) AS migrant,
+                SUM(CASE WHEN m.flow_status IN \(open) THEN 1 ELSE 0 END) AS mobile
+            FROM organizations o JOIN members m ON m.organization_id = o.id
+            WHERE \(PathPrefix("o.path", path))
+            GROUP BY m.organization_id
+            """
+        ).all(decoding: MemberFigureRow.self)
+        func kind(_ value: (MemberFigureRow) -> Int?) -> PerOrg {
+            PerOrg(counts: Dictionary(rows.map { ($0.org_id, value($0) ?? 0) }, uniquingKeysWith: +))
+        }
+        return [
+            "homeRegistered": kind(\.registered), "homeMembers": kind(\.members),
+            "homeProbationary": kind(\.probationary), "homeMigrant": kind(\.migrant), "homeMobile": kind(\.mobile),
+        ]
+    }
+
+    /// Open organizations under the scope (the scope too) per kind and level: branches, mobile organizations …
+    static func openCounts(under path: String, on sql: SQLDatabase) async throws -> [OrgKindLevelCount] {
+        try await sql.raw(
+            """
+            SELECT kind, level, COUNT(*) AS n FROM organizations
+            WHERE \(PathPrefix("path", path)) AND closed_at IS NULL GROUP BY kind, level
+            """
+        ).all(decoding: OrgKindLevelCount.self)
+    }
+
+    /// The scope's open children, in their order.
+    static func openChildren(of scope: Organization, on db: Database) async throws -> [Organization] {
+        try await Organization.query(on: db).filter(\.$parentID == scope.id!).filter(\.$closedAt == nil)
+            .sort(\.$sortOrder).sort(\.$code).all()
+    }
+}
+
+struct MemberFigureRow: Decodable {
+    var org_id: Int
+    var registered: Int
+    var members: Int?
+    var probationary: Int?
+    var migrant: Int?
+    var mobile: Int?
+}
+
+struct OrgKindLevelCount: Decodable {
+    var kind: String
+    var level: String?
+    var n: Int
 }

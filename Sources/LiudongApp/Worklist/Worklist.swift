@@ -65,10 +65,15 @@ enum Worklist {
     /// (unread notices) after the organizations' work, otherwise in the order of the features.
     static func compute(
         for user: CurrentUser, features: [any Feature] = Features.all, on db: Database,
-        settings: Settings, today: CalendarDate = AppClock.today, rollup: Bool = true
+        settings: Settings, today: CalendarDate = AppClock.today, rollup: Bool = true,
+        rolled: RollupSnapshot? = nil
     ) async throws -> [WorkTally] {
         var scope = WorkScope(user: user, db: db, settings: settings, today: today)
-        if rollup { scope.rolled = try await WorkRollup.snapshot(for: user, features: features, today: today, on: db) }
+        if let rolled {
+            scope.rolled = rolled
+        } else if rollup {
+            scope.rolled = try await WorkRollup.snapshot(for: user, features: features, today: today, on: db)
+        }
         var tallies: [WorkTally] = []
         for feature in features { tallies += try await feature.worklist(scope) }
         return tallies.filter { $0.total > 0 }.enumerated().sorted { a, b in

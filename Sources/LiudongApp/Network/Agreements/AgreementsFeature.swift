@@ -39,9 +39,18 @@ struct AgreementsFeature: Feature {
     /// ten or more of our members and no agreement.
     var rolledCounts: [RolledCount] {
         [
+            // The coverage rate on the home page and the statistics page (流动党员党组织覆盖率).
+            RolledCount(kinds: ["coverageMobile", "coverageByMobileOrg", "coverageByAgreement"]) {
+                let branches = try await CoverageStore.perBranch(under: $0.path, on: $0.sql(), today: $0.today)
+                return [
+                    "coverageMobile": PerOrg(counts: branches.mapValues(\.mobile)),
+                    "coverageByMobileOrg": PerOrg(counts: branches.mapValues(\.byMobileOrg)),
+                    "coverageByAgreement": PerOrg(counts: branches.mapValues(\.byAgreement)),
+                ]
+            },
             RolledCount("agreementsExpiring") {
                 PerOrg(try await AgreementStore.expiring(under: $0.path, today: $0.today, on: $0.sql()))
-            }
+            },
         ]
     }
 

@@ -31,11 +31,18 @@ struct CountScope: Sendable {
 /// each request; a branch or committee counts it live. The feature lists it in `rolledCounts` and its worklist
 /// asks `WorkScope.counts(kind, in: self)`, so the count is written once.
 struct RolledCount: Sendable {
-    let kind: String
-    let count: @Sendable (CountScope) async throws -> PerOrg
+    /// The kinds one query counts (most count one).
+    let kinds: [String]
+    let count: @Sendable (CountScope) async throws -> [String: PerOrg]
 
     init(_ kind: String, _ count: @escaping @Sendable (CountScope) async throws -> PerOrg) {
-        self.kind = kind
+        self.kinds = [kind]
+        self.count = { [kind: try await count($0)] }
+    }
+
+    /// Several figures from one pass over the rows (e.g. members, probationary members and migrant workers).
+    init(kinds: [String], _ count: @escaping @Sendable (CountScope) async throws -> [String: PerOrg]) {
+        self.kinds = kinds
         self.count = count
     }
 }
@@ -44,9 +51,11 @@ extension WorkScope {
     /// A feature's count for this scope: the roll-up's when the scope reads one (county and city, fresh), else live.
     func counts(_ kind: String, in feature: some Feature) async throws -> PerOrg {
         if let rolled, let shares = rolled.shares[kind] { return shares }
-        guard let definition = feature.rolledCounts.first(where: { $0.kind == kind }) else {
+        guard let definition = feature.rolledCounts.first(where: { $0.kinds.contains(kind) }) else {
             throw AppError.conflict("未登记的待办计数：\(kind)")
         }
-        return try await definition.count(CountScope(path: user.scopePath, today: today, db: db, settings: settings))
+        let counted = try await definition.count(
+            CountScope(path: user.scopePath, today: today, db: db, settings: settings))
+        return counted[kind] ?? PerOrg(counts: [:])
     }
 }

@@ -7,6 +7,12 @@ import Vapor
 /// What a county or the city reads instead of counting: the roll-up's figures for its scope, as of `at`.
 struct RollupSnapshot: Sendable {
     let at: Date
+
+    /// The scope's total of a kind (nil when the run did not count it).
+    func total(_ kind: String) -> Int? { shares[kind].map { $0.counts.values.reduce(0, +) } }
+
+    /// A child's subtree figure of a kind (0 when it has none).
+    func child(_ id: Int, _ kind: String) -> Int { shares[kind]?.counts[id] ?? 0 }
     /// Per rolled kind (every kind the run counted, zero ones too): the scope's own part under its id and each
     /// child's subtree under the child's id (`SubtreeSums.scopeShares`).
     let shares: [String: PerOrg]
@@ -37,7 +43,7 @@ enum WorkRollup {
             abs(AppClock.now.timeIntervalSince(run.computed_at)) <= maxAge
         else { return nil }
         let counted = Set(run.kinds.split(separator: ",").map(String.init))
-        let kinds = features.flatMap(\.rolledCounts).map(\.kind).filter(counted.contains)
+        let kinds = features.flatMap(\.rolledCounts).flatMap(\.kinds).filter(counted.contains)
         let (own, children) = try await WorkRollupStore.rows(scope: user.scopeID, on: sql)
         var shares: [String: PerOrg] = [:]
         for kind in kinds {
@@ -72,19 +78,22 @@ enum WorkRollup {
         let whole = CountScope(path: "/", today: today, db: db, settings: settings)
         var new: [WorkRollupStore.Key: WorkRollupStore.Row] = [:]
         for definition in definitions {
-            let perOrg = try await definition.count(whole)
-            let n = SubtreeSums.rollUp(perOrg.counts, paths: paths)
-            let late = SubtreeSums.rollUp(perOrg.late, paths: paths)
-            for org in Set(n.keys).union(late.keys) {
-                let row = WorkRollupStore.Row(org_id: org, kind: definition.kind, n: n[org] ?? 0, late: late[org] ?? 0)
-                guard row.n != 0 || row.late != 0 else { continue }
-                new[WorkRollupStore.Key(org: org, kind: definition.kind)] = row
+            let counted = try await definition.count(whole)
+            for kind in definition.kinds {
+                let perOrg = counted[kind] ?? PerOrg(counts: [:])
+                let n = SubtreeSums.rollUp(perOrg.counts, paths: paths)
+                let late = SubtreeSums.rollUp(perOrg.late, paths: paths)
+                for org in Set(n.keys).union(late.keys) {
+                    let row = WorkRollupStore.Row(org_id: org, kind: kind, n: n[org] ?? 0, late: late[org] ?? 0)
+                    guard row.n != 0 || row.late != 0 else { continue }
+                    new[WorkRollupStore.Key(org: org, kind: kind)] = row
+                }
             }
         }
         let old = try await WorkRollupStore.all(on: sql)
         let (written, deleted) = try await WorkRollupStore.save(
-            new, replacing: old, kinds: definitions.map(\.kind), day: today, at: AppClock.now, gate: gate, on: db)
-        return Outcome(kinds: definitions.count, rows: new.count, written: written, deleted: deleted)
+            new, replacing: old, kinds: definitions.flatMap(\.kinds), day: today, at: AppClock.now, gate: gate, on: db)
+        return Outcome(kinds: definitions.flatMap(\.kinds).count, rows: new.count, written: written, deleted: deleted)
     }
 
     /// A run when the last one is `every` old (or of another day), holding the lock so one node counts at a time.
