@@ -106,6 +106,12 @@ struct WorkRollupTests {
             let shown = Set((city.items + countyFigures.items).map(\.kind)).intersection(rolledKinds)
             #expect(shown.count >= 6, "kinds counted in the demo: \(shown.sorted())")
             #expect(!city.children.isEmpty)
+            // … and the home page's figures: members, mobile members, coverage and reconciliation pairs per county.
+            let cityHome = try await DashboardController.view(
+                for: try await Fixture.user(app, "city"), features: app.features, on: app.db, settings: app.settings)
+            #expect(cityHome.reconciliation.contains { $0.pairs > 0 })
+            #expect(cityHome.children.contains { $0.mobile > 0 })
+            #expect(cityHome.tiles.contains { $0.label == "流动党员" && $0.value > 0 })
 
             // A new self-report waiting for review (the reports queue).
             let branch = try #require(

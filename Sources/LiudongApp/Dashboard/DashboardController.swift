@@ -98,9 +98,14 @@ struct DashboardController {
         try await WorklistCache.save(Worklist.items(tallies), for: user.username, on: db)
         let worklist = try await Worklist.children(tallies, for: user, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
-            progress = try await ReconciliationProgress.pairs(
-                quarter: AppClock.quarter, scope: scope, user: user, on: db.sql()
-            ).1
+            let quarter = Quarter(containing: AppClock.today)
+            if let counted = try await ReconciliationProgress.counties(
+                quarter: quarter, scope: scope, rolled: rolled, on: sql)
+            {
+                progress = counted
+            } else {
+                progress = try await ReconciliationProgress.pairs(quarter: quarter, scope: scope, user: user, on: sql).1
+            }
         }
         return DashboardView(
             scopeName: scope.name, scopeType: scope.typeLabel, tiles: tiles, children: children,

@@ -68,6 +68,16 @@ struct ReconciliationFeature: Feature {
 
     /// Items assigned to the account's organizations (earlier quarters' still open are overdue), and pairs whose
     /// sign-off waits for this account's side.
+    /// The home page's reconciliation progress: the pairs per county, and how many are signed by both sides.
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount(kinds: ["reconPairs", "reconPairsSigned"]) {
+                try await ReconciliationProgress.pairCounts(
+                    quarter: Quarter(containing: $0.today), under: $0.path, on: $0.sql())
+            }
+        ]
+    }
+
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         let sql = try scope.sql()

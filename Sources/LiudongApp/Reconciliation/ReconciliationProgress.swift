@@ -86,6 +86,40 @@ enum ReconciliationProgress {
         return (pairs, progress)
     }
 
+    /// The pairs per outflow county and how many both sides signed, for the roll-up (kinds `reconPairs`,
+    /// `reconPairsSigned`): pairs belong to one county each, so a city's figure is the sum of its counties'.
+    static func pairCounts(quarter: Quarter, under path: String, on sql: SQLDatabase) async throws -> [String: PerOrg] {
+        var unique: [String: PairRow] = [:]
+        for r in try await ReconciliationStore.pairs(quarter: quarter, under: path, inflowOrgID: nil, on: sql) {
+            unique["\(r.county_id)-\(r.inflow_id)"] = r
+        }
+        var pairs: [Int: Int] = [:]
+        var signed: [Int: Int] = [:]
+        for r in unique.values {
+            pairs[r.county_id, default: 0] += 1
+            if r.outflow_signed_by != nil && r.inflow_signed_by != nil { signed[r.county_id, default: 0] += 1 }
+        }
+        return ["reconPairs": PerOrg(counts: pairs), "reconPairsSigned": PerOrg(counts: signed)]
+    }
+
+    /// Each county's progress under the scope with its pair counts from the roll-up (nil when the roll-up did not
+    /// count them): what `pairs(…).1` gives, without going through every open flow of the scope.
+    static func counties(quarter: Quarter, scope: Organization, rolled: RollupSnapshot?, on sql: SQLDatabase)
+        async throws -> [County]?
+    {
+        guard let rolled, let pairs = rolled.shares["reconPairs"], let signed = rolled.shares["reconPairsSigned"]
+        else { return nil }
+        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
+        let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
+        return try await ReconciliationStore.counties(under: scope.path, on: sql).map { c in
+            let g = byCounty[c.id]
+            return County(
+                county: c.short_name, items: g?.n ?? 0, resolved: g?.resolved ?? 0,
+                percent: percent(g?.resolved ?? 0, of: g?.n ?? 0), pairs: pairs.counts[c.id] ?? 0,
+                signed: signed.counts[c.id] ?? 0)
+        }
+    }
+
     /// Share resolved, rounded down; nothing to resolve is 100%.
     static func percent(_ part: Int, of whole: Int) -> Int {
         whole <= 0 ? 100 : Int((Double(part) / Double(whole) * 100).rounded(.down))
