@@ -1,3 +1,5 @@
+import FluentKit
+import FluentSQL
 import NIOConcurrencyHelpers
 import SQLKit
 
@@ -91,4 +93,15 @@ enum ScopeWidth {
             ).first(decoding: CountResult.self)?.n ?? 0
         return n >= wideAt
     }
+}
+
+extension QueryBuilder {
+    /// Fluent's `path =~ P` is a LIKE, which SQLite never answers from the path's index: a county's page walked every
+    /// flow of the province (1.3 s at 1,000,000 members). This is the same filter written as `PathPrefix`.
+    func under<Joined: FluentKit.Model>(_ joined: Joined.Type, path: String) -> Self {
+        filter(.sql(embed: "\(PathPrefix("\"\(Joined.schema)\".\"path\"", path))"))
+    }
+
+    /// Organizations (the queried model's own `path`) under `path`.
+    func under(path: String) -> Self { under(Model.self, path: path) }
 }

@@ -30,7 +30,7 @@ enum FlowService {
             .join(Member.self, on: \Flow.$memberID == \Member.$id)
             .join(Organization.self, on: \Member.$organizationID == \Organization.$id)
         if org.kind == .regular {
-            q = q.filter(Organization.self, \.$path =~ org.path)
+            q = q.under(Organization.self, path: org.path)
         } else {
             q = q.filter(\.$inflowOrgID == org.id!)
         }

@@ -36,7 +36,7 @@ enum LedgerExport {
             let book = try LedgerXLSXWriter(path: path)
             if org.level == .committee || org.level == .generalBranch {
                 // One sheet per branch, in order; branches with no mobile member still get their (empty) table.
-                let branches = try await Organization.query(on: db).filter(\.$path =~ org.path).filter(
+                let branches = try await Organization.query(on: db).under(path: org.path).filter(
                     \.$level == .branch
                 )
                 .filter(\.$kind == .regular).sort(\.$sortOrder).sort(\.$code).all()

@@ -42,7 +42,7 @@ enum OrganizationService {
             GROUP BY m.organization_id
             """
         ).all(decoding: OrgMemberCountRow.self)
-        let orgs = try await Organization.query(on: db).filter(\.$path =~ root.path).all()
+        let orgs = try await Organization.query(on: db).under(path: root.path).all()
         var result: [Int: Counts] = [:]
         let own = Dictionary(uniqueKeysWithValues: rows.map { ($0.organization_id, $0) })
         for org in orgs {
@@ -57,7 +57,7 @@ enum OrganizationService {
 
     /// The tree under `root`, with counts, children in their sort order.
     static func tree(under root: Organization, includeClosed: Bool, on db: Database) async throws -> Node {
-        let orgs = try await Organization.query(on: db).filter(\.$path =~ root.path)
+        let orgs = try await Organization.query(on: db).under(path: root.path)
             .sort(\.$sortOrder).sort(\.$code).all()
         let counts = try await counts(under: root, on: db)
         var byParent: [Int: [Organization]] = [:]

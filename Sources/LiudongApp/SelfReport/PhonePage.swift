@@ -43,7 +43,7 @@ enum PhonePage {
         // code. The page never lists the branches of the whole tree to whoever opens it.
         if isInflow { input.kind = ReportKind.arrival.rawValue }
         if !isBranch && !isInflow {
-            branches = try await Organization.query(on: req.db).filter(\.$path =~ org.path).filter(\.$kind == .regular)
+            branches = try await Organization.query(on: req.db).under(path: org.path).filter(\.$kind == .regular)
                 .filter(\.$level == .branch).filter(\.$closedAt == nil).sort(\.$code).all()
                 .map { SelectOption(value: $0.code, label: $0.shortName, selected: $0.code == input.orgCode) }
         }

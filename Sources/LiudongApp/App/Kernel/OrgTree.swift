@@ -25,13 +25,13 @@ enum OrgTree {
 
     /// The regular branches (党支部) in an organization's subtree, by code (at most `limit`).
     static func branches(under org: Organization, limit: Int = 500, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .branch)
+        try await Organization.query(on: db).under(path: org.path).filter(\.$level == .branch)
             .filter(\.$kind == .regular).sort(\.$code).limit(limit).all()
     }
 
     /// The counties (旗县区) in an organization's subtree (itself when it is one), by code.
     static func counties(under org: Organization, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$level == .county).sort(\.$code)
+        try await Organization.query(on: db).under(path: org.path).filter(\.$level == .county).sort(\.$code)
             .all()
     }
 
@@ -67,7 +67,7 @@ enum OrgTree {
 
     /// Open branches under an organization (the whole subtree), in the tree's order.
     static func openBranches(under org: Organization, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$path =~ org.path).filter(\.$closedAt == nil)
+        try await Organization.query(on: db).under(path: org.path).filter(\.$closedAt == nil)
             .filter(\.$level == .branch).sort(\.$sortOrder).sort(\.$code).all()
     }
 }

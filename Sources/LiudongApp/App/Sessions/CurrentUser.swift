@@ -95,8 +95,8 @@ struct CurrentUser: Authenticatable, Sendable {
 
     /// Organizations this account may see.
     func visibleOrganizations(_ query: QueryBuilder<Organization>) -> QueryBuilder<Organization> {
-        guard seesExternal else { return query.filter(\.$path =~ scopePath) }
-        return query.group(.or) { $0.filter(\.$path =~ scopePath).filter(\.$kind == .external) }
+        guard seesExternal else { return query.under(path: scopePath) }
+        return query.group(.or) { $0.under(path: scopePath).filter(\.$kind == .external) }
     }
 }
 

@@ -59,7 +59,7 @@ enum OrgLifeStore {
             ok.formUnion(
                 try await Member.query(on: db).filter(\.$id ~~ Array(chunk))
                     .join(Organization.self, on: \Member.$organizationID == \Organization.$id)
-                    .filter(Organization.self, \.$path =~ org.path).all(\.$id))
+                    .under(Organization.self, path: org.path).all(\.$id))
             ok.formUnion(
                 try await Flow.query(on: db).filter(\.$memberID ~~ Array(chunk)).filter(\.$inflowOrgID == org.id!)
                     .filter(\.$status ~~ open).all(\.$memberID))

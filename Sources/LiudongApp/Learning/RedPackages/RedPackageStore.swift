@@ -107,7 +107,7 @@ enum RedPackageStore {
 
     /// Organizations under `path` a recipient filter may name (itself, committees and branches), by path.
     static func filterOrganizations(under path: String, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$path =~ path).filter(\.$kind == .regular)
+        try await Organization.query(on: db).under(path: path).filter(\.$kind == .regular)
             .filter(\.$closedAt == nil).sort(\.$path).limit(1000).all()
     }
 

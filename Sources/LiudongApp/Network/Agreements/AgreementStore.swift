@@ -130,7 +130,7 @@ enum AgreementStore {
     /// Agreements touching `org`: signed by it, by an organization under it or above it, or with it as the other side.
     static func list(for org: Organization, on db: Database) async throws -> [Agreement] {
         let related = try await Organization.query(on: db).group(.or) {
-            $0.filter(\.$path =~ org.path).filter(\.$id ~~ org.pathIDs)
+            $0.under(path: org.path).filter(\.$id ~~ org.pathIDs)
         }.all().compactMap(\.id)
         return try await Agreement.query(on: db).group(.or) {
             $0.filter(\.$outflowOrgID ~~ related).filter(\.$inflowOrgID ~~ related)
@@ -141,7 +141,7 @@ enum AgreementStore {
     static func signingParties(under path: String, on db: Database) async throws -> (
         ours: [Organization], theirs: [Organization]
     ) {
-        let ours = try await Organization.query(on: db).filter(\.$path =~ path).filter(\.$kind == .regular)
+        let ours = try await Organization.query(on: db).under(path: path).filter(\.$kind == .regular)
             .filter(\.$level ~~ [.county, .committee, .generalBranch, .branch]).filter(\.$closedAt == nil)
             .sort(\.$path).limit(3000).all()
         let theirs = try await Organization.query(on: db).filter(\.$kind ~~ [.external, .mobile])

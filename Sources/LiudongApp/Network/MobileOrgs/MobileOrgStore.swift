@@ -110,7 +110,7 @@ enum MobileOrgStore {
 
     /// Mobile organizations under `path`, by code.
     static func mobileOrgs(under path: String, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$path =~ path).sort(\.$code).all()
+        try await Organization.query(on: db).filter(\.$kind == .mobile).under(path: path).sort(\.$code).all()
     }
 
     /// Open temporary organizations with their founding record.
@@ -135,7 +135,7 @@ enum MobileOrgStore {
     /// Regular counties under `path` (all of them with nil), by code.
     static func counties(under path: String?, on db: Database) async throws -> [Organization] {
         var q = Organization.query(on: db).filter(\.$level == .county).filter(\.$kind == .regular)
-        if let path { q = q.filter(\.$path =~ path) }
+        if let path { q = q.under(path: path) }
         return try await q.sort(\.$code).all()
     }
 
