@@ -194,4 +194,72 @@ struct WorkRollupTests {
                     for: try await Fixture.user(app, "city"), features: app.features, today: today, on: app.db) == nil)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aWideScopesStatisticsComeFromTheRollupAndEqualALiveCount(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await DemoLoader.load(seed: 5, memberCount: 500, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            let root = try #require(try await OrganizationService.root(on: app.db))
+            // Before the roll-up kept anything, the page counts live.
+            #expect(try await FigureCache.read("stats", for: root, as: StatsController.View.self, on: app.db) == nil)
+            // The roll-up keeps them for the wide scopes (here, as if the city and its counties were).
+            let scopes = [root] + (try await OrganizationService.regularChildren(of: root, on: app.db))
+            let sql = app.db as! SQLDatabase
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let figures = app.features.flatMap(\.rolledFigures)
+            #expect(Set(figures.map(\.name)) == ["stats", "contactCompliance", "orgLifeCompliance"])
+            #expect(try await FigureCache.run(app, scopes: scopes) == scopes.count * figures.count)
+            for org in scopes {
+                for figure in figures {
+                    let cached = try #require(try await WorkRollupStore.figure(figure.name, scope: org.id!, on: sql))
+                    #expect(
+                        Data(cached.body.utf8) == (try await figure.compute(org, app)), "\(figure.name) \(org.code)")
+                }
+                let cached = try #require(
+                    try await FigureCache.read("stats", for: org, as: StatsController.View.self, on: app.db))
+                let live = try await StatsController.view(for: org, on: app.db)
+                #expect(try encoder.encode(cached.value) == encoder.encode(live), "\(org.code)")
+            }
+            // The page says when they were counted; a report arriving afterwards shows at the next run.
+            let signIn = try await app.testing().sendRequest(
+                .POST, "/api/v1/session", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":"city","password":"liudong-demo"}"#))
+            let token = try signIn.content.decode(PermissionTests.Token.self).token
+            let page = try await app.testing().sendRequest(
+                .GET, "/stats/\(root.code)", headers: ["Authorization": "Bearer \(token)"])
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("id=\"counted-at\""))
+            for path in ["/contacts?org=\(root.code)", "/org-life/compliance?org=\(root.code)"] {
+                let other = try await app.testing().sendRequest(
+                    .GET, path, headers: ["Authorization": "Bearer \(token)"])
+                #expect(other.status == .ok && other.body.string.contains("id=\"counted-at\""), "\(path)")
+            }
+            // Another quarter counts live.
+            let older = try await app.testing().sendRequest(
+                .GET, "/contacts?org=\(root.code)&quarter=\(AppClock.quarter.previous!.description)",
+                headers: ["Authorization": "Bearer \(token)"])
+            #expect(older.status == .ok && !older.body.string.contains("id=\"counted-at\""))
+            let branch = try #require(
+                try await Organization.query(on: app.db).filter(\.$level == .branch).sort(\.$code).first())
+            _ = try await (app.db as! SQLDatabase).raw(
+                "UPDATE members SET is_migrant_worker = \(bind: true) WHERE organization_id = \(bind: branch.id!)"
+            ).run()
+            _ = try await (app.db as! SQLDatabase).raw(
+                "UPDATE flows SET status = 'returned' WHERE id IN (SELECT id FROM flows WHERE status = 'away' ORDER BY id LIMIT 7)"
+            ).run()
+            let stale = try #require(
+                try await FigureCache.read("stats", for: root, as: StatsController.View.self, on: app.db))
+            #expect(
+                try encoder.encode(stale.value) != encoder.encode(try await StatsController.view(for: root, on: app.db))
+            )
+            _ = try await FigureCache.run(app, scopes: scopes)
+            let fresh = try #require(
+                try await FigureCache.read("stats", for: root, as: StatsController.View.self, on: app.db))
+            #expect(
+                try encoder.encode(fresh.value) == encoder.encode(try await StatsController.view(for: root, on: app.db))
+            )
+        }
+    }
+
 }

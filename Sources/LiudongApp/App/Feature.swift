@@ -22,6 +22,8 @@ protocol Feature: Sendable {
     /// Its worklist counts that depend only on the scope's path and the day, so counties and the city read them from
     /// the minutely roll-up (`WorkRollup`); its worklist asks for them with `scope.counts(kind, in: self)`.
     var rolledCounts: [RolledCount] { get }
+    /// Whole pages' figures that a wide scope (a city, a province) reads from the roll-up (`FigureCache`).
+    var rolledFigures: [RolledFigure] { get }
     /// Demo data beyond the organization tree, roster and flows the demo loader builds first.
     func loadDemo(_ demo: DemoContext) async throws
     /// Its part of `/openapi.json`: a JSON object with `paths` and optionally `schemas`.
@@ -42,6 +44,7 @@ extension Feature {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry] { [] }
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] { [] }
     var rolledCounts: [RolledCount] { [] }
+    var rolledFigures: [RolledFigure] { [] }
     func loadDemo(_ demo: DemoContext) async throws {}
     var openAPI: String? { nil }
     func myTiles(_ member: CurrentMember, on db: Database, cipher: FieldCipher) async throws -> [MyTile] { [] }

@@ -87,7 +87,7 @@ extension Request {
 }
 
 /// A labelled option of a `<select>`.
-struct SelectOption: Encodable {
+struct SelectOption: Codable {
     var value: String
     var label: String
     var selected: Bool

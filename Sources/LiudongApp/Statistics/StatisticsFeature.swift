@@ -6,6 +6,11 @@ struct StatisticsFeature: Feature {
 
     func routes(_ routes: FeatureRoutes) throws { try StatsController().boot(routes) }
 
+    /// A city's or province's statistics page, counted by the roll-up (its viewer's 签订协议 link set by the page).
+    var rolledFigures: [RolledFigure] {
+        [RolledFigure("stats") { org, app in try await StatsController.view(for: org, on: app.db) }]
+    }
+
     var navigation: [NavEntry] {
         [NavEntry(order: 50, permission: .viewStatistics, link: { _ in ("/stats", "统计") })]
     }

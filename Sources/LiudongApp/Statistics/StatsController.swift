@@ -12,18 +12,18 @@ struct StatsController {
 
     func mine(req: Request) async throws -> Response { req.redirect(to: "/stats/\(try req.user.scopeCode)") }
 
-    struct Row: Encodable {
+    struct Row: Codable {
         var label: String
         var value: Int
         var share: String
     }
-    struct Panel: Encodable {
+    struct Panel: Codable {
         var id: String
         var title: String
         var svg: String
         var rows: [Row]
     }
-    struct View: Encodable {
+    struct View: Codable {
         var code: String
         var name: String
         var quarter: String
@@ -32,11 +32,13 @@ struct StatsController {
         var open: Int
         var contactedShare: String
         var coverage: CoveragePanel
+        /// When the figures were counted, when they come from the roll-up (a city's or province's page).
+        var countedAt: String? = nil
     }
 
     /// 覆盖率: today's rate, by way, per child organization, the quarter trend and where to sign next.
-    struct CoveragePanel: Encodable {
-        struct Child: Encodable {
+    struct CoveragePanel: Codable {
+        struct Child: Codable {
             var name: String
             var mobile: Int
             var covered: Int
@@ -54,7 +56,7 @@ struct StatsController {
         var canSign: Bool
     }
 
-    static func coveragePanel(for org: Organization, user: CurrentUser, on db: Database) async throws -> CoveragePanel {
+    static func coveragePanel(for org: Organization, on db: Database) async throws -> CoveragePanel {
         let (c, perOrg) = try await CoverageStore.rolledUp(for: org, on: db)
         let trend = try await CoverageStore.trend(under: org.path, on: db, current: c)
         let children = try await OrganizationService.regularChildren(of: org, on: db)
@@ -69,7 +71,7 @@ struct StatsController {
                 return CoveragePanel.Child(name: o.shortName, mobile: k.mobile, covered: k.covered, rate: k.percent)
             },
             destinations: try await CoverageStore.uncoveredByDestination(under: org, on: db, limit: 15),
-            canSign: user.can(.manageAgreements))
+            canSign: false)
     }
 
     static func percent(_ part: Int, _ whole: Int) -> String {
@@ -80,7 +82,21 @@ struct StatsController {
         let user = try req.user
         try user.require(.viewStatistics)
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        let s = try await StatsService.compute(for: org, on: req.db)
+        // A city or province reads the figures the roll-up counted a few minutes ago (截至 when, on the page).
+        var view: View
+        if let (cached, at) = try await FigureCache.read("stats", for: org, as: View.self, on: req.db) {
+            view = cached
+            view.countedAt = "截至" + Features.clock(at) + "（大范围统计每5分钟更新）"
+        } else {
+            view = try await Self.view(for: org, on: req.db)
+        }
+        view.coverage.canSign = user.can(.manageAgreements)
+        return try await req.page("stats/show", title: "统计", view)
+    }
+
+    /// The page's figures for an organization (its coverage panel's `canSign` is the viewer's: set by the page).
+    static func view(for org: Organization, on db: Database) async throws -> View {
+        let s = try await StatsService.compute(for: org, on: db)
         func rows(_ items: [SVGChart.Item]) -> [Row] {
             let total = items.reduce(0) { $0 + $1.value }
             return items.map { Row(label: $0.label, value: $0.value, share: Self.percent($0.value, total)) }
@@ -111,12 +127,10 @@ struct StatsController {
                     id: "ranking", title: "下级组织排名（流动党员人数）", svg: SVGChart.bars(s.ranking, title: "下级组织排名"),
                     rows: rows(s.ranking)))
         }
-        return try await req.page(
-            "stats/show", title: "统计",
-            View(
-                code: org.code, name: org.shortName, quarter: AppClock.quarter.chinese, panels: panels,
-                contacted: s.contacted,
-                open: s.open, contactedShare: Self.percent(s.contacted, s.open),
-                coverage: try await Self.coveragePanel(for: org, user: user, on: req.db)))
+        return View(
+            code: org.code, name: org.shortName, quarter: AppClock.quarter.chinese, panels: panels,
+            contacted: s.contacted,
+            open: s.open, contactedShare: Self.percent(s.contacted, s.open),
+            coverage: try await Self.coveragePanel(for: org, on: db))
     }
 }

@@ -9,6 +9,7 @@ struct WorklistFeature: Feature {
     func migrations(_ app: Application) -> [NumberedMigration] {
         [
             NumberedMigration(39, CreateWorklistCache()), NumberedMigration(57, CreateWorkRollups()),
+            NumberedMigration(58, CreateFigureCache()),
         ]
     }
 

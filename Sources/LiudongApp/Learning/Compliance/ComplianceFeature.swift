@@ -16,6 +16,15 @@ struct ComplianceFeature: Feature {
 
     /// Branches behind schedule last quarter and members silent for six months. Counties and below (the city reads
     /// the same on its pages).
+    /// A city's or province's compliance page for the current quarter, counted by the roll-up.
+    var rolledFigures: [RolledFigure] {
+        [
+            RolledFigure("orgLifeCompliance") { org, app in
+                try await CompliancePages.view(for: org, quarter: Quarter(containing: AppClock.today), on: app.db)
+            }
+        ]
+    }
+
     var rolledCounts: [RolledCount] {
         [
             RolledCount("orgLifeBehind") {

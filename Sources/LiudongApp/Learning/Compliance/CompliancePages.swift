@@ -22,11 +22,11 @@ struct CompliancePages {
         return q
     }
 
-    struct Cell: Encodable {
+    struct Cell: Codable {
         var text: String
         var late: Bool
     }
-    struct Row: Encodable {
+    struct Row: Codable {
         var code: String
         var name: String
         var cells: [Cell]
@@ -34,13 +34,43 @@ struct CompliancePages {
         var branches: Int
     }
 
+    struct View: Codable {
+        var code: String
+        var name: String
+        var quarter: String
+        var quarterText: String
+        var previous: String
+        var next: String
+        var kinds: [String]
+        var rows: [Row]
+        var branches: Int
+        var behind: Int
+        /// When the figures were counted, when they come from the roll-up (a city's or province's current quarter).
+        var countedAt: String? = nil
+    }
+
     func page(req: Request) async throws -> Response {
         let org = try await req.scopeOrganization()
         let q = try Self.quarter(req)
-        let reqs = try await ComplianceStore.requirements(on: req.db).filter { $0.minimum > 0 }
-        let items = try await ComplianceStore.items(under: org.path, quarter: q, requirements: reqs, on: req.db)
+        var view: View
+        if q == Quarter(containing: AppClock.today),
+            let (cached, at) = try await FigureCache.read("orgLifeCompliance", for: org, as: View.self, on: req.db),
+            cached.quarter == q.description
+        {
+            view = cached
+            view.countedAt = "截至" + Features.clock(at) + "（大范围统计每5分钟更新）"
+        } else {
+            view = try await Self.view(for: org, quarter: q, on: req.db)
+        }
+        return try await req.page("orglife/compliance", title: "组织生活落实情况", view)
+    }
+
+    /// Required against held for every branch under `org` in quarter `q`, rolled up per child organization.
+    static func view(for org: Organization, quarter q: Quarter, on db: Database) async throws -> View {
+        let reqs = try await ComplianceStore.requirements(on: db).filter { $0.minimum > 0 }
+        let items = try await ComplianceStore.items(under: org.path, quarter: q, requirements: reqs, on: db)
         // Rolled up per child of the organization (or per branch when it has branches directly).
-        let children = try await OrgTree.openChildren(of: org, on: req.db)
+        let children = try await OrgTree.openChildren(of: org, on: db)
         var rows: [Row] = []
         let groups: [(String, String, String)] =
             org.level == .branch
@@ -63,28 +93,14 @@ struct CompliancePages {
             rows.append(
                 Row(code: code, name: name, cells: cells, late: cells.contains(where: \.late), branches: mine.count))
         }
-        struct View: Encodable {
-            var code: String
-            var name: String
-            var quarter: String
-            var quarterText: String
-            var previous: String
-            var next: String
-            var kinds: [String]
-            var rows: [Row]
-            var branches: Int
-            var behind: Int
-        }
         let behind = items.filter { b in
             b.1.enumerated().contains { k, i in i.held < i.required && (reqs[k].period != .year || q.number == 4) }
         }.count
-        return try await req.page(
-            "orglife/compliance", title: "组织生活落实情况",
-            View(
-                code: org.code, name: org.name, quarter: q.description, quarterText: q.chinese,
-                previous: q.previous?.description ?? q.description, next: q.next?.description ?? q.description,
-                kinds: reqs.map { "\($0.kind.label)（\($0.period.label)≥\($0.minimum)）" }, rows: rows,
-                branches: items.count, behind: behind))
+        return View(
+            code: org.code, name: org.name, quarter: q.description, quarterText: q.chinese,
+            previous: q.previous?.description ?? q.description, next: q.next?.description ?? q.description,
+            kinds: reqs.map { "\($0.kind.label)（\($0.period.label)≥\($0.minimum)）" }, rows: rows,
+            branches: items.count, behind: behind)
     }
 
     func alerts(req: Request) async throws -> Response {

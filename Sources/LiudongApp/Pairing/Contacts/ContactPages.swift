@@ -140,13 +140,13 @@ struct ContactPages {
         return try await Compliance.compute(org: org, quarter: try Self.quarter(req), on: req.db).response
     }
 
-    struct ComplianceView: Encodable {
-        struct Method: Encodable {
+    struct ComplianceView: Codable {
+        struct Method: Codable {
             var label: String
             var count: Int
             var share: String
         }
-        struct Missing: Encodable {
+        struct Missing: Codable {
             var id: String
             var name: String
             var org: String
@@ -168,12 +168,32 @@ struct ContactPages {
         var missing: [Missing]
         var more: Int
         var lastMonth: Bool
+        /// When the figures were counted, when they come from the roll-up (a city's or province's current quarter).
+        var countedAt: String? = nil
     }
 
     func compliancePage(req: Request) async throws -> Response {
         let org = try await req.scopeOrganization()
         let quarter = try Self.quarter(req)
-        let c = try await Compliance.compute(org: org, quarter: quarter, on: req.db)
+        var view: ComplianceView
+        if quarter == Quarter(containing: AppClock.today),
+            let (cached, at) = try await FigureCache.read(
+                "contactCompliance", for: org, as: ComplianceView.self, on: req.db),
+            cached.quarter == quarter.description
+        {
+            view = cached
+            view.countedAt = "截至" + Features.clock(at) + "（大范围统计每5分钟更新）"
+        } else {
+            view = try await Self.complianceView(for: org, quarter: quarter, on: req.db)
+        }
+        return try await req.page("pairing/compliance", title: "季度联系情况", view)
+    }
+
+    /// The quarter's compliance under `org`: totals, by method, per child, and the first 500 not contacted.
+    static func complianceView(for org: Organization, quarter: Quarter, on db: Database) async throws
+        -> ComplianceView
+    {
+        let c = try await Compliance.compute(org: org, quarter: quarter, on: db)
         var recent: [Quarter] = [AppClock.quarter]
         while recent.count < 6, let p = recent.last?.previous { recent.append(p) }
         let missing = c.notContacted
@@ -197,7 +217,7 @@ struct ContactPages {
             },
             more: max(0, missing.count - 500),
             lastMonth: quarter.contains(today) && today.month % 3 == 0 && !missing.isEmpty)
-        return try await req.page("pairing/compliance", title: "季度联系情况", view)
+        return view
     }
 
     // MARK: The member's answer

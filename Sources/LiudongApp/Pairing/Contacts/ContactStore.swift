@@ -73,7 +73,7 @@ struct ComplianceResponse: Content {
 
 /// A quarter's compliance for an organization: totals, by method and confirmation, per child organization.
 struct Compliance: Sendable {
-    struct Child: Encodable, Sendable {
+    struct Child: Codable, Sendable {
         var code: String
         var name: String
         var mobileMembers: Int

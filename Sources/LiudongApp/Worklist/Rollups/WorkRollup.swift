@@ -96,18 +96,33 @@ enum WorkRollup {
         return Outcome(kinds: definitions.flatMap(\.kinds).count, rows: new.count, written: written, deleted: deleted)
     }
 
-    /// A run when the last one is `every` old (or of another day), holding the lock so one node counts at a time.
+    /// A run when the last one is `every` old (or of another day), holding the lock so one node counts at a time;
+    /// the wide scopes' page figures (`FigureCache`) when theirs are `FigureCache.every` old.
     static func runIfDue(_ app: Application) async throws -> Outcome? {
         let today = AppClock.today
-        if let last = try await WorkRollupStore.lastRun(on: app.db.sql()), last.day == today.description,
-            AppClock.now.timeIntervalSince(last.computed_at) < every - 5
-        {
-            return nil
+        let sql = try app.db.sql()
+        func due(_ name: String, _ interval: TimeInterval) async throws -> Bool {
+            guard let last = try await WorkRollupStore.lastRun(name, on: sql), last.day == today.description else {
+                return true
+            }
+            return AppClock.now.timeIntervalSince(last.computed_at) >= interval - 5
         }
+        let counts = try await due(WorkRollupStore.runName, every)
+        let figures = try await due(WorkRollupStore.figuresRunName, FigureCache.every)
+        guard counts || figures else { return nil }
         do {
             return try await JobLock.run(lockName, on: app.db) {
-                try await run(
-                    features: app.features, settings: app.settings, today: today, gate: app.writeGate, on: app.db)
+                var outcome: Outcome?
+                if counts {
+                    outcome = try await run(
+                        features: app.features, settings: app.settings, today: today, gate: app.writeGate, on: app.db)
+                }
+                if figures {
+                    _ = try await FigureCache.run(app)
+                    try await WorkRollupStore.markRun(
+                        WorkRollupStore.figuresRunName, day: today, gate: app.writeGate, on: app.db)
+                }
+                return outcome
             }
         } catch is JobLock.Held {
             return nil
@@ -155,12 +170,17 @@ struct RollupCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let started = AppClock.system
-        let outcome = try await JobLock.run(WorkRollup.lockName, on: app.db) {
-            try await WorkRollup.run(
+        let (outcome, figures) = try await JobLock.run(WorkRollup.lockName, on: app.db) {
+            let outcome = try await WorkRollup.run(
                 features: app.features, settings: app.settings, gate: app.writeGate, on: app.db)
+            let figures = try await FigureCache.run(app)
+            try await WorkRollupStore.markRun(
+                WorkRollupStore.figuresRunName, day: AppClock.today, gate: app.writeGate, on: app.db)
+            return (outcome, figures)
         }
         context.console.print(
-            "待办汇总：\(outcome.kinds) 类，\(outcome.rows) 行（写入 \(outcome.written)，删除 \(outcome.deleted)），"
+            "待办汇总：\(outcome.kinds) 类，\(outcome.rows) 行（写入 \(outcome.written)，删除 \(outcome.deleted)）；"
+                + "大范围页面统计 \(figures) 项；"
                 + String(format: "%.1f 秒", AppClock.system.timeIntervalSince(started)))
     }
 }

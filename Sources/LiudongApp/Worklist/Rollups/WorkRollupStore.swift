@@ -7,6 +7,7 @@ import SQLKit
 /// subtree (only non-zero ones); `work_rollup_runs` when and for which day it was counted.
 enum WorkRollupStore {
     static let runName = "worklist"
+    static let figuresRunName = "figures"
 
     struct Run: Decodable, Sendable {
         var computed_at: Date
@@ -26,10 +27,21 @@ enum WorkRollupStore {
         var kind: String
     }
 
-    static func lastRun(on sql: SQLDatabase) async throws -> Run? {
+    static func lastRun(_ name: String = runName, on sql: SQLDatabase) async throws -> Run? {
         try await sql.raw(
-            "SELECT computed_at, day, kinds FROM work_rollup_runs WHERE name = \(bind: runName)"
+            "SELECT computed_at, day, kinds FROM work_rollup_runs WHERE name = \(bind: name)"
         ).first(decoding: Run.self)
+    }
+
+    /// Records a run of `name` now (the figures' runs; the counts' runs are recorded by `save`).
+    static func markRun(_ name: String, day: CalendarDate, gate: WriteGate, on db: Database) async throws {
+        try await db.writeTransaction(gate: gate) { tx in
+            try await tx.sql().insert(into: "work_rollup_runs").columns("name", "computed_at", "day", "kinds")
+                .values(SQLBind(name), SQLBind(AppClock.now), SQLBind(day.description), SQLBind(""))
+                .onConflict(with: ["name"]) {
+                    $0.set(excludedValueOf: "computed_at").set(excludedValueOf: "day")
+                }.run()
+        }
     }
 
     /// The scope's row and its children's, every kind.
@@ -100,4 +112,30 @@ enum WorkRollupStore {
 struct OrgIDPath: Decodable, Sendable {
     var id: Int
     var path: String
+}
+
+extension WorkRollupStore {
+    struct Figure: Decodable, Sendable {
+        var day: String
+        var computed_at: Date
+        var body: String
+    }
+
+    static func figure(_ name: String, scope: Int, on sql: SQLDatabase) async throws -> Figure? {
+        try await sql.raw(
+            "SELECT day, computed_at, body FROM figure_cache WHERE name = \(bind: name) AND scope_id = \(bind: scope)"
+        ).first(decoding: Figure.self)
+    }
+
+    static func saveFigure(
+        _ name: String, scope: Int, day: CalendarDate, body: String, gate: WriteGate, on db: Database
+    ) async throws {
+        try await db.writeTransaction(gate: gate) { tx in
+            try await tx.sql().insert(into: "figure_cache").columns("name", "scope_id", "day", "computed_at", "body")
+                .values(SQLBind(name), SQLBind(scope), SQLBind(day.description), SQLBind(AppClock.now), SQLBind(body))
+                .onConflict(with: ["name", "scope_id"]) {
+                    $0.set(excludedValueOf: "day").set(excludedValueOf: "computed_at").set(excludedValueOf: "body")
+                }.run()
+        }
+    }
 }
