@@ -121,7 +121,13 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
 
 extension Role {
     /// The one table of who may do what. Handlers and navigation ask `permissions`; nothing else compares roles.
-    public var permissions: Set<Permission> {
+    /// Built once (every page asks dozens of times: building the sets each time showed in the profiles).
+    public var permissions: Set<Permission> { Self.table[self] ?? [] }
+
+    private static let table: [Role: Set<Permission>] = Dictionary(
+        uniqueKeysWithValues: Role.allCases.map { ($0, $0.computedPermissions) })
+
+    private var computedPermissions: Set<Permission> {
         let everyone: Set<Permission> = [
             .ownAccount, .viewOrganizations, .viewMembers, .reviewArrivals, .viewLedgers,
             .viewReconciliation, .printPosters, .managePairings, .recordContacts, .viewAgreements, .handleRequests,

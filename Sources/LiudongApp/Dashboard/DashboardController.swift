@@ -65,11 +65,22 @@ struct DashboardController {
             for c in childOrgs {
                 perChild[c.id!] = (rolled.child(c.id!, "homeRegistered"), rolled.child(c.id!, "homeMobile"))
             }
-        } else {
-            let counts = try await OrganizationService.counts(under: scope, on: db)
+        } else if user.isInflowSide {
             (members, probationary, migrant) = try await DashboardStore.members(visibleTo: user, on: db)
-            mobile = counts[scope.id!]?.mobileMembers ?? 0
-            for c in childOrgs { perChild[c.id!] = (counts[c.id!]?.members ?? 0, counts[c.id!]?.mobileMembers ?? 0) }
+            mobile = 0
+        } else {
+            // The same figures counted now, in one pass over the scope's members (a branch, a committee …).
+            let figures = try await DashboardStore.memberFigures(under: scope.path, on: sql)
+            let paths = try await DashboardStore.paths(under: scope.path, on: sql)
+            func sums(_ kind: String) -> [Int: Int] {
+                SubtreeSums.rollUp(figures[kind]?.counts ?? [:], paths: paths)
+            }
+            let (all, registered, mobiles) = (sums("homeMembers"), sums("homeRegistered"), sums("homeMobile"))
+            members = all[scope.id!] ?? 0
+            probationary = sums("homeProbationary")[scope.id!] ?? 0
+            migrant = sums("homeMigrant")[scope.id!] ?? 0
+            mobile = mobiles[scope.id!] ?? 0
+            for c in childOrgs { perChild[c.id!] = (registered[c.id!] ?? 0, mobiles[c.id!] ?? 0) }
         }
         if user.isInflowSide { mobile = 0 }
         var tiles = [

@@ -58,6 +58,13 @@ enum DashboardStore {
         ).all(decoding: OrgKindLevelCount.self)
     }
 
+    /// Every organization's path under `path` (the scope's included).
+    static func paths(under path: String, on sql: SQLDatabase) async throws -> [Int: String] {
+        let rows = try await sql.raw("SELECT id, path FROM organizations WHERE \(PathPrefix("path", path))")
+            .all(decoding: OrgIDPath.self)
+        return Dictionary(rows.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The scope's open children, in their order.
     static func openChildren(of scope: Organization, on db: Database) async throws -> [Organization] {
         try await Organization.query(on: db).filter(\.$parentID == scope.id!).filter(\.$closedAt == nil)

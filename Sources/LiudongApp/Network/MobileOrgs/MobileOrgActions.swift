@@ -149,16 +149,17 @@ enum MobileOrgActions {
         -> [Suggestion]
     {
         let uncovered = try await MobileOrgStore.uncoveredFullMembers(under: org.path, today: today, on: db)
-        let counties = try await MobileOrgStore.counties(under: nil, on: db)
-        let mobile = try await MobileOrgStore.openMobileOrgs(on: db).map {
-            MobileOrgPlace(path: $0.path, pathIDs: $0.pathIDs, division: $0.divisionCode)
+        // Plain rows, not models: every county home page asks (decoding 285 models was a third of its time).
+        let counties = try await MobileOrgStore.countyPlaces(on: db.sql())
+        let mobile = try await MobileOrgStore.openMobilePlaces(on: db.sql()).map {
+            MobileOrgPlace(path: $0.path, pathIDs: SubtreeSums.ids(onPath: $0.path), division: $0.division_code)
         }
         return MobileOrgRules.suggestions(
             uncovered, counties: counties.enumerated().map { ($0.offset, $0.element.path) }, mobile: mobile
         ).map { g in
             let county = counties[g.county]
             return Suggestion(
-                countyCode: county.code, countyName: county.shortName, destinationCode: g.destination,
+                countyCode: county.code, countyName: county.short_name, destinationCode: g.destination,
                 destinationName: Divisions.shared.fullName(g.destination), members: g.members.count,
                 memberIds: g.members)
         }.sorted {

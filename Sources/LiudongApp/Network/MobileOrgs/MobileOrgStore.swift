@@ -132,6 +132,20 @@ enum MobileOrgStore {
         try await Organization.query(on: db).filter(\.$kind == .mobile).filter(\.$closedAt == nil).all()
     }
 
+    /// Every regular county's code, short name and path, by code (as `counties(under: nil)`, without models).
+    static func countyPlaces(on sql: SQLDatabase) async throws -> [CountyPlaceRow] {
+        try await sql.raw(
+            "SELECT code, short_name, path FROM organizations WHERE level = 'county' AND kind = 'regular' ORDER BY code"
+        ).all(decoding: CountyPlaceRow.self)
+    }
+
+    /// The open mobile organizations' paths and destination divisions (as `openMobileOrgs`, without models).
+    static func openMobilePlaces(on sql: SQLDatabase) async throws -> [MobilePlaceRow] {
+        try await sql.raw(
+            "SELECT path, division_code FROM organizations WHERE kind = 'mobile' AND closed_at IS NULL"
+        ).all(decoding: MobilePlaceRow.self)
+    }
+
     /// Regular counties under `path` (all of them with nil), by code.
     static func counties(under path: String?, on db: Database) async throws -> [Organization] {
         var q = Organization.query(on: db).filter(\.$level == .county).filter(\.$kind == .regular)
@@ -226,4 +240,15 @@ enum MobileOrgStore {
             UncoveredMember(id: $0.id, path: $0.path, destination: $0.destinationCode)
         }
     }
+}
+
+struct CountyPlaceRow: Decodable {
+    var code: String
+    var short_name: String
+    var path: String
+}
+
+struct MobilePlaceRow: Decodable {
+    var path: String
+    var division_code: String
 }
