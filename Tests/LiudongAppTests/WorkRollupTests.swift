@@ -214,7 +214,7 @@ struct WorkRollupTests {
                 for figure in figures {
                     let cached = try #require(try await WorkRollupStore.figure(figure.name, scope: org.id!, on: sql))
                     #expect(
-                        Data(cached.body.utf8) == (try await figure.compute(org, app)), "\(figure.name) \(org.code)")
+                        Data(cached.body.utf8) == (try await figure.compute(org, app.db)), "\(figure.name) \(org.code)")
                 }
                 let cached = try #require(
                     try await FigureCache.read("stats", for: org, as: StatsController.View.self, on: app.db))

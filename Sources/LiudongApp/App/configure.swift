@@ -29,9 +29,19 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
             .sqlite(
                 .file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug),
             as: .sqlite)
+        // Background counting (the roll-up) has its own connection per event loop: its seconds-long queries must not
+        // hold the one that requests queue for.
+        app.databases.use(
+            .sqlite(
+                .file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), sqlLogLevel: .debug),
+            as: .background, isDefault: false)
         try await tuneSQLite(app, cacheMB: settings.sqliteCacheMB)
+        try await tuneSQLite(app, id: .background, cacheMB: settings.sqliteCacheMB)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+        app.databases.use(
+            try .postgres(url: url, maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .background,
+            isDefault: false)
     }
     Features.registerMigrations(on: app)
 
@@ -86,9 +96,9 @@ private func useClock(_ settings: Settings, _ app: Application) throws {
 
 /// WAL lets readers run beside the one writer; NORMAL sync in WAL keeps every commit durable against
 /// application crashes and syncs at checkpoints. Applied on each event loop's pooled connection (one per loop).
-private func tuneSQLite(_ app: Application, cacheMB: Int) async throws {
+private func tuneSQLite(_ app: Application, id: DatabaseID = .sqlite, cacheMB: Int) async throws {
     for loop in app.eventLoopGroup.makeIterator() {
-        guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) as? SQLDatabase else { continue }
+        guard let db = app.databases.database(id, logger: app.logger, on: loop) as? SQLDatabase else { continue }
         try await db.raw("PRAGMA journal_mode = WAL").run()
         // Another process (a command run beside the server: import, sweep, export) may hold the write lock for a
         // moment: wait for it instead of failing at once.
@@ -121,5 +131,17 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             res.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         }
         return res
+    }
+}
+
+extension DatabaseID {
+    /// The pool background counting uses (`Application.backgroundDB`), apart from the one requests use.
+    static let background = DatabaseID(string: "background")
+}
+
+extension Application {
+    /// The database for background counting: its own pool when configured, else the default.
+    var backgroundDB: Database {
+        databases.ids().contains(.background) ? db(.background) : db
     }
 }

@@ -8,7 +8,7 @@ struct StatisticsFeature: Feature {
 
     /// A city's or province's statistics page, counted by the roll-up (its viewer's 签订协议 link set by the page).
     var rolledFigures: [RolledFigure] {
-        [RolledFigure("stats") { org, app in try await StatsController.view(for: org, on: app.db) }]
+        [RolledFigure("stats") { org, db in try await StatsController.view(for: org, on: db) }]
     }
 
     var navigation: [NavEntry] {

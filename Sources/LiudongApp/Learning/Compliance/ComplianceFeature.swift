@@ -19,8 +19,8 @@ struct ComplianceFeature: Feature {
     /// A city's or province's compliance page for the current quarter, counted by the roll-up.
     var rolledFigures: [RolledFigure] {
         [
-            RolledFigure("orgLifeCompliance") { org, app in
-                try await CompliancePages.view(for: org, quarter: Quarter(containing: AppClock.today), on: app.db)
+            RolledFigure("orgLifeCompliance") { org, db in
+                try await CompliancePages.view(for: org, quarter: Quarter(containing: AppClock.today), on: db)
             }
         ]
     }

@@ -32,18 +32,17 @@ struct ContactsFeature: Feature {
         }
     }
 
-    /// Members not contacted this quarter, per branch (overdue in the quarter's last month); the cadre's own pairs;
-    /// committees that have not heard the half-year report (overdue 30 days after the half-year).
     /// A city's or province's contact compliance page for the current quarter, counted by the roll-up.
     var rolledFigures: [RolledFigure] {
         [
-            RolledFigure("contactCompliance") { org, app in
-                try await ContactPages.complianceView(
-                    for: org, quarter: Quarter(containing: AppClock.today), on: app.db)
+            RolledFigure("contactCompliance") { org, db in
+                try await ContactPages.complianceView(for: org, quarter: Quarter(containing: AppClock.today), on: db)
             }
         ]
     }
 
+    /// Members not contacted this quarter, per branch (overdue in the quarter's last month); the cadre's own pairs;
+    /// committees that have not heard the half-year report (overdue 30 days after the half-year).
     var rolledCounts: [RolledCount] {
         [
             RolledCount("contactsDue") {

@@ -10,14 +10,14 @@ import Vapor
 struct RolledFigure: Sendable {
     let name: String
     /// The figures for an organization, as JSON.
-    let compute: @Sendable (Organization, Application) async throws -> Data
+    let compute: @Sendable (Organization, Database) async throws -> Data
 
-    init<T: Encodable>(_ name: String, _ compute: @escaping @Sendable (Organization, Application) async throws -> T) {
+    init<T: Encodable>(_ name: String, _ compute: @escaping @Sendable (Organization, Database) async throws -> T) {
         self.name = name
-        self.compute = { org, app in
+        self.compute = { org, db in
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            return try encoder.encode(try await compute(org, app))
+            return try encoder.encode(try await compute(org, db))
         }
     }
 }
@@ -60,13 +60,14 @@ enum FigureCache {
         guard !figures.isEmpty else { return 0 }
         var stored = 0
         var orgs = scopes ?? []
-        if scopes == nil { orgs = try await wideScopes(on: app.db) }
+        let db = app.backgroundDB
+        if scopes == nil { orgs = try await wideScopes(on: db) }
         for org in orgs {
             for figure in figures {
-                let body = try await figure.compute(org, app)
+                let body = try await figure.compute(org, db)
                 try await WorkRollupStore.saveFigure(
                     figure.name, scope: org.id!, day: AppClock.today, body: String(decoding: body, as: UTF8.self),
-                    gate: app.writeGate, on: app.db)
+                    gate: app.writeGate, on: db)
                 stored += 1
             }
         }

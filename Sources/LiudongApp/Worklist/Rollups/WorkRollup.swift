@@ -100,7 +100,7 @@ enum WorkRollup {
     /// the wide scopes' page figures (`FigureCache`) when theirs are `FigureCache.every` old.
     static func runIfDue(_ app: Application) async throws -> Outcome? {
         let today = AppClock.today
-        let sql = try app.db.sql()
+        let sql = try app.backgroundDB.sql()
         func due(_ name: String, _ interval: TimeInterval) async throws -> Bool {
             guard let last = try await WorkRollupStore.lastRun(name, on: sql), last.day == today.description else {
                 return true
@@ -111,16 +111,17 @@ enum WorkRollup {
         let figures = try await due(WorkRollupStore.figuresRunName, FigureCache.every)
         guard counts || figures else { return nil }
         do {
-            return try await JobLock.run(lockName, on: app.db) {
+            return try await JobLock.run(lockName, on: app.backgroundDB) {
                 var outcome: Outcome?
                 if counts {
                     outcome = try await run(
-                        features: app.features, settings: app.settings, today: today, gate: app.writeGate, on: app.db)
+                        features: app.features, settings: app.settings, today: today, gate: app.writeGate,
+                        on: app.backgroundDB)
                 }
                 if figures {
                     _ = try await FigureCache.run(app)
                     try await WorkRollupStore.markRun(
-                        WorkRollupStore.figuresRunName, day: today, gate: app.writeGate, on: app.db)
+                        WorkRollupStore.figuresRunName, day: today, gate: app.writeGate, on: app.backgroundDB)
                 }
                 return outcome
             }
@@ -170,12 +171,12 @@ struct RollupCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let started = AppClock.system
-        let (outcome, figures) = try await JobLock.run(WorkRollup.lockName, on: app.db) {
+        let (outcome, figures) = try await JobLock.run(WorkRollup.lockName, on: app.backgroundDB) {
             let outcome = try await WorkRollup.run(
-                features: app.features, settings: app.settings, gate: app.writeGate, on: app.db)
+                features: app.features, settings: app.settings, gate: app.writeGate, on: app.backgroundDB)
             let figures = try await FigureCache.run(app)
             try await WorkRollupStore.markRun(
-                WorkRollupStore.figuresRunName, day: AppClock.today, gate: app.writeGate, on: app.db)
+                WorkRollupStore.figuresRunName, day: AppClock.today, gate: app.writeGate, on: app.backgroundDB)
             return (outcome, figures)
         }
         context.console.print(
