@@ -75,7 +75,8 @@ struct WorkRollupTests {
                             for: user, features: app.features, on: app.db, settings: app.settings, rollup: rollup)),
                     as: UTF8.self)
             }
-            if today == AppClock.today {
+            // The home page (tiles, children, coverage, reconciliation) for the city and two counties.
+            if today == AppClock.today, ["city", "county", names.last].contains(name) {
                 let (rolledHome, liveHome) = (try await home(true), try await home(false))
                 #expect(rolledHome == liveHome, "\(step): \(name)'s home page\n\(rolledHome)\n\(liveHome)")
             }
@@ -86,7 +87,7 @@ struct WorkRollupTests {
     @Test(arguments: TestDatabase.all)
     func afterEveryKindOfChangeTheRolledCountsEqualARecount(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
-            _ = try await DemoLoader.load(seed: 7, memberCount: 900, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            _ = try await DemoLoader.load(seed: 7, memberCount: 600, cipher: app.cipher, bcryptCost: 4, on: app.db)
             let sql = app.db as! SQLDatabase
             let names = try await Self.accounts(app)
             let today = AppClock.today
@@ -181,7 +182,7 @@ struct WorkRollupTests {
             try await Self.check(app, names, today: today, "rows removed")
 
             // Time passes: the day's rules (overdue, six months, the quarter's contacts) count again.
-            for days in [31, 95, 200] {
+            for days in [40, 200] {
                 let later = today.adding(days: days)
                 try await Self.check(app, names, today: later, "\(days) days later")
             }
