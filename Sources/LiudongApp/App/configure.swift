@@ -39,8 +39,10 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
         try await tuneSQLite(app, id: .background, cacheMB: settings.sqliteCacheMB)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+        // Two: a scheduled job's advisory lock holds one connection for the whole run (`JobLock`) while its work
+        // uses another (with one, the work waited for the lock's own connection until the pool timed out).
         app.databases.use(
-            try .postgres(url: url, maxConnectionsPerEventLoop: 1, sqlLogLevel: .debug), as: .background,
+            try .postgres(url: url, maxConnectionsPerEventLoop: 2, sqlLogLevel: .debug), as: .background,
             isDefault: false)
     }
     Features.registerMigrations(on: app)
