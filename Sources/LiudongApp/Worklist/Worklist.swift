@@ -103,7 +103,7 @@ enum Worklist {
         var paths: [Int: String] = [:]
         for chunk in Array(ids).chunked(500) {
             let rows = try await sql.select().columns("id", "path").from("organizations")
-                .where("id", .in, Array(chunk)).all(decoding: OrgPath.self)
+                .where("id", .in, Array(chunk)).all(decoding: OrgIDPath.self)
             for row in rows { paths[row.id] = row.path }
         }
         let children = try await sql.select().columns("id", "code", "short_name").from("organizations")
@@ -136,11 +136,6 @@ enum Worklist {
             return r
         }.enumerated().sorted { ($0.element.overdue, -$0.offset) > ($1.element.overdue, -$1.offset) }.map(\.element)
         return WorklistView(items: items, children: ordered, childKinds: shared.map(\.label))
-    }
-
-    private struct OrgPath: Decodable {
-        var id: Int
-        var path: String
     }
 
     private struct ChildOrg: Decodable {

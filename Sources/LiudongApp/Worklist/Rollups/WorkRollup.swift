@@ -7,15 +7,15 @@ import Vapor
 /// What a county or the city reads instead of counting: the roll-up's figures for its scope, as of `at`.
 struct RollupSnapshot: Sendable {
     let at: Date
+    /// Per rolled kind (every kind the run counted, zero ones too): the scope's own part under its id and each
+    /// child's subtree under the child's id (`SubtreeSums.scopeShares`).
+    let shares: [String: PerOrg]
 
     /// The scope's total of a kind (nil when the run did not count it).
     func total(_ kind: String) -> Int? { shares[kind].map { $0.counts.values.reduce(0, +) } }
 
     /// A child's subtree figure of a kind (0 when it has none).
     func child(_ id: Int, _ kind: String) -> Int { shares[kind]?.counts[id] ?? 0 }
-    /// Per rolled kind (every kind the run counted, zero ones too): the scope's own part under its id and each
-    /// child's subtree under the child's id (`SubtreeSums.scopeShares`).
-    let shares: [String: PerOrg]
 }
 
 /// The worklist's counts for the whole tree, once a minute by one node (`RollupPolling`, or `liudong rollup`), kept
@@ -74,7 +74,8 @@ enum WorkRollup {
     ) async throws -> Outcome {
         let sql = try db.sql()
         let definitions = features.flatMap(\.rolledCounts)
-        let paths = try await WorkRollupStore.paths(on: sql)
+        // Every organization's path: the roll-up adds each count to the organizations above it.
+        let paths = try await DashboardStore.paths(under: "/", on: sql)
         let whole = CountScope(path: "/", today: today, db: db, settings: settings)
         var new: [WorkRollupStore.Key: WorkRollupStore.Row] = [:]
         for definition in definitions {

@@ -58,12 +58,6 @@ enum WorkRollupStore {
         return (own, children)
     }
 
-    /// Every organization's path (the roll-up adds each count to the organizations above it).
-    static func paths(on sql: SQLDatabase) async throws -> [Int: String] {
-        let rows = try await sql.raw("SELECT id, path FROM organizations").all(decoding: OrgIDPath.self)
-        return Dictionary(rows.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
-    }
-
     static func all(on sql: SQLDatabase) async throws -> [Key: Row] {
         let rows = try await sql.raw("SELECT org_id, kind, n, late FROM work_rollups").all(decoding: Row.self)
         return Dictionary(rows.map { (Key(org: $0.org_id, kind: $0.kind), $0) }, uniquingKeysWith: { a, _ in a })
