@@ -17,6 +17,8 @@ final class Account: Model, @unchecked Sendable {
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     @OptionalField(key: "disabled_at") var disabledAt: Date?
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    /// When the account last changed something (`ActedMiddleware`).
+    @OptionalField(key: "acted_at") var actedAt: Date?
     /// Notices up to this id have been read (added by CreateNotices).
     @Field(key: "notices_read_through") var noticesReadThrough: Int
     @Timestamp(key: "created_at", on: .create, format: .clock) var createdAt: Date?

@@ -8,7 +8,7 @@ struct AccountsFeature: Feature {
     func migrations(_ app: Application) -> [NumberedMigration] {
         [
             NumberedMigration(3, CreateAccounts()), NumberedMigration(5, SessionRecord.migration),
-            NumberedMigration(12, AddPasswordChangedAt()),
+            NumberedMigration(12, AddPasswordChangedAt()), NumberedMigration(60, AddActedAt()),
         ]
     }
 

@@ -19,7 +19,7 @@ protocol Feature: Sendable {
     func archive(_ member: Member, on db: Database) async throws -> [ArchiveEntry]
     /// What this feature asks of the account now, counted per organization of its scope (see `WorkTally`).
     func worklist(_ scope: WorkScope) async throws -> [WorkTally]
-    /// Its worklist counts that depend only on the scope's path and the day, so counties and the city read them from
+    /// Its worklist counts that depend only on the scope's path and the day, so accounts of the tree read them from
     /// the minutely roll-up (`WorkRollup`); its worklist asks for them with `scope.counts(kind, in: self)`.
     var rolledCounts: [RolledCount] { get }
     /// Whole pages' figures that a wide scope (a city, a province) reads from the roll-up (`FigureCache`).

@@ -37,8 +37,8 @@ struct DashboardController {
         var worklist = WorklistView(items: [], children: [], childKinds: [])
     }
 
-    /// The counts behind the dashboard, apart from HTTP. A county or the city reads its figures from the minutely
-    /// roll-up when it is fresh (`WorkRollup`; `rollup: false` counts live), anyone else counts them now.
+    /// The counts behind the dashboard, apart from HTTP. An account of the tree reads its figures from the minutely
+    /// roll-up when it is fresh (`WorkRollup`; `rollup: false` counts live), the inflow side counts them now.
     static func view(
         for user: CurrentUser, features: [any Feature] = Features.all, on db: Database, settings: Settings,
         rollup: Bool = true

@@ -9,7 +9,7 @@ struct WorkScope: Sendable {
     let db: Database
     let settings: Settings
     let today: CalendarDate
-    /// The minutely roll-up's figures for this scope, when it reads them (a county or the city; see `WorkRollup`).
+    /// The minutely roll-up's figures for this scope, when it reads them (see `WorkRollup`).
     var rolled: RollupSnapshot? = nil
 
     /// The database as SQL (every driver we run on speaks it).
@@ -60,7 +60,7 @@ struct WorklistView: Encodable {
 }
 
 enum Worklist {
-    /// Every feature's items for the account, only what is non-zero (a county's or the city's from the minutely
+    /// Every feature's items for the account, only what is non-zero (from the minutely
     /// roll-up when it is fresh, unless `rollup` is false): the most overdue first, the account's own
     /// (unread notices) after the organizations' work, otherwise in the order of the features.
     static func compute(

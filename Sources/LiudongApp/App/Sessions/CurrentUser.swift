@@ -21,12 +21,16 @@ struct CurrentUser: Authenticatable, Sendable {
     /// The newest notice this account has seen (the inbox badge counts those after it).
     var noticesReadThrough: Int
 
+    /// When the account last changed something (`ActedMiddleware`): a roll-up run begun before it is not read.
+    var actedAt: Date?
+
     init(account: Account, scope: Organization, viaToken: Bool) {
         self.init(
             accountID: account.id!, username: account.username, displayName: account.displayName, role: account.role,
             scopeID: scope.id!, scopeCode: scope.code, scopeName: scope.shortName, scopePath: scope.path,
             scopeKind: scope.kind,
             scopeLevel: scope.level, viaToken: viaToken, noticesReadThrough: account.noticesReadThrough)
+        self.actedAt = account.actedAt
     }
 
     init(
@@ -131,7 +135,23 @@ struct UserAuthenticator: AsyncMiddleware {
                 req.session.data["account"] = nil
             }
         }
-        return try await next.respond(to: req)
+        let res = try await next.respond(to: req)
+        if let user = req.auth.get(CurrentUser.self), ![.GET, .HEAD, .OPTIONS].contains(req.method),
+            res.status.code < 400
+        {
+            try await Self.acted(user, on: req)
+        }
+        return res
+    }
+
+    /// Notes that the account has just changed something (after the change is stored): until a roll-up run begins
+    /// after this, its worklist and home page count live (`WorkRollup.snapshot`), so a handled item leaves at once.
+    static func acted(_ user: CurrentUser, on req: Request) async throws {
+        let now = AppClock.now
+        try await req.db.writeTransaction(gate: req.application.writeGate) { tx in
+            try await tx.sql().update("accounts").set("acted_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(user.accountID)).run()
+        }
     }
 
     /// One row per signed-in request: the account joined with its scope organization (and the token, for bearer calls).
@@ -148,18 +168,21 @@ struct UserAuthenticator: AsyncMiddleware {
         var kind: String
         var level: String?
         var password_changed_at: Date?
+        var acted_at: Date?
     }
 
     private static let columns =
-        "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level, a.password_changed_at"
+        "a.id, a.username, a.display_name, a.role, a.notices_read_through, o.id AS org_id, o.code, o.short_name, o.path, o.kind, o.level, a.password_changed_at, a.acted_at"
 
     private static func user(_ row: Row?, viaToken: Bool) -> CurrentUser? {
         guard let r = row, let role = Role(rawValue: r.role), let kind = OrgKind(rawValue: r.kind) else { return nil }
-        return CurrentUser(
+        var user = CurrentUser(
             accountID: r.id, username: r.username, displayName: r.display_name, role: role, scopeID: r.org_id,
             scopeCode: r.code, scopeName: r.short_name, scopePath: r.path, scopeKind: kind,
             scopeLevel: r.level.flatMap(OrgLevel.init(rawValue:)), viaToken: viaToken,
             noticesReadThrough: r.notices_read_through)
+        user.actedAt = r.acted_at
+        return user
     }
 
     static func load(tokenHash: String, on db: Database) async throws -> CurrentUser? {

@@ -155,14 +155,16 @@ enum AgreementStore {
             .filter(\.$terminatedOn == nil).filter(\.$signedOn != nil).count()
     }
 
-    /// Agreements in force ending within `soon`, not yet renewed, per signing organization under `path`.
+    /// Agreements in force ending within `soon`, not yet renewed, per signing organization under `path` (from the
+    /// scope's organizations to their agreements: a branch's few, not every agreement of the province).
     static func expiring(under path: String, today: CalendarDate, on sql: SQLDatabase) async throws -> [OrgCount] {
         let day = today.description
         let soon = today.adding(days: AgreementStatus.expiringDays).description
         return try await sql.raw(
             """
-            SELECT a.outflow_org_id AS org_id, COUNT(*) AS n FROM agreements a JOIN organizations o ON o.id = a.outflow_org_id
-            WHERE \(PathPrefix("o.path", path)) AND a.signed_on IS NOT NULL AND a.terminated_on IS NULL
+            SELECT a.outflow_org_id AS org_id, COUNT(*) AS n FROM organizations o CROSS JOIN agreements a
+            WHERE a.outflow_org_id = o.id AND \(PathPrefix("o.path", path)) AND a.signed_on IS NOT NULL
+              AND a.terminated_on IS NULL
               AND a.valid_from <= \(bind: day) AND a.valid_to >= \(bind: day) AND a.valid_to <= \(bind: soon)
               AND NOT EXISTS (SELECT 1 FROM agreements r WHERE r.previous_id = a.id)
             GROUP BY a.outflow_org_id

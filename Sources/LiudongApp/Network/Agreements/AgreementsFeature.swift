@@ -8,7 +8,9 @@ import Vapor
 struct AgreementsFeature: Feature {
     let name = "network"
 
-    func migrations(_ app: Application) -> [NumberedMigration] { [NumberedMigration(18, CreateAgreements())] }
+    func migrations(_ app: Application) -> [NumberedMigration] {
+        [NumberedMigration(18, CreateAgreements()), NumberedMigration(59, IndexAgreementRenewals())]
+    }
 
     func routes(_ routes: FeatureRoutes) throws {
         try AgreementPages().boot(routes)

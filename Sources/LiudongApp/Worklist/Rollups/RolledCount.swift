@@ -27,8 +27,8 @@ struct CountScope: Sendable {
 }
 
 /// One of a feature's worklist counts that depends on nothing but the scope's path and the day (not on who asks):
-/// a county or the city reads it from the minutely roll-up (`WorkRollup`) instead of counting its whole subtree on
-/// each request; a branch or committee counts it live. The feature lists it in `rolledCounts` and its worklist
+/// an account of the tree reads it from the minutely roll-up (`WorkRollup`) instead of counting its subtree on each
+/// request (live when the roll-up is stale or the account has just acted). The feature lists it in `rolledCounts` and its worklist
 /// asks `WorkScope.counts(kind, in: self)`, so the count is written once.
 struct RolledCount: Sendable {
     /// The kinds one query counts (most count one).
@@ -48,7 +48,7 @@ struct RolledCount: Sendable {
 }
 
 extension WorkScope {
-    /// A feature's count for this scope: the roll-up's when the scope reads one (county and city, fresh), else live.
+    /// A feature's count for this scope: the roll-up's when the scope reads one (fresh, and begun after the account last acted), else live.
     func counts(_ kind: String, in feature: some Feature) async throws -> PerOrg {
         if let rolled, let shares = rolled.shares[kind] { return shares }
         guard let definition = feature.rolledCounts.first(where: { $0.kinds.contains(kind) }) else {

@@ -4,7 +4,7 @@ import LiudongCore
 import SQLKit
 import Vapor
 
-/// What a county or the city reads instead of counting: the roll-up's figures for its scope, as of `at`.
+/// What an account of the tree reads instead of counting: the roll-up's figures for its scope, as of `at`.
 struct RollupSnapshot: Sendable {
     let at: Date
     /// Per rolled kind (every kind the run counted, zero ones too): the scope's own part under its id and each
@@ -19,19 +19,19 @@ struct RollupSnapshot: Sendable {
 }
 
 /// The worklist's counts for the whole tree, once a minute by one node (`RollupPolling`, or `liudong rollup`), kept
-/// per organization as subtree sums; counties and the city read their row and their children's (two small queries)
-/// instead of counting hundreds of thousands of rows on every home page. A branch, committee or general branch counts
-/// live (its rows are few, and its secretary sees a handled item leave at once). A run older than `maxAge`, or of
-/// another day, is not read: the scope counts live again.
+/// per organization as subtree sums; every account of the tree — branch, committee, county, city — reads its row and
+/// its children's (two small queries) instead of running some fifty counts on every home page and worklist poll
+/// (hundreds of thousands of rows for a county). What others change (a member's report, a committee's review) shows
+/// at the next run, within a minute; what the account itself changes shows at once: after it acts
+/// (`CurrentUser.actedAt`) it counts live until a run begins after that. A run older than `maxAge`, or of another
+/// day, is not read: the scope counts live again. Inflow-side accounts always count live.
 enum WorkRollup {
     static let every: TimeInterval = 60
     static let maxAge: TimeInterval = 300
     static let lockName = "work-rollup"
 
-    /// Scopes that read the roll-up.
-    static func reads(_ user: CurrentUser) -> Bool {
-        !user.isInflowSide && (user.scopeLevel == .county || user.scopeLevel == .city)
-    }
+    /// Accounts that read the roll-up: the tree's (an inflow-side account's view is not a subtree).
+    static func reads(_ user: CurrentUser) -> Bool { !user.isInflowSide }
 
     /// The roll-up for the account's scope, when it reads one and a fresh run exists.
     static func snapshot(
@@ -40,7 +40,8 @@ enum WorkRollup {
         guard reads(user) else { return nil }
         let sql = try db.sql()
         guard let run = try await WorkRollupStore.lastRun(on: sql), run.day == today.description,
-            abs(AppClock.now.timeIntervalSince(run.computed_at)) <= maxAge
+            abs(AppClock.now.timeIntervalSince(run.computed_at)) <= maxAge,
+            user.actedAt.map({ run.computed_at > $0 }) ?? true
         else { return nil }
         let counted = Set(run.kinds.split(separator: ",").map(String.init))
         let kinds = features.flatMap(\.rolledCounts).flatMap(\.kinds).filter(counted.contains)
@@ -73,6 +74,8 @@ enum WorkRollup {
         on db: Database
     ) async throws -> Outcome {
         let sql = try db.sql()
+        // The run's time is when counting began: a change after it may be missing from the counts.
+        let started = AppClock.now
         let definitions = features.flatMap(\.rolledCounts)
         // Every organization's path: the roll-up adds each count to the organizations above it.
         let paths = try await DashboardStore.paths(under: "/", on: sql)
@@ -93,7 +96,7 @@ enum WorkRollup {
         }
         let old = try await WorkRollupStore.all(on: sql)
         let (written, deleted) = try await WorkRollupStore.save(
-            new, replacing: old, kinds: definitions.flatMap(\.kinds), day: today, at: AppClock.now, gate: gate, on: db)
+            new, replacing: old, kinds: definitions.flatMap(\.kinds), day: today, at: started, gate: gate, on: db)
         return Outcome(kinds: definitions.flatMap(\.kinds).count, rows: new.count, written: written, deleted: deleted)
     }
 
@@ -167,7 +170,7 @@ struct RollupPolling: LifecycleHandler {
 /// `liudong rollup`: counts the worklist roll-up now (a serving node does it every minute by itself).
 struct RollupCommand: AsyncCommand {
     struct Signature: CommandSignature {}
-    var help: String { "counts the worklist roll-up for counties and the city now" }
+    var help: String { "counts the worklist roll-up (every organization's subtree sums) now" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
