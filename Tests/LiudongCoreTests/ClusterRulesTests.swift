@@ -67,6 +67,18 @@ struct SubtreeSumsTests {
         #expect(SubtreeSums.rollUp([3: Int.max, 4: 5], paths: paths)[1] == Int.max)
     }
 
+    @Test func aSubtreeFigureCountsKeysReachingTheThresholdOverTheWholeSubtree() {
+        // Branches 3 and 4 (under 2, under 1) each have 6 members at inflow 70: neither reaches 10, their parent does.
+        let rows: [(ids: [Int], key: Int, n: Int)] = [
+            ([1, 2, 3], 70, 6), ([1, 2, 4], 70, 6), ([1, 2, 4], 71, 12), ([1, 5], 70, 3), ([1, 5], 72, 9), ([9], 72, 1),
+        ]
+        let figures = SubtreeSums.keysReaching(rows, threshold: 10)
+        #expect(figures == [1: 2, 2: 2, 4: 1])
+        #expect(SubtreeSums.keysReaching(rows, threshold: 1)[1] == 3)
+        #expect(SubtreeSums.keysReaching([([1], 7, Int.max), ([1], 7, 5)], threshold: 10) == [1: 1])
+        #expect(SubtreeSums.keysReaching([([1], 7, -4), ([1], 7, 0)], threshold: 0).isEmpty)
+    }
+
     @Test func aScopesSharesAddUpToItsSumAndGiveEachChildItsSubtree() {
         let sums = SubtreeSums.rollUp([3: 2, 4: 5, 5: 1, 1: 4], paths: paths)
         let shares = SubtreeSums.scopeShares(scope: 1, sum: sums[1]!, children: [2: sums[2]!, 5: sums[5]!])

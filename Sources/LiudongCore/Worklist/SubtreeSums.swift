@@ -31,4 +31,24 @@ public enum SubtreeSums {
         if own != 0 { out[scope] = own }
         return out
     }
+
+    /// Per organization, how many keys (e.g. inflow organizations) its whole subtree counts `threshold` or more of,
+    /// from counts per (organization on the path of `ids`, key): each row adds to every organization on its path.
+    /// A figure of the subtree, not a sum of the children's (two children with 6 each make 1 at 10, neither alone).
+    public static func keysReaching(_ rows: [(ids: [Int], key: Int, n: Int)], threshold: Int) -> [Int: Int] {
+        struct Pair: Hashable {
+            var org: Int
+            var key: Int
+        }
+        var sums: [Pair: Int] = [:]
+        for row in rows where row.n > 0 {
+            for org in row.ids {
+                let (sum, overflow) = sums[Pair(org: org, key: row.key), default: 0].addingReportingOverflow(row.n)
+                sums[Pair(org: org, key: row.key)] = overflow ? Int.max : sum
+            }
+        }
+        var out: [Int: Int] = [:]
+        for (pair, n) in sums where n >= threshold { out[pair.org, default: 0] += 1 }
+        return out
+    }
 }

@@ -205,10 +205,38 @@ enum AgreementStore {
         }
     }
 
+    /// How many members of a scope at one inflow organization without an agreement call for one.
+    static let inflowThreshold = 10
+
+    struct BranchInflowCount: Decodable, Sendable {
+        var path: String
+        var inflow_id: Int
+        var n: Int
+    }
+
+    /// Members under `path` reporting to an external inflow organization with no agreement covering them, per branch
+    /// (its path) and inflow organization: what `inflowWithoutAgreement` counts, before the threshold.
+    static func uncoveredPerBranchAndInflow(under path: String, today: CalendarDate, on sql: SQLDatabase)
+        async throws -> [BranchInflowCount]
+    {
+        let open = SQLBind.group(LedgerService.openStates)
+        let day = today.description
+        return try await sql.raw(
+            """
+            SELECT o.path, f.inflow_org_id AS inflow_id, COUNT(*) AS n
+            FROM organizations o CROSS JOIN members m CROSS JOIN flows f CROSS JOIN organizations i
+            WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id AND m.flow_status IN \(open)
+              AND f.member_id = m.id AND f.status IN \(open) AND i.id = f.inflow_org_id AND i.kind = 'external'
+              AND NOT \(CoverageStore.byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: day))
+            GROUP BY o.path, f.inflow_org_id
+            """
+        ).all(decoding: BranchInflowCount.self)
+    }
+
     /// External inflow organizations where `threshold` or more members under `path` report with no agreement
     /// covering them.
     static func inflowWithoutAgreement(
-        under path: String, today: CalendarDate, threshold: Int = 10, on sql: SQLDatabase
+        under path: String, today: CalendarDate, threshold: Int = inflowThreshold, on sql: SQLDatabase
     ) async throws -> [UnsignedInflow] {
         let open = SQLBind.group(LedgerService.openStates)
         let day = today.description

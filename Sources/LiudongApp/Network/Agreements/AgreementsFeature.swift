@@ -53,6 +53,15 @@ struct AgreementsFeature: Feature {
             RolledCount("agreementsExpiring") {
                 PerOrg(try await AgreementStore.expiring(under: $0.path, today: $0.today, on: $0.sql()))
             },
+            // Per organization: the inflow organizations where ten or more of its subtree's members report with no
+            // agreement covering them (not a sum of its children's: a figure of the whole subtree).
+            RolledCount(subtreeFigure: "inflowWithoutAgreement") {
+                let pairs = try await AgreementStore.uncoveredPerBranchAndInflow(
+                    under: $0.path, today: $0.today, on: $0.sql())
+                return SubtreeSums.keysReaching(
+                    pairs.map { (SubtreeSums.ids(onPath: $0.path), $0.inflow_id, $0.n) },
+                    threshold: AgreementStore.inflowThreshold)
+            },
         ]
     }
 
@@ -66,7 +75,6 @@ struct AgreementsFeature: Feature {
             ]
         }
         guard user.can(.manageAgreements) else { return [] }
-        let sql = try scope.sql()
         let expiring = try await scope.counts("agreementsExpiring", in: self)
         var tallies = [
             WorkTally(
@@ -75,12 +83,11 @@ struct AgreementsFeature: Feature {
         // Counties and below sign agreements; the city reads the same on its statistics page (a scan of every mobile
         // member of the city on each home page would cost more than it tells).
         if user.scopeLevel != .city {
-            let unsigned = try await AgreementStore.inflowWithoutAgreement(
-                under: user.scopePath, today: scope.today, on: sql)
+            let unsigned = try await scope.figure("inflowWithoutAgreement", in: self)
             tallies.append(
                 WorkTally(
                     kind: "inflowWithoutAgreement", label: "在同一流入地党组织报到10人以上但未签共管协议",
-                    href: "/stats/\(user.scopeCode)#coverage", counts: [user.scopeID: unsigned.count]))
+                    href: "/stats/\(user.scopeCode)#coverage", counts: [user.scopeID: unsigned]))
         }
         return tallies
     }

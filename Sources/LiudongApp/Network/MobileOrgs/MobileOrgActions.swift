@@ -135,6 +135,7 @@ enum MobileOrgActions {
     // MARK: - Suggestions
 
     struct Suggestion: Content, Equatable {
+        var countyID: Int
         var countyCode: String
         var countyName: String
         var destinationCode: String
@@ -148,7 +149,12 @@ enum MobileOrgActions {
     static func suggestions(under org: Organization, on db: Database, today: CalendarDate = AppClock.today) async throws
         -> [Suggestion]
     {
-        let uncovered = try await MobileOrgStore.uncoveredFullMembers(under: org.path, today: today, on: db)
+        try await suggestions(under: org.path, on: db, today: today)
+    }
+
+    /// The suggestions of every county under `path` ("/": the whole tree, as the roll-up counts them per county).
+    static func suggestions(under path: String, on db: Database, today: CalendarDate) async throws -> [Suggestion] {
+        let uncovered = try await MobileOrgStore.uncoveredFullMembers(under: path, today: today, on: db)
         // Plain rows, not models: every county home page asks (decoding 285 models was a third of its time).
         let counties = try await MobileOrgStore.countyPlaces(on: db.sql())
         let mobile = try await MobileOrgStore.openMobilePlaces(on: db.sql()).map {
@@ -159,7 +165,8 @@ enum MobileOrgActions {
         ).map { g in
             let county = counties[g.county]
             return Suggestion(
-                countyCode: county.code, countyName: county.short_name, destinationCode: g.destination,
+                countyID: county.id, countyCode: county.code, countyName: county.short_name,
+                destinationCode: g.destination,
                 destinationName: Divisions.shared.fullName(g.destination), members: g.members.count,
                 memberIds: g.members)
         }.sorted {

@@ -135,7 +135,7 @@ enum MobileOrgStore {
     /// Every regular county's code, short name and path, by code (as `counties(under: nil)`, without models).
     static func countyPlaces(on sql: SQLDatabase) async throws -> [CountyPlaceRow] {
         try await sql.raw(
-            "SELECT code, short_name, path FROM organizations WHERE level = 'county' AND kind = 'regular' ORDER BY code"
+            "SELECT id, code, short_name, path FROM organizations WHERE level = 'county' AND kind = 'regular' ORDER BY code"
         ).all(decoding: CountyPlaceRow.self)
     }
 
@@ -243,6 +243,7 @@ enum MobileOrgStore {
 }
 
 struct CountyPlaceRow: Decodable {
+    var id: Int
     var code: String
     var short_name: String
     var path: String

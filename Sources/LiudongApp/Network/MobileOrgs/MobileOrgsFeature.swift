@@ -33,14 +33,23 @@ struct MobileOrgsFeature: Feature {
         }
     }
 
+    /// Each county's number of temporary-organization suggestions (a figure of the county's whole subtree).
+    var rolledCounts: [RolledCount] {
+        [
+            RolledCount(subtreeFigure: "temporaryOrgSuggestions") {
+                let all = try await MobileOrgActions.suggestions(under: $0.path, on: $0.db, today: $0.today)
+                return Dictionary(all.map { ($0.countyID, 1) }, uniquingKeysWith: +)
+            }
+        ]
+    }
+
     /// A county's temporary-organization suggestions.
     func worklist(_ scope: WorkScope) async throws -> [WorkTally] {
         let user = scope.user
         guard !user.isInflowSide, user.can(.manageAgreements), user.scopeLevel == .county,
-            user.can(.editOrganizations),
-            let county = try await OrgTree.byID([user.scopeID], on: scope.db)[user.scopeID]
+            user.can(.editOrganizations)
         else { return [] }
-        let n = try await MobileOrgActions.suggestions(under: county, on: scope.db, today: scope.today).count
+        let n = try await scope.figure("temporaryOrgSuggestions", in: self)
         return [
             WorkTally(
                 kind: "temporaryOrgSuggestions", label: "建议成立临时党支部", href: "/temporary-orgs/suggestions",

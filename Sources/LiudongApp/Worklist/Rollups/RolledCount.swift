@@ -34,10 +34,21 @@ struct RolledCount: Sendable {
     /// The kinds one query counts (most count one).
     let kinds: [String]
     let count: @Sendable (CountScope) async throws -> [String: PerOrg]
+    /// The count answers each organization's figure for its whole subtree already (a figure that does not add up
+    /// from the children's, such as inflow organizations where ten or more of the subtree's members report): the run
+    /// stores it as it is, and the worklist reads it with `WorkScope.figure`.
+    var subtreeFigures = false
 
     init(_ kind: String, _ count: @escaping @Sendable (CountScope) async throws -> PerOrg) {
         self.kinds = [kind]
         self.count = { [kind: try await count($0)] }
+    }
+
+    /// A figure per organization for its whole subtree (see `subtreeFigures`).
+    init(subtreeFigure kind: String, _ count: @escaping @Sendable (CountScope) async throws -> [Int: Int]) {
+        self.kinds = [kind]
+        self.count = { [kind: PerOrg(counts: try await count($0))] }
+        self.subtreeFigures = true
     }
 
     /// Several figures from one pass over the rows (e.g. members, probationary members and migrant workers).
@@ -57,5 +68,12 @@ extension WorkScope {
         let counted = try await definition.count(
             CountScope(path: user.scopePath, today: today, db: db, settings: settings))
         return counted[kind] ?? PerOrg(counts: [:])
+    }
+
+    /// A subtree figure (`RolledCount(subtreeFigure:)`) of the account's scope: the roll-up's when the scope reads
+    /// one, else counted now.
+    func figure(_ kind: String, in feature: some Feature) async throws -> Int {
+        if let rolled, let total = rolled.total(kind) { return total }
+        return try await counts(kind, in: feature).counts[user.scopeID] ?? 0
     }
 }

@@ -85,8 +85,8 @@ enum WorkRollup {
             let counted = try await definition.count(whole)
             for kind in definition.kinds {
                 let perOrg = counted[kind] ?? PerOrg(counts: [:])
-                let n = SubtreeSums.rollUp(perOrg.counts, paths: paths)
-                let late = SubtreeSums.rollUp(perOrg.late, paths: paths)
+                let n = definition.subtreeFigures ? perOrg.counts : SubtreeSums.rollUp(perOrg.counts, paths: paths)
+                let late = definition.subtreeFigures ? perOrg.late : SubtreeSums.rollUp(perOrg.late, paths: paths)
                 for org in Set(n.keys).union(late.keys) {
                     let row = WorkRollupStore.Row(org_id: org, kind: kind, n: n[org] ?? 0, late: late[org] ?? 0)
                     guard row.n != 0 || row.late != 0 else { continue }
