@@ -77,7 +77,7 @@ s_ms=$(shell "$SQ")
 COUNTY_MEMBERS=$(q "select count(*) from organizations o join dues_months d on d.org_id = o.id and d.month = '$LAST'
   where o.path >= '$CPATH' and o.path < '$UPPER'")
 
-"$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$VAR/server-dues.log" 2>&1 &
+LIUDONG_ALLOW_FIXED_CLOCK=1 "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$VAR/server-dues.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
 TOKEN=$(curl -sf -X POST "$URL/api/v1/session" -H 'Content-Type: application/json' \

@@ -71,7 +71,7 @@ shell() { local s0; s0=$(date +%s.%N); for _ in 1 2 3; do q "$1" >/dev/null; don
 ts_ms=$(shell "$TQ")
 ns_ms=$(shell "$NQ")
 
-"$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$VAR/server-roster.log" 2>&1 &
+LIUDONG_ALLOW_FIXED_CLOCK=1 "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$VAR/server-roster.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
 TOKEN=$(curl -sf -X POST "$URL/api/v1/session" -H 'Content-Type: application/json' \

@@ -17,7 +17,7 @@ trap cleanup EXIT
 
 echo "== loading the demo (release build)"
 "$BIN" demo --seed 1 | grep -E "装入" || true
-"$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$VAR/server.log" 2>&1 &
+LIUDONG_ALLOW_FIXED_CLOCK=1 "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$VAR/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 before=$(sqlite3 "$VAR/liudong.sqlite" "select count(*) from self_reports")

@@ -16,7 +16,7 @@ cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null
 trap cleanup EXIT
 
 "$BIN" demo --seed 1 >/dev/null
-"$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$VAR/server.log" 2>&1 &
+LIUDONG_ALLOW_FIXED_CLOCK=1 "$BIN" serve --env production --hostname 127.0.0.1 --port "$PORT" >"$VAR/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
 rss() { awk '/^VmRSS/ {print int($2/1024)}' "/proc/$SERVER/status"; }

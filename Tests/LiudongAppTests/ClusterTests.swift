@@ -27,13 +27,18 @@ struct ClusterTests {
             _ = try await Fixture.build(a)
             try await withSecondNode(of: a) { b in
                 var statuses: [HTTPStatus] = []
+                let began = AppClock.now
                 for i in 0..<14 {
                     statuses.append(try await Self.apiSignIn(i % 2 == 0 ? a : b, "secretary", "wrong-\(i)").status)
                 }
                 // Ten a minute per username across both nodes (each alone would have allowed seven and never refused).
                 let limit = a.settings.signInsPerUserPerMinute
                 #expect(statuses.prefix(limit).allSatisfy { $0 == .unauthorized }, "\(statuses)")
-                #expect(statuses.dropFirst(limit).allSatisfy { $0 == .tooManyRequests }, "\(statuses)")
+                // The window is a minute from the first guess: on a machine so loaded that the fourteen took longer,
+                // the last ones fall in a new window (seen once under the whole suite on both databases at once).
+                let within = AppClock.now.timeIntervalSince(began) < 55
+                #expect(statuses.dropFirst(limit).allSatisfy { $0 == .tooManyRequests || !within }, "\(statuses)")
+                #expect(statuses[limit] == .tooManyRequests, "\(statuses)")
                 // The account locked once, however many guesses arrived on each node.
                 let locks = try await AuditEntry.query(on: a.db).filter(\.$username == "secretary").all()
                     .filter { $0.summary.contains("账号锁定\(a.settings.lockoutMinutes)分钟") }

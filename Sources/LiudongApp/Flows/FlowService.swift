@@ -26,37 +26,17 @@ enum FlowService {
     static func items(_ list: List, under org: Organization, limit: Int = 100, on db: Database) async throws -> (
         items: [Item], total: Int
     ) {
-        var q = Flow.query(on: db)
-            .join(Member.self, on: \Flow.$memberID == \Member.$id)
-            .join(Organization.self, on: \Member.$organizationID == \Organization.$id)
-        if org.kind == .regular {
-            q = q.under(Organization.self, path: org.path)
-        } else {
-            q = q.filter(\.$inflowOrgID == org.id!)
+        let rows = try await FlowStore.listPage(
+            list, path: org.kind == .regular ? org.path : nil, inflowID: org.id, limit: limit, on: db.sql())
+        let items = rows.map { r in
+            Item(
+                flowID: r.flow_id.uuidString, memberID: r.member_id.uuidString, name: r.name, branch: r.branch,
+                status: FlowState(rawValue: r.status)?.label ?? r.status,
+                destination: r.destination_code.map { Divisions.shared.fullName($0) } ?? "", leftOn: r.left_on,
+                lastContactOn: r.last_contact_on, inflowOrg: r.inflow_name, overdueSince: r.overdue_since,
+                lostCandidateSince: r.lost_candidate_since)
         }
-        switch list {
-        case .mobile: q = q.filter(\.$status ~~ [.away, .arrived, .lost])
-        case .overdue: q = q.filter(\.$status == .away).filter(\.$overdueSince != nil)
-        case .lostCandidates: q = q.filter(\.$status ~~ [.away, .arrived]).filter(\.$lostCandidateSince != nil)
-        }
-        let total = try await q.count()
-        let flows = try await q.sort(Member.self, \.$name).limit(limit).all()
-        let inflowIDs = Set(flows.compactMap(\.inflowOrgID))
-        let inflow = Dictionary(
-            uniqueKeysWithValues: try await Organization.query(on: db).filter(\.$id ~~ Array(inflowIDs)).all().map {
-                ($0.id!, $0.shortName)
-            })
-        let items = try flows.map { f in
-            let m = try f.joined(Member.self)
-            let o = try f.joined(Organization.self)
-            return Item(
-                flowID: f.id!.uuidString, memberID: m.id!.uuidString, name: m.name, branch: o.shortName,
-                status: f.status.label,
-                destination: f.destinationName, leftOn: f.leftOn, lastContactOn: f.lastContactOn,
-                inflowOrg: f.inflowOrgID.flatMap { inflow[$0] }, overdueSince: f.overdueSince,
-                lostCandidateSince: f.lostCandidateSince)
-        }
-        return (items, total)
+        return (items, rows.first?.total ?? 0)
     }
 
     struct SweepResult: Equatable, Sendable {
