@@ -87,3 +87,14 @@ printf '%-58s %10.2f %12s %10s\n' "liudong reconcile --quarter $Q (whole provinc
 met() { echo "$1 > 0 && $1 <= $2" | bc | sed 's/1/met/;s/0/NOT met/'; }
 printf '\ntargets (DESIGN §5): import >= 20,000 rows/s -> %s; reconciliation of 1,000,000 rows <= 30 s -> %s\n' \
   "$(echo "$ROWS / $imp_s >= 20000" | bc | sed 's/1/met/;s/0/NOT met/')" "$(met "$rec_s" 30)"
+# Issue 31 item 7: the same run's ratios to its baselines.
+import_ratio=$(echo "scale=2; $base_import / $imp_s" | bc)
+printf 'issue 31: import at %sx the rate of sqlite3 .import (budget >= 0.3x) -> %s\n' "$import_ratio" \
+  "$(echo "$import_ratio >= 0.3" | bc | sed 's/1/met/;s/0/NOT met/')"
+if [ "$pandas_s" = "n/a" ]; then
+  echo "issue 31: reconciliation beside pandas -> n/a (pandas not installed)"
+else
+  rec_ratio=$(echo "scale=2; $rec_s / $pandas_s" | bc)
+  printf 'issue 31: reconciliation takes %sx the pandas merge (budget <= 1.0x) -> %s\n' "$rec_ratio" \
+    "$(echo "$rec_ratio <= 1.0" | bc | sed 's/1/met/;s/0/NOT met/')"
+fi

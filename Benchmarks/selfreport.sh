@@ -44,3 +44,5 @@ printf '\nreports stored: %d (non-2xx answers: %s); reports/s is %.0f%% of the h
   "$((after - before))" "$r_bad" "$(echo "$r_rps $h_rps" | awk '{print 100*$1/$2}')"
 printf 'target (DESIGN §5): >= 3000 reports/s with p99 <= 50 ms -> %s\n' \
   "$(echo "$r_rps $r_p99" | awk '{print ($1 >= 3000 && $2 <= 50) ? "met" : "NOT met"}')"
+printf 'issue 31 item 7: p99 <= 50 ms at %s connections keeping >= 30%% of the healthz rate -> %s\n' "$CONNECTIONS" \
+  "$(echo "$r_rps $r_p99 $h_rps" | awk '{print ($2 <= 50 && $1 >= 0.3 * $3) ? "met" : "NOT met"}')"
