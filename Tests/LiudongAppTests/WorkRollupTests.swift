@@ -246,22 +246,6 @@ struct WorkRollupTests {
                 let live = try await StatsController.view(for: org, on: app.db)
                 #expect(try encoder.encode(cached.value) == encoder.encode(live), "\(org.code)")
             }
-            // A run of its own (no scope given): the demo's tree is not wide, but every county's statistics are kept.
-            _ = try await sql.raw("DELETE FROM figure_cache").run()
-            let counties = try await Organization.query(on: app.db).filter(\.$level == .county)
-                .filter(\.$kind == .regular).all()
-            #expect(!counties.isEmpty)
-            #expect(try await FigureCache.run(app) == counties.count)
-            for county in counties {
-                let cached = try #require(
-                    try await FigureCache.read("stats", for: county, as: StatsController.View.self, on: app.db))
-                let live = try await StatsController.view(for: county, on: app.db)
-                #expect(try encoder.encode(cached.value) == encoder.encode(live), "\(county.code)")
-                #expect(
-                    try await WorkRollupStore.figure("contactCompliance", scope: county.id!, on: sql) == nil,
-                    "a county's compliance pages count live")
-            }
-            #expect(try await FigureCache.run(app, scopes: scopes) == scopes.count * figures.count)
             // The page says when they were counted; a report arriving afterwards shows at the next run.
             let signIn = try await app.testing().sendRequest(
                 .POST, "/api/v1/session", headers: ["Content-Type": "application/json"],

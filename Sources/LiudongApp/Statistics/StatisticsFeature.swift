@@ -6,10 +6,9 @@ struct StatisticsFeature: Feature {
 
     func routes(_ routes: FeatureRoutes) throws { try StatsController().boot(routes) }
 
-    /// A city's, province's or county's statistics page, counted by the roll-up every five minutes (its viewer's
-    /// 签订协议 link set by the page).
+    /// A city's or province's statistics page, counted by the roll-up (its viewer's 签订协议 link set by the page).
     var rolledFigures: [RolledFigure] {
-        [RolledFigure("stats", forCounties: true) { org, db in try await StatsController.view(for: org, on: db) }]
+        [RolledFigure("stats") { org, db in try await StatsController.view(for: org, on: db) }]
     }
 
     var navigation: [NavEntry] {

@@ -82,7 +82,7 @@ struct StatsController {
         let user = try req.user
         try user.require(.viewStatistics)
         let org = try await OrganizationService.find(code: req.parameters.get("code") ?? "", for: user, on: req.db)
-        // A city, province or county reads the figures the roll-up counted a few minutes ago (截至 when, on the page).
+        // A city or province reads the figures the roll-up counted a few minutes ago (截至 when, on the page).
         var view: View
         if let (cached, at) = try await FigureCache.read("stats", for: org, as: View.self, on: req.db) {
             view = cached

@@ -139,7 +139,13 @@ struct UserAuthenticator: AsyncMiddleware {
         if let user = req.auth.get(CurrentUser.self), ![.GET, .HEAD, .OPTIONS].contains(req.method),
             res.status.code < 400
         {
-            try await Self.acted(user, on: req)
+            // The change is stored already: a failed stamp must not turn its answer into an error (the account then
+            // sees the roll-up's counts, at most a minute behind, instead of its own change at once).
+            do {
+                try await Self.acted(user, on: req)
+            } catch {
+                req.logger.warning("未能记录账号操作时间：\(String(describing: error).prefix(200))")
+            }
         }
         return res
     }

@@ -11,16 +11,9 @@ struct RolledFigure: Sendable {
     let name: String
     /// The figures for an organization, as JSON.
     let compute: @Sendable (Organization, Database) async throws -> Data
-    /// Kept for every county too, not only the wide scopes (a county's statistics page counted its flows seven
-    /// times over: 0.28 s at 8 connections with 1,000,000 members in the province).
-    let forCounties: Bool
 
-    init<T: Encodable>(
-        _ name: String, forCounties: Bool = false,
-        _ compute: @escaping @Sendable (Organization, Database) async throws -> T
-    ) {
+    init<T: Encodable>(_ name: String, _ compute: @escaping @Sendable (Organization, Database) async throws -> T) {
         self.name = name
-        self.forCounties = forCounties
         self.compute = { org, db in
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -33,7 +26,7 @@ enum FigureCache {
     static let every: TimeInterval = 300
     static let maxAge: TimeInterval = 900
 
-    /// The cached figures of `name` for `org`, when the roll-up keeps them (wide scopes; counties for some) and they are
+    /// The cached figures of `name` for `org`, when the roll-up keeps them (it does for wide scopes only) and they are
     /// fresh.
     static func read<T: Decodable>(_ name: String, for org: Organization, as: T.Type, on db: Database) async throws
         -> (value: T, at: Date)?
@@ -61,30 +54,15 @@ enum FigureCache {
         return out
     }
 
-    /// The counties (of the tree) that are not wide scopes already: their `forCounties` figures are kept too.
-    static func counties(besides wide: [Organization], on db: Database) async throws -> [Organization] {
-        let kept = Set(wide.compactMap(\.id))
-        return try await Organization.query(on: db).filter(\.$level == .county).filter(\.$kind == .regular)
-            .filter(\.$closedAt == nil).sort(\.$code).all().filter { !kept.contains($0.id ?? 0) }
-    }
-
-    /// Counts every registered figure for every wide scope and the `forCounties` ones for every county (or every
-    /// figure for the scopes given) and stores it; how many were stored.
+    /// Counts every registered figure for every wide scope (or the scopes given) and stores it; how many were stored.
     static func run(_ app: Application, scopes: [Organization]? = nil) async throws -> Int {
         let figures = app.features.flatMap(\.rolledFigures)
         guard !figures.isEmpty else { return 0 }
         var stored = 0
-        var work: [(Organization, [RolledFigure])] = (scopes ?? []).map { ($0, figures) }
+        var orgs = scopes ?? []
         let db = app.backgroundDB
-        if scopes == nil {
-            let wide = try await wideScopes(on: db)
-            work = wide.map { ($0, figures) }
-            let countyFigures = figures.filter(\.forCounties)
-            if !countyFigures.isEmpty {
-                work += try await counties(besides: wide, on: db).map { ($0, countyFigures) }
-            }
-        }
-        for (org, figures) in work {
+        if scopes == nil { orgs = try await wideScopes(on: db) }
+        for org in orgs {
             for figure in figures {
                 let body = try await figure.compute(org, db)
                 try await WorkRollupStore.saveFigure(
