@@ -17,7 +17,7 @@ final class Account: Model, @unchecked Sendable {
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     @OptionalField(key: "disabled_at") var disabledAt: Date?
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
-    /// When the account last changed something (`ActedMiddleware`).
+    /// When the account last changed something (stamped by `UserAuthenticator.acted`).
     @OptionalField(key: "acted_at") var actedAt: Date?
     /// Notices up to this id have been read (added by CreateNotices).
     @Field(key: "notices_read_through") var noticesReadThrough: Int

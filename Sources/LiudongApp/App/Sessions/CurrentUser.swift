@@ -21,7 +21,7 @@ struct CurrentUser: Authenticatable, Sendable {
     /// The newest notice this account has seen (the inbox badge counts those after it).
     var noticesReadThrough: Int
 
-    /// When the account last changed something (`ActedMiddleware`): a roll-up run begun before it is not read.
+    /// When the account last changed something (`UserAuthenticator.acted`): a roll-up run begun before it is not read.
     var actedAt: Date?
 
     init(account: Account, scope: Organization, viaToken: Bool) {
