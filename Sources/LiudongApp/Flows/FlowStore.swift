@@ -67,6 +67,9 @@ enum FlowStore {
     /// One page of a flow list (`FlowService.List`) with its total, in one query of plain rows: the flows of members
     /// under `path` (for an inflow organization: those reported to `inflowID`), by member name. A county's page
     /// decoded three joined models per row and counted each list again (a county's organization page took 0.3 s).
+    /// Every list holds open flows only, and a member's `flow_status` mirrors their open flow's, so the members are
+    /// narrowed by `members_org_flow` to the mobile ones before their flows are read (8.5 to 1.3 ms for a county of
+    /// the 1,000,000-member province).
     static func listPage(
         _ list: FlowService.List, path: String?, inflowID: Int?, limit: Int, on sql: SQLDatabase
     ) async throws -> [FlowListRow] {
@@ -80,7 +83,8 @@ enum FlowStore {
         if let path {
             from = """
                 FROM organizations o CROSS JOIN members m CROSS JOIN flows f
-                WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id AND f.member_id = m.id
+                WHERE \(PathPrefix("o.path", path)) AND m.organization_id = o.id
+                  AND m.flow_status IN ('away', 'arrived', 'lost') AND f.member_id = m.id
                 """
         } else {
             from = """

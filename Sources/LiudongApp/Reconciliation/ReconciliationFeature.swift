@@ -12,6 +12,7 @@ struct ReconciliationFeature: Feature {
         [
             NumberedMigration(11, CreateReconciliation()),
             NumberedMigration(29, KeyNationalFingerprints(cipher: app.cipher)),
+            NumberedMigration(61, IndexReconciliationItems()),
         ]
     }
 

@@ -203,9 +203,29 @@ extension ReconciliationStore {
         -> [PairRow]
     {
         let open = SQLBind.group(LedgerService.openStates)
-        let inScope: SQLExpression =
-            inflowOrgID.map { SQLQueryString("f.inflow_org_id = \(bind: $0)") }
-            ?? PathPrefix("b.path", path)
+        // The flows between the pairs: reported to the inflow organization; a province's or a city's open flows
+        // first; a smaller subtree's organizations, then their mobile members (`members_org_flow`: a member's
+        // `flow_status` mirrors their open flow's), then those members' flows.
+        let flows: SQLQueryString
+        if let inflowOrgID {
+            flows = """
+                flows f \(FlowJoin(under: "")) members m ON m.id = f.member_id
+                \(FlowJoin(under: "")) organizations b ON b.id = m.organization_id
+                WHERE f.inflow_org_id = \(bind: inflowOrgID) AND f.status IN \(open)
+                """
+        } else if FlowJoin(under: path).flowsFirst {
+            flows = """
+                flows f \(FlowJoin(under: path)) members m ON m.id = f.member_id
+                \(FlowJoin(under: path)) organizations b ON b.id = m.organization_id
+                WHERE f.status IN \(open) AND f.inflow_org_id IS NOT NULL AND \(PathPrefix("b.path", path))
+                """
+        } else {
+            flows = """
+                organizations b CROSS JOIN members m CROSS JOIN flows f
+                WHERE \(PathPrefix("b.path", path)) AND m.organization_id = b.id AND m.flow_status IN \(open)
+                  AND f.member_id = m.id AND f.status IN \(open) AND f.inflow_org_id IS NOT NULL
+                """
+        }
         return try await sql.raw(
             """
             SELECT c.id AS county_id, c.short_name AS county, c.path AS county_path, i.id AS inflow_id, i.short_name AS inflow,
@@ -213,10 +233,7 @@ extension ReconciliationStore {
                    (SELECT COUNT(*) FROM reconciliation_items ri WHERE ri.quarter = \(bind: quarter.description)
                       AND ri.county_id = c.id AND ri.inflow_org_id = i.id
                       AND ri.status = \(bind: ItemStatus.open.rawValue)) AS open_items
-            FROM (SELECT DISTINCT b.path AS bpath, f.inflow_org_id
-                  FROM flows f \(FlowJoin(under: inflowOrgID == nil ? path : "")) members m ON m.id = f.member_id
-                  \(FlowJoin(under: inflowOrgID == nil ? path : "")) organizations b ON b.id = m.organization_id
-                  WHERE f.status IN \(open) AND f.inflow_org_id IS NOT NULL AND \(inScope)) x
+            FROM (SELECT DISTINCT b.path AS bpath, f.inflow_org_id FROM \(flows)) x
             JOIN organizations c ON c.level = 'county' AND x.bpath LIKE c.path || '%'
             JOIN organizations i ON i.id = x.inflow_org_id
             LEFT JOIN reconciliation_signoffs s ON s.quarter = \(bind: quarter.description) AND s.county_id = c.id
