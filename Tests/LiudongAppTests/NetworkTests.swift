@@ -189,7 +189,22 @@ struct NetworkTests {
                 }
                 var items: [Item]
             }
+            // The statistics page counts coverage with its open flows (`MobileTally`): always the coverage API's.
+            func statisticsAgree(_ where_: String) async throws {
+                for org in [f.countyA, f.city] {
+                    let stats = try await StatsService.compute(for: org, on: app.db)
+                    let panel = try await StatsController.coveragePanel(for: org, tally: stats.tally, on: app.db)
+                    let (live, perOrg) = try await CoverageStore.rolledUp(for: org, on: app.db)
+                    #expect(
+                        panel.mobile == live.mobile && panel.byMobileOrg == live.byMobileOrg
+                            && panel.byAgreement == live.byAgreement, "\(where_), \(org.shortName)")
+                    #expect(CoverageStore.rolledUp(branches: stats.tally.coverage, for: org).perOrg == perOrg)
+                    let places = try await CoverageStore.uncoveredByDestination(under: org, on: app.db, limit: 15)
+                    #expect(panel.destinations == places, "\(where_), \(org.shortName)")
+                }
+            }
             var c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
+            try await statisticsAgree("none covered")
             #expect(c.mobileMembers == 3 && c.covered == 0 && c.rate == 0)
             #expect(c.uncoveredByDestination.first?.code == "110105" && c.uncoveredByDestination.first?.members == 3)
             var s = try await county.get("/api/v1/temporary-org-suggestions?org=150422").content.decode(
@@ -205,10 +220,12 @@ struct NetworkTests {
             // Entered by our side alone it does not count yet; confirmed by the other side, it does.
             c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
             #expect(c.mobileMembers == 3 && c.covered == 0 && c.byWay.agreement == 0)
+            try await statisticsAgree("agreement not yet confirmed")
             struct Signed: Decodable { var id: UUID }
             try await Self.confirm(app, try signed.content.decode(Signed.self).id)
             c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
             #expect(c.mobileMembers == 3 && c.covered == 1 && c.byWay.agreement == 1 && c.byWay.mobileOrg == 0)
+            try await statisticsAgree("agreement confirmed")
             // Two at the destination are not enough for a suggestion.
             s = try await county.get("/api/v1/temporary-org-suggestions?org=150422").content.decode(Suggestions.self)
             #expect(s.items.isEmpty)
@@ -241,6 +258,7 @@ struct NetworkTests {
             #expect(s.items.isEmpty)
             c = try await county.get("/api/v1/coverage?org=150422").content.decode(Coverage.self)
             #expect(c.mobileMembers == 5 && c.byWay.agreement == 1 && c.byWay.mobileOrg == 3 && c.covered == 4)
+            try await statisticsAgree("temporary organization founded")
             // Out of scope: the other county sees neither figure.
             let other = try await APIClient.signIn(app, "countyb", Fixture.password)
             #expect(try await other.get("/api/v1/coverage?org=150422").status == .notFound)

@@ -71,7 +71,9 @@ enum ReconciliationProgress {
                 canSignInflow: r.inflow_signed_by == nil && (user.scopeID == r.inflow_id || user.seesExternal),
                 countyPath: r.county_path)
         }
-        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
+        let perCounty =
+            user.isInflowSide
+            ? [] : try await ReconciliationStore.itemsPerCounty(quarter: quarter, under: scope.path, on: sql)
         let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
         let counties = user.isInflowSide ? [] : try await ReconciliationStore.counties(under: scope.path, on: sql)
         let progress = counties.map { c -> County in
@@ -109,7 +111,7 @@ enum ReconciliationProgress {
     {
         guard let rolled, let pairs = rolled.shares["reconPairs"], let signed = rolled.shares["reconPairsSigned"]
         else { return nil }
-        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, on: sql)
+        let perCounty = try await ReconciliationStore.itemsPerCounty(quarter: quarter, under: scope.path, on: sql)
         let byCounty = Dictionary(perCounty.map { ($0.county_id, $0) }, uniquingKeysWith: { a, _ in a })
         return try await ReconciliationStore.counties(under: scope.path, on: sql).map { c in
             let g = byCounty[c.id]

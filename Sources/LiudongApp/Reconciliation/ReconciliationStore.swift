@@ -242,13 +242,31 @@ extension ReconciliationStore {
         ).all(decoding: PairRow.self)
     }
 
-    static func itemsPerCounty(quarter: Quarter, on sql: SQLDatabase) async throws -> [CountyItemCount] {
-        try await sql.raw(
+    /// The quarter's items and how many are resolved, per county under `path` (each county's items by the
+    /// `reconciliation_items_pair` index: a county's home page read the whole province's).
+    static func itemsPerCounty(quarter: Quarter, under path: String, on sql: SQLDatabase) async throws
+        -> [CountyItemCount]
+    {
+        // A province or a city holds most counties: every item of the quarter once, then the counties under it.
+        if FlowJoin(under: path).flowsFirst {
+            return try await sql.raw(
+                """
+                SELECT ri.county_id, COUNT(*) AS n,
+                       SUM(CASE WHEN ri.status = \(bind: ItemStatus.open.rawValue) THEN 0 ELSE 1 END) AS resolved
+                FROM reconciliation_items ri JOIN organizations c ON c.id = ri.county_id
+                WHERE ri.quarter = \(bind: quarter.description) AND \(PathPrefix("c.path", path))
+                GROUP BY ri.county_id
+                """
+            ).all(decoding: CountyItemCount.self)
+        }
+        return try await sql.raw(
             """
-            SELECT county_id, COUNT(*) AS n,
-                   SUM(CASE WHEN status = \(bind: ItemStatus.open.rawValue) THEN 0 ELSE 1 END) AS resolved
-            FROM reconciliation_items WHERE quarter = \(bind: quarter.description) AND county_id IS NOT NULL
-            GROUP BY county_id
+            SELECT ri.county_id, COUNT(*) AS n,
+                   SUM(CASE WHEN ri.status = \(bind: ItemStatus.open.rawValue) THEN 0 ELSE 1 END) AS resolved
+            FROM organizations c CROSS JOIN reconciliation_items ri
+            WHERE c.level = 'county' AND \(PathPrefix("c.path", path))
+              AND ri.quarter = \(bind: quarter.description) AND ri.county_id = c.id
+            GROUP BY ri.county_id
             """
         ).all(decoding: CountyItemCount.self)
     }

@@ -56,8 +56,10 @@ struct StatsController {
         var canSign: Bool
     }
 
-    static func coveragePanel(for org: Organization, on db: Database) async throws -> CoveragePanel {
-        let (c, perOrg) = try await CoverageStore.rolledUp(for: org, on: db)
+    /// The panel, from the coverage the statistics counted with their open flows (`MobileTally`).
+    static func coveragePanel(for org: Organization, tally: MobileTally, on db: Database) async throws -> CoveragePanel
+    {
+        let (c, perOrg) = CoverageStore.rolledUp(branches: tally.coverage, for: org)
         let trend = try await CoverageStore.trend(under: org.path, on: db, current: c)
         let children = try await OrganizationService.regularChildren(of: org, on: db)
         return CoveragePanel(
@@ -70,7 +72,7 @@ struct StatsController {
                 guard let k = perOrg[o.id!], k.mobile > 0 else { return nil }
                 return CoveragePanel.Child(name: o.shortName, mobile: k.mobile, covered: k.covered, rate: k.percent)
             },
-            destinations: try await CoverageStore.uncoveredByDestination(under: org, on: db, limit: 15),
+            destinations: try await CoverageStore.destinations(tally.uncovered, under: org, on: db, limit: 15),
             canSign: false)
     }
 
@@ -131,6 +133,6 @@ struct StatsController {
             code: org.code, name: org.shortName, quarter: AppClock.quarter.chinese, panels: panels,
             contacted: s.contacted,
             open: s.open, contactedShare: Self.percent(s.contacted, s.open),
-            coverage: try await Self.coveragePanel(for: org, on: db))
+            coverage: try await Self.coveragePanel(for: org, tally: s.tally, on: db))
     }
 }

@@ -17,6 +17,8 @@ enum StatsService {
         var contacted: Int
         var open: Int
         var ranking: [SVGChart.Item]
+        /// Coverage per branch path and the uncovered members by destination, counted with the rest.
+        var tally: MobileTally
     }
 
     /// A row of the open flows' query.
@@ -29,12 +31,14 @@ enum StatsService {
         var overdue: Int
         var last_contact_on: String?
         var path: String
+        var by_org: Int
+        var by_agreement: Int
 
         var facts: OpenFlowFacts {
             OpenFlowFacts(
                 status: status, destinationCode: destination_code, reason: reason, education: education ?? "",
                 birthDate: birth_date ?? "", overdue: overdue != 0, lastContactOn: last_contact_on ?? "",
-                branchPath: path)
+                branchPath: path, byMobileOrg: by_org != 0, byAgreement: by_agreement != 0)
         }
     }
 
@@ -48,11 +52,18 @@ enum StatsService {
             "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
         // The open flows once, as plain rows, narrowed to the mobile members by `members_org_flow` (a member's
         // `flow_status` mirrors their open flow's); every breakdown is counted from them (`MobileTally`).
+        // Each flow's coverage too (`CoverageStore`'s rules), so the coverage panel needs no walk of its own.
+        let day = today.description
+        let byOrg = CoverageStore.byMobileOrg(member: "m.id", inflow: "i", day: day)
+        let byAgreement = CoverageStore.byAgreement(
+            member: "m.id", inflowID: "f.inflow_org_id", branchPath: "b.path", day: day)
         let facts = try await sql.raw(
             """
             SELECT f.status, f.destination_code, f.reason, m.education, m.birth_date,
-                   CASE WHEN f.overdue_since IS NULL THEN 0 ELSE 1 END AS overdue, f.last_contact_on, b.path
-            FROM organizations b CROSS JOIN members m CROSS JOIN flows f
+                   CASE WHEN f.overdue_since IS NULL THEN 0 ELSE 1 END AS overdue, f.last_contact_on, b.path,
+                   CASE WHEN \(byOrg) THEN 1 ELSE 0 END AS by_org,
+                   CASE WHEN NOT \(byOrg) AND \(byAgreement) THEN 1 ELSE 0 END AS by_agreement
+            FROM organizations b CROSS JOIN members m CROSS JOIN flows f LEFT JOIN organizations i ON i.id = f.inflow_org_id
             WHERE \(prefix) AND m.organization_id = b.id AND m.flow_status IN \(open)
               AND f.member_id = m.id AND f.status IN \(open)
             """
@@ -120,6 +131,6 @@ enum StatsService {
             educations: educations,
             trend: trend, contactedShare: openCount == 0 ? 0 : Double(contacted) / Double(openCount),
             contacted: contacted,
-            open: openCount, ranking: ranking)
+            open: openCount, ranking: ranking, tally: tally)
     }
 }

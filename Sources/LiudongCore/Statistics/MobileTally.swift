@@ -10,10 +10,13 @@ public struct OpenFlowFacts: Sendable, Equatable {
     public var lastContactOn: String
     /// The path of the member's branch.
     public var branchPath: String
+    /// Covered (覆盖) by a mobile organization; else by an agreement in force; else neither (the coverage rules).
+    public var byMobileOrg: Bool
+    public var byAgreement: Bool
 
     public init(
         status: String, destinationCode: String?, reason: Int?, education: String, birthDate: String, overdue: Bool,
-        lastContactOn: String, branchPath: String
+        lastContactOn: String, branchPath: String, byMobileOrg: Bool = false, byAgreement: Bool = false
     ) {
         self.status = status
         self.destinationCode = destinationCode
@@ -23,6 +26,8 @@ public struct OpenFlowFacts: Sendable, Equatable {
         self.overdue = overdue
         self.lastContactOn = lastContactOn
         self.branchPath = branchPath
+        self.byMobileOrg = byMobileOrg
+        self.byAgreement = byAgreement && !byMobileOrg
     }
 }
 
@@ -45,8 +50,24 @@ public struct MobileTally: Sendable, Equatable {
     /// By the path of the child organization of `parentPath` the member's branch is under (members of the parent
     /// itself count in none).
     public var children: [String: Int] = [:]
+    /// Coverage by the path of the member's branch.
+    public var coverage: [String: Coverage] = [:]
+    /// Members covered neither way, by destination county code.
+    public var uncovered: [String: Int] = [:]
 
     public init() {}
+
+    /// Mobile members and how many of them a mobile organization or an agreement covers.
+    public struct Coverage: Sendable, Equatable {
+        public var mobile = 0
+        public var byMobileOrg = 0
+        public var byAgreement = 0
+        public init(mobile: Int = 0, byMobileOrg: Int = 0, byAgreement: Int = 0) {
+            self.mobile = mobile
+            self.byMobileOrg = byMobileOrg
+            self.byAgreement = byAgreement
+        }
+    }
 
     /// An age band: born after `bornAfter` (`YYYY-MM-DD`) and not in an earlier band.
     public struct AgeBand: Sendable {
@@ -72,6 +93,14 @@ public struct MobileTally: Sendable, Equatable {
             if let band = bands.first(where: { f.birthDate > $0.bornAfter }) { t.ageBands[band.label, default: 0] += 1 }
             if f.lastContactOn >= quarterStart { t.contacted += 1 }
             if let child = childPath(of: f.branchPath, under: parentPath) { t.children[child, default: 0] += 1 }
+            t.coverage[f.branchPath, default: Coverage()].mobile += 1
+            if f.byMobileOrg {
+                t.coverage[f.branchPath, default: Coverage()].byMobileOrg += 1
+            } else if f.byAgreement {
+                t.coverage[f.branchPath, default: Coverage()].byAgreement += 1
+            } else if let d = f.destinationCode {
+                t.uncovered[d, default: 0] += 1
+            }
         }
         return t
     }

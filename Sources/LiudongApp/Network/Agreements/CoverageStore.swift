@@ -152,10 +152,23 @@ enum CoverageStore {
               AND f.member_id = m.id AND f.status IN \(open)
               AND NOT \(byMobileOrg(member: "m.id", inflow: "i", day: day))
               AND NOT \(byAgreement(member: "m.id", inflowID: "f.inflow_org_id", branchPath: "o.path", day: day))
-            GROUP BY f.destination_code ORDER BY n DESC
+            GROUP BY f.destination_code
             """
         ).all(decoding: DestinationCount.self)
-        let signed = try await sql.raw(
+        var counts: [String: Int] = [:]
+        for r in rows { if let code = r.code { counts[code] = r.n } }
+        return try await destinations(counts, under: org, on: db, today: today, limit: limit)
+    }
+
+    /// Where to sign next from uncovered members already counted by destination county code: most first (then by
+    /// code), leaving out places where an organization of the subtree (or above it) already has an agreement in
+    /// force with an organization there.
+    static func destinations(
+        _ uncovered: [String: Int], under org: Organization, on db: Database, today: CalendarDate = AppClock.today,
+        limit: Int = 20
+    ) async throws -> [Destination] {
+        let day = today.description
+        let signed = try await db.sql().raw(
             """
             SELECT i.division_code FROM agreements a JOIN organizations ao ON ao.id = a.outflow_org_id
               JOIN organizations i ON i.id = a.inflow_org_id
@@ -164,10 +177,26 @@ enum CoverageStore {
             """
         ).all(decoding: SignedPlace.self)
         let covered = Set(signed.map(\.divisionCode))
-        return rows.compactMap { r in
-            guard let code = r.code, !covered.contains(code) else { return nil }
-            return Destination(code: code, name: Divisions.shared.fullName(code), members: r.n)
-        }.prefix(limit).map { $0 }
+        return uncovered.filter { !covered.contains($0.key) }
+            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .prefix(max(0, limit))
+            .map { Destination(code: $0.key, name: Divisions.shared.fullName($0.key), members: $0.value) }
+    }
+
+    /// `rolledUp`'s figures from coverage already counted per branch (keyed by the branch's path): each branch's
+    /// counts added to every organization on its path.
+    static func rolledUp(branches: [String: MobileTally.Coverage], for org: Organization) -> (
+        total: Counts, perOrg: [Int: Counts]
+    ) {
+        var perOrg: [Int: Counts] = [:]
+        for (path, c) in branches {
+            for ancestor in path.split(separator: "/").compactMap({ Int($0) }) {
+                perOrg[ancestor, default: Counts()].mobile += c.mobile
+                perOrg[ancestor, default: Counts()].byMobileOrg += c.byMobileOrg
+                perOrg[ancestor, default: Counts()].byAgreement += c.byAgreement
+            }
+        }
+        return (org.id.flatMap { perOrg[$0] } ?? Counts(), perOrg)
     }
 }
 
