@@ -48,8 +48,6 @@ enum StatsService {
         let sql = try db.sql()
         let prefix = PathPrefix("b.path", org.path)
         let open = SQLBind.group(LedgerService.openStates)
-        let from: SQLQueryString =
-            "FROM flows f JOIN members m ON m.id = f.member_id JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
         // The open flows once, as plain rows, narrowed to the mobile members by `members_org_flow` (a member's
         // `flow_status` mirrors their open flow's); every breakdown is counted from them (`MobileTally`).
         // Each flow's coverage too (`CoverageStore`'s rules), so the coverage panel needs no walk of its own.
@@ -82,10 +80,13 @@ enum StatsService {
                 "SELECT COUNT(*) AS n FROM members m JOIN organizations b ON b.id = m.organization_id WHERE \(prefix)"
             )
             .first(decoding: CountResult.self)?.n ?? 0
-        var returnedQ: SQLQueryString = "SELECT COUNT(*) AS n "
-        returnedQ.appendInterpolation(from)
-        returnedQ.appendInterpolation(" AND f.status = 'returned'" as SQLQueryString)
-        let returned = try await sql.raw(returnedQ).first(decoding: CountResult.self)?.n ?? 0
+        let returned =
+            try await sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM flows f JOIN members m ON m.id = f.member_id
+                JOIN organizations b ON b.id = m.organization_id WHERE \(prefix) AND f.status = 'returned'
+                """
+            ).first(decoding: CountResult.self)?.n ?? 0
         let states = tally.states
         let openCount = (states["away"] ?? 0) + (states["arrived"] ?? 0) + (states["lost"] ?? 0)
         let totals = [

@@ -93,16 +93,13 @@ enum CoverageStore {
     {
         let branches = try await perBranch(under: org.path, on: db.sql(), today: today)
         let orgs = try await Organization.query(on: db).filter(\.$id ~~ Array(branches.keys)).all()
-        var perOrg: [Int: Counts] = [:]
+        var byPath: [String: MobileTally.Coverage] = [:]
         for o in orgs {
-            guard let c = branches[o.id!] else { continue }
-            for ancestor in o.pathIDs {
-                perOrg[ancestor, default: Counts()].mobile += c.mobile
-                perOrg[ancestor, default: Counts()].byMobileOrg += c.byMobileOrg
-                perOrg[ancestor, default: Counts()].byAgreement += c.byAgreement
-            }
+            guard let id = o.id, let c = branches[id] else { continue }
+            byPath[o.path] = MobileTally.Coverage(
+                mobile: c.mobile, byMobileOrg: c.byMobileOrg, byAgreement: c.byAgreement)
         }
-        return (perOrg[org.id!] ?? Counts(), perOrg)
+        return rolledUp(branches: byPath, for: org)
     }
 
     /// A closed quarter's figure, from its ledger snapshot, judged on the quarter's last day.
