@@ -66,10 +66,12 @@ struct ImportJobTests {
                 // Applied on node A, run by node B: once.
                 #expect(try await county.get("/imports/\(alive.id)").body.string.contains("应用"))
                 _ = try await county.post("/imports/\(alive.id)/apply", form: [:])
-                for _ in 0..<200 {
-                    if try await ImportJobStore.find(alive.id, cipher: a.cipher, on: a.db)?.phase == .applied { break }
+                try await eventually {
+                    if try await ImportJobStore.find(alive.id, cipher: a.cipher, on: a.db)?.phase == .applied {
+                        return true
+                    }
                     _ = try await b.importWorker.runOne(b)
-                    try await Task.sleep(for: .milliseconds(25))
+                    return false
                 }
                 #expect(try await ImportJobStore.find(alive.id, cipher: a.cipher, on: a.db)?.phase == .applied)
                 #expect(try await Self.applied(a) == 1)

@@ -40,15 +40,14 @@ struct ProxyTests {
             let job = try #require(started.headers.first(name: .location))
             #expect(job.hasPrefix("/imports/"))
             let id = try #require(UUID(uuidString: String(job.dropFirst("/imports/".count))))
-            for _ in 0..<100 {
-                if try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .checked { break }
-                try await Task.sleep(for: .milliseconds(50))
+            try await eventually {
+                try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .checked
             }
             #expect(try await county.post(job + "/apply", form: [:]).status == .seeOther)
-            for _ in 0..<100 {
-                if try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .applied { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            #expect(
+                try await eventually {
+                    try await ImportJobStore.find(id, cipher: app.cipher, on: app.db)?.phase == .applied
+                })
             let sql = app.db as! SQLDatabase
             let by = try await sql.raw(
                 "SELECT by_username FROM inflow_ledger_submissions WHERE org_id = \(bind: street.id!) AND quarter = \(bind: q.description)"

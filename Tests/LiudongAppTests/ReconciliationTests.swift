@@ -157,20 +157,18 @@ struct ReconciliationTests {
             #expect(posted.status == .seeOther)
             let jobPath = try #require(posted.headers.first(name: .location))
             var page = ""
-            for _ in 0..<100 {
+            try await eventually {
                 page = try await county.get(jobPath).body.string
-                if page.contains("试导入结果") { break }
-                try await Task.sleep(nanoseconds: 50_000_000)
+                return page.contains("试导入结果")
             }
             #expect(page.contains("试导入结果（尚未写入）"))
             #expect(page.contains("公民身份号码校验位不正确，请核对") && page.contains("科学计数法"))
             let rejected = try await county.get(jobPath + "/rejected.xlsx")
             #expect(rejected.status == .ok)
             #expect(try await county.post(jobPath + "/apply", form: [:]).status == .seeOther)
-            for _ in 0..<100 {
+            try await eventually {
                 page = try await county.get(jobPath).body.string
-                if page.contains("已导入") { break }
-                try await Task.sleep(nanoseconds: 50_000_000)
+                return page.contains("已导入")
             }
             #expect(page.contains("已导入"))
             struct N: Decodable { var n: Int }

@@ -107,3 +107,20 @@ func withSecondNode(of app: Application, _ body: (Application) async throws -> V
     }
     try await node.asyncShutdown()
 }
+
+/// Waits for background work (an import job run by the worker) until `done` holds, looking every 50 ms, for at most
+/// `limit`. The limit is a ceiling for a machine under load — the whole suite runs in parallel on two cores, where one
+/// import has taken longer than 5 s — never a claim about speed: answers at once when the work is done, and the test
+/// asserts what the work left behind afterwards.
+@discardableResult
+func eventually(
+    within limit: Duration = .seconds(120), _ done: () async throws -> Bool
+) async throws -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: limit)
+    while true {
+        if try await done() { return true }
+        if clock.now >= deadline { return false }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
