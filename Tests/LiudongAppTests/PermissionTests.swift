@@ -95,35 +95,35 @@ struct PermissionTests {
         try await app.asyncShutdown()
     }
 
-    @Test(arguments: TestDatabase.all)
-    func eachRoleGets403ExactlyWhereTheTableSaysSo(db: TestDatabase) async throws {
+    /// Every route as each account (a case per account and database: the cases run side by side).
+    @Test(arguments: TestDatabase.all, Self.accounts.map(\.username))
+    func eachRoleGets403ExactlyWhereTheTableSaysSo(db: TestDatabase, username: String) async throws {
+        let role = try #require(Self.accounts.first { $0.username == username }?.role)
         try await withTestApp(db) { app in
             _ = try await Fixture.build(app)
-            for (username, role) in Self.accounts {
-                let user = try await Fixture.user(app, username)
-                let token = try await Self.token(app, username)
-                for route in app.routes.all {
-                    guard let permissions = route.requiredPermissions else { continue }
-                    let path =
-                        "/"
-                        + route.path.map { component -> String in
-                            switch component {
-                            case .parameter("code"): return user.scopeCode
-                            case .parameter("id") where route.path.first?.description == "reconcile": return "999999"
-                            case .parameter: return UUID().uuidString
-                            default: return component.description
-                            }
-                        }.joined(separator: "/")
-                    let res = try await app.testing().sendRequest(
-                        route.method, path, headers: ["Authorization": "Bearer \(token)"])
-                    let allowed =
-                        permissions.contains(where: role.can)
-                        && (!Self.cityScopeOnly.contains(Self.key(route)) || user.seesExternal)
-                    if allowed {
-                        #expect(res.status != .forbidden, "\(username) \(Self.key(route)) → \(res.status.code)")
-                    } else {
-                        #expect(res.status == route.deniedStatus, "\(username) \(Self.key(route)) → \(res.status.code)")
-                    }
+            let user = try await Fixture.user(app, username)
+            let token = try await Self.token(app, username)
+            for route in app.routes.all {
+                guard let permissions = route.requiredPermissions else { continue }
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        switch component {
+                        case .parameter("code"): return user.scopeCode
+                        case .parameter("id") where route.path.first?.description == "reconcile": return "999999"
+                        case .parameter: return UUID().uuidString
+                        default: return component.description
+                        }
+                    }.joined(separator: "/")
+                let res = try await app.testing().sendRequest(
+                    route.method, path, headers: ["Authorization": "Bearer \(token)"])
+                let allowed =
+                    permissions.contains(where: role.can)
+                    && (!Self.cityScopeOnly.contains(Self.key(route)) || user.seesExternal)
+                if allowed {
+                    #expect(res.status != .forbidden, "\(username) \(Self.key(route)) → \(res.status.code)")
+                } else {
+                    #expect(res.status == route.deniedStatus, "\(username) \(Self.key(route)) → \(res.status.code)")
                 }
             }
         }

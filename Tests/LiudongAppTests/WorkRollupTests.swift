@@ -204,7 +204,16 @@ struct WorkRollupTests {
                 "DELETE FROM dues_payments WHERE id IN (SELECT id FROM dues_payments ORDER BY id LIMIT 30)"
             ).run()
             try await Self.check(app, names, today: today, "rows removed")
+        }
+    }
 
+    /// The days after (apart from the changes above, so that the two halves run side by side).
+    @Test(arguments: TestDatabase.all)
+    func onLaterDaysTheRolledCountsEqualARecountAndAnotherDaysRunIsNotRead(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await DemoLoader.load(seed: 7, memberCount: 600, cipher: app.cipher, bcryptCost: 4, on: app.db)
+            let names = try await Self.accounts(app)
+            let today = AppClock.today
             // Time passes: the day's rules (overdue, six months, the quarter's contacts) count again.
             for days in [40, 200] {
                 let later = today.adding(days: days)

@@ -98,7 +98,8 @@ struct AccountController {
             let a = try await AccountService.create(
                 .init(
                     username: f.username ?? "", displayName: f.displayName ?? "", password: f.password ?? "",
-                    role: role, orgCode: f.orgCode ?? ""), creator: user, on: req.db)
+                    role: role, orgCode: f.orgCode ?? ""), creator: user, bcryptCost: req.settings.passwordCost,
+                on: req.db)
             try await req.audit(.create, "account", ref: a.username, summary: "新建账号\(a.username)（\(a.role.label)）")
             return req.redirect(to: "/accounts", flash: "已新建账号\(a.username)")
         } catch AppError.invalid(let errors) {
@@ -148,7 +149,8 @@ struct AccountController {
         if let e = AuthService.checkPassword(password) {
             return req.redirect(to: "/accounts", flash: "\(a.username)：\(e.message)")
         }
-        a.passwordHash = try await AuthService.hash(password, on: req.application.threadPool)
+        a.passwordHash = try await AuthService.hash(
+            password, cost: req.settings.passwordCost, on: req.application.threadPool)
         a.failedCount = 0
         a.lockedUntil = nil
         a.passwordChangedAt = AppClock.now  // every web session of the account ends

@@ -47,7 +47,8 @@ struct AuthController {
                 PasswordView(errors: errors.byField),
                 status: .unprocessableEntity)
         }
-        account.passwordHash = try await AuthService.hash(f.password ?? "", on: req.application.threadPool)
+        account.passwordHash = try await AuthService.hash(
+            f.password ?? "", cost: req.settings.passwordCost, on: req.application.threadPool)
         let changedAt = AppClock.now
         account.passwordChangedAt = changedAt
         try await account.update(on: req.db)

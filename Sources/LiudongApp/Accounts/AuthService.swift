@@ -1,13 +1,23 @@
 import Fluent
 import LiudongCore
+import NIOConcurrencyHelpers
 import NIOPosix
 import SQLKit
 import Vapor
 
 /// Password sign-in with lockout, shared by the page and the API.
 enum AuthService {
-    /// Verified against when the username is unknown, so both paths cost one bcrypt.
-    static let dummyHash = (try? Bcrypt.hash("liudong-no-such-account", cost: 12)) ?? ""
+    /// Verified against when the username is unknown, so both paths cost one bcrypt of the app's cost (made once
+    /// per cost).
+    static func dummyHash(cost: Int) -> String {
+        dummies.withLockedValue { made in
+            if let hash = made[cost] { return hash }
+            let hash = (try? Bcrypt.hash("liudong-no-such-account", cost: cost)) ?? ""
+            made[cost] = hash
+            return hash
+        }
+    }
+    private static let dummies = NIOLockedValueBox<[Int: String]>([:])
     static let wrongPassword = "用户名或密码不正确"
 
     /// Sign-in from a request: throttled per client address and per username before any bcrypt runs, and bcrypt
@@ -39,7 +49,7 @@ enum AuthService {
         }
         guard let account = try await Account.query(on: db).filter(\.$username == username).first() else {
             // Same work and message as a wrong password, so usernames cannot be probed.
-            _ = try await verify(password, hash: dummyHash, on: threadPool)
+            _ = try await verify(password, hash: dummyHash(cost: settings.passwordCost), on: threadPool)
             try await Audit.record(
                 .signInFailed, "account", ref: username, summary: "登录失败：用户名不存在", user: nil,
                 username: username, client: client, on: db)
@@ -48,7 +58,7 @@ enum AuthService {
         // A locked account answers exactly as a wrong password does (same bcrypt, same message): an answer of its
         // own would tell a stranger that the username exists and is enabled. The audit log says it was locked.
         if let until = account.lockedUntil, until > now {
-            _ = try await verify(password, hash: dummyHash, on: threadPool)
+            _ = try await verify(password, hash: dummyHash(cost: settings.passwordCost), on: threadPool)
             try await Audit.record(
                 .signInFailed, "account", ref: username, summary: "登录失败：账号锁定中（至\(timeText(until))）", user: nil,
                 username: username, client: client, on: db)
@@ -106,7 +116,7 @@ enum AuthService {
         return try await pool.runIfActive { (try? Bcrypt.verify(password, created: hash)) == true }
     }
 
-    static func hash(_ password: String, cost: Int = 12, on pool: NIOThreadPool) async throws -> String {
+    static func hash(_ password: String, cost: Int, on pool: NIOThreadPool) async throws -> String {
         try await pool.runIfActive { try Bcrypt.hash(password, cost: cost) }
     }
 

@@ -61,6 +61,10 @@ public struct Settings: Sendable {
     public static let defaultNumberLookupsPerHour = 60
     /// SQLite page cache per connection, in MB (SQLite's own default is 2 MB; province-scale pages want more).
     public var sqliteCacheMB: Int = 64
+    /// bcrypt's cost for new password hashes and for the hash an unknown username is checked against (so both
+    /// paths cost the same). 12 for every served app; not read from the environment — only the tests' own apps set
+    /// the lowest (4), where a third of the suite's time went to bcrypt.
+    public var passwordCost: Int = 12
     /// `LIUDONG_TODAY`: the app's clock moved to another day (tests, demos, the date sweep); nil for the system clock.
     public var clock: AppClock.Setting?
     /// `LIUDONG_ALLOW_FIXED_CLOCK=1`: lets `LIUDONG_TODAY` stand in production mode (refused there otherwise).

@@ -57,7 +57,9 @@ func configure(_ app: Application, settings: Settings, features: [any Feature]) 
     }
 
     app.views.use(.leaf)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Templates are read again on every render only in development (edit and reload); the tests render thousands of
+    // pages from templates that do not change under them (re-reading them was a tenth of the suite's time).
+    app.leaf.cache.isEnabled = app.environment.isRelease || app.environment == .testing
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()

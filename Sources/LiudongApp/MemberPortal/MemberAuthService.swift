@@ -92,7 +92,7 @@ enum MemberAuthService {
         if let e = checkPassword(input.password) { throw AppError.invalid([e]) }
         let cipher = req.application.cipher
         let pool = req.application.threadPool
-        let hash = try await AuthService.hash(input.password ?? "", on: pool)
+        let hash = try await AuthService.hash(input.password ?? "", cost: req.settings.passwordCost, on: pool)
         let failure = AppError.invalid([FieldError("code", activationFailed)])
         guard let id,
             let member = try await Member.query(on: req.db).filter(\.$idNumberHash == cipher.hash(id)).first(),
@@ -172,7 +172,8 @@ enum MemberAuthService {
                 try await MemberAccount.query(on: req.db).filter(\.$memberID == $0.id!).first()
             } ?? nil
         let matches = try await AuthService.verify(
-            password ?? "", hash: account?.passwordHash ?? AuthService.dummyHash, on: pool)
+            password ?? "", hash: account?.passwordHash ?? AuthService.dummyHash(cost: req.settings.passwordCost),
+            on: pool)
         guard let account, let accountID = account.id, account.disabledAt == nil else {
             try await audit(req, ref: nil, "党员登录失败：无此账号")
             throw failure

@@ -260,7 +260,7 @@ struct MyController {
             return try await req.myPage(
                 "my/password", title: "修改密码", PasswordView(errors: errors.byField), status: .unprocessableEntity)
         }
-        account.passwordHash = try await AuthService.hash(f.password ?? "", on: pool)
+        account.passwordHash = try await AuthService.hash(f.password ?? "", cost: req.settings.passwordCost, on: pool)
         let changed = AppClock.now
         account.passwordChangedAt = changed
         try await account.update(on: req.db)
