@@ -197,6 +197,47 @@ struct WorkRollupTests {
                 try await Self.check(app, names, today: today, "an organization moved")
             }
 
+            // The quarter's reconciliation runs; two counties resolve every difference, so their pairs wait for
+            // signatures; one pair is signed by its county and waits for the inflow side (the city signs for it).
+            let root = try #require(try await OrganizationService.root(on: app.db))
+            _ = try await ReconcileService.run(
+                quarter: AppClock.quarter, scope: root, cipher: app.cipher, gate: app.writeGate, on: app.db)
+            let signoffs = { (name: String, rollup: Bool) async throws -> Int in
+                try await Self.figures(app, name, rollup: rollup, today: today).items
+                    .first { $0.kind == "signoffs" }?.count ?? 0
+            }
+            let done = try await Organization.query(on: app.db).filter(\.$level == .county).filter(\.$kind == .regular)
+                .sort(\.$code).all()
+            for county in done.prefix(2) {
+                _ = try await sql.raw(
+                    "UPDATE reconciliation_items SET status = 'resolved' WHERE county_id = \(bind: county.id!)"
+                ).run()
+            }
+            let pairs = try await ReconciliationStore.pairs(
+                quarter: AppClock.quarter, under: "/", inflowOrgID: nil, on: sql)
+            let ready = ReconciliationProgress.unique(pairs).filter { $0.open_items == 0 }
+                .sorted { ($0.county_id, $0.inflow_id) < ($1.county_id, $1.inflow_id) }
+            try #require(ready.count >= 2, "two counties' pairs (at least) are ready to sign")
+            try await ReconciliationStore.sign(
+                quarter: AppClock.quarter, countyID: ready[0].county_id, inflowOrgID: ready[0].inflow_id,
+                outflowSide: true, username: "county", gate: app.writeGate, on: app.db)
+            // Each account's count is what the reconciliation page offers it to sign (city and every county).
+            let runs = try await ReconcileService.runScopes(quarter: AppClock.quarter, on: sql)
+            for name in names where name == "city" || name.hasPrefix("rollup-") {
+                let user = try await Fixture.user(app, name)
+                let org = try #require(try await Organization.find(user.scopeID, on: app.db))
+                let offered = try await ReconciliationProgress.pairs(
+                    quarter: AppClock.quarter, scope: org, user: user, on: sql
+                ).0.filter { pair in
+                    pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow)
+                        && runs.contains { pair.countyPath.hasPrefix($0) }
+                }
+                #expect(try await signoffs(name, false) == offered.count, "\(name)")
+            }
+            #expect(try await signoffs("city", false) == ready.count)
+            try await Self.check(app, names, today: today, "a reconciliation run, resolved and partly signed")
+            #expect(try await signoffs("city", true) == ready.count)
+
             // Rows removed: pairings and contacts, dues payments (arrears), hardship reviews.
             _ = try await sql.raw("DELETE FROM contacts WHERE id IN (SELECT id FROM contacts ORDER BY id LIMIT 30)")
                 .run()

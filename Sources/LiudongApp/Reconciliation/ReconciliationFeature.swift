@@ -72,7 +72,7 @@ struct ReconciliationFeature: Feature {
     /// The home page's reconciliation progress: the pairs per county, and how many are signed by both sides.
     var rolledCounts: [RolledCount] {
         [
-            RolledCount(kinds: ["reconPairs", "reconPairsSigned"]) {
+            RolledCount(kinds: ["reconPairs", "reconPairsSigned", "reconSignoffs", "reconSignoffsInflow"]) {
                 try await ReconciliationProgress.pairCounts(
                     quarter: Quarter(containing: $0.today), under: $0.path, on: $0.sql())
             }
@@ -95,12 +95,31 @@ struct ReconciliationFeature: Feature {
         // Nothing can be signed before the quarter's reconciliation has run.
         let runs = try await ReconcileService.runScopes(quarter: current, on: sql)
         guard !runs.isEmpty else { return tallies }
-        let (pairs, _) = try await ReconciliationProgress.pairs(quarter: current, scope: org, user: user, on: sql)
+        // What the account signs as the inflow side is its own (not a child organization's): counted under its scope.
         var waiting: [Int: Int] = [:]
-        for pair in pairs where pair.openItems == 0 && (pair.canSignOutflow || pair.canSignInflow) {
-            // A pair can be signed once the quarter's reconciliation has run over its county.
-            guard runs.contains(where: { pair.countyPath.hasPrefix($0) }) else { continue }
-            waiting[pair.canSignOutflow ? pair.countyID : pair.inflowID, default: 0] += 1
+        if user.isInflowSide {
+            // An inflow organization's pairs (few): counted now.
+            let (pairs, _) = try await ReconciliationProgress.pairs(quarter: current, scope: org, user: user, on: sql)
+            waiting[user.scopeID] = pairs.filter { $0.canSignInflow && $0.openItems == 0 }.count { pair in
+                runs.contains { pair.countyPath.hasPrefix($0) }
+            }
+        } else {
+            // A county or city: its counties' pairs waiting for their signature (rolled up for the wide scopes), then
+            // those the county signed that wait for an inflow organization the account signs for.
+            waiting = try await scope.counts("reconSignoffs", in: self).counts
+            if user.seesExternal {
+                waiting[user.scopeID, default: 0] += try await scope.counts("reconSignoffsInflow", in: self).counts
+                    .values.reduce(0, +)
+            } else {
+                // Pairs whose inflow organization is the account's own (from its counties' members): few.
+                let own = try await ReconciliationStore.pairs(
+                    quarter: current, under: org.path, inflowOrgID: user.scopeID, on: sql)
+                waiting[user.scopeID, default: 0] += ReconciliationProgress.unique(own).count {
+                    ($0.county_path.hasPrefix(org.path) || org.path.hasPrefix($0.county_path))
+                        && ($0.outflow_signed_by != nil || !$0.county_path.hasPrefix(org.path))
+                        && $0.inflow_signed_by == nil && ReconciliationProgress.signable($0, runs: runs)
+                }
+            }
         }
         tallies.append(WorkTally(kind: "signoffs", label: "对账待确认签字", href: "/reconcile", counts: waiting))
         return tallies

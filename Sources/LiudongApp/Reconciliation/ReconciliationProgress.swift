@@ -88,20 +88,46 @@ enum ReconciliationProgress {
         return (pairs, progress)
     }
 
-    /// The pairs per outflow county and how many both sides signed, for the roll-up (kinds `reconPairs`,
-    /// `reconPairsSigned`): pairs belong to one county each, so a city's figure is the sum of its counties'.
+    /// The pairs per outflow county, how many both sides signed, and how many wait for a signature, for the roll-up:
+    /// pairs belong to one county each, so a city's figure is the sum of its counties'.
+    /// - `reconPairs`, `reconPairsSigned`: the home page's progress.
+    /// - `reconSignoffs`: pairs an account at `path` may sign now as the outflow side (nothing open, the county
+    ///   reconciled this quarter and under `path`, not yet signed by the county) — the worklist's `signoffs` of a
+    ///   county or city account.
+    /// - `reconSignoffsInflow`: the others waiting only for the inflow side's signature (a city account signs for
+    ///   inflow organizations outside the tree).
     static func pairCounts(quarter: Quarter, under path: String, on sql: SQLDatabase) async throws -> [String: PerOrg] {
-        var unique: [String: PairRow] = [:]
-        for r in try await ReconciliationStore.pairs(quarter: quarter, under: path, inflowOrgID: nil, on: sql) {
-            unique["\(r.county_id)-\(r.inflow_id)"] = r
-        }
+        let runs = try await ReconcileService.runScopes(quarter: quarter, on: sql)
         var pairs: [Int: Int] = [:]
         var signed: [Int: Int] = [:]
-        for r in unique.values {
+        var outflowWaits: [Int: Int] = [:]
+        var inflowWaits: [Int: Int] = [:]
+        for r in unique(try await ReconciliationStore.pairs(quarter: quarter, under: path, inflowOrgID: nil, on: sql)) {
             pairs[r.county_id, default: 0] += 1
             if r.outflow_signed_by != nil && r.inflow_signed_by != nil { signed[r.county_id, default: 0] += 1 }
+            guard signable(r, runs: runs) else { continue }
+            if r.outflow_signed_by == nil && r.county_path.hasPrefix(path) {
+                outflowWaits[r.county_id, default: 0] += 1
+            } else if r.inflow_signed_by == nil {
+                inflowWaits[r.county_id, default: 0] += 1
+            }
         }
-        return ["reconPairs": PerOrg(counts: pairs), "reconPairsSigned": PerOrg(counts: signed)]
+        return [
+            "reconPairs": PerOrg(counts: pairs), "reconPairsSigned": PerOrg(counts: signed),
+            "reconSignoffs": PerOrg(counts: outflowWaits), "reconSignoffsInflow": PerOrg(counts: inflowWaits),
+        ]
+    }
+
+    /// A pair may be signed once nothing of it is open and the quarter's reconciliation has run over its county.
+    static func signable(_ pair: PairRow, runs: [String]) -> Bool {
+        pair.open_items == 0 && runs.contains { pair.county_path.hasPrefix($0) }
+    }
+
+    /// One row per pair (the pairs query may give a pair once per way in).
+    static func unique(_ rows: [PairRow]) -> [PairRow] {
+        var seen: [String: PairRow] = [:]
+        for r in rows { seen["\(r.county_id)-\(r.inflow_id)"] = r }
+        return Array(seen.values)
     }
 
     /// Each county's progress under the scope with its pair counts from the roll-up (nil when the roll-up did not
