@@ -75,7 +75,13 @@ struct ReconciliationFeature: Feature {
             RolledCount(kinds: ["reconPairs", "reconPairsSigned", "reconSignoffs", "reconSignoffsInflow"]) {
                 try await ReconciliationProgress.pairCounts(
                     quarter: Quarter(containing: $0.today), under: $0.path, on: $0.sql())
-            }
+            },
+            // Open items assigned to the organizations under the scope (earlier quarters' are overdue).
+            RolledCount("reconciliationItems") {
+                PerOrg(
+                    try await ReconciliationStore.openAssigned(
+                        .under($0.path), currentQuarter: Quarter(containing: $0.today), on: $0.sql()))
+            },
         ]
     }
 
@@ -83,7 +89,11 @@ struct ReconciliationFeature: Feature {
         let user = scope.user
         let sql = try scope.sql()
         let current = AppClock.quarter
-        let assigned = try await ReconciliationStore.openAssigned(to: user, currentQuarter: current, on: sql)
+        // An inflow organization's own items; a tree account's from the roll-up when it reads one.
+        let assigned =
+            user.isInflowSide
+            ? PerOrg(try await ReconciliationStore.openAssigned(.org(user.scopeID), currentQuarter: current, on: sql))
+            : try await scope.counts("reconciliationItems", in: self)
         var tallies = [
             WorkTally(
                 kind: "reconciliationItems", label: "对账差异待处理", href: "/reconcile",

@@ -58,13 +58,21 @@ enum ReconciliationStore {
         ).all(decoding: ItemHistoryRow.self)
     }
 
-    /// Open items assigned to the account's organizations, per assignee; `late`: those of earlier quarters.
-    static func openAssigned(to user: CurrentUser, currentQuarter: Quarter, on sql: SQLDatabase) async throws
+    /// Whose open items: one (inflow) organization's, or those of the organizations under a path.
+    enum Assignees {
+        case org(Int)
+        case under(String)
+    }
+
+    /// Open items assigned to the organizations, per assignee; `late`: those of earlier quarters.
+    static func openAssigned(_ assignees: Assignees, currentQuarter: Quarter, on sql: SQLDatabase) async throws
         -> [OrgCount]
     {
-        let assignee: SQLExpression =
-            user.isInflowSide
-            ? SQLQueryString("assignee_org_id = \(bind: user.scopeID)") : PathPrefix("assignee_path", user.scopePath)
+        let assignee: SQLExpression
+        switch assignees {
+        case .org(let id): assignee = SQLQueryString("assignee_org_id = \(bind: id)")
+        case .under(let path): assignee = PathPrefix("assignee_path", path)
+        }
         return try await sql.raw(
             """
             SELECT assignee_org_id AS org_id, COUNT(*) AS n,

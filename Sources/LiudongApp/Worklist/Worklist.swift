@@ -99,19 +99,28 @@ enum Worklist {
             return WorklistView(items: items, children: [], childKinds: [])
         }
         let sql = try db.sql()
-        let ids = Set(shared.flatMap { $0.counts.keys })
-        var paths: [Int: String] = [:]
-        for chunk in Array(ids).chunked(500) {
-            let rows = try await sql.select().columns("id", "path").from("organizations")
-                .where("id", .in, Array(chunk)).all(decoding: OrgIDPath.self)
-            for row in rows { paths[row.id] = row.path }
-        }
         let children = try await sql.select().columns("id", "code", "short_name").from("organizations")
             .where("parent_id", .equal, user.scopeID).where("closed_at", .is, SQLLiteral.null)
             .orderBy("sort_order").orderBy("code").all(decoding: ChildOrg.self)
         let childIDs = Set(children.map(\.id))
+        // Where the other organizations lie (counts from the roll-up are the children's already): by id when few,
+        // else the whole subtree in one read (a province's live counts name thousands of organizations).
+        let ids = Set(shared.flatMap { $0.counts.keys }).subtracting(childIDs).subtracting([user.scopeID])
+        var paths: [Int: String] = [:]
+        if ids.count > 1000 {
+            let rows = try await sql.select().columns("id", "path").from("organizations")
+                .where(PathPrefix("path", user.scopePath)).all(decoding: OrgIDPath.self)
+            for row in rows where ids.contains(row.id) { paths[row.id] = row.path }
+        } else {
+            for chunk in Array(ids).chunked(500) {
+                let rows = try await sql.select().columns("id", "path").from("organizations")
+                    .where("id", .in, Array(chunk)).all(decoding: OrgIDPath.self)
+                for row in rows { paths[row.id] = row.path }
+            }
+        }
         /// The child of the scope an organization lies under (its path's next segment after the scope's).
         func child(of orgID: Int) -> Int? {
+            if childIDs.contains(orgID) { return orgID }
             guard let path = paths[orgID], path.hasPrefix(user.scopePath) else { return nil }
             let rest = path.dropFirst(user.scopePath.count)
             return rest.split(separator: "/").first.flatMap { Int($0) }.flatMap { childIDs.contains($0) ? $0 : nil }
