@@ -51,7 +51,7 @@ struct DashboardController {
         let branches = open.filter { $0.kind == OrgKind.regular.rawValue && $0.level == OrgLevel.branch.rawValue }
             .reduce(0) { $0 + $1.n }
         let mobileOrgs = open.filter { $0.kind == OrgKind.mobile.rawValue }.reduce(0) { $0 + $1.n }
-        let childOrgs = try await DashboardStore.openChildren(of: scope, on: db)
+        let childOrgs = try await DashboardStore.openChildren(of: scope, on: sql)
         let members: Int
         let probationary: Int
         let migrant: Int
@@ -63,7 +63,7 @@ struct DashboardController {
         {
             (members, probationary, migrant, mobile) = (all, p, w, m)
             for c in childOrgs {
-                perChild[c.id!] = (rolled.child(c.id!, "homeRegistered"), rolled.child(c.id!, "homeMobile"))
+                perChild[c.id] = (rolled.child(c.id, "homeRegistered"), rolled.child(c.id, "homeMobile"))
             }
         } else if user.isInflowSide {
             (members, probationary, migrant) = try await DashboardStore.members(visibleTo: user, on: db)
@@ -80,7 +80,7 @@ struct DashboardController {
             probationary = sums("homeProbationary")[scope.id!] ?? 0
             migrant = sums("homeMigrant")[scope.id!] ?? 0
             mobile = mobiles[scope.id!] ?? 0
-            for c in childOrgs { perChild[c.id!] = (registered[c.id!] ?? 0, mobiles[c.id!] ?? 0) }
+            for c in childOrgs { perChild[c.id] = (registered[c.id] ?? 0, mobiles[c.id] ?? 0) }
         }
         if user.isInflowSide { mobile = 0 }
         var tiles = [
@@ -100,8 +100,8 @@ struct DashboardController {
         }
         let children = childOrgs.map {
             ChildRow(
-                code: $0.code, name: $0.shortName, type: $0.typeLabel, members: perChild[$0.id!]?.members ?? 0,
-                mobile: perChild[$0.id!]?.mobile ?? 0)
+                code: $0.code, name: $0.short_name, type: $0.typeLabel, members: perChild[$0.id]?.members ?? 0,
+                mobile: perChild[$0.id]?.mobile ?? 0)
         }
         var progress: [ReconciliationProgress.County] = []
         let tallies = try await Worklist.compute(

@@ -65,10 +65,27 @@ enum DashboardStore {
         return Dictionary(rows.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// The scope's open children, in their order.
-    static func openChildren(of scope: Organization, on db: Database) async throws -> [Organization] {
-        try await Organization.query(on: db).filter(\.$parentID == scope.id!).filter(\.$closedAt == nil)
-            .sort(\.$sortOrder).sort(\.$code).all()
+    /// The scope's open children, in their order: what the home page shows of each (a province has some 200; as
+    /// whole models they took 15 ms to read).
+    static func openChildren(of scope: Organization, on sql: SQLDatabase) async throws -> [ChildOrgRow] {
+        try await sql.select().columns("id", "code", "short_name", "level", "kind", "basis").from("organizations")
+            .where("parent_id", .equal, scope.id).where("closed_at", .is, SQLLiteral.null)
+            .orderBy("sort_order").orderBy("code").all(decoding: ChildOrgRow.self)
+    }
+}
+
+struct ChildOrgRow: Decodable {
+    var id: Int
+    var code: String
+    var short_name: String
+    var level: String?
+    var kind: String
+    var basis: String?
+
+    var typeLabel: String {
+        Organization.typeLabel(
+            kind: OrgKind(rawValue: kind) ?? .regular, level: level.flatMap(OrgLevel.init(rawValue:)),
+            basis: basis.flatMap(MobileBasis.init(rawValue:)))
     }
 }
 

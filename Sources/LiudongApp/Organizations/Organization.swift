@@ -35,7 +35,9 @@ final class Organization: Model, @unchecked Sendable {
 
     func contains(_ other: Organization) -> Bool { other.path.hasPrefix(path) }
 
-    var typeLabel: String {
+    var typeLabel: String { Self.typeLabel(kind: kind, level: level, basis: basis) }
+
+    static func typeLabel(kind: OrgKind, level: OrgLevel?, basis: MobileBasis?) -> String {
         switch kind {
         case .regular: return level?.label ?? "党组织"
         case .mobile: return basis.map { "流动党员党组织（\($0.label)）" } ?? "流动党员党组织"

@@ -47,9 +47,10 @@ enum WorkRollup {
         let kinds = features.flatMap(\.rolledCounts).flatMap(\.kinds).filter(counted.contains)
         let (own, children) = try await WorkRollupStore.rows(scope: user.scopeID, on: sql)
         var shares: [String: PerOrg] = [:]
+        let childrenByKind = Dictionary(grouping: children, by: \.kind)
         for kind in kinds {
             let mine = own.first { $0.kind == kind }
-            let below = children.filter { $0.kind == kind }
+            let below = childrenByKind[kind] ?? []
             shares[kind] = PerOrg(
                 counts: SubtreeSums.scopeShares(
                     scope: user.scopeID, sum: mine?.n ?? 0,
