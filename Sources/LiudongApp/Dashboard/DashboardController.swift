@@ -51,7 +51,7 @@ struct DashboardController {
         let branches = open.filter { $0.kind == OrgKind.regular.rawValue && $0.level == OrgLevel.branch.rawValue }
             .reduce(0) { $0 + $1.n }
         let mobileOrgs = open.filter { $0.kind == OrgKind.mobile.rawValue }.reduce(0) { $0 + $1.n }
-        let childOrgs = try await DashboardStore.openChildren(of: scope, on: sql)
+        let childOrgs = try await DashboardStore.openChildren(of: user.scopeID, on: sql)
         let members: Int
         let probationary: Int
         let migrant: Int
@@ -107,7 +107,7 @@ struct DashboardController {
         let tallies = try await Worklist.compute(
             for: user, features: features, on: db, settings: settings, rollup: rollup, rolled: rolled)
         try await WorklistCache.save(Worklist.items(tallies), for: user.username, on: db)
-        let worklist = try await Worklist.children(tallies, for: user, on: db)
+        let worklist = try await Worklist.children(tallies, for: user, children: childOrgs, on: db)
         if !user.isInflowSide, scope.kind == .regular, scope.level == .city || scope.level == .county {
             let quarter = Quarter(containing: AppClock.today)
             if let counted = try await ReconciliationProgress.counties(

@@ -67,9 +67,9 @@ enum DashboardStore {
 
     /// The scope's open children, in their order: what the home page shows of each (a province has some 200; as
     /// whole models they took 15 ms to read).
-    static func openChildren(of scope: Organization, on sql: SQLDatabase) async throws -> [ChildOrgRow] {
+    static func openChildren(of scopeID: Int, on sql: SQLDatabase) async throws -> [ChildOrgRow] {
         try await sql.select().columns("id", "code", "short_name", "level", "kind", "basis").from("organizations")
-            .where("parent_id", .equal, scope.id).where("closed_at", .is, SQLLiteral.null)
+            .where("parent_id", .equal, scopeID).where("closed_at", .is, SQLLiteral.null)
             .orderBy("sort_order").orderBy("code").all(decoding: ChildOrgRow.self)
     }
 }

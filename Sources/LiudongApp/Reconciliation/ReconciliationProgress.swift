@@ -59,9 +59,7 @@ enum ReconciliationProgress {
         let rows = try await ReconciliationStore.pairs(
             quarter: quarter, under: scope.path,
             inflowOrgID: inflowOnly ? user.scopeID : nil, on: sql)
-        var unique: [String: PairRow] = [:]
-        for r in rows { unique["\(r.county_id)-\(r.inflow_id)"] = r }
-        let pairs = unique.values.sorted { ($0.county, $0.inflow) < ($1.county, $1.inflow) }.map { r in
+        let pairs = unique(rows).sorted { ($0.county, $0.inflow) < ($1.county, $1.inflow) }.map { r in
             Pair(
                 countyID: r.county_id, county: r.county, inflowID: r.inflow_id, inflow: r.inflow,
                 openItems: r.open_items,

@@ -92,16 +92,22 @@ enum Worklist {
     }
 
     /// The same work per child organization of the scope (a committee, county or city account); lagging ones first.
-    static func children(_ tallies: [WorkTally], for user: CurrentUser, on db: Database) async throws -> WorklistView {
+    /// `children`: the scope's open children when the caller has read them already (the home page has).
+    static func children(
+        _ tallies: [WorkTally], for user: CurrentUser, children known: [ChildOrgRow]? = nil, on db: Database
+    ) async throws -> WorklistView {
         let shared = tallies.filter { !$0.personal }
         let items = Self.items(tallies)
         guard !user.isInflowSide, !shared.isEmpty else {
             return WorklistView(items: items, children: [], childKinds: [])
         }
         let sql = try db.sql()
-        let children = try await sql.select().columns("id", "code", "short_name").from("organizations")
-            .where("parent_id", .equal, user.scopeID).where("closed_at", .is, SQLLiteral.null)
-            .orderBy("sort_order").orderBy("code").all(decoding: ChildOrg.self)
+        let children: [ChildOrgRow]
+        if let known {
+            children = known
+        } else {
+            children = try await DashboardStore.openChildren(of: user.scopeID, on: sql)
+        }
         let childIDs = Set(children.map(\.id))
         // Where the other organizations lie (counts from the roll-up are the children's already): by id when few,
         // else the whole subtree in one read (a province's live counts name thousands of organizations).
@@ -145,12 +151,6 @@ enum Worklist {
             return r
         }.enumerated().sorted { ($0.element.overdue, -$0.offset) > ($1.element.overdue, -$1.offset) }.map(\.element)
         return WorklistView(items: items, children: ordered, childKinds: shared.map(\.label))
-    }
-
-    private struct ChildOrg: Decodable {
-        var id: Int
-        var code: String
-        var short_name: String
     }
 }
 
